@@ -1,0 +1,278 @@
+//! One client connection: plain or TLS transport plus our own read and write
+//! buffers.
+//!
+//! We keep our own input buffer (instead of a BufReader) so that the protocol
+//! code can (a) see pipelined commands that arrived together, (b) drop exactly
+//! the bytes received before a STARTTLS/STLS handshake (CVE-2011-0411), and
+//! (c) flush buffered replies only when it is about to block for input, which
+//! is what RFC 2920 / RFC 2449 pipelining asks of a server.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+
+enum Transport {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ServerConnection, TcpStream>>),
+}
+
+impl Transport {
+    fn sock(&self) -> &TcpStream {
+        match self {
+            Transport::Plain(s) => s,
+            Transport::Tls(t) => &t.sock,
+        }
+    }
+}
+
+/// The result of reading one line.
+pub(crate) enum Line {
+    /// The line; whether the terminator is included depends on the call.
+    Line(Vec<u8>),
+    /// The line exceeded the limit; it has been consumed and dropped.
+    TooLong,
+    /// The client closed the connection (a partial last line is dropped).
+    Eof,
+}
+
+pub(crate) struct Conn {
+    transport: Option<Transport>,
+    rbuf: Vec<u8>,
+    wbuf: Vec<u8>,
+    /// When set, every byte read from the client (decrypted) is appended
+    /// here; the scripted server reports it to the test.
+    record: Option<Arc<Mutex<Vec<u8>>>>,
+    eof: bool,
+}
+
+/// Treat "peer closed without close_notify" and resets as plain EOF: we are a
+/// test server, a client dropping the connection is not our error.
+fn is_eof_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe
+    )
+}
+
+impl Conn {
+    pub(crate) fn new(sock: TcpStream) -> Conn {
+        let _ = sock.set_nodelay(true);
+        Conn {
+            transport: Some(Transport::Plain(sock)),
+            rbuf: Vec::new(),
+            wbuf: Vec::new(),
+            record: None,
+            eof: false,
+        }
+    }
+
+    pub(crate) fn set_record(&mut self, rec: Arc<Mutex<Vec<u8>>>) {
+        self.record = Some(rec);
+    }
+
+    pub(crate) fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        self.sock().set_read_timeout(t)
+    }
+
+    fn sock(&self) -> &TcpStream {
+        self.transport.as_ref().expect("transport").sock()
+    }
+
+    pub(crate) fn is_tls(&self) -> bool {
+        matches!(self.transport, Some(Transport::Tls(_)))
+    }
+
+    /// Bytes received but not yet consumed by the protocol code.
+    pub(crate) fn buffered(&self) -> usize {
+        self.rbuf.len()
+    }
+
+    /// Flushes pending replies, then blocks for more input.
+    /// Returns the number of bytes added (0 = EOF).
+    fn fill(&mut self) -> io::Result<usize> {
+        if self.eof {
+            return Ok(0);
+        }
+        self.flush()?;
+        let mut tmp = [0u8; 16384];
+        let r = match self.transport.as_mut().expect("transport") {
+            Transport::Plain(s) => s.read(&mut tmp),
+            Transport::Tls(t) => t.read(&mut tmp),
+        };
+        let n = match r {
+            Ok(n) => n,
+            Err(e) if is_eof_error(&e) => 0,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return self.fill(),
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            self.eof = true;
+            return Ok(0);
+        }
+        if let Some(rec) = &self.record {
+            rec.lock().unwrap().extend_from_slice(&tmp[..n]);
+        }
+        self.rbuf.extend_from_slice(&tmp[..n]);
+        Ok(n)
+    }
+
+    /// Reads one line including its terminating LF. `max` bounds the length
+    /// (terminator included); longer lines are consumed and reported as
+    /// `TooLong` so the protocol can answer and carry on in sync.
+    pub(crate) fn read_raw_line(&mut self, max: usize) -> io::Result<Line> {
+        let mut scanned = 0;
+        let mut discarding = false;
+        loop {
+            if let Some(i) = memchr(b'\n', &self.rbuf[scanned..]) {
+                let end = scanned + i + 1;
+                let line: Vec<u8> = self.rbuf.drain(..end).collect();
+                if discarding || line.len() > max {
+                    return Ok(Line::TooLong);
+                }
+                return Ok(Line::Line(line));
+            }
+            if self.rbuf.len() > max {
+                // Do not let a never-ending line eat memory: drop what we
+                // have and remember to drop up to the next LF.
+                discarding = true;
+                self.rbuf.clear();
+            }
+            scanned = self.rbuf.len();
+            if self.fill()? == 0 {
+                self.rbuf.clear();
+                return Ok(Line::Eof);
+            }
+        }
+    }
+
+    /// Reads one line and strips CRLF (or a bare LF).
+    pub(crate) fn read_line(&mut self, max: usize) -> io::Result<Line> {
+        Ok(match self.read_raw_line(max)? {
+            Line::Line(mut l) => {
+                l.pop();
+                if l.last() == Some(&b'\r') {
+                    l.pop();
+                }
+                Line::Line(l)
+            }
+            other => other,
+        })
+    }
+
+    /// Reads until EOF or until `deadline`, returning how many bytes came.
+    /// Used to wait for the client to hang up.
+    pub(crate) fn read_until_eof(&mut self, deadline: Instant) -> io::Result<(usize, bool)> {
+        let mut total = std::mem::take(&mut self.rbuf).len();
+        loop {
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok((total, false));
+            }
+            self.set_read_timeout(Some((deadline - now).max(Duration::from_millis(1))))?;
+            match self.fill() {
+                Ok(0) => return Ok((total, true)),
+                Ok(n) => {
+                    total += n;
+                    self.rbuf.clear();
+                }
+                Err(e)
+                    if e.kind() == io::ErrorKind::WouldBlock
+                        || e.kind() == io::ErrorKind::TimedOut =>
+                {
+                    return Ok((total, false))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Queues bytes for the client.
+    pub(crate) fn write(&mut self, data: &[u8]) {
+        self.wbuf.extend_from_slice(data);
+    }
+
+    /// Queues one reply line plus CRLF.
+    pub(crate) fn reply(&mut self, line: &str) {
+        self.wbuf.extend_from_slice(line.as_bytes());
+        self.wbuf.extend_from_slice(b"\r\n");
+    }
+
+    pub(crate) fn flush(&mut self) -> io::Result<()> {
+        if self.wbuf.is_empty() {
+            return Ok(());
+        }
+        let buf = std::mem::take(&mut self.wbuf);
+        match self.transport.as_mut().expect("transport") {
+            Transport::Plain(s) => {
+                s.write_all(&buf)?;
+                s.flush()
+            }
+            Transport::Tls(t) => {
+                t.write_all(&buf)?;
+                t.flush()
+            }
+        }
+    }
+
+    /// Flushes pending replies, throws away any input already received
+    /// (bytes pipelined after STARTTLS/STLS must not be honoured, see
+    /// CVE-2011-0411) and runs the server side of the TLS handshake.
+    /// Returns how many buffered bytes were discarded.
+    pub(crate) fn start_tls(&mut self, cfg: Arc<ServerConfig>) -> io::Result<usize> {
+        self.flush()?;
+        let discarded = self.rbuf.len();
+        self.rbuf.clear();
+        let mut sock = match self.transport.take() {
+            Some(Transport::Plain(s)) => s,
+            Some(t @ Transport::Tls(_)) => {
+                self.transport = Some(t);
+                return Err(io::Error::other("TLS already active"));
+            }
+            None => return Err(io::Error::other("connection closed")),
+        };
+        let mut tls = ServerConnection::new(cfg).map_err(io::Error::other)?;
+        let res = (|| {
+            // complete_io reports EOF mid-handshake as UnexpectedEof.
+            while tls.is_handshaking() {
+                tls.complete_io(&mut sock)?;
+            }
+            Ok::<(), io::Error>(())
+        })();
+        self.transport = Some(Transport::Tls(Box::new(StreamOwned::new(tls, sock))));
+        res?;
+        Ok(discarded)
+    }
+
+    /// Orderly close: flush, send close_notify on TLS, half-close, then
+    /// briefly drain input so the kernel sends FIN rather than RST (an RST
+    /// could make the client lose our last reply).
+    pub(crate) fn close(mut self, drain: Duration) {
+        let _ = self.flush();
+        if let Some(Transport::Tls(t)) = self.transport.as_mut() {
+            t.conn.send_close_notify();
+            let _ = t.flush();
+        }
+        let _ = self.sock().shutdown(Shutdown::Write);
+        let _ = self.read_until_eof(Instant::now() + drain);
+    }
+
+    /// Reads everything left in the buffer (used by scripts after TLS).
+    pub(crate) fn take_buffered(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.rbuf)
+    }
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+/// Is this error a peer hang-up rather than a real failure?
+pub(crate) fn is_hangup(e: &io::Error) -> bool {
+    is_eof_error(e)
+}

@@ -1,0 +1,291 @@
+//! csmail-server: the bundled loopback SMTP + POP3 test server of csmail.
+//!
+//! A real (if small) server, used in-process by the library's tests through
+//! [`start`] and by the C examples through the `csmail-server` binary. It
+//! speaks SMTP (RFC 5321, with STARTTLS, AUTH, PIPELINING, SIZE) and POP3
+//! (RFC 1939/2449/2595/5034) on plain and implicit-TLS listeners, stores mail
+//! in Maildirs, and has a scripted mode ([`Script`], [`ScriptedServer`]) for
+//! tests that need a misbehaving server.
+//!
+//! Design: blocking std::net, one thread per connection; rustls for TLS.
+//! Module map: `pki` (certificates), `conn` (buffered plain/TLS connection),
+//! `maildir` (storage), `sasl` (credential checks), `smtp`, `pop3`,
+//! `script` (scripted mode).
+
+mod conn;
+mod maildir;
+mod pki;
+mod pop3;
+mod sasl;
+mod script;
+mod smtp;
+
+pub use pki::Pki;
+pub use script::{Script, ScriptOutcome, ScriptedServer};
+
+use std::collections::{HashMap, HashSet};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How long an idle client may keep a connection before we drop it; keeps
+/// forgotten connections from pinning threads forever.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Everything the server needs to start. Build with [`ServerOptions::new`]
+/// and adjust fields.
+#[derive(Clone, Debug)]
+pub struct ServerOptions {
+    /// Address to listen on (default 127.0.0.1).
+    pub bind: IpAddr,
+    /// Maildir root: mail for `user` goes to `<root>/<user>/new`.
+    pub maildir_root: PathBuf,
+    /// (user, password) pairs; default alice/alicepass and bob/bobpass.
+    pub users: Vec<(String, String)>,
+    /// Certificates for STARTTLS/STLS and the implicit-TLS listeners.
+    pub pki: Pki,
+    /// Ports; 0 = ephemeral (the chosen ports are in [`RunningServer`]).
+    pub smtp_port: u16,
+    pub smtps_port: u16,
+    pub pop3_port: u16,
+    pub pop3s_port: u16,
+    /// Largest message accepted, advertised as SIZE (default 10_240_000).
+    pub max_message_size: u64,
+    /// Advertise PIPELINING in EHLO (default true).
+    pub smtp_pipelining: bool,
+    /// Advertise PIPELINING in CAPA (default true).
+    pub pop3_pipelining: bool,
+    /// Offer STARTTLS / STLS on the plain listeners (default true).
+    pub offer_starttls: bool,
+    /// Refuse authentication before TLS (default false).
+    pub auth_requires_tls: bool,
+    /// SMTP: MAIL FROM before AUTH gets 530 5.7.0 (default false).
+    pub require_auth: bool,
+}
+
+impl ServerOptions {
+    /// Defaults as documented on the fields, with a freshly generated [`Pki`].
+    pub fn new(maildir_root: PathBuf) -> Self {
+        ServerOptions {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            maildir_root,
+            users: vec![
+                ("alice".into(), "alicepass".into()),
+                ("bob".into(), "bobpass".into()),
+            ],
+            pki: Pki::generate(&[]),
+            smtp_port: 0,
+            smtps_port: 0,
+            pop3_port: 0,
+            pop3s_port: 0,
+            max_message_size: 10_240_000,
+            smtp_pipelining: true,
+            pop3_pipelining: true,
+            offer_starttls: true,
+            auth_requires_tls: false,
+            require_auth: false,
+        }
+    }
+}
+
+/// Settings and state shared by all connections of one server.
+pub(crate) struct Ctx {
+    pub users: sasl::Users,
+    pub root: PathBuf,
+    pub tls: Arc<rustls::ServerConfig>,
+    pub max_size: u64,
+    pub smtp_pipelining: bool,
+    pub pop3_pipelining: bool,
+    pub offer_starttls: bool,
+    pub auth_requires_tls: bool,
+    pub require_auth: bool,
+    /// Users whose maildir is held by a POP3 session in TRANSACTION state.
+    pub locks: Mutex<HashSet<String>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Proto {
+    Smtp,
+    Pop3,
+}
+
+/// Connection bookkeeping so `stop` can end everything promptly.
+struct Registry {
+    stopping: AtomicBool,
+    next_id: AtomicU64,
+    conns: Mutex<HashMap<u64, TcpStream>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// A started server. Dropping it (or calling [`RunningServer::stop`]) closes
+/// the listeners and every open connection.
+pub struct RunningServer {
+    pub smtp_port: u16,
+    pub smtps_port: u16,
+    pub pop3_port: u16,
+    pub pop3s_port: u16,
+    /// The CA certificate clients should trust (PEM).
+    pub ca_cert_pem: String,
+    registry: Arc<Registry>,
+    listeners: Vec<(SocketAddr, JoinHandle<()>)>,
+}
+
+impl RunningServer {
+    /// Stops the server: closes the listeners, shuts down open connections
+    /// and waits for their threads.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if self.registry.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Wake each blocking accept() with a throw-away connection; the
+        // accept loop sees `stopping` and returns, dropping the listener.
+        for (addr, handle) in self.listeners.drain(..) {
+            let mut wake = addr;
+            if wake.ip().is_unspecified() {
+                wake.set_ip(match wake.ip() {
+                    IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                    IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
+                });
+            }
+            if TcpStream::connect_timeout(&wake, Duration::from_secs(1)).is_ok() {
+                let _ = handle.join();
+            }
+        }
+        for (_, s) in self.registry.conns.lock().unwrap().drain() {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+        loop {
+            let handles: Vec<_> = std::mem::take(&mut *self.registry.threads.lock().unwrap());
+            if handles.is_empty() {
+                break;
+            }
+            for h in handles {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Binds all four listeners and starts serving on background threads.
+pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
+    std::fs::create_dir_all(&opts.maildir_root)?;
+    for (u, _) in &opts.users {
+        maildir::ensure(&opts.maildir_root, u)?;
+    }
+    let ctx = Arc::new(Ctx {
+        users: sasl::Users(opts.users.clone()),
+        root: opts.maildir_root.clone(),
+        tls: opts.pki.server_config(),
+        max_size: opts.max_message_size,
+        smtp_pipelining: opts.smtp_pipelining,
+        pop3_pipelining: opts.pop3_pipelining,
+        offer_starttls: opts.offer_starttls,
+        auth_requires_tls: opts.auth_requires_tls,
+        require_auth: opts.require_auth,
+        locks: Mutex::new(HashSet::new()),
+    });
+    let registry = Arc::new(Registry {
+        stopping: AtomicBool::new(false),
+        next_id: AtomicU64::new(0),
+        conns: Mutex::new(HashMap::new()),
+        threads: Mutex::new(Vec::new()),
+    });
+    // Bind everything first so a port conflict fails start() cleanly.
+    let specs = [
+        (opts.smtp_port, Proto::Smtp, false),
+        (opts.smtps_port, Proto::Smtp, true),
+        (opts.pop3_port, Proto::Pop3, false),
+        (opts.pop3s_port, Proto::Pop3, true),
+    ];
+    let mut bound = Vec::new();
+    for (port, proto, tls) in specs {
+        let l = TcpListener::bind(SocketAddr::new(opts.bind, port))?;
+        bound.push((l, proto, tls));
+    }
+    let ports: Vec<u16> = bound
+        .iter()
+        .map(|(l, _, _)| l.local_addr().map(|a| a.port()))
+        .collect::<io::Result<_>>()?;
+    let mut listeners = Vec::new();
+    for (l, proto, tls) in bound {
+        let addr = l.local_addr()?;
+        let ctx = ctx.clone();
+        let reg = registry.clone();
+        let h = std::thread::Builder::new()
+            .name(format!("csmail-server-accept-{}", addr.port()))
+            .spawn(move || accept_loop(l, proto, tls, ctx, reg))?;
+        listeners.push((addr, h));
+    }
+    Ok(RunningServer {
+        smtp_port: ports[0],
+        smtps_port: ports[1],
+        pop3_port: ports[2],
+        pop3s_port: ports[3],
+        ca_cert_pem: opts.pki.ca_cert_pem.clone(),
+        registry,
+        listeners,
+    })
+}
+
+fn accept_loop(l: TcpListener, proto: Proto, implicit_tls: bool, ctx: Arc<Ctx>, reg: Arc<Registry>) {
+    loop {
+        let sock = match l.accept() {
+            Ok((s, _)) => s,
+            Err(_) if reg.stopping.load(Ordering::SeqCst) => return,
+            Err(_) => {
+                // e.g. EMFILE: back off instead of spinning.
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        if reg.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let id = reg.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(c) = sock.try_clone() {
+            reg.conns.lock().unwrap().insert(id, c);
+        }
+        let ctx = ctx.clone();
+        let reg2 = reg.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("csmail-server-conn-{id}"))
+            .spawn(move || {
+                let _ = sock.set_read_timeout(Some(IDLE_TIMEOUT));
+                let _ = sock.set_write_timeout(Some(IDLE_TIMEOUT));
+                let mut conn = conn::Conn::new(sock);
+                let ok = !implicit_tls || conn.start_tls(ctx.tls.clone()).is_ok();
+                if ok {
+                    match proto {
+                        Proto::Smtp => smtp::serve(conn, &ctx),
+                        Proto::Pop3 => pop3::serve(conn, &ctx),
+                    }
+                }
+                reg2.conns.lock().unwrap().remove(&id);
+            });
+        match spawned {
+            Ok(h) => {
+                let mut threads = reg.threads.lock().unwrap();
+                // Forget finished threads so the list does not grow forever.
+                threads.retain(|t| !t.is_finished());
+                threads.push(h);
+            }
+            Err(_) => {
+                reg.conns.lock().unwrap().remove(&id);
+            }
+        }
+    }
+}

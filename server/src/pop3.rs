@@ -1,0 +1,427 @@
+//! The POP3 side: RFC 1939 (with APOP and TOP/UIDL), RFC 2449 (CAPA,
+//! RESP-CODES, PIPELINING), RFC 2595 (STLS) and RFC 5034 (AUTH PLAIN).
+//!
+//! A user's maildir is locked while a session is in TRANSACTION state so two
+//! sessions never see different numberings of the same mailbox; deletions
+//! happen only on QUIT (the UPDATE state), as RFC 1939 requires.
+
+use std::collections::HashSet;
+use std::io;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::conn::{Conn, Line};
+use crate::maildir::{self, Entry};
+use crate::sasl;
+use crate::Ctx;
+
+/// RFC 2449 allows 255 octets per command; we are generous (512*4) so that
+/// long AUTH responses fit, and reject beyond that.
+const MAX_LINE: usize = 512 * 4;
+
+/// Holds a user's maildir lock; released on drop, whichever way the session
+/// ends.
+struct MailboxLock<'a> {
+    locks: &'a Mutex<HashSet<String>>,
+    user: String,
+}
+
+impl Drop for MailboxLock<'_> {
+    fn drop(&mut self) {
+        self.locks.lock().unwrap().remove(&self.user);
+    }
+}
+
+struct Mailbox<'a> {
+    _lock: MailboxLock<'a>,
+    msgs: Vec<Entry>,
+    deleted: Vec<bool>,
+}
+
+pub(crate) fn serve(mut conn: Conn, ctx: &Ctx) {
+    let _ = session(&mut conn, ctx);
+    conn.close(Duration::from_millis(200));
+}
+
+fn out(conn: &mut Conn, ctx: &Ctx, text: &str) -> io::Result<()> {
+    conn.reply(text);
+    if !ctx.pop3_pipelining {
+        conn.flush()?;
+    }
+    Ok(())
+}
+
+fn eof() -> io::Error {
+    io::Error::new(io::ErrorKind::UnexpectedEof, "client closed")
+}
+
+fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
+    let mut timestamp = sasl::challenge();
+    out(conn, ctx, &format!("+OK csmail-server ready {timestamp}"))?;
+    let mut pending_user: Option<String> = None;
+    let mut mbox: Option<Mailbox> = None;
+    loop {
+        let line = match conn.read_line(MAX_LINE)? {
+            Line::Eof => return Ok(()),
+            Line::TooLong => {
+                out(conn, ctx, "-ERR Line too long")?;
+                continue;
+            }
+            Line::Line(l) => String::from_utf8_lossy(&l).into_owned(),
+        };
+        let mut words = line.split(' ').filter(|w| !w.is_empty());
+        let verb = words.next().unwrap_or("").to_ascii_uppercase();
+        let args: Vec<&str> = words.collect();
+        let was_user = pending_user.take();
+        if let Some(mb) = mbox.as_mut() {
+            if transaction(conn, ctx, mb, &verb, &args)? {
+                return Ok(());
+            }
+            continue;
+        }
+        // AUTHORIZATION state.
+        match verb.as_str() {
+            "CAPA" => capa(conn, ctx)?,
+            "NOOP" => out(conn, ctx, "+OK")?,
+            "QUIT" => {
+                conn.reply("+OK csmail-server signing off");
+                conn.flush()?;
+                return Ok(());
+            }
+            "STLS" => {
+                if conn.is_tls() {
+                    out(conn, ctx, "-ERR Command not permitted when TLS active")?;
+                } else if !ctx.offer_starttls {
+                    out(conn, ctx, "-ERR STLS not available")?;
+                } else {
+                    conn.reply("+OK Begin TLS negotiation");
+                    // Drops anything pipelined after STLS (CVE-2011-0411).
+                    conn.start_tls(ctx.tls.clone())?;
+                    // A fresh timestamp: nothing from before TLS carries over.
+                    timestamp = sasl::challenge();
+                }
+            }
+            "USER" | "PASS" | "APOP" | "AUTH" if ctx.auth_requires_tls && !conn.is_tls() => {
+                out(conn, ctx, "-ERR [AUTH] Authentication requires TLS (use STLS)")?;
+            }
+            "USER" => {
+                if args.len() != 1 {
+                    out(conn, ctx, "-ERR Syntax: USER name")?;
+                } else {
+                    pending_user = Some(args[0].to_string());
+                    out(conn, ctx, "+OK")?;
+                }
+            }
+            "PASS" => {
+                // The password may contain spaces: take the rest of the line.
+                let pass = line.split_once(' ').map(|x| x.1).unwrap_or("");
+                match was_user {
+                    None => out(conn, ctx, "-ERR USER first")?,
+                    Some(u) => {
+                        let ok = ctx.users.check(&u, pass);
+                        mbox = login(conn, ctx, ok.then_some(u))?;
+                    }
+                }
+            }
+            "APOP" => {
+                if args.len() != 2 {
+                    out(conn, ctx, "-ERR Syntax: APOP name digest")?;
+                } else {
+                    let ok = ctx
+                        .users
+                        .password(args[0])
+                        .is_some_and(|p| sasl::apop_digest(&timestamp, p).eq_ignore_ascii_case(args[1]));
+                    mbox = login(conn, ctx, ok.then(|| args[0].to_string()))?;
+                }
+            }
+            "AUTH" => mbox = auth(conn, ctx, &args)?,
+            "STAT" | "LIST" | "UIDL" | "RETR" | "TOP" | "DELE" | "RSET" => {
+                out(conn, ctx, "-ERR Not in TRANSACTION state")?
+            }
+            _ => out(conn, ctx, "-ERR Unknown command")?,
+        }
+    }
+}
+
+fn capa(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
+    conn.reply("+OK Capability list follows");
+    conn.reply("TOP");
+    conn.reply("UIDL");
+    let auth_ok = !ctx.auth_requires_tls || conn.is_tls();
+    if auth_ok {
+        conn.reply("USER");
+    }
+    conn.reply("RESP-CODES");
+    if ctx.pop3_pipelining {
+        conn.reply("PIPELINING");
+    }
+    if auth_ok {
+        conn.reply("SASL PLAIN");
+    }
+    if ctx.offer_starttls && !conn.is_tls() {
+        conn.reply("STLS");
+    }
+    conn.reply("IMPLEMENTATION csmail-server");
+    out(conn, ctx, ".")
+}
+
+/// RFC 5034 AUTH PLAIN, with an initial response or a `+ ` continuation.
+fn auth<'a>(conn: &mut Conn, ctx: &'a Ctx, args: &[&str]) -> io::Result<Option<Mailbox<'a>>> {
+    if args.is_empty() {
+        // Common extension: bare AUTH lists the mechanisms.
+        conn.reply("+OK");
+        conn.reply("PLAIN");
+        out(conn, ctx, ".")?;
+        return Ok(None);
+    }
+    if !args[0].eq_ignore_ascii_case("PLAIN") || args.len() > 2 {
+        out(conn, ctx, "-ERR Unsupported authentication mechanism")?;
+        return Ok(None);
+    }
+    let resp = match args.get(1) {
+        Some(r) => r.to_string(),
+        None => {
+            conn.reply("+ ");
+            match conn.read_line(MAX_LINE)? {
+                Line::Eof => return Err(eof()),
+                Line::TooLong => {
+                    out(conn, ctx, "-ERR Line too long")?;
+                    return Ok(None);
+                }
+                Line::Line(l) => String::from_utf8_lossy(&l).trim().to_string(),
+            }
+        }
+    };
+    if resp == "*" {
+        out(conn, ctx, "-ERR Authentication cancelled")?;
+        return Ok(None);
+    }
+    let decoded = if resp == "=" {
+        Some(Vec::new())
+    } else {
+        sasl::b64_decode(&resp)
+    };
+    let Some(decoded) = decoded else {
+        out(conn, ctx, "-ERR Cannot decode response")?;
+        return Ok(None);
+    };
+    let user = sasl::check_plain(&ctx.users, &decoded);
+    login(conn, ctx, user)
+}
+
+/// Finishes a login attempt: on success lock the maildir and enter
+/// TRANSACTION state.
+fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<Option<Mailbox<'a>>> {
+    let Some(user) = user else {
+        out(conn, ctx, "-ERR [AUTH] Authentication failed")?;
+        return Ok(None);
+    };
+    if !ctx.locks.lock().unwrap().insert(user.clone()) {
+        out(conn, ctx, "-ERR [IN-USE] Mailbox locked")?;
+        return Ok(None);
+    }
+    let lock = MailboxLock {
+        locks: &ctx.locks,
+        user: user.clone(),
+    };
+    let msgs = match maildir::list(&ctx.root, &user) {
+        Ok(m) => m,
+        Err(_) => {
+            out(conn, ctx, "-ERR [SYS/TEMP] Cannot open maildrop")?;
+            return Ok(None);
+        }
+    };
+    let total: u64 = msgs.iter().map(|m| m.size).sum();
+    out(
+        conn,
+        ctx,
+        &format!("+OK {} has {} messages ({} octets)", user, msgs.len(), total),
+    )?;
+    Ok(Some(Mailbox {
+        _lock: lock,
+        deleted: vec![false; msgs.len()],
+        msgs,
+    }))
+}
+
+/// Resolves a 1-based message number to an index of a live message.
+fn msg_index(mb: &Mailbox, arg: Option<&&str>) -> Option<usize> {
+    let n: usize = arg?.parse().ok()?;
+    if n == 0 || n > mb.msgs.len() || mb.deleted[n - 1] {
+        return None;
+    }
+    Some(n - 1)
+}
+
+/// Byte-stuffs `data` (RFC 1939 3) and terminates the multi-line response.
+/// Only up to `max_body_lines` body lines are sent when given (TOP).
+fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
+    let mut in_body = false;
+    let mut body_lines = 0usize;
+    let mut out = Vec::with_capacity(data.len() + 64);
+    for line in data.split_inclusive(|&b| b == b'\n') {
+        if in_body {
+            if let Some(max) = max_body_lines {
+                if body_lines >= max {
+                    break;
+                }
+            }
+            body_lines += 1;
+        }
+        if line.first() == Some(&b'.') {
+            out.push(b'.');
+        }
+        out.extend_from_slice(line);
+        if !in_body && (line == b"\r\n" || line == b"\n") {
+            in_body = true;
+        }
+    }
+    if !out.is_empty() && !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b".\r\n");
+    conn.write(&out);
+}
+
+/// Handles one command in TRANSACTION state; returns true after QUIT.
+fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &[&str]) -> io::Result<bool> {
+    let no_such = "-ERR no such message";
+    match verb {
+        "STAT" => {
+            let (n, size) = mb
+                .msgs
+                .iter()
+                .zip(&mb.deleted)
+                .filter(|(_, d)| !**d)
+                .fold((0, 0u64), |(n, s), (m, _)| (n + 1, s + m.size));
+            out(conn, ctx, &format!("+OK {n} {size}"))?;
+        }
+        "LIST" | "UIDL" => {
+            let show = |m: &Entry| {
+                if verb == "LIST" {
+                    m.size.to_string()
+                } else {
+                    m.uid.clone()
+                }
+            };
+            if args.is_empty() {
+                let live = mb.deleted.iter().filter(|d| !**d).count();
+                if verb == "LIST" {
+                    let size: u64 = mb
+                        .msgs
+                        .iter()
+                        .zip(&mb.deleted)
+                        .filter(|(_, d)| !**d)
+                        .map(|(m, _)| m.size)
+                        .sum();
+                    conn.reply(&format!("+OK {live} messages ({size} octets)"));
+                } else {
+                    conn.reply("+OK");
+                }
+                for (i, m) in mb.msgs.iter().enumerate() {
+                    if !mb.deleted[i] {
+                        conn.reply(&format!("{} {}", i + 1, show(m)));
+                    }
+                }
+                out(conn, ctx, ".")?;
+            } else {
+                match msg_index(mb, args.first()) {
+                    Some(i) if args.len() == 1 => {
+                        out(conn, ctx, &format!("+OK {} {}", i + 1, show(&mb.msgs[i])))?
+                    }
+                    _ => out(conn, ctx, no_such)?,
+                }
+            }
+        }
+        "RETR" | "TOP" => {
+            let lines = if verb == "TOP" {
+                match args.get(1).and_then(|s| s.parse::<usize>().ok()) {
+                    Some(n) if args.len() == 2 => Some(n),
+                    _ => {
+                        out(conn, ctx, "-ERR Syntax: TOP msg lines")?;
+                        return Ok(false);
+                    }
+                }
+            } else {
+                None
+            };
+            match msg_index(mb, args.first()) {
+                Some(i) if verb == "TOP" || args.len() == 1 => {
+                    match std::fs::read(&mb.msgs[i].path) {
+                        Ok(data) => {
+                            conn.reply(&format!("+OK {} octets", data.len()));
+                            send_message(conn, &data, lines);
+                            if !ctx.pop3_pipelining {
+                                conn.flush()?;
+                            }
+                        }
+                        Err(_) => out(conn, ctx, "-ERR [SYS/TEMP] Cannot read message")?,
+                    }
+                }
+                _ => out(conn, ctx, no_such)?,
+            }
+        }
+        "DELE" => match msg_index(mb, args.first()) {
+            Some(i) if args.len() == 1 => {
+                mb.deleted[i] = true;
+                out(conn, ctx, &format!("+OK message {} deleted", i + 1))?;
+            }
+            _ => out(conn, ctx, no_such)?,
+        },
+        "NOOP" => out(conn, ctx, "+OK")?,
+        "RSET" => {
+            mb.deleted.iter_mut().for_each(|d| *d = false);
+            out(conn, ctx, "+OK")?;
+        }
+        "QUIT" => {
+            // UPDATE state: remove what was marked.
+            let mut failed = false;
+            for (m, d) in mb.msgs.iter().zip(&mb.deleted) {
+                if *d && std::fs::remove_file(&m.path).is_err() {
+                    failed = true;
+                }
+            }
+            if failed {
+                conn.reply("-ERR [SYS/TEMP] Some deleted messages not removed");
+            } else {
+                conn.reply("+OK csmail-server signing off");
+            }
+            conn.flush()?;
+            return Ok(true);
+        }
+        "CAPA" => capa(conn, ctx)?,
+        "USER" | "PASS" | "APOP" | "AUTH" | "STLS" => out(conn, ctx, "-ERR Already authenticated")?,
+        _ => out(conn, ctx, "-ERR Unknown command")?,
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn msg_numbers() {
+        let locks = Mutex::new(HashSet::new());
+        let mb = Mailbox {
+            _lock: MailboxLock {
+                locks: &locks,
+                user: "x".into(),
+            },
+            msgs: vec![
+                Entry {
+                    path: "/nonexistent".into(),
+                    uid: "a".into(),
+                    size: 1
+                };
+                2
+            ],
+            deleted: vec![false, true],
+        };
+        assert_eq!(msg_index(&mb, Some(&"1")), Some(0));
+        assert_eq!(msg_index(&mb, Some(&"2")), None);
+        assert_eq!(msg_index(&mb, Some(&"0")), None);
+        assert_eq!(msg_index(&mb, Some(&"x")), None);
+        assert_eq!(msg_index(&mb, None), None);
+    }
+}
