@@ -179,7 +179,8 @@ fn parse_step(line: &str) -> Result<Step, String> {
     let mut words = line.split_whitespace();
     let kw = words.next().unwrap_or("");
     let arg = words.next();
-    if words.next().is_some() {
+    let no_arg = ["DATA", "TLS", "CLOSE", "HANG", "EXPECT-EOF"].contains(&kw);
+    if words.next().is_some() || (no_arg && arg.is_some()) {
         return Err(format!("unexpected text after {kw}"));
     }
     match (kw, arg) {
