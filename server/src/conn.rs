@@ -31,7 +31,7 @@ impl Transport {
 /// The result of reading one line.
 pub(crate) enum Line {
     /// The line; whether the terminator is included depends on the call.
-    Line(Vec<u8>),
+    Text(Vec<u8>),
     /// The line exceeded the limit; it has been consumed and dropped.
     TooLong,
     /// The client closed the connection (a partial last line is dropped).
@@ -135,7 +135,7 @@ impl Conn {
                 if discarding || line.len() > max {
                     return Ok(Line::TooLong);
                 }
-                return Ok(Line::Line(line));
+                return Ok(Line::Text(line));
             }
             if self.rbuf.len() > max {
                 // Do not let a never-ending line eat memory: drop what we
@@ -154,12 +154,12 @@ impl Conn {
     /// Reads one line and strips CRLF (or a bare LF).
     pub(crate) fn read_line(&mut self, max: usize) -> io::Result<Line> {
         Ok(match self.read_raw_line(max)? {
-            Line::Line(mut l) => {
+            Line::Text(mut l) => {
                 l.pop();
                 if l.last() == Some(&b'\r') {
                     l.pop();
                 }
-                Line::Line(l)
+                Line::Text(l)
             }
             other => other,
         })

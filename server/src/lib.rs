@@ -241,7 +241,13 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
     })
 }
 
-fn accept_loop(l: TcpListener, proto: Proto, implicit_tls: bool, ctx: Arc<Ctx>, reg: Arc<Registry>) {
+fn accept_loop(
+    l: TcpListener,
+    proto: Proto,
+    implicit_tls: bool,
+    ctx: Arc<Ctx>,
+    reg: Arc<Registry>,
+) {
     loop {
         let sock = match l.accept() {
             Ok((s, _)) => s,

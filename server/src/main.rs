@@ -165,7 +165,12 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut opts = ServerOptions::new(dir.join("mail"));
     opts.bind = a.bind;
-    [opts.smtp_port, opts.smtps_port, opts.pop3_port, opts.pop3s_port] = a.ports;
+    [
+        opts.smtp_port,
+        opts.smtps_port,
+        opts.pop3_port,
+        opts.pop3s_port,
+    ] = a.ports;
     if !a.users.is_empty() {
         opts.users = a.users.clone();
     }
@@ -186,8 +191,11 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
         "smtp={}\nsmtps={}\npop3={}\npop3s={}\n",
         server.smtp_port, server.smtps_port, server.pop3_port, server.pop3s_port
     );
-    write_atomic(&dir.join("server.pid"), &format!("{}\n", std::process::id()))
-        .map_err(|e| format!("writing server.pid: {e}"))?;
+    write_atomic(
+        &dir.join("server.pid"),
+        &format!("{}\n", std::process::id()),
+    )
+    .map_err(|e| format!("writing server.pid: {e}"))?;
     write_atomic(&dir.join("ready"), &ready).map_err(|e| format!("writing ready: {e}"))?;
     print!("{ready}");
     let _ = std::io::stdout().flush();

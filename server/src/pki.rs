@@ -85,8 +85,8 @@ impl Pki {
             CertificateDer::pem_slice_iter(self.server_chain_pem.as_bytes())
                 .collect::<Result<_, _>>()
                 .expect("server chain PEM");
-        let key = PrivateKeyDer::from_pem_slice(self.server_key_pem.as_bytes())
-            .expect("server key PEM");
+        let key =
+            PrivateKeyDer::from_pem_slice(self.server_key_pem.as_bytes()).expect("server key PEM");
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let cfg = rustls::ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])

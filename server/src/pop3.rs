@@ -67,7 +67,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 out(conn, ctx, "-ERR Line too long")?;
                 continue;
             }
-            Line::Line(l) => String::from_utf8_lossy(&l).into_owned(),
+            Line::Text(l) => String::from_utf8_lossy(&l).into_owned(),
         };
         let mut words = line.split(' ').filter(|w| !w.is_empty());
         let verb = words.next().unwrap_or("").to_ascii_uppercase();
@@ -102,7 +102,11 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 }
             }
             "USER" | "PASS" | "APOP" | "AUTH" if ctx.auth_requires_tls && !conn.is_tls() => {
-                out(conn, ctx, "-ERR [AUTH] Authentication requires TLS (use STLS)")?;
+                out(
+                    conn,
+                    ctx,
+                    "-ERR [AUTH] Authentication requires TLS (use STLS)",
+                )?;
             }
             "USER" => {
                 if args.len() != 1 {
@@ -127,10 +131,9 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 if args.len() != 2 {
                     out(conn, ctx, "-ERR Syntax: APOP name digest")?;
                 } else {
-                    let ok = ctx
-                        .users
-                        .password(args[0])
-                        .is_some_and(|p| sasl::apop_digest(&timestamp, p).eq_ignore_ascii_case(args[1]));
+                    let ok = ctx.users.password(args[0]).is_some_and(|p| {
+                        sasl::apop_digest(&timestamp, p).eq_ignore_ascii_case(args[1])
+                    });
                     mbox = login(conn, ctx, ok.then(|| args[0].to_string()))?;
                 }
             }
@@ -188,7 +191,7 @@ fn auth<'a>(conn: &mut Conn, ctx: &'a Ctx, args: &[&str]) -> io::Result<Option<M
                     out(conn, ctx, "-ERR Line too long")?;
                     return Ok(None);
                 }
-                Line::Line(l) => String::from_utf8_lossy(&l).trim().to_string(),
+                Line::Text(l) => String::from_utf8_lossy(&l).trim().to_string(),
             }
         }
     };
@@ -211,7 +214,11 @@ fn auth<'a>(conn: &mut Conn, ctx: &'a Ctx, args: &[&str]) -> io::Result<Option<M
 
 /// Finishes a login attempt: on success lock the maildir and enter
 /// TRANSACTION state.
-fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<Option<Mailbox<'a>>> {
+fn login<'a>(
+    conn: &mut Conn,
+    ctx: &'a Ctx,
+    user: Option<String>,
+) -> io::Result<Option<Mailbox<'a>>> {
     let Some(user) = user else {
         out(conn, ctx, "-ERR [AUTH] Authentication failed")?;
         return Ok(None);
@@ -235,7 +242,12 @@ fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<
     out(
         conn,
         ctx,
-        &format!("+OK {} has {} messages ({} octets)", user, msgs.len(), total),
+        &format!(
+            "+OK {} has {} messages ({} octets)",
+            user,
+            msgs.len(),
+            total
+        ),
     )?;
     Ok(Some(Mailbox {
         _lock: lock,
@@ -284,7 +296,13 @@ fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
 }
 
 /// Handles one command in TRANSACTION state; returns true after QUIT.
-fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &[&str]) -> io::Result<bool> {
+fn transaction(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    mb: &mut Mailbox,
+    verb: &str,
+    args: &[&str],
+) -> io::Result<bool> {
     let no_such = "-ERR no such message";
     match verb {
         "STAT" => {

@@ -47,8 +47,15 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
-    Send { data: Vec<u8>, times: u64 },
-    Expect { pattern: Vec<u8>, prefix: bool, text: String },
+    Send {
+        data: Vec<u8>,
+        times: u64,
+    },
+    Expect {
+        pattern: Vec<u8>,
+        prefix: bool,
+        text: String,
+    },
     Data,
     Tls,
     Sleep(u64),
@@ -161,13 +168,15 @@ fn parse_step(line: &str) -> Result<Step, String> {
                     if byte.len() != 1 || it.next().is_some() {
                         return Err("RAWN: count byte (exactly one byte)".into());
                     }
-                    return Ok(Step::Send { data: byte, times: count });
+                    return Ok(Step::Send {
+                        data: byte,
+                        times: count,
+                    });
                 }
                 _ => {
                     if let Some(n) = kw.strip_prefix("S*") {
-                        let times: u64 = n
-                            .parse()
-                            .map_err(|_| format!("bad repeat count in {kw}"))?;
+                        let times: u64 =
+                            n.parse().map_err(|_| format!("bad repeat count in {kw}"))?;
                         let mut data = unescape(text)?;
                         data.extend_from_slice(b"\r\n");
                         return Ok(Step::Send { data, times });
@@ -221,8 +230,17 @@ impl ScriptedServer {
     /// Listens on 127.0.0.1:0 and serves exactly one connection with the
     /// script, on a thread. If `implicit_tls`, TLS from the first byte with
     /// `pki`'s server config. A script with a `TLS` step also needs `pki`.
-    pub fn start(script: Script, pki: Option<&Pki>, implicit_tls: bool) -> io::Result<ScriptedServer> {
-        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), script, pki, implicit_tls)
+    pub fn start(
+        script: Script,
+        pki: Option<&Pki>,
+        implicit_tls: bool,
+    ) -> io::Result<ScriptedServer> {
+        Self::start_on(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            script,
+            pki,
+            implicit_tls,
+        )
     }
 
     /// Like [`ScriptedServer::start`] on a given address (used by the binary).
@@ -290,7 +308,10 @@ fn accept_one(listener: &TcpListener) -> io::Result<std::net::TcpStream> {
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 if Instant::now() >= deadline {
-                    return Err(io::Error::new(io::ErrorKind::TimedOut, "no client connected"));
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "no client connected",
+                    ));
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }
@@ -393,7 +414,7 @@ fn exec(
             prefix,
             text,
         } => match conn.read_line(usize::MAX)? {
-            Line::Line(l) => {
+            Line::Text(l) => {
                 let ok = if *prefix {
                     l.starts_with(pattern)
                 } else {
@@ -404,15 +425,17 @@ fn exec(
                 }
             }
             Line::Eof => {
-                mism.push(format!("expected {text:?}, but the client closed the connection"));
+                mism.push(format!(
+                    "expected {text:?}, but the client closed the connection"
+                ));
                 return Ok(Flow::Hangup);
             }
             Line::TooLong => unreachable!("no limit"),
         },
         Step::Data => loop {
             match conn.read_raw_line(usize::MAX)? {
-                Line::Line(l) if l == b".\r\n" => break,
-                Line::Line(_) => {}
+                Line::Text(l) if l == b".\r\n" => break,
+                Line::Text(_) => {}
                 Line::Eof => {
                     mism.push("DATA: the client closed the connection before CRLF.CRLF".into());
                     return Ok(Flow::Hangup);
@@ -472,15 +495,35 @@ mod tests {
         assert_eq!(
             s.steps,
             vec![
-                Step::Send { data: b"220 hi!\r\n".to_vec(), times: 1 },
-                Step::Send { data: b"a\r\n".to_vec(), times: 1 },
-                Step::Expect { pattern: b"EHLO ".to_vec(), prefix: true, text: "EHLO *".into() },
-                Step::Expect { pattern: b"QUIT".to_vec(), prefix: false, text: "QUIT".into() },
+                Step::Send {
+                    data: b"220 hi!\r\n".to_vec(),
+                    times: 1
+                },
+                Step::Send {
+                    data: b"a\r\n".to_vec(),
+                    times: 1
+                },
+                Step::Expect {
+                    pattern: b"EHLO ".to_vec(),
+                    prefix: true,
+                    text: "EHLO *".into()
+                },
+                Step::Expect {
+                    pattern: b"QUIT".to_vec(),
+                    prefix: false,
+                    text: "QUIT".into()
+                },
                 Step::Data,
                 Step::Tls,
                 Step::Sleep(5),
-                Step::Send { data: b"250-x\r\n".to_vec(), times: 3 },
-                Step::Send { data: b"A".to_vec(), times: 4 },
+                Step::Send {
+                    data: b"250-x\r\n".to_vec(),
+                    times: 3
+                },
+                Step::Send {
+                    data: b"A".to_vec(),
+                    times: 4
+                },
                 Step::Hang,
                 Step::ExpectEof,
                 Step::Close,
@@ -491,25 +534,68 @@ mod tests {
     #[test]
     fn keeps_trailing_space_and_literal_star() {
         let s = Script::parse("S: 334 \nC: a\\*\nS:").unwrap();
-        assert_eq!(s.steps[0], Step::Send { data: b"334 \r\n".to_vec(), times: 1 });
+        assert_eq!(
+            s.steps[0],
+            Step::Send {
+                data: b"334 \r\n".to_vec(),
+                times: 1
+            }
+        );
         assert_eq!(
             s.steps[1],
-            Step::Expect { pattern: b"a*".to_vec(), prefix: false, text: "a\\*".into() }
+            Step::Expect {
+                pattern: b"a*".to_vec(),
+                prefix: false,
+                text: "a\\*".into()
+            }
         );
-        assert_eq!(s.steps[2], Step::Send { data: b"\r\n".to_vec(), times: 1 });
+        assert_eq!(
+            s.steps[2],
+            Step::Send {
+                data: b"\r\n".to_vec(),
+                times: 1
+            }
+        );
     }
 
     #[test]
     fn parse_errors_name_the_line() {
-        assert_eq!(Script::parse("S: ok\nBOGUS").unwrap_err(), "line 2: unknown step \"BOGUS\"");
-        assert_eq!(Script::parse("S: \\q").unwrap_err(), "line 1: unknown escape \\q");
-        assert_eq!(Script::parse("S: \\x4").unwrap_err(), "line 1: \\x needs two hex digits");
-        assert_eq!(Script::parse("SLEEP x").unwrap_err(), "line 1: bad SLEEP duration \"x\"");
-        assert_eq!(Script::parse("SLEEP").unwrap_err(), "line 1: SLEEP needs milliseconds");
-        assert_eq!(Script::parse("S*z: a").unwrap_err(), "line 1: bad repeat count in S*z");
-        assert_eq!(Script::parse("RAWN: 3 ab").unwrap_err(), "line 1: RAWN: count byte (exactly one byte)");
-        assert_eq!(Script::parse("RAWN: x a").unwrap_err(), "line 1: RAWN needs a count");
-        assert_eq!(Script::parse("CLOSE now").unwrap_err(), "line 1: unexpected text after CLOSE");
+        assert_eq!(
+            Script::parse("S: ok\nBOGUS").unwrap_err(),
+            "line 2: unknown step \"BOGUS\""
+        );
+        assert_eq!(
+            Script::parse("S: \\q").unwrap_err(),
+            "line 1: unknown escape \\q"
+        );
+        assert_eq!(
+            Script::parse("S: \\x4").unwrap_err(),
+            "line 1: \\x needs two hex digits"
+        );
+        assert_eq!(
+            Script::parse("SLEEP x").unwrap_err(),
+            "line 1: bad SLEEP duration \"x\""
+        );
+        assert_eq!(
+            Script::parse("SLEEP").unwrap_err(),
+            "line 1: SLEEP needs milliseconds"
+        );
+        assert_eq!(
+            Script::parse("S*z: a").unwrap_err(),
+            "line 1: bad repeat count in S*z"
+        );
+        assert_eq!(
+            Script::parse("RAWN: 3 ab").unwrap_err(),
+            "line 1: RAWN: count byte (exactly one byte)"
+        );
+        assert_eq!(
+            Script::parse("RAWN: x a").unwrap_err(),
+            "line 1: RAWN needs a count"
+        );
+        assert_eq!(
+            Script::parse("CLOSE now").unwrap_err(),
+            "line 1: unexpected text after CLOSE"
+        );
         assert!(Script::parse("").unwrap().steps.is_empty());
     }
 }

@@ -65,7 +65,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 out(conn, ctx, "500 5.5.6 Line too long")?;
                 continue;
             }
-            Line::Line(l) => String::from_utf8_lossy(&l).into_owned(),
+            Line::Text(l) => String::from_utf8_lossy(&l).into_owned(),
         };
         let (verb, arg) = match line.find(' ') {
             Some(i) => (&line[..i], line[i + 1..].trim()),
@@ -156,10 +156,14 @@ fn sasl_prompt(conn: &mut Conn, ctx: &Ctx, challenge: &str) -> io::Result<Option
     let line = match conn.read_line(MAX_SASL_LINE)? {
         Line::Eof => return Err(eof()),
         Line::TooLong => {
-            out(conn, ctx, "500 5.5.6 Authentication exchange line is too long")?;
+            out(
+                conn,
+                ctx,
+                "500 5.5.6 Authentication exchange line is too long",
+            )?;
             return Ok(None);
         }
-        Line::Line(l) => String::from_utf8_lossy(&l).into_owned(),
+        Line::Text(l) => String::from_utf8_lossy(&l).into_owned(),
     };
     decode_response(conn, ctx, &line)
 }
@@ -190,11 +194,7 @@ fn auth(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
         return out(conn, ctx, "503 5.5.1 Error: already authenticated");
     }
     if st.from.is_some() {
-        return out(
-            conn,
-            ctx,
-            "503 5.5.1 Error: MAIL transaction in progress",
-        );
+        return out(conn, ctx, "503 5.5.1 Error: MAIL transaction in progress");
     }
     if ctx.auth_requires_tls && !conn.is_tls() {
         return out(
@@ -207,7 +207,11 @@ fn auth(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
     let mech = parts.next().unwrap_or("").to_ascii_uppercase();
     let initial = parts.next();
     if parts.next().is_some() {
-        return out(conn, ctx, "501 5.5.4 Syntax: AUTH mechanism [initial-response]");
+        return out(
+            conn,
+            ctx,
+            "501 5.5.4 Syntax: AUTH mechanism [initial-response]",
+        );
     }
     let user = match mech.as_str() {
         "PLAIN" => {
@@ -242,13 +246,7 @@ fn auth(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
             sasl::check_cram(&ctx.users, &chal, &resp)
         }
         "" => return out(conn, ctx, "501 5.5.4 Syntax: AUTH mechanism"),
-        _ => {
-            return out(
-                conn,
-                ctx,
-                "504 5.5.4 Unrecognized authentication mechanism",
-            )
-        }
+        _ => return out(conn, ctx, "504 5.5.4 Unrecognized authentication mechanism"),
     };
     match user {
         Some(u) => {
@@ -365,13 +363,17 @@ fn data(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
         match conn.read_raw_line(line_cap)? {
             Line::Eof => return Err(eof()),
             Line::TooLong => too_big = true,
-            Line::Line(l) => {
+            Line::Text(l) => {
                 if l == b".\r\n" {
                     break;
                 }
                 // Undo dot-stuffing (RFC 5321 4.5.2); everything else,
                 // including bare LFs, is stored as received.
-                let content = if l.first() == Some(&b'.') { &l[1..] } else { &l[..] };
+                let content = if l.first() == Some(&b'.') {
+                    &l[1..]
+                } else {
+                    &l[..]
+                };
                 if too_big {
                     continue;
                 }

@@ -11,7 +11,10 @@ fn parse_errors() {
         Script::parse("S: 220 hi\nC: EHLO *\nWIBBLE 3").unwrap_err(),
         "line 3: unknown step \"WIBBLE 3\""
     );
-    assert_eq!(Script::parse("RAW: \\xZZ").unwrap_err(), "line 1: \\x needs two hex digits");
+    assert_eq!(
+        Script::parse("RAW: \\xZZ").unwrap_err(),
+        "line 1: \\x needs two hex digits"
+    );
     assert!(Script::from_file(std::path::Path::new("/nonexistent/script")).is_err());
 }
 
@@ -31,7 +34,10 @@ fn scripted_session_records_mismatch_and_bytes() {
     let out = srv.finish();
     assert!(out.completed);
     assert_eq!(out.received, b"EHLO me\r\nNOOP\r\n");
-    assert_eq!(out.mismatches, vec!["expected \"QUIT\", got \"NOOP\"".to_string()]);
+    assert_eq!(
+        out.mismatches,
+        vec!["expected \"QUIT\", got \"NOOP\"".to_string()]
+    );
 }
 
 #[test]
