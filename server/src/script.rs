@@ -340,6 +340,8 @@ fn run(
     drop(listener);
     // A generous read timeout so a stuck client cannot hold us forever.
     let _ = sock.set_read_timeout(Some(WAIT));
+    // Likewise a client that stops reading must not block a send forever.
+    let _ = sock.set_write_timeout(Some(WAIT));
     let mut conn = Conn::new(sock);
     conn.set_record(rec);
     if implicit_tls {
