@@ -81,7 +81,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
         }
         // AUTHORIZATION state.
         match verb.as_str() {
-            "CAPA" => capa(conn, ctx)?,
+            "CAPA" => capa(conn, ctx, true)?,
             "NOOP" => out(conn, ctx, "+OK")?,
             "QUIT" => {
                 conn.reply("+OK csmail-server signing off");
@@ -146,11 +146,13 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
     }
 }
 
-fn capa(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
+/// RFC 2449: STLS (and the login mechanisms) only make sense in the
+/// AUTHORIZATION state.
+fn capa(conn: &mut Conn, ctx: &Ctx, authorization: bool) -> io::Result<()> {
     conn.reply("+OK Capability list follows");
     conn.reply("TOP");
     conn.reply("UIDL");
-    let auth_ok = !ctx.auth_requires_tls || conn.is_tls();
+    let auth_ok = authorization && (!ctx.auth_requires_tls || conn.is_tls());
     if auth_ok {
         conn.reply("USER");
     }
@@ -161,7 +163,7 @@ fn capa(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
     if auth_ok {
         conn.reply("SASL PLAIN");
     }
-    if ctx.offer_starttls && !conn.is_tls() {
+    if authorization && ctx.offer_starttls && !conn.is_tls() {
         conn.reply("STLS");
     }
     conn.reply("IMPLEMENTATION csmail-server");
@@ -407,7 +409,7 @@ fn transaction(
             conn.flush()?;
             return Ok(true);
         }
-        "CAPA" => capa(conn, ctx)?,
+        "CAPA" => capa(conn, ctx, false)?,
         "USER" | "PASS" | "APOP" | "AUTH" | "STLS" => out(conn, ctx, "-ERR Already authenticated")?,
         _ => out(conn, ctx, "-ERR Unknown command")?,
     }

@@ -344,6 +344,17 @@ fn pop3_list_top_dele_quit_and_lock() {
     assert_eq!(p.pop_lines(), vec!["1 1000.a", "2 2000.b"]);
     assert_eq!(p.line(), format!("+OK {} octets", m1.len()));
     assert_eq!(p.pop_body(), b"Subject: one\r\n\r\nline1\r\n");
+    assert_eq!(p.pop("CAPA"), "+OK Capability list follows");
+    assert_eq!(
+        p.pop_lines(),
+        vec![
+            "TOP",
+            "UIDL",
+            "RESP-CODES",
+            "PIPELINING",
+            "IMPLEMENTATION csmail-server"
+        ]
+    );
 
     // A second session cannot take the mailbox while this one holds it.
     let mut q = Client::connect(srv.pop3_port);
