@@ -1,0 +1,26 @@
+//! Safe Rust types for each legacy object. The rlib is a real Rust API; the C functions in
+//! `ffi` are thin wrappers over these.
+
+pub mod client_core;
+pub mod errorinfo;
+pub mod message;
+pub mod pop3_client;
+pub mod properties;
+pub mod smtp_client;
+pub mod sslinfo;
+
+pub use crate::log::LogHandler;
+pub use errorinfo::ErrorInfo;
+pub use message::Message;
+pub use pop3_client::Pop3Client;
+pub use smtp_client::SmtpClient;
+pub use sslinfo::SslInfo;
+
+use std::sync::Arc;
+
+/// What SetAdvancedHandler accepts.
+#[derive(Clone)]
+pub enum AdvancedHandler {
+    Ssl(Arc<SslInfo>),
+    Log(Arc<LogHandler>),
+}

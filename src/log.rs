@@ -1,0 +1,149 @@
+//! The LogHandler object: level and facility filter, a callback, and secret redaction.
+//!
+//! Severity numbers grow with detail, so a message is delivered when its severity is at most the
+//! handler's Level (LOG_S_INFORMATION shows everything). Credentials never reach the callback
+//! unless the application sets `log_secrets`: the protocol code hands every command over with a
+//! redacted twin, and this module chooses which one to show.
+#![allow(non_upper_case_globals)]
+
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::Arc;
+
+/// Only fatal incidents.
+pub const LOG_S_FATAL: i32 = 1;
+/// Warnings and fatal incidents.
+pub const LOG_S_WARNING: i32 = 2;
+/// Everything, including every command and reply.
+pub const LOG_S_INFORMATION: i32 = 3;
+
+/// SMTP/POP3 protocol: every command and reply.
+pub const LOG_F_PROTOCOL: i32 = 1;
+/// TLS: handshake, negotiated parameters, certificate.
+pub const LOG_F_SSL: i32 = 2;
+/// Proxy connections.
+pub const LOG_F_PROXY: i32 = 4;
+/// Connection and user-level events (resolving, connecting, progress of operations).
+pub const LOG_F_USER: i32 = 8;
+/// All facilities.
+pub const LOG_F_ALL: i32 = LOG_F_PROTOCOL | LOG_F_SSL | LOG_F_PROXY | LOG_F_USER;
+
+/// What the application's OnLogMessage receives: severity, facility, message.
+pub type LogCallback = Arc<dyn Fn(i32, i32, &str) + Send + Sync>;
+
+/// The LogHandler advanced handler.
+pub struct LogHandler {
+    level: AtomicI32,
+    facility: AtomicI32,
+    log_secrets: AtomicBool,
+    callback: Mutex<Option<LogCallback>>,
+}
+
+impl Default for LogHandler {
+    fn default() -> Self {
+        LogHandler {
+            level: AtomicI32::new(LOG_S_INFORMATION),
+            facility: AtomicI32::new(LOG_F_ALL),
+            log_secrets: AtomicBool::new(false),
+            callback: Mutex::new(None),
+        }
+    }
+}
+
+impl LogHandler {
+    pub fn new() -> LogHandler {
+        LogHandler::default()
+    }
+    pub fn level(&self) -> i32 {
+        self.level.load(Ordering::Relaxed)
+    }
+    /// Sets Level; values outside LOG_S_FATAL..=LOG_S_INFORMATION are refused.
+    pub fn set_level(&self, level: i32) -> bool {
+        if !(LOG_S_FATAL..=LOG_S_INFORMATION).contains(&level) {
+            return false;
+        }
+        self.level.store(level, Ordering::Relaxed);
+        true
+    }
+    pub fn facility(&self) -> i32 {
+        self.facility.load(Ordering::Relaxed)
+    }
+    /// Sets the Facility flags; bits outside LOG_F_ALL are refused.
+    pub fn set_facility(&self, flags: i32) -> bool {
+        if flags & !LOG_F_ALL != 0 {
+            return false;
+        }
+        self.facility.store(flags, Ordering::Relaxed);
+        true
+    }
+    pub fn log_secrets(&self) -> bool {
+        self.log_secrets.load(Ordering::Relaxed)
+    }
+    /// Shows credentials in the log. Off by default; meant for debugging against test servers.
+    pub fn set_log_secrets(&self, on: bool) {
+        self.log_secrets.store(on, Ordering::Relaxed)
+    }
+    pub fn set_callback(&self, cb: Option<LogCallback>) {
+        *self.callback.lock() = cb;
+    }
+    fn wants(&self, severity: i32, facility: i32) -> bool {
+        severity <= self.level() && facility & self.facility() != 0
+    }
+    fn emit(&self, severity: i32, facility: i32, message: &str) {
+        // Clone the callback out so the lock is not held while application code runs.
+        let cb = self.callback.lock().clone();
+        if let Some(cb) = cb {
+            cb(severity, facility, message);
+        }
+    }
+}
+
+/// The logging side of one operation: the client's LogHandler, if any. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct Logger {
+    handler: Option<Arc<LogHandler>>,
+}
+
+impl Logger {
+    pub fn new(handler: Option<Arc<LogHandler>>) -> Logger {
+        Logger { handler }
+    }
+    /// Whether a message of this kind would be delivered (to skip formatting when not).
+    pub fn enabled(&self, severity: i32, facility: i32) -> bool {
+        self.handler.as_ref().is_some_and(|h| h.wants(severity, facility))
+    }
+    /// Logs a message built only when it will be delivered.
+    pub fn log(&self, severity: i32, facility: i32, build: impl FnOnce() -> String) {
+        if let Some(h) = &self.handler {
+            if h.wants(severity, facility) {
+                h.emit(severity, facility, &build());
+            }
+        }
+    }
+    pub fn info(&self, facility: i32, build: impl FnOnce() -> String) {
+        self.log(LOG_S_INFORMATION, facility, build)
+    }
+    pub fn warn(&self, facility: i32, build: impl FnOnce() -> String) {
+        self.log(LOG_S_WARNING, facility, build)
+    }
+    pub fn fatal(&self, facility: i32, build: impl FnOnce() -> String) {
+        self.log(LOG_S_FATAL, facility, build)
+    }
+    /// Logs a command line sent to the server, choosing the redacted form unless the handler
+    /// asks for secrets.
+    pub fn command(&self, line: &str, redacted: Option<&str>) {
+        if let Some(h) = &self.handler {
+            if h.wants(LOG_S_INFORMATION, LOG_F_PROTOCOL) {
+                let shown = match redacted {
+                    Some(r) if !h.log_secrets() => r,
+                    _ => line,
+                };
+                h.emit(LOG_S_INFORMATION, LOG_F_PROTOCOL, &format!("C: {shown}"));
+            }
+        }
+    }
+    /// Logs a reply line received from the server.
+    pub fn reply(&self, line: &[u8]) {
+        self.info(LOG_F_PROTOCOL, || format!("S: {}", String::from_utf8_lossy(line)));
+    }
+}

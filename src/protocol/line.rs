@@ -1,0 +1,250 @@
+//! The line engine shared by SMTP and POP3: buffered reads with size limits and deadlines,
+//! command writes that refuse CR/LF/NUL, logging with redaction, the STARTTLS/STLS upgrade.
+
+use crate::error::{self, Error, Result};
+use crate::log::Logger;
+use crate::transport::abort::Abort;
+use crate::transport::stream::{self, Stream, TlsContext};
+use std::io::{self, Read, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Read buffer size: large enough that bulk RETR data moves in big reads.
+const READ_BUF: usize = 64 * 1024;
+/// Output is flushed when this much is buffered (message data), or at the end of a command group.
+pub const WRITE_CHUNK: usize = 64 * 1024;
+
+pub struct Conn {
+    stream: Option<Stream>,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    out: Vec<u8>,
+    pub log: Logger,
+    pub abort: Arc<Abort>,
+    pub timeout: Duration,
+    read_timeout: Option<Duration>,
+}
+
+/// Refuses CR, LF and NUL in anything that goes onto a command line.
+pub fn check_command_arg(what: &str, value: &str) -> Result<()> {
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(Error::new(
+            error::CSMAIL_E_INVALID_ARGUMENT,
+            error::eexForbiddenCharacter,
+            format!("{what} contains CR, LF or NUL"),
+        ));
+    }
+    Ok(())
+}
+
+impl Conn {
+    pub fn new(stream: Stream, log: Logger, abort: Arc<Abort>, timeout: Duration) -> Conn {
+        abort.watch(stream.tcp());
+        let _ = stream.tcp().set_write_timeout(Some(timeout));
+        Conn {
+            stream: Some(stream),
+            buf: vec![0u8; READ_BUF].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            out: Vec::with_capacity(WRITE_CHUNK + 1024),
+            log,
+            abort,
+            timeout,
+            read_timeout: None,
+        }
+    }
+
+    fn stream(&mut self) -> &mut Stream {
+        self.stream.as_mut().expect("stream present outside an upgrade")
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.stream.as_ref().is_some_and(|s| s.is_tls())
+    }
+
+    /// Bytes received and not yet consumed.
+    pub fn buffered(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    pub fn consume(&mut self, n: usize) {
+        self.start += n;
+        debug_assert!(self.start <= self.end);
+    }
+
+    fn io_error(&self, e: io::Error, eex: i32, step: &str) -> Error {
+        if self.abort.is_requested() {
+            return Error::aborted();
+        }
+        if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+            return Error::timeout(step).with_os(&e);
+        }
+        Error::new(error::CSMAIL_E_NETWORK, eex, format!("network error while {step}: {e}")).with_os(&e)
+    }
+
+    /// Reads more bytes into the buffer. `deadline` bounds the whole wait (replies); without it
+    /// each read may idle for the timeout (bulk data). Returns 0 at end of stream.
+    pub fn fill(&mut self, deadline: Option<Instant>, step: &str) -> Result<usize> {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        } else if self.end == self.buf.len() {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            return Err(Error::protocol(error::eexReplyTooLong, format!("line too long while {step}")));
+        }
+        let wait = match deadline {
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(Error::timeout(step));
+                }
+                left
+            }
+            None => self.timeout,
+        };
+        // setsockopt only when the value changes: bulk reads keep one idle timeout.
+        if self.read_timeout != Some(wait) {
+            let w = wait.max(Duration::from_millis(1));
+            self.stream().tcp().set_read_timeout(Some(w)).map_err(|e| self.io_error(e, error::eexSocket, step))?;
+            self.read_timeout = Some(wait);
+        }
+        let end = self.end;
+        let r = {
+            let buf = &mut self.buf[end..];
+            match self.stream.as_mut() {
+                Some(s) => s.read(buf),
+                None => Ok(0),
+            }
+        };
+        match r {
+            Ok(0) => {
+                if self.abort.is_requested() {
+                    return Err(Error::aborted());
+                }
+                Ok(0)
+            }
+            Ok(n) => {
+                self.end += n;
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => Ok(self.fill(deadline, step)?),
+            Err(e) => Err(self.io_error(e, error::eexSocketRx, step)),
+        }
+    }
+
+    /// Reads one line (without its CRLF; a bare LF also ends a line) of at most `max` bytes,
+    /// logging it. The whole line must arrive before `deadline`.
+    pub fn read_line(&mut self, max: usize, deadline: Instant, step: &str) -> Result<Vec<u8>> {
+        let mut scanned = 0;
+        loop {
+            let avail = self.buffered();
+            if let Some(pos) = memchr::memchr(b'\n', &avail[scanned..]) {
+                let nl = scanned + pos;
+                let mut line = &avail[..nl];
+                if line.last() == Some(&b'\r') {
+                    line = &line[..line.len() - 1];
+                }
+                if line.len() > max {
+                    return Err(Error::protocol(error::eexReplyTooLong, format!("reply line over {max} bytes while {step}")));
+                }
+                let line = line.to_vec();
+                self.consume(nl + 1);
+                self.log.reply(&line);
+                return Ok(line);
+            }
+            scanned = avail.len();
+            if scanned > max + 1 {
+                return Err(Error::protocol(error::eexReplyTooLong, format!("reply line over {max} bytes while {step}")));
+            }
+            if self.fill(Some(deadline), step)? == 0 {
+                return Err(Error::new(
+                    error::CSMAIL_E_NETWORK,
+                    error::eexConnectionClosed,
+                    format!("the server closed the connection while {step}"),
+                ));
+            }
+        }
+    }
+
+    /// Queues one command line; `redacted` is what the log shows instead (credentials).
+    pub fn queue(&mut self, line: &str, redacted: Option<&str>) -> Result<()> {
+        check_command_arg("command", line)?;
+        self.log.command(line, redacted);
+        self.out.extend_from_slice(line.as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+        Ok(())
+    }
+
+    /// Queues raw bytes (message data).
+    pub fn queue_raw(&mut self) -> &mut Vec<u8> {
+        &mut self.out
+    }
+
+    pub fn pending(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Writes everything queued in one go.
+    pub fn flush(&mut self, step: &str) -> Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let out = std::mem::take(&mut self.out);
+        let r = self.stream().write_all(&out).and_then(|_| self.stream().flush());
+        self.out = out;
+        self.out.clear();
+        r.map_err(|e| self.io_error(e, error::eexSocketTx, step))
+    }
+
+    /// Sends one command and flushes.
+    pub fn send(&mut self, line: &str, redacted: Option<&str>, step: &str) -> Result<()> {
+        self.queue(line, redacted)?;
+        self.flush(step)
+    }
+
+    pub fn deadline(&self) -> Instant {
+        Instant::now() + self.timeout
+    }
+
+    /// STARTTLS/STLS: the server's reply has been read; anything already buffered was sent in
+    /// plaintext after it and is refused (response injection), then the handshake runs on the
+    /// same socket.
+    pub fn upgrade(&mut self, ctx: &TlsContext) -> Result<()> {
+        if !self.buffered().is_empty() {
+            return Err(Error::protocol(
+                error::eexStartTlsInjection,
+                format!("the server sent {} bytes after its STARTTLS/STLS reply, before the TLS handshake", self.buffered().len()),
+            ));
+        }
+        let tcp = match self.stream.take() {
+            Some(Stream::Plain(tcp)) => tcp,
+            other => {
+                self.stream = other;
+                return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexSSLConnected, "the connection is already TLS"));
+            }
+        };
+        self.read_timeout = None;
+        let s = stream::start_tls(tcp, ctx, self.timeout, &self.abort, &self.log)?;
+        self.stream = Some(s);
+        Ok(())
+    }
+
+    /// Closes the connection (close_notify for TLS).
+    pub fn close(&mut self) {
+        if let Some(s) = self.stream.as_mut() {
+            s.close();
+        }
+        self.abort.unwatch();
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.abort.unwatch();
+    }
+}

@@ -1,0 +1,129 @@
+//! Builds a rustls client configuration from an SSLInfo snapshot.
+
+use super::verifier::RecordingVerifier;
+use crate::options::SslState;
+use crate::error::{self, Error, Result};
+use crate::options::*;
+use once_cell::sync::OnceCell;
+use rustls::client::{ClientSessionMemoryCache, Resumption};
+use rustls::crypto::{ring, CryptoProvider};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use rustls::{ClientConfig, RootCertStore, SupportedCipherSuite, SupportedProtocolVersion};
+use std::sync::Arc;
+
+/// A client configuration and the verifier that will record what it saw.
+pub struct TlsSetup {
+    pub config: Arc<ClientConfig>,
+    pub verifier: Arc<RecordingVerifier>,
+}
+
+/// The system's trusted roots, loaded once per process: parsing the bundle costs milliseconds
+/// and it does not change while a program runs.
+fn system_roots() -> &'static [CertificateDer<'static>] {
+    static ROOTS: OnceCell<Vec<CertificateDer<'static>>> = OnceCell::new();
+    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
+}
+
+/// The bulk cipher constant of a suite.
+pub fn suite_cipher(suite: SupportedCipherSuite) -> i32 {
+    let name = format!("{:?}", suite.suite());
+    if name.contains("AES_128_GCM") {
+        SSL_AES128_GCM
+    } else if name.contains("AES_256_GCM") {
+        SSL_AES256_GCM
+    } else if name.contains("CHACHA20") {
+        SSL_CHACHA20_POLY1305
+    } else {
+        0
+    }
+}
+
+fn config_error(text: impl Into<String>) -> Error {
+    Error::new(error::CSMAIL_E_TLS_CONFIG, error::eexTlsConfig, text)
+}
+
+fn wanted_versions(ssl: &SslState) -> Result<Vec<&'static SupportedProtocolVersion>> {
+    let asked = ssl.array(SSLConnectionProtocolIn);
+    if asked.is_empty() {
+        return Ok(vec![&rustls::version::TLS13, &rustls::version::TLS12]);
+    }
+    let mut versions = Vec::new();
+    if asked.contains(&SSL_TLS13) {
+        versions.push(&rustls::version::TLS13);
+    }
+    if asked.contains(&SSL_TLS12) {
+        versions.push(&rustls::version::TLS12);
+    }
+    if versions.is_empty() {
+        return Err(config_error(
+            "SSLConnectionProtocolIn allows only TLS 1.0/1.1, which rustls does not speak; allow SSL_TLS12 or SSL_TLS13",
+        ));
+    }
+    Ok(versions)
+}
+
+fn suite_allowed(ssl: &SslState, suite: SupportedCipherSuite) -> bool {
+    let cipher = suite_cipher(suite);
+    let bits = cipher_bits(cipher);
+    let ciphers = ssl.array(SSLConnectionCipherIn);
+    let min = ssl.int(SSLMinCipherStrength);
+    let max = ssl.int(SSLMaxCipherStrength);
+    (ciphers.is_empty() || ciphers.contains(&cipher)) && (min == 0 || bits >= min) && (max == 0 || bits <= max)
+}
+
+fn load_roots(ssl: &SslState) -> Result<RootCertStore> {
+    let mut roots = RootCertStore::empty();
+    if !ssl.flag(SSLNoSystemRoots) {
+        // Bad certificates in the system bundle are skipped, as every TLS client does.
+        roots.add_parsable_certificates(system_roots().iter().cloned());
+    }
+    let ca_file = ssl.string(SSLCAFile);
+    if !ca_file.is_empty() {
+        let mut added = 0;
+        for cert in CertificateDer::pem_file_iter(ca_file)
+            .map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?
+        {
+            let cert = cert.map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?;
+            roots.add(cert).map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(config_error(format!("SSLCAFile {ca_file}: no certificate in the file")));
+        }
+    }
+    Ok(roots)
+}
+
+/// Builds the configuration for one connect. `sessions` is the client's own resumption cache,
+/// so reconnecting to the same server resumes the TLS session.
+pub fn build(ssl: &SslState, sessions: &Arc<ClientSessionMemoryCache>) -> Result<TlsSetup> {
+    let base = ring::default_provider();
+    let suites: Vec<SupportedCipherSuite> =
+        base.cipher_suites.iter().copied().filter(|s| suite_allowed(ssl, *s)).collect();
+    let versions: Vec<&'static SupportedProtocolVersion> = wanted_versions(ssl)?
+        .into_iter()
+        .filter(|v| suites.iter().any(|s| s.version() == *v))
+        .collect();
+    if versions.is_empty() {
+        return Err(config_error(
+            "no cipher suite is left for the allowed protocols (check SSLConnectionCipherIn and SSLMin/MaxCipherStrength)",
+        ));
+    }
+    let algorithms = base.signature_verification_algorithms;
+    let provider = Arc::new(CryptoProvider { cipher_suites: suites, ..base });
+    let verifier = Arc::new(RecordingVerifier::new(
+        Arc::new(load_roots(ssl)?),
+        algorithms,
+        ssl.flag(SSLNoServerNameCheck),
+        ssl.flag(SSLNoServerCertificateValidation),
+    ));
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&versions)
+        .map_err(|e| config_error(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    config.resumption = Resumption::store(sessions.clone());
+    Ok(TlsSetup { config: Arc::new(config), verifier })
+}

@@ -1,0 +1,5 @@
+//! TLS: client configuration from SSLInfo, the recording verifier, negotiated parameters.
+
+pub mod config;
+pub mod negotiated;
+pub mod verifier;

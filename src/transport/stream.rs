@@ -1,0 +1,169 @@
+//! One stream type, plain or TLS, and the TLS handshake with its error mapping (Appendix A).
+
+use super::abort::Abort;
+use crate::error::{self, Error, Result};
+use crate::log::{Logger, LOG_F_SSL};
+use crate::options::*;
+use crate::tls::config::TlsSetup;
+use crate::tls::negotiated::{self, Negotiated};
+use rustls::pki_types::ServerName;
+use rustls::{CertificateError, ClientConnection, StreamOwned};
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    pub fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+
+    pub fn is_tls(&self) -> bool {
+        matches!(self, Stream::Tls(_))
+    }
+
+    /// Ends the connection: close_notify for TLS, then a TCP shutdown. Errors are irrelevant
+    /// here, the connection is going away.
+    pub fn close(&mut self) {
+        if let Stream::Tls(s) = self {
+            s.conn.send_close_notify();
+            let _ = s.conn.complete_io(&mut s.sock);
+        }
+        let _ = self.tcp().shutdown(Shutdown::Both);
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.write_all(buf),
+            Stream::Tls(s) => {
+                s.conn.writer().write_all(buf)?;
+                while s.conn.wants_write() {
+                    s.conn.write_tls(&mut s.sock)?;
+                }
+                Ok(())
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// Where TLS comes from for one connect: the configuration, the name to verify, and a hook that
+/// records what was negotiated (SSLInfo outputs), called after success and after failure alike.
+#[derive(Clone)]
+pub struct TlsContext {
+    pub setup: Arc<TlsSetup>,
+    pub server_name: String,
+    pub record: Arc<dyn Fn(&Negotiated) + Send + Sync>,
+}
+
+fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
+    if abort.is_requested() {
+        return Error::aborted();
+    }
+    if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
+        return Error::timeout("in the TLS handshake").with_os(&e);
+    }
+    let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    let (eex, text) = match tls {
+        Some(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+        )) => (error::eexSSLCertName, format!("the server's certificate does not match {}: {e}", ctx.server_name)),
+        Some(rustls::Error::InvalidCertificate(c)) => {
+            (error::eexSSLCertificate, format!("the server's certificate is invalid: {c:?}"))
+        }
+        Some(rustls::Error::AlertReceived(a)) => {
+            (error::eexSSLProtocol, format!("the server ended the TLS handshake with alert {a:?}"))
+        }
+        Some(other) => (error::eexSSLProtocol, format!("TLS handshake failed: {other}")),
+        None if e.kind() == io::ErrorKind::UnexpectedEof => {
+            (error::eexSSLProtocol, "the server closed the connection during the TLS handshake".to_owned())
+        }
+        None => (error::eexSSLProtocol, format!("TLS handshake failed: {e}")),
+    };
+    Error::new(error::CSMAIL_E_CONNECT, eex, text).with_os(&e)
+}
+
+/// Runs the client side of a TLS handshake on `tcp` within `timeout`.
+pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Abort, log: &Logger) -> Result<Stream> {
+    let name = ServerName::try_from(ctx.server_name.clone()).map_err(|_| {
+        Error::new(error::CSMAIL_E_CONNECT, error::eexSSLCertName, format!("{:?} is not a valid TLS server name", ctx.server_name))
+    })?;
+    let mut conn = ClientConnection::new(ctx.setup.config.clone(), name)
+        .map_err(|e| Error::new(error::CSMAIL_E_TLS_CONFIG, error::eexTlsConfig, e.to_string()))?;
+    log.info(LOG_F_SSL, || format!("TLS handshake with {}", ctx.server_name));
+    let deadline = Instant::now() + timeout;
+    let mut tcp = tcp;
+    let result = (|| -> io::Result<()> {
+        while conn.is_handshaking() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "handshake timed out"));
+            }
+            tcp.set_read_timeout(Some(left))?;
+            conn.complete_io(&mut tcp)?;
+        }
+        Ok(())
+    })();
+    let verdict = ctx.setup.verifier.verdict();
+    if let Err(e) = result {
+        (ctx.record)(&Negotiated { certificate_status: verdict.status, ..Negotiated::default() });
+        let err = handshake_error(e, ctx, abort);
+        log.fatal(LOG_F_SSL, || err.text.clone());
+        return Err(err);
+    }
+    let n = negotiated::describe(&conn, verdict.status);
+    (ctx.record)(&n);
+    log.info(LOG_F_SSL, || {
+        format!(
+            "TLS established: {} {} (cipher {:#x}/{} bits, hash {:#x}, exchange {:#x} group {:#x}/{} bits), certificate status {}",
+            if n.protocol == SSL_TLS13 { "TLS 1.3" } else { "TLS 1.2" },
+            conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default(),
+            n.cipher,
+            n.cipher_strength,
+            n.hash,
+            n.exchange,
+            n.group,
+            n.exchange_strength,
+            n.certificate_status,
+        )
+    });
+    if verdict.status != CERTIFICATE_VALID {
+        log.warn(LOG_F_SSL, || {
+            format!(
+                "certificate accepted by policy despite: {}",
+                [verdict.chain_error.as_deref(), verdict.name_error.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("; ")
+            )
+        });
+    }
+    Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}
