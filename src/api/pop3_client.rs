@@ -5,7 +5,7 @@ use super::properties::*;
 use super::{AdvancedHandler, ErrorInfo};
 use crate::error::{self, Error, Result};
 use crate::protocol::pop3::{Pop3Params, Pop3Session};
-use crate::protocol::source::MessageSink;
+use crate::protocol::source::{FileSink, MessageSink};
 use parking_lot::Mutex;
 
 #[derive(Default)]
@@ -183,6 +183,26 @@ impl Pop3Client {
         }
         let mut progress = self.core.progress_fn();
         self.with_session(|s| s.top(n, lines, sink, &mut progress))
+    }
+
+    /// RETR n (or TOP n lines) into a file, synced to disk; on failure the partial file is removed.
+    pub fn retrieve_file(&self, n: u32, path: &str, top_lines: Option<u32>) -> Result<u64> {
+        let mut sink = match FileSink::create(path) {
+            Ok(s) => s,
+            Err(e) => {
+                let err = Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("cannot create {path}: {e}")).with_os(&e);
+                return self.core.record(Err(err));
+            }
+        };
+        let r = match top_lines {
+            Some(lines) => self.top(n, lines, &mut sink),
+            None => self.retrieve(n, &mut sink),
+        };
+        if r.is_err() {
+            drop(sink);
+            let _ = std::fs::remove_file(path);
+        }
+        r
     }
 
     /// Retrieves several messages (pipelined when the server allows), each into the sink

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// Read buffer size: large enough that bulk RETR data moves in big reads.
 const READ_BUF: usize = 64 * 1024;
 /// Output is flushed when this much is buffered (message data), or at the end of a command group.
-pub const WRITE_CHUNK: usize = 64 * 1024;
+pub(crate) const WRITE_CHUNK: usize = 64 * 1024;
 
 pub struct Conn {
     stream: Option<Stream>,

@@ -1,0 +1,179 @@
+//! What every C function shares: the panic guard, this thread's last error, string
+//! conversion, and the library-wide functions (version, strerror, last error).
+
+use crate::error::{self, Error, Result};
+use std::cell::RefCell;
+use once_cell::sync::Lazy;
+use std::ffi::{c_char, c_void, CStr, CString};
+
+/// Result codes are small: 0 .. RESULT_CODES-1.
+const RESULT_CODES: i32 = 32;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+thread_local! {
+    static LAST: RefCell<(i32, String)> = const { RefCell::new((0, String::new())) };
+}
+
+/// Runs the body of a C function: converts its outcome to a result code, remembers the error
+/// for `csmail_last_eex`, and stops panics at the boundary.
+pub fn guard(f: impl FnOnce() -> Result<()>) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::new(error::CSMAIL_E_PANIC, error::eexPanic, "internal error: a panic was caught at the C boundary"))
+    });
+    LAST.with(|l| {
+        *l.borrow_mut() = match &outcome {
+            Ok(()) => (0, String::new()),
+            Err(e) => (e.eex, e.text.clone()),
+        }
+    });
+    match outcome {
+        Ok(()) => error::CSMAIL_OK,
+        Err(e) => e.result,
+    }
+}
+
+/// Borrows a NUL-terminated UTF-8 argument.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string valid for the call.
+pub unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the contract.
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .map_err(|_| Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexInvalidUtf8, format!("{what} is not valid UTF-8")))
+}
+
+/// Borrows an array of strings.
+///
+/// # Safety
+/// `p` is NULL (with `n` 0) or points to `n` string pointers valid for the call.
+pub unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str) -> Result<Vec<&'a str>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    // SAFETY: p points to n pointers per the contract.
+    let ptrs = unsafe { std::slice::from_raw_parts(p, n) };
+    ptrs.iter().map(|&s| unsafe { str_arg(s, what) }).collect()
+}
+
+/// Borrows a byte buffer; (NULL, 0) is the empty buffer.
+///
+/// # Safety
+/// `p` is NULL with `len` 0, or points to `len` readable bytes.
+pub unsafe fn bytes_arg<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL, len readable bytes per the contract.
+    Ok(unsafe { std::slice::from_raw_parts(p, len) })
+}
+
+/// Writes a string into a caller buffer. `needed_out` (if not NULL) gets the size with the NUL.
+/// A NULL buffer only asks for the size; a buffer too small gets nothing and
+/// CSMAIL_E_BUFFER_TOO_SMALL.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+pub unsafe fn write_str(s: &str, buf: *mut c_char, len: usize, needed_out: *mut usize) -> Result<()> {
+    let needed = s.len() + 1;
+    if !needed_out.is_null() {
+        // SAFETY: writable per the contract.
+        unsafe { *needed_out = needed };
+    }
+    if buf.is_null() {
+        return Ok(());
+    }
+    if len < needed {
+        return Err(Error::new(
+            error::CSMAIL_E_BUFFER_TOO_SMALL,
+            error::eexBufferTooSmall,
+            format!("the buffer has {len} bytes; {needed} are needed"),
+        ));
+    }
+    // SAFETY: buf has at least needed bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(s.as_ptr(), buf as *mut u8, s.len());
+        *buf.add(s.len()) = 0;
+    }
+    Ok(())
+}
+
+/// Writes an out-parameter, refusing NULL.
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub unsafe fn out<T>(p: *mut T, value: T, what: &str) -> Result<()> {
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and writable per the contract.
+    unsafe { *p = value };
+    Ok(())
+}
+
+/// An application's userdata pointer, carried to the operation's thread. The application
+/// promises (as documented for every callback) that it may be used there.
+#[derive(Clone, Copy)]
+pub struct UserData(pub *mut c_void);
+// SAFETY: csmail only passes the pointer back to the application's own callback.
+unsafe impl Send for UserData {}
+// SAFETY: as above.
+unsafe impl Sync for UserData {}
+
+/// The library version, e.g. "0.1.0".
+///
+/// Returns a static NUL-terminated string; never NULL; any thread.
+#[no_mangle]
+pub extern "C" fn csmail_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
+}
+
+/// A static description of a result code (CSMAIL_OK, CSMAIL_E_*).
+///
+/// Returns a static NUL-terminated string, "unknown result code" for values not defined;
+/// never NULL; any thread.
+#[no_mangle]
+pub extern "C" fn csmail_strerror(result: i32) -> *const c_char {
+    // NUL-terminated copies of the static texts, made once.
+    static TEXTS: Lazy<Vec<CString>> =
+        Lazy::new(|| (0..RESULT_CODES).map(|c| CString::new(error::result_text(c)).expect("no NUL in texts")).collect());
+    match usize::try_from(result).ok().and_then(|i| TEXTS.get(i)) {
+        Some(s) => s.as_ptr(),
+        None => c"unknown result code".as_ptr(),
+    }
+}
+
+/// The eex number of this thread's last failed csmail call (0 if the last call succeeded).
+///
+/// Use it when no client handle is at hand, e.g. after CSMAIL_E_INVALID_HANDLE. Any thread;
+/// each thread has its own.
+#[no_mangle]
+pub extern "C" fn csmail_last_eex() -> i32 {
+    LAST.with(|l| l.borrow().0)
+}
+
+/// The text of this thread's last failed csmail call ("" if it succeeded).
+///
+/// `buf`/`len`: caller buffer, NULL to ask the size; `needed_out`: size with NUL, may be NULL.
+/// This call does not change the last error. Returns CSMAIL_OK or CSMAIL_E_BUFFER_TOO_SMALL.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_last_error_text(buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+    let text = LAST.with(|l| l.borrow().1.clone());
+    // SAFETY: forwarded caller contract.
+    match unsafe { write_str(&text, buf, len, needed_out) } {
+        Ok(()) => error::CSMAIL_OK,
+        Err(e) => e.result,
+    }
+}

@@ -1,0 +1,289 @@
+//! C functions of the SMTPClient object.
+
+use super::common::{guard, str_arg, str_array, bytes_arg, out, write_str, UserData};
+use super::handles::{self, Object};
+use super::{advanced_handler, progress_callback, read_callback_source, csmail_errorinfo, csmail_progress_callback, csmail_read_callback};
+use crate::api::SmtpClient;
+use crate::protocol::source::FileSource;
+use crate::error::{self, Error};
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
+
+/// An SMTPClient: connects to an SMTP server and sends messages.
+pub struct csmail_smtp {
+    _private: [u8; 0],
+}
+
+fn is_smtp(o: &Object) -> bool {
+    matches!(o, Object::Smtp(_))
+}
+
+/// Creates an SMTPClient with one reference.
+///
+/// Ownership: the caller owns the reference and ends it with `csmail_smtp_release`.
+/// Returns the handle; never NULL. Any thread.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_new() -> *mut csmail_smtp {
+    handles::register(Object::Smtp(Arc::new(SmtpClient::new()))) as *mut csmail_smtp
+}
+
+/// Adds a reference to an SMTPClient.
+///
+/// Returns CSMAIL_OK, or CSMAIL_E_INVALID_HANDLE for a NULL, released or wrong-type handle.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
+    guard(|| handles::addref_typed(smtp, is_smtp, "SMTPClient handle"))
+}
+
+/// Releases a reference; the last one closes the connection (without QUIT) and frees the client.
+///
+/// After the call the handle must not be used if it was the last reference (a later use gets
+/// CSMAIL_E_INVALID_HANDLE). An operation running on another thread finishes first.
+/// Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
+    guard(|| handles::release_typed(smtp, is_smtp, "SMTPClient handle"))
+}
+
+/// Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD, _EHLO_NAME).
+///
+/// `value`: NUL-terminated UTF-8, copied. CR, LF or NUL is refused (eexForbiddenCharacter).
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, bad UTF-8,
+/// forbidden characters, unknown property: eexUnknownOption).
+///
+/// # Safety
+/// `value` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_set_str(smtp: *const csmail_smtp, property: i32, value: *const c_char) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        // SAFETY: caller contract.
+        let r = unsafe { str_arg(value, "value") }.and_then(|v| c.set_str(property, v));
+        c.core().record(r)
+    })
+}
+
+/// Reads a string property (HOST, USER, EHLO_NAME, REPLY_TEXT, REPLY_ENHANCED, CAPABILITIES).
+///
+/// `buf`/`len`: caller buffer, NULL to ask the size; `needed_out`: size with the NUL (may be NULL).
+/// The password is write-only (CSMAIL_E_NOT_SUPPORTED).
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_BUFFER_TOO_SMALL.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_get_str(smtp: *const csmail_smtp, property: i32, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        // SAFETY: caller contract.
+        let r = c.get_str(property).and_then(|s| unsafe { write_str(&s, buf, len, needed_out) });
+        c.core().record(r)
+    })
+}
+
+/// Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH).
+///
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, unknown).
+#[no_mangle]
+pub extern "C" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, value: i32) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        c.core().record(c.set_int(property, value))
+    })
+}
+
+/// Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, REPLY_CODE, TLS_ACTIVE).
+///
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL `value_out`, unknown).
+///
+/// # Safety
+/// `value_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property: i32, value_out: *mut i32) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        // SAFETY: caller contract.
+        let r = c.get_int(property).and_then(|v| unsafe { out(value_out, v, "value_out") });
+        c.core().record(r)
+    })
+}
+
+/// SetAdvancedHandler: attaches an SSLInfo or a LogHandler (replacing one of the same kind).
+///
+/// The client takes its own reference: the caller may release its handle at once.
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_NOT_SUPPORTED (a
+/// valid handle of an object that is not an advanced handler).
+#[no_mangle]
+pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        let r = advanced_handler(handler).map(|h| c.set_advanced_handler(h));
+        c.core().record(r)
+    })
+}
+
+/// Detaches an advanced handler attached with `csmail_smtp_set_advanced_handler`.
+///
+/// Results: CSMAIL_OK (also when it was not attached), CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        let r = advanced_handler(handler).map(|h| {
+            c.core().remove_handler(&h);
+        });
+        c.core().record(r)
+    })
+}
+
+/// ExtendedError: a new ErrorInfo holding the last operation's Number, Text and OSError.
+///
+/// Ownership: the caller owns the ErrorInfo and releases it with `csmail_errorinfo_release`.
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL `info_out`).
+///
+/// # Safety
+/// `info_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_extended_error(smtp: *const csmail_smtp, info_out: *mut *mut csmail_errorinfo) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        if info_out.is_null() {
+            return Err(Error::invalid_arg("info_out is NULL"));
+        }
+        let token = handles::register(Object::Error(Arc::new(c.extended_error())));
+        // SAFETY: checked non-NULL; caller contract.
+        unsafe { *info_out = token as *mut csmail_errorinfo };
+        Ok(())
+    })
+}
+
+/// Sets (or with NULL clears) the progress callback for Send: bytes of the message read so far
+/// and the total (-1 when the source is a read callback).
+///
+/// The callback runs on the thread of the operation; returning non-zero ends it with
+/// CSMAIL_E_ABORTED. `userdata` is passed back unchanged and must be usable on that thread.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_set_progress_callback(smtp: *const csmail_smtp, callback: csmail_progress_callback, userdata: *mut c_void) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        c.core().set_progress(progress_callback(callback, UserData(userdata)));
+        Ok(())
+    })
+}
+
+/// Connect: TCP connect to HOST:PORT, TLS (MODE_CHANNEL) or STARTTLS (MODE_STARTTLS) when an
+/// SSLInfo is attached, greeting, EHLO (HELO fallback), AUTH when USER is set.
+///
+/// Blocks until done, failed, timed out or aborted. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE,
+/// CSMAIL_E_INVALID_ARGUMENT (no host, already connected), CSMAIL_E_CONNECT (eexDNS,
+/// eexTCPConnect, eexSSLProtocol, eexSSLCertName, eexSSLCertificate, eexStartTlsNotOffered,
+/// eexStartTlsRefused, eexStartTlsInjection, eexSmtpServer, ...), CSMAIL_E_AUTH, CSMAIL_E_TIMEOUT,
+/// CSMAIL_E_ABORTED, CSMAIL_E_TLS_CONFIG, CSMAIL_E_BUSY, CSMAIL_E_REENTRANT.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
+    guard(|| handles::smtp(smtp)?.connect())
+}
+
+/// Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
+///
+/// `from`: bare address ("" for the null sender); `recipients`: `count` bare addresses (at
+/// least one); `data`/`len`: the RFC 5322 message (bare CR and LF are sent as CRLF, lines are
+/// dot-stuffed). The message goes to every recipient or to none: a refused recipient fails
+/// the call (CSMAIL_E_SERVER, eexSmtpServer) and nothing is sent. A connection lost after the
+/// data was sent gives CSMAIL_E_DELIVERY_UNKNOWN (eexDeliveryUnknown).
+/// Other results: CSMAIL_E_NOT_CONNECTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_NETWORK,
+/// CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_PROTOCOL, CSMAIL_E_NOT_SUPPORTED (SMTPUTF8).
+///
+/// # Safety
+/// The strings are NUL-terminated; `recipients` has `count` pointers; `data` has `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_send_mem(smtp: *const csmail_smtp, from: *const c_char, recipients: *const *const c_char, count: usize, data: *const u8, len: usize) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        // SAFETY: caller contract.
+        let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), bytes_arg(data, len, "data")) };
+        let (from, rcpts, mut data) = match args {
+            (Ok(f), Ok(r), Ok(d)) => (f, r, d),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record(Err(e)),
+        };
+        c.send(from, &rcpts, &mut data)
+    })
+}
+
+/// Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.
+///
+/// A file that cannot be opened gives CSMAIL_E_IO (eexMessageSource) before anything is sent.
+///
+/// # Safety
+/// As `csmail_smtp_send_mem`; `path` is a NUL-terminated UTF-8 path.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_send_file(smtp: *const csmail_smtp, from: *const c_char, recipients: *const *const c_char, count: usize, path: *const c_char) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        // SAFETY: caller contract.
+        let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), str_arg(path, "path")) };
+        let (from, rcpts, path) = match args {
+            (Ok(f), Ok(r), Ok(p)) => (f, r, p),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record(Err(e)),
+        };
+        let mut source = match FileSource::open(path) {
+            Ok(s) => s,
+            Err(e) => {
+                return c.core().record(Err(Error::new(error::CSMAIL_E_IO, error::eexMessageSource, format!("cannot open {path}: {e}")).with_os(&e)))
+            }
+        };
+        c.send(from, &rcpts, &mut source)
+    })
+}
+
+/// Send from a read callback, streamed: the callback fills `buf` (up to `capacity` bytes),
+/// stores the count in `*n_out`, and returns 0; `*n_out` = 0 ends the message. A non-zero
+/// return fails the send with CSMAIL_E_IO (eexMessageSource) and the connection is closed so
+/// that no partial message is delivered.
+///
+/// The callback runs on the calling thread, during this call only.
+///
+/// # Safety
+/// As `csmail_smtp_send_mem`.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_send_cb(smtp: *const csmail_smtp, from: *const c_char, recipients: *const *const c_char, count: usize, callback: csmail_read_callback, userdata: *mut c_void) -> i32 {
+    guard(|| {
+        let c = handles::smtp(smtp)?;
+        // SAFETY: caller contract.
+        let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients")) };
+        let (from, rcpts) = match args {
+            (Ok(f), Ok(r)) => (f, r),
+            (Err(e), _) | (_, Err(e)) => return c.core().record(Err(e)),
+        };
+        let mut source = match read_callback_source(callback, UserData(userdata)) {
+            Ok(s) => s,
+            Err(e) => return c.core().record(Err(e)),
+        };
+        c.send(from, &rcpts, &mut source)
+    })
+}
+
+/// Reset: RSET, ending the current mail transaction.
+///
+/// Results: CSMAIL_OK, CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER, CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_reset(smtp: *const csmail_smtp) -> i32 {
+    guard(|| handles::smtp(smtp)?.reset())
+}
+
+/// Disconnect: QUIT and close. CSMAIL_OK also when not connected.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
+    guard(|| handles::smtp(smtp)?.disconnect())
+}
+
+/// Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED
+/// (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+/// Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+#[no_mangle]
+pub extern "C" fn csmail_smtp_abort(smtp: *const csmail_smtp) -> i32 {
+    guard(|| {
+        handles::smtp(smtp)?.abort();
+        Ok(())
+    })
+}

@@ -1,0 +1,172 @@
+//! C functions of the SSLInfo object: Mode and the indexed Option table.
+
+use super::common::{guard, out, str_arg, write_str};
+use super::handles::{self, Object};
+use crate::api::SslInfo;
+use crate::error::{self, Error};
+use crate::options::{self, CSMAIL_OPTION_UNKNOWN};
+use once_cell::sync::Lazy;
+use std::ffi::{c_char, CString};
+use std::sync::Arc;
+
+/// An SSLInfo: how TLS is used (Mode, input options) and what was negotiated (output options).
+pub struct csmail_sslinfo {
+    _private: [u8; 0],
+}
+
+fn is_ssl(o: &Object) -> bool {
+    matches!(o, Object::Ssl(_))
+}
+
+/// Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one
+/// reference (release with `csmail_sslinfo_release`). Never NULL.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_new() -> *mut csmail_sslinfo {
+    handles::register(Object::Ssl(Arc::new(SslInfo::new()))) as *mut csmail_sslinfo
+}
+
+/// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_addref(ssl: *const csmail_sslinfo) -> i32 {
+    guard(|| handles::addref_typed(ssl, is_ssl, "SSLInfo handle"))
+}
+
+/// Releases a reference. Clients it is attached to keep their own.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_release(ssl: *const csmail_sslinfo) -> i32 {
+    guard(|| handles::release_typed(ssl, is_ssl, "SSLInfo handle"))
+}
+
+/// Mode: MODE_CHANNEL (implicit TLS, default) or MODE_STARTTLS. Other values:
+/// CSMAIL_E_INVALID_ARGUMENT. Takes effect at the next Connect.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_set_mode(ssl: *const csmail_sslinfo, mode: i32) -> i32 {
+    guard(|| handles::ssl(ssl)?.set_mode(mode))
+}
+
+/// Reads Mode.
+///
+/// # Safety
+/// `mode_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_get_mode(ssl: *const csmail_sslinfo, mode_out: *mut i32) -> i32 {
+    guard(|| {
+        let s = handles::ssl(ssl)?;
+        // SAFETY: caller contract.
+        unsafe { out(mode_out, s.mode(), "mode_out") }
+    })
+}
+
+/// Option(index) = value, for Bool and Int options (any non-zero sets a Bool, as VB's True).
+///
+/// Results: CSMAIL_OK; CSMAIL_E_INVALID_ARGUMENT with eexUnknownOption (unknown index),
+/// eexReadOnlyOption (an output option), eexInvalidArgument (wrong type, negative strength).
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_set_int(ssl: *const csmail_sslinfo, index: i32, value: i32) -> i32 {
+    guard(|| handles::ssl(ssl)?.set_int(index, value))
+}
+
+/// Reads a Bool or Int option (inputs and outputs; outputs are 0 before a TLS connect).
+///
+/// # Safety
+/// `value_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_get_int(ssl: *const csmail_sslinfo, index: i32, value_out: *mut i32) -> i32 {
+    guard(|| {
+        let v = handles::ssl(ssl)?.get_int(index)?;
+        // SAFETY: caller contract.
+        unsafe { out(value_out, v, "value_out") }
+    })
+}
+
+/// Option(index) = string, for String options (SSLClientCertificateName, SSLCAFile).
+///
+/// # Safety
+/// `value` is NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_set_str(ssl: *const csmail_sslinfo, index: i32, value: *const c_char) -> i32 {
+    guard(|| {
+        let s = handles::ssl(ssl)?;
+        // SAFETY: caller contract.
+        s.set_str(index, unsafe { str_arg(value, "value") }?)
+    })
+}
+
+/// Reads a String option into a caller buffer (NULL asks the size).
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_get_str(ssl: *const csmail_sslinfo, index: i32, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+    guard(|| {
+        let v = handles::ssl(ssl)?.get_str(index)?;
+        // SAFETY: caller contract.
+        unsafe { write_str(&v, buf, len, needed_out) }
+    })
+}
+
+/// Option(index) = array, for array options (SSLConnectionProtocolIn, SSLConnectionCipherIn).
+/// `count` 0 (with `values` NULL or not) restores the default: the library chooses.
+/// Legacy values (SSL_SSL2, SSL_SSL3, SSL_PCT1, SSL_RC2, SSL_RC4, SSL_DES, SSL_3DES,
+/// SSL_SKIPJACK) are refused with CSMAIL_E_INVALID_ARGUMENT and eexLegacyValue.
+///
+/// # Safety
+/// `values` is NULL or has `count` readable entries.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_set_int_array(ssl: *const csmail_sslinfo, index: i32, values: *const i32, count: usize) -> i32 {
+    guard(|| {
+        let s = handles::ssl(ssl)?;
+        let v: &[i32] = if count == 0 {
+            &[]
+        } else if values.is_null() {
+            return Err(Error::invalid_arg("values is NULL"));
+        } else {
+            // SAFETY: caller contract.
+            unsafe { std::slice::from_raw_parts(values, count) }
+        };
+        s.set_array(index, v)
+    })
+}
+
+/// Reads an array option: `*count_out` gets the number of entries; `values` (capacity
+/// `capacity`) receives them, or NULL asks only the count.
+///
+/// # Safety
+/// `values` is NULL or has `capacity` writable entries; `count_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_get_int_array(ssl: *const csmail_sslinfo, index: i32, values: *mut i32, capacity: usize, count_out: *mut usize) -> i32 {
+    guard(|| {
+        let v = handles::ssl(ssl)?.get_array(index)?;
+        if !count_out.is_null() {
+            // SAFETY: caller contract.
+            unsafe { *count_out = v.len() };
+        }
+        if values.is_null() {
+            return Ok(());
+        }
+        if capacity < v.len() {
+            return Err(Error::new(error::CSMAIL_E_BUFFER_TOO_SMALL, error::eexBufferTooSmall, format!("{} entries do not fit in {capacity}", v.len())));
+        }
+        // SAFETY: values has capacity >= v.len() entries.
+        unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), values, v.len()) };
+        Ok(())
+    })
+}
+
+/// The value type of an option index: CSMAIL_OPTION_BOOL, _INT, _INT_ARRAY, _STRING, or
+/// CSMAIL_OPTION_UNKNOWN. Any thread.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_option_type(index: i32) -> i32 {
+    options::find(index).map_or(CSMAIL_OPTION_UNKNOWN, |(_, d)| d.kind.code())
+}
+
+/// The legacy name of an option index ("SSLNoServerNameCheck", ...), or NULL when unknown.
+/// Static string; any thread.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_option_name(index: i32) -> *const c_char {
+    static NAMES: Lazy<Vec<CString>> = Lazy::new(|| options::OPTIONS.iter().map(|d| CString::new(d.name).expect("no NUL")).collect());
+    match options::find(index) {
+        Some((i, _)) => NAMES[i].as_ptr(),
+        None => std::ptr::null(),
+    }
+}
