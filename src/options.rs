@@ -236,6 +236,12 @@ pub struct SslState {
     pub(crate) values: Vec<OptValue>,
 }
 
+impl Default for SslState {
+    fn default() -> Self {
+        SslState::new()
+    }
+}
+
 impl SslState {
     pub fn new() -> SslState {
         let values = OPTIONS
@@ -291,4 +297,3 @@ impl SslState {
         }
     }
 }
-

@@ -7,7 +7,7 @@ use super::sslinfo::SslInfo;
 use super::AdvancedHandler;
 use crate::error::{self, Error, Result};
 use crate::log::{LogHandler, Logger};
-use crate::options::{SslState, MODE_CHANNEL, MODE_STARTTLS, SSLAllowPlaintext};
+use crate::options::{SSLAllowPlaintext, SslState, MODE_STARTTLS};
 use crate::protocol::line::{check_command_arg, Conn};
 use crate::protocol::smtp::{Mechanism, TlsPlan};
 use crate::tls::config;
@@ -106,7 +106,11 @@ fn mechanism_code(m: Mechanism) -> i32 {
 }
 
 fn unknown_property(p: i32) -> Error {
-    Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown or read-only property {p} for this call"))
+    Error::new(
+        error::CSMAIL_E_INVALID_ARGUMENT,
+        error::eexUnknownOption,
+        format!("unknown or read-only property {p} for this call"),
+    )
 }
 
 /// The default EHLO name: the host's FQDN when it has one, else the address literal of the
@@ -256,7 +260,8 @@ impl ClientCore {
         let mut c = self.config.lock();
         match prop {
             CSMAIL_PROP_PORT => {
-                c.port = u16::try_from(value).map_err(|_| Error::invalid_arg(format!("port {value} is not 0..65535")))?;
+                c.port =
+                    u16::try_from(value).map_err(|_| Error::invalid_arg(format!("port {value} is not 0..65535")))?;
             }
             CSMAIL_PROP_TIMEOUT_MS => {
                 if !(1..=86_400_000).contains(&value) {
@@ -265,8 +270,9 @@ impl ClientCore {
                 c.timeout = Duration::from_millis(value as u64);
             }
             CSMAIL_PROP_AUTH_MECH => {
-                c.mechanism = mechanism_from(self.protocol, value)
-                    .ok_or_else(|| Error::invalid_arg(format!("authentication mechanism {value} does not apply to this client")))?;
+                c.mechanism = mechanism_from(self.protocol, value).ok_or_else(|| {
+                    Error::invalid_arg(format!("authentication mechanism {value} does not apply to this client"))
+                })?;
             }
             _ => return Err(unknown_property(prop)),
         }
@@ -281,7 +287,11 @@ impl ClientCore {
             CSMAIL_PROP_USER => c.user.clone(),
             CSMAIL_PROP_EHLO_NAME if self.protocol == Protocol::Smtp => c.ehlo_name.clone(),
             CSMAIL_PROP_PASSWORD => {
-                return Some(Err(Error::new(error::CSMAIL_E_NOT_SUPPORTED, error::eexNotSupported, "the password is write-only")))
+                return Some(Err(Error::new(
+                    error::CSMAIL_E_NOT_SUPPORTED,
+                    error::eexNotSupported,
+                    "the password is write-only",
+                )))
             }
             _ => return None,
         }))
@@ -301,15 +311,27 @@ impl ClientCore {
 
     /// Runs one operation with exclusive use of the session: a second thread gets BUSY, a
     /// callback re-entering from the operation's own thread gets REENTRANT.
-    pub fn operate<S, T>(&self, session: &Mutex<Option<S>>, f: impl FnOnce(&mut MutexGuard<'_, Option<S>>) -> Result<T>) -> Result<T> {
+    pub fn operate<S, T>(
+        &self,
+        session: &Mutex<Option<S>>,
+        f: impl FnOnce(&mut MutexGuard<'_, Option<S>>) -> Result<T>,
+    ) -> Result<T> {
         let mut guard = match session.try_lock() {
             Some(g) => g,
             None => {
                 let me = thread::current().id();
                 let err = if *self.owner.lock() == Some(me) {
-                    Error::new(error::CSMAIL_E_REENTRANT, error::eexReentrant, "a callback called an operation of the client that is running it")
+                    Error::new(
+                        error::CSMAIL_E_REENTRANT,
+                        error::eexReentrant,
+                        "a callback called an operation of the client that is running it",
+                    )
                 } else {
-                    Error::new(error::CSMAIL_E_BUSY, error::eexBusy, "another thread is running an operation on this client")
+                    Error::new(
+                        error::CSMAIL_E_BUSY,
+                        error::eexBusy,
+                        "another thread is running an operation on this client",
+                    )
                 };
                 // Not recorded in ErrorInfo: it describes the running operation, not this call.
                 return Err(err);
@@ -340,18 +362,26 @@ impl ClientCore {
                 let record_into = ssl.clone();
                 let server_name = config.host.trim_start_matches('[').trim_end_matches(']').to_owned();
                 Some(TlsPlan {
-                    ctx: TlsContext { setup, server_name, record: Arc::new(move |n: &Negotiated| record_into.record(n)) },
+                    ctx: TlsContext {
+                        setup,
+                        server_name,
+                        record: Arc::new(move |n: &Negotiated| record_into.record(n)),
+                    },
                     starttls: state.mode == MODE_STARTTLS,
                     allow_plaintext: state.flag(SSLAllowPlaintext),
                 })
             }
         };
-        let _ = MODE_CHANNEL;
         Ok(ConnectPlan { config, log, tls })
     }
 
     /// TCP connect, and the TLS handshake for implicit TLS; the protocol greeting comes next.
-    pub fn open_connection(&self, plan: &ConnectPlan, default_port: u16, default_tls_port: u16) -> Result<(Conn, String)> {
+    pub fn open_connection(
+        &self,
+        plan: &ConnectPlan,
+        default_port: u16,
+        default_tls_port: u16,
+    ) -> Result<(Conn, String)> {
         let implicit = plan.tls.as_ref().is_some_and(|t| !t.starttls);
         let port = match plan.config.port {
             0 if implicit => default_tls_port,
@@ -360,7 +390,8 @@ impl ClientCore {
         };
         let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
         let tcp = connect::connect(host, port, plan.config.timeout, &self.abort, &plan.log)?;
-        let ehlo = if plan.config.ehlo_name.is_empty() { default_ehlo_name(&tcp) } else { plan.config.ehlo_name.clone() };
+        let ehlo =
+            if plan.config.ehlo_name.is_empty() { default_ehlo_name(&tcp) } else { plan.config.ehlo_name.clone() };
         self.abort.watch(&tcp);
         let stream = match &plan.tls {
             Some(t) if implicit => stream::start_tls(tcp, &t.ctx, plan.config.timeout, &self.abort, &plan.log)?,
@@ -374,7 +405,9 @@ impl ClientCore {
 /// timeouts, aborts, authentication and configuration errors keep their own result.
 pub fn as_connect_error(e: Error) -> Error {
     match e.result {
-        error::CSMAIL_E_NETWORK | error::CSMAIL_E_PROTOCOL | error::CSMAIL_E_SERVER => Error { result: error::CSMAIL_E_CONNECT, ..e },
+        error::CSMAIL_E_NETWORK | error::CSMAIL_E_PROTOCOL | error::CSMAIL_E_SERVER => {
+            Error { result: error::CSMAIL_E_CONNECT, ..e }
+        }
         _ => e,
     }
 }

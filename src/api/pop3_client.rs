@@ -24,7 +24,11 @@ pub struct Pop3Client {
 
 impl Default for Pop3Client {
     fn default() -> Self {
-        Pop3Client { core: ClientCore::new(Protocol::Pop3), session: Mutex::new(None), published: Mutex::new(Published::default()) }
+        Pop3Client {
+            core: ClientCore::new(Protocol::Pop3),
+            session: Mutex::new(None),
+            published: Mutex::new(Published::default()),
+        }
     }
 }
 
@@ -68,7 +72,13 @@ impl Pop3Client {
         Ok(match prop {
             CSMAIL_PROP_REPLY_TEXT => p.reply.clone(),
             CSMAIL_PROP_CAPABILITIES => p.capabilities.clone(),
-            _ => return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown string property {prop}"))),
+            _ => {
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexUnknownOption,
+                    format!("unknown string property {prop}"),
+                ))
+            }
         })
     }
 
@@ -80,7 +90,13 @@ impl Pop3Client {
         Ok(match prop {
             CSMAIL_PROP_CONNECTED => p.connected as i32,
             CSMAIL_PROP_TLS_ACTIVE => p.tls as i32,
-            _ => return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown integer property {prop}"))),
+            _ => {
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexUnknownOption,
+                    format!("unknown integer property {prop}"),
+                ))
+            }
         })
     }
 
@@ -122,7 +138,11 @@ impl Pop3Client {
     pub fn connect(&self) -> Result<()> {
         self.core.operate(&self.session, |slot| {
             if slot.is_some() {
-                return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexAlreadyConnected, "already connected; Disconnect first"));
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexAlreadyConnected,
+                    "already connected; Disconnect first",
+                ));
             }
             let plan = self.core.plan()?;
             let (conn, _) = self.core.open_connection(&plan, 110, 995).map_err(as_connect_error)?;
@@ -190,7 +210,8 @@ impl Pop3Client {
         let mut sink = match FileSink::create(path) {
             Ok(s) => s,
             Err(e) => {
-                let err = Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("cannot create {path}: {e}")).with_os(&e);
+                let err = Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("cannot create {path}: {e}"))
+                    .with_os(&e);
                 return self.core.record(Err(err));
             }
         };
@@ -207,7 +228,12 @@ impl Pop3Client {
 
     /// Retrieves several messages (pipelined when the server allows), each into the sink
     /// `open(n)` returns; deletes each after retrieval when `delete` is set.
-    pub fn retrieve_many(&self, numbers: &[u32], delete: bool, open: &mut dyn FnMut(u32) -> Box<dyn MessageSink>) -> Result<()> {
+    pub fn retrieve_many(
+        &self,
+        numbers: &[u32],
+        delete: bool,
+        open: &mut dyn FnMut(u32) -> Box<dyn MessageSink>,
+    ) -> Result<()> {
         if let Some(e) = numbers.iter().find_map(|&n| check_number(n).err()) {
             return self.core.record(Err(e));
         }

@@ -62,7 +62,13 @@ impl SmtpClient {
             CSMAIL_PROP_REPLY_TEXT => reply.text(),
             CSMAIL_PROP_REPLY_ENHANCED => reply.enhanced.clone(),
             CSMAIL_PROP_CAPABILITIES => self.state.lock().2.clone(),
-            _ => return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown string property {prop}"))),
+            _ => {
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexUnknownOption,
+                    format!("unknown string property {prop}"),
+                ))
+            }
         })
     }
 
@@ -74,7 +80,13 @@ impl SmtpClient {
             CSMAIL_PROP_REPLY_CODE => self.last_reply.lock().code as i32,
             CSMAIL_PROP_CONNECTED => self.state.lock().0 as i32,
             CSMAIL_PROP_TLS_ACTIVE => self.state.lock().1 as i32,
-            _ => return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown integer property {prop}"))),
+            _ => {
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexUnknownOption,
+                    format!("unknown integer property {prop}"),
+                ))
+            }
         })
     }
 
@@ -90,7 +102,11 @@ impl SmtpClient {
 
     /// Runs an operation on the session, then publishes reply and state, and drops a session
     /// whose protocol state became unknown.
-    fn with_session<T>(&self, need_connection: bool, f: impl FnOnce(&mut Option<SmtpSession>) -> Result<T>) -> Result<T> {
+    fn with_session<T>(
+        &self,
+        need_connection: bool,
+        f: impl FnOnce(&mut Option<SmtpSession>) -> Result<T>,
+    ) -> Result<T> {
         self.core.operate(&self.session, |slot| {
             if need_connection && slot.is_none() {
                 return Err(Error::not_connected());
@@ -119,7 +135,11 @@ impl SmtpClient {
     pub fn connect(&self) -> Result<()> {
         self.with_session(false, |slot| {
             if slot.is_some() {
-                return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexAlreadyConnected, "already connected; Disconnect first"));
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexAlreadyConnected,
+                    "already connected; Disconnect first",
+                ));
             }
             let plan = self.core.plan()?;
             let (conn, ehlo) = self.core.open_connection(&plan, 25, 465).map_err(as_connect_error)?;

@@ -20,7 +20,11 @@ impl Default for SslInfo {
 
 fn lookup(index: i32) -> Result<&'static OptionDef> {
     options::find(index).map(|(_, d)| d).ok_or_else(|| {
-        Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown SSLInfo option index {index}"))
+        Error::new(
+            error::CSMAIL_E_INVALID_ARGUMENT,
+            error::eexUnknownOption,
+            format!("unknown SSLInfo option index {index}"),
+        )
     })
 }
 
@@ -92,9 +96,7 @@ impl SslInfo {
         let def = self.writable(index)?;
         let value = match def.kind {
             Kind::Bool => (value != 0) as i32,
-            Kind::Int if value < 0 => {
-                return Err(Error::invalid_arg(format!("{}: must not be negative", def.name)))
-            }
+            Kind::Int if value < 0 => return Err(Error::invalid_arg(format!("{}: must not be negative", def.name))),
             Kind::Int => value,
             _ => return Err(kind_error(def, Kind::Int)),
         };
@@ -134,7 +136,11 @@ impl SslInfo {
             return Err(kind_error(def, Kind::Str));
         }
         if value.contains('\0') {
-            return Err(Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexForbiddenCharacter, format!("{}: NUL in value", def.name)));
+            return Err(Error::new(
+                error::CSMAIL_E_INVALID_ARGUMENT,
+                error::eexForbiddenCharacter,
+                format!("{}: NUL in value", def.name),
+            ));
         }
         self.put(index, OptValue::Str(value.to_owned()));
         Ok(())

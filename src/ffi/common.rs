@@ -2,8 +2,8 @@
 //! conversion, and the library-wide functions (version, strerror, last error).
 
 use crate::error::{self, Error, Result};
-use std::cell::RefCell;
 use once_cell::sync::Lazy;
+use std::cell::RefCell;
 use std::ffi::{c_char, c_void, CStr, CString};
 
 /// Result codes are small: 0 .. RESULT_CODES-1.
@@ -41,9 +41,9 @@ pub unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
     // SAFETY: non-NULL and NUL-terminated per the contract.
-    unsafe { CStr::from_ptr(p) }
-        .to_str()
-        .map_err(|_| Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexInvalidUtf8, format!("{what} is not valid UTF-8")))
+    unsafe { CStr::from_ptr(p) }.to_str().map_err(|_| {
+        Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexInvalidUtf8, format!("{what} is not valid UTF-8"))
+    })
 }
 
 /// Borrows an array of strings.
@@ -144,8 +144,9 @@ pub extern "C" fn csmail_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn csmail_strerror(result: i32) -> *const c_char {
     // NUL-terminated copies of the static texts, made once.
-    static TEXTS: Lazy<Vec<CString>> =
-        Lazy::new(|| (0..RESULT_CODES).map(|c| CString::new(error::result_text(c)).expect("no NUL in texts")).collect());
+    static TEXTS: Lazy<Vec<CString>> = Lazy::new(|| {
+        (0..RESULT_CODES).map(|c| CString::new(error::result_text(c)).expect("no NUL in texts")).collect()
+    });
     match usize::try_from(result).ok().and_then(|i| TEXTS.get(i)) {
         Some(s) => s.as_ptr(),
         None => c"unknown result code".as_ptr(),

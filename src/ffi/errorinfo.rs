@@ -56,7 +56,12 @@ pub unsafe extern "C" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_text(info: *const csmail_errorinfo, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_errorinfo_text(
+    info: *const csmail_errorinfo,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
     guard(|| {
         let e = handles::error_info(info)?;
         // SAFETY: caller contract.

@@ -90,7 +90,11 @@ pub unsafe extern "C" fn csmail_loghandler_get_facility(log: *const csmail_logha
 /// logs, possibly several threads when the handler is shared; `userdata` must allow that.
 /// Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_callback(log: *const csmail_loghandler, callback: csmail_log_callback, userdata: *mut c_void) -> i32 {
+pub extern "C" fn csmail_loghandler_set_callback(
+    log: *const csmail_loghandler,
+    callback: csmail_log_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let l = handles::log(log)?;
         let ud = UserData(userdata);

@@ -30,7 +30,11 @@ pub extern "C" fn csmail_message_release(message: *const csmail_message) -> i32 
 /// # Safety
 /// `data_out` and `len_out` are NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_data(message: *const csmail_message, data_out: *mut *const u8, len_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_message_data(
+    message: *const csmail_message,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // The bytes live inside the Arc the registry holds, so the pointer stays valid while

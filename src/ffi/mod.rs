@@ -50,7 +50,8 @@ pub type csmail_read_callback =
 
 /// Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on,
 /// non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
-pub type csmail_write_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, data: *const u8, len: usize) -> i32>;
+pub type csmail_write_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, data: *const u8, len: usize) -> i32>;
 
 /// One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
 /// go on, non-zero to fail the batch.
@@ -95,13 +96,19 @@ pub(crate) fn read_callback_source(
             return Err(io::Error::other(format!("the read callback returned {rc}")));
         }
         if n > buf.len() {
-            return Err(io::Error::other(format!("the read callback reported {n} bytes for a {}-byte buffer", buf.len())));
+            return Err(io::Error::other(format!(
+                "the read callback reported {n} bytes for a {}-byte buffer",
+                buf.len()
+            )));
         }
         Ok(n)
     }))
 }
 
-pub(crate) fn write_callback_sink(cb: csmail_write_callback, ud: UserData) -> Result<FnSink<impl FnMut(&[u8]) -> io::Result<()>>> {
+pub(crate) fn write_callback_sink(
+    cb: csmail_write_callback,
+    ud: UserData,
+) -> Result<FnSink<impl FnMut(&[u8]) -> io::Result<()>>> {
     let cb = cb.ok_or_else(|| Error::invalid_arg("the write callback is NULL"))?;
     Ok(FnSink(move |data: &[u8]| {
         // SAFETY: data is readable for its length during the call.

@@ -3,7 +3,10 @@
 use super::common::{guard, out, str_arg, write_str, UserData};
 use super::handles::{self, Object};
 use super::message::csmail_message;
-use super::{advanced_handler, csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_write_callback, progress_callback, write_callback_sink};
+use super::{
+    advanced_handler, csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_write_callback,
+    progress_callback, write_callback_sink,
+};
 use crate::api::{Message, Pop3Client};
 use crate::error::Error;
 use crate::protocol::source::MessageSink;
@@ -58,7 +61,13 @@ pub unsafe extern "C" fn csmail_pop3_set_str(pop3: *const csmail_pop3, property:
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_get_str(pop3: *const csmail_pop3, property: i32, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_get_str(
+    pop3: *const csmail_pop3,
+    property: i32,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
@@ -118,7 +127,10 @@ pub extern "C" fn csmail_pop3_remove_advanced_handler(pop3: *const csmail_pop3, 
 /// # Safety
 /// `info_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_extended_error(pop3: *const csmail_pop3, info_out: *mut *mut csmail_errorinfo) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_extended_error(
+    pop3: *const csmail_pop3,
+    info_out: *mut *mut csmail_errorinfo,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         if info_out.is_null() {
@@ -134,7 +146,11 @@ pub unsafe extern "C" fn csmail_pop3_extended_error(pop3: *const csmail_pop3, in
 /// Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
 /// the server's estimate). Runs on the operation's thread; non-zero stops (CSMAIL_E_ABORTED).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_set_progress_callback(pop3: *const csmail_pop3, callback: csmail_progress_callback, userdata: *mut c_void) -> i32 {
+pub extern "C" fn csmail_pop3_set_progress_callback(
+    pop3: *const csmail_pop3,
+    callback: csmail_progress_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         c.core().set_progress(progress_callback(callback, UserData(userdata)));
@@ -197,7 +213,13 @@ pub unsafe extern "C" fn csmail_pop3_message_size(pop3: *const csmail_pop3, numb
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_uid(pop3: *const csmail_pop3, number: u32, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_uid(
+    pop3: *const csmail_pop3,
+    number: u32,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         let id = c.uid(number)?;
@@ -221,7 +243,11 @@ fn new_message(data: Vec<u8>, message_out: *mut *mut csmail_message) {
 /// # Safety
 /// `message_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_retrieve(pop3: *const csmail_pop3, number: u32, message_out: *mut *mut csmail_message) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_retrieve(
+    pop3: *const csmail_pop3,
+    number: u32,
+    message_out: *mut *mut csmail_message,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         if message_out.is_null() {
@@ -250,7 +276,12 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_file(pop3: *const csmail_pop3, num
 
 /// RETR n into a write callback, streamed (the callback runs on this thread, during this call).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_retrieve_cb(pop3: *const csmail_pop3, number: u32, callback: csmail_write_callback, userdata: *mut c_void) -> i32 {
+pub extern "C" fn csmail_pop3_retrieve_cb(
+    pop3: *const csmail_pop3,
+    number: u32,
+    callback: csmail_write_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         let mut sink = c.core().record(write_callback_sink(callback, UserData(userdata)))?;
@@ -263,7 +294,12 @@ pub extern "C" fn csmail_pop3_retrieve_cb(pop3: *const csmail_pop3, number: u32,
 /// # Safety
 /// `message_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_top(pop3: *const csmail_pop3, number: u32, lines: u32, message_out: *mut *mut csmail_message) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_top(
+    pop3: *const csmail_pop3,
+    number: u32,
+    lines: u32,
+    message_out: *mut *mut csmail_message,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         if message_out.is_null() {
@@ -281,7 +317,12 @@ pub unsafe extern "C" fn csmail_pop3_top(pop3: *const csmail_pop3, number: u32, 
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_top_file(pop3: *const csmail_pop3, number: u32, lines: u32, path: *const c_char) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_top_file(
+    pop3: *const csmail_pop3,
+    number: u32,
+    lines: u32,
+    path: *const c_char,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
@@ -292,7 +333,13 @@ pub unsafe extern "C" fn csmail_pop3_top_file(pop3: *const csmail_pop3, number: 
 
 /// TOP n lines into a write callback.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_top_cb(pop3: *const csmail_pop3, number: u32, lines: u32, callback: csmail_write_callback, userdata: *mut c_void) -> i32 {
+pub extern "C" fn csmail_pop3_top_cb(
+    pop3: *const csmail_pop3,
+    number: u32,
+    lines: u32,
+    callback: csmail_write_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         let mut sink = c.core().record(write_callback_sink(callback, UserData(userdata)))?;
@@ -330,7 +377,14 @@ impl MessageSink for BatchSink {
 /// # Safety
 /// `numbers` has `count` entries.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_retrieve_many(pop3: *const csmail_pop3, numbers: *const u32, count: usize, delete_each: i32, callback: csmail_message_callback, userdata: *mut c_void) -> i32 {
+pub unsafe extern "C" fn csmail_pop3_retrieve_many(
+    pop3: *const csmail_pop3,
+    numbers: *const u32,
+    count: usize,
+    delete_each: i32,
+    callback: csmail_message_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
         let Some(cb) = callback else {
@@ -342,7 +396,9 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_many(pop3: *const csmail_pop3, num
         // SAFETY: caller contract; checked non-NULL when count > 0.
         let nums: &[u32] = if count == 0 { &[] } else { unsafe { std::slice::from_raw_parts(numbers, count) } };
         let ud = UserData(userdata);
-        let mut open = move |n: u32| -> Box<dyn MessageSink> { Box::new(BatchSink { number: n, data: Vec::new(), callback: cb, userdata: ud }) };
+        let mut open = move |n: u32| -> Box<dyn MessageSink> {
+            Box::new(BatchSink { number: n, data: Vec::new(), callback: cb, userdata: ud })
+        };
         c.retrieve_many(nums, delete_each != 0, &mut open)
     })
 }
@@ -391,4 +447,3 @@ pub extern "C" fn csmail_pop3_abort(pop3: *const csmail_pop3) -> i32 {
         Ok(())
     })
 }
-

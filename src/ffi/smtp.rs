@@ -1,11 +1,14 @@
 //! C functions of the SMTPClient object.
 
-use super::common::{guard, str_arg, str_array, bytes_arg, out, write_str, UserData};
+use super::common::{bytes_arg, guard, out, str_arg, str_array, write_str, UserData};
 use super::handles::{self, Object};
-use super::{advanced_handler, progress_callback, read_callback_source, csmail_errorinfo, csmail_progress_callback, csmail_read_callback};
+use super::{
+    advanced_handler, csmail_errorinfo, csmail_progress_callback, csmail_read_callback, progress_callback,
+    read_callback_source,
+};
 use crate::api::SmtpClient;
-use crate::protocol::source::FileSource;
 use crate::error::{self, Error};
+use crate::protocol::source::FileSource;
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
@@ -72,7 +75,13 @@ pub unsafe extern "C" fn csmail_smtp_set_str(smtp: *const csmail_smtp, property:
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_get_str(smtp: *const csmail_smtp, property: i32, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_smtp_get_str(
+    smtp: *const csmail_smtp,
+    property: i32,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.
@@ -144,7 +153,10 @@ pub extern "C" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, 
 /// # Safety
 /// `info_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_extended_error(smtp: *const csmail_smtp, info_out: *mut *mut csmail_errorinfo) -> i32 {
+pub unsafe extern "C" fn csmail_smtp_extended_error(
+    smtp: *const csmail_smtp,
+    info_out: *mut *mut csmail_errorinfo,
+) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
         if info_out.is_null() {
@@ -163,7 +175,11 @@ pub unsafe extern "C" fn csmail_smtp_extended_error(smtp: *const csmail_smtp, in
 /// The callback runs on the thread of the operation; returning non-zero ends it with
 /// CSMAIL_E_ABORTED. `userdata` is passed back unchanged and must be usable on that thread.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_set_progress_callback(smtp: *const csmail_smtp, callback: csmail_progress_callback, userdata: *mut c_void) -> i32 {
+pub extern "C" fn csmail_smtp_set_progress_callback(
+    smtp: *const csmail_smtp,
+    callback: csmail_progress_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
         c.core().set_progress(progress_callback(callback, UserData(userdata)));
@@ -197,11 +213,20 @@ pub extern "C" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
 /// # Safety
 /// The strings are NUL-terminated; `recipients` has `count` pointers; `data` has `len` bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_mem(smtp: *const csmail_smtp, from: *const c_char, recipients: *const *const c_char, count: usize, data: *const u8, len: usize) -> i32 {
+pub unsafe extern "C" fn csmail_smtp_send_mem(
+    smtp: *const csmail_smtp,
+    from: *const c_char,
+    recipients: *const *const c_char,
+    count: usize,
+    data: *const u8,
+    len: usize,
+) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.
-        let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), bytes_arg(data, len, "data")) };
+        let args = unsafe {
+            (str_arg(from, "from"), str_array(recipients, count, "recipients"), bytes_arg(data, len, "data"))
+        };
         let (from, rcpts, mut data) = match args {
             (Ok(f), Ok(r), Ok(d)) => (f, r, d),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record(Err(e)),
@@ -217,11 +242,18 @@ pub unsafe extern "C" fn csmail_smtp_send_mem(smtp: *const csmail_smtp, from: *c
 /// # Safety
 /// As `csmail_smtp_send_mem`; `path` is a NUL-terminated UTF-8 path.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_file(smtp: *const csmail_smtp, from: *const c_char, recipients: *const *const c_char, count: usize, path: *const c_char) -> i32 {
+pub unsafe extern "C" fn csmail_smtp_send_file(
+    smtp: *const csmail_smtp,
+    from: *const c_char,
+    recipients: *const *const c_char,
+    count: usize,
+    path: *const c_char,
+) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.
-        let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), str_arg(path, "path")) };
+        let args =
+            unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), str_arg(path, "path")) };
         let (from, rcpts, path) = match args {
             (Ok(f), Ok(r), Ok(p)) => (f, r, p),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record(Err(e)),
@@ -229,7 +261,12 @@ pub unsafe extern "C" fn csmail_smtp_send_file(smtp: *const csmail_smtp, from: *
         let mut source = match FileSource::open(path) {
             Ok(s) => s,
             Err(e) => {
-                return c.core().record(Err(Error::new(error::CSMAIL_E_IO, error::eexMessageSource, format!("cannot open {path}: {e}")).with_os(&e)))
+                return c.core().record(Err(Error::new(
+                    error::CSMAIL_E_IO,
+                    error::eexMessageSource,
+                    format!("cannot open {path}: {e}"),
+                )
+                .with_os(&e)))
             }
         };
         c.send(from, &rcpts, &mut source)
@@ -246,7 +283,14 @@ pub unsafe extern "C" fn csmail_smtp_send_file(smtp: *const csmail_smtp, from: *
 /// # Safety
 /// As `csmail_smtp_send_mem`.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_cb(smtp: *const csmail_smtp, from: *const c_char, recipients: *const *const c_char, count: usize, callback: csmail_read_callback, userdata: *mut c_void) -> i32 {
+pub unsafe extern "C" fn csmail_smtp_send_cb(
+    smtp: *const csmail_smtp,
+    from: *const c_char,
+    recipients: *const *const c_char,
+    count: usize,
+    callback: csmail_read_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.

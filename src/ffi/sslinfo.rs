@@ -97,7 +97,13 @@ pub unsafe extern "C" fn csmail_sslinfo_set_str(ssl: *const csmail_sslinfo, inde
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_str(ssl: *const csmail_sslinfo, index: i32, buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_sslinfo_get_str(
+    ssl: *const csmail_sslinfo,
+    index: i32,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
     guard(|| {
         let v = handles::ssl(ssl)?.get_str(index)?;
         // SAFETY: caller contract.
@@ -113,7 +119,12 @@ pub unsafe extern "C" fn csmail_sslinfo_get_str(ssl: *const csmail_sslinfo, inde
 /// # Safety
 /// `values` is NULL or has `count` readable entries.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_set_int_array(ssl: *const csmail_sslinfo, index: i32, values: *const i32, count: usize) -> i32 {
+pub unsafe extern "C" fn csmail_sslinfo_set_int_array(
+    ssl: *const csmail_sslinfo,
+    index: i32,
+    values: *const i32,
+    count: usize,
+) -> i32 {
     guard(|| {
         let s = handles::ssl(ssl)?;
         let v: &[i32] = if count == 0 {
@@ -134,7 +145,13 @@ pub unsafe extern "C" fn csmail_sslinfo_set_int_array(ssl: *const csmail_sslinfo
 /// # Safety
 /// `values` is NULL or has `capacity` writable entries; `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_int_array(ssl: *const csmail_sslinfo, index: i32, values: *mut i32, capacity: usize, count_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_sslinfo_get_int_array(
+    ssl: *const csmail_sslinfo,
+    index: i32,
+    values: *mut i32,
+    capacity: usize,
+    count_out: *mut usize,
+) -> i32 {
     guard(|| {
         let v = handles::ssl(ssl)?.get_array(index)?;
         if !count_out.is_null() {
@@ -145,7 +162,11 @@ pub unsafe extern "C" fn csmail_sslinfo_get_int_array(ssl: *const csmail_sslinfo
             return Ok(());
         }
         if capacity < v.len() {
-            return Err(Error::new(error::CSMAIL_E_BUFFER_TOO_SMALL, error::eexBufferTooSmall, format!("{} entries do not fit in {capacity}", v.len())));
+            return Err(Error::new(
+                error::CSMAIL_E_BUFFER_TOO_SMALL,
+                error::eexBufferTooSmall,
+                format!("{} entries do not fit in {capacity}", v.len()),
+            ));
         }
         // SAFETY: values has capacity >= v.len() entries.
         unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), values, v.len()) };
@@ -164,7 +185,8 @@ pub extern "C" fn csmail_sslinfo_option_type(index: i32) -> i32 {
 /// Static string; any thread.
 #[no_mangle]
 pub extern "C" fn csmail_sslinfo_option_name(index: i32) -> *const c_char {
-    static NAMES: Lazy<Vec<CString>> = Lazy::new(|| options::OPTIONS.iter().map(|d| CString::new(d.name).expect("no NUL")).collect());
+    static NAMES: Lazy<Vec<CString>> =
+        Lazy::new(|| options::OPTIONS.iter().map(|d| CString::new(d.name).expect("no NUL")).collect());
     match options::find(index) {
         Some((i, _)) => NAMES[i].as_ptr(),
         None => std::ptr::null(),

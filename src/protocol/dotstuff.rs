@@ -205,9 +205,8 @@ mod tests {
     /// The smtpsmug end-of-data variants: none may survive as anything but stuffed text.
     #[test]
     fn smuggling_vectors_are_neutralised() {
-        let vectors: [&[u8]; 9] = [
-            b"\n.\n", b"\r.\r", b"\r.\n", b"\n.\r", b"\n.\r\n", b"\r\n.\n", b"\r.\r\n", b"\r\n.\r", b"\r\n\x00.\r\n",
-        ];
+        let vectors: [&[u8]; 9] =
+            [b"\n.\n", b"\r.\r", b"\r.\n", b"\n.\r", b"\n.\r\n", b"\r\n.\n", b"\r.\r\n", b"\r\n.\r", b"\r\n\x00.\r\n"];
         for v in vectors {
             let mut msg = b"Subject: s\r\n\r\nbody".to_vec();
             msg.extend_from_slice(v);

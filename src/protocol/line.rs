@@ -132,7 +132,9 @@ impl Conn {
                 self.end += n;
                 Ok(n)
             }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => Ok(self.fill(deadline, step)?),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => {
+                Ok(self.fill(deadline, step)?)
+            }
             Err(e) => Err(self.io_error(e, error::eexSocketRx, step)),
         }
     }
@@ -150,7 +152,10 @@ impl Conn {
                     line = &line[..line.len() - 1];
                 }
                 if line.len() > max {
-                    return Err(Error::protocol(error::eexReplyTooLong, format!("reply line over {max} bytes while {step}")));
+                    return Err(Error::protocol(
+                        error::eexReplyTooLong,
+                        format!("reply line over {max} bytes while {step}"),
+                    ));
                 }
                 let line = line.to_vec();
                 self.consume(nl + 1);
@@ -159,7 +164,10 @@ impl Conn {
             }
             scanned = avail.len();
             if scanned > max + 1 {
-                return Err(Error::protocol(error::eexReplyTooLong, format!("reply line over {max} bytes while {step}")));
+                return Err(Error::protocol(
+                    error::eexReplyTooLong,
+                    format!("reply line over {max} bytes while {step}"),
+                ));
             }
             if self.fill(Some(deadline), step)? == 0 {
                 return Err(Error::new(
@@ -218,14 +226,21 @@ impl Conn {
         if !self.buffered().is_empty() {
             return Err(Error::protocol(
                 error::eexStartTlsInjection,
-                format!("the server sent {} bytes after its STARTTLS/STLS reply, before the TLS handshake", self.buffered().len()),
+                format!(
+                    "the server sent {} bytes after its STARTTLS/STLS reply, before the TLS handshake",
+                    self.buffered().len()
+                ),
             ));
         }
         let tcp = match self.stream.take() {
             Some(Stream::Plain(tcp)) => tcp,
             other => {
                 self.stream = other;
-                return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexSSLConnected, "the connection is already TLS"));
+                return Err(Error::new(
+                    error::CSMAIL_E_CONNECT,
+                    error::eexSSLConnected,
+                    "the connection is already TLS",
+                ));
             }
         };
         self.read_timeout = None;

@@ -72,12 +72,20 @@ fn pop_error(result: i32, what: &str, line: &str) -> Error {
 impl Pop3Session {
     /// Greeting, CAPA, STLS, CAPA again, login.
     pub fn open(conn: Conn, p: &Pop3Params) -> Result<Pop3Session> {
-        let mut s = Pop3Session { conn, caps: Capabilities::default(), timestamp: None, last: String::new(), broken: false, deleted: 0 };
+        let mut s = Pop3Session {
+            conn,
+            caps: Capabilities::default(),
+            timestamp: None,
+            last: String::new(),
+            broken: false,
+            deleted: 0,
+        };
         let (ok, greeting) = s.status("reading the greeting")?;
         if !ok {
             return Err(pop_error(error::CSMAIL_E_CONNECT, "the server refused the connection", &greeting));
         }
-        s.timestamp = greeting.find('<').and_then(|a| greeting[a..].find('>').map(|b| greeting[a..a + b + 1].to_owned()));
+        s.timestamp =
+            greeting.find('<').and_then(|a| greeting[a..].find('>').map(|b| greeting[a..a + b + 1].to_owned()));
         s.capa()?;
         if let Some(plan) = p.tls.as_ref().filter(|t| t.starttls) {
             s.stls(plan)?;
@@ -109,7 +117,10 @@ impl Pop3Session {
             Ok((false, text))
         } else {
             self.broken = true;
-            Err(Error::protocol(error::eexMalformedReply, format!("malformed POP3 status while {step}: {:?}", &text[..text.len().min(80)])))
+            Err(Error::protocol(
+                error::eexMalformedReply,
+                format!("malformed POP3 status while {step}: {:?}", &text[..text.len().min(80)]),
+            ))
         }
     }
 
@@ -138,7 +149,10 @@ impl Pop3Session {
             }
             if out.len() >= MAX_LIST_LINES {
                 self.broken = true;
-                return Err(Error::protocol(error::eexReplyTooLong, format!("listing of over {MAX_LIST_LINES} lines while {step}")));
+                return Err(Error::protocol(
+                    error::eexReplyTooLong,
+                    format!("listing of over {MAX_LIST_LINES} lines while {step}"),
+                ));
             }
             let l = line.strip_prefix(b".").unwrap_or(&line);
             out.push(String::from_utf8_lossy(l).into_owned());
@@ -155,18 +169,30 @@ impl Pop3Session {
         // A server without CAPA may still know STLS; one that lists capabilities without it does not.
         if self.caps.known && !self.caps.stls {
             if plan.allow_plaintext {
-                self.conn.log.warn(LOG_F_SSL, || "STLS is not offered: going on WITHOUT TLS (SSLAllowPlaintext)".into());
+                self.conn
+                    .log
+                    .warn(LOG_F_SSL, || "STLS is not offered: going on WITHOUT TLS (SSLAllowPlaintext)".into());
                 return Ok(());
             }
-            return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexStartTlsNotOffered, "TLS is required and the server does not offer STLS"));
+            return Err(Error::new(
+                error::CSMAIL_E_CONNECT,
+                error::eexStartTlsNotOffered,
+                "TLS is required and the server does not offer STLS",
+            ));
         }
         let (ok, line) = self.command("STLS", None, "sending STLS")?;
         if !ok {
             if plan.allow_plaintext && !self.caps.known {
-                self.conn.log.warn(LOG_F_SSL, || format!("STLS refused ({line}): going on WITHOUT TLS (SSLAllowPlaintext)"));
+                self.conn
+                    .log
+                    .warn(LOG_F_SSL, || format!("STLS refused ({line}): going on WITHOUT TLS (SSLAllowPlaintext)"));
                 return Ok(());
             }
-            return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexStartTlsRefused, format!("the server refused STLS: {line}")));
+            return Err(Error::new(
+                error::CSMAIL_E_CONNECT,
+                error::eexStartTlsRefused,
+                format!("the server refused STLS: {line}"),
+            ));
         }
         self.conn.upgrade(&plan.ctx)?;
         // RFC 2595 4: capabilities learned before TLS are forgotten and asked for again.
@@ -189,17 +215,29 @@ impl Pop3Session {
         match mech {
             Mechanism::Apop => {
                 let Some(ts) = self.timestamp.clone() else {
-                    return Err(Error::new(error::CSMAIL_E_AUTH, error::eexAuthNotSupported, "APOP: the greeting has no timestamp"));
+                    return Err(Error::new(
+                        error::CSMAIL_E_AUTH,
+                        error::eexAuthNotSupported,
+                        "APOP: the greeting has no timestamp",
+                    ));
                 };
                 let digest = sasl::apop(&ts, p.password);
-                let (ok, line) = self.command(&format!("APOP {} {digest}", p.user), Some(&format!("APOP {} <redacted>", p.user)), step)?;
+                let (ok, line) = self.command(
+                    &format!("APOP {} {digest}", p.user),
+                    Some(&format!("APOP {} <redacted>", p.user)),
+                    step,
+                )?;
                 if !ok {
                     return Err(failed(&line));
                 }
             }
             Mechanism::Plain => {
                 if self.caps.known && !sasl_plain {
-                    return Err(Error::new(error::CSMAIL_E_AUTH, error::eexAuthNotSupported, "the server does not offer SASL PLAIN"));
+                    return Err(Error::new(
+                        error::CSMAIL_E_AUTH,
+                        error::eexAuthNotSupported,
+                        "the server does not offer SASL PLAIN",
+                    ));
                 }
                 let ir = sasl::plain(p.user, p.password);
                 self.conn.send(&format!("AUTH PLAIN {ir}"), Some("AUTH PLAIN <redacted>"), step)?;
@@ -316,7 +354,12 @@ impl Pop3Session {
                 }
                 if r.done {
                     sink.finish().map_err(|e| {
-                        Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}")).with_os(&e)
+                        Error::new(
+                            error::CSMAIL_E_IO,
+                            error::eexMessageSink,
+                            format!("storing the message failed: {e}"),
+                        )
+                        .with_os(&e)
                     })?;
                     return Ok(done);
                 }
@@ -324,7 +367,11 @@ impl Pop3Session {
             match self.conn.fill(None, "receiving the message") {
                 Ok(0) => {
                     self.broken = true;
-                    return Err(Error::new(error::CSMAIL_E_NETWORK, error::eexConnectionClosed, "the server closed the connection in the middle of a message"));
+                    return Err(Error::new(
+                        error::CSMAIL_E_NETWORK,
+                        error::eexConnectionClosed,
+                        "the server closed the connection in the middle of a message",
+                    ));
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -335,7 +382,8 @@ impl Pop3Session {
         }
         self.broken = true;
         let e = sink_error;
-        Err(Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}")).with_os(&e))
+        Err(Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}"))
+            .with_os(&e))
     }
 
     /// RETR n into `sink`.
@@ -409,7 +457,11 @@ impl Pop3Session {
                 // The rest of the window is still coming; the protocol state stays known only if
                 // we read it, so the session is closed instead.
                 self.broken = true;
-                return Err(pop_error(error::CSMAIL_E_SERVER, &format!("{} {n}", if retr { "RETR" } else { "DELE" }), &text));
+                return Err(pop_error(
+                    error::CSMAIL_E_SERVER,
+                    &format!("{} {n}", if retr { "RETR" } else { "DELE" }),
+                    &text,
+                ));
             }
             if retr {
                 let mut sink = open(n);

@@ -137,7 +137,9 @@ fn server_error(result: i32, what: &str, reply: &Reply) -> Error {
 pub fn check_address(what: &str, addr: &str) -> Result<()> {
     check_command_arg(what, addr)?;
     if addr.contains(['<', '>']) || addr.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid_arg(format!("{what} {addr:?}: give the bare address, without <> or control characters")));
+        return Err(Error::invalid_arg(format!(
+            "{what} {addr:?}: give the bare address, without <> or control characters"
+        )));
     }
     if addr.len() > MAX_PATH {
         return Err(Error::invalid_arg(format!("{what} is longer than {MAX_PATH} octets")));
@@ -149,7 +151,7 @@ impl SmtpSession {
     /// Greeting, EHLO, STARTTLS and AUTH on a connected stream.
     pub fn open(conn: Conn, params: &SmtpParams) -> Result<SmtpSession> {
         let mut s = SmtpSession { conn, ext: Extensions::default(), last: Reply::default(), broken: false };
-        let greeting = s.read_reply("reading the greeting").map_err(|e| connect_error(e))?;
+        let greeting = s.read_reply("reading the greeting")?;
         if greeting.code != 220 {
             return Err(server_error(error::CSMAIL_E_CONNECT, "the server refused the connection", &greeting));
         }
@@ -177,7 +179,10 @@ impl SmtpSession {
             bytes += line.len();
             if reply.lines.len() >= MAX_REPLY_LINES || bytes > MAX_REPLY_BYTES {
                 self.broken = true;
-                return Err(Error::protocol(error::eexReplyTooLong, format!("reply of over {MAX_REPLY_LINES} lines or {MAX_REPLY_BYTES} bytes while {step}")));
+                return Err(Error::protocol(
+                    error::eexReplyTooLong,
+                    format!("reply of over {MAX_REPLY_LINES} lines or {MAX_REPLY_BYTES} bytes while {step}"),
+                ));
             }
             let malformed = || {
                 Error::protocol(
@@ -185,7 +190,11 @@ impl SmtpSession {
                     format!("malformed reply while {step}: {:?}", String::from_utf8_lossy(&line[..line.len().min(80)])),
                 )
             };
-            if line.len() < 3 || !line[..3].iter().all(u8::is_ascii_digit) || line.contains(&0) || !(b'2'..=b'5').contains(&line[0]) {
+            if line.len() < 3
+                || !line[..3].iter().all(u8::is_ascii_digit)
+                || line.contains(&0)
+                || !(b'2'..=b'5').contains(&line[0])
+            {
                 self.broken = true;
                 return Err(malformed());
             }
@@ -221,14 +230,14 @@ impl SmtpSession {
     }
 
     fn hello(&mut self, name: &str) -> Result<()> {
-        let r = self.command(&format!("EHLO {name}"), None, "sending EHLO").map_err(connect_error)?;
+        let r = self.command(&format!("EHLO {name}"), None, "sending EHLO")?;
         if r.code == 250 {
             self.ext = Extensions::parse(&r);
             return Ok(());
         }
         // RFC 5321 4.1.4: a server that does not know EHLO gets HELO.
         self.conn.log.warn(LOG_F_PROTOCOL, || format!("EHLO refused ({}), trying HELO", r.summary()));
-        let r = self.command(&format!("HELO {name}"), None, "sending HELO").map_err(connect_error)?;
+        let r = self.command(&format!("HELO {name}"), None, "sending HELO")?;
         if r.code != 250 {
             return Err(server_error(error::CSMAIL_E_CONNECT, "the server refused EHLO and HELO", &r));
         }
@@ -239,19 +248,29 @@ impl SmtpSession {
     fn starttls(&mut self, plan: &TlsPlan, ehlo_name: &str) -> Result<()> {
         if !self.ext.starttls {
             if plan.allow_plaintext {
-                self.conn.log.warn(LOG_F_SSL, || "STARTTLS is not offered: going on WITHOUT TLS (SSLAllowPlaintext)".into());
+                self.conn
+                    .log
+                    .warn(LOG_F_SSL, || "STARTTLS is not offered: going on WITHOUT TLS (SSLAllowPlaintext)".into());
                 return Ok(());
             }
-            return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexStartTlsNotOffered, "TLS is required and the server does not offer STARTTLS"));
+            return Err(Error::new(
+                error::CSMAIL_E_CONNECT,
+                error::eexStartTlsNotOffered,
+                "TLS is required and the server does not offer STARTTLS",
+            ));
         }
-        let r = self.command("STARTTLS", None, "sending STARTTLS").map_err(connect_error)?;
+        let r = self.command("STARTTLS", None, "sending STARTTLS")?;
         if r.code != 220 {
-            return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexStartTlsRefused, format!("the server refused STARTTLS: {}", r.summary())));
+            return Err(Error::new(
+                error::CSMAIL_E_CONNECT,
+                error::eexStartTlsRefused,
+                format!("the server refused STARTTLS: {}", r.summary()),
+            ));
         }
         self.conn.upgrade(&plan.ctx)?;
         // RFC 3207 4.2: forget everything learned before TLS and ask again.
         self.ext = Extensions::default();
-        let r = self.command(&format!("EHLO {ehlo_name}"), None, "sending EHLO after STARTTLS").map_err(connect_error)?;
+        let r = self.command(&format!("EHLO {ehlo_name}"), None, "sending EHLO after STARTTLS")?;
         if r.code != 250 {
             return Err(server_error(error::CSMAIL_E_CONNECT, "the server refused EHLO after STARTTLS", &r));
         }
@@ -286,7 +305,11 @@ impl SmtpSession {
                 if offers(name(wanted)) {
                     Ok(wanted)
                 } else {
-                    Err(not_supported(format!("the server does not offer AUTH {} (offered: {:?})", name(wanted), self.ext.auth)))
+                    Err(not_supported(format!(
+                        "the server does not offer AUTH {} (offered: {:?})",
+                        name(wanted),
+                        self.ext.auth
+                    )))
                 }
             }
             _ => Err(Error::invalid_arg("this authentication mechanism is for POP3")),
@@ -346,15 +369,29 @@ impl SmtpSession {
     }
 
     /// Sends one message to every recipient, or to none.
-    pub fn send(&mut self, from: &str, recipients: &[&str], source: &mut dyn MessageSource, progress: Progress) -> Result<()> {
+    pub fn send(
+        &mut self,
+        from: &str,
+        recipients: &[&str],
+        source: &mut dyn MessageSource,
+        progress: Progress,
+    ) -> Result<()> {
         let needs_utf8 = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
         if needs_utf8 && !self.ext.smtputf8 {
-            return Err(Error::new(error::CSMAIL_E_NOT_SUPPORTED, error::eexSmtpUtf8Required, "an address is not ASCII and the server does not offer SMTPUTF8"));
+            return Err(Error::new(
+                error::CSMAIL_E_NOT_SUPPORTED,
+                error::eexSmtpUtf8Required,
+                "an address is not ASCII and the server does not offer SMTPUTF8",
+            ));
         }
         let total = source.size();
         if let (Some(size), limit) = (total, self.ext.size) {
             if limit > 0 && size > limit {
-                return Err(Error::new(error::CSMAIL_E_SERVER, error::eexMessageTooLarge, format!("the message has {size} bytes; the server accepts at most {limit} (SIZE)")));
+                return Err(Error::new(
+                    error::CSMAIL_E_SERVER,
+                    error::eexMessageTooLarge,
+                    format!("the message has {size} bytes; the server accepts at most {limit} (SIZE)"),
+                ));
             }
         }
         let mut mail = format!("MAIL FROM:<{from}>");
@@ -420,9 +457,12 @@ impl SmtpSession {
             } else {
                 let _ = self.reset();
             }
-            if let Some(r) = rcpt_replies.get(..) {
-                self.last = r.iter().find(|r| !r.is(2)).cloned().unwrap_or_else(|| mail_reply.clone());
-            }
+            // The reply that explains the refusal, not the RSET that followed it.
+            self.last = if mail_reply.is(2) {
+                rcpt_replies.iter().find(|r| !r.is(2)).or(data_reply.as_ref()).cloned().unwrap_or_default()
+            } else {
+                mail_reply
+            };
             return Err(err);
         }
         self.send_data(source, total, progress)
@@ -442,14 +482,21 @@ impl SmtpSession {
         let mut chunk = vec![0u8; WRITE_CHUNK];
         let mut done: u64 = 0;
         let log = self.conn.log.clone();
-        log.info(LOG_F_PROTOCOL, || format!("C: <message data{}>", total.map(|t| format!(", {t} bytes")).unwrap_or_default()));
+        log.info(LOG_F_PROTOCOL, || {
+            format!("C: <message data{}>", total.map(|t| format!(", {t} bytes")).unwrap_or_default())
+        });
         loop {
             let n = match source.read(&mut chunk) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.broken = true;
-                    return Err(Error::new(error::CSMAIL_E_IO, error::eexMessageSource, format!("reading the message failed: {e}")).with_os(&e));
+                    return Err(Error::new(
+                        error::CSMAIL_E_IO,
+                        error::eexMessageSource,
+                        format!("reading the message failed: {e}"),
+                    )
+                    .with_os(&e));
                 }
             };
             if n == 0 {
@@ -474,14 +521,22 @@ impl SmtpSession {
             Ok(r) => r,
             Err(e) if e.result == error::CSMAIL_E_ABORTED => {
                 self.broken = true;
-                return Err(Error::new(error::CSMAIL_E_DELIVERY_UNKNOWN, error::eexDeliveryUnknown, "aborted after the message was sent: delivery unknown"));
+                return Err(Error::new(
+                    error::CSMAIL_E_DELIVERY_UNKNOWN,
+                    error::eexDeliveryUnknown,
+                    "aborted after the message was sent: delivery unknown",
+                ));
             }
             Err(e) => {
                 self.broken = true;
                 return Err(Error {
                     result: error::CSMAIL_E_DELIVERY_UNKNOWN,
                     eex: error::eexDeliveryUnknown,
-                    text: format!("the message was sent but no final reply came ({}; waited {} ms): delivery unknown", e.text, started.elapsed().as_millis()),
+                    text: format!(
+                        "the message was sent but no final reply came ({}; waited {} ms): delivery unknown",
+                        e.text,
+                        started.elapsed().as_millis()
+                    ),
                     os_error: e.os_error,
                 });
             }
@@ -511,13 +566,5 @@ impl SmtpSession {
     /// Closes without QUIT (after an error that leaves the protocol state unknown).
     pub fn close(mut self) {
         self.conn.close();
-    }
-}
-
-/// Failures while connecting count as connect failures, keeping their eex.
-fn connect_error(e: Error) -> Error {
-    match e.result {
-        error::CSMAIL_E_NETWORK | error::CSMAIL_E_PROTOCOL => Error { result: error::CSMAIL_E_CONNECT, ..e },
-        _ => e,
     }
 }

@@ -1,8 +1,8 @@
 //! Builds a rustls client configuration from an SSLInfo snapshot.
 
 use super::verifier::RecordingVerifier;
-use crate::options::SslState;
 use crate::error::{self, Error, Result};
+use crate::options::SslState;
 use crate::options::*;
 use once_cell::sync::OnceCell;
 use rustls::client::{ClientSessionMemoryCache, Resumption};
@@ -81,8 +81,8 @@ fn load_roots(ssl: &SslState) -> Result<RootCertStore> {
     let ca_file = ssl.string(SSLCAFile);
     if !ca_file.is_empty() {
         let mut added = 0;
-        for cert in CertificateDer::pem_file_iter(ca_file)
-            .map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?
+        for cert in
+            CertificateDer::pem_file_iter(ca_file).map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?
         {
             let cert = cert.map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?;
             roots.add(cert).map_err(|e| config_error(format!("SSLCAFile {ca_file}: {e}")))?;
@@ -101,10 +101,8 @@ pub fn build(ssl: &SslState, sessions: &Arc<ClientSessionMemoryCache>) -> Result
     let base = ring::default_provider();
     let suites: Vec<SupportedCipherSuite> =
         base.cipher_suites.iter().copied().filter(|s| suite_allowed(ssl, *s)).collect();
-    let versions: Vec<&'static SupportedProtocolVersion> = wanted_versions(ssl)?
-        .into_iter()
-        .filter(|v| suites.iter().any(|s| s.version() == *v))
-        .collect();
+    let versions: Vec<&'static SupportedProtocolVersion> =
+        wanted_versions(ssl)?.into_iter().filter(|v| suites.iter().any(|s| s.version() == *v)).collect();
     if versions.is_empty() {
         return Err(config_error(
             "no cipher suite is left for the allowed protocols (check SSLConnectionCipherIn and SSLMin/MaxCipherStrength)",

@@ -13,7 +13,9 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     let addrs: Vec<SocketAddr> = (bare, port)
         .to_socket_addrs()
-        .map_err(|e| Error::new(error::CSMAIL_E_CONNECT, error::eexDNS, format!("cannot resolve {host}: {e}")).with_os(&e))?
+        .map_err(|e| {
+            Error::new(error::CSMAIL_E_CONNECT, error::eexDNS, format!("cannot resolve {host}: {e}")).with_os(&e)
+        })?
         .collect();
     if addrs.is_empty() {
         return Err(Error::new(error::CSMAIL_E_CONNECT, error::eexDNS, format!("{host} has no address")));
@@ -53,7 +55,8 @@ pub fn connect(host: &str, port: u16, timeout: Duration, abort: &Abort, log: &Lo
         }
     }
     let e = last.unwrap_or_else(|| io::Error::other("no address"));
-    Err(Error::new(error::CSMAIL_E_CONNECT, error::eexTCPConnect, format!("cannot connect to {host}:{port}: {e}")).with_os(&e))
+    Err(Error::new(error::CSMAIL_E_CONNECT, error::eexTCPConnect, format!("cannot connect to {host}:{port}: {e}"))
+        .with_os(&e))
 }
 
 /// A non-blocking connect polled in short slices, so an abort ends it promptly.

@@ -116,7 +116,11 @@ fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
 /// Runs the client side of a TLS handshake on `tcp` within `timeout`.
 pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Abort, log: &Logger) -> Result<Stream> {
     let name = ServerName::try_from(ctx.server_name.clone()).map_err(|_| {
-        Error::new(error::CSMAIL_E_CONNECT, error::eexSSLCertName, format!("{:?} is not a valid TLS server name", ctx.server_name))
+        Error::new(
+            error::CSMAIL_E_CONNECT,
+            error::eexSSLCertName,
+            format!("{:?} is not a valid TLS server name", ctx.server_name),
+        )
     })?;
     let mut conn = ClientConnection::new(ctx.setup.config.clone(), name)
         .map_err(|e| Error::new(error::CSMAIL_E_TLS_CONFIG, error::eexTlsConfig, e.to_string()))?;
@@ -161,7 +165,11 @@ pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Ab
         log.warn(LOG_F_SSL, || {
             format!(
                 "certificate accepted by policy despite: {}",
-                [verdict.chain_error.as_deref(), verdict.name_error.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("; ")
+                [verdict.chain_error.as_deref(), verdict.name_error.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )
         });
     }
