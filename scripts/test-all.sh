@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
+# server, header and exported-symbol checks) and the C examples under ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "cargo build --workspace"
+cargo build --workspace --quiet
+
+step "cargo test --workspace"
+cargo test --workspace --quiet 2>&1 | tee /tmp/csmail-cargo-test.log | grep -Ev '^$'
+
+step "C examples (ctest)"
+bash scripts/test-c.sh
