@@ -16,7 +16,7 @@ step "cargo build --workspace"
 cargo build --workspace --quiet
 
 step "cargo test --workspace"
-cargo test --workspace --quiet 2>&1 | tee /tmp/csmail-cargo-test.log | grep -Ev '^$'
+cargo test --workspace
 
 step "C examples (ctest)"
 bash scripts/test-c.sh

@@ -61,9 +61,18 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.write_all(buf),
             Stream::Tls(s) => {
-                s.conn.writer().write_all(buf)?;
-                while s.conn.wants_write() {
-                    s.conn.write_tls(&mut s.sock)?;
+                // rustls accepts plaintext only up to its buffer limit: feed it in pieces and
+                // drain the records to the socket in between.
+                let mut rest = buf;
+                while !rest.is_empty() {
+                    let n = s.conn.writer().write(rest)?;
+                    rest = &rest[n..];
+                    if n == 0 && !s.conn.wants_write() {
+                        return Err(io::Error::new(io::ErrorKind::WriteZero, "TLS connection refuses data"));
+                    }
+                    while s.conn.wants_write() {
+                        s.conn.write_tls(&mut s.sock)?;
+                    }
                 }
                 Ok(())
             }
