@@ -65,8 +65,11 @@ impl Fixture {
     }
 }
 
+/// Every (severity, facility, message) a LogHandler delivered.
+pub type LogLines = Arc<Mutex<Vec<(i32, i32, String)>>>;
+
 /// A LogHandler that collects every message.
-pub fn collecting_log() -> (Arc<LogHandler>, Arc<Mutex<Vec<(i32, i32, String)>>>) {
+pub fn collecting_log() -> (Arc<LogHandler>, LogLines) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let l = lines.clone();
     let h = Arc::new(LogHandler::new());
