@@ -145,6 +145,9 @@ impl Pop3Client {
                 ));
             }
             let plan = self.core.plan()?;
+            if plan.config.user.is_empty() {
+                return Err(Error::invalid_arg("User is not set (POP3 needs a login)"));
+            }
             let (conn, _) = self.core.open_connection(&plan, 110, 995).map_err(as_connect_error)?;
             let params = Pop3Params {
                 user: &plan.config.user,
@@ -152,9 +155,6 @@ impl Pop3Client {
                 mechanism: plan.config.mechanism,
                 tls: plan.tls.clone(),
             };
-            if params.user.is_empty() {
-                return Err(Error::invalid_arg("User is not set (POP3 needs a login)"));
-            }
             **slot = Some(Pop3Session::open(conn, &params).map_err(as_connect_error)?);
             self.publish(slot);
             Ok(())
