@@ -121,6 +121,41 @@
 #define CSMAIL_AUTH_APOP 6
 
 /**
+ * SOCKS version 4 (the target's IPv4 address is resolved here).
+ */
+#define CSMAIL_PROXY_SOCKS4 1
+
+/**
+ * SOCKS version 4a (the proxy resolves the target's name).
+ */
+#define CSMAIL_PROXY_SOCKS4A 2
+
+/**
+ * SOCKS version 5, no authentication or user/password.
+ */
+#define CSMAIL_PROXY_SOCKS5 3
+
+/**
+ * HTTP CONNECT, with Basic authentication when a user is set.
+ */
+#define CSMAIL_PROXY_HTTP 4
+
+/**
+ * POP3ProxyInfo: a POP3 proxy logged into as `USER name@target-host`.
+ */
+#define CSMAIL_PROXY_POP3 5
+
+/**
+ * SMTPProxyInfo: an SMTP relay that takes the message instead of the target.
+ */
+#define CSMAIL_PROXY_SMTP 6
+
+/**
+ * SOCKS5: 1 (default) lets the proxy resolve the target's name, 0 resolves it here (int).
+ */
+#define CSMAIL_PROP_PROXY_REMOTE_DNS 30
+
+/**
  * Success.
  */
 #define CSMAIL_OK 0
@@ -666,6 +701,11 @@ typedef struct csmail_message csmail_message;
 typedef struct csmail_pop3 csmail_pop3;
 
 /**
+ * A proxy handler; its kind (CSMAIL_PROXY_*) is fixed at creation.
+ */
+typedef struct csmail_proxyinfo csmail_proxyinfo;
+
+/**
  * An SMTPClient: connects to an SMTP server and sends messages.
  */
 typedef struct csmail_smtp csmail_smtp;
@@ -1038,6 +1078,57 @@ int32_t csmail_pop3_disconnect(const csmail_pop3 *pop3, int32_t *committed_out);
  * Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
  */
 int32_t csmail_pop3_abort(const csmail_pop3 *pop3);
+
+/**
+ * Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A,
+ * _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP
+ * (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
+ * Attach it with `csmail_smtp_set_advanced_handler` / `csmail_pop3_set_advanced_handler`.
+ *
+ * Returns NULL for an unknown kind (and `csmail_last_eex()` is eexInvalidArgument).
+ */
+csmail_proxyinfo *csmail_proxyinfo_new(int32_t kind);
+
+/**
+ * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t csmail_proxyinfo_addref(const csmail_proxyinfo *proxy);
+
+/**
+ * Releases a reference. Clients it is attached to keep their own.
+ */
+int32_t csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
+
+/**
+ * Sets CSMAIL_PROP_HOST, _USER (SOCKS4 user id, SOCKS5/HTTP user; SMTP relay login) or
+ * _PASSWORD (never logged). CR, LF and NUL are refused.
+ *
+ * # Safety
+ * `value` is NULL or a NUL-terminated string.
+ */
+int32_t csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property, const char *value);
+
+/**
+ * Reads CSMAIL_PROP_HOST or _USER into a caller buffer (the password is write-only).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_proxyinfo_get_str(const csmail_proxyinfo *proxy, int32_t property, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets CSMAIL_PROP_PORT (0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for the
+ * application proxies) or CSMAIL_PROP_PROXY_REMOTE_DNS (SOCKS5; default 1).
+ */
+int32_t csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property, int32_t value);
+
+/**
+ * Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
+ *
+ * # Safety
+ * `value_out` is NULL or writable.
+ */
+int32_t csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property, int32_t *value_out);
 
 /**
  * Creates an SMTPClient with one reference.

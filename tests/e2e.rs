@@ -18,7 +18,7 @@ fn send_starttls_fetch_pop3s_byte_for_byte() {
     smtp.set_str(CSMAIL_PROP_USER, "alice").unwrap();
     smtp.set_str(CSMAIL_PROP_PASSWORD, "alicepass").unwrap();
     let (log, lines) = collecting_log();
-    smtp.set_advanced_handler(AdvancedHandler::Log(log));
+    smtp.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
     smtp.connect().unwrap();
     assert_eq!(smtp.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     let n = ssl.negotiated();

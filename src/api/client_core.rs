@@ -3,6 +3,7 @@
 
 use super::errorinfo::ErrorInfo;
 use super::properties::*;
+use super::proxyinfo::{default_tunnel_port, ProxyInfo, ProxyKind};
 use super::sslinfo::SslInfo;
 use super::AdvancedHandler;
 use crate::error::{self, Error, Result};
@@ -14,6 +15,7 @@ use crate::tls::config;
 use crate::tls::negotiated::Negotiated;
 use crate::transport::abort::Abort;
 use crate::transport::connect;
+use crate::transport::proxy::{self, ProxyEndpoint, TunnelKind};
 use crate::transport::stream::{self, Stream, TlsContext};
 use parking_lot::{Mutex, MutexGuard};
 use rustls::client::ClientSessionMemoryCache;
@@ -61,6 +63,7 @@ pub struct ClientCore {
     config: Mutex<Config>,
     ssl: Mutex<Option<Arc<SslInfo>>>,
     log: Mutex<Option<Arc<LogHandler>>>,
+    proxy: Mutex<Option<Arc<ProxyInfo>>>,
     error: Mutex<ErrorInfo>,
     pub abort: Arc<Abort>,
     owner: Mutex<Option<ThreadId>>,
@@ -70,9 +73,12 @@ pub struct ClientCore {
 
 /// What a connect needs, taken from the client at its start.
 pub struct ConnectPlan {
+    /// The client's settings, with host, port and user adjusted for an application proxy.
     pub config: Config,
     pub log: Logger,
     pub tls: Option<TlsPlan>,
+    /// A SOCKS or HTTP tunnel to go through.
+    pub tunnel: Option<(TunnelKind, ProxyEndpoint)>,
 }
 
 fn mechanism_from(protocol: Protocol, v: i32) -> Option<Mechanism> {
@@ -144,6 +150,7 @@ impl ClientCore {
             config: Mutex::new(Config::default()),
             ssl: Mutex::new(None),
             log: Mutex::new(None),
+            proxy: Mutex::new(None),
             error: Mutex::new(ErrorInfo::default()),
             abort: Arc::new(Abort::default()),
             owner: Mutex::new(None),
@@ -172,11 +179,29 @@ impl ClientCore {
         Logger::new(self.log.lock().clone())
     }
 
-    pub fn set_handler(&self, h: AdvancedHandler) {
+    /// Attaches a handler, replacing one of the same kind. An application proxy of the other
+    /// protocol (POP3ProxyInfo on an SMTPClient) is refused.
+    pub fn set_handler(&self, h: AdvancedHandler) -> Result<()> {
         match h {
             AdvancedHandler::Ssl(s) => *self.ssl.lock() = Some(s),
             AdvancedHandler::Log(l) => *self.log.lock() = Some(l),
+            AdvancedHandler::Proxy(p) => {
+                let fits = match p.kind() {
+                    ProxyKind::Tunnel(_) => true,
+                    ProxyKind::Pop3 => self.protocol == Protocol::Pop3,
+                    ProxyKind::Smtp => self.protocol == Protocol::Smtp,
+                };
+                if !fits {
+                    return Err(Error::new(
+                        error::CSMAIL_E_NOT_SUPPORTED,
+                        error::eexNotSupported,
+                        "POP3ProxyInfo serves POP3Client and SMTPProxyInfo serves SMTPClient",
+                    ));
+                }
+                *self.proxy.lock() = Some(p)
+            }
         }
+        Ok(())
     }
 
     /// Removes a handler if it is the one attached; returns whether it was.
@@ -193,6 +218,14 @@ impl ClientCore {
             AdvancedHandler::Log(l) => {
                 let mut cur = self.log.lock();
                 let same = cur.as_ref().is_some_and(|c| Arc::ptr_eq(c, l));
+                if same {
+                    *cur = None;
+                }
+                same
+            }
+            AdvancedHandler::Proxy(p) => {
+                let mut cur = self.proxy.lock();
+                let same = cur.as_ref().is_some_and(|c| Arc::ptr_eq(c, p));
                 if same {
                     *cur = None;
                 }
@@ -348,9 +381,49 @@ impl ClientCore {
 
     /// Snapshots what a connect needs; builds the TLS configuration.
     pub fn plan(&self) -> Result<ConnectPlan> {
-        let config = self.config.lock().clone();
+        let mut config = self.config.lock().clone();
         if config.host.is_empty() {
             return Err(Error::invalid_arg("Host is not set"));
+        }
+        let proxy = self.proxy.lock().clone();
+        let mut tunnel = None;
+        if let Some(p) = proxy {
+            let mut ep = p.endpoint();
+            if ep.host.is_empty() {
+                return Err(Error::new(
+                    error::CSMAIL_E_INVALID_ARGUMENT,
+                    error::eexProxyException,
+                    "the proxy's host is not set",
+                ));
+            }
+            match p.kind() {
+                ProxyKind::Tunnel(kind) => {
+                    if ep.port == 0 {
+                        ep.port = default_tunnel_port(kind);
+                    }
+                    tunnel = Some((kind, ep));
+                }
+                ProxyKind::Pop3 => {
+                    // USER name@target[:port]; the proxy's timestamp would make APOP fail.
+                    config.user = match config.port {
+                        0 => format!("{}@{}", config.user, config.host),
+                        port => format!("{}@{}:{port}", config.user, config.host),
+                    };
+                    config.host = ep.host;
+                    config.port = ep.port;
+                    if config.mechanism == Mechanism::Auto {
+                        config.mechanism = Mechanism::UserPass;
+                    }
+                }
+                ProxyKind::Smtp => {
+                    config.host = ep.host;
+                    config.port = ep.port;
+                    if !ep.user.is_empty() {
+                        config.user = ep.user;
+                        config.password = ep.password;
+                    }
+                }
+            }
         }
         let log = self.logger();
         let tls = match self.ssl() {
@@ -372,7 +445,7 @@ impl ClientCore {
                 })
             }
         };
-        Ok(ConnectPlan { config, log, tls })
+        Ok(ConnectPlan { config, log, tls, tunnel })
     }
 
     /// TCP connect, and the TLS handshake for implicit TLS; the protocol greeting comes next.
@@ -389,7 +462,10 @@ impl ClientCore {
             p => p,
         };
         let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
-        let tcp = connect::connect(host, port, plan.config.timeout, &self.abort, &plan.log)?;
+        let tcp = match &plan.tunnel {
+            Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, plan.config.timeout, &self.abort, &plan.log)?,
+            None => connect::connect(host, port, plan.config.timeout, &self.abort, &plan.log)?,
+        };
         let ehlo =
             if plan.config.ehlo_name.is_empty() { default_ehlo_name(&tcp) } else { plan.config.ehlo_name.clone() };
         self.abort.watch(&tcp);

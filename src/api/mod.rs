@@ -6,6 +6,7 @@ pub mod errorinfo;
 pub mod message;
 pub mod pop3_client;
 pub mod properties;
+pub mod proxyinfo;
 pub mod smtp_client;
 pub mod sslinfo;
 
@@ -13,6 +14,7 @@ pub use crate::log::LogHandler;
 pub use errorinfo::ErrorInfo;
 pub use message::Message;
 pub use pop3_client::Pop3Client;
+pub use proxyinfo::ProxyInfo;
 pub use smtp_client::SmtpClient;
 pub use sslinfo::SslInfo;
 
@@ -23,4 +25,5 @@ use std::sync::Arc;
 pub enum AdvancedHandler {
     Ssl(Arc<SslInfo>),
     Log(Arc<LogHandler>),
+    Proxy(Arc<ProxyInfo>),
 }

@@ -52,7 +52,7 @@ impl Pop3Client {
         self.core.error_info()
     }
 
-    pub fn set_advanced_handler(&self, h: AdvancedHandler) {
+    pub fn set_advanced_handler(&self, h: AdvancedHandler) -> Result<()> {
         self.core.set_handler(h)
     }
 

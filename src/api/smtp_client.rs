@@ -41,7 +41,7 @@ impl SmtpClient {
         self.core.error_info()
     }
 
-    pub fn set_advanced_handler(&self, h: AdvancedHandler) {
+    pub fn set_advanced_handler(&self, h: AdvancedHandler) -> Result<()> {
         self.core.set_handler(h)
     }
 

@@ -19,6 +19,7 @@ pub mod handles;
 pub mod loghandler;
 pub mod message;
 pub mod pop3;
+pub mod proxyinfo;
 pub mod smtp;
 pub mod sslinfo;
 
@@ -64,10 +65,11 @@ pub(crate) fn advanced_handler(p: *const c_void) -> Result<AdvancedHandler> {
     match handles::lookup(p as usize) {
         Some(Object::Ssl(s)) => Ok(AdvancedHandler::Ssl(s)),
         Some(Object::Log(l)) => Ok(AdvancedHandler::Log(l)),
+        Some(Object::Proxy(p)) => Ok(AdvancedHandler::Proxy(p)),
         Some(_) => Err(Error::new(
             error::CSMAIL_E_NOT_SUPPORTED,
             error::eexNotSupported,
-            "this object is not an advanced handler (SSLInfo and LogHandler are; the proxy handlers come later)",
+            "this object is not an advanced handler (SSLInfo, LogHandler and ProxyInfo are)",
         )),
         None => Err(Error::invalid_handle("advanced handler")),
     }

@@ -105,7 +105,7 @@ pub unsafe extern "C" fn csmail_pop3_get_int(pop3: *const csmail_pop3, property:
 pub extern "C" fn csmail_pop3_set_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
-        let r = advanced_handler(handler).map(|h| c.set_advanced_handler(h));
+        let r = advanced_handler(handler).and_then(|h| c.set_advanced_handler(h));
         c.core().record(r)
     })
 }

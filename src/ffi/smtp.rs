@@ -126,7 +126,7 @@ pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property:
 pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
-        let r = advanced_handler(handler).map(|h| c.set_advanced_handler(h));
+        let r = advanced_handler(handler).and_then(|h| c.set_advanced_handler(h));
         c.core().record(r)
     })
 }

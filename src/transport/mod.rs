@@ -3,4 +3,5 @@
 
 pub mod abort;
 pub mod connect;
+pub mod proxy;
 pub mod stream;
