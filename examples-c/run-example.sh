@@ -56,5 +56,5 @@ closed)
     ;;
 esac
 
-echo "run-example: $(basename "$example") $host $port $dir/ca.pem $*"
+echo "run-example: $(basename "$example") $host $port $dir/ca.pem${*:+ $*}"
 exec "$example" "$host" "$port" "$dir/ca.pem" "$@"

@@ -1,0 +1,326 @@
+/*
+ * log_callback.c: watch an SMTP session through a LogHandler.
+ *
+ *   usage: log_callback HOST PORT CAFILE
+ *
+ * A LogHandler at level LOG_S_INFORMATION with every facility, whose OnLogMessage callback
+ * prints "[severity facility] message" and counts the lines, is attached with
+ * SetAdvancedHandler to an SMTP client next to an SSLInfo (STARTTLS, CAFILE only). The client
+ * connects and logs in as alice with AUTH PLAIN, then disconnects.
+ *
+ * Requirements: PROTOCOL and SSL lines were seen, the AUTH PLAIN command was logged, and no
+ * line contains a credential: neither the password nor the base64 AUTH PLAIN payload
+ * (csmail shows "<redacted>" unless csmail_loghandler_set_log_secrets is on).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csmail.h"
+
+#define SMTP_USER "alice"
+#define SMTP_PASSWORD "alicepass"
+
+/* Prints a failed call: the result's text, then this thread's last eex number and text. */
+static void report_last(const char *what, int32_t rc)
+{
+    int32_t eex = csmail_last_eex();
+    size_t needed = 0;
+    char *text = NULL;
+
+    fprintf(stderr, "error: %s failed: %s (result %d)\n", what, csmail_strerror(rc), (int)rc);
+    if (csmail_last_error_text(NULL, 0, &needed) == CSMAIL_OK && (text = malloc(needed)) != NULL &&
+        csmail_last_error_text(text, needed, NULL) == CSMAIL_OK)
+        fprintf(stderr, "       error %d: %s\n", (int)eex, text);
+    free(text);
+}
+
+/* Prints a failed client call: the result's text and the client's ErrorInfo. */
+static void report_smtp(const csmail_smtp *smtp, const char *what, int32_t rc)
+{
+    csmail_errorinfo *info = NULL;
+    int32_t number = 0, os_error = 0;
+    size_t needed = 0;
+    char *text = NULL;
+
+    fprintf(stderr, "error: %s failed: %s (result %d)\n", what, csmail_strerror(rc), (int)rc);
+    if ((rc = csmail_smtp_extended_error(smtp, &info)) != CSMAIL_OK) {
+        report_last("ExtendedError", rc);
+        return;
+    }
+    csmail_errorinfo_number(info, &number);
+    csmail_errorinfo_os_error(info, &os_error);
+    if (csmail_errorinfo_text(info, NULL, 0, &needed) == CSMAIL_OK && (text = malloc(needed)) != NULL)
+        csmail_errorinfo_text(info, text, needed, NULL);
+    fprintf(stderr, "       ErrorInfo %d: %s", (int)number, text != NULL ? text : "");
+    if (os_error != 0)
+        fprintf(stderr, " (OS error %d)", (int)os_error);
+    fputc('\n', stderr);
+    free(text);
+    csmail_errorinfo_release(info);
+}
+
+static int parse_port(const char *s, int32_t *port)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+
+    if (end == s || *end != '\0' || v < 1 || v > 65535) {
+        fprintf(stderr, "error: bad port '%s'\n", s);
+        return -1;
+    }
+    *port = (int32_t)v;
+    return 0;
+}
+
+/* Base64 of len bytes into out (size at least 4 * ((len + 2) / 3) + 1). */
+static void base64(const unsigned char *in, size_t len, char *out)
+{
+    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+
+    for (i = 0; i + 2 < len; i += 3) {
+        *out++ = digits[in[i] >> 2];
+        *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+        *out++ = digits[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
+        *out++ = digits[in[i + 2] & 63];
+    }
+    if (i < len) {
+        *out++ = digits[in[i] >> 2];
+        if (i + 1 < len) {
+            *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
+            *out++ = digits[(in[i + 1] & 15) << 2];
+        } else {
+            *out++ = digits[(in[i] & 3) << 4];
+            *out++ = '=';
+        }
+        *out++ = '=';
+    }
+    *out = '\0';
+}
+
+/* What the log callback gathers. */
+struct log_state {
+    unsigned lines, protocol, ssl, user, proxy, auth_commands, leaks;
+    const char *secrets[3]; /* strings that must never appear in the log */
+    int quiet;              /* count only, print nothing */
+};
+
+static const char *severity_name(int32_t severity)
+{
+    switch (severity) {
+    case LOG_S_FATAL:
+        return "FATAL";
+    case LOG_S_WARNING:
+        return "WARNING";
+    case LOG_S_INFORMATION:
+        return "INFO";
+    default:
+        return "?";
+    }
+}
+
+static const char *facility_name(int32_t facility)
+{
+    switch (facility) {
+    case LOG_F_PROTOCOL:
+        return "PROTOCOL";
+    case LOG_F_SSL:
+        return "SSL";
+    case LOG_F_PROXY:
+        return "PROXY";
+    case LOG_F_USER:
+        return "USER";
+    default:
+        return "?";
+    }
+}
+
+/* OnLogMessage: runs on the thread of the operation, during the call that logs. */
+static void on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
+{
+    struct log_state *st = userdata;
+    size_t i;
+
+    if (!st->quiet)
+        printf("[%s %s] %s\n", severity_name(severity), facility_name(facility), message);
+    st->lines++;
+    if (facility & LOG_F_PROTOCOL)
+        st->protocol++;
+    if (facility & LOG_F_SSL)
+        st->ssl++;
+    if (facility & LOG_F_USER)
+        st->user++;
+    if (facility & LOG_F_PROXY)
+        st->proxy++;
+    if (strncmp(message, "C: AUTH PLAIN", 13) == 0) /* a command sent: "C: ...", a reply: "S: ..." */
+        st->auth_commands++;
+    for (i = 0; i < sizeof st->secrets / sizeof st->secrets[0]; i++) {
+        if (strstr(message, st->secrets[i]) != NULL) {
+            if (!st->quiet)
+                fprintf(stderr, "error: a log line shows a credential (\"%s\"): %s\n", st->secrets[i], message);
+            st->leaks++;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *host, *cafile;
+    int32_t port = 0, rc;
+    csmail_smtp *smtp = NULL;
+    csmail_sslinfo *ssl = NULL;
+    csmail_loghandler *log = NULL;
+    struct log_state st;
+    static const unsigned char plain[] = "\0" SMTP_USER "\0" SMTP_PASSWORD; /* SASL PLAIN message */
+    char plain_b64[64], password_b64[32];
+    int status = EXIT_FAILURE;
+
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST PORT CAFILE\n", argv[0]);
+        return 2;
+    }
+    host = argv[1];
+    cafile = argv[3];
+    if (parse_port(argv[2], &port) != 0)
+        return 2;
+
+    memset(&st, 0, sizeof st);
+    base64(plain, sizeof plain - 1, plain_b64); /* without the string's own NUL */
+    base64((const unsigned char *)SMTP_PASSWORD, strlen(SMTP_PASSWORD), password_b64);
+    st.secrets[0] = SMTP_PASSWORD;
+    st.secrets[1] = plain_b64;
+    st.secrets[2] = password_b64;
+    printf("csmail %s: logging an SMTP session with STARTTLS and AUTH PLAIN to %s:%d\n", csmail_version(), host,
+           (int)port);
+
+    /* The LogHandler: everything (level INFORMATION, all facilities) to on_log. */
+    log = csmail_loghandler_new();
+    if ((rc = csmail_loghandler_set_level(log, LOG_S_INFORMATION)) != CSMAIL_OK) {
+        report_last("LogHandler.Level", rc);
+        goto done;
+    }
+    if ((rc = csmail_loghandler_set_facility(log, LOG_F_ALL)) != CSMAIL_OK) {
+        report_last("LogHandler.Facility", rc);
+        goto done;
+    }
+    if ((rc = csmail_loghandler_set_callback(log, on_log, &st)) != CSMAIL_OK) {
+        report_last("LogHandler.OnLogMessage", rc);
+        goto done;
+    }
+
+    ssl = csmail_sslinfo_new();
+    if ((rc = csmail_sslinfo_set_mode(ssl, MODE_STARTTLS)) != CSMAIL_OK) {
+        report_last("SSLInfo.Mode = MODE_STARTTLS", rc);
+        goto done;
+    }
+    if ((rc = csmail_sslinfo_set_str(ssl, SSLCAFile, cafile)) != CSMAIL_OK) {
+        report_last("SSLInfo.Option(SSLCAFile)", rc);
+        goto done;
+    }
+    if ((rc = csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1)) != CSMAIL_OK) {
+        report_last("SSLInfo.Option(SSLNoSystemRoots)", rc);
+        goto done;
+    }
+
+    smtp = csmail_smtp_new();
+    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_HOST, host)) != CSMAIL_OK) {
+        report_smtp(smtp, "set Host", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_PORT, port)) != CSMAIL_OK) {
+        report_smtp(smtp, "set Port", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK) {
+        report_smtp(smtp, "set Timeout", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_USER, SMTP_USER)) != CSMAIL_OK) {
+        report_smtp(smtp, "set User", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_PASSWORD, SMTP_PASSWORD)) != CSMAIL_OK) {
+        report_smtp(smtp, "set Password", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_PLAIN)) != CSMAIL_OK) {
+        report_smtp(smtp, "set AuthMechanism", rc);
+        goto done;
+    }
+    /* Both advanced handlers: the client keeps its own references. */
+    if ((rc = csmail_smtp_set_advanced_handler(smtp, ssl)) != CSMAIL_OK) {
+        report_smtp(smtp, "SetAdvancedHandler(SSLInfo)", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_set_advanced_handler(smtp, log)) != CSMAIL_OK) {
+        report_smtp(smtp, "SetAdvancedHandler(LogHandler)", rc);
+        goto done;
+    }
+
+    if ((rc = csmail_smtp_connect(smtp)) != CSMAIL_OK) {
+        report_smtp(smtp, "Connect", rc);
+        goto done;
+    }
+    if ((rc = csmail_smtp_disconnect(smtp)) != CSMAIL_OK) {
+        report_smtp(smtp, "Disconnect", rc);
+        goto done;
+    }
+
+    printf("\n%u log lines: %u PROTOCOL, %u SSL, %u USER, %u PROXY; %u AUTH PLAIN command(s)\n", st.lines,
+           st.protocol, st.ssl, st.user, st.proxy, st.auth_commands);
+    status = EXIT_SUCCESS;
+    if (st.protocol == 0 || st.ssl == 0) {
+        fprintf(stderr, "error: expected both PROTOCOL and SSL log lines\n");
+        status = EXIT_FAILURE;
+    }
+    if (st.auth_commands == 0) {
+        fprintf(stderr, "error: the AUTH PLAIN command was not logged\n");
+        status = EXIT_FAILURE;
+    }
+    if (st.leaks != 0) {
+        fprintf(stderr, "error: %u log line(s) show credentials\n", st.leaks);
+        status = EXIT_FAILURE;
+    } else {
+        printf("no credentials in the log (checked the password, its base64 and the AUTH PLAIN payload %s)\n",
+               plain_b64);
+    }
+
+    /* A control run: with log secrets on, the same session must show the AUTH PLAIN payload,
+     * which proves that the check above can see it. Never do this outside a test setup. */
+    st.lines = st.protocol = st.ssl = st.user = st.proxy = st.auth_commands = st.leaks = 0;
+    st.quiet = 1;
+    if ((rc = csmail_loghandler_set_log_secrets(log, 1)) != CSMAIL_OK) {
+        report_last("LogHandler log secrets", rc);
+        status = EXIT_FAILURE;
+        goto done;
+    }
+    if ((rc = csmail_smtp_connect(smtp)) != CSMAIL_OK) {
+        report_smtp(smtp, "Connect (control run)", rc);
+        status = EXIT_FAILURE;
+        goto done;
+    }
+    if ((rc = csmail_smtp_disconnect(smtp)) != CSMAIL_OK) {
+        report_smtp(smtp, "Disconnect (control run)", rc);
+        status = EXIT_FAILURE;
+        goto done;
+    }
+    if (st.leaks == 0) {
+        fprintf(stderr, "error: control run: with log secrets on, the AUTH PLAIN payload was not logged\n");
+        status = EXIT_FAILURE;
+    } else {
+        printf("control run with log secrets on: %u of %u line(s) show the credentials, as they should\n",
+               st.leaks, st.lines);
+    }
+
+done:
+    if (smtp != NULL)
+        csmail_smtp_release(smtp);
+    if (ssl != NULL)
+        csmail_sslinfo_release(ssl);
+    if (log != NULL)
+        csmail_loghandler_release(log);
+    return status;
+}
