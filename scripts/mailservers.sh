@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# Real mail servers on loopback for csmail's interoperability tests (tests/real_servers.rs):
+# Debian's Postfix (SMTP) and Dovecot (POP3, LMTP delivery, SASL for Postfix), run as ordinary
+# processes with every configuration file, certificate, queue and mailbox in one state directory.
+#
+#   scripts/mailservers.sh install   apt-get the packages (root; no-op when installed)
+#   scripts/mailservers.sh start     (re)create the state directory, start both, wait for every port
+#   scripts/mailservers.sh stop      stop both, wait until every port is closed
+#   scripts/mailservers.sh status    which listeners answer; exit 0 when all of them do
+#
+# State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv); the CA that signed the
+# servers' certificate is $CSMAIL_MAILSRV_DIR/pki/ca.pem. `start` begins from an empty state
+# directory every time: empty mailboxes, a new CA.
+#
+# Listeners (loopback only):
+#   POP3  127.0.0.1:1110, [::1]:1110   plain, STLS offered
+#   POP3  127.0.0.2:1110               plain, STLS offered; plaintext login refused before STLS
+#   POP3S 127.0.0.1:1995, [::1]:1995   implicit TLS
+#   SMTP  127.0.0.1:2525, [::1]:2525   STARTTLS offered, AUTH only after STARTTLS
+#   SMTPS 127.0.0.1:2465, [::1]:2465   implicit TLS
+#   SMTP  127.0.0.1:2587, [::1]:2587   STARTTLS required before anything else
+#   (internal: Dovecot LMTP 127.0.0.1:2424 for Postfix's deliveries, SASL 127.0.0.1:12345)
+# Users alice/alicepass and bob/bobpass, mailboxes alice@example.com and bob@example.com; mail
+# to other addresses @example.com is refused, mail to other domains is accepted and discarded.
+# Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5.
+# Postfix's message_size_limit (EHLO SIZE) is 1 MiB.
+set -euo pipefail
+
+DIR=${CSMAIL_MAILSRV_DIR:-/tmp/csmail-mailsrv}
+SIZE_LIMIT=1048576
+MAIL_USER=csmailtest # unprivileged owner of the mailboxes, created by `install`
+
+# host port: every listener, as `start` waits for it and `status` reports it.
+LISTENERS=(
+  "127.0.0.1 1110" "::1 1110" "127.0.0.2 1110" "127.0.0.1 1995" "::1 1995"
+  "127.0.0.1 2424" "127.0.0.1 12345"
+  "127.0.0.1 2525" "::1 2525" "127.0.0.1 2465" "::1 2465" "127.0.0.1 2587" "::1 2587"
+)
+PORTS_RE='(1110|1995|2424|12345|2525|2465|2587)'
+
+say() { printf '[mailservers %s] %s\n' "$(date +%T)" "$*"; }
+die() { printf '[mailservers] error: %s\n' "$*" >&2; exit 1; }
+
+do_install() {
+  [ "$(id -u)" = 0 ] || die "install needs root (apt-get, useradd)"
+  local need="" p
+  for p in dovecot-core dovecot-pop3d dovecot-lmtpd postfix; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
+  done
+  if [ -n "$need" ]; then
+    say "installing$need"
+    export DEBIAN_FRONTEND=noninteractive
+    # Keep the packages' maintainer scripts from starting the system-wide daemons on 25/110.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod 755 /usr/sbin/policy-rc.d
+    fi
+    # No questions, and no /etc/postfix/main.cf: this script brings its own configuration.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    echo "postfix postfix/mailname string localhost" | debconf-set-selections
+    apt-get update -q >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $need >/dev/null
+  fi
+  id "$MAIL_USER" >/dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$MAIL_USER"
+  say "installed: $(dpkg-query -W -f='${Package} ${Version}  ' dovecot-core postfix)"
+}
+
+make_pki() {
+  local P="$DIR/pki"
+  mkdir -p "$P"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 30 -sha256 \
+    -subj "/CN=csmail test mail CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$P/server.key" -out "$P/server.csr" \
+    -subj "/CN=localhost" 2>/dev/null
+  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
+    "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2,IP:::1" \
+    >"$P/server.ext"
+  openssl x509 -req -in "$P/server.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial \
+    -out "$P/server.pem" -days 30 -sha256 -extfile "$P/server.ext" 2>/dev/null
+  cat "$P/server.pem" "$P/ca.pem" >"$P/server-chain.pem"
+  # Both servers read the key as root before they drop privileges.
+  chmod 600 "$P/ca.key" "$P/server.key"
+  chmod 644 "$P/ca.pem" "$P/server.pem" "$P/server-chain.pem"
+}
+
+write_dovecot() {
+  local D="$DIR/dovecot" dh=""
+  mkdir -p "$D/run" "$D/state" "$DIR/mail"
+  printf '%s\n' 'alice:{PLAIN}alicepass::::::' 'bob:{PLAIN}bobpass::::::' >"$D/users"
+  [ -r /usr/share/dovecot/dh.pem ] && dh="ssl_dh = </usr/share/dovecot/dh.pem"
+  cat >"$D/dovecot.conf" <<EOF
+# Standalone: no includes from /etc/dovecot.
+base_dir = $D/run
+state_dir = $D/state
+instance_name = csmail-test-dovecot
+# The name in the POP3 greeting's APOP timestamp and in LMTP's Received header.
+hostname = pop.example.test
+log_path = $D/dovecot.log
+protocols = pop3 lmtp
+listen = 127.0.0.1, 127.0.0.2, ::1
+default_internal_user = dovecot
+default_login_user = dovenull
+first_valid_uid = 100
+
+ssl = yes
+ssl_cert = <$DIR/pki/server-chain.pem
+ssl_key = <$DIR/pki/server.key
+$dh
+ssl_min_protocol = TLSv1.2
+
+# Dovecot counts a connection from 127.0.0.1 to 127.0.0.1 as secured and allows plaintext logins
+# on it despite this setting; the 127.0.0.2 listener is not secured and refuses them before STLS.
+disable_plaintext_auth = yes
+# apop puts a timestamp into the greeting; it and cram-md5 need the plaintext passwords below.
+auth_mechanisms = plain login cram-md5 apop
+auth_verbose = yes
+# Failed logins are test cases here: answer them at once.
+auth_failure_delay = 0
+
+mail_location = maildir:$DIR/mail/%n
+pop3_uidl_format = %08Xu%08Xv
+
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%n $D/users
+}
+userdb {
+  driver = static
+  args = uid=$MAIL_USER gid=$MAIL_USER home=$DIR/mail/%n
+}
+
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1, ::1
+    port = 1110
+  }
+  inet_listener pop3strict {
+    address = 127.0.0.2
+    port = 1110
+  }
+  inet_listener pop3s {
+    address = 127.0.0.1, ::1
+    port = 1995
+    ssl = yes
+  }
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = 2424
+  }
+}
+service auth {
+  inet_listener {
+    address = 127.0.0.1
+    port = 12345
+  }
+}
+EOF
+  chown -R "$MAIL_USER:$MAIL_USER" "$DIR/mail"
+}
+
+write_postfix() {
+  local P="$DIR/postfix"
+  mkdir -p "$P/etc" "$P/spool" "$P/data"
+  chown postfix:postfix "$P/data"
+  cat >"$P/etc/main.cf" <<EOF
+compatibility_level = 3.6
+queue_directory = $P/spool
+data_directory = $P/data
+mail_owner = postfix
+setgid_group = postdrop
+# There is no syslog: Postfix logs into a file (its directory must be a listed prefix).
+maillog_file_prefixes = $DIR
+maillog_file = $P/postfix.log
+
+myhostname = mail.example.test
+mydestination =
+inet_interfaces = 127.0.0.1, [::1]
+inet_protocols = all
+mynetworks = 127.0.0.0/8, [::1]/128
+alias_maps =
+alias_database =
+local_recipient_maps =
+smtputf8_enable = yes
+message_size_limit = $SIZE_LIMIT
+
+# alice and bob are delivered into Dovecot over LMTP; other @example.com addresses are refused;
+# anything else is accepted and dropped.
+virtual_mailbox_domains = example.com
+virtual_mailbox_maps = inline:{ alice@example.com=ok, bob@example.com=ok }
+virtual_transport = lmtp:inet:127.0.0.1:2424
+default_transport = discard:accepted by the csmail test server
+relay_transport = discard:accepted by the csmail test server
+
+smtpd_tls_chain_files = $DIR/pki/server.key, $DIR/pki/server-chain.pem
+smtpd_tls_security_level = may
+smtpd_tls_auth_only = yes
+smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = >=TLSv1.2
+smtpd_tls_loglevel = 1
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = inet:127.0.0.1:12345
+smtpd_sasl_auth_enable = yes
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+# Authentication is required for every recipient.
+smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+EOF
+  # No chroot anywhere: the queue is not under /var/spool/postfix.
+  cat >"$P/etc/master.cf" <<'EOF'
+127.0.0.1:2525 inet n   -       n       -       -       smtpd
+[::1]:2525     inet n   -       n       -       -       smtpd
+127.0.0.1:2465 inet n   -       n       -       -       smtpd
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt
+[::1]:2465     inet n   -       n       -       -       smtpd
+  -o smtpd_tls_wrappermode=yes
+  -o smtpd_tls_security_level=encrypt
+127.0.0.1:2587 inet n   -       n       -       -       smtpd
+  -o smtpd_tls_security_level=encrypt
+[::1]:2587     inet n   -       n       -       -       smtpd
+  -o smtpd_tls_security_level=encrypt
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+}
+
+# answers HOST PORT: whether a TCP connect succeeds.
+answers() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# Our listeners still bound (by address and port), as `ss` shows them.
+bound_ports() {
+  ss -Hltn 2>/dev/null | awk '{ print $4 }' | grep -E "^(127\.0\.0\.[12]|\[::1\]):$PORTS_RE\$" || true
+}
+
+do_stop() {
+  if [ -f "$DIR/postfix/etc/main.cf" ]; then
+    postfix -c "$DIR/postfix/etc" stop >/dev/null 2>&1 || true
+  fi
+  local pidfile="$DIR/dovecot/run/master.pid"
+  if [ -f "$pidfile" ]; then
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+  fi
+  # Wait until every listener is closed: a start right after would fail to bind. (Do not ask
+  # kill -0: where nothing reaps orphans, a stopped daemon lingers as a zombie and passes it.)
+  local i
+  for i in $(seq 1 100); do
+    [ -z "$(bound_ports)" ] && break
+    sleep 0.1
+  done
+  if [ -n "$(bound_ports)" ]; then
+    die "still listening after stop: $(bound_ports | tr '\n' ' ')"
+  fi
+  say "stopped"
+}
+
+show_logs() {
+  local f
+  for f in "$DIR/dovecot/dovecot.log" "$DIR/dovecot/start.out" "$DIR/postfix/postfix.log" "$DIR/postfix/start.out"; do
+    [ -s "$f" ] && { echo "--- $f" >&2; tail -n 20 "$f" >&2; }
+  done
+  return 0
+}
+
+do_start() {
+  do_stop
+  local busy
+  busy=$(bound_ports)
+  [ -z "$busy" ] || die "ports in use by something else: $(echo "$busy" | tr '\n' ' ')"
+  command -v dovecot >/dev/null && command -v postfix >/dev/null ||
+    die "dovecot/postfix are not installed: run $0 install"
+  id "$MAIL_USER" >/dev/null 2>&1 || die "user $MAIL_USER is missing: run $0 install"
+
+  # A fresh directory every time: Dovecot refuses to start over a base_dir an earlier instance
+  # left behind, and the tests start from empty mailboxes.
+  rm -rf "$DIR"
+  mkdir -p "$DIR"
+  chmod 755 "$DIR" # the daemons drop privileges and must reach their files
+  make_pki
+  write_dovecot
+  write_postfix
+
+  # Both daemonize; their start-up errors go to start.out, later ones to their logs.
+  dovecot -c "$DIR/dovecot/dovecot.conf" >"$DIR/dovecot/start.out" 2>&1 ||
+    { show_logs; die "dovecot did not start"; }
+  # postfix(1) prints nothing when stderr is not a terminal and syslog is missing: keep the
+  # output of `check` for the error message.
+  postfix -c "$DIR/postfix/etc" check >"$DIR/postfix/start.out" 2>&1 ||
+    { show_logs; die "postfix check failed (see $DIR/postfix/postfix.log)"; }
+  postfix -c "$DIR/postfix/etc" start >>"$DIR/postfix/start.out" 2>&1 ||
+    { show_logs; die "postfix did not start"; }
+
+  local l host port i
+  for l in "${LISTENERS[@]}"; do
+    read -r host port <<<"$l"
+    for i in $(seq 1 200); do
+      answers "$host" "$port" && break
+      sleep 0.1
+    done
+    answers "$host" "$port" || { show_logs; die "$host port $port did not open within 20 s"; }
+  done
+  say "ready: POP3 1110 (STLS; strict on 127.0.0.2), POP3S 1995, SMTP 2525 (STARTTLS), SMTPS 2465, SMTP 2587 (STARTTLS required)"
+  say "state directory: $DIR"
+  say "CA certificate: $DIR/pki/ca.pem"
+}
+
+do_status() {
+  local l host port down=0
+  for l in "${LISTENERS[@]}"; do
+    read -r host port <<<"$l"
+    if answers "$host" "$port"; then
+      printf '  %-10s %-5s up\n' "$host" "$port"
+    else
+      printf '  %-10s %-5s DOWN\n' "$host" "$port"
+      down=1
+    fi
+  done
+  echo "state directory: $DIR"
+  [ -f "$DIR/pki/ca.pem" ] && echo "CA certificate: $DIR/pki/ca.pem"
+  return $down
+}
+
+case "${1:-}" in
+  install) do_install ;;
+  start) do_start ;;
+  stop) do_stop ;;
+  status) do_status ;;
+  *)
+    echo "usage: $0 install|start|stop|status   (state directory: \$CSMAIL_MAILSRV_DIR, default /tmp/csmail-mailsrv)" >&2
+    exit 2
+    ;;
+esac
