@@ -95,6 +95,19 @@ pub const SSLNoSystemRoots: i32 = 101;
 /// MODE_STARTTLS only: go on in plaintext when the server does not offer STARTTLS/STLS.
 /// Off by default; an explicit, logged downgrade for legacy servers.
 pub const SSLAllowPlaintext: i32 = 102;
+/// A CRL file (PEM or DER) or a directory of them; with CRLs, revocation is checked as the
+/// SSLRevocation* options say.
+pub const SSLCRLFile: i32 = 103;
+/// Pins the server certificate by its SHA-256 fingerprint (hex, ':' allowed): only that
+/// certificate is trusted, whatever CA issued it; the name is still checked.
+pub const SSLCertificatePin: i32 = 104;
+/// The name TLS uses (SNI and the name check) instead of the host connected to, as curl's
+/// --connect-to allows.
+pub const SSLServerName: i32 = 105;
+/// The client certificate store: a directory of PEM or PKCS#12 files, or one file.
+pub const SSLClientCertificateStore: i32 = 106;
+/// Use the compatibility backend (OpenSSL) for servers rustls cannot talk to.
+pub const SSLCompatibilityBackend: i32 = 107;
 // ---- new outputs ----
 /// The key-exchange group (SSL_GROUP_*).
 pub const SSLExchangeGroup: i32 = 200;
@@ -102,6 +115,26 @@ pub const SSLExchangeGroup: i32 = 200;
 pub const SSLCipherSuite: i32 = 201;
 /// The CertificateStatus of the last handshake (CERTIFICATE_* values).
 pub const SSLCertificateStatus: i32 = 202;
+
+/// The policy errors of the last handshake (CERT_POLICY_* flags, as .NET's SslPolicyErrors).
+pub const SSLCertificatePolicyErrors: i32 = 203;
+/// CertificateSubject: "CN=..., O=..." of the server certificate.
+pub const SSLCertificateSubject: i32 = 204;
+/// CertificateIssuer.
+pub const SSLCertificateIssuer: i32 = 205;
+/// CertificateIssued: notBefore, ISO 8601 UTC.
+pub const SSLCertificateIssued: i32 = 206;
+/// CertificateExpires: notAfter, ISO 8601 UTC.
+pub const SSLCertificateExpires: i32 = 207;
+/// SHA-256 fingerprint of the server certificate, 64 lowercase hex digits.
+pub const SSLCertificateFingerprint: i32 = 208;
+/// How many certificates the server sent (read them with csmail_sslinfo_get_certificate_der).
+pub const SSLCertificateCount: i32 = 209;
+
+// ---- policy errors (flags; the values of .NET's SslPolicyErrors) ----
+pub const CERT_POLICY_NOT_AVAILABLE: i32 = 1;
+pub const CERT_POLICY_NAME_MISMATCH: i32 = 2;
+pub const CERT_POLICY_CHAIN_ERRORS: i32 = 4;
 
 // ---- CertificateStatus (seed 000) ----
 pub const CERTIFICATE_NONE: i32 = 0;
@@ -201,11 +234,28 @@ pub static OPTIONS: &[OptionDef] = &[
         "Trust only SSLCAFile, not the system roots."),
     opt(SSLAllowPlaintext, "SSLAllowPlaintext", Kind::Bool, false, 0,
         "MODE_STARTTLS: continue in plaintext when STARTTLS/STLS is not offered (logged as a warning). Off by default."),
+    opt(SSLCRLFile, "SSLCRLFile", Kind::Str, false, 0, "CRL file (PEM or DER) or directory of CRLs."),
+    opt(SSLCertificatePin, "SSLCertificatePin", Kind::Str, false, 0,
+        "SHA-256 fingerprint the server certificate must have; replaces CA trust, the name is still checked."),
+    opt(SSLServerName, "SSLServerName", Kind::Str, false, 0,
+        "Name for SNI and the name check instead of the host connected to."),
+    opt(SSLClientCertificateStore, "SSLClientCertificateStore", Kind::Str, false, 0,
+        "Client certificate store: a directory of PEM/PKCS#12 files or one file."),
+    opt(SSLCompatibilityBackend, "SSLCompatibilityBackend", Kind::Bool, false, 0,
+        "Use the OpenSSL compatibility backend for legacy servers."),
     opt(SSLExchangeGroup, "SSLExchangeGroup", Kind::Int, true, 0,
         "Key-exchange group (SSL_GROUP_X25519, SSL_GROUP_SECP256R1, ...)."),
     opt(SSLCipherSuite, "SSLCipherSuite", Kind::Int, true, 0, "IANA number of the negotiated cipher suite."),
     opt(SSLCertificateStatus, "SSLCertificateStatus", Kind::Int, true, 0,
         "CertificateStatus of the last handshake (CERTIFICATE_NONE .. CERTIFICATE_INVALID)."),
+    opt(SSLCertificatePolicyErrors, "SSLCertificatePolicyErrors", Kind::Int, true, 0,
+        "Policy errors of the last handshake: CERT_POLICY_NOT_AVAILABLE, _NAME_MISMATCH, _CHAIN_ERRORS."),
+    opt(SSLCertificateSubject, "SSLCertificateSubject", Kind::Str, true, 0, "CertificateSubject: TAG=value, ..."),
+    opt(SSLCertificateIssuer, "SSLCertificateIssuer", Kind::Str, true, 0, "CertificateIssuer: TAG=value, ..."),
+    opt(SSLCertificateIssued, "SSLCertificateIssued", Kind::Str, true, 0, "CertificateIssued: notBefore, ISO 8601 UTC."),
+    opt(SSLCertificateExpires, "SSLCertificateExpires", Kind::Str, true, 0, "CertificateExpires: notAfter, ISO 8601 UTC."),
+    opt(SSLCertificateFingerprint, "SSLCertificateFingerprint", Kind::Str, true, 0, "SHA-256 fingerprint, lowercase hex."),
+    opt(SSLCertificateCount, "SSLCertificateCount", Kind::Int, true, 0, "Certificates the server sent."),
 ];
 
 /// The table row for an index.
@@ -280,6 +330,7 @@ impl SslState {
         }
     }
     pub fn store_outputs(&mut self, n: &crate::tls::negotiated::Negotiated) {
+        let c = &n.certificate;
         for (index, value) in [
             (SSLConnectionProtocolOut, n.protocol),
             (SSLConnectionCipherOut, n.cipher),
@@ -290,10 +341,22 @@ impl SslState {
             (SSLExchangeStrength, n.exchange_strength),
             (SSLExchangeGroup, n.group),
             (SSLCipherSuite, n.suite),
-            (SSLCertificateStatus, n.certificate_status),
+            (SSLCertificateStatus, c.status),
+            (SSLCertificatePolicyErrors, c.policy_errors),
+            (SSLCertificateCount, c.chain.len() as i32),
         ] {
             let (i, _) = find(index).expect("output index from the table");
             self.values[i] = OptValue::Int(value);
+        }
+        for (index, value) in [
+            (SSLCertificateSubject, &c.details.subject),
+            (SSLCertificateIssuer, &c.details.issuer),
+            (SSLCertificateIssued, &c.details.issued),
+            (SSLCertificateExpires, &c.details.expires),
+            (SSLCertificateFingerprint, &c.details.fingerprint),
+        ] {
+            let (i, _) = find(index).expect("output index from the table");
+            self.values[i] = OptValue::Str(value.clone());
         }
     }
 }

@@ -23,7 +23,10 @@ fn send_starttls_fetch_pop3s_byte_for_byte() {
     assert_eq!(smtp.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     let n = ssl.negotiated();
     assert_eq!(n.protocol, SSL_TLS13);
-    assert_eq!(n.certificate_status, CERTIFICATE_VALID);
+    assert_eq!(n.certificate.status, CERTIFICATE_VALID);
+    assert_eq!(n.certificate.policy_errors, 0);
+    assert_eq!(n.certificate.details.subject, "CN=localhost");
+    assert_eq!(n.certificate.chain.len(), 2);
     assert!(matches!(n.cipher, SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305));
     assert_eq!(n.exchange, SSL_ECDHE);
     smtp.send("alice@example.com", &["bob@example.com"], &mut &MSG[..]).unwrap();

@@ -8,7 +8,7 @@ use super::sslinfo::SslInfo;
 use super::AdvancedHandler;
 use crate::error::{self, Error, Result};
 use crate::log::{LogHandler, Logger};
-use crate::options::{SSLAllowPlaintext, SslState, MODE_STARTTLS};
+use crate::options::{SSLAllowPlaintext, SSLServerName, SslState, MODE_STARTTLS};
 use crate::protocol::line::{check_command_arg, Conn};
 use crate::protocol::smtp::{Mechanism, TlsPlan};
 use crate::tls::config;
@@ -430,10 +430,13 @@ impl ClientCore {
             None => None,
             Some(ssl) => {
                 let state: SslState = ssl.snapshot();
-                let setup = Arc::new(config::build(&state, &self.sessions)?);
+                let setup = Arc::new(config::build(&state, &self.sessions, ssl.validator(), &log)?);
                 ssl.record(&Negotiated::default());
                 let record_into = ssl.clone();
-                let server_name = config.host.trim_start_matches('[').trim_end_matches(']').to_owned();
+                let server_name = match state.string(SSLServerName) {
+                    "" => config.host.trim_start_matches('[').trim_end_matches(']').to_owned(),
+                    name => name.to_owned(),
+                };
                 Some(TlsPlan {
                     ctx: TlsContext {
                         setup,

@@ -4,17 +4,24 @@ use crate::error::{self, Error, Result};
 use crate::options::*;
 use crate::options::{self, Kind, OptionDef};
 use crate::tls::negotiated::Negotiated;
+use crate::tls::verifier::Validator;
 use parking_lot::Mutex;
 
 /// The SSLInfo object. Shared between the application and every client it is attached to;
 /// the outputs describe the most recent TLS connect of any of them.
 pub struct SslInfo {
     state: Mutex<SslState>,
+    last: Mutex<Negotiated>,
+    validator: Mutex<Option<Validator>>,
 }
 
 impl Default for SslInfo {
     fn default() -> Self {
-        SslInfo { state: Mutex::new(SslState::new()) }
+        SslInfo {
+            state: Mutex::new(SslState::new()),
+            last: Mutex::new(Negotiated::default()),
+            validator: Mutex::new(None),
+        }
     }
 }
 
@@ -171,21 +178,21 @@ impl SslInfo {
     /// Clears the outputs (at the start of a connect) or fills them (after a handshake).
     pub(crate) fn record(&self, negotiated: &Negotiated) {
         self.state.lock().store_outputs(negotiated);
+        *self.last.lock() = negotiated.clone();
     }
 
+    /// Everything the last TLS connect negotiated and learned about the certificate.
     pub fn negotiated(&self) -> Negotiated {
-        let s = self.state.lock();
-        Negotiated {
-            protocol: s.int(SSLConnectionProtocolOut),
-            cipher: s.int(SSLConnectionCipherOut),
-            cipher_strength: s.int(SSLCipherStrength),
-            hash: s.int(SSLHash),
-            hash_strength: s.int(SSLHashStrength),
-            exchange: s.int(SSLExchange),
-            exchange_strength: s.int(SSLExchangeStrength),
-            group: s.int(SSLExchangeGroup),
-            suite: s.int(SSLCipherSuite),
-            certificate_status: s.int(SSLCertificateStatus),
-        }
+        self.last.lock().clone()
+    }
+
+    /// Sets (None clears) the validation callback: it sees the status, the policy-error flags
+    /// and the certificate, and its answer replaces the options' decision.
+    pub fn set_validator(&self, v: Option<Validator>) {
+        *self.validator.lock() = v;
+    }
+
+    pub(crate) fn validator(&self) -> Option<Validator> {
+        self.validator.lock().clone()
     }
 }

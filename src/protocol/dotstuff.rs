@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(unstuff_chunks(&[b".\rx\r\n.\r\n"]).0, b"\rx\r\n");
         assert_eq!(unstuff_chunks(&[b"x\n.\n"]), (b"x\n".to_vec(), 4, true));
         // No terminator yet: everything consumed, not done.
-        assert_eq!(unstuff_chunks(&[b"abc\r\n.."]), (b"abc\r\n".to_vec(), 7, false));
+        assert_eq!(unstuff_chunks(&[b"abc\r\n.."]), (b"abc\r\n.".to_vec(), 7, false));
     }
 
     #[test]

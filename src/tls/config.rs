@@ -1,7 +1,9 @@
 //! Builds a rustls client configuration from an SSLInfo snapshot.
 
-use super::verifier::RecordingVerifier;
+use super::certinfo;
+use super::verifier::{RecordingVerifier, Revocation, Validator};
 use crate::error::{self, Error, Result};
+use crate::log::{Logger, LOG_F_SSL};
 use crate::options::SslState;
 use crate::options::*;
 use once_cell::sync::OnceCell;
@@ -9,8 +11,10 @@ use rustls::client::{ClientSessionMemoryCache, Resumption};
 use rustls::crypto::{ring, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
+use rustls::pki_types::CertificateRevocationListDer;
 use rustls::{ClientConfig, RootCertStore, SupportedCipherSuite, SupportedProtocolVersion};
 use std::sync::Arc;
+use webpki::{CertRevocationList, OwnedCertRevocationList};
 
 /// A client configuration and the verifier that will record what it saw.
 pub struct TlsSetup {
@@ -72,6 +76,53 @@ fn suite_allowed(ssl: &SslState, suite: SupportedCipherSuite) -> bool {
     (ciphers.is_empty() || ciphers.contains(&cipher)) && (min == 0 || bits >= min) && (max == 0 || bits <= max)
 }
 
+/// Reads CRLs from a file (PEM "X509 CRL" blocks or one DER CRL) or every file of a directory.
+fn load_crls(path: &str, log: &Logger) -> Result<Vec<CertRevocationList<'static>>> {
+    let meta = std::fs::metadata(path).map_err(|e| config_error(format!("SSLCRLFile {path}: {e}")))?;
+    let files: Vec<std::path::PathBuf> = if meta.is_dir() {
+        let mut v: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| config_error(format!("SSLCRLFile {path}: {e}")))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![path.into()]
+    };
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let mut crls = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(&f).map_err(|e| config_error(format!("CRL {}: {e}", f.display())))?;
+        let ders: Vec<Vec<u8>> = if bytes.starts_with(b"-----BEGIN") {
+            CertificateRevocationListDer::pem_slice_iter(&bytes)
+                .map(|c| c.map(|c| c.as_ref().to_vec()))
+                .collect::<std::result::Result<_, _>>()
+                .map_err(|e| config_error(format!("CRL {}: {e}", f.display())))?
+        } else {
+            vec![bytes]
+        };
+        for der in ders {
+            if let Some(next) = certinfo::crl_next_update(&der) {
+                if next < now {
+                    log.warn(LOG_F_SSL, || {
+                        format!(
+                            "CRL {} expired at {} (its revocations still count)",
+                            f.display(),
+                            certinfo::iso8601(next)
+                        )
+                    });
+                }
+            }
+            let crl = OwnedCertRevocationList::from_der(&der)
+                .map_err(|e| config_error(format!("CRL {}: {e}", f.display())))?;
+            crls.push(CertRevocationList::from(crl));
+        }
+    }
+    Ok(crls)
+}
+
 fn load_roots(ssl: &SslState) -> Result<RootCertStore> {
     let mut roots = RootCertStore::empty();
     if !ssl.flag(SSLNoSystemRoots) {
@@ -97,7 +148,12 @@ fn load_roots(ssl: &SslState) -> Result<RootCertStore> {
 
 /// Builds the configuration for one connect. `sessions` is the client's own resumption cache,
 /// so reconnecting to the same server resumes the TLS session.
-pub fn build(ssl: &SslState, sessions: &Arc<ClientSessionMemoryCache>) -> Result<TlsSetup> {
+pub fn build(
+    ssl: &SslState,
+    sessions: &Arc<ClientSessionMemoryCache>,
+    validator: Option<Validator>,
+    log: &Logger,
+) -> Result<TlsSetup> {
     let base = ring::default_provider();
     let suites: Vec<SupportedCipherSuite> =
         base.cipher_suites.iter().copied().filter(|s| suite_allowed(ssl, *s)).collect();
@@ -110,11 +166,27 @@ pub fn build(ssl: &SslState, sessions: &Arc<ClientSessionMemoryCache>) -> Result
     }
     let algorithms = base.signature_verification_algorithms;
     let provider = Arc::new(CryptoProvider { cipher_suites: suites, ..base });
+    let pin = match ssl.string(SSLCertificatePin) {
+        "" => None,
+        p => Some(certinfo::normalise_fingerprint(p).ok_or_else(|| {
+            config_error(format!("SSLCertificatePin {p:?} is not a SHA-256 fingerprint (64 hex digits)"))
+        })?),
+    };
+    let crl_path = ssl.string(SSLCRLFile);
+    let revocation = Revocation {
+        crls: if crl_path.is_empty() { Vec::new() } else { load_crls(crl_path, log)? },
+        end_entity_only: ssl.flag(SSLRevocationCheckEnd) || !ssl.flag(SSLRevocationCheckAll),
+        allow_unknown: ssl.flag(SSLRevocationIgnoreNRC),
+        allow_expired_crl: ssl.flag(SSLRevocationIgnoreRO),
+    };
     let verifier = Arc::new(RecordingVerifier::new(
         Arc::new(load_roots(ssl)?),
         algorithms,
         ssl.flag(SSLNoServerNameCheck),
         ssl.flag(SSLNoServerCertificateValidation),
+        pin,
+        revocation,
+        validator,
     ));
     let mut config = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)

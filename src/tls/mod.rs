@@ -1,5 +1,6 @@
 //! TLS: client configuration from SSLInfo, the recording verifier, negotiated parameters.
 
+pub mod certinfo;
 pub mod config;
 pub mod negotiated;
 pub mod verifier;

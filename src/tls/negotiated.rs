@@ -1,6 +1,7 @@
 //! Maps what rustls negotiated onto the SSLInfo output constants.
 
 use super::config::suite_cipher;
+use super::verifier::Verdict;
 use crate::options::*;
 use rustls::{ClientConnection, NamedGroup, ProtocolVersion};
 
@@ -16,7 +17,8 @@ pub struct Negotiated {
     pub exchange_strength: i32,
     pub group: i32,
     pub suite: i32,
-    pub certificate_status: i32,
+    /// What the verifier recorded about the server's certificate.
+    pub certificate: Verdict,
 }
 
 fn group_bits(group: NamedGroup) -> i32 {
@@ -33,7 +35,7 @@ fn group_bits(group: NamedGroup) -> i32 {
 }
 
 /// Reads the negotiated parameters off an established connection.
-pub fn describe(conn: &ClientConnection, certificate_status: i32) -> Negotiated {
+pub fn describe(conn: &ClientConnection, certificate: Verdict) -> Negotiated {
     let protocol = match conn.protocol_version() {
         Some(ProtocolVersion::TLSv1_3) => SSL_TLS13,
         Some(ProtocolVersion::TLSv1_2) => SSL_TLS12,
@@ -65,6 +67,6 @@ pub fn describe(conn: &ClientConnection, certificate_status: i32) -> Negotiated 
         exchange_strength: group.map(group_bits).unwrap_or(0),
         group: group.map(|g| u16::from(g) as i32).unwrap_or(0),
         suite: suite.map(|s| u16::from(s.suite()) as i32).unwrap_or(0),
-        certificate_status,
+        certificate,
     }
 }

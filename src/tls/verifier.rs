@@ -1,72 +1,180 @@
-//! The server-certificate verifier: judges chain and name separately, records a
-//! CertificateStatus (seed 000), and applies the SSLInfo policy.
+//! The server-certificate verifier: judges chain (with CRLs) and name separately, records a
+//! CertificateStatus (seed 000) with .NET-style policy-error flags and the certificate's
+//! details, and decides by the SSLInfo policy or the application's validation callback.
 //!
-//! rustls's own WebPkiServerVerifier stops at the first failure and checks the chain before the
-//! name, so an expired certificate for the wrong host would only say "expired". Running the two
-//! checks apart keeps both facts; the status reports the chain problem first (it is the more
-//! serious one), then a name mismatch.
+//! rustls's own verifier stops at the first failure and checks the chain before the name, so an
+//! expired certificate for the wrong host would only say "expired". Running the two checks
+//! apart keeps both facts: the flags carry both, and the status reports the chain problem
+//! (revoked, expired, untrusted, invalid — whichever webpki met first on the path) before a name
+//! mismatch.
 //!
-//! Relaxing options never skip the handshake signature check: accepting a certificate still
-//! requires the server to prove it holds the certificate's key.
+//! Whatever the policy or the callback accepts, the handshake signature is always checked: the
+//! server must prove it holds the certificate's key.
 
+use super::certinfo::{self, CertDetails};
 use crate::options::*;
 use parking_lot::Mutex;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
+use rustls::client::verify_server_name;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
 use std::sync::Arc;
+use webpki::{CertRevocationList, EndEntityCert, ExpirationPolicy, RevocationCheckDepth, UnknownStatusPolicy};
+
+/// What the application's validation callback sees.
+pub struct ValidationInput<'a> {
+    pub status: i32,
+    pub policy_errors: i32,
+    pub details: &'a CertDetails,
+    pub der: &'a [u8],
+}
+
+/// The application's validation callback: true accepts the certificate.
+pub type Validator = Arc<dyn Fn(&ValidationInput) -> bool + Send + Sync>;
 
 /// What the verifier learned about the server's certificate during the last handshake.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
     /// CERTIFICATE_* (0 when no certificate was seen).
     pub status: i32,
-    /// The chain problem, if any, as rustls words it.
+    /// CERT_POLICY_* flags.
+    pub policy_errors: i32,
     pub chain_error: Option<String>,
-    /// The name problem, if any.
     pub name_error: Option<String>,
+    pub details: CertDetails,
+    /// Every certificate the server sent, leaf first.
+    pub chain: Vec<Vec<u8>>,
 }
 
+/// Revocation settings from the five legacy options (see the README for the mapping).
 #[derive(Debug)]
+pub struct Revocation {
+    pub crls: Vec<CertRevocationList<'static>>,
+    pub end_entity_only: bool,
+    pub allow_unknown: bool,
+    pub allow_expired_crl: bool,
+}
+
 pub struct RecordingVerifier {
     roots: Arc<RootCertStore>,
     algorithms: WebPkiSupportedAlgorithms,
     no_name_check: bool,
     no_validation: bool,
+    pin: Option<String>,
+    revocation: Revocation,
+    validator: Option<Validator>,
     verdict: Mutex<Verdict>,
 }
 
-/// The CertificateStatus a chain error stands for.
-fn chain_status(e: &Error) -> i32 {
+impl std::fmt::Debug for RecordingVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordingVerifier").field("verdict", &*self.verdict.lock()).finish_non_exhaustive()
+    }
+}
+
+/// The CertificateStatus and the rustls error for a webpki chain failure.
+fn classify(e: &webpki::Error) -> (i32, CertificateError) {
+    use webpki::Error as W;
     match e {
-        Error::InvalidCertificate(c) => match c {
-            CertificateError::Expired
-            | CertificateError::ExpiredContext { .. }
-            | CertificateError::NotValidYet
-            | CertificateError::NotValidYetContext { .. } => CERTIFICATE_EXPIRED,
-            CertificateError::Revoked => CERTIFICATE_REVOKED,
-            CertificateError::UnknownIssuer | CertificateError::BadSignature => CERTIFICATE_UNTRUSTED,
-            _ => CERTIFICATE_INVALID,
-        },
-        _ => CERTIFICATE_INVALID,
+        W::CertExpired { .. } => (CERTIFICATE_EXPIRED, CertificateError::Expired),
+        W::CertNotValidYet { .. } => (CERTIFICATE_EXPIRED, CertificateError::NotValidYet),
+        W::CertRevoked => (CERTIFICATE_REVOKED, CertificateError::Revoked),
+        W::UnknownIssuer | W::CaUsedAsEndEntity | W::CertDistrusted => {
+            (CERTIFICATE_UNTRUSTED, CertificateError::UnknownIssuer)
+        }
+        W::InvalidSignatureForPublicKey => (CERTIFICATE_UNTRUSTED, CertificateError::BadSignature),
+        W::UnknownRevocationStatus => (CERTIFICATE_UNTRUSTED, CertificateError::UnknownRevocationStatus),
+        W::CrlExpired { .. } => (CERTIFICATE_UNTRUSTED, CertificateError::ExpiredRevocationList),
+        W::UnsupportedCriticalExtension => (CERTIFICATE_INVALID, CertificateError::UnhandledCriticalExtension),
+        _ => (CERTIFICATE_INVALID, CertificateError::Other(rustls::OtherError(Arc::new(e.clone())))),
     }
 }
 
 impl RecordingVerifier {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         roots: Arc<RootCertStore>,
         algorithms: WebPkiSupportedAlgorithms,
         no_name_check: bool,
         no_validation: bool,
+        pin: Option<String>,
+        revocation: Revocation,
+        validator: Option<Validator>,
     ) -> RecordingVerifier {
-        RecordingVerifier { roots, algorithms, no_name_check, no_validation, verdict: Mutex::new(Verdict::default()) }
+        RecordingVerifier {
+            roots,
+            algorithms,
+            no_name_check,
+            no_validation,
+            pin,
+            revocation,
+            validator,
+            verdict: Mutex::new(Verdict::default()),
+        }
     }
 
     pub fn verdict(&self) -> Verdict {
         self.verdict.lock().clone()
+    }
+
+    /// The chain check: a pin replaces trust in the CA; otherwise webpki with the CRLs.
+    fn check_chain(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        fingerprint: &str,
+        now: UnixTime,
+    ) -> Result<(), (i32, CertificateError, String)> {
+        if let Some(pin) = &self.pin {
+            return if pin == fingerprint {
+                Ok(())
+            } else {
+                Err((
+                    CERTIFICATE_UNTRUSTED,
+                    CertificateError::ApplicationVerificationFailure,
+                    format!("the certificate's SHA-256 fingerprint {fingerprint} is not the pinned {pin}"),
+                ))
+            };
+        }
+        let ee = EndEntityCert::try_from(end_entity).map_err(|e| {
+            let (s, c) = classify(&e);
+            (s, c, e.to_string())
+        })?;
+        let crl_refs: Vec<&CertRevocationList> = self.revocation.crls.iter().collect();
+        let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| {
+            b.with_depth(if self.revocation.end_entity_only {
+                RevocationCheckDepth::EndEntity
+            } else {
+                RevocationCheckDepth::Chain
+            })
+            .with_status_policy(if self.revocation.allow_unknown {
+                UnknownStatusPolicy::Allow
+            } else {
+                UnknownStatusPolicy::Deny
+            })
+            .with_expiration_policy(if self.revocation.allow_expired_crl {
+                ExpirationPolicy::Ignore
+            } else {
+                ExpirationPolicy::Enforce
+            })
+            .build()
+        });
+        ee.verify_for_usage(
+            self.algorithms.all,
+            &self.roots.roots,
+            intermediates,
+            now,
+            webpki::KeyUsage::server_auth(),
+            revocation,
+            None,
+        )
+        .map(|_| ())
+        .map_err(|e| {
+            let (s, c) = classify(&e);
+            (s, c, e.to_string())
+        })
     }
 }
 
@@ -79,35 +187,44 @@ impl ServerCertVerifier for RecordingVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let parsed = match ParsedCertificate::try_from(end_entity) {
-            Ok(p) => p,
-            Err(e) => {
-                *self.verdict.lock() =
-                    Verdict { status: CERTIFICATE_INVALID, chain_error: Some(e.to_string()), name_error: None };
-                return Err(e);
-            }
+        let chain_der: Vec<Vec<u8>> =
+            std::iter::once(end_entity).chain(intermediates).map(|c| c.as_ref().to_vec()).collect();
+        let details = certinfo::details(end_entity).unwrap_or_else(|| CertDetails {
+            fingerprint: certinfo::fingerprint(end_entity),
+            ..CertDetails::default()
+        });
+        let chain = self.check_chain(end_entity, intermediates, &details.fingerprint, now);
+        let name = match ParsedCertificate::try_from(end_entity) {
+            Ok(parsed) => verify_server_name(&parsed, server_name).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
         };
-        let chain = if self.roots.is_empty() {
-            Err(Error::InvalidCertificate(CertificateError::UnknownIssuer))
-        } else {
-            verify_server_cert_signed_by_trust_anchor(&parsed, &self.roots, intermediates, now, self.algorithms.all)
-        };
-        let name = verify_server_name(&parsed, server_name);
         let status = match (&chain, &name) {
-            (Err(e), _) => chain_status(e),
+            (Err((s, _, _)), _) => *s,
             (Ok(()), Err(_)) => CERTIFICATE_NO_MATCH,
             (Ok(()), Ok(())) => CERTIFICATE_VALID,
         };
+        let policy_errors = if chain.is_err() { CERT_POLICY_CHAIN_ERRORS } else { 0 }
+            | if name.is_err() { CERT_POLICY_NAME_MISMATCH } else { 0 };
+        let accept = match &self.validator {
+            Some(v) => v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }),
+            None => (chain.is_ok() || self.no_validation) && (name.is_ok() || self.no_name_check),
+        };
         *self.verdict.lock() = Verdict {
             status,
-            chain_error: chain.as_ref().err().map(|e| e.to_string()),
-            name_error: name.as_ref().err().map(|e| e.to_string()),
+            policy_errors,
+            chain_error: chain.as_ref().err().map(|e| e.2.clone()),
+            name_error: name.as_ref().err().cloned(),
+            details,
+            chain: chain_der,
         };
-        match (chain, name) {
-            (Err(e), _) if !self.no_validation => Err(e),
-            (_, Err(e)) if !self.no_name_check => Err(e),
-            _ => Ok(ServerCertVerified::assertion()),
+        if accept {
+            return Ok(ServerCertVerified::assertion());
         }
+        Err(Error::InvalidCertificate(match (chain, name) {
+            (Err((_, c, _)), _) => c,
+            (Ok(()), Err(_)) => CertificateError::NotValidForName,
+            (Ok(()), Ok(())) => CertificateError::ApplicationVerificationFailure,
+        }))
     }
 
     fn verify_tls12_signature(

@@ -149,16 +149,31 @@ pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Ab
     })();
     let verdict = ctx.setup.verifier.verdict();
     if let Err(e) = result {
-        (ctx.record)(&Negotiated { certificate_status: verdict.status, ..Negotiated::default() });
+        if verdict.status != 0 {
+            log.fatal(LOG_F_SSL, || {
+                format!(
+                    "certificate refused: status {}, {}; subject {:?}, issuer {:?}",
+                    verdict.status,
+                    [verdict.chain_error.as_deref(), verdict.name_error.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    verdict.details.subject,
+                    verdict.details.issuer
+                )
+            });
+        }
+        (ctx.record)(&Negotiated { certificate: verdict, ..Negotiated::default() });
         let err = handshake_error(e, ctx, abort);
         log.fatal(LOG_F_SSL, || err.text.clone());
         return Err(err);
     }
-    let n = negotiated::describe(&conn, verdict.status);
+    let n = negotiated::describe(&conn, verdict.clone());
     (ctx.record)(&n);
     log.info(LOG_F_SSL, || {
         format!(
-            "TLS established: {} {} (cipher {:#x}/{} bits, hash {:#x}, exchange {:#x} group {:#x}/{} bits), certificate status {}",
+            "TLS established: {} {} (cipher {:#x}/{} bits, hash {:#x}, exchange {:#x} group {:#x}/{} bits), certificate status {}, subject {:?}, issuer {:?}, expires {}, SHA-256 {}",
             if n.protocol == SSL_TLS13 { "TLS 1.3" } else { "TLS 1.2" },
             conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default(),
             n.cipher,
@@ -167,7 +182,11 @@ pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Ab
             n.exchange,
             n.group,
             n.exchange_strength,
-            n.certificate_status,
+            n.certificate.status,
+            n.certificate.details.subject,
+            n.certificate.details.issuer,
+            n.certificate.details.expires,
+            n.certificate.details.fingerprint,
         )
     });
     if verdict.status != CERTIFICATE_VALID {
