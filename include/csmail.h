@@ -642,6 +642,34 @@
 #define SSLAllowPlaintext 102
 
 /**
+ * A CRL file (PEM or DER) or a directory of them; with CRLs, revocation is checked as the
+ * SSLRevocation* options say.
+ */
+#define SSLCRLFile 103
+
+/**
+ * Pins the server certificate by its SHA-256 fingerprint (hex, ':' allowed): only that
+ * certificate is trusted, whatever CA issued it; the name is still checked.
+ */
+#define SSLCertificatePin 104
+
+/**
+ * The name TLS uses (SNI and the name check) instead of the host connected to, as curl's
+ * --connect-to allows.
+ */
+#define SSLServerName 105
+
+/**
+ * The client certificate store: a directory of PEM or PKCS#12 files, or one file.
+ */
+#define SSLClientCertificateStore 106
+
+/**
+ * Use the compatibility backend (OpenSSL) for servers rustls cannot talk to.
+ */
+#define SSLCompatibilityBackend 107
+
+/**
  * The key-exchange group (SSL_GROUP_*).
  */
 #define SSLExchangeGroup 200
@@ -655,6 +683,47 @@
  * The CertificateStatus of the last handshake (CERTIFICATE_* values).
  */
 #define SSLCertificateStatus 202
+
+/**
+ * The policy errors of the last handshake (CERT_POLICY_* flags, as .NET's SslPolicyErrors).
+ */
+#define SSLCertificatePolicyErrors 203
+
+/**
+ * CertificateSubject: "CN=..., O=..." of the server certificate.
+ */
+#define SSLCertificateSubject 204
+
+/**
+ * CertificateIssuer.
+ */
+#define SSLCertificateIssuer 205
+
+/**
+ * CertificateIssued: notBefore, ISO 8601 UTC.
+ */
+#define SSLCertificateIssued 206
+
+/**
+ * CertificateExpires: notAfter, ISO 8601 UTC.
+ */
+#define SSLCertificateExpires 207
+
+/**
+ * SHA-256 fingerprint of the server certificate, 64 lowercase hex digits.
+ */
+#define SSLCertificateFingerprint 208
+
+/**
+ * How many certificates the server sent (read them with csmail_sslinfo_get_certificate_der).
+ */
+#define SSLCertificateCount 209
+
+#define CERT_POLICY_NOT_AVAILABLE 1
+
+#define CERT_POLICY_NAME_MISMATCH 2
+
+#define CERT_POLICY_CHAIN_ERRORS 4
 
 #define CERTIFICATE_NONE 0
 
@@ -744,6 +813,53 @@ typedef int32_t (*csmail_message_callback)(void *userdata, uint32_t number, cons
  * `*n_out` = 0 is the end of the message; a non-zero return is a failure.
  */
 typedef int32_t (*csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
+
+/**
+ * What a validation callback sees; every pointer is valid only during the call.
+ */
+typedef struct {
+  /**
+   * CertificateStatus (CERTIFICATE_*).
+   */
+  int32_t status;
+  /**
+   * CERT_POLICY_* flags (name mismatch, chain errors).
+   */
+  int32_t policy_errors;
+  /**
+   * CertificateSubject, "CN=..., O=...", NUL-terminated UTF-8.
+   */
+  const char *subject;
+  /**
+   * CertificateIssuer.
+   */
+  const char *issuer;
+  /**
+   * CertificateIssued, ISO 8601 UTC.
+   */
+  const char *issued;
+  /**
+   * CertificateExpires, ISO 8601 UTC.
+   */
+  const char *expires;
+  /**
+   * SHA-256 fingerprint, 64 lowercase hex digits.
+   */
+  const char *fingerprint;
+  /**
+   * The DER of the server certificate.
+   */
+  const uint8_t *der;
+  size_t der_len;
+} csmail_certificate_info;
+
+/**
+ * A validation callback: return non-zero to accept the server certificate, 0 to refuse it.
+ * It runs on the thread of the connect, during the TLS handshake, for every certificate
+ * (valid ones too); its answer replaces SSLNoServerNameCheck and SSLNoServerCertificateValidation.
+ * Accepting never skips the handshake signature check.
+ */
+typedef int32_t (*csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1394,6 +1510,26 @@ int32_t csmail_sslinfo_option_type(int32_t index);
  * Static string; any thread.
  */
 const char *csmail_sslinfo_option_name(int32_t index);
+
+/**
+ * Sets (NULL clears) the certificate validation callback of this SSLInfo.
+ *
+ * `userdata` is passed back unchanged and must be usable on the connecting thread.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail_validation_callback callback, void *userdata);
+
+/**
+ * The DER of certificate `index` (0 = the server's own, then the intermediates as sent) of
+ * the last handshake, into a caller buffer; `needed_out` gets its length; a NULL buffer only
+ * asks for it. SSLCertificateCount tells how many there are.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of
+ * range), CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_sslinfo_get_certificate_der(const csmail_sslinfo *ssl, size_t index, uint8_t *buf, size_t len, size_t *needed_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,12 +1,13 @@
 //! C functions of the SSLInfo object: Mode and the indexed Option table.
 
-use super::common::{guard, out, str_arg, write_str};
+use super::common::{guard, out, str_arg, write_str, UserData};
 use super::handles::{self, Object};
 use crate::api::SslInfo;
 use crate::error::{self, Error};
 use crate::options::{self, CSMAIL_OPTION_UNKNOWN};
 use once_cell::sync::Lazy;
-use std::ffi::{c_char, CString};
+use crate::tls::verifier::{ValidationInput, Validator};
+use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 
 /// An SSLInfo: how TLS is used (Mode, input options) and what was negotiated (output options).
@@ -191,4 +192,99 @@ pub extern "C" fn csmail_sslinfo_option_name(index: i32) -> *const c_char {
         Some((i, _)) => NAMES[i].as_ptr(),
         None => std::ptr::null(),
     }
+}
+
+/// What a validation callback sees; every pointer is valid only during the call.
+#[repr(C)]
+pub struct csmail_certificate_info {
+    /// CertificateStatus (CERTIFICATE_*).
+    pub status: i32,
+    /// CERT_POLICY_* flags (name mismatch, chain errors).
+    pub policy_errors: i32,
+    /// CertificateSubject, "CN=..., O=...", NUL-terminated UTF-8.
+    pub subject: *const c_char,
+    /// CertificateIssuer.
+    pub issuer: *const c_char,
+    /// CertificateIssued, ISO 8601 UTC.
+    pub issued: *const c_char,
+    /// CertificateExpires, ISO 8601 UTC.
+    pub expires: *const c_char,
+    /// SHA-256 fingerprint, 64 lowercase hex digits.
+    pub fingerprint: *const c_char,
+    /// The DER of the server certificate.
+    pub der: *const u8,
+    pub der_len: usize,
+}
+
+/// A validation callback: return non-zero to accept the server certificate, 0 to refuse it.
+/// It runs on the thread of the connect, during the TLS handshake, for every certificate
+/// (valid ones too); its answer replaces SSLNoServerNameCheck and SSLNoServerCertificateValidation.
+/// Accepting never skips the handshake signature check.
+pub type csmail_validation_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, info: *const csmail_certificate_info) -> i32>;
+
+/// Sets (NULL clears) the certificate validation callback of this SSLInfo.
+///
+/// `userdata` is passed back unchanged and must be usable on the connecting thread.
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+#[no_mangle]
+pub extern "C" fn csmail_sslinfo_set_validation_callback(ssl: *const csmail_sslinfo, callback: csmail_validation_callback, userdata: *mut c_void) -> i32 {
+    guard(|| {
+        let s = handles::ssl(ssl)?;
+        let ud = UserData(userdata);
+        s.set_validator(callback.map(|cb| {
+            Arc::new(move |input: &ValidationInput| {
+                let ud = ud;
+                let c = |v: &str| CString::new(v.replace('\0', "")).unwrap_or_default();
+                let d = input.details;
+                let (subject, issuer, issued, expires, fingerprint) = (c(&d.subject), c(&d.issuer), c(&d.issued), c(&d.expires), c(&d.fingerprint));
+                let info = csmail_certificate_info {
+                    status: input.status,
+                    policy_errors: input.policy_errors,
+                    subject: subject.as_ptr(),
+                    issuer: issuer.as_ptr(),
+                    issued: issued.as_ptr(),
+                    expires: expires.as_ptr(),
+                    fingerprint: fingerprint.as_ptr(),
+                    der: input.der.as_ptr(),
+                    der_len: input.der.len(),
+                };
+                // SAFETY: the application's callback; info and its strings live for the call.
+                unsafe { cb(ud.0, &info) != 0 }
+            }) as Validator
+        }));
+        Ok(())
+    })
+}
+
+/// The DER of certificate `index` (0 = the server's own, then the intermediates as sent) of
+/// the last handshake, into a caller buffer; `needed_out` gets its length; a NULL buffer only
+/// asks for it. SSLCertificateCount tells how many there are.
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of
+/// range), CSMAIL_E_BUFFER_TOO_SMALL.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_sslinfo_get_certificate_der(ssl: *const csmail_sslinfo, index: usize, buf: *mut u8, len: usize, needed_out: *mut usize) -> i32 {
+    guard(|| {
+        let n = handles::ssl(ssl)?.negotiated();
+        let der = n
+            .certificate
+            .chain
+            .get(index)
+            .ok_or_else(|| Error::invalid_arg(format!("certificate {index} of {}", n.certificate.chain.len())))?;
+        if !needed_out.is_null() {
+            // SAFETY: caller contract.
+            unsafe { *needed_out = der.len() };
+        }
+        if buf.is_null() {
+            return Ok(());
+        }
+        if len < der.len() {
+            return Err(Error::new(error::CSMAIL_E_BUFFER_TOO_SMALL, error::eexBufferTooSmall, format!("{} bytes do not fit in {len}", der.len())));
+        }
+        // SAFETY: buf has at least der.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(der.as_ptr(), buf, der.len()) };
+        Ok(())
+    })
 }
