@@ -10,7 +10,8 @@
  *
  * Requirements: PROTOCOL and SSL lines were seen, the AUTH PLAIN command was logged, and no
  * line contains a credential: neither the password nor the base64 AUTH PLAIN payload
- * (csmail shows "<redacted>" unless csmail_loghandler_set_log_secrets is on).
+ * (csmail shows "<redacted>" unless csmail_loghandler_set_log_secrets is on). A second,
+ * silent session with log secrets on must show the payload: the check can see a leak.
  */
 #define _POSIX_C_SOURCE 200809L
 
