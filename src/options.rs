@@ -108,6 +108,8 @@ pub const SSLServerName: i32 = 105;
 pub const SSLClientCertificateStore: i32 = 106;
 /// Use the compatibility backend (OpenSSL) for servers rustls cannot talk to.
 pub const SSLCompatibilityBackend: i32 = 107;
+/// The password of PKCS#12 files in the client certificate store (write-only).
+pub const SSLClientCertificatePassword: i32 = 108;
 // ---- new outputs ----
 /// The key-exchange group (SSL_GROUP_*).
 pub const SSLExchangeGroup: i32 = 200;
@@ -217,7 +219,7 @@ pub static OPTIONS: &[OptionDef] = &[
     opt(SSLConfidentiality, "SSLConfidentiality", Kind::Bool, false, 1,
         "Require an encrypted session. Every suite csmail negotiates encrypts, so this is always met; setting it to false changes nothing."),
     opt(SSLClientCertificateName, "SSLClientCertificateName", Kind::Str, false, 0,
-        "Name of the client certificate to present (stored now; used with the certificates issue)."),
+        "Client certificate: a name chosen from SSLClientCertificateStore by the seed-003 rules, or a file path."),
     opt(SSLConnectionProtocolOut, "SSLConnectionProtocolOut", Kind::Int, true, 0,
         "Negotiated protocol (SSL_TLS12, SSL_TLS13); 0 before a TLS connect."),
     opt(SSLConnectionCipherOut, "SSLConnectionCipherOut", Kind::Int, true, 0,
@@ -243,6 +245,8 @@ pub static OPTIONS: &[OptionDef] = &[
         "Client certificate store: a directory of PEM/PKCS#12 files or one file."),
     opt(SSLCompatibilityBackend, "SSLCompatibilityBackend", Kind::Bool, false, 0,
         "Use the OpenSSL compatibility backend for legacy servers."),
+    opt(SSLClientCertificatePassword, "SSLClientCertificatePassword", Kind::Str, false, 0,
+        "Password of PKCS#12 files in the store (write-only)."),
     opt(SSLExchangeGroup, "SSLExchangeGroup", Kind::Int, true, 0,
         "Key-exchange group (SSL_GROUP_X25519, SSL_GROUP_SECP256R1, ...)."),
     opt(SSLCipherSuite, "SSLCipherSuite", Kind::Int, true, 0, "IANA number of the negotiated cipher suite."),

@@ -63,13 +63,7 @@ fn is_eof_error(e: &io::Error) -> bool {
 impl Conn {
     pub(crate) fn new(sock: TcpStream) -> Conn {
         let _ = sock.set_nodelay(true);
-        Conn {
-            transport: Some(Transport::Plain(sock)),
-            rbuf: Vec::new(),
-            wbuf: Vec::new(),
-            record: None,
-            eof: false,
-        }
+        Conn { transport: Some(Transport::Plain(sock)), rbuf: Vec::new(), wbuf: Vec::new(), record: None, eof: false }
     }
 
     pub(crate) fn set_record(&mut self, rec: Arc<Mutex<Vec<u8>>>) {
@@ -181,10 +175,7 @@ impl Conn {
                     total += n;
                     self.rbuf.clear();
                 }
-                Err(e)
-                    if e.kind() == io::ErrorKind::WouldBlock
-                        || e.kind() == io::ErrorKind::TimedOut =>
-                {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::TimedOut => {
                     return Ok((total, false))
                 }
                 Err(e) => return Err(e),

@@ -65,6 +65,21 @@ pub struct ServerOptions {
     pub auth_requires_tls: bool,
     /// SMTP: MAIL FROM before AUTH gets 530 5.7.0 (default false).
     pub require_auth: bool,
+    /// Choose the certificate from a store for an FQDN by the seed-003 rules (the client's
+    /// store module), instead of `pki`'s server certificate. No eligible certificate means no
+    /// TLS: STARTTLS/STLS is not advertised and the implicit-TLS listeners close connections.
+    pub cert_store: Option<CertStore>,
+    /// Require a client certificate issued by this CA (PEM) on every TLS connection.
+    pub client_ca_pem: Option<String>,
+}
+
+/// A certificate store and the name to pick a certificate for.
+#[derive(Clone, Debug)]
+pub struct CertStore {
+    pub path: PathBuf,
+    pub fqdn: String,
+    /// Password of PKCS#12 files.
+    pub password: String,
 }
 
 impl ServerOptions {
@@ -73,10 +88,7 @@ impl ServerOptions {
         ServerOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             maildir_root,
-            users: vec![
-                ("alice".into(), "alicepass".into()),
-                ("bob".into(), "bobpass".into()),
-            ],
+            users: vec![("alice".into(), "alicepass".into()), ("bob".into(), "bobpass".into())],
             pki: Pki::generate(&[]),
             smtp_port: 0,
             smtps_port: 0,
@@ -88,6 +100,8 @@ impl ServerOptions {
             offer_starttls: true,
             auth_requires_tls: false,
             require_auth: false,
+            cert_store: None,
+            client_ca_pem: None,
         }
     }
 }
@@ -96,7 +110,8 @@ impl ServerOptions {
 pub(crate) struct Ctx {
     pub users: sasl::Users,
     pub root: PathBuf,
-    pub tls: Arc<rustls::ServerConfig>,
+    /// None when the certificate store holds no eligible certificate: no TLS at all.
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     pub max_size: u64,
     pub smtp_pipelining: bool,
     pub pop3_pipelining: bool,
@@ -130,6 +145,10 @@ pub struct RunningServer {
     pub pop3s_port: u16,
     /// The CA certificate clients should trust (PEM).
     pub ca_cert_pem: String,
+    /// With a certificate store: the subject of the certificate chosen (None: no eligible one).
+    pub certificate_subject: Option<String>,
+    /// With a certificate store: the warning an expired choice gets.
+    pub certificate_warning: Option<String>,
     registry: Arc<Registry>,
     listeners: Vec<(SocketAddr, JoinHandle<()>)>,
 }
@@ -180,20 +199,78 @@ impl Drop for RunningServer {
     }
 }
 
+/// The server's TLS configuration: `pki`'s certificate, or the one the store rules choose for
+/// the FQDN (with the warning an expired choice gets); client certificates when required.
+#[allow(clippy::type_complexity)]
+fn tls_config(opts: &ServerOptions) -> io::Result<(Option<Arc<rustls::ServerConfig>>, Option<String>, Option<String>)> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let (chain, key, subject, warning) = match &opts.cert_store {
+        None => {
+            let chain: Vec<CertificateDer<'static>> =
+                CertificateDer::pem_slice_iter(opts.pki.server_chain_pem.as_bytes())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| io::Error::other(format!("server chain: {e}")))?;
+            let key = PrivateKeyDer::from_pem_slice(opts.pki.server_key_pem.as_bytes())
+                .map_err(|e| io::Error::other(format!("server key: {e}")))?;
+            (chain, key, None, None)
+        }
+        Some(store) => {
+            let ids = csmail::tls::store::load(&store.path, &store.password).map_err(io::Error::other)?;
+            let now = csmail::tls::store::now();
+            match csmail::tls::store::select(ids, &store.fqdn, csmail::tls::store::Usage::ServerAuth, now) {
+                None => return Ok((None, None, None)),
+                Some(c) => {
+                    let warning = c.expired.then(|| {
+                        format!(
+                            "the certificate chosen for {} ({}) has expired; STARTTLS is still offered",
+                            store.fqdn, c.subject
+                        )
+                    });
+                    if let Some(w) = &warning {
+                        eprintln!("csmail-server: warning: {w}");
+                    }
+                    (c.identity.chain, c.identity.key, Some(c.subject), warning)
+                }
+            }
+        }
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])
+        .map_err(io::Error::other)?;
+    let builder = match &opts.client_ca_pem {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_slice_iter(ca.as_bytes()) {
+                roots.add(c.map_err(|e| io::Error::other(format!("client CA: {e}")))?).map_err(io::Error::other)?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(io::Error::other)?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let cfg = builder.with_single_cert(chain, key).map_err(io::Error::other)?;
+    Ok((Some(Arc::new(cfg)), subject, warning))
+}
+
 /// Binds all four listeners and starts serving on background threads.
 pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
     std::fs::create_dir_all(&opts.maildir_root)?;
     for (u, _) in &opts.users {
         maildir::ensure(&opts.maildir_root, u)?;
     }
+    let (tls, certificate_subject, certificate_warning) = tls_config(&opts)?;
     let ctx = Arc::new(Ctx {
         users: sasl::Users(opts.users.clone()),
         root: opts.maildir_root.clone(),
-        tls: opts.pki.server_config(),
+        tls: tls.clone(),
         max_size: opts.max_message_size,
         smtp_pipelining: opts.smtp_pipelining,
         pop3_pipelining: opts.pop3_pipelining,
-        offer_starttls: opts.offer_starttls,
+        offer_starttls: opts.offer_starttls && tls.is_some(),
         auth_requires_tls: opts.auth_requires_tls,
         require_auth: opts.require_auth,
         locks: Mutex::new(HashSet::new()),
@@ -216,10 +293,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         let l = TcpListener::bind(SocketAddr::new(opts.bind, port))?;
         bound.push((l, proto, tls));
     }
-    let ports: Vec<u16> = bound
-        .iter()
-        .map(|(l, _, _)| l.local_addr().map(|a| a.port()))
-        .collect::<io::Result<_>>()?;
+    let ports: Vec<u16> = bound.iter().map(|(l, _, _)| l.local_addr().map(|a| a.port())).collect::<io::Result<_>>()?;
     let mut listeners = Vec::new();
     for (l, proto, tls) in bound {
         let addr = l.local_addr()?;
@@ -236,18 +310,14 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         pop3_port: ports[2],
         pop3s_port: ports[3],
         ca_cert_pem: opts.pki.ca_cert_pem.clone(),
+        certificate_subject,
+        certificate_warning,
         registry,
         listeners,
     })
 }
 
-fn accept_loop(
-    l: TcpListener,
-    proto: Proto,
-    implicit_tls: bool,
-    ctx: Arc<Ctx>,
-    reg: Arc<Registry>,
-) {
+fn accept_loop(l: TcpListener, proto: Proto, implicit_tls: bool, ctx: Arc<Ctx>, reg: Arc<Registry>) {
     loop {
         let sock = match l.accept() {
             Ok((s, _)) => s,
@@ -267,21 +337,19 @@ fn accept_loop(
         }
         let ctx = ctx.clone();
         let reg2 = reg.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("csmail-server-conn-{id}"))
-            .spawn(move || {
-                let _ = sock.set_read_timeout(Some(IDLE_TIMEOUT));
-                let _ = sock.set_write_timeout(Some(IDLE_TIMEOUT));
-                let mut conn = conn::Conn::new(sock);
-                let ok = !implicit_tls || conn.start_tls(ctx.tls.clone()).is_ok();
-                if ok {
-                    match proto {
-                        Proto::Smtp => smtp::serve(conn, &ctx),
-                        Proto::Pop3 => pop3::serve(conn, &ctx),
-                    }
+        let spawned = std::thread::Builder::new().name(format!("csmail-server-conn-{id}")).spawn(move || {
+            let _ = sock.set_read_timeout(Some(IDLE_TIMEOUT));
+            let _ = sock.set_write_timeout(Some(IDLE_TIMEOUT));
+            let mut conn = conn::Conn::new(sock);
+            let ok = !implicit_tls || ctx.tls.clone().is_some_and(|t| conn.start_tls(t).is_ok());
+            if ok {
+                match proto {
+                    Proto::Smtp => smtp::serve(conn, &ctx),
+                    Proto::Pop3 => pop3::serve(conn, &ctx),
                 }
-                reg2.conns.lock().unwrap().remove(&id);
-            });
+            }
+            reg2.conns.lock().unwrap().remove(&id);
+        });
         match spawned {
             Ok(h) => {
                 let mut threads = reg.threads.lock().unwrap();

@@ -14,18 +14,10 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// A process-unique, time-ordered name: `<secs>.M<micros>P<pid>Q<n>.csmail`.
 /// Returns (file name, short queue id for the SMTP reply).
 pub(crate) fn unique_name() -> (String, String) {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let pid = std::process::id();
-    let name = format!(
-        "{}.M{:06}P{}Q{}.csmail",
-        now.as_secs(),
-        now.subsec_micros(),
-        pid,
-        n
-    );
+    let name = format!("{}.M{:06}P{}Q{}.csmail", now.as_secs(), now.subsec_micros(), pid, n);
     let id = format!("{:X}{:05X}{:X}", now.as_secs(), now.subsec_micros(), n);
     (name, id)
 }
@@ -84,14 +76,7 @@ pub(crate) fn list(root: &Path, user: &str) -> io::Result<Vec<Entry>> {
                 continue;
             }
             let uid = name.split(':').next().unwrap_or("").to_string();
-            out.push((
-                name,
-                Entry {
-                    path: de.path(),
-                    uid,
-                    size: meta.len(),
-                },
-            ));
+            out.push((name, Entry { path: de.path(), uid, size: meta.len() }));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));

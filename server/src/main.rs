@@ -112,9 +112,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--port" => a.port = Some(port(val(&arg)?)?),
             "--user" => {
                 let v = val("--user")?;
-                let (u, p) = v
-                    .split_once(':')
-                    .ok_or(format!("--user wants name:pass, got {v:?}"))?;
+                let (u, p) = v.split_once(':').ok_or(format!("--user wants name:pass, got {v:?}"))?;
                 a.users.push((u.to_string(), p.to_string()));
             }
             "--max-size" => {
@@ -146,11 +144,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let res = if args.script.is_some() {
-        run_script(&args)
-    } else {
-        run_server(&args)
-    };
+    let res = if args.script.is_some() { run_script(&args) } else { run_server(&args) };
     match res {
         Ok(code) => code,
         Err(e) => {
@@ -165,12 +159,7 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut opts = ServerOptions::new(dir.join("mail"));
     opts.bind = a.bind;
-    [
-        opts.smtp_port,
-        opts.smtps_port,
-        opts.pop3_port,
-        opts.pop3s_port,
-    ] = a.ports;
+    [opts.smtp_port, opts.smtps_port, opts.pop3_port, opts.pop3s_port] = a.ports;
     if !a.users.is_empty() {
         opts.users = a.users.clone();
     }
@@ -182,20 +171,15 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     if let Some(m) = a.max_size {
         opts.max_message_size = m;
     }
-    opts.pki
-        .write_ca(&dir.join("ca.pem"))
-        .map_err(|e| format!("writing ca.pem: {e}"))?;
+    opts.pki.write_ca(&dir.join("ca.pem")).map_err(|e| format!("writing ca.pem: {e}"))?;
     install_signal_handlers();
     let server = csmail_server::start(opts).map_err(|e| format!("starting: {e}"))?;
     let ready = format!(
         "smtp={}\nsmtps={}\npop3={}\npop3s={}\n",
         server.smtp_port, server.smtps_port, server.pop3_port, server.pop3s_port
     );
-    write_atomic(
-        &dir.join("server.pid"),
-        &format!("{}\n", std::process::id()),
-    )
-    .map_err(|e| format!("writing server.pid: {e}"))?;
+    write_atomic(&dir.join("server.pid"), &format!("{}\n", std::process::id()))
+        .map_err(|e| format!("writing server.pid: {e}"))?;
     write_atomic(&dir.join("ready"), &ready).map_err(|e| format!("writing ready: {e}"))?;
     print!("{ready}");
     let _ = std::io::stdout().flush();
@@ -223,20 +207,15 @@ fn run_script(a: &Args) -> Result<ExitCode, String> {
         Some(dir) => {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
             let pki = Pki::generate(&[]);
-            pki.write_ca(&dir.join("ca.pem"))
-                .map_err(|e| format!("writing ca.pem: {e}"))?;
+            pki.write_ca(&dir.join("ca.pem")).map_err(|e| format!("writing ca.pem: {e}"))?;
             Some(pki)
         }
         None if a.implicit_tls => return Err("--implicit-tls needs --dir for ca.pem".into()),
         None => None,
     };
-    let server = ScriptedServer::start_on(
-        SocketAddr::from(([127, 0, 0, 1], port)),
-        script,
-        pki.as_ref(),
-        a.implicit_tls,
-    )
-    .map_err(|e| format!("starting: {e}"))?;
+    let server =
+        ScriptedServer::start_on(SocketAddr::from(([127, 0, 0, 1], port)), script, pki.as_ref(), a.implicit_tls)
+            .map_err(|e| format!("starting: {e}"))?;
     let line = format!("script={}\n", server.port);
     if let Some(dir) = &a.dir {
         write_atomic(&dir.join("ready"), &line).map_err(|e| format!("writing ready: {e}"))?;

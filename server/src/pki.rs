@@ -8,8 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -33,18 +32,11 @@ impl Pki {
     pub fn generate(extra_names: &[&str]) -> Pki {
         // CA
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("empty SANs");
-        ca_params
-            .distinguished_name
-            .push(DnType::CommonName, "csmail test CA");
-        ca_params
-            .distinguished_name
-            .push(DnType::OrganizationName, "csmail");
+        ca_params.distinguished_name.push(DnType::CommonName, "csmail test CA");
+        ca_params.distinguished_name.push(DnType::OrganizationName, "csmail");
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca_params.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
+        ca_params.key_usages =
+            vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
         let ca_key = KeyPair::generate().expect("CA key");
         let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
         let issuer = Issuer::new(ca_params, ca_key);
@@ -57,15 +49,10 @@ impl Pki {
             }
         }
         let mut params = CertificateParams::new(names).expect("valid subject alt names");
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "localhost");
+        params.distinguished_name.push(DnType::CommonName, "localhost");
         params.is_ca = IsCa::ExplicitNoCa;
         params.use_authority_key_identifier_extension = true;
-        params.key_usages = vec![
-            KeyUsagePurpose::DigitalSignature,
-            KeyUsagePurpose::KeyEncipherment,
-        ];
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         let key = KeyPair::generate().expect("server key");
         let cert = params.signed_by(&key, &issuer).expect("server certificate");
@@ -81,12 +68,10 @@ impl Pki {
     /// A rustls server configuration (TLS 1.2 and 1.3, ring provider) that
     /// presents this PKI's server chain.
     pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
-        let chain: Vec<CertificateDer<'static>> =
-            CertificateDer::pem_slice_iter(self.server_chain_pem.as_bytes())
-                .collect::<Result<_, _>>()
-                .expect("server chain PEM");
-        let key =
-            PrivateKeyDer::from_pem_slice(self.server_key_pem.as_bytes()).expect("server key PEM");
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(self.server_chain_pem.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect("server chain PEM");
+        let key = PrivateKeyDer::from_pem_slice(self.server_key_pem.as_bytes()).expect("server key PEM");
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let cfg = rustls::ServerConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS12, &rustls::version::TLS13])

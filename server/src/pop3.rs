@@ -96,17 +96,13 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 } else {
                     conn.reply("+OK Begin TLS negotiation");
                     // Drops anything pipelined after STLS (CVE-2011-0411).
-                    conn.start_tls(ctx.tls.clone())?;
+                    conn.start_tls(ctx.tls.clone().expect("STLS is offered only with a certificate"))?;
                     // A fresh timestamp: nothing from before TLS carries over.
                     timestamp = sasl::challenge();
                 }
             }
             "USER" | "PASS" | "APOP" | "AUTH" if ctx.auth_requires_tls && !conn.is_tls() => {
-                out(
-                    conn,
-                    ctx,
-                    "-ERR [AUTH] Authentication requires TLS (use STLS)",
-                )?;
+                out(conn, ctx, "-ERR [AUTH] Authentication requires TLS (use STLS)")?;
             }
             "USER" => {
                 if args.len() != 1 {
@@ -131,9 +127,10 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 if args.len() != 2 {
                     out(conn, ctx, "-ERR Syntax: APOP name digest")?;
                 } else {
-                    let ok = ctx.users.password(args[0]).is_some_and(|p| {
-                        sasl::apop_digest(&timestamp, p).eq_ignore_ascii_case(args[1])
-                    });
+                    let ok = ctx
+                        .users
+                        .password(args[0])
+                        .is_some_and(|p| sasl::apop_digest(&timestamp, p).eq_ignore_ascii_case(args[1]));
                     mbox = login(conn, ctx, ok.then(|| args[0].to_string()))?;
                 }
             }
@@ -201,11 +198,7 @@ fn auth<'a>(conn: &mut Conn, ctx: &'a Ctx, args: &[&str]) -> io::Result<Option<M
         out(conn, ctx, "-ERR Authentication cancelled")?;
         return Ok(None);
     }
-    let decoded = if resp == "=" {
-        Some(Vec::new())
-    } else {
-        sasl::b64_decode(&resp)
-    };
+    let decoded = if resp == "=" { Some(Vec::new()) } else { sasl::b64_decode(&resp) };
     let Some(decoded) = decoded else {
         out(conn, ctx, "-ERR Cannot decode response")?;
         return Ok(None);
@@ -216,11 +209,7 @@ fn auth<'a>(conn: &mut Conn, ctx: &'a Ctx, args: &[&str]) -> io::Result<Option<M
 
 /// Finishes a login attempt: on success lock the maildir and enter
 /// TRANSACTION state.
-fn login<'a>(
-    conn: &mut Conn,
-    ctx: &'a Ctx,
-    user: Option<String>,
-) -> io::Result<Option<Mailbox<'a>>> {
+fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<Option<Mailbox<'a>>> {
     let Some(user) = user else {
         out(conn, ctx, "-ERR [AUTH] Authentication failed")?;
         return Ok(None);
@@ -229,10 +218,7 @@ fn login<'a>(
         out(conn, ctx, "-ERR [IN-USE] Mailbox locked")?;
         return Ok(None);
     }
-    let lock = MailboxLock {
-        locks: &ctx.locks,
-        user: user.clone(),
-    };
+    let lock = MailboxLock { locks: &ctx.locks, user: user.clone() };
     let msgs = match maildir::list(&ctx.root, &user) {
         Ok(m) => m,
         Err(_) => {
@@ -241,21 +227,8 @@ fn login<'a>(
         }
     };
     let total: u64 = msgs.iter().map(|m| m.size).sum();
-    out(
-        conn,
-        ctx,
-        &format!(
-            "+OK {} has {} messages ({} octets)",
-            user,
-            msgs.len(),
-            total
-        ),
-    )?;
-    Ok(Some(Mailbox {
-        _lock: lock,
-        deleted: vec![false; msgs.len()],
-        msgs,
-    }))
+    out(conn, ctx, &format!("+OK {} has {} messages ({} octets)", user, msgs.len(), total))?;
+    Ok(Some(Mailbox { _lock: lock, deleted: vec![false; msgs.len()], msgs }))
 }
 
 /// Resolves a 1-based message number to an index of a live message.
@@ -298,13 +271,7 @@ fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
 }
 
 /// Handles one command in TRANSACTION state; returns true after QUIT.
-fn transaction(
-    conn: &mut Conn,
-    ctx: &Ctx,
-    mb: &mut Mailbox,
-    verb: &str,
-    args: &[&str],
-) -> io::Result<bool> {
+fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &[&str]) -> io::Result<bool> {
     let no_such = "-ERR no such message";
     match verb {
         "STAT" => {
@@ -327,13 +294,7 @@ fn transaction(
             if args.is_empty() {
                 let live = mb.deleted.iter().filter(|d| !**d).count();
                 if verb == "LIST" {
-                    let size: u64 = mb
-                        .msgs
-                        .iter()
-                        .zip(&mb.deleted)
-                        .filter(|(_, d)| !**d)
-                        .map(|(m, _)| m.size)
-                        .sum();
+                    let size: u64 = mb.msgs.iter().zip(&mb.deleted).filter(|(_, d)| !**d).map(|(m, _)| m.size).sum();
                     conn.reply(&format!("+OK {live} messages ({size} octets)"));
                 } else {
                     conn.reply("+OK");
@@ -346,9 +307,7 @@ fn transaction(
                 out(conn, ctx, ".")?;
             } else {
                 match msg_index(mb, args.first()) {
-                    Some(i) if args.len() == 1 => {
-                        out(conn, ctx, &format!("+OK {} {}", i + 1, show(&mb.msgs[i])))?
-                    }
+                    Some(i) if args.len() == 1 => out(conn, ctx, &format!("+OK {} {}", i + 1, show(&mb.msgs[i])))?,
                     _ => out(conn, ctx, no_such)?,
                 }
             }
@@ -366,18 +325,16 @@ fn transaction(
                 None
             };
             match msg_index(mb, args.first()) {
-                Some(i) if verb == "TOP" || args.len() == 1 => {
-                    match std::fs::read(&mb.msgs[i].path) {
-                        Ok(data) => {
-                            conn.reply(&format!("+OK {} octets", data.len()));
-                            send_message(conn, &data, lines);
-                            if !ctx.pop3_pipelining {
-                                conn.flush()?;
-                            }
+                Some(i) if verb == "TOP" || args.len() == 1 => match std::fs::read(&mb.msgs[i].path) {
+                    Ok(data) => {
+                        conn.reply(&format!("+OK {} octets", data.len()));
+                        send_message(conn, &data, lines);
+                        if !ctx.pop3_pipelining {
+                            conn.flush()?;
                         }
-                        Err(_) => out(conn, ctx, "-ERR [SYS/TEMP] Cannot read message")?,
                     }
-                }
+                    Err(_) => out(conn, ctx, "-ERR [SYS/TEMP] Cannot read message")?,
+                },
                 _ => out(conn, ctx, no_such)?,
             }
         }
@@ -424,18 +381,8 @@ mod tests {
     fn msg_numbers() {
         let locks = Mutex::new(HashSet::new());
         let mb = Mailbox {
-            _lock: MailboxLock {
-                locks: &locks,
-                user: "x".into(),
-            },
-            msgs: vec![
-                Entry {
-                    path: "/nonexistent".into(),
-                    uid: "a".into(),
-                    size: 1
-                };
-                2
-            ],
+            _lock: MailboxLock { locks: &locks, user: "x".into() },
+            msgs: vec![Entry { path: "/nonexistent".into(), uid: "a".into(), size: 1 }; 2],
             deleted: vec![false, true],
         };
         assert_eq!(msg_index(&mb, Some(&"1")), Some(0));

@@ -14,10 +14,7 @@ pub(crate) struct Users(pub Vec<(String, String)>);
 
 impl Users {
     pub(crate) fn password(&self, user: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(u, _)| u == user)
-            .map(|(_, p)| p.as_str())
+        self.0.iter().find(|(u, _)| u == user).map(|(_, p)| p.as_str())
     }
 
     pub(crate) fn check(&self, user: &str, pass: &str) -> bool {
@@ -27,24 +24,14 @@ impl Users {
     /// The canonical user name for a recipient's local part (ASCII
     /// case-insensitive, as mail systems usually treat local parts).
     pub(crate) fn find(&self, local: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(u, _)| u.eq_ignore_ascii_case(local))
-            .map(|(u, _)| u.as_str())
+        self.0.iter().find(|(u, _)| u.eq_ignore_ascii_case(local)).map(|(u, _)| u.as_str())
     }
 }
 
 /// An RFC 1939 / CRAM-MD5 style timestamp: `<pid.nanos@localhost>`.
 pub(crate) fn challenge() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format!(
-        "<{}.{}{:09}@localhost>",
-        std::process::id(),
-        now.as_secs(),
-        now.subsec_nanos()
-    )
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    format!("<{}.{}{:09}@localhost>", std::process::id(), now.as_secs(), now.subsec_nanos())
 }
 
 pub(crate) fn b64_decode(s: &str) -> Option<Vec<u8>> {
@@ -88,9 +75,7 @@ pub(crate) fn check_cram(users: &Users, challenge: &str, response: &[u8]) -> Opt
     let resp = std::str::from_utf8(response).ok()?;
     let (user, digest) = resp.rsplit_once(' ')?;
     let pass = users.password(user)?;
-    cram_digest(pass, challenge)
-        .eq_ignore_ascii_case(digest)
-        .then(|| user.to_string())
+    cram_digest(pass, challenge).eq_ignore_ascii_case(digest).then(|| user.to_string())
 }
 
 /// MD5(timestamp + password) as lowercase hex (RFC 1939 APOP).
@@ -112,33 +97,21 @@ mod tests {
     #[test]
     fn cram_rfc2195_vector() {
         assert_eq!(
-            cram_digest(
-                "tanstaaftanstaaf",
-                "<1896.697170952@postoffice.reston.mci.net>"
-            ),
+            cram_digest("tanstaaftanstaaf", "<1896.697170952@postoffice.reston.mci.net>"),
             "b913a602c7eda7a495b4e6e7334d3890"
         );
     }
 
     #[test]
     fn apop_rfc1939_vector() {
-        assert_eq!(
-            apop_digest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf"),
-            "c4c9334bac560ecc979e58001b3e22fb"
-        );
+        assert_eq!(apop_digest("<1896.697170952@dbc.mtview.ca.us>", "tanstaaf"), "c4c9334bac560ecc979e58001b3e22fb");
     }
 
     #[test]
     fn plain() {
         let u = users();
-        assert_eq!(
-            check_plain(&u, b"\0alice\0alicepass"),
-            Some("alice".to_string())
-        );
-        assert_eq!(
-            check_plain(&u, b"alice\0alice\0alicepass"),
-            Some("alice".to_string())
-        );
+        assert_eq!(check_plain(&u, b"\0alice\0alicepass"), Some("alice".to_string()));
+        assert_eq!(check_plain(&u, b"alice\0alice\0alicepass"), Some("alice".to_string()));
         assert_eq!(check_plain(&u, b"bob\0alice\0alicepass"), None);
         assert_eq!(check_plain(&u, b"\0alice\0wrong"), None);
         assert_eq!(check_plain(&u, b"\0alice"), None);

@@ -47,15 +47,8 @@ const WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
-    Send {
-        data: Vec<u8>,
-        times: u64,
-    },
-    Expect {
-        pattern: Vec<u8>,
-        prefix: bool,
-        text: String,
-    },
+    Send { data: Vec<u8>, times: u64 },
+    Expect { pattern: Vec<u8>, prefix: bool, text: String },
     Data,
     Tls,
     Sleep(u64),
@@ -90,10 +83,8 @@ fn unescape(s: &str) -> Result<Vec<u8>, String> {
             b'\\' => out.push(b'\\'),
             b'*' => out.push(b'*'),
             b'x' => {
-                let hex = s
-                    .get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                    .ok_or("\\x needs two hex digits")?;
+                let hex =
+                    s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or("\\x needs two hex digits")?;
                 out.push(hex);
                 i += 2;
             }
@@ -141,42 +132,26 @@ fn parse_step(line: &str) -> Result<Step, String> {
                     data.extend_from_slice(b"\r\n");
                     return Ok(Step::Send { data, times: 1 });
                 }
-                "RAW" => {
-                    return Ok(Step::Send {
-                        data: unescape(text)?,
-                        times: 1,
-                    })
-                }
+                "RAW" => return Ok(Step::Send { data: unescape(text)?, times: 1 }),
                 "C" => {
                     let (pat, prefix) = match text.strip_suffix('*') {
                         Some(p) if !p.ends_with('\\') || p.ends_with("\\\\") => (p, true),
                         _ => (text, false),
                     };
-                    return Ok(Step::Expect {
-                        pattern: unescape(pat)?,
-                        prefix,
-                        text: text.to_string(),
-                    });
+                    return Ok(Step::Expect { pattern: unescape(pat)?, prefix, text: text.to_string() });
                 }
                 "RAWN" => {
                     let mut it = text.split_whitespace();
-                    let count: u64 = it
-                        .next()
-                        .and_then(|c| c.parse().ok())
-                        .ok_or("RAWN needs a count")?;
+                    let count: u64 = it.next().and_then(|c| c.parse().ok()).ok_or("RAWN needs a count")?;
                     let byte = unescape(it.next().ok_or("RAWN needs a byte")?)?;
                     if byte.len() != 1 || it.next().is_some() {
                         return Err("RAWN: count byte (exactly one byte)".into());
                     }
-                    return Ok(Step::Send {
-                        data: byte,
-                        times: count,
-                    });
+                    return Ok(Step::Send { data: byte, times: count });
                 }
                 _ => {
                     if let Some(n) = kw.strip_prefix("S*") {
-                        let times: u64 =
-                            n.parse().map_err(|_| format!("bad repeat count in {kw}"))?;
+                        let times: u64 = n.parse().map_err(|_| format!("bad repeat count in {kw}"))?;
                         let mut data = unescape(text)?;
                         data.extend_from_slice(b"\r\n");
                         return Ok(Step::Send { data, times });
@@ -198,10 +173,7 @@ fn parse_step(line: &str) -> Result<Step, String> {
         ("CLOSE", None) => Ok(Step::Close),
         ("HANG", None) => Ok(Step::Hang),
         ("EXPECT-EOF", None) => Ok(Step::ExpectEof),
-        ("SLEEP", Some(ms)) => ms
-            .parse()
-            .map(Step::Sleep)
-            .map_err(|_| format!("bad SLEEP duration {ms:?}")),
+        ("SLEEP", Some(ms)) => ms.parse().map(Step::Sleep).map_err(|_| format!("bad SLEEP duration {ms:?}")),
         ("SLEEP", None) => Err("SLEEP needs milliseconds".into()),
         _ => Err(format!("unknown step {line:?}")),
     }
@@ -230,17 +202,8 @@ impl ScriptedServer {
     /// Listens on 127.0.0.1:0 and serves exactly one connection with the
     /// script, on a thread. If `implicit_tls`, TLS from the first byte with
     /// `pki`'s server config. A script with a `TLS` step also needs `pki`.
-    pub fn start(
-        script: Script,
-        pki: Option<&Pki>,
-        implicit_tls: bool,
-    ) -> io::Result<ScriptedServer> {
-        Self::start_on(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            script,
-            pki,
-            implicit_tls,
-        )
+    pub fn start(script: Script, pki: Option<&Pki>, implicit_tls: bool) -> io::Result<ScriptedServer> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), script, pki, implicit_tls)
     }
 
     /// Like [`ScriptedServer::start`] on a given address (used by the binary).
@@ -251,10 +214,7 @@ impl ScriptedServer {
         implicit_tls: bool,
     ) -> io::Result<ScriptedServer> {
         if (implicit_tls || script.needs_tls()) && pki.is_none() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "TLS requested but no Pki given",
-            ));
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "TLS requested but no Pki given"));
         }
         let tls = pki.map(|p| p.server_config());
         let listener = TcpListener::bind(addr)?;
@@ -262,18 +222,11 @@ impl ScriptedServer {
         let received = Arc::new(Mutex::new(Vec::new()));
         let rec = received.clone();
         let (tx, rx) = mpsc::channel();
-        let handle = std::thread::Builder::new()
-            .name("csmail-script".into())
-            .spawn(move || {
-                let res = run(listener, script, tls, implicit_tls, rec);
-                let _ = tx.send(res);
-            })?;
-        Ok(ScriptedServer {
-            port,
-            rx,
-            received,
-            handle: Some(handle),
-        })
+        let handle = std::thread::Builder::new().name("csmail-script".into()).spawn(move || {
+            let res = run(listener, script, tls, implicit_tls, rec);
+            let _ = tx.send(res);
+        })?;
+        Ok(ScriptedServer { port, rx, received, handle: Some(handle) })
     }
 
     /// Waits (up to 30 s) for the script to end and returns what happened.
@@ -287,11 +240,7 @@ impl ScriptedServer {
             }
             Err(_) => (vec!["script did not finish within 30 s".to_string()], false),
         };
-        ScriptOutcome {
-            received: self.received.lock().unwrap().clone(),
-            mismatches,
-            completed,
-        }
+        ScriptOutcome { received: self.received.lock().unwrap().clone(), mismatches, completed }
     }
 }
 
@@ -308,10 +257,7 @@ fn accept_one(listener: &TcpListener) -> io::Result<std::net::TcpStream> {
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                 if Instant::now() >= deadline {
-                    return Err(io::Error::new(
-                        io::ErrorKind::TimedOut,
-                        "no client connected",
-                    ));
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "no client connected"));
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }
@@ -411,25 +357,15 @@ fn exec(
                 left -= n;
             }
         }
-        Step::Expect {
-            pattern,
-            prefix,
-            text,
-        } => match conn.read_line(usize::MAX)? {
+        Step::Expect { pattern, prefix, text } => match conn.read_line(usize::MAX)? {
             Line::Text(l) => {
-                let ok = if *prefix {
-                    l.starts_with(pattern)
-                } else {
-                    l == *pattern
-                };
+                let ok = if *prefix { l.starts_with(pattern) } else { l == *pattern };
                 if !ok {
                     mism.push(format!("expected {text:?}, got {:?}", show(&l)));
                 }
             }
             Line::Eof => {
-                mism.push(format!(
-                    "expected {text:?}, but the client closed the connection"
-                ));
+                mism.push(format!("expected {text:?}, but the client closed the connection"));
                 return Ok(Flow::Hangup);
             }
             Line::TooLong => unreachable!("no limit"),
@@ -497,35 +433,15 @@ mod tests {
         assert_eq!(
             s.steps,
             vec![
-                Step::Send {
-                    data: b"220 hi!\r\n".to_vec(),
-                    times: 1
-                },
-                Step::Send {
-                    data: b"a\r\n".to_vec(),
-                    times: 1
-                },
-                Step::Expect {
-                    pattern: b"EHLO ".to_vec(),
-                    prefix: true,
-                    text: "EHLO *".into()
-                },
-                Step::Expect {
-                    pattern: b"QUIT".to_vec(),
-                    prefix: false,
-                    text: "QUIT".into()
-                },
+                Step::Send { data: b"220 hi!\r\n".to_vec(), times: 1 },
+                Step::Send { data: b"a\r\n".to_vec(), times: 1 },
+                Step::Expect { pattern: b"EHLO ".to_vec(), prefix: true, text: "EHLO *".into() },
+                Step::Expect { pattern: b"QUIT".to_vec(), prefix: false, text: "QUIT".into() },
                 Step::Data,
                 Step::Tls,
                 Step::Sleep(5),
-                Step::Send {
-                    data: b"250-x\r\n".to_vec(),
-                    times: 3
-                },
-                Step::Send {
-                    data: b"A".to_vec(),
-                    times: 4
-                },
+                Step::Send { data: b"250-x\r\n".to_vec(), times: 3 },
+                Step::Send { data: b"A".to_vec(), times: 4 },
                 Step::Hang,
                 Step::ExpectEof,
                 Step::Close,
@@ -536,68 +452,22 @@ mod tests {
     #[test]
     fn keeps_trailing_space_and_literal_star() {
         let s = Script::parse("S: 334 \nC: a\\*\nS:").unwrap();
-        assert_eq!(
-            s.steps[0],
-            Step::Send {
-                data: b"334 \r\n".to_vec(),
-                times: 1
-            }
-        );
-        assert_eq!(
-            s.steps[1],
-            Step::Expect {
-                pattern: b"a*".to_vec(),
-                prefix: false,
-                text: "a\\*".into()
-            }
-        );
-        assert_eq!(
-            s.steps[2],
-            Step::Send {
-                data: b"\r\n".to_vec(),
-                times: 1
-            }
-        );
+        assert_eq!(s.steps[0], Step::Send { data: b"334 \r\n".to_vec(), times: 1 });
+        assert_eq!(s.steps[1], Step::Expect { pattern: b"a*".to_vec(), prefix: false, text: "a\\*".into() });
+        assert_eq!(s.steps[2], Step::Send { data: b"\r\n".to_vec(), times: 1 });
     }
 
     #[test]
     fn parse_errors_name_the_line() {
-        assert_eq!(
-            Script::parse("S: ok\nBOGUS").unwrap_err(),
-            "line 2: unknown step \"BOGUS\""
-        );
-        assert_eq!(
-            Script::parse("S: \\q").unwrap_err(),
-            "line 1: unknown escape \\q"
-        );
-        assert_eq!(
-            Script::parse("S: \\x4").unwrap_err(),
-            "line 1: \\x needs two hex digits"
-        );
-        assert_eq!(
-            Script::parse("SLEEP x").unwrap_err(),
-            "line 1: bad SLEEP duration \"x\""
-        );
-        assert_eq!(
-            Script::parse("SLEEP").unwrap_err(),
-            "line 1: SLEEP needs milliseconds"
-        );
-        assert_eq!(
-            Script::parse("S*z: a").unwrap_err(),
-            "line 1: bad repeat count in S*z"
-        );
-        assert_eq!(
-            Script::parse("RAWN: 3 ab").unwrap_err(),
-            "line 1: RAWN: count byte (exactly one byte)"
-        );
-        assert_eq!(
-            Script::parse("RAWN: x a").unwrap_err(),
-            "line 1: RAWN needs a count"
-        );
-        assert_eq!(
-            Script::parse("CLOSE now").unwrap_err(),
-            "line 1: unexpected text after CLOSE"
-        );
+        assert_eq!(Script::parse("S: ok\nBOGUS").unwrap_err(), "line 2: unknown step \"BOGUS\"");
+        assert_eq!(Script::parse("S: \\q").unwrap_err(), "line 1: unknown escape \\q");
+        assert_eq!(Script::parse("S: \\x4").unwrap_err(), "line 1: \\x needs two hex digits");
+        assert_eq!(Script::parse("SLEEP x").unwrap_err(), "line 1: bad SLEEP duration \"x\"");
+        assert_eq!(Script::parse("SLEEP").unwrap_err(), "line 1: SLEEP needs milliseconds");
+        assert_eq!(Script::parse("S*z: a").unwrap_err(), "line 1: bad repeat count in S*z");
+        assert_eq!(Script::parse("RAWN: 3 ab").unwrap_err(), "line 1: RAWN: count byte (exactly one byte)");
+        assert_eq!(Script::parse("RAWN: x a").unwrap_err(), "line 1: RAWN needs a count");
+        assert_eq!(Script::parse("CLOSE now").unwrap_err(), "line 1: unexpected text after CLOSE");
         assert!(Script::parse("").unwrap().steps.is_empty());
     }
 }

@@ -72,9 +72,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
             None => (line.as_str(), ""),
         };
         match verb.to_ascii_uppercase().as_str() {
-            "EHLO" | "HELO" if arg.is_empty() => {
-                out(conn, ctx, &format!("501 5.5.4 Syntax: {verb} hostname"))?
-            }
+            "EHLO" | "HELO" if arg.is_empty() => out(conn, ctx, &format!("501 5.5.4 Syntax: {verb} hostname"))?,
             "EHLO" => {
                 st.helo = Some(arg.to_string());
                 st.reset_transaction();
@@ -116,7 +114,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 } else {
                     conn.reply("220 2.0.0 Ready to start TLS");
                     // Drops anything pipelined after STARTTLS (CVE-2011-0411).
-                    conn.start_tls(ctx.tls.clone())?;
+                    conn.start_tls(ctx.tls.clone().expect("STARTTLS is offered only with a certificate"))?;
                     // RFC 3207 4.2: forget everything learned before TLS.
                     st = State::default();
                 }
@@ -130,11 +128,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 out(conn, ctx, "250 2.0.0 Ok")?;
             }
             "NOOP" => out(conn, ctx, "250 2.0.0 Ok")?,
-            "VRFY" => out(
-                conn,
-                ctx,
-                "252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery",
-            )?,
+            "VRFY" => out(conn, ctx, "252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery")?,
             "QUIT" => {
                 conn.reply("221 2.0.0 Bye");
                 conn.flush()?;
@@ -156,11 +150,7 @@ fn sasl_prompt(conn: &mut Conn, ctx: &Ctx, challenge: &str) -> io::Result<Option
     let line = match conn.read_line(MAX_SASL_LINE)? {
         Line::Eof => return Err(eof()),
         Line::TooLong => {
-            out(
-                conn,
-                ctx,
-                "500 5.5.6 Authentication exchange line is too long",
-            )?;
+            out(conn, ctx, "500 5.5.6 Authentication exchange line is too long")?;
             return Ok(None);
         }
         Line::Text(l) => String::from_utf8_lossy(&l).into_owned(),
@@ -197,21 +187,13 @@ fn auth(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
         return out(conn, ctx, "503 5.5.1 Error: MAIL transaction in progress");
     }
     if ctx.auth_requires_tls && !conn.is_tls() {
-        return out(
-            conn,
-            ctx,
-            "538 5.7.11 Encryption required for requested authentication mechanism",
-        );
+        return out(conn, ctx, "538 5.7.11 Encryption required for requested authentication mechanism");
     }
     let mut parts = arg.split_whitespace();
     let mech = parts.next().unwrap_or("").to_ascii_uppercase();
     let initial = parts.next();
     if parts.next().is_some() {
-        return out(
-            conn,
-            ctx,
-            "501 5.5.4 Syntax: AUTH mechanism [initial-response]",
-        );
+        return out(conn, ctx, "501 5.5.4 Syntax: AUTH mechanism [initial-response]");
     }
     let user = match mech.as_str() {
         "PLAIN" => {
@@ -294,17 +276,12 @@ fn mail(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
         match (k.to_ascii_uppercase().as_str(), v) {
             ("SIZE", Some(v)) => match v.parse::<u64>() {
                 Ok(n) if n > ctx.max_size => {
-                    return out(
-                        conn,
-                        ctx,
-                        "552 5.3.4 Message size exceeds fixed maximum message size",
-                    )
+                    return out(conn, ctx, "552 5.3.4 Message size exceeds fixed maximum message size")
                 }
                 Ok(_) => {}
                 Err(_) => return out(conn, ctx, "501 5.5.4 Bad SIZE parameter"),
             },
-            ("BODY", Some(v))
-                if v.eq_ignore_ascii_case("7BIT") || v.eq_ignore_ascii_case("8BITMIME") => {}
+            ("BODY", Some(v)) if v.eq_ignore_ascii_case("7BIT") || v.eq_ignore_ascii_case("8BITMIME") => {}
             ("SMTPUTF8", None) => {}
             _ => return out(conn, ctx, "555 5.5.4 Unsupported parameter"),
         }
@@ -334,11 +311,7 @@ fn rcpt(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
             }
             out(conn, ctx, "250 2.1.5 Ok")
         }
-        _ => out(
-            conn,
-            ctx,
-            &format!("550 5.1.1 <{addr}>: Recipient address rejected: User unknown"),
-        ),
+        _ => out(conn, ctx, &format!("550 5.1.1 <{addr}>: Recipient address rejected: User unknown")),
     }
 }
 
@@ -369,11 +342,7 @@ fn data(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
                 }
                 // Undo dot-stuffing (RFC 5321 4.5.2); everything else,
                 // including bare LFs, is stored as received.
-                let content = if l.first() == Some(&b'.') {
-                    &l[1..]
-                } else {
-                    &l[..]
-                };
+                let content = if l.first() == Some(&b'.') { &l[1..] } else { &l[..] };
                 if too_big {
                     continue;
                 }
@@ -389,11 +358,7 @@ fn data(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
     let rcpts = std::mem::take(&mut st.rcpts);
     st.reset_transaction();
     if too_big {
-        return out(
-            conn,
-            ctx,
-            "552 5.3.4 Message size exceeds fixed maximum message size",
-        );
+        return out(conn, ctx, "552 5.3.4 Message size exceeds fixed maximum message size");
     }
     let (name, id) = maildir::unique_name();
     for u in &rcpts {
@@ -410,10 +375,7 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(
-            parse_path("FROM:<a@b> SIZE=10", "FROM:"),
-            Some(("a@b", "SIZE=10"))
-        );
+        assert_eq!(parse_path("FROM:<a@b> SIZE=10", "FROM:"), Some(("a@b", "SIZE=10")));
         assert_eq!(parse_path("from: <>", "FROM:"), Some(("", "")));
         assert_eq!(parse_path("TO:a@b", "TO:"), None);
         assert_eq!(parse_path("TO:<a@b>x", "TO:"), None);

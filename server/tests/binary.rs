@@ -15,22 +15,13 @@ fn wait_for(path: &std::path::Path) -> String {
         if let Ok(s) = std::fs::read_to_string(path) {
             return s;
         }
-        assert!(
-            Instant::now() < deadline,
-            "{} never appeared",
-            path.display()
-        );
+        assert!(Instant::now() < deadline, "{} never appeared", path.display());
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
 fn port(ready: &str, key: &str) -> u16 {
-    ready
-        .lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}=")))
-        .unwrap()
-        .parse()
-        .unwrap()
+    ready.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap().parse().unwrap()
 }
 
 #[test]
@@ -38,22 +29,8 @@ fn server_mode_ready_file_users_and_stdin_lifetime() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .args(["--dir", dir.path().to_str().unwrap()])
-        .args([
-            "--smtp-port",
-            "0",
-            "--smtps-port",
-            "0",
-            "--pop3-port",
-            "0",
-            "--pop3s-port",
-            "0",
-        ])
-        .args([
-            "--user",
-            "carol:secret",
-            "--stdin-lifetime",
-            "--no-pipelining",
-        ])
+        .args(["--smtp-port", "0", "--smtps-port", "0", "--pop3-port", "0", "--pop3s-port", "0"])
+        .args(["--user", "carol:secret", "--stdin-lifetime", "--no-pipelining"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -65,10 +42,7 @@ fn server_mode_ready_file_users_and_stdin_lifetime() {
         stdout.read_line(&mut printed).unwrap();
     }
     assert_eq!(printed, ready);
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("server.pid")).unwrap(),
-        format!("{}\n", child.id())
-    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("server.pid")).unwrap(), format!("{}\n", child.id()));
     let ca = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
     let mut c = Client::connect_tls(port(&ready, "smtps"), &ca);
     assert_eq!(c.line(), "220 localhost ESMTP csmail-server");
@@ -94,10 +68,7 @@ fn server_mode_ready_file_users_and_stdin_lifetime() {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(
-            Instant::now() < deadline,
-            "server did not exit on stdin EOF"
-        );
+        assert!(Instant::now() < deadline, "server did not exit on stdin EOF");
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success());
@@ -110,16 +81,7 @@ fn server_mode_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(BIN)
         .args(["--dir", dir.path().to_str().unwrap()])
-        .args([
-            "--smtp-port",
-            "0",
-            "--smtps-port",
-            "0",
-            "--pop3-port",
-            "0",
-            "--pop3s-port",
-            "0",
-        ])
+        .args(["--smtp-port", "0", "--smtps-port", "0", "--pop3-port", "0", "--pop3s-port", "0"])
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -142,12 +104,7 @@ fn script_mode_exit_codes() {
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
-        let port: u16 = line
-            .trim()
-            .strip_prefix("script=")
-            .unwrap()
-            .parse()
-            .unwrap();
+        let port: u16 = line.trim().strip_prefix("script=").unwrap().parse().unwrap();
         let mut c = Client::connect(port);
         assert_eq!(c.line(), "+OK hi");
         assert_eq!(c.pop(send), "+OK bye");
@@ -157,18 +114,10 @@ fn script_mode_exit_codes() {
         (child.wait().unwrap().code(), rest)
     };
     assert_eq!(run("QUIT"), (Some(0), String::new()));
-    assert_eq!(
-        run("STAT"),
-        (
-            Some(1),
-            "mismatch: expected \"QUIT\", got \"STAT\"\n".to_string()
-        )
-    );
+    assert_eq!(run("STAT"), (Some(1), "mismatch: expected \"QUIT\", got \"STAT\"\n".to_string()));
     let help = Command::new(BIN).arg("--help").output().unwrap();
     assert!(help.status.success());
-    assert!(String::from_utf8(help.stdout)
-        .unwrap()
-        .starts_with("usage:"));
+    assert!(String::from_utf8(help.stdout).unwrap().starts_with("usage:"));
     let bad = Command::new(BIN).arg("--bogus").output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }

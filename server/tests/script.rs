@@ -7,14 +7,8 @@ use csmail_server::{Pki, Script, ScriptedServer};
 
 #[test]
 fn parse_errors() {
-    assert_eq!(
-        Script::parse("S: 220 hi\nC: EHLO *\nWIBBLE 3").unwrap_err(),
-        "line 3: unknown step \"WIBBLE 3\""
-    );
-    assert_eq!(
-        Script::parse("RAW: \\xZZ").unwrap_err(),
-        "line 1: \\x needs two hex digits"
-    );
+    assert_eq!(Script::parse("S: 220 hi\nC: EHLO *\nWIBBLE 3").unwrap_err(), "line 3: unknown step \"WIBBLE 3\"");
+    assert_eq!(Script::parse("RAW: \\xZZ").unwrap_err(), "line 1: \\x needs two hex digits");
     assert!(Script::from_file(std::path::Path::new("/nonexistent/script")).is_err());
 }
 
@@ -34,16 +28,16 @@ fn scripted_session_records_mismatch_and_bytes() {
     let out = srv.finish();
     assert!(out.completed);
     assert_eq!(out.received, b"EHLO me\r\nNOOP\r\n");
-    assert_eq!(
-        out.mismatches,
-        vec!["expected \"QUIT\", got \"NOOP\"".to_string()]
-    );
+    assert_eq!(out.mismatches, vec!["expected \"QUIT\", got \"NOOP\"".to_string()]);
 }
 
 #[test]
 fn scripted_starttls_and_implicit_tls() {
     let pki = Pki::generate(&[]);
-    let script = Script::parse("S: 220 hi\nC: STARTTLS\nS: 220 go\nTLS\nC: EHLO x\nS: 250 ok\nDATA\nS: 250 done\nRAWN: 3 \\x41\nCLOSE\n").unwrap();
+    let script = Script::parse(
+        "S: 220 hi\nC: STARTTLS\nS: 220 go\nTLS\nC: EHLO x\nS: 250 ok\nDATA\nS: 250 done\nRAWN: 3 \\x41\nCLOSE\n",
+    )
+    .unwrap();
     let srv = ScriptedServer::start(script, Some(&pki), false).unwrap();
     let mut c = Client::connect(srv.port);
     c.line();
@@ -78,8 +72,5 @@ fn scripted_client_hangs_up_early() {
     drop(c);
     let out = srv.finish();
     assert!(!out.completed);
-    assert_eq!(
-        out.mismatches,
-        vec!["expected \"EHLO *\", but the client closed the connection".to_string()]
-    );
+    assert_eq!(out.mismatches, vec!["expected \"EHLO *\", but the client closed the connection".to_string()]);
 }

@@ -62,14 +62,8 @@ fn starttls_auth_plain_delivery_then_pop3s_retr_byte_for_byte() {
     let caps = ehlo(&mut c);
     assert!(!caps.iter().any(|l| l.contains("STARTTLS")), "{caps:?}");
     assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
-    assert_eq!(
-        c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))),
-        "235 2.7.0 Authentication successful"
-    );
-    assert_eq!(
-        c.smtp("MAIL FROM:<bob@example.org> SIZE=120 BODY=8BITMIME"),
-        "250 2.1.0 Ok"
-    );
+    assert_eq!(c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))), "235 2.7.0 Authentication successful");
+    assert_eq!(c.smtp("MAIL FROM:<bob@example.org> SIZE=120 BODY=8BITMIME"), "250 2.1.0 Ok");
     assert_eq!(c.smtp("RCPT TO:<alice@example.com>"), "250 2.1.5 Ok");
     assert_eq!(
         c.smtp("RCPT TO:<nobody@example.com>"),
@@ -95,10 +89,7 @@ fn starttls_auth_plain_delivery_then_pop3s_retr_byte_for_byte() {
     let mut p = Client::connect_tls(srv.pop3s_port, &srv.ca_cert_pem);
     assert!(p.line().starts_with("+OK csmail-server ready <"));
     assert_eq!(p.pop("USER alice"), "+OK");
-    assert_eq!(
-        p.pop("PASS alicepass"),
-        format!("+OK alice has 1 messages ({} octets)", MESSAGE.len())
-    );
+    assert_eq!(p.pop("PASS alicepass"), format!("+OK alice has 1 messages ({} octets)", MESSAGE.len()));
     assert_eq!(p.pop("STAT"), format!("+OK 1 {}", MESSAGE.len()));
     let uid = stored[0].file_name().unwrap().to_str().unwrap().to_string();
     assert_eq!(p.pop("UIDL 1"), format!("+OK 1 {uid}"));
@@ -118,10 +109,7 @@ fn smtp_pipelined_commands_in_one_write() {
     assert_eq!(c.reply().last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
     assert_eq!(c.reply(), vec!["250 2.1.0 Ok"]);
     assert_eq!(c.reply(), vec!["250 2.1.5 Ok"]);
-    assert_eq!(
-        c.reply(),
-        vec!["550 5.1.1 <zed@x>: Recipient address rejected: User unknown"]
-    );
+    assert_eq!(c.reply(), vec!["550 5.1.1 <zed@x>: Recipient address rejected: User unknown"]);
     assert_eq!(c.reply(), vec!["250 2.1.5 Ok"]);
     assert_eq!(c.reply(), vec!["354 End data with <CR><LF>.<CR><LF>"]);
     // The data, its terminator and more commands in one write too.
@@ -129,10 +117,7 @@ fn smtp_pipelined_commands_in_one_write() {
     assert!(c.reply()[0].starts_with("250 2.0.0 Ok: queued as "));
     assert_eq!(c.reply(), vec!["250 2.0.0 Ok"]);
     assert_eq!(c.reply(), vec!["250 2.0.0 Ok"]);
-    assert_eq!(
-        c.reply(),
-        vec!["252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery"]
-    );
+    assert_eq!(c.reply(), vec!["252 2.5.2 Cannot VRFY user, but will accept message and attempt delivery"]);
     assert_eq!(c.reply(), vec!["500 5.5.2 Error: command not recognized"]);
     assert_eq!(c.reply(), vec!["221 2.0.0 Bye"]);
     let root = dir.path().join("mail");
@@ -155,10 +140,7 @@ fn starttls_discards_pipelined_plaintext() {
     assert_eq!(c.reply(), vec!["220 2.0.0 Ready to start TLS"]);
     c.upgrade(&srv.ca_cert_pem);
     // State was reset: MAIL needs a new EHLO.
-    assert_eq!(
-        c.smtp("MAIL FROM:<a@b>"),
-        "503 5.5.1 Error: send HELO/EHLO first"
-    );
+    assert_eq!(c.smtp("MAIL FROM:<a@b>"), "503 5.5.1 Error: send HELO/EHLO first");
     assert_eq!(c.smtp("HELO x"), "250 localhost");
     assert_eq!(c.smtp("STARTTLS"), "503 5.5.1 Error: TLS already active");
 }
@@ -178,36 +160,18 @@ fn smtp_cram_md5_and_login() {
         let resp = format!("{user} {}", hex(&mac.finalize().into_bytes()));
         c.smtp(&b64(resp.as_bytes()))
     };
-    assert_eq!(
-        cram(&mut c, "alice", "wrong"),
-        "535 5.7.8 Authentication credentials invalid"
-    );
-    assert_eq!(
-        cram(&mut c, "alice", "alicepass"),
-        "235 2.7.0 Authentication successful"
-    );
-    assert_eq!(
-        c.smtp("AUTH PLAIN"),
-        "503 5.5.1 Error: already authenticated"
-    );
+    assert_eq!(cram(&mut c, "alice", "wrong"), "535 5.7.8 Authentication credentials invalid");
+    assert_eq!(cram(&mut c, "alice", "alicepass"), "235 2.7.0 Authentication successful");
+    assert_eq!(c.smtp("AUTH PLAIN"), "503 5.5.1 Error: already authenticated");
 
     let mut c = Client::connect(srv.smtp_port);
     c.line();
     ehlo(&mut c);
     assert_eq!(c.smtp("AUTH LOGIN"), "334 VXNlcm5hbWU6");
     assert_eq!(c.smtp(&b64(b"bob")), "334 UGFzc3dvcmQ6");
-    assert_eq!(
-        c.smtp(&b64(b"nope")),
-        "535 5.7.8 Authentication credentials invalid"
-    );
-    assert_eq!(
-        c.smtp(&format!("AUTH LOGIN {}", b64(b"bob"))),
-        "334 UGFzc3dvcmQ6"
-    );
-    assert_eq!(
-        c.smtp(&b64(b"bobpass")),
-        "235 2.7.0 Authentication successful"
-    );
+    assert_eq!(c.smtp(&b64(b"nope")), "535 5.7.8 Authentication credentials invalid");
+    assert_eq!(c.smtp(&format!("AUTH LOGIN {}", b64(b"bob"))), "334 UGFzc3dvcmQ6");
+    assert_eq!(c.smtp(&b64(b"bobpass")), "235 2.7.0 Authentication successful");
 
     let mut c = Client::connect(srv.smtp_port);
     c.line();
@@ -215,14 +179,8 @@ fn smtp_cram_md5_and_login() {
     assert_eq!(c.smtp("AUTH PLAIN"), "334 ");
     assert_eq!(c.smtp("*"), "501 5.0.0 Authentication cancelled");
     assert_eq!(c.smtp("AUTH PLAIN"), "334 ");
-    assert_eq!(
-        c.smtp(&b64(b"\0bob\0bobpass")),
-        "235 2.7.0 Authentication successful"
-    );
-    assert_eq!(
-        c.smtp("AUTH XOAUTH9"),
-        "503 5.5.1 Error: already authenticated"
-    );
+    assert_eq!(c.smtp(&b64(b"\0bob\0bobpass")), "235 2.7.0 Authentication successful");
+    assert_eq!(c.smtp("AUTH XOAUTH9"), "503 5.5.1 Error: already authenticated");
 }
 
 #[test]
@@ -235,30 +193,16 @@ fn smtp_policies_require_auth_and_tls_for_auth() {
     let mut c = Client::connect(srv.smtp_port);
     c.line();
     let caps = ehlo(&mut c);
-    assert!(
-        !caps
-            .iter()
-            .any(|l| l.contains("AUTH") || l.contains("PIPELINING")),
-        "{caps:?}"
-    );
-    assert_eq!(
-        c.smtp("MAIL FROM:<a@b>"),
-        "530 5.7.0 Authentication required"
-    );
-    assert_eq!(
-        c.smtp("AUTH PLAIN"),
-        "538 5.7.11 Encryption required for requested authentication mechanism"
-    );
+    assert!(!caps.iter().any(|l| l.contains("AUTH") || l.contains("PIPELINING")), "{caps:?}");
+    assert_eq!(c.smtp("MAIL FROM:<a@b>"), "530 5.7.0 Authentication required");
+    assert_eq!(c.smtp("AUTH PLAIN"), "538 5.7.11 Encryption required for requested authentication mechanism");
     // Implicit TLS listener: AUTH offered, no STARTTLS.
     let mut c = Client::connect_tls(srv.smtps_port, &srv.ca_cert_pem);
     assert_eq!(c.line(), "220 localhost ESMTP csmail-server");
     let caps = ehlo(&mut c);
     assert!(!caps.iter().any(|l| l.contains("STARTTLS")));
     assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
-    assert_eq!(
-        c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))),
-        "235 2.7.0 Authentication successful"
-    );
+    assert_eq!(c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))), "235 2.7.0 Authentication successful");
     assert_eq!(c.smtp("MAIL FROM:<a@b>"), "250 2.1.0 Ok");
 }
 
@@ -268,27 +212,18 @@ fn smtp_size_limits_and_long_lines() {
     let mut c = Client::connect(srv.smtp_port);
     c.line();
     assert!(ehlo(&mut c).contains(&"250-SIZE 100".to_string()));
-    assert_eq!(
-        c.smtp("MAIL FROM:<a@b> SIZE=101"),
-        "552 5.3.4 Message size exceeds fixed maximum message size"
-    );
+    assert_eq!(c.smtp("MAIL FROM:<a@b> SIZE=101"), "552 5.3.4 Message size exceeds fixed maximum message size");
     assert_eq!(c.smtp("MAIL FROM:<a@b> SIZE=100"), "250 2.1.0 Ok");
     assert_eq!(c.smtp("RCPT TO:<alice@x>"), "250 2.1.5 Ok");
     assert_eq!(c.smtp("DATA"), "354 End data with <CR><LF>.<CR><LF>");
     let mut big = b"x".repeat(150);
     big.extend_from_slice(b"\r\n.\r\n");
     c.send(&big);
-    assert_eq!(
-        c.reply(),
-        vec!["552 5.3.4 Message size exceeds fixed maximum message size"]
-    );
+    assert_eq!(c.reply(), vec!["552 5.3.4 Message size exceeds fixed maximum message size"]);
     let long = format!("NOOP {}", "y".repeat(1500));
     assert_eq!(c.smtp(&long), "500 5.5.6 Line too long");
     assert_eq!(c.smtp("NOOP"), "250 2.0.0 Ok");
-    assert_eq!(
-        c.smtp("MAIL FROM:<a@b> FOO=1"),
-        "555 5.5.4 Unsupported parameter"
-    );
+    assert_eq!(c.smtp("MAIL FROM:<a@b> FOO=1"), "555 5.5.4 Unsupported parameter");
     assert!(files(&dir.path().join("mail"), "alice", "new").is_empty());
 }
 
@@ -311,16 +246,7 @@ fn pop3_list_top_dele_quit_and_lock() {
     assert_eq!(p.pop("CAPA"), "+OK Capability list follows");
     assert_eq!(
         p.pop_lines(),
-        vec![
-            "TOP",
-            "UIDL",
-            "USER",
-            "RESP-CODES",
-            "PIPELINING",
-            "SASL PLAIN",
-            "STLS",
-            "IMPLEMENTATION csmail-server"
-        ]
+        vec!["TOP", "UIDL", "USER", "RESP-CODES", "PIPELINING", "SASL PLAIN", "STLS", "IMPLEMENTATION csmail-server"]
     );
     assert_eq!(p.pop("STAT"), "-ERR Not in TRANSACTION state");
     assert_eq!(p.pop("USER alice"), "+OK");
@@ -328,33 +254,15 @@ fn pop3_list_top_dele_quit_and_lock() {
     // Pipelined login and listing in one write.
     p.send(b"USER alice\r\nPASS alicepass\r\nLIST\r\nUIDL\r\nTOP 1 1\r\n");
     assert_eq!(p.line(), "+OK");
-    assert_eq!(
-        p.line(),
-        format!("+OK alice has 2 messages ({} octets)", m1.len() + m2.len())
-    );
-    assert_eq!(
-        p.line(),
-        format!("+OK 2 messages ({} octets)", m1.len() + m2.len())
-    );
-    assert_eq!(
-        p.pop_lines(),
-        vec![format!("1 {}", m1.len()), format!("2 {}", m2.len())]
-    );
+    assert_eq!(p.line(), format!("+OK alice has 2 messages ({} octets)", m1.len() + m2.len()));
+    assert_eq!(p.line(), format!("+OK 2 messages ({} octets)", m1.len() + m2.len()));
+    assert_eq!(p.pop_lines(), vec![format!("1 {}", m1.len()), format!("2 {}", m2.len())]);
     assert_eq!(p.line(), "+OK");
     assert_eq!(p.pop_lines(), vec!["1 1000.a", "2 2000.b"]);
     assert_eq!(p.line(), format!("+OK {} octets", m1.len()));
     assert_eq!(p.pop_body(), b"Subject: one\r\n\r\nline1\r\n");
     assert_eq!(p.pop("CAPA"), "+OK Capability list follows");
-    assert_eq!(
-        p.pop_lines(),
-        vec![
-            "TOP",
-            "UIDL",
-            "RESP-CODES",
-            "PIPELINING",
-            "IMPLEMENTATION csmail-server"
-        ]
-    );
+    assert_eq!(p.pop_lines(), vec!["TOP", "UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION csmail-server"]);
 
     // A second session cannot take the mailbox while this one holds it.
     let mut q = Client::connect(srv.pop3_port);
@@ -415,14 +323,8 @@ fn pop3_apop_and_auth_plain_continuation_and_stls() {
     let ts = &greeting[greeting.find('<').unwrap()..];
     assert!(ts.ends_with("@localhost>"), "{greeting}");
     let digest = |ts: &str, pw: &str| hex(&Md5::digest(format!("{ts}{pw}").as_bytes()));
-    assert_eq!(
-        p.pop(&format!("APOP alice {}", digest(ts, "bad"))),
-        "-ERR [AUTH] Authentication failed"
-    );
-    assert_eq!(
-        p.pop(&format!("APOP alice {}", digest(ts, "alicepass"))),
-        "+OK alice has 0 messages (0 octets)"
-    );
+    assert_eq!(p.pop(&format!("APOP alice {}", digest(ts, "bad"))), "-ERR [AUTH] Authentication failed");
+    assert_eq!(p.pop(&format!("APOP alice {}", digest(ts, "alicepass"))), "+OK alice has 0 messages (0 octets)");
     assert_eq!(p.pop("STAT"), "+OK 0 0");
     assert_eq!(p.pop("QUIT"), "+OK csmail-server signing off");
 
@@ -436,15 +338,9 @@ fn pop3_apop_and_auth_plain_continuation_and_stls() {
     assert!(!p.pop_lines().contains(&"STLS".to_string()));
     assert_eq!(p.pop("PASS bobpass"), "-ERR USER first");
     assert_eq!(p.pop("AUTH PLAIN"), "+ ");
-    assert_eq!(
-        p.pop(&b64(b"\0bob\0wrong")),
-        "-ERR [AUTH] Authentication failed"
-    );
+    assert_eq!(p.pop(&b64(b"\0bob\0wrong")), "-ERR [AUTH] Authentication failed");
     assert_eq!(p.pop("AUTH PLAIN"), "+ ");
-    assert_eq!(
-        p.pop(&b64(b"\0bob\0bobpass")),
-        "+OK bob has 0 messages (0 octets)"
-    );
+    assert_eq!(p.pop(&b64(b"\0bob\0bobpass")), "+OK bob has 0 messages (0 octets)");
 }
 
 #[test]

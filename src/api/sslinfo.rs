@@ -131,6 +131,13 @@ impl SslInfo {
 
     pub fn get_str(&self, index: i32) -> Result<String> {
         let def = lookup(index)?;
+        if index == SSLClientCertificatePassword {
+            return Err(Error::new(
+                error::CSMAIL_E_NOT_SUPPORTED,
+                error::eexNotSupported,
+                "the password is write-only",
+            ));
+        }
         if def.kind != Kind::Str {
             return Err(kind_error(def, Kind::Str));
         }

@@ -5,8 +5,8 @@ use super::handles::{self, Object};
 use crate::api::SslInfo;
 use crate::error::{self, Error};
 use crate::options::{self, CSMAIL_OPTION_UNKNOWN};
-use once_cell::sync::Lazy;
 use crate::tls::verifier::{ValidationInput, Validator};
+use once_cell::sync::Lazy;
 use std::ffi::{c_char, c_void, CString};
 use std::sync::Arc;
 
@@ -220,14 +220,19 @@ pub struct csmail_certificate_info {
 /// It runs on the thread of the connect, during the TLS handshake, for every certificate
 /// (valid ones too); its answer replaces SSLNoServerNameCheck and SSLNoServerCertificateValidation.
 /// Accepting never skips the handshake signature check.
-pub type csmail_validation_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, info: *const csmail_certificate_info) -> i32>;
+pub type csmail_validation_callback =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, info: *const csmail_certificate_info) -> i32>;
 
 /// Sets (NULL clears) the certificate validation callback of this SSLInfo.
 ///
 /// `userdata` is passed back unchanged and must be usable on the connecting thread.
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_set_validation_callback(ssl: *const csmail_sslinfo, callback: csmail_validation_callback, userdata: *mut c_void) -> i32 {
+pub extern "C" fn csmail_sslinfo_set_validation_callback(
+    ssl: *const csmail_sslinfo,
+    callback: csmail_validation_callback,
+    userdata: *mut c_void,
+) -> i32 {
     guard(|| {
         let s = handles::ssl(ssl)?;
         let ud = UserData(userdata);
@@ -236,7 +241,8 @@ pub extern "C" fn csmail_sslinfo_set_validation_callback(ssl: *const csmail_ssli
                 let ud = ud;
                 let c = |v: &str| CString::new(v.replace('\0', "")).unwrap_or_default();
                 let d = input.details;
-                let (subject, issuer, issued, expires, fingerprint) = (c(&d.subject), c(&d.issuer), c(&d.issued), c(&d.expires), c(&d.fingerprint));
+                let (subject, issuer, issued, expires, fingerprint) =
+                    (c(&d.subject), c(&d.issuer), c(&d.issued), c(&d.expires), c(&d.fingerprint));
                 let info = csmail_certificate_info {
                     status: input.status,
                     policy_errors: input.policy_errors,
@@ -265,7 +271,13 @@ pub extern "C" fn csmail_sslinfo_set_validation_callback(ssl: *const csmail_ssli
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_certificate_der(ssl: *const csmail_sslinfo, index: usize, buf: *mut u8, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "C" fn csmail_sslinfo_get_certificate_der(
+    ssl: *const csmail_sslinfo,
+    index: usize,
+    buf: *mut u8,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
     guard(|| {
         let n = handles::ssl(ssl)?.negotiated();
         let der = n
@@ -281,7 +293,11 @@ pub unsafe extern "C" fn csmail_sslinfo_get_certificate_der(ssl: *const csmail_s
             return Ok(());
         }
         if len < der.len() {
-            return Err(Error::new(error::CSMAIL_E_BUFFER_TOO_SMALL, error::eexBufferTooSmall, format!("{} bytes do not fit in {len}", der.len())));
+            return Err(Error::new(
+                error::CSMAIL_E_BUFFER_TOO_SMALL,
+                error::eexBufferTooSmall,
+                format!("{} bytes do not fit in {len}", der.len()),
+            ));
         }
         // SAFETY: buf has at least der.len() bytes.
         unsafe { std::ptr::copy_nonoverlapping(der.as_ptr(), buf, der.len()) };

@@ -1,6 +1,7 @@
 //! Builds a rustls client configuration from an SSLInfo snapshot.
 
 use super::certinfo;
+use super::store::{self, Identity, Usage};
 use super::verifier::{RecordingVerifier, Revocation, Validator};
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
@@ -146,6 +147,40 @@ fn load_roots(ssl: &SslState) -> Result<RootCertStore> {
     Ok(roots)
 }
 
+/// The client certificate SSLClientCertificateName asks for: chosen from the store by the
+/// seed-003 rules, or read from the file it names when no store is set.
+fn client_identity(ssl: &SslState, log: &Logger) -> Result<Option<Identity>> {
+    let name = ssl.string(SSLClientCertificateName);
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let password = ssl.string(SSLClientCertificatePassword);
+    let store_path = ssl.string(SSLClientCertificateStore);
+    if store_path.is_empty() {
+        let mut ids = store::load(std::path::Path::new(name), password)
+            .map_err(|e| config_error(format!("SSLClientCertificateName: {e}")))?;
+        if ids.is_empty() {
+            return Err(config_error(format!(
+                "SSLClientCertificateName {name}: no certificate with its private key in the file"
+            )));
+        }
+        log.info(LOG_F_SSL, || format!("client certificate from {name}"));
+        return Ok(Some(ids.swap_remove(0)));
+    }
+    let ids = store::load(std::path::Path::new(store_path), password)
+        .map_err(|e| config_error(format!("SSLClientCertificateStore: {e}")))?;
+    let choice = store::select(ids, name, Usage::ClientAuth, store::now()).ok_or_else(|| {
+        config_error(format!("no eligible client certificate for {name:?} in {store_path} (v3, private key, name in CN or SAN, client-auth usage)"))
+    })?;
+    log.info(LOG_F_SSL, || format!("client certificate {} from {}", choice.subject, choice.identity.source.display()));
+    if choice.expired {
+        log.warn(LOG_F_SSL, || {
+            format!("the chosen client certificate {} has expired; it is used anyway", choice.subject)
+        });
+    }
+    Ok(Some(choice.identity))
+}
+
 /// Builds the configuration for one connect. `sessions` is the client's own resumption cache,
 /// so reconnecting to the same server resumes the TLS session.
 pub fn build(
@@ -188,12 +223,17 @@ pub fn build(
         revocation,
         validator,
     ));
-    let mut config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)
         .map_err(|e| config_error(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(verifier.clone())
-        .with_no_client_auth();
+        .with_custom_certificate_verifier(verifier.clone());
+    let mut config = match client_identity(ssl, log)? {
+        Some(id) => builder
+            .with_client_auth_cert(id.chain, id.key)
+            .map_err(|e| config_error(format!("client certificate {}: {e}", id.source.display())))?,
+        None => builder.with_no_client_auth(),
+    };
     config.resumption = Resumption::store(sessions.clone());
     Ok(TlsSetup { config: Arc::new(config), verifier })
 }

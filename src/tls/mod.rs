@@ -3,4 +3,5 @@
 pub mod certinfo;
 pub mod config;
 pub mod negotiated;
+pub mod store;
 pub mod verifier;

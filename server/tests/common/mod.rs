@@ -41,10 +41,7 @@ impl Client {
     pub fn connect(port: u16) -> Client {
         let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Client {
-            s: Stream::Plain(s),
-            buf: Vec::new(),
-        }
+        Client { s: Stream::Plain(s), buf: Vec::new() }
     }
 
     pub fn connect_tls(port: u16, ca_pem: &str) -> Client {
@@ -167,11 +164,7 @@ impl Client {
 
     /// Lines of a POP3 multi-line response (without CRLF).
     pub fn pop_lines(&mut self) -> Vec<String> {
-        String::from_utf8(self.pop_body())
-            .unwrap()
-            .split_terminator("\r\n")
-            .map(String::from)
-            .collect()
+        String::from_utf8(self.pop_body()).unwrap().split_terminator("\r\n").map(String::from).collect()
     }
 }
 
@@ -187,10 +180,7 @@ pub fn unb64(s: &str) -> Vec<u8> {
 
 /// Files in a user's maildir subfolder, sorted.
 pub fn files(root: &std::path::Path, user: &str, sub: &str) -> Vec<std::path::PathBuf> {
-    let mut v: Vec<_> = std::fs::read_dir(root.join(user).join(sub))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut v: Vec<_> = std::fs::read_dir(root.join(user).join(sub)).unwrap().map(|e| e.unwrap().path()).collect();
     v.sort();
     v
 }
