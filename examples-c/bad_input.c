@@ -81,6 +81,9 @@ int main(int argc, char **argv)
     size_t needed = 0;
     int32_t rc, ssl3 = SSL_SSL3;
 
+    /* Line-buffered stdout: progress and error messages stay in order in logs. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+
     if (argc != 4) {
         fprintf(stderr, "usage: %s HOST CLOSED-PORT CAFILE\n", argv[0]);
         return 2;

@@ -132,6 +132,9 @@ int main(int argc, char **argv)
     uint64_t total = 0;
     int status = EXIT_FAILURE, expected, e, *found = NULL;
 
+    /* Line-buffered stdout: progress and error messages stay in order in logs. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+
     if (argc < 4) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE [EXPECTED-SUBJECT-TEXT...]\n", argv[0]);
         return 2;

@@ -179,6 +179,9 @@ int main(int argc, char **argv)
     char plain_b64[64], password_b64[32];
     int status = EXIT_FAILURE;
 
+    /* Line-buffered stdout: progress and error messages stay in order in logs. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+
     if (argc != 4) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE\n", argv[0]);
         return 2;

@@ -282,6 +282,9 @@ int main(int argc, char **argv)
     csmail_sslinfo *ssl = NULL;
     int status = EXIT_FAILURE;
 
+    /* Line-buffered stdout: progress and error messages stay in order in logs. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+
     if (argc < 4 || argc > 5) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE [TAG]\n", argv[0]);
         return 2;

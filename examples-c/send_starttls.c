@@ -113,6 +113,9 @@ int main(int argc, char **argv)
     struct tm tm;
     int len, status = EXIT_FAILURE;
 
+    /* Line-buffered stdout: progress and error messages stay in order in logs. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+
     if (argc < 4 || argc > 5) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE [TAG]\n", argv[0]);
         return 2;

@@ -304,6 +304,9 @@ int main(int argc, char **argv)
     csmail_sslinfo *ssl = NULL;
     int status = EXIT_FAILURE, is_pop3;
 
+    /* Line-buffered stdout: progress and error messages stay in order in logs. */
+    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+
     if (argc < 4 || argc > 6) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE [smtp|smtps|pop3|pop3s] [tls12|tls13]\n", argv[0]);
         return 2;
