@@ -33,6 +33,7 @@ use std::net::{IpAddr, Ipv6Addr, TcpListener};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Dante's `socksmethod: username` checks system users: scripts/proxies.sh install creates this one.
 const DANTE_USER: &str = "csproxyuser";
@@ -69,10 +70,28 @@ impl Proxies {
         *self.ports.get(name).unwrap_or_else(|| panic!("no {name} in {}/ports", self.dir.display()))
     }
 
-    /// The proxy's own log (NAME.log in the state directory).
-    fn log(&self, name: &str) -> String {
-        let bytes = std::fs::read(self.dir.join(format!("{name}.log"))).unwrap_or_default();
-        String::from_utf8_lossy(&bytes).into_owned()
+    /// Where the proxy's own log (NAME.log in the state directory) ends now.
+    fn mark(&self, name: &str) -> usize {
+        std::fs::metadata(self.dir.join(format!("{name}.log"))).map(|m| m.len() as usize).unwrap_or(0)
+    }
+
+    /// The proxy's log from `mark` on, once `pred` holds for it: the proxies write their lines
+    /// from their own processes, possibly just after the client has seen the reply, so this
+    /// waits (5 s at most) and panics with `what` and the log when it never holds.
+    #[track_caller]
+    fn wait_log(&self, name: &str, mark: usize, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let bytes = std::fs::read(self.dir.join(format!("{name}.log"))).unwrap_or_default();
+            let log = String::from_utf8_lossy(bytes.get(mark..).unwrap_or_default()).into_owned();
+            if pred(&log) {
+                return log;
+            }
+            if Instant::now() >= deadline {
+                panic!("{name}.log does not show {what}:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// A ProxyInfo of `kind` for the proxy `name` listening on `host`, with optional credentials.
@@ -204,11 +223,11 @@ fn socks4_dante_implicit_tls() {
     // SOCKS4: "localhost" is resolved here; the USER is the SOCKS4 user id (Dante does no identd).
     let p = px.info(CSMAIL_PROXY_SOCKS4, "dante", "127.0.0.1", None);
     p.set_str(CSMAIL_PROP_USER, "ident-user").unwrap();
+    let mark = px.mark("dante");
     round_trip(&fx, &p, Tls::Implicit, "localhost");
     round_trip(&fx, &p, Tls::StartTls, "localhost");
-    let log = px.log("dante");
     for port in [fx.server.smtps_port, fx.server.smtp_port, fx.server.pop3s_port] {
-        assert!(dante_passed(&log, "127.0.0.1", port), "Dante did not connect to 127.0.0.1:{port}:\n{log}");
+        px.wait_log("dante", mark, &format!("a session to 127.0.0.1:{port}"), |l| dante_passed(l, "127.0.0.1", port));
     }
 }
 
@@ -223,10 +242,11 @@ fn socks4a_dante_has_no_socks4a() {
     // exactly: CSMAIL_E_CONNECT / eexProxyRequestfailed.
     let p = px.info(CSMAIL_PROXY_SOCKS4A, "dante", "127.0.0.1", None);
     let port = fx.server.smtps_port;
+    let mark = px.mark("dante");
     let (e, _) = connect_fails(&fx, p.clone(), "localhost", port, CSMAIL_E_CONNECT, eexProxyRequestfailed);
     assert_eq!(e.text, "the SOCKS4 proxy rejected the request (0x5B)");
-    let log = px.log("dante");
-    assert!(log.contains(&format!("0.0.0.1.{port}")), "Dante's log does not show the SOCKS4a request:\n{log}");
+    let marker = format!("connect(2) to 0.0.0.1.{port} ");
+    px.wait_log("dante", mark, "the SOCKS4a request taken as address 0.0.0.1", |l| l.contains(&marker));
     // With an address as the target there is nothing for the proxy to resolve: the SOCKS4a
     // handler sends a plain SOCKS4 request and the tunnel works (TLS checks the IP SAN).
     round_trip(&fx, &p, Tls::Implicit, "127.0.0.1");
@@ -257,6 +277,7 @@ fn socks5_dante_user_password() {
     let px = proxies();
     let fx = Fixture::start();
     let p = px.info(CSMAIL_PROXY_SOCKS5, "dante_auth", "127.0.0.1", Some((DANTE_USER, DANTE_PASS)));
+    let mark = px.mark("dante_auth");
     let lines = round_trip(&fx, &p, Tls::StartTls, "localhost");
     assert_no_secrets(&lines, &[DANTE_PASS]);
     assert!(
@@ -268,8 +289,11 @@ fn socks5_dante_user_password() {
         lines.lock()
     );
     // Dante logs the authenticated user with each session it passes.
-    let log = px.log("dante_auth");
-    assert!(log.contains(&format!("username%{DANTE_USER}@")), "{log}");
+    let user = format!("username%{DANTE_USER}@");
+    let port = fx.server.smtp_port;
+    px.wait_log("dante_auth", mark, &format!("a session of {DANTE_USER} to port {port}"), |log| {
+        log.lines().any(|l| l.contains(&user) && l.ends_with(&format!(" 127.0.0.1.{port}")))
+    });
 }
 
 #[test]
@@ -291,10 +315,11 @@ fn socks5_remote_dns_sends_the_name() {
     // microsocks logs what it was asked for: "connected to localhost:PORT".
     let p = px.info(CSMAIL_PROXY_SOCKS5, "microsocks", "127.0.0.1", None);
     assert_eq!(p.get_int(CSMAIL_PROP_PROXY_REMOTE_DNS).unwrap(), 1);
+    let mark = px.mark("microsocks");
     round_trip(&fx, &p, Tls::StartTls, "localhost");
-    let log = px.log("microsocks");
     for port in [fx.server.smtp_port, fx.server.pop3s_port] {
-        assert!(log.contains(&format!("connected to localhost:{port}\n")), "{log}");
+        let name = format!("connected to localhost:{port}\n");
+        let log = px.wait_log("microsocks", mark, &name, |l| l.contains(&name));
         assert!(!log.contains(&format!("connected to 127.0.0.1:{port}\n")), "{log}");
     }
 }
@@ -308,10 +333,11 @@ fn socks5_local_dns_sends_the_address() {
     // still verifies the name "localhost".
     let p = px.info(CSMAIL_PROXY_SOCKS5, "microsocks_auth", "127.0.0.1", Some((MS_USER, MS_PASS)));
     p.set_int(CSMAIL_PROP_PROXY_REMOTE_DNS, 0).unwrap();
+    let mark = px.mark("microsocks_auth");
     round_trip(&fx, &p, Tls::Implicit, "localhost");
-    let log = px.log("microsocks_auth");
     for port in [fx.server.smtps_port, fx.server.pop3s_port] {
-        assert!(log.contains(&format!("connected to 127.0.0.1:{port}\n")), "{log}");
+        let addr = format!("connected to 127.0.0.1:{port}\n");
+        let log = px.wait_log("microsocks_auth", mark, &addr, |l| l.contains(&addr));
         assert!(!log.contains(&format!("connected to localhost:{port}\n")), "{log}");
     }
 }
@@ -354,11 +380,11 @@ fn ipv6_socks5_dante_to_an_ipv6_target() {
     let fx = ipv6_fixture();
     // Proxy at [::1], target ::1: SOCKS5 address type 4; Dante connects from its `external` ::1.
     let p = px.info(CSMAIL_PROXY_SOCKS5, "dante_auth", "::1", Some((DANTE_USER, DANTE_PASS)));
+    let mark = px.mark("dante_auth");
     let lines = round_trip(&fx, &p, Tls::StartTls, "::1");
     assert_no_secrets(&lines, &[DANTE_PASS]);
-    let log = px.log("dante_auth");
     for port in [fx.server.smtp_port, fx.server.pop3s_port] {
-        assert!(dante_passed(&log, "::1", port), "Dante did not connect to [::1]:{port}:\n{log}");
+        px.wait_log("dante_auth", mark, &format!("a session to [::1]:{port}"), |l| dante_passed(l, "::1", port));
     }
 }
 
@@ -382,9 +408,10 @@ fn ipv6_socks5_microsocks_on_ipv6_loopback() {
     let fx = Fixture::start();
     // microsocks on [::1], the name "localhost" resolved by microsocks (to 127.0.0.1).
     let p = px.info(CSMAIL_PROXY_SOCKS5, "microsocks", "::1", None);
+    let mark = px.mark("microsocks");
     round_trip(&fx, &p, Tls::Implicit, "localhost");
-    let log = px.log("microsocks");
-    assert!(log.contains(&format!("::1: connected to localhost:{}\n", fx.server.smtps_port)), "{log}");
+    let line = format!(" ::1: connected to localhost:{}\n", fx.server.smtps_port);
+    px.wait_log("microsocks", mark, &line, |l| l.contains(&line));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -397,14 +424,15 @@ fn socks5_wrong_password() {
     let px = proxies();
     let fx = Fixture::start();
     // Dante answers the RFC 1929 sub-negotiation with status 1, microsocks with status 2; both close.
+    let mark = px.mark("dante_auth");
     for (name, user, status) in [("dante_auth", DANTE_USER, 1), ("microsocks_auth", MS_USER, 2)] {
         let p = px.info(CSMAIL_PROXY_SOCKS5, name, "127.0.0.1", Some((user, WRONG_PASS)));
         let (e, lines) = connect_fails(&fx, p, "localhost", fx.server.smtp_port, CSMAIL_E_CONNECT, eexProxyAuthfailed);
         assert_eq!(e.text, format!("the SOCKS5 proxy rejected the credentials of {user} (status {status})"), "{name}");
         assert_no_secrets(&lines, &[WRONG_PASS]);
     }
-    let log = px.log("dante_auth");
-    assert!(log.contains(&format!("system password authentication failed for user \"{DANTE_USER}\"")), "{log}");
+    let refused = format!("system password authentication failed for user \"{DANTE_USER}\"");
+    px.wait_log("dante_auth", mark, &refused, |l| l.contains(&refused));
 }
 
 #[test]
@@ -415,12 +443,14 @@ fn missing_credentials() {
     // csmail without a USER offers only "no authentication" (05 01 00); Dante (socksmethod:
     // username) and microsocks -u/-P both answer 05 FF (no acceptable method) and close:
     // eexProxyAuthrequired.
+    let mark = px.mark("dante_auth");
     for name in ["dante_auth", "microsocks_auth"] {
         let p = px.info(CSMAIL_PROXY_SOCKS5, name, "127.0.0.1", None);
         let (e, _) = connect_fails(&fx, p, "localhost", fx.server.smtp_port, CSMAIL_E_CONNECT, eexProxyAuthrequired);
         assert_eq!(e.text, "the SOCKS5 proxy requires authentication", "{name}");
     }
-    assert!(px.log("dante_auth").contains("client offered no acceptable authentication method"));
+    let refused = "client offered no acceptable authentication method";
+    px.wait_log("dante_auth", mark, refused, |l| l.contains(refused));
     // SOCKS4 has no authentication at all: Dante's username-only listener refuses the request
     // itself (0x5B), so what a SOCKS4 client sees is eexProxyRequestfailed, not Authrequired.
     let p = px.info(CSMAIL_PROXY_SOCKS4, "dante_auth", "127.0.0.1", None);
