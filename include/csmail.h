@@ -379,9 +379,10 @@
 #define eexMessageTooLarge 1515
 
 /**
- * Some recipients were refused; the message was not sent to anyone.
+ * The server speaks only TLS that rustls does not (TLS 1.0/1.1, CBC-only, DHE-only, static
+ * RSA): the compatibility backend (SSLCompatibilityBackend) can reach it.
  */
-#define eexRecipientRejected 1516
+#define eexSSLLegacyServer 1516
 
 /**
  * NULL, released or wrong-type handle.
@@ -545,6 +546,16 @@
 #define SSL_AES256_GCM 26128
 
 /**
+ * New: AES-128 in CBC mode (compatibility backend only; csmail's own number).
+ */
+#define SSL_AES128_CBC 26145
+
+/**
+ * New: AES-256 in CBC mode (compatibility backend only; csmail's own number).
+ */
+#define SSL_AES256_CBC 26146
+
+/**
  * New: ChaCha20-Poly1305 (no CALG exists; csmail's own number).
  */
 #define SSL_CHACHA20_POLY1305 26656
@@ -668,6 +679,11 @@
  * Use the compatibility backend (OpenSSL) for servers rustls cannot talk to.
  */
 #define SSLCompatibilityBackend 107
+
+/**
+ * The password of PKCS#12 files in the client certificate store (write-only).
+ */
+#define SSLClientCertificatePassword 108
 
 /**
  * The key-exchange group (SSL_GROUP_*).
@@ -1365,7 +1381,9 @@ int32_t csmail_smtp_connect(const csmail_smtp *smtp);
  * `from`: bare address ("" for the null sender); `recipients`: `count` bare addresses (at
  * least one); `data`/`len`: the RFC 5322 message (bare CR and LF are sent as CRLF, lines are
  * dot-stuffed). The message goes to every recipient or to none: a refused recipient fails
- * the call (CSMAIL_E_SERVER, eexSmtpServer) and nothing is sent. A connection lost after the
+ * the call (CSMAIL_E_SERVER, eexSmtpServer) and nothing is sent; the session stays usable
+ * (RSET), except when the server had already accepted a pipelined DATA: then the connection
+ * is closed to cancel it (CSMAIL_PROP_CONNECTED becomes 0). A connection lost after the
  * data was sent gives CSMAIL_E_DELIVERY_UNKNOWN (eexDeliveryUnknown).
  * Other results: CSMAIL_E_NOT_CONNECTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_NETWORK,
  * CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_PROTOCOL, CSMAIL_E_NOT_SUPPORTED (SMTPUTF8).

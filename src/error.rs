@@ -113,8 +113,9 @@ pub const eexMessageSink: i32 = 1513;
 pub const eexTlsConfig: i32 = 1514;
 /// The message is larger than the SIZE the server advertised.
 pub const eexMessageTooLarge: i32 = 1515;
-/// Some recipients were refused; the message was not sent to anyone.
-pub const eexRecipientRejected: i32 = 1516;
+/// The server speaks only TLS that rustls does not (TLS 1.0/1.1, CBC-only, DHE-only, static
+/// RSA): the compatibility backend (SSLCompatibilityBackend) can reach it.
+pub const eexSSLLegacyServer: i32 = 1516;
 
 // ---- new: API misuse (1601-1699) ----
 /// NULL, released or wrong-type handle.

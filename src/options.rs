@@ -39,6 +39,10 @@ pub const SSL_3DES: i32 = 0x6603;
 pub const SSL_AES128_GCM: i32 = 0x660E;
 /// New: AES-256 in GCM mode (CALG_AES_256).
 pub const SSL_AES256_GCM: i32 = 0x6610;
+/// New: AES-128 in CBC mode (compatibility backend only; csmail's own number).
+pub const SSL_AES128_CBC: i32 = 0x6621;
+/// New: AES-256 in CBC mode (compatibility backend only; csmail's own number).
+pub const SSL_AES256_CBC: i32 = 0x6622;
 /// New: ChaCha20-Poly1305 (no CALG exists; csmail's own number).
 pub const SSL_CHACHA20_POLY1305: i32 = 0x6820;
 
@@ -270,8 +274,9 @@ pub fn find(index: i32) -> Option<(usize, &'static OptionDef)> {
 /// The bits of key a bulk cipher constant stands for.
 pub fn cipher_bits(cipher: i32) -> i32 {
     match cipher {
-        SSL_AES128_GCM => 128,
-        SSL_AES256_GCM | SSL_CHACHA20_POLY1305 => 256,
+        SSL_AES128_GCM | SSL_AES128_CBC => 128,
+        SSL_AES256_GCM | SSL_AES256_CBC | SSL_CHACHA20_POLY1305 => 256,
+        SSL_3DES => 168,
         _ => 0,
     }
 }

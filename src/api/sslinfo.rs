@@ -63,7 +63,7 @@ fn check_array(def: &OptionDef, values: &[i32]) -> Result<()> {
                 SSL_DES => return Err(legacy(def.name, "DES")),
                 SSL_3DES => return Err(legacy(def.name, "3DES")),
                 SSL_SKIPJACK => return Err(legacy(def.name, "SKIPJACK")),
-                SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305 => {}
+                SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305 | SSL_AES128_CBC | SSL_AES256_CBC => {}
                 _ => return Err(Error::invalid_arg(format!("{}: unknown cipher value {v:#x}", def.name))),
             },
             _ => {}

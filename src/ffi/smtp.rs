@@ -205,7 +205,9 @@ pub extern "C" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
 /// `from`: bare address ("" for the null sender); `recipients`: `count` bare addresses (at
 /// least one); `data`/`len`: the RFC 5322 message (bare CR and LF are sent as CRLF, lines are
 /// dot-stuffed). The message goes to every recipient or to none: a refused recipient fails
-/// the call (CSMAIL_E_SERVER, eexSmtpServer) and nothing is sent. A connection lost after the
+/// the call (CSMAIL_E_SERVER, eexSmtpServer) and nothing is sent; the session stays usable
+/// (RSET), except when the server had already accepted a pipelined DATA: then the connection
+/// is closed to cancel it (CSMAIL_PROP_CONNECTED becomes 0). A connection lost after the
 /// data was sent gives CSMAIL_E_DELIVERY_UNKNOWN (eexDeliveryUnknown).
 /// Other results: CSMAIL_E_NOT_CONNECTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_NETWORK,
 /// CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_PROTOCOL, CSMAIL_E_NOT_SUPPORTED (SMTPUTF8).

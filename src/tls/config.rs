@@ -1,6 +1,7 @@
 //! Builds a rustls client configuration from an SSLInfo snapshot.
 
 use super::certinfo;
+use super::compat::CompatSettings;
 use super::store::{self, Identity, Usage};
 use super::verifier::{RecordingVerifier, Revocation, Validator};
 use crate::error::{self, Error, Result};
@@ -21,6 +22,8 @@ use webpki::{CertRevocationList, OwnedCertRevocationList};
 pub struct TlsSetup {
     pub config: Arc<ClientConfig>,
     pub verifier: Arc<RecordingVerifier>,
+    /// Some: handshakes go through the OpenSSL compatibility backend with this range.
+    pub compat: Option<CompatSettings>,
 }
 
 /// The system's trusted roots, loaded once per process: parsing the bundle costs milliseconds
@@ -189,6 +192,7 @@ pub fn build(
     validator: Option<Validator>,
     log: &Logger,
 ) -> Result<TlsSetup> {
+    let compat = ssl.flag(SSLCompatibilityBackend).then(|| super::compat::settings(ssl));
     let base = ring::default_provider();
     let suites: Vec<SupportedCipherSuite> =
         base.cipher_suites.iter().copied().filter(|s| suite_allowed(ssl, *s)).collect();
@@ -235,5 +239,5 @@ pub fn build(
         None => builder.with_no_client_auth(),
     };
     config.resumption = Resumption::store(sessions.clone());
-    Ok(TlsSetup { config: Arc::new(config), verifier })
+    Ok(TlsSetup { config: Arc::new(config), verifier, compat })
 }

@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 pub enum Stream {
     Plain(TcpStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    /// The OpenSSL compatibility backend.
+    Compat(Box<openssl::ssl::SslStream<TcpStream>>),
 }
 
 impl Stream {
@@ -23,19 +25,26 @@ impl Stream {
         match self {
             Stream::Plain(s) => s,
             Stream::Tls(s) => &s.sock,
+            Stream::Compat(s) => s.get_ref(),
         }
     }
 
     pub fn is_tls(&self) -> bool {
-        matches!(self, Stream::Tls(_))
+        matches!(self, Stream::Tls(_) | Stream::Compat(_))
     }
 
     /// Ends the connection: close_notify for TLS, then a TCP shutdown. Errors are irrelevant
     /// here, the connection is going away.
     pub fn close(&mut self) {
-        if let Stream::Tls(s) = self {
-            s.conn.send_close_notify();
-            let _ = s.conn.complete_io(&mut s.sock);
+        match self {
+            Stream::Tls(s) => {
+                s.conn.send_close_notify();
+                let _ = s.conn.complete_io(&mut s.sock);
+            }
+            Stream::Compat(s) => {
+                let _ = s.shutdown();
+            }
+            Stream::Plain(_) => {}
         }
         let _ = self.tcp().shutdown(Shutdown::Both);
     }
@@ -46,6 +55,7 @@ impl Read for Stream {
         match self {
             Stream::Plain(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
+            Stream::Compat(s) => s.read(buf),
         }
     }
 }
@@ -55,6 +65,7 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.write(buf),
             Stream::Tls(s) => s.write(buf),
+            Stream::Compat(s) => s.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
@@ -76,12 +87,14 @@ impl Write for Stream {
                 }
                 Ok(())
             }
+            Stream::Compat(s) => s.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Stream::Plain(s) => s.flush(),
             Stream::Tls(s) => s.flush(),
+            Stream::Compat(s) => s.flush(),
         }
     }
 }
@@ -110,6 +123,12 @@ fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
         Some(rustls::Error::InvalidCertificate(c)) => {
             (error::eexSSLCertificate, format!("the server's certificate is invalid: {c:?}"))
         }
+        Some(e) if is_legacy_refusal(e) => (
+            error::eexSSLLegacyServer,
+            format!(
+                "the server speaks only TLS that rustls does not ({e}): it may need TLS 1.0/1.1, CBC, DHE or static-RSA suites; set SSLCompatibilityBackend to reach it"
+            ),
+        ),
         Some(rustls::Error::AlertReceived(a)) => {
             (error::eexSSLProtocol, format!("the server ended the TLS handshake with alert {a:?}"))
         }
@@ -122,8 +141,30 @@ fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
     Error::new(error::CSMAIL_E_CONNECT, eex, text).with_os(&e)
 }
 
+/// Whether a handshake failure means the server wants what only legacy TLS has: it refused
+/// our versions or suites, or answered with an older version.
+fn is_legacy_refusal(e: &rustls::Error) -> bool {
+    use rustls::{AlertDescription as A, PeerIncompatible as P};
+    matches!(
+        e,
+        rustls::Error::AlertReceived(A::ProtocolVersion | A::HandshakeFailure | A::InsufficientSecurity)
+            | rustls::Error::PeerIncompatible(
+                P::ServerDoesNotSupportTls12Or13
+                    | P::ServerTlsVersionIsDisabledByOurConfig
+                    | P::NoCipherSuitesInCommon
+                    | P::NoKxGroupsInCommon
+                    | P::EcPointsExtensionRequired
+                    | P::ExtendedMasterSecretExtensionRequired
+            )
+    )
+}
+
 /// Runs the client side of a TLS handshake on `tcp` within `timeout`.
 pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Abort, log: &Logger) -> Result<Stream> {
+    if let Some(settings) = ctx.setup.compat {
+        let (s, _) = crate::tls::compat::handshake(tcp, ctx, settings, timeout, abort, log)?;
+        return Ok(Stream::Compat(Box::new(s)));
+    }
     let name = ServerName::try_from(ctx.server_name.clone()).map_err(|_| {
         Error::new(
             error::CSMAIL_E_CONNECT,

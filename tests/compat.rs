@@ -1,0 +1,201 @@
+//! The compatibility backend against a real legacy-only server: `openssl s_server` speaking
+//! only TLS 1.0 with a static-RSA CBC suite, started by the test. rustls cannot reach it and
+//! says so; the OpenSSL backend can, with the same status, properties and outputs.
+
+mod common;
+use common::*;
+use csmail::api::properties::*;
+use csmail::error::*;
+use csmail::options::*;
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct LegacyServer {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for LegacyServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = Command::new("openssl").current_dir(dir).args(args).output().expect("openssl");
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// An RSA CA and an RSA leaf for localhost (static-RSA suites need an RSA key, which ring
+/// cannot generate): legacy-ca.pem, legacy-chain.pem, legacy-key.pem in `dir`.
+fn rsa_pki(dir: &std::path::Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "legacy-ca.key",
+            "-out",
+            "legacy-ca.pem",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=legacy test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "legacy-key.pem",
+            "-out",
+            "legacy.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    std::fs::write(
+        dir.join("legacy.ext"),
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "legacy.csr",
+            "-CA",
+            "legacy-ca.pem",
+            "-CAkey",
+            "legacy-ca.key",
+            "-CAcreateserial",
+            "-out",
+            "legacy-leaf.pem",
+            "-days",
+            "30",
+            "-sha256",
+            "-extfile",
+            "legacy.ext",
+        ],
+    );
+    let chain = std::fs::read_to_string(dir.join("legacy-leaf.pem")).unwrap()
+        + &std::fs::read_to_string(dir.join("legacy-ca.pem")).unwrap();
+    std::fs::write(dir.join("legacy-chain.pem"), chain).unwrap();
+}
+
+/// s_server for one connection: TLS 1.0 only, AES128-SHA (static RSA, CBC), replying with
+/// `replies` (LF becomes CRLF) as the client's commands come.
+fn legacy_server(fx: &Fixture, replies: &str) -> LegacyServer {
+    let dir = fx.dir.path();
+    rsa_pki(dir);
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = Command::new("openssl")
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-quiet", "-naccept", "1", "-crlf", "-tls1"])
+        .args(["-cipher", "AES128-SHA:@SECLEVEL=0"])
+        .arg("-cert")
+        .arg(dir.join("legacy-chain.pem"))
+        .arg("-key")
+        .arg(dir.join("legacy-key.pem"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server");
+    child.stdin.as_mut().unwrap().write_all(replies.as_bytes()).unwrap();
+    wait_listening(port);
+    LegacyServer { child, port }
+}
+
+/// Waits until the port is in LISTEN state without connecting to it (a connection would use
+/// up s_server's single accept).
+fn wait_listening(port: u16) {
+    let hex = format!(":{port:04X} ");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let tcp = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
+        if tcp.lines().any(|l| l.contains(&hex) && l.split_whitespace().nth(3) == Some("0A")) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "s_server is not listening on {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn client(fx: &Fixture, port: u16, compat: bool) -> (csmail::SmtpClient, std::sync::Arc<csmail::SslInfo>) {
+    let ssl = fx.ssl(MODE_CHANNEL);
+    ssl.set_str(SSLCAFile, fx.dir.path().join("legacy-ca.pem").to_str().unwrap()).unwrap();
+    if compat {
+        ssl.set_int(SSLCompatibilityBackend, 1).unwrap();
+    }
+    let smtp = fx.smtp(port, Some(ssl.clone()));
+    smtp.set_int(CSMAIL_PROP_TIMEOUT_MS, 5000).unwrap();
+    (smtp, ssl)
+}
+
+#[test]
+fn rustls_refuses_a_legacy_server_and_points_to_the_compatibility_backend() {
+    let fx = Fixture::start();
+    let server = legacy_server(&fx, "220 legacy ESMTP\n");
+    let (smtp, ssl) = client(&fx, server.port, false);
+    let e = smtp.connect().unwrap_err();
+    assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexSSLLegacyServer), "{e}");
+    assert!(e.text.contains("SSLCompatibilityBackend"), "{e}");
+    assert_eq!(smtp.extended_error().number, eexSSLLegacyServer);
+    assert_eq!(ssl.negotiated().protocol, 0);
+}
+
+#[test]
+fn the_compatibility_backend_reaches_tls_1_0_with_the_same_outputs() {
+    let fx = Fixture::start();
+    let server = legacy_server(&fx, "220 legacy ESMTP\n250-legacy.example\n250 8BITMIME\n221 bye\n");
+    let (smtp, ssl) = client(&fx, server.port, true);
+    let (log, lines) = collecting_log();
+    smtp.set_advanced_handler(csmail::api::AdvancedHandler::Log(log)).unwrap();
+    smtp.connect().unwrap();
+    assert_eq!(smtp.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
+    assert_eq!(smtp.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
+    let n = ssl.negotiated();
+    assert_eq!(n.protocol, SSL_TLS1);
+    assert_eq!((n.cipher, n.cipher_strength), (SSL_AES128_CBC, 128));
+    assert_eq!((n.hash, n.hash_strength), (SSL_SHA, 160));
+    assert_eq!((n.exchange, n.exchange_strength), (SSL_RSA, 2048));
+    assert_eq!(n.suite, 0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA");
+    assert_eq!(n.certificate.status, CERTIFICATE_VALID);
+    assert_eq!(n.certificate.policy_errors, 0);
+    assert_eq!(n.certificate.details.subject, "CN=localhost");
+    assert_eq!(ssl.get_int(SSLConnectionProtocolOut).unwrap(), SSL_TLS1);
+    assert_eq!(ssl.get_str(SSLCertificateSubject).unwrap(), "CN=localhost");
+    smtp.disconnect().unwrap();
+    assert!(lines.lock().iter().any(|l| l.2.starts_with("TLS established (compatibility backend)")));
+}
+
+#[test]
+fn the_compatibility_backend_still_judges_the_certificate() {
+    let fx = Fixture::start();
+    let server = legacy_server(&fx, "220 legacy ESMTP\n");
+    // Trust only the bundled server's CA, not the legacy server's: untrusted, refused.
+    let ssl = fx.ssl(MODE_CHANNEL);
+    ssl.set_int(SSLCompatibilityBackend, 1).unwrap();
+    let smtp = fx.smtp(server.port, Some(ssl.clone()));
+    let e = smtp.connect().unwrap_err();
+    assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexSSLCertificate), "{e}");
+    assert_eq!(ssl.negotiated().certificate.status, CERTIFICATE_UNTRUSTED);
+    assert_eq!(ssl.negotiated().certificate.policy_errors, CERT_POLICY_CHAIN_ERRORS);
+}
