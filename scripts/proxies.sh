@@ -85,7 +85,7 @@ do_install() {
   fi
   # Always (re)set the password: a user left by something else must still match the tests.
   echo "$DANTE_USER:$DANTE_PASS" | chpasswd
-  say "installed: $(danted -v 2>&1 | head -1 | cut -d' ' -f1-2), microsocks $(dpkg-query -W -f='${Version}' microsocks), $(tinyproxy -v)"
+  say "installed: $(danted -v 2>&1 | head -1 | cut -d' ' -f1-2 | sed 's/\.$//'), microsocks $(dpkg-query -W -f='${Version}' microsocks), $(tinyproxy -v)"
 }
 
 # Whether something accepts TCP connections on host port (bash's /dev/tcp, no extra tools).

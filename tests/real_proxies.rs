@@ -12,9 +12,9 @@
 //!
 //! Ports come from `$CSMAIL_PROXY_DIR/ports` (default /tmp/csmail-proxies); the credentials are
 //! the fixed ones documented in scripts/proxies.sh. Some assertions read a proxy's own log in the
-//! same directory, to see what the proxy was really asked for (a name or an address), hence
-//! `--test-threads=1` is recommended (each test's target port is its own, so the lines of
-//! different tests never match each other anyway).
+//! same directory, to see what the proxy was really asked for (a name or an address); they look
+//! only at the lines written since the test began and for the test's own target ports, so the
+//! tests also pass in parallel (the script runs them one at a time, which keeps the logs readable).
 //!
 //! The working cases send a message over STARTTLS or implicit TLS through the proxy and fetch it
 //! back over POP3S through the proxy; TLS verifies the target's name ("localhost", or "::1" for
