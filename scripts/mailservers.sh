@@ -321,14 +321,15 @@ do_start() {
   postfix -c "$DIR/postfix/etc" start >>"$DIR/postfix/start.out" 2>&1 ||
     { show_logs; die "postfix did not start"; }
 
-  local l host port i
+  local l host port i up
   for l in "${LISTENERS[@]}"; do
     read -r host port <<<"$l"
+    up=0
     for i in $(seq 1 200); do
-      answers "$host" "$port" && break
+      if answers "$host" "$port"; then up=1; break; fi
       sleep 0.1
     done
-    answers "$host" "$port" || { show_logs; die "$host port $port did not open within 20 s"; }
+    [ "$up" = 1 ] || { show_logs; die "$host port $port did not open within 20 s"; }
   done
   say "ready: POP3 1110 (STLS; strict on 127.0.0.2), POP3S 1995, SMTP 2525 (STARTTLS), SMTPS 2465, SMTP 2587 (STARTTLS required)"
   say "state directory: $DIR"

@@ -23,7 +23,8 @@ use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::options::*;
-use csmail::protocol::source::FnSource;
+use csmail::protocol::source::{FnSink, FnSource, MessageSink};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -51,6 +52,8 @@ const BOB: (&str, &str) = ("bob", "bobpass");
 const SENDER: &str = "alice@example.com";
 const BOB_ADDR: &str = "bob@example.com";
 const ALICE_ADDR: &str = "alice@example.com";
+/// A wrong password, distinctive enough to look for in the logs.
+const WRONG: &str = "Wr0ng-Pa55";
 
 /// How long a delivery may take to show up in the mailbox (it takes well under a second).
 const DELIVERY_WAIT: Duration = Duration::from_secs(5);
@@ -71,9 +74,9 @@ fn ca_file() -> String {
 // ---- clients ----
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tls {
+enum Security {
     /// No SSLInfo.
-    Off,
+    Plain,
     /// MODE_STARTTLS: STARTTLS / STLS.
     StartTls,
     /// MODE_CHANNEL: implicit TLS.
@@ -140,15 +143,15 @@ fn attach_common(
     set_handler: impl Fn(AdvancedHandler),
     host: &str,
     port: u16,
-    tls: Tls,
+    tls: Security,
 ) -> (Option<Arc<SslInfo>>, LogLines) {
     set_str(CSMAIL_PROP_HOST, host);
     set_int(CSMAIL_PROP_PORT, port as i32);
     set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000);
     let ssl = match tls {
-        Tls::Off => None,
-        Tls::StartTls => Some(sslinfo(MODE_STARTTLS)),
-        Tls::Implicit => Some(sslinfo(MODE_CHANNEL)),
+        Security::Plain => None,
+        Security::StartTls => Some(sslinfo(MODE_STARTTLS)),
+        Security::Implicit => Some(sslinfo(MODE_CHANNEL)),
     };
     if let Some(s) = &ssl {
         set_handler(AdvancedHandler::Ssl(s.clone()));
@@ -162,7 +165,7 @@ fn attach_common(
 }
 
 /// An SMTP client; `login` sets User and Password (AUTH at connect).
-fn smtp(host: &str, port: u16, tls: Tls, login: Option<(&str, &str)>) -> Client<SmtpClient> {
+fn smtp(host: &str, port: u16, tls: Security, login: Option<(&str, &str)>) -> Client<SmtpClient> {
     let c = SmtpClient::new();
     let (ssl, log) = attach_common(
         |p, v| c.set_str(p, v).unwrap(),
@@ -180,7 +183,7 @@ fn smtp(host: &str, port: u16, tls: Tls, login: Option<(&str, &str)>) -> Client<
 }
 
 /// A POP3 client logging in as `login` with the mechanism `mech` (CSMAIL_AUTH_*).
-fn pop3(host: &str, port: u16, tls: Tls, login: (&str, &str), mech: i32) -> Client<Pop3Client> {
+fn pop3(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<Pop3Client> {
     let c = Pop3Client::new();
     let (ssl, log) = attach_common(
         |p, v| c.set_str(p, v).unwrap(),
@@ -274,12 +277,12 @@ fn send_tagged(smtp: &Client<SmtpClient>, rcpt: &str) -> (String, Vec<u8>) {
 struct Pop3Via {
     host: &'static str,
     port: u16,
-    tls: Tls,
+    tls: Security,
     mech: i32,
 }
 
 /// The default way to look into a mailbox: POP3S by name.
-const VIA_POP3S: Pop3Via = Pop3Via { host: "localhost", port: POP3S, tls: Tls::Implicit, mech: CSMAIL_AUTH_AUTO };
+const VIA_POP3S: Pop3Via = Pop3Via { host: "localhost", port: POP3S, tls: Security::Implicit, mech: CSMAIL_AUTH_AUTO };
 
 fn connect_pop3(via: Pop3Via, login: (&str, &str)) -> Client<Pop3Client> {
     let p = pop3(via.host, via.port, via.tls, login, via.mech);
@@ -299,22 +302,31 @@ fn find_tagged(p: &Client<Pop3Client>, tag: &str) -> Option<u32> {
 }
 
 /// Waits (up to DELIVERY_WAIT, reconnecting: a POP3 session sees the mailbox as it was at login)
-/// until the message tagged `tag` is in the mailbox; returns the connected session and its number.
-fn await_tagged(via: Pop3Via, login: (&str, &str), tag: &str) -> (Client<Pop3Client>, u32) {
+/// until every message tagged with one of `tags` is in the mailbox; returns the connected
+/// session and their numbers, in the order of `tags`.
+fn await_all(via: Pop3Via, login: (&str, &str), tags: &[&str]) -> (Client<Pop3Client>, Vec<u32>) {
     let start = Instant::now();
     loop {
         let p = connect_pop3(via, login);
-        if let Some(n) = find_tagged(&p, tag) {
-            return (p, n);
+        let found: Vec<Option<u32>> = tags.iter().map(|t| find_tagged(&p, t)).collect();
+        if found.iter().all(Option::is_some) {
+            return (p, found.into_iter().flatten().collect());
         }
         p.c.disconnect().unwrap();
+        let missing: Vec<&str> = tags.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(t, _)| *t).collect();
         assert!(
             start.elapsed() < DELIVERY_WAIT,
-            "message {tag} did not reach {}'s mailbox within {DELIVERY_WAIT:?}",
+            "{missing:?} did not reach {}'s mailbox within {DELIVERY_WAIT:?}",
             login.0
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// `await_all` for one message.
+fn await_tagged(via: Pop3Via, login: (&str, &str), tag: &str) -> (Client<Pop3Client>, u32) {
+    let (p, numbers) = await_all(via, login, &[tag]);
+    (p, numbers[0])
 }
 
 /// Retrieves message `n`, checking that LIST announced its exact size and that TOP n 0 gives
@@ -328,7 +340,8 @@ fn retrieve_checked(p: &Client<Pop3Client>, n: u32) -> Vec<u8> {
     let mut head = Vec::new();
     p.c.top(n, 0, &mut head).unwrap();
     assert_eq!(show(&head), show(&got[..end]), "TOP n 0 is the header section");
-    assert!(!p.c.uid(n).unwrap().is_empty());
+    let uid = p.c.uid(n).unwrap();
+    assert!(uid.len() == 16 && uid.bytes().all(|b| b.is_ascii_hexdigit()), "UIDL %08Xu%08Xv: {uid:?}");
     got
 }
 
@@ -432,7 +445,7 @@ fn expect_err<T: std::fmt::Debug>(r: csmail::Result<T>, result: i32, eex: i32, i
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn postfix_delivers_to_dovecot_byte_for_byte_then_delete() {
-    let s = smtp("localhost", SMTP_STARTTLS, Tls::StartTls, Some(ALICE));
+    let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.connect_ok();
     assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     let caps = s.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
@@ -445,7 +458,7 @@ fn postfix_delivers_to_dovecot_byte_for_byte_then_delete() {
     s.c.disconnect().unwrap();
     assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
 
-    let via = Pop3Via { host: "localhost", port: POP3, tls: Tls::StartTls, mech: CSMAIL_AUTH_AUTO };
+    let via = Pop3Via { host: "localhost", port: POP3, tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO };
     let (p, n) = await_tagged(via, BOB, &tag);
     assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     let (count_before, _) = p.c.stat().unwrap();
@@ -466,13 +479,13 @@ fn postfix_delivers_to_dovecot_byte_for_byte_then_delete() {
 
 /// Connects with `tls` to an SMTP listener, checks the TLS outputs, sends to bob, and finds the
 /// message in his mailbox unchanged.
-fn smtp_tls_roundtrip(host: &str, port: u16, tls: Tls, client: &str) {
+fn smtp_tls_roundtrip(host: &str, port: u16, tls: Security, client: &str) {
     let s = smtp(host, port, tls, Some(ALICE));
     s.connect_ok();
     assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     assert_tls13_valid(s.ssl());
     match tls {
-        Tls::StartTls => s.assert_logged("C: STARTTLS"),
+        Security::StartTls => s.assert_logged("C: STARTTLS"),
         _ => s.assert_not_logged_prefix("C: STARTTLS"),
     }
     let (tag, sent) = send_tagged(&s, BOB_ADDR);
@@ -483,7 +496,7 @@ fn smtp_tls_roundtrip(host: &str, port: u16, tls: Tls, client: &str) {
 
 /// Delivers a tagged message to alice (over SMTPS), then fetches it with `via`, checking TLS.
 fn pop3_tls_roundtrip(via: Pop3Via) {
-    let s = smtp("localhost", SMTPS, Tls::Implicit, Some(ALICE));
+    let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
     let (tag, sent) = send_tagged(&s, ALICE_ADDR);
     s.c.disconnect().unwrap();
@@ -492,7 +505,7 @@ fn pop3_tls_roundtrip(via: Pop3Via) {
     assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     assert_tls13_valid(p.ssl());
     match via.tls {
-        Tls::StartTls => p.assert_logged("C: STLS"),
+        Security::StartTls => p.assert_logged("C: STLS"),
         _ => p.assert_not_logged_prefix("C: STLS"),
     }
     let caps = p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
@@ -507,94 +520,94 @@ fn pop3_tls_roundtrip(via: Pop3Via) {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_starttls_2525_by_name() {
-    smtp_tls_roundtrip("localhost", SMTP_STARTTLS, Tls::StartTls, "127.0.0.1");
+    smtp_tls_roundtrip("localhost", SMTP_STARTTLS, Security::StartTls, "127.0.0.1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_starttls_2525_by_ip() {
-    smtp_tls_roundtrip("127.0.0.1", SMTP_STARTTLS, Tls::StartTls, "127.0.0.1");
+    smtp_tls_roundtrip("127.0.0.1", SMTP_STARTTLS, Security::StartTls, "127.0.0.1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_implicit_tls_2465_by_name() {
-    smtp_tls_roundtrip("localhost", SMTPS, Tls::Implicit, "127.0.0.1");
+    smtp_tls_roundtrip("localhost", SMTPS, Security::Implicit, "127.0.0.1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_implicit_tls_2465_by_ip() {
-    smtp_tls_roundtrip("127.0.0.1", SMTPS, Tls::Implicit, "127.0.0.1");
+    smtp_tls_roundtrip("127.0.0.1", SMTPS, Security::Implicit, "127.0.0.1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_starttls_required_2587_by_name() {
-    smtp_tls_roundtrip("localhost", SMTP_TLS_REQUIRED, Tls::StartTls, "127.0.0.1");
+    smtp_tls_roundtrip("localhost", SMTP_TLS_REQUIRED, Security::StartTls, "127.0.0.1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_starttls_required_2587_by_ip() {
-    smtp_tls_roundtrip("127.0.0.1", SMTP_TLS_REQUIRED, Tls::StartTls, "127.0.0.1");
+    smtp_tls_roundtrip("127.0.0.1", SMTP_TLS_REQUIRED, Security::StartTls, "127.0.0.1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_stls_1110_by_name() {
-    pop3_tls_roundtrip(Pop3Via { host: "localhost", port: POP3, tls: Tls::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via { host: "localhost", port: POP3, tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_stls_1110_by_ip() {
-    pop3_tls_roundtrip(Pop3Via { host: "127.0.0.1", port: POP3, tls: Tls::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via { host: "127.0.0.1", port: POP3, tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3s_1995_by_name() {
-    pop3_tls_roundtrip(Pop3Via { host: "localhost", port: POP3S, tls: Tls::Implicit, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via { host: "localhost", port: POP3S, tls: Security::Implicit, mech: CSMAIL_AUTH_AUTO });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3s_1995_by_ip() {
-    pop3_tls_roundtrip(Pop3Via { host: "127.0.0.1", port: POP3S, tls: Tls::Implicit, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via { host: "127.0.0.1", port: POP3S, tls: Security::Implicit, mech: CSMAIL_AUTH_AUTO });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn ipv6_smtps_2465() {
-    smtp_tls_roundtrip("[::1]", SMTPS, Tls::Implicit, "IPv6:::1");
+    smtp_tls_roundtrip("[::1]", SMTPS, Security::Implicit, "IPv6:::1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn ipv6_smtp_starttls_2525() {
-    smtp_tls_roundtrip("::1", SMTP_STARTTLS, Tls::StartTls, "IPv6:::1");
+    smtp_tls_roundtrip("::1", SMTP_STARTTLS, Security::StartTls, "IPv6:::1");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn ipv6_pop3s_1995() {
-    pop3_tls_roundtrip(Pop3Via { host: "[::1]", port: POP3S, tls: Tls::Implicit, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via { host: "[::1]", port: POP3S, tls: Security::Implicit, mech: CSMAIL_AUTH_AUTO });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn ipv6_pop3_stls_1110() {
-    pop3_tls_roundtrip(Pop3Via { host: "::1", port: POP3, tls: Tls::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via { host: "::1", port: POP3, tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
 }
 
 /// What rustls and the servers' OpenSSL 3.0 settle on, in every SSLInfo output.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn tls_negotiated_outputs() {
-    let s = smtp("localhost", SMTPS, Tls::Implicit, None);
+    let s = smtp("localhost", SMTPS, Security::Implicit, None);
     s.connect_ok();
-    let p = pop3("127.0.0.1", POP3, Tls::StartTls, ALICE, CSMAIL_AUTH_AUTO);
+    let p = pop3("127.0.0.1", POP3, Security::StartTls, ALICE, CSMAIL_AUTH_AUTO);
     p.connect_ok();
     for ssl in [s.ssl(), p.ssl()] {
         let n = ssl.negotiated();
@@ -631,7 +644,7 @@ fn tls_negotiated_outputs() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn tls12_when_asked_for() {
-    let s = smtp("localhost", SMTP_STARTTLS, Tls::StartTls, Some(ALICE));
+    let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.ssl().set_array(SSLConnectionProtocolIn, &[SSL_TLS12]).unwrap();
     s.connect_ok();
     let n = s.ssl().negotiated();
@@ -646,7 +659,7 @@ fn tls12_when_asked_for() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn untrusted_ca_is_refused_unless_validation_is_off() {
-    let p = pop3("localhost", POP3S, Tls::Implicit, BOB, CSMAIL_AUTH_AUTO);
+    let p = pop3("localhost", POP3S, Security::Implicit, BOB, CSMAIL_AUTH_AUTO);
     p.ssl().set_str(SSLCAFile, "").unwrap();
     p.ssl().set_int(SSLNoSystemRoots, 0).unwrap();
     let e = expect_err(p.c.connect(), CSMAIL_E_CONNECT, eexSSLCertificate, p.c.extended_error());
@@ -668,7 +681,7 @@ fn untrusted_ca_is_refused_unless_validation_is_off() {
 /// SMTP AUTH with one mechanism over STARTTLS; the 250 for bob proves the session is
 /// authenticated (Postfix refuses every recipient otherwise).
 fn smtp_auth_with(mech: i32, first_command: &str) {
-    let s = smtp("localhost", SMTP_STARTTLS, Tls::StartTls, Some(ALICE));
+    let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
     s.connect_ok();
     assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 235, "{}", s.transcript());
@@ -708,10 +721,10 @@ fn smtp_auth_auto_over_tls_is_plain() {
 }
 
 /// POP3 login with one mechanism, then STAT works.
-fn pop3_login_with(host: &'static str, tls: Tls, mech: i32, first_command: &str) {
+fn pop3_login_with(host: &'static str, tls: Security, mech: i32, first_command: &str) {
     let p = pop3(host, POP3, tls, ALICE, mech);
     p.connect_ok();
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), (tls != Tls::Off) as i32);
+    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), (tls != Security::Plain) as i32);
     p.assert_logged(first_command);
     p.assert_no_secret_logged(ALICE.0, ALICE.1);
     assert!(p.log().iter().any(|l| l.starts_with("S: +OK Dovecot (Debian) ready. <")), "{}", p.transcript());
@@ -723,37 +736,37 @@ fn pop3_login_with(host: &'static str, tls: Tls, mech: i32, first_command: &str)
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_user_pass() {
-    pop3_login_with("localhost", Tls::StartTls, CSMAIL_AUTH_USER_PASS, "C: PASS <redacted>");
+    pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_USER_PASS, "C: PASS <redacted>");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_apop() {
     // Dovecot's greeting has an APOP timestamp (auth_mechanisms includes apop).
-    pop3_login_with("localhost", Tls::StartTls, CSMAIL_AUTH_APOP, "C: APOP alice <redacted>");
+    pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_APOP, "C: APOP alice <redacted>");
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_sasl_plain() {
-    pop3_login_with("localhost", Tls::StartTls, CSMAIL_AUTH_PLAIN, "C: AUTH PLAIN <redacted>");
+    pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_PLAIN, "C: AUTH PLAIN <redacted>");
 }
 
 /// AUTO: SASL PLAIN over TLS; APOP in the clear (the greeting has a timestamp).
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_auto_choices() {
-    pop3_login_with("localhost", Tls::StartTls, CSMAIL_AUTH_AUTO, "C: AUTH PLAIN <redacted>");
-    pop3_login_with("localhost", Tls::Off, CSMAIL_AUTH_AUTO, "C: APOP alice <redacted>");
+    pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_AUTO, "C: AUTH PLAIN <redacted>");
+    pop3_login_with("localhost", Security::Plain, CSMAIL_AUTH_AUTO, "C: APOP alice <redacted>");
 }
 
 /// Each mechanism in the clear on 127.0.0.1, which Dovecot counts as secured.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_mechanisms_in_the_clear_on_loopback() {
-    pop3_login_with("127.0.0.1", Tls::Off, CSMAIL_AUTH_USER_PASS, "C: PASS <redacted>");
-    pop3_login_with("127.0.0.1", Tls::Off, CSMAIL_AUTH_APOP, "C: APOP alice <redacted>");
-    pop3_login_with("127.0.0.1", Tls::Off, CSMAIL_AUTH_PLAIN, "C: AUTH PLAIN <redacted>");
+    pop3_login_with("127.0.0.1", Security::Plain, CSMAIL_AUTH_USER_PASS, "C: PASS <redacted>");
+    pop3_login_with("127.0.0.1", Security::Plain, CSMAIL_AUTH_APOP, "C: APOP alice <redacted>");
+    pop3_login_with("127.0.0.1", Security::Plain, CSMAIL_AUTH_PLAIN, "C: AUTH PLAIN <redacted>");
 }
 
 // =============================================================================================
@@ -764,7 +777,7 @@ fn pop3_mechanisms_in_the_clear_on_loopback() {
 #[ignore = "needs scripts/mailservers.sh start"]
 fn smtp_wrong_password() {
     for mech in [CSMAIL_AUTH_PLAIN, CSMAIL_AUTH_LOGIN, CSMAIL_AUTH_CRAM_MD5] {
-        let s = smtp("localhost", SMTP_STARTTLS, Tls::StartTls, Some((ALICE.0, "wrong")));
+        let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some((ALICE.0, WRONG)));
         s.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
         let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexSmtpServer, s.c.extended_error());
         assert!(e.text.contains("535"), "{}", e.text);
@@ -774,7 +787,7 @@ fn smtp_wrong_password() {
         );
         assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
         s.assert_logged("S: 535 5.7.8 Error: authentication failed: (reason unavailable)");
-        s.assert_no_secret_logged(ALICE.0, "wrong");
+        s.assert_no_secret_logged(ALICE.0, WRONG);
     }
 }
 
@@ -783,7 +796,7 @@ fn smtp_wrong_password() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn last_reply_after_refused_login() {
-    let s = smtp("localhost", SMTP_STARTTLS, Tls::StartTls, Some((ALICE.0, "wrong")));
+    let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some((ALICE.0, WRONG)));
     expect_err(s.c.connect(), CSMAIL_E_AUTH, eexSmtpServer, s.c.extended_error());
     assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 535, "REPLY_CODE after a refused AUTH");
     assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "5.7.8");
@@ -792,7 +805,7 @@ fn last_reply_after_refused_login() {
         "5.7.8 Error: authentication failed: (reason unavailable)"
     );
 
-    let p = pop3("localhost", POP3S, Tls::Implicit, (BOB.0, "wrong"), CSMAIL_AUTH_USER_PASS);
+    let p = pop3("localhost", POP3S, Security::Implicit, (BOB.0, WRONG), CSMAIL_AUTH_USER_PASS);
     expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
     assert_eq!(
         p.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(),
@@ -805,18 +818,18 @@ fn last_reply_after_refused_login() {
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_wrong_password() {
     for (tls, mech) in [
-        (Tls::StartTls, CSMAIL_AUTH_USER_PASS),
-        (Tls::StartTls, CSMAIL_AUTH_APOP),
-        (Tls::StartTls, CSMAIL_AUTH_PLAIN),
-        (Tls::Implicit, CSMAIL_AUTH_AUTO),
+        (Security::StartTls, CSMAIL_AUTH_USER_PASS),
+        (Security::StartTls, CSMAIL_AUTH_APOP),
+        (Security::StartTls, CSMAIL_AUTH_PLAIN),
+        (Security::Implicit, CSMAIL_AUTH_AUTO),
     ] {
-        let port = if tls == Tls::Implicit { POP3S } else { POP3 };
-        let p = pop3("localhost", port, tls, (BOB.0, "wrong"), mech);
+        let port = if tls == Security::Implicit { POP3S } else { POP3 };
+        let p = pop3("localhost", port, tls, (BOB.0, WRONG), mech);
         let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
         assert!(e.text.contains("[AUTH]"), "{}", e.text);
         assert_eq!(e.text, "login failed: -ERR [AUTH] Authentication failed.", "mechanism {mech}");
         assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        p.assert_no_secret_logged(BOB.0, "wrong");
+        p.assert_no_secret_logged(BOB.0, WRONG);
     }
 }
 
@@ -825,7 +838,7 @@ fn pop3_wrong_password() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn starttls_required_without_tls_and_with_user() {
-    let s = smtp("localhost", SMTP_TLS_REQUIRED, Tls::Off, Some(ALICE));
+    let s = smtp("localhost", SMTP_TLS_REQUIRED, Security::Plain, Some(ALICE));
     let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
     assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
     assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
@@ -837,7 +850,7 @@ fn starttls_required_without_tls_and_with_user() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn starttls_required_without_tls_send_is_refused() {
-    let s = smtp("localhost", SMTP_TLS_REQUIRED, Tls::Off, None);
+    let s = smtp("localhost", SMTP_TLS_REQUIRED, Security::Plain, None);
     s.connect_ok();
     assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 0);
     let tag = unique_tag();
@@ -860,7 +873,7 @@ fn starttls_required_without_tls_send_is_refused() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn unauthenticated_recipient_is_refused() {
-    let s = smtp("localhost", SMTP_STARTTLS, Tls::Off, None);
+    let s = smtp("localhost", SMTP_STARTTLS, Security::Plain, None);
     s.connect_ok();
     let tag = unique_tag();
     let msg = message(&tag, BOB_ADDR);
@@ -879,7 +892,7 @@ fn unauthenticated_recipient_is_refused() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_server_refuses_plaintext_login() {
-    let p = pop3(STRICT_POP3_HOST, POP3, Tls::Off, BOB, CSMAIL_AUTH_USER_PASS);
+    let p = pop3(STRICT_POP3_HOST, POP3, Security::Plain, BOB, CSMAIL_AUTH_USER_PASS);
     let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
     assert!(e.text.contains("Plaintext authentication disallowed"), "{}", e.text);
     assert_eq!(
@@ -889,7 +902,7 @@ fn pop3_server_refuses_plaintext_login() {
     p.assert_not_logged_prefix("C: PASS");
     assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
 
-    let p = pop3(STRICT_POP3_HOST, POP3, Tls::StartTls, BOB, CSMAIL_AUTH_USER_PASS);
+    let p = pop3(STRICT_POP3_HOST, POP3, Security::StartTls, BOB, CSMAIL_AUTH_USER_PASS);
     p.connect_ok();
     assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     assert_tls13_valid(p.ssl());
@@ -902,7 +915,7 @@ fn pop3_server_refuses_plaintext_login() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_sasl_plain_not_offered_in_the_clear() {
-    let p = pop3(STRICT_POP3_HOST, POP3, Tls::Off, BOB, CSMAIL_AUTH_PLAIN);
+    let p = pop3(STRICT_POP3_HOST, POP3, Security::Plain, BOB, CSMAIL_AUTH_PLAIN);
     let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, p.c.extended_error());
     assert_eq!(e.text, "the server does not offer SASL PLAIN");
     p.assert_not_logged_prefix("C: AUTH");
@@ -913,7 +926,7 @@ fn pop3_sasl_plain_not_offered_in_the_clear() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_auto_in_the_clear_uses_apop_on_strict_listener() {
-    let p = pop3(STRICT_POP3_HOST, POP3, Tls::Off, BOB, CSMAIL_AUTH_AUTO);
+    let p = pop3(STRICT_POP3_HOST, POP3, Security::Plain, BOB, CSMAIL_AUTH_AUTO);
     p.connect_ok();
     p.assert_logged("C: APOP bob <redacted>");
     p.assert_not_logged_prefix("C: PASS");
@@ -924,7 +937,7 @@ fn pop3_auto_in_the_clear_uses_apop_on_strict_listener() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn rejected_recipient() {
-    let s = smtp("localhost", SMTPS, Tls::Implicit, Some(ALICE));
+    let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
     let tag = unique_tag();
     let msg = message(&tag, "nobody@example.com");
@@ -954,7 +967,7 @@ fn rejected_recipient() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn one_refused_recipient_means_no_delivery() {
-    let s = smtp("localhost", SMTPS, Tls::Implicit, Some(ALICE));
+    let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
     let tag = unique_tag();
     let msg = message(&tag, BOB_ADDR);
@@ -981,7 +994,7 @@ fn one_refused_recipient_means_no_delivery() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn message_over_advertised_size() {
-    let s = smtp("localhost", SMTP_STARTTLS, Tls::StartTls, Some(ALICE));
+    let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.connect_ok();
     s.assert_logged(&format!("S: 250-SIZE {SIZE_LIMIT}"));
     let tag = unique_tag();
@@ -1010,7 +1023,7 @@ fn message_over_advertised_size() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn message_over_size_of_unknown_length_is_refused_by_postfix() {
-    let s = smtp("localhost", SMTPS, Tls::Implicit, Some(ALICE));
+    let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
     let tag = unique_tag();
     let mut msg = message(&tag, BOB_ADDR);
@@ -1027,4 +1040,86 @@ fn message_over_size_of_unknown_length_is_refused_by_postfix() {
     s.assert_logged("C: <message data>");
     s.c.disconnect().unwrap();
     assert_absent(BOB, &tag, Duration::from_millis(500));
+}
+
+// =============================================================================================
+// Larger transfers
+// =============================================================================================
+
+/// Several messages fetched with the pipelined batch (Dovecot offers PIPELINING) and deleted in
+/// the same batch; all of them arrive unchanged and are gone afterwards.
+#[test]
+#[ignore = "needs scripts/mailservers.sh start"]
+fn pop3_pipelined_batch_retrieve_and_delete() {
+    let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
+    s.connect_ok();
+    let sent: Vec<(String, Vec<u8>)> = (0..12).map(|_| send_tagged(&s, BOB_ADDR)).collect();
+    s.c.disconnect().unwrap();
+
+    // Postfix delivers in parallel: not necessarily in the order sent.
+    let tags: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    let (p, numbers) = await_all(VIA_POP3S, BOB, &tags);
+    assert!(p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap().lines().any(|l| l == "PIPELINING"));
+    let got: Arc<Mutex<BTreeMap<u32, Vec<u8>>>> = Arc::default();
+    let g = got.clone();
+    let r = p.c.retrieve_many(&numbers, true, &mut |n| {
+        let g = g.clone();
+        Box::new(FnSink(move |d: &[u8]| {
+            g.lock().unwrap().entry(n).or_default().extend_from_slice(d);
+            Ok(())
+        })) as Box<dyn MessageSink>
+    });
+    if let Err(e) = r {
+        panic!("retrieve_many failed: {e}\n{}", p.transcript());
+    }
+    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletions are committed");
+    let got = got.lock().unwrap();
+    for ((_, msg), n) in sent.iter().zip(&numbers) {
+        assert_delivered(&got[n], msg, BOB_ADDR, "127.0.0.1");
+    }
+    let p = connect_pop3(VIA_POP3S, BOB);
+    for (tag, _) in &sent {
+        assert_eq!(find_tagged(&p, tag), None, "{tag} deleted by the batch");
+    }
+    p.c.disconnect().unwrap();
+}
+
+/// A message just under the size limit (many TLS records, many write chunks, long lines) goes
+/// through Postfix and Dovecot unchanged, from a file and back into a file.
+#[test]
+#[ignore = "needs scripts/mailservers.sh start"]
+fn large_message_under_the_limit() {
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    let mut i = 0u32;
+    // Room for the servers' trace headers: Postfix counts them against the limit too.
+    while msg.len() < (SIZE_LIMIT - 8 * 1024) as usize {
+        let line = format!("{}line {i} {}\r\n", if i % 7 == 0 { "." } else { "" }, "z".repeat((i as usize * 37) % 900));
+        msg.extend_from_slice(line.as_bytes());
+        i += 1;
+    }
+    let dir = std::env::temp_dir().join(format!("csmail-real-servers-{tag}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("out.eml");
+    std::fs::write(&src, &msg).unwrap();
+
+    let s = smtp("127.0.0.1", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
+    s.connect_ok();
+    let mut source = csmail::protocol::source::FileSource::open(src.to_str().unwrap()).unwrap();
+    if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
+        panic!("send failed: {e}\n{}", s.transcript());
+    }
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
+    s.assert_logged(&format!("C: <message data, {} bytes>", msg.len()));
+    s.c.disconnect().unwrap();
+
+    let (p, n) = await_tagged(VIA_POP3S, BOB, &tag);
+    let dst = dir.join("back.eml");
+    p.c.retrieve_file(n, dst.to_str().unwrap(), None).unwrap();
+    let got = std::fs::read(&dst).unwrap();
+    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64);
+    assert_delivered(&got, &msg, BOB_ADDR, "127.0.0.1");
+    p.c.delete(n).unwrap();
+    assert!(p.c.disconnect().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
 }

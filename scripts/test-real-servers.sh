@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Interoperability tests against real Postfix and Dovecot on loopback: installs the servers
+# (root, apt-get; nothing to do when installed), starts them, runs tests/real_servers.rs (all
+# of whose tests are #[ignore]d in a plain `cargo test`), and always stops the servers again.
+# Exits with the tests' status. Extra arguments go to the test binary (e.g. a test name).
+#
+# State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv), shared by the script and
+# the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CSMAIL_MAILSRV_DIR=${CSMAIL_MAILSRV_DIR:-/tmp/csmail-mailsrv}
+
+step() { printf '\n==> %s\n' "$*"; }
+elapsed() { echo $(($(date +%s) - $1)); }
+
+# Build first, so the servers do not wait for the compiler.
+step "cargo test --test real_servers --no-run"
+cargo test --test real_servers --no-run --quiet
+
+t=$(date +%s)
+step "install Postfix and Dovecot"
+bash scripts/mailservers.sh install
+echo "install: $(elapsed "$t") s"
+
+stop_servers() {
+  step "stop the servers"
+  bash scripts/mailservers.sh stop || true
+}
+trap stop_servers EXIT
+
+t=$(date +%s)
+step "start the servers"
+bash scripts/mailservers.sh start
+echo "start: $(elapsed "$t") s"
+
+step "cargo test --test real_servers -- --ignored --test-threads=1"
+status=0
+cargo test --test real_servers -- --ignored --test-threads=1 "$@" || status=$?
+if [ "$status" != 0 ]; then
+  # The servers' view of what went wrong.
+  for f in "$CSMAIL_MAILSRV_DIR/postfix/postfix.log" "$CSMAIL_MAILSRV_DIR/dovecot/dovecot.log"; do
+    [ -s "$f" ] && { echo "--- last lines of $f"; tail -n 30 "$f"; }
+  done
+fi
+exit "$status"
