@@ -103,12 +103,17 @@ fn rsa_pki(dir: &std::path::Path) {
 /// s_server for one connection: TLS 1.0 only, AES128-SHA (static RSA, CBC), replying with
 /// `replies` (LF becomes CRLF) as the client's commands come.
 fn legacy_server(fx: &Fixture, replies: &str) -> LegacyServer {
+    legacy_server_with(fx, replies, &["-tls1", "-cipher", "AES128-SHA:@SECLEVEL=0"])
+}
+
+/// s_server with the given protocol and cipher arguments.
+fn legacy_server_with(fx: &Fixture, replies: &str, tls_args: &[&str]) -> LegacyServer {
     let dir = fx.dir.path();
     rsa_pki(dir);
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = Command::new("openssl")
-        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-quiet", "-naccept", "1", "-crlf", "-tls1"])
-        .args(["-cipher", "AES128-SHA:@SECLEVEL=0"])
+        .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-quiet", "-naccept", "1", "-crlf"])
+        .args(tls_args)
         .arg("-cert")
         .arg(dir.join("legacy-chain.pem"))
         .arg("-key")
@@ -119,13 +124,13 @@ fn legacy_server(fx: &Fixture, replies: &str) -> LegacyServer {
         .spawn()
         .expect("openssl s_server");
     child.stdin.as_mut().unwrap().write_all(replies.as_bytes()).unwrap();
-    wait_listening(port);
+    wait_listening(port, &mut child);
     LegacyServer { child, port }
 }
 
 /// Waits until the port is in LISTEN state without connecting to it (a connection would use
 /// up s_server's single accept).
-fn wait_listening(port: u16) {
+fn wait_listening(port: u16, child: &mut Child) {
     let hex = format!(":{port:04X} ");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -133,6 +138,7 @@ fn wait_listening(port: u16) {
         if tcp.lines().any(|l| l.contains(&hex) && l.split_whitespace().nth(3) == Some("0A")) {
             return;
         }
+        assert!(child.try_wait().unwrap().is_none(), "s_server exited: bad arguments or OpenSSL refused the setup");
         assert!(Instant::now() < deadline, "s_server is not listening on {port}");
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -198,4 +204,26 @@ fn the_compatibility_backend_still_judges_the_certificate() {
     assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexSSLCertificate), "{e}");
     assert_eq!(ssl.negotiated().certificate.status, CERTIFICATE_UNTRUSTED);
     assert_eq!(ssl.negotiated().certificate.policy_errors, CERT_POLICY_CHAIN_ERRORS);
+}
+
+/// A TLS 1.2 server that offers only finite-field DHE with CBC: rustls has neither.
+#[test]
+fn a_dhe_only_cbc_server_through_the_compatibility_backend() {
+    let fx = Fixture::start();
+    let args = ["-tls1_2", "-cipher", "DHE-RSA-AES256-SHA256:@SECLEVEL=0"];
+    // Without the backend: the legacy hint.
+    let server = legacy_server_with(&fx, "220 legacy ESMTP\n", &args);
+    let (smtp, _) = client(&fx, server.port, false);
+    let e = smtp.connect().unwrap_err();
+    assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexSSLLegacyServer), "{e}");
+    drop(server);
+    let server = legacy_server_with(&fx, "220 legacy ESMTP\n250 ok\n221 bye\n", &args);
+    let (smtp, ssl) = client(&fx, server.port, true);
+    smtp.connect().unwrap();
+    let n = ssl.negotiated();
+    assert_eq!((n.protocol, n.cipher, n.cipher_strength), (SSL_TLS12, SSL_AES256_CBC, 256));
+    assert_eq!((n.hash, n.hash_strength, n.exchange), (SSL_SHA256, 256, SSL_DH));
+    assert_eq!(n.suite, 0x006B, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256");
+    assert_eq!(n.certificate.status, CERTIFICATE_VALID);
+    smtp.disconnect().unwrap();
 }

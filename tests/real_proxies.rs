@@ -468,13 +468,12 @@ fn http_wrong_password() {
     let px = proxies();
     let fx = Fixture::start();
     // tinyproxy 1.11 answers WRONG credentials not with 407 but with "401 Unauthorized" (its
-    // reqs.c sends 407 only when Proxy-Authorization is missing). csmail maps 407 with
-    // credentials to eexProxyAuthfailed and every other non-2xx status to eexProxyRequestfailed
-    // (README, "Proxies"), so through tinyproxy a wrong password is eexProxyRequestfailed with
-    // the 401 status line in the text.
+    // reqs.c sends 407 only when Proxy-Authorization is missing). Only the proxy can answer a
+    // CONNECT, so csmail takes a 401 to a request with credentials as a refused login
+    // (README, "Proxies"): eexProxyAuthfailed with the 401 status line in the text.
     let p = px.info(CSMAIL_PROXY_HTTP, "tinyproxy_auth", "127.0.0.1", Some((TP_USER, WRONG_PASS)));
-    let (e, lines) = connect_fails(&fx, p, "localhost", fx.server.smtp_port, CSMAIL_E_CONNECT, eexProxyRequestfailed);
-    assert_eq!(e.text, "the HTTP proxy refused the tunnel: HTTP/1.0 401 Unauthorized");
+    let (e, lines) = connect_fails(&fx, p, "localhost", fx.server.smtp_port, CSMAIL_E_CONNECT, eexProxyAuthfailed);
+    assert_eq!(e.text, "the HTTP proxy rejected the credentials: HTTP/1.0 401 Unauthorized");
     assert_no_secrets(&lines, &[WRONG_PASS, &basic(TP_USER, WRONG_PASS)]);
 }
 
