@@ -356,11 +356,13 @@ fn http_connect(w: &mut Wire, proxy: &ProxyEndpoint, target: &str, port: u16, lo
     }
     match code {
         Some(c) if (200..300).contains(&c) => Ok(()),
-        Some(407) if with_auth => Err(proxy_error(
+        // 407 is the proxy's own word; some proxies (tinyproxy) answer a wrong password with
+        // 401, and only the proxy can answer a CONNECT, so both are about the proxy's login.
+        Some(401 | 407) if with_auth => Err(proxy_error(
             error::eexProxyAuthfailed,
             format!("the HTTP proxy rejected the credentials: {status_line}"),
         )),
-        Some(407) => Err(proxy_error(
+        Some(401 | 407) => Err(proxy_error(
             error::eexProxyAuthrequired,
             format!("the HTTP proxy requires authentication: {status_line}"),
         )),
