@@ -149,11 +149,11 @@ pub fn select(identities: Vec<Identity>, name: &str, usage: Usage, now: i64) -> 
         .into_iter()
         .filter_map(|id| {
             let f = facts(id.chain.first()?.as_ref(), usage)?;
-            (f.v3 && f.usable && f.names.iter().any(|n| *n == name)).then_some((id, f))
+            (f.v3 && f.usable && f.names.contains(&name)).then_some((id, f))
         })
         .collect();
     // Most recent Valid-from first; the sort is stable, so equal dates keep store order.
-    eligible.sort_by(|a, b| b.1.not_before.cmp(&a.1.not_before));
+    eligible.sort_by_key(|e| std::cmp::Reverse(e.1.not_before));
     let pos = eligible
         .iter()
         .position(|(_, f)| !f.self_signed && f.not_before <= now && now < f.not_after)
