@@ -20,3 +20,6 @@ cargo test --workspace
 
 step "C examples (ctest)"
 bash scripts/test-c.sh
+
+step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
+bash scripts/test-real-proxies.sh
