@@ -280,7 +280,7 @@ do_stop() {
     sleep 0.1
   done
   if [ -n "$(bound_ports)" ]; then
-    die "still listening after stop: $(bound_ports | tr '\n' ' ')"
+    die "still listening after stop: $(bound_ports | tr '\n' ' ')(servers of another CSMAIL_MAILSRV_DIR?)"
   fi
   say "stopped"
 }
@@ -302,10 +302,28 @@ do_start() {
     die "dovecot/postfix are not installed: run $0 install"
   id "$MAIL_USER" >/dev/null 2>&1 || die "user $MAIL_USER is missing: run $0 install"
 
+  # The daemons drop privileges (dovenull, postfix, $MAIL_USER): every directory above the
+  # state directory must be searchable by others (mktemp -d makes 0700 directories).
+  local up
+  up=$(dirname "$DIR")
+  while :; do
+    case "$(stat -L -c %A "$up" 2>/dev/null)" in
+      *[xt]) ;;
+      "") die "$up does not exist" ;;
+      *) die "$up is not searchable by others (chmod o+x, or choose another CSMAIL_MAILSRV_DIR)" ;;
+    esac
+    [ "$up" = / ] && break
+    up=$(dirname "$up")
+  done
+
   # A fresh directory every time: Dovecot refuses to start over a base_dir an earlier instance
   # left behind, and the tests start from empty mailboxes.
+  if [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ] && [ ! -e "$DIR/.csmail-mailsrv" ] && [ ! -e "$DIR/dovecot/dovecot.conf" ]; then
+    die "$DIR exists and was not made by this script: not deleting it"
+  fi
   rm -rf "$DIR"
   mkdir -p "$DIR"
+  touch "$DIR/.csmail-mailsrv"
   chmod 755 "$DIR" # the daemons drop privileges and must reach their files
   make_pki
   write_dovecot
