@@ -965,3 +965,116 @@ fn c_progress_callback_stops_send() {
     assert!(lines.iter().any(|l| l == "C: EHLO client.test"), "{lines:#?}");
     assert!(lines.iter().any(|l| l == "C: DATA"), "{lines:#?}");
 }
+
+/// Sets HOST 127.0.0.1, PORT, TIMEOUT 1500 and (POP3) user u / password p on a C handle.
+fn ffi_pop3(port: u16) -> *mut csmail_pop3 {
+    let p = csmail_pop3_new();
+    let (host, user, pass) = (cs("127.0.0.1"), cs("u"), cs("p"));
+    // SAFETY: valid handle, NUL-terminated strings.
+    unsafe {
+        assert_eq!(csmail_pop3_set_str(p, CSMAIL_PROP_HOST, host.as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_pop3_set_int(p, CSMAIL_PROP_PORT, port as i32), CSMAIL_OK);
+        assert_eq!(csmail_pop3_set_int(p, CSMAIL_PROP_TIMEOUT_MS, 1500), CSMAIL_OK);
+        assert_eq!(csmail_pop3_set_str(p, CSMAIL_PROP_USER, user.as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_pop3_set_str(p, CSMAIL_PROP_PASSWORD, pass.as_ptr()), CSMAIL_OK);
+    }
+    p
+}
+
+fn ffi_smtp(port: u16) -> *mut csmail_smtp {
+    let h = csmail_smtp_new();
+    let (host, ehlo) = (cs("127.0.0.1"), cs(EHLO_NAME));
+    // SAFETY: valid handle, NUL-terminated strings.
+    unsafe {
+        assert_eq!(csmail_smtp_set_str(h, CSMAIL_PROP_HOST, host.as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_smtp_set_str(h, CSMAIL_PROP_EHLO_NAME, ehlo.as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_smtp_set_int(h, CSMAIL_PROP_PORT, port as i32), CSMAIL_OK);
+        assert_eq!(csmail_smtp_set_int(h, CSMAIL_PROP_TIMEOUT_MS, 1500), CSMAIL_OK);
+    }
+    h
+}
+
+/// csmail_pop3_release: "the last one closes the connection WITHOUT QUIT (deletions are not
+/// committed)".
+#[test]
+fn pop3_last_release_closes_without_quit() {
+    let s = Scripted::start("pop3_dele_then_eof", false);
+    let p = ffi_pop3(s.port());
+    assert_eq!(csmail_pop3_connect(p), CSMAIL_OK, "{}", last_text());
+    assert_eq!(csmail_pop3_delete(p, 1), CSMAIL_OK, "{}", last_text());
+    assert_eq!(csmail_pop3_addref(p), CSMAIL_OK);
+    assert_eq!(csmail_pop3_release(p), CSMAIL_OK);
+    // One reference left: still connected.
+    let mut connected = 0;
+    // SAFETY: local out-pointer.
+    assert_eq!(unsafe { csmail_pop3_get_int(p, CSMAIL_PROP_CONNECTED, &mut connected) }, CSMAIL_OK);
+    assert_eq!(connected, 1);
+    assert_eq!(csmail_pop3_release(p), CSMAIL_OK);
+    let out = s.finish();
+    assert_eq!(out.received, b"CAPA\r\nUSER u\r\nPASS p\r\nDELE 1\r\n", "{}", show(&out.received));
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
+
+/// csmail_smtp_release: "the last one closes the connection (without QUIT)".
+#[test]
+fn smtp_last_release_closes_without_quit() {
+    let s = Scripted::start("smtp_no_auth", false);
+    let h = ffi_smtp(s.port());
+    assert_eq!(csmail_smtp_connect(h), CSMAIL_OK, "{}", last_text());
+    assert_eq!(csmail_smtp_release(h), CSMAIL_OK);
+    let out = s.finish();
+    assert_eq!(out.received, b"EHLO client.test\r\n", "{}", show(&out.received));
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
+
+unsafe extern "C" fn refuse_data(_ud: *mut c_void, _data: *const u8, _len: usize) -> i32 {
+    5
+}
+
+/// A write callback that fails ends the retrieval with CSMAIL_E_IO (eexMessageSink); the
+/// connection is closed (the rest of the message may still be in flight) without QUIT.
+#[test]
+fn failing_write_callback() {
+    let s = Scripted::start("pop3_retr_then_eof", false);
+    let p = ffi_pop3(s.port());
+    assert_eq!(csmail_pop3_connect(p), CSMAIL_OK, "{}", last_text());
+    let rc = csmail_pop3_retrieve_cb(p, 1, Some(refuse_data), null_mut());
+    check("retrieve_cb refused", rc, CSMAIL_E_IO, eexMessageSink);
+    let text = last_text();
+    assert!(text.contains("returned 5"), "{text}");
+    assert_eq!(pop3_info(p), (eexMessageSink, text, 0));
+    let mut connected = 9;
+    // SAFETY: local out-pointer.
+    assert_eq!(unsafe { csmail_pop3_get_int(p, CSMAIL_PROP_CONNECTED, &mut connected) }, CSMAIL_OK);
+    assert_eq!(connected, 0);
+    // NULL callback: refused before anything.
+    let rc = csmail_pop3_retrieve_cb(p, 1, None, null_mut());
+    check("retrieve_cb NULL", rc, CSMAIL_E_INVALID_ARGUMENT, eexInvalidArgument);
+    assert_eq!(csmail_pop3_release(p), CSMAIL_OK);
+    let out = s.finish();
+    assert_eq!(out.received, b"CAPA\r\nUSER u\r\nPASS p\r\nRETR 1\r\n", "{}", show(&out.received));
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
+
+/// csmail_smtp_send_file: "A file that cannot be opened gives CSMAIL_E_IO (eexMessageSource)
+/// before anything is sent" — on a live connection, which stays usable.
+#[test]
+fn send_file_unopenable_sends_nothing() {
+    let s = Scripted::start("smtp_connected_only", false);
+    let h = ffi_smtp(s.port());
+    assert_eq!(csmail_smtp_connect(h), CSMAIL_OK, "{}", last_text());
+    let (from, rcpt, path) = (cs("a@example.com"), cs("b@example.com"), cs("/nonexistent/csmail/x.eml"));
+    let rcpts = [rcpt.as_ptr()];
+    // SAFETY: NUL-terminated strings, one-element array.
+    let rc = unsafe { csmail_smtp_send_file(h, from.as_ptr(), rcpts.as_ptr(), 1, path.as_ptr()) };
+    check("send_file", rc, CSMAIL_E_IO, eexMessageSource);
+    let mut connected = 0;
+    // SAFETY: local out-pointer.
+    assert_eq!(unsafe { csmail_smtp_get_int(h, CSMAIL_PROP_CONNECTED, &mut connected) }, CSMAIL_OK);
+    assert_eq!(connected, 1);
+    assert_eq!(csmail_smtp_disconnect(h), CSMAIL_OK);
+    assert_eq!(csmail_smtp_release(h), CSMAIL_OK);
+    let out = s.finish();
+    assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n", "{}", show(&out.received));
+    assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
+}

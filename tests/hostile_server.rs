@@ -1495,3 +1495,72 @@ fn smtp_cram_md5_malformed_challenge() {
     assert_eq!(out.received, b"EHLO client.test\r\nAUTH CRAM-MD5\r\n", "{}", show(&out.received));
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
+
+/// SmtpSession::quit (src/protocol/smtp.rs): "The reply is read so the server ends cleanly; its
+/// absence is no error." A server that closes on QUIT without replying.
+#[test]
+fn smtp_quit_without_reply_is_no_error() {
+    let s = Scripted::start("smtp_quit_then_close", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let r = c.disconnect();
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    assert!(r.is_ok(), "disconnect failed although a missing QUIT reply is documented as no error: {r:?}");
+    assert_eq!(c.extended_error().number, 0);
+    drop(c);
+    let out = s.finish();
+    assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n");
+}
+
+/// The same with a server that never answers QUIT: the wait is bounded by the timeout and the
+/// missing reply is still no error.
+#[test]
+fn smtp_quit_unanswered_is_no_error() {
+    let s = Scripted::start("smtp_quit_then_hang", false);
+    let c = s.smtp(500);
+    c.connect().unwrap();
+    let (r, el) = timed(|| c.disconnect());
+    assert!(el < ms(2500), "disconnect took {el:?}");
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    assert!(r.is_ok(), "disconnect failed although a missing QUIT reply is documented as no error: {r:?}");
+    assert_eq!(c.extended_error().number, 0);
+    drop(c);
+    assert_eq!(s.finish().received, b"EHLO client.test\r\nQUIT\r\n");
+}
+
+#[test]
+fn smtp_xoauth2_failure_is_auth_error_and_token_is_redacted() {
+    let s = Scripted::start("smtp_xoauth2_fail", false);
+    let c = s.smtp(1500);
+    c.set_str(CSMAIL_PROP_USER, "u").unwrap();
+    c.set_str(CSMAIL_PROP_PASSWORD, "tok3n-secret").unwrap();
+    c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_XOAUTH2).unwrap();
+    let (log, lines) = collecting_log();
+    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexSmtpServer);
+    assert!(e.text.contains("535 5.7.8"), "{e}");
+    assert_info(&c.extended_error(), &e);
+    let logged = log_texts(&lines);
+    assert!(logged.iter().any(|l| l == "C: AUTH XOAUTH2 <redacted>"), "{logged:#?}");
+    assert_absent(&logged, &["tok3n-secret", &sasl::xoauth2("u", "tok3n-secret")]);
+    drop(c);
+    let out = s.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
+
+/// ffi csmail_pop3_retrieve_file / Pop3Client::retrieve_file: "on failure the partial file is
+/// removed" — also a file that existed before.
+#[test]
+fn pop3_retrieve_file_removed_on_failure() {
+    let s = Scripted::start("pop3_closed_mid_retr", false);
+    let c = s.pop3(1500);
+    c.connect().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("msg.eml");
+    std::fs::write(&path, b"old content").unwrap();
+    let e = expect_err(c.retrieve_file(1, path.to_str().unwrap(), None), CSMAIL_E_NETWORK, eexConnectionClosed);
+    assert_info(&c.extended_error(), &e);
+    assert!(!path.exists(), "the partial file was left behind");
+    drop(c);
+    s.finish();
+}
