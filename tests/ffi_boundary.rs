@@ -1078,3 +1078,13 @@ fn send_file_unopenable_sends_nothing() {
     assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n", "{}", show(&out.received));
     assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
 }
+
+/// The same malformed status through the C API: a CSMAIL_E_CONNECT, not a caught panic.
+#[test]
+fn malformed_utf8_status_is_not_a_panic() {
+    let s = Scripted::start("pop3_greeting_malformed_utf8", false);
+    let p = ffi_pop3(s.port());
+    check("connect", csmail_pop3_connect(p), CSMAIL_E_CONNECT, eexMalformedReply);
+    assert_eq!(csmail_pop3_release(p), CSMAIL_OK);
+    s.finish();
+}

@@ -1564,3 +1564,18 @@ fn pop3_retrieve_file_removed_on_failure() {
     drop(c);
     s.finish();
 }
+
+/// A malformed POP3 status line with a multi-byte character across byte 80: the error text
+/// must be built without slicing the character apart.
+#[test]
+fn pop3_malformed_status_with_multibyte_text() {
+    let s = Scripted::start("pop3_greeting_malformed_utf8", false);
+    let c = s.pop3(1500);
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.connect()));
+    let r = r.unwrap_or_else(|_| panic!("Pop3Client::connect panicked on a malformed status line with UTF-8 text"));
+    let e = expect_err(r, CSMAIL_E_CONNECT, eexMalformedReply);
+    assert!(e.text.contains("OK aaaa"), "{e}");
+    assert_info(&c.extended_error(), &e);
+    drop(c);
+    assert_eq!(s.finish().received, b"");
+}
