@@ -768,22 +768,30 @@ fn client_certificate_required_and_missing_fails_the_connect() {
     let store = s.dir.path().join("stranger");
     std::fs::create_dir(&store).unwrap();
     std::fs::write(store.join("client.pem"), stranger.pem_with_key()).unwrap();
-    for with_stranger in [false, true] {
+    for (with_stranger, tls12) in [(false, false), (true, false), (false, true), (true, true)] {
         for t in TRANSPORTS {
             let ssl = ssl_for(t.mode(), &s.trust);
+            if tls12 {
+                // In TLS 1.2 the server refuses inside the handshake, in TLS 1.3 after it.
+                ssl.set_array(SSLConnectionProtocolIn, &[SSL_TLS12]).unwrap();
+            }
             if with_stranger {
                 ssl.set_str(SSLClientCertificateName, "client.example.test").unwrap();
                 ssl.set_str(SSLClientCertificateStore, store.to_str().unwrap()).unwrap();
             }
             let c = Client::new(t, "localhost", p.port(t), &ssl);
             let r = c.connect();
-            let what = format!("{t:?} stranger={with_stranger}");
+            let what = format!("{t:?} stranger={with_stranger} tls12={tls12}");
             let e = match r {
                 Ok(()) => panic!("{what}: connected without an acceptable client certificate"),
                 Err(e) => e,
             };
-            // The server's verdict reaches the client as a TLS alert: a TLS protocol failure.
+            // The server's verdict reaches the client as a TLS alert: a TLS protocol failure,
+            // whether it comes inside the handshake (TLS 1.2) or on the first read after the
+            // client's side of it finished (TLS 1.3).
             assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexSSLProtocol), "{what}: {e}");
+            let alert = if with_stranger { "UnknownCA" } else { "CertificateRequired" };
+            assert!(e.text.contains(alert), "{what}: {e}");
             assert_eq!(c.extended_error().number, eexSSLProtocol, "{what}");
             assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED), 0, "{what}");
             // The server's own certificate was fine and its outputs are readable.

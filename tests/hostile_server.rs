@@ -1579,3 +1579,84 @@ fn pop3_malformed_status_with_multibyte_text() {
     drop(c);
     assert_eq!(s.finish().received, b"");
 }
+
+/// The server stops reading in the middle of the message: the blocked write times out. The
+/// terminator was never sent, so this is a timeout, not "delivery unknown".
+#[test]
+fn smtp_stalled_reader_mid_data_times_out() {
+    let s = Scripted::start("smtp_354_then_stall", false);
+    let c = s.smtp(500);
+    c.connect().unwrap();
+    const TOTAL: usize = 256 << 20;
+    let produced = Arc::new(AtomicUsize::new(0));
+    let p = produced.clone();
+    let mut src = FnSource(move |buf: &mut [u8]| {
+        let done = p.load(Ordering::SeqCst);
+        if done >= TOTAL {
+            return Ok(0);
+        }
+        let n = buf.len().min(TOTAL - done);
+        for (i, b) in buf[..n].iter_mut().enumerate() {
+            *b = if (done + i) % 64 == 63 { b'\n' } else { b'z' };
+        }
+        p.store(done + n, Ordering::SeqCst);
+        Ok(n)
+    });
+    let (r, el) = timed(|| c.send("a@example.com", &["b@example.com"], &mut src));
+    let e = expect_err(r, CSMAIL_E_TIMEOUT, eexTimeout);
+    assert!(e.text.contains("sending the message"), "{e}");
+    assert!(el < ms(2900), "took {el:?}: the write timeout did not fire before the server woke up");
+    assert_info(&c.extended_error(), &e);
+    assert!(produced.load(Ordering::SeqCst) < TOTAL);
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    drop(c);
+    s.finish();
+}
+
+/// Abort during a STARTTLS handshake the server never completes.
+#[test]
+fn smtp_abort_during_starttls_handshake() {
+    let s = Scripted::start("smtp_starttls_handshake_hang", false);
+    let c = Arc::new(s.smtp(30_000));
+    c.set_advanced_handler(AdvancedHandler::Ssl(s.ssl(MODE_STARTTLS))).unwrap();
+    let c2 = c.clone();
+    let h = thread::spawn(move || timed(|| c2.connect()));
+    thread::sleep(ms(400));
+    assert!(c.abort());
+    let (r, el) = h.join().unwrap();
+    let e = expect_err(r, CSMAIL_E_ABORTED, eexAborted);
+    assert!(el < ms(3000), "abort took {el:?} (the timeout is 30 s)");
+    assert_info(&c.extended_error(), &e);
+    drop(c);
+    s.finish();
+}
+
+/// README: "a callback that starts an operation on the client running it gets
+/// CSMAIL_E_REENTRANT". The LogHandler callback also runs for the fatal message that reports a
+/// failed operation; an operation started from there must be refused too, and must not replace
+/// the failed operation's ErrorInfo.
+#[test]
+fn log_callback_reentering_on_the_fatal_message_gets_reentrant() {
+    let port = refused_port();
+    let c = Arc::new(scripted_smtp(port, 1500));
+    let weak = Arc::downgrade(&c);
+    let fired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let nested: Arc<Mutex<Vec<std::result::Result<(), Error>>>> = Arc::new(Mutex::new(Vec::new()));
+    let (f, n) = (fired.clone(), nested.clone());
+    let log = Arc::new(LogHandler::new());
+    log.set_callback(Some(Arc::new(move |severity: i32, _facility: i32, _message: &str| {
+        if severity == LOG_S_FATAL && !f.swap(true, Ordering::SeqCst) {
+            if let Some(c) = weak.upgrade() {
+                let r = c.connect();
+                n.lock().push(r);
+            }
+        }
+    })));
+    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_CONNECT, eexTCPConnect);
+    let nested = nested.lock();
+    assert_eq!(nested.len(), 1, "the fatal message was not logged");
+    let inner = nested[0].as_ref().expect_err("a connect started from the log callback ran");
+    assert_eq!((inner.result, inner.eex), (CSMAIL_E_REENTRANT, eexReentrant), "{inner}");
+    assert_info(&c.extended_error(), &e);
+}
