@@ -23,3 +23,6 @@ bash scripts/test-c.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh
+
+step "real servers: Postfix and Dovecot (installs them when missing)"
+bash scripts/test-real-servers.sh

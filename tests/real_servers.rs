@@ -451,7 +451,9 @@ fn postfix_delivers_to_dovecot_byte_for_byte_then_delete() {
     let caps = s.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
     let caps: Vec<&str> = caps.lines().collect();
     // The EHLO lines as Postfix sent them, parameters included.
-    for line in ["PIPELINING", "SIZE 1048576", "AUTH PLAIN LOGIN CRAM-MD5", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"] {
+    for line in
+        ["PIPELINING", "SIZE 1048576", "AUTH PLAIN LOGIN CRAM-MD5", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"]
+    {
         assert!(caps.contains(&line), "{line} not in {caps:?}");
     }
     assert!(!caps.contains(&"STARTTLS"), "STARTTLS is not offered again after TLS: {caps:?}");

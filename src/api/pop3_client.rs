@@ -144,6 +144,7 @@ impl Pop3Client {
                     "already connected; Disconnect first",
                 ));
             }
+            self.published.lock().reply.clear();
             let plan = self.core.plan()?;
             if plan.config.user.is_empty() {
                 return Err(Error::invalid_arg("User is not set (POP3 needs a login)"));
@@ -155,7 +156,11 @@ impl Pop3Client {
                 mechanism: plan.config.mechanism,
                 tls: plan.tls.clone(),
             };
-            **slot = Some(Pop3Session::open(conn, &params).map_err(as_connect_error)?);
+            let session = Pop3Session::open(conn, &params).map_err(|(e, last)| {
+                self.published.lock().reply = last;
+                as_connect_error(e)
+            })?;
+            **slot = Some(session);
             self.publish(slot);
             Ok(())
         })

@@ -114,7 +114,7 @@ impl SmtpClient {
             let r = f(slot);
             if let Some(s) = slot.as_ref() {
                 *self.last_reply.lock() = s.last.clone();
-                *self.state.lock() = (true, s.is_tls(), s.ext.keywords.join("\n"));
+                *self.state.lock() = (true, s.is_tls(), s.ext.lines.join("\n"));
             }
             if slot.as_ref().is_some_and(|s| s.broken) {
                 if let Some(s) = slot.take() {
@@ -141,6 +141,8 @@ impl SmtpClient {
                     "already connected; Disconnect first",
                 ));
             }
+            // A new connect: nothing of the last session's replies stays visible.
+            *self.last_reply.lock() = Reply::default();
             let plan = self.core.plan()?;
             let (conn, ehlo) = self.core.open_connection(&plan, 25, 465).map_err(as_connect_error)?;
             let params = SmtpParams {
@@ -150,7 +152,10 @@ impl SmtpClient {
                 mechanism: plan.config.mechanism,
                 tls: plan.tls.clone(),
             };
-            let session = SmtpSession::open(conn, &params).map_err(as_connect_error)?;
+            let session = SmtpSession::open(conn, &params).map_err(|(e, last)| {
+                *self.last_reply.lock() = last;
+                as_connect_error(e)
+            })?;
             *slot = Some(session);
             Ok(())
         })

@@ -71,7 +71,8 @@ fn pop_error(result: i32, what: &str, line: &str) -> Error {
 
 impl Pop3Session {
     /// Greeting, CAPA, STLS, CAPA again, login.
-    pub fn open(conn: Conn, p: &Pop3Params) -> Result<Pop3Session> {
+    /// On failure the connection is closed and the last status line comes back with the error.
+    pub fn open(conn: Conn, p: &Pop3Params) -> std::result::Result<Pop3Session, (Error, String)> {
         let mut s = Pop3Session {
             conn,
             caps: Capabilities::default(),
@@ -80,18 +81,28 @@ impl Pop3Session {
             broken: false,
             deleted: 0,
         };
-        let (ok, greeting) = s.status("reading the greeting")?;
+        match s.introduce(p) {
+            Ok(()) => Ok(s),
+            Err(e) => {
+                let last = std::mem::take(&mut s.last);
+                s.close();
+                Err((e, last))
+            }
+        }
+    }
+
+    fn introduce(&mut self, p: &Pop3Params) -> Result<()> {
+        let (ok, greeting) = self.status("reading the greeting")?;
         if !ok {
             return Err(pop_error(error::CSMAIL_E_CONNECT, "the server refused the connection", &greeting));
         }
-        s.timestamp =
+        self.timestamp =
             greeting.find('<').and_then(|a| greeting[a..].find('>').map(|b| greeting[a..a + b + 1].to_owned()));
-        s.capa()?;
+        self.capa()?;
         if let Some(plan) = p.tls.as_ref().filter(|t| t.starttls) {
-            s.stls(plan)?;
+            self.stls(plan)?;
         }
-        s.login(p)?;
-        Ok(s)
+        self.login(p)
     }
 
     pub fn is_tls(&self) -> bool {

@@ -71,6 +71,8 @@ fn enhanced_code(text: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Extensions {
     pub keywords: Vec<String>,
+    /// The EHLO lines after the first, as the server sent them ("SIZE 10240000", ...).
+    pub lines: Vec<String>,
     pub pipelining: bool,
     pub starttls: bool,
     pub eightbitmime: bool,
@@ -99,6 +101,7 @@ impl Extensions {
                 _ => {}
             }
             e.keywords.push(kw);
+            e.lines.push(line.clone());
         }
         e
     }
@@ -149,20 +152,33 @@ pub fn check_address(what: &str, addr: &str) -> Result<()> {
 
 impl SmtpSession {
     /// Greeting, EHLO, STARTTLS and AUTH on a connected stream.
-    pub fn open(conn: Conn, params: &SmtpParams) -> Result<SmtpSession> {
+    /// On failure the connection is closed and the last reply (the refusal) comes back with
+    /// the error, so the client can still show it.
+    pub fn open(conn: Conn, params: &SmtpParams) -> std::result::Result<SmtpSession, (Error, Reply)> {
         let mut s = SmtpSession { conn, ext: Extensions::default(), last: Reply::default(), broken: false };
-        let greeting = s.read_reply("reading the greeting")?;
+        match s.introduce(params) {
+            Ok(()) => Ok(s),
+            Err(e) => {
+                let last = std::mem::take(&mut s.last);
+                s.close();
+                Err((e, last))
+            }
+        }
+    }
+
+    fn introduce(&mut self, params: &SmtpParams) -> Result<()> {
+        let greeting = self.read_reply("reading the greeting")?;
         if greeting.code != 220 {
             return Err(server_error(error::CSMAIL_E_CONNECT, "the server refused the connection", &greeting));
         }
-        s.hello(params.ehlo_name)?;
+        self.hello(params.ehlo_name)?;
         if let Some(plan) = params.tls.as_ref().filter(|p| p.starttls) {
-            s.starttls(plan, params.ehlo_name)?;
+            self.starttls(plan, params.ehlo_name)?;
         }
         if !params.user.is_empty() {
-            s.authenticate(params)?;
+            self.authenticate(params)?;
         }
-        Ok(s)
+        Ok(())
     }
 
     pub fn is_tls(&self) -> bool {
