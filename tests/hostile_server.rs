@@ -1660,3 +1660,33 @@ fn log_callback_reentering_on_the_fatal_message_gets_reentrant() {
     assert_eq!((inner.result, inner.eex), (CSMAIL_E_REENTRANT, eexReentrant), "{inner}");
     assert_info(&c.extended_error(), &e);
 }
+
+#[test]
+fn smtp_plaintext_after_starttls_is_a_tls_error() {
+    let s = Scripted::start("smtp_starttls_then_plaintext", false);
+    let c = s.smtp(3000);
+    c.set_str(CSMAIL_PROP_USER, "u").unwrap();
+    c.set_str(CSMAIL_PROP_PASSWORD, "p").unwrap();
+    c.set_advanced_handler(AdvancedHandler::Ssl(s.ssl(MODE_STARTTLS))).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_CONNECT, eexSSLProtocol);
+    assert_info(&c.extended_error(), &e);
+    assert_eq!(c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 0);
+    drop(c);
+    let out = s.finish();
+    // Nothing in plaintext after STARTTLS: only the ClientHello (a TLS record) follows.
+    let tail = after(&out.received, b"EHLO client.test\r\nSTARTTLS\r\n");
+    assert_eq!(tail.first(), Some(&0x16), "{}", show(&out.received));
+    assert!(!contains(tail, b"AUTH") && !contains(tail, b"EHLO"), "{}", show(&out.received));
+}
+
+#[test]
+fn smtp_implicit_tls_against_plaintext_server() {
+    let s = Scripted::start("smtp_plain_greeting", false);
+    let c = s.smtp(3000);
+    c.set_advanced_handler(AdvancedHandler::Ssl(s.ssl(MODE_CHANNEL))).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_CONNECT, eexSSLProtocol);
+    assert_info(&c.extended_error(), &e);
+    drop(c);
+    let out = s.finish();
+    assert_eq!(out.received.first(), Some(&0x16), "{}", show(&out.received));
+}
