@@ -1105,3 +1105,59 @@ fn server_store_picks_by_the_rules_and_serves_the_choice() {
     assert_eq!(ssl.get_str(SSLCertificateIssued).unwrap(), "2025-01-01T00:00:00Z");
     c.carry_on().unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// The validation callback decides, not the options
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn validation_callback_answer_replaces_the_options() {
+    let fx = fixtures();
+    for (name, relax, answer, want) in [
+        // Refusing a valid certificate: the application's refusal is a certificate refusal.
+        ("valid", false, false, Err(eexSSLCertificate)),
+        // Refusing despite both relaxing options.
+        ("expired_wrong_host", true, false, Err(eexSSLCertificate)),
+        ("wrong_host", true, false, Err(eexSSLCertName)),
+        // Accepting what the default options refuse.
+        ("expired_wrong_host", false, true, Ok(())),
+        ("revoked", false, true, Ok(())),
+    ] {
+        let f = fx.get(name);
+        let files = case_files(f);
+        let served = serve(f, files._dir.path());
+        let ssl = ssl_for(MODE_STARTTLS, &files.trust);
+        if let Some(crl) = &files.crl {
+            ssl.set_str(SSLCRLFile, crl.to_str().unwrap()).unwrap();
+        }
+        if relax {
+            ssl.set_int(SSLNoServerNameCheck, 1).unwrap();
+            ssl.set_int(SSLNoServerCertificateValidation, 1).unwrap();
+        }
+        let calls = Arc::new(Mutex::new(0));
+        let n = calls.clone();
+        ssl.set_validator(Some(Arc::new(move |_: &ValidationInput| {
+            *n.lock() += 1;
+            answer
+        })));
+        let c = Client::new(Transport::SmtpStarttls, f.host, served.smtp, &ssl);
+        let r = c.connect();
+        let what = format!("{name} relax={relax} answer={answer}");
+        match want {
+            Ok(()) => {
+                r.unwrap_or_else(|e| panic!("{what}: {e}"));
+                c.carry_on().unwrap();
+            }
+            Err(eex) => {
+                expect_err(r, CSMAIL_E_CONNECT, eex);
+            }
+        }
+        assert_eq!(*calls.lock(), 1, "{what}");
+        let want_status = expected(f, Policy::Default).status;
+        assert_eq!(ssl.get_int(SSLCertificateStatus).unwrap(), want_status, "{what}");
+        // Clearing the callback gives the options back their say.
+        ssl.set_validator(None);
+        let c = Client::new(Transport::SmtpStarttls, f.host, served.smtp, &ssl);
+        assert_eq!(c.connect().is_ok(), relax || name == "valid", "{what}, callback cleared");
+    }
+}
