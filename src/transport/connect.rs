@@ -28,14 +28,25 @@ pub fn connect(host: &str, port: u16, timeout: Duration, abort: &Abort, log: &Lo
     let deadline = Instant::now() + timeout;
     log.info(LOG_F_USER, || format!("resolving {host}"));
     let addrs = resolve(host, port)?;
+    connect_any(&addrs, &format!("{host}:{port}"), deadline, abort, log)
+}
+
+/// Tries each address in turn until one accepts, all within one deadline: a refusal moves on
+/// to the next address, a timeout ends the attempt.
+pub fn connect_any(
+    addrs: &[SocketAddr],
+    what: &str,
+    deadline: Instant,
+    abort: &Abort,
+    log: &Logger,
+) -> Result<TcpStream> {
     let mut last: Option<io::Error> = None;
-    for addr in addrs {
+    for &addr in addrs {
         if abort.is_requested() {
             return Err(Error::aborted());
         }
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(Error::timeout(&format!("connecting to {host}:{port}")));
+        if Instant::now() >= deadline {
+            return Err(Error::timeout(&format!("connecting to {what}")));
         }
         log.info(LOG_F_USER, || format!("connecting to {addr}"));
         match connect_one(addr, deadline, abort) {
@@ -46,7 +57,7 @@ pub fn connect(host: &str, port: u16, timeout: Duration, abort: &Abort, log: &Lo
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted && abort.is_requested() => return Err(Error::aborted()),
             Err(e) if e.kind() == io::ErrorKind::TimedOut => {
-                return Err(Error::timeout(&format!("connecting to {host}:{port}")).with_os(&e))
+                return Err(Error::timeout(&format!("connecting to {what}")).with_os(&e))
             }
             Err(e) => {
                 log.warn(LOG_F_USER, || format!("connect to {addr} failed: {e}"));
@@ -55,8 +66,7 @@ pub fn connect(host: &str, port: u16, timeout: Duration, abort: &Abort, log: &Lo
         }
     }
     let e = last.unwrap_or_else(|| io::Error::other("no address"));
-    Err(Error::new(error::CSMAIL_E_CONNECT, error::eexTCPConnect, format!("cannot connect to {host}:{port}: {e}"))
-        .with_os(&e))
+    Err(Error::new(error::CSMAIL_E_CONNECT, error::eexTCPConnect, format!("cannot connect to {what}: {e}")).with_os(&e))
 }
 
 /// A non-blocking connect polled in short slices, so an abort ends it promptly.
