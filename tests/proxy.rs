@@ -414,3 +414,44 @@ fn smtp_proxy_is_a_relay_with_its_own_login() {
     smtp.disconnect().unwrap();
     assert_eq!(fetch_all(&fx, "bob", "bobpass"), vec![MSG.to_vec()]);
 }
+
+/// The bundled server's scripted mode as a misbehaving proxy.
+fn scripted_proxy(name: &str, kind: i32) -> (csmail_server::ScriptedServer, Arc<ProxyInfo>) {
+    let path = format!("{}/tests/scripts/{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let script = csmail_server::Script::from_file(std::path::Path::new(&path)).unwrap();
+    let srv = csmail_server::ScriptedServer::start(script, None, false).unwrap();
+    let p = proxy(kind, srv.port);
+    (srv, p)
+}
+
+#[test]
+fn scripted_proxies_misbehave() {
+    let fx = Fixture::start();
+    let (srv, p) = scripted_proxy("proxy_socks5_general_failure", CSMAIL_PROXY_SOCKS5);
+    let e = connect_err(&smtp_via(&fx, p));
+    assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexProxyRequestfailed), "{e}");
+    assert!(e.text.ends_with("general SOCKS server failure (1)"), "{e}");
+    let out = srv.finish();
+    // Greeting, then a request for the target by name.
+    let name = b"localhost";
+    let mut want = vec![5u8, 1, 0, 5, 1, 0, 3, name.len() as u8];
+    want.extend_from_slice(name);
+    want.extend_from_slice(&fx.server.smtp_port.to_be_bytes());
+    assert_eq!(out.received, want);
+
+    let (srv, p) = scripted_proxy("proxy_http_malformed", CSMAIL_PROXY_HTTP);
+    let e = connect_err(&smtp_via(&fx, p));
+    assert_eq!((e.result, e.eex), (CSMAIL_E_CONNECT, eexProxyUnexpecteddefault), "{e}");
+    assert!(srv.finish().mismatches.is_empty());
+
+    let (srv, p) = scripted_proxy("proxy_http_stall", CSMAIL_PROXY_HTTP);
+    let smtp = smtp_via(&fx, p);
+    smtp.set_int(CSMAIL_PROP_TIMEOUT_MS, 400).unwrap();
+    let started = Instant::now();
+    let e = connect_err(&smtp);
+    assert_eq!((e.result, e.eex), (CSMAIL_E_TIMEOUT, eexProxySocketerror), "{e}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    drop(smtp);
+    let out = srv.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
