@@ -488,12 +488,13 @@ fn null_and_forbidden_strings_are_refused() {
         check("set_str CR/LF", rc, CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter);
         assert_eq!(smtp_info(smtp).0, eexForbiddenCharacter);
     }
-    // A later successful call clears both the last error and ErrorInfo.
+    // A later successful property call clears this thread's last error but leaves ErrorInfo:
+    // reading or setting a property must not erase why the last call failed.
     let ok = cs("user");
     // SAFETY: NUL-terminated.
     assert_eq!(unsafe { csmail_smtp_set_str(smtp, CSMAIL_PROP_USER, ok.as_ptr()) }, CSMAIL_OK);
     assert_eq!(csmail_last_eex(), 0);
-    assert_eq!(smtp_info(smtp), (0, String::new(), 0));
+    assert_eq!(smtp_info(smtp).0, eexForbiddenCharacter);
     assert_eq!(csmail_smtp_release(smtp), CSMAIL_OK);
 }
 

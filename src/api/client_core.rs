@@ -374,9 +374,21 @@ impl ClientCore {
         self.abort.begin();
         let r = f(&mut guard);
         self.abort.end();
+        // Recorded (and the failure logged) while the operation still owns the client, so a log
+        // callback that starts another operation gets REENTRANT.
+        let r = self.record(r);
         *self.owner.lock() = None;
         drop(guard);
-        self.record(r)
+        r
+    }
+
+    /// Records a failed property call; a successful one leaves ErrorInfo as the last
+    /// operation left it (reading REPLY_CODE after a failed send must not erase the error).
+    pub fn record_failure<T>(&self, r: Result<T>) -> Result<T> {
+        if let Err(e) = &r {
+            *self.error.lock() = ErrorInfo::from(e);
+        }
+        r
     }
 
     /// Snapshots what a connect needs; builds the TLS configuration.

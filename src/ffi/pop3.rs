@@ -52,7 +52,7 @@ pub unsafe extern "C" fn csmail_pop3_set_str(pop3: *const csmail_pop3, property:
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
         let r = unsafe { str_arg(value, "value") }.and_then(|v| c.set_str(property, v));
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -72,7 +72,7 @@ pub unsafe extern "C" fn csmail_pop3_get_str(
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
         let r = c.get_str(property).and_then(|s| unsafe { write_str(&s, buf, len, needed_out) });
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -81,7 +81,7 @@ pub unsafe extern "C" fn csmail_pop3_get_str(
 pub extern "C" fn csmail_pop3_set_int(pop3: *const csmail_pop3, property: i32, value: i32) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
-        c.core().record(c.set_int(property, value))
+        c.core().record_failure(c.set_int(property, value))
     })
 }
 
@@ -95,7 +95,7 @@ pub unsafe extern "C" fn csmail_pop3_get_int(pop3: *const csmail_pop3, property:
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
         let r = c.get_int(property).and_then(|v| unsafe { out(value_out, v, "value_out") });
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -106,7 +106,7 @@ pub extern "C" fn csmail_pop3_set_advanced_handler(pop3: *const csmail_pop3, han
     guard(|| {
         let c = handles::pop3(pop3)?;
         let r = advanced_handler(handler).and_then(|h| c.set_advanced_handler(h));
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -118,7 +118,7 @@ pub extern "C" fn csmail_pop3_remove_advanced_handler(pop3: *const csmail_pop3, 
         let r = advanced_handler(handler).map(|h| {
             c.core().remove_handler(&h);
         });
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn csmail_pop3_message_size(pop3: *const csmail_pop3, numb
     guard(|| {
         let c = handles::pop3(pop3)?;
         if size_out.is_null() {
-            return c.core().record(Err(Error::invalid_arg("size_out is NULL")));
+            return c.core().record_failure(Err(Error::invalid_arg("size_out is NULL")));
         }
         let size = c.message_size(number)?;
         // SAFETY: checked non-NULL.
@@ -251,7 +251,7 @@ pub unsafe extern "C" fn csmail_pop3_retrieve(
     guard(|| {
         let c = handles::pop3(pop3)?;
         if message_out.is_null() {
-            return c.core().record(Err(Error::invalid_arg("message_out is NULL")));
+            return c.core().record_failure(Err(Error::invalid_arg("message_out is NULL")));
         }
         let mut data = Vec::new();
         c.retrieve(number, &mut data)?;
@@ -269,7 +269,7 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_file(pop3: *const csmail_pop3, num
     guard(|| {
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
-        let path = c.core().record(unsafe { str_arg(path, "path") })?;
+        let path = c.core().record_failure(unsafe { str_arg(path, "path") })?;
         c.retrieve_file(number, path, None).map(|_| ())
     })
 }
@@ -284,7 +284,7 @@ pub extern "C" fn csmail_pop3_retrieve_cb(
 ) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
-        let mut sink = c.core().record(write_callback_sink(callback, UserData(userdata)))?;
+        let mut sink = c.core().record_failure(write_callback_sink(callback, UserData(userdata)))?;
         c.retrieve(number, &mut sink).map(|_| ())
     })
 }
@@ -303,7 +303,7 @@ pub unsafe extern "C" fn csmail_pop3_top(
     guard(|| {
         let c = handles::pop3(pop3)?;
         if message_out.is_null() {
-            return c.core().record(Err(Error::invalid_arg("message_out is NULL")));
+            return c.core().record_failure(Err(Error::invalid_arg("message_out is NULL")));
         }
         let mut data = Vec::new();
         c.top(number, lines, &mut data)?;
@@ -326,7 +326,7 @@ pub unsafe extern "C" fn csmail_pop3_top_file(
     guard(|| {
         let c = handles::pop3(pop3)?;
         // SAFETY: caller contract.
-        let path = c.core().record(unsafe { str_arg(path, "path") })?;
+        let path = c.core().record_failure(unsafe { str_arg(path, "path") })?;
         c.retrieve_file(number, path, Some(lines)).map(|_| ())
     })
 }
@@ -342,7 +342,7 @@ pub extern "C" fn csmail_pop3_top_cb(
 ) -> i32 {
     guard(|| {
         let c = handles::pop3(pop3)?;
-        let mut sink = c.core().record(write_callback_sink(callback, UserData(userdata)))?;
+        let mut sink = c.core().record_failure(write_callback_sink(callback, UserData(userdata)))?;
         c.top(number, lines, &mut sink).map(|_| ())
     })
 }
@@ -388,10 +388,10 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_many(
     guard(|| {
         let c = handles::pop3(pop3)?;
         let Some(cb) = callback else {
-            return c.core().record(Err(Error::invalid_arg("the message callback is NULL")));
+            return c.core().record_failure(Err(Error::invalid_arg("the message callback is NULL")));
         };
         if count > 0 && numbers.is_null() {
-            return c.core().record(Err(Error::invalid_arg("numbers is NULL")));
+            return c.core().record_failure(Err(Error::invalid_arg("numbers is NULL")));
         }
         // SAFETY: caller contract; checked non-NULL when count > 0.
         let nums: &[u32] = if count == 0 { &[] } else { unsafe { std::slice::from_raw_parts(numbers, count) } };

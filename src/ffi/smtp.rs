@@ -62,7 +62,7 @@ pub unsafe extern "C" fn csmail_smtp_set_str(smtp: *const csmail_smtp, property:
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.
         let r = unsafe { str_arg(value, "value") }.and_then(|v| c.set_str(property, v));
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -86,7 +86,7 @@ pub unsafe extern "C" fn csmail_smtp_get_str(
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.
         let r = c.get_str(property).and_then(|s| unsafe { write_str(&s, buf, len, needed_out) });
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn csmail_smtp_get_str(
 pub extern "C" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, value: i32) -> i32 {
     guard(|| {
         let c = handles::smtp(smtp)?;
-        c.core().record(c.set_int(property, value))
+        c.core().record_failure(c.set_int(property, value))
     })
 }
 
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property:
         let c = handles::smtp(smtp)?;
         // SAFETY: caller contract.
         let r = c.get_int(property).and_then(|v| unsafe { out(value_out, v, "value_out") });
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -127,7 +127,7 @@ pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, han
     guard(|| {
         let c = handles::smtp(smtp)?;
         let r = advanced_handler(handler).and_then(|h| c.set_advanced_handler(h));
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -141,7 +141,7 @@ pub extern "C" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, 
         let r = advanced_handler(handler).map(|h| {
             c.core().remove_handler(&h);
         });
-        c.core().record(r)
+        c.core().record_failure(r)
     })
 }
 
@@ -231,7 +231,7 @@ pub unsafe extern "C" fn csmail_smtp_send_mem(
         };
         let (from, rcpts, mut data) = match args {
             (Ok(f), Ok(r), Ok(d)) => (f, r, d),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record(Err(e)),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record_failure(Err(e)),
         };
         c.send(from, &rcpts, &mut data)
     })
@@ -258,12 +258,12 @@ pub unsafe extern "C" fn csmail_smtp_send_file(
             unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), str_arg(path, "path")) };
         let (from, rcpts, path) = match args {
             (Ok(f), Ok(r), Ok(p)) => (f, r, p),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record(Err(e)),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record_failure(Err(e)),
         };
         let mut source = match FileSource::open(path) {
             Ok(s) => s,
             Err(e) => {
-                return c.core().record(Err(Error::new(
+                return c.core().record_failure(Err(Error::new(
                     error::CSMAIL_E_IO,
                     error::eexMessageSource,
                     format!("cannot open {path}: {e}"),
@@ -299,11 +299,11 @@ pub unsafe extern "C" fn csmail_smtp_send_cb(
         let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients")) };
         let (from, rcpts) = match args {
             (Ok(f), Ok(r)) => (f, r),
-            (Err(e), _) | (_, Err(e)) => return c.core().record(Err(e)),
+            (Err(e), _) | (_, Err(e)) => return c.core().record_failure(Err(e)),
         };
         let mut source = match read_callback_source(callback, UserData(userdata)) {
             Ok(s) => s,
-            Err(e) => return c.core().record(Err(e)),
+            Err(e) => return c.core().record_failure(Err(e)),
         };
         c.send(from, &rcpts, &mut source)
     })

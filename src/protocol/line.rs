@@ -80,6 +80,15 @@ impl Conn {
         if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) {
             return Error::timeout(step).with_os(&e);
         }
+        // A TLS alert after the handshake (TLS 1.3 servers refuse a client certificate on the
+        // first read) is a TLS protocol failure, not a socket error.
+        if let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            return Error::new(
+                error::CSMAIL_E_NETWORK,
+                error::eexSSLProtocol,
+                format!("TLS failure while {step}: {tls}"),
+            );
+        }
         Error::new(error::CSMAIL_E_NETWORK, eex, format!("network error while {step}: {e}")).with_os(&e)
     }
 

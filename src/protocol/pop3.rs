@@ -120,17 +120,22 @@ impl Pop3Session {
             }
         };
         let text = String::from_utf8_lossy(&line).into_owned();
-        if let Some(rest) = text.strip_prefix("+OK") {
-            self.last = rest.trim_start().to_owned();
+        // "+OK" and "-ERR" are whole words (RFC 1939 3): "+OKAY" is not a status.
+        let word = |w: &str| text == w || text.starts_with(&format!("{w} "));
+        if word("+OK") {
+            self.last = text[3..].trim_start().to_owned();
             Ok((true, self.last.clone()))
-        } else if text.starts_with("-ERR") {
+        } else if word("-ERR") {
             self.last = text.clone();
             Ok((false, text))
         } else {
             self.broken = true;
             Err(Error::protocol(
                 error::eexMalformedReply,
-                format!("malformed POP3 status while {step}: {:?}", &text[..text.len().min(80)]),
+                format!(
+                    "malformed POP3 status while {step}: {:?}",
+                    String::from_utf8_lossy(&line[..line.len().min(80)])
+                ),
             ))
         }
     }

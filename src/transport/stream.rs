@@ -121,7 +121,9 @@ fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
         )) => (error::eexSSLCertName, format!("the server's certificate does not match {}: {e}", ctx.server_name)),
         Some(rustls::Error::InvalidCertificate(c)) => {
-            (error::eexSSLCertificate, format!("the server's certificate is invalid: {c:?}"))
+            let verdict = ctx.setup.verifier.verdict();
+            let why = verdict.chain_error.map(|w| short_reason(&w)).unwrap_or_else(|| format!("{c:?}"));
+            (error::eexSSLCertificate, format!("the server's certificate is invalid: {why}"))
         }
         Some(e) if is_legacy_refusal(e) => (
             error::eexSSLLegacyServer,
@@ -139,6 +141,12 @@ fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
         None => (error::eexSSLProtocol, format!("TLS handshake failed: {e}")),
     };
     Error::new(error::CSMAIL_E_CONNECT, eex, text).with_os(&e)
+}
+
+/// webpki's reasons can carry long lists (every supported algorithm): keep the name.
+fn short_reason(reason: &str) -> String {
+    let cut = reason.find(['{', '(']).unwrap_or(reason.len());
+    reason[..cut].trim().to_owned()
 }
 
 /// Whether a handshake failure means the server wants what only legacy TLS has: it refused
