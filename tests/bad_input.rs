@@ -37,7 +37,8 @@ fn bad_send(from: &str, rcpts: &[&str], body: &[u8], result: i32, eex: i32) -> E
 
 #[test]
 fn sender_with_crlf_command_injection() {
-    let e = bad_send("a@b>\r\nRCPT TO:<x@y", &["c@example.com"], b"x", CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter);
+    let e =
+        bad_send("a@b>\r\nRCPT TO:<x@y", &["c@example.com"], b"x", CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter);
     assert!(e.text.contains("sender"), "{e}");
 }
 
@@ -312,7 +313,11 @@ fn pop3_connect_twice_keeps_the_first_connection() {
 #[test]
 fn smtp_operations_need_a_connection() {
     let c = SmtpClient::new();
-    let e = expect_err(c.send("a@example.com", &["b@example.com"], &mut &b"x"[..]), CSMAIL_E_NOT_CONNECTED, eexNotConnected);
+    let e = expect_err(
+        c.send("a@example.com", &["b@example.com"], &mut &b"x"[..]),
+        CSMAIL_E_NOT_CONNECTED,
+        eexNotConnected,
+    );
     assert_info(&c.extended_error(), &e);
     let e = expect_err(c.reset(), CSMAIL_E_NOT_CONNECTED, eexNotConnected);
     assert_info(&c.extended_error(), &e);
@@ -473,7 +478,11 @@ fn sslinfo_refuses_bad_values_and_keeps_old_ones() {
     // Legacy protocols and ciphers, alone or mixed with good ones; the array stays as it was.
     ssl.set_array(SSLConnectionProtocolIn, &[SSL_TLS13]).unwrap();
     for legacy in [SSL_SSL2, SSL_SSL3, SSL_PCT1] {
-        expect_err(ssl.set_array(SSLConnectionProtocolIn, &[SSL_TLS12, legacy]), CSMAIL_E_INVALID_ARGUMENT, eexLegacyValue);
+        expect_err(
+            ssl.set_array(SSLConnectionProtocolIn, &[SSL_TLS12, legacy]),
+            CSMAIL_E_INVALID_ARGUMENT,
+            eexLegacyValue,
+        );
     }
     assert_eq!(ssl.get_array(SSLConnectionProtocolIn).unwrap(), vec![SSL_TLS13]);
     for legacy in [SSL_RC4, SSL_RC2, SSL_DES, SSL_3DES, SSL_SKIPJACK] {

@@ -179,8 +179,13 @@ fn ssl_calls(t: usize) -> Calls {
             rec("csmail_sslinfo_get_int", csmail_sslinfo_get_int(h, SSLNoServerNameCheck, &mut i)),
             rec("csmail_sslinfo_set_str", csmail_sslinfo_set_str(h, SSLCAFile, path.as_ptr())),
             rec("csmail_sslinfo_get_str", csmail_sslinfo_get_str(h, SSLCAFile, buf.as_mut_ptr(), buf.len(), &mut n)),
-            rec("csmail_sslinfo_set_int_array", csmail_sslinfo_set_int_array(h, SSLConnectionProtocolIn, [SSL_TLS13].as_ptr(), 1)),
-            rec("csmail_sslinfo_get_int_array", csmail_sslinfo_get_int_array(h, SSLConnectionProtocolIn, arr.as_mut_ptr(), arr.len(), &mut n),
+            rec(
+                "csmail_sslinfo_set_int_array",
+                csmail_sslinfo_set_int_array(h, SSLConnectionProtocolIn, [SSL_TLS13].as_ptr(), 1),
+            ),
+            rec(
+                "csmail_sslinfo_get_int_array",
+                csmail_sslinfo_get_int_array(h, SSLConnectionProtocolIn, arr.as_mut_ptr(), arr.len(), &mut n),
             ),
             rec("csmail_sslinfo_release", csmail_sslinfo_release(h)),
         ]
@@ -251,7 +256,10 @@ fn assert_all_invalid(what: &str, calls: impl Fn(usize) -> Calls, token: usize) 
     }
 }
 
-fn all_calls() -> [(&'static str, fn(usize) -> Calls); 6] {
+/// Each object's name and the function that lists its calls for a handle.
+type CallTable = [(&'static str, fn(usize) -> Calls); 6];
+
+fn all_calls() -> CallTable {
     [
         ("SMTPClient", smtp_calls),
         ("POP3Client", pop3_calls),
@@ -416,7 +424,12 @@ fn addref_release_counting() {
         clear_last();
         check(&format!("{kind}: use after release"), probe(kind, t), CSMAIL_E_INVALID_HANDLE, eexInvalidHandle);
         clear_last();
-        check(&format!("{kind}: addref after release"), addref_token(kind, t), CSMAIL_E_INVALID_HANDLE, eexInvalidHandle);
+        check(
+            &format!("{kind}: addref after release"),
+            addref_token(kind, t),
+            CSMAIL_E_INVALID_HANDLE,
+            eexInvalidHandle,
+        );
     }
 }
 
@@ -437,7 +450,7 @@ fn handles_are_never_reused() {
 
 #[test]
 fn invalid_utf8_strings_are_refused() {
-    let bad = b"\xff\xfe\0".as_ptr() as *const c_char;
+    let bad = c"\xff\xfe".as_ptr();
     let smtp = csmail_smtp_new();
     // SAFETY: bad is NUL-terminated.
     let rc = unsafe { csmail_smtp_set_str(smtp, CSMAIL_PROP_HOST, bad) };
@@ -650,10 +663,20 @@ fn set_advanced_handler_refuses_objects_that_are_not_handlers() {
         ("the SMTPClient itself", smtp as *const c_void),
     ] {
         clear_last();
-        check(&format!("smtp <- {what}"), csmail_smtp_set_advanced_handler(smtp, h), CSMAIL_E_NOT_SUPPORTED, eexNotSupported);
+        check(
+            &format!("smtp <- {what}"),
+            csmail_smtp_set_advanced_handler(smtp, h),
+            CSMAIL_E_NOT_SUPPORTED,
+            eexNotSupported,
+        );
         assert_eq!(smtp_info(smtp).0, eexNotSupported);
         clear_last();
-        check(&format!("pop3 <- {what}"), csmail_pop3_set_advanced_handler(pop, h), CSMAIL_E_NOT_SUPPORTED, eexNotSupported);
+        check(
+            &format!("pop3 <- {what}"),
+            csmail_pop3_set_advanced_handler(pop, h),
+            CSMAIL_E_NOT_SUPPORTED,
+            eexNotSupported,
+        );
         clear_last();
         check(
             &format!("smtp remove {what}"),
@@ -740,7 +763,12 @@ fn sslinfo_output_options_are_read_only() {
         SSLCertificateStatus,
     ] {
         clear_last();
-        check(&format!("set output {idx}"), csmail_sslinfo_set_int(ssl, idx, 1), CSMAIL_E_INVALID_ARGUMENT, eexReadOnlyOption);
+        check(
+            &format!("set output {idx}"),
+            csmail_sslinfo_set_int(ssl, idx, 1),
+            CSMAIL_E_INVALID_ARGUMENT,
+            eexReadOnlyOption,
+        );
         let mut v = 7;
         // SAFETY: local out-pointer.
         assert_eq!(unsafe { csmail_sslinfo_get_int(ssl, idx, &mut v) }, CSMAIL_OK);
@@ -777,7 +805,10 @@ fn sslinfo_unknown_option_index() {
     // SAFETY: static NUL-terminated names.
     unsafe {
         assert_eq!(CStr::from_ptr(csmail_sslinfo_option_name(SSLCAFile)).to_str().unwrap(), "SSLCAFile");
-        assert_eq!(CStr::from_ptr(csmail_sslinfo_option_name(SSLNoServerNameCheck)).to_str().unwrap(), "SSLNoServerNameCheck");
+        assert_eq!(
+            CStr::from_ptr(csmail_sslinfo_option_name(SSLNoServerNameCheck)).to_str().unwrap(),
+            "SSLNoServerNameCheck"
+        );
     }
     assert_eq!(csmail_sslinfo_option_type(SSLConnectionProtocolIn), CSMAIL_OPTION_INT_ARRAY);
     assert_eq!(csmail_sslinfo_option_type(SSLCAFile), CSMAIL_OPTION_STRING);
@@ -800,7 +831,10 @@ fn sslinfo_int_array_sizing() {
         assert_eq!(small, [-7]);
         assert_eq!(count, 2);
         let mut exact = [0i32; 2];
-        assert_eq!(csmail_sslinfo_get_int_array(ssl, SSLConnectionProtocolIn, exact.as_mut_ptr(), 2, null_mut()), CSMAIL_OK);
+        assert_eq!(
+            csmail_sslinfo_get_int_array(ssl, SSLConnectionProtocolIn, exact.as_mut_ptr(), 2, null_mut()),
+            CSMAIL_OK
+        );
         assert_eq!(exact, vals);
         // count 0 restores the default (empty).
         assert_eq!(csmail_sslinfo_set_int_array(ssl, SSLConnectionProtocolIn, null(), 0), CSMAIL_OK);
@@ -941,7 +975,10 @@ fn c_progress_callback_stops_send() {
         assert_eq!(csmail_smtp_set_str(smtp, CSMAIL_PROP_EHLO_NAME, ehlo.as_ptr()), CSMAIL_OK);
         assert_eq!(csmail_smtp_set_int(smtp, CSMAIL_PROP_PORT, s.port() as i32), CSMAIL_OK);
         assert_eq!(csmail_smtp_set_int(smtp, CSMAIL_PROP_TIMEOUT_MS, 1500), CSMAIL_OK);
-        assert_eq!(csmail_loghandler_set_callback(log, Some(collect_log), &lines as *const _ as *mut c_void), CSMAIL_OK);
+        assert_eq!(
+            csmail_loghandler_set_callback(log, Some(collect_log), &lines as *const _ as *mut c_void),
+            CSMAIL_OK
+        );
         assert_eq!(csmail_smtp_set_advanced_handler(smtp, log as *const c_void), CSMAIL_OK);
         assert_eq!(
             csmail_smtp_set_progress_callback(smtp, Some(stop_at_first), &seen as *const _ as *mut c_void),

@@ -5,6 +5,8 @@
 //!
 //! Every test checks the exact result code and eex number, that the client's ErrorInfo says the
 //! same, and where it matters what the client put on the wire (`ScriptOutcome::received`).
+// Shared result collectors in tests are spelled out where they are used.
+#![allow(clippy::type_complexity)]
 
 mod common;
 use common::*;
@@ -927,7 +929,8 @@ fn wire_data_for(body: &[u8]) -> Vec<u8> {
 fn smtp_message_data_is_canonicalised_and_dot_stuffed() {
     // smtpsmug end-of-data variants, bare CR and LF, leading dots, a NUL, no final line end.
     let body: &[u8] = b"Subject: t\r\n\r\na\n.\nb\r.\rc\r\n.\rd\r.\r\ne\n.\r\nf\r\n\x00.\r\n..g\r\n.h";
-    let want: &[u8] = b"Subject: t\r\n\r\na\r\n..\r\nb\r\n..\r\nc\r\n..\r\nd\r\n..\r\ne\r\n..\r\nf\r\n\x00.\r\n...g\r\n..h\r\n.\r\n";
+    let want: &[u8] =
+        b"Subject: t\r\n\r\na\r\n..\r\nb\r\n..\r\nc\r\n..\r\nd\r\n..\r\ne\r\n..\r\nf\r\n\x00.\r\n...g\r\n..h\r\n.\r\n";
     let got = wire_data_for(body);
     assert_eq!(got, want, "\n got: {}\nwant: {}", show(&got), show(want));
     // Exactly one end-of-data sequence, at the very end.
@@ -1379,7 +1382,11 @@ fn smtp_progress_stop_leaves_message_unterminated() {
     let calls = Arc::new(AtomicUsize::new(0));
     let k = calls.clone();
     c.core().set_progress(Some(Arc::new(move |_, _| k.fetch_add(1, Ordering::SeqCst) == 0)));
-    let body: Vec<u8> = b"Subject: big\r\n\r\n".iter().copied().chain((0..200_000).map(|i| if i % 80 == 79 { b'\n' } else { b'x' })).collect();
+    let body: Vec<u8> = b"Subject: big\r\n\r\n"
+        .iter()
+        .copied()
+        .chain((0..200_000).map(|i| if i % 80 == 79 { b'\n' } else { b'x' }))
+        .collect();
     let e = expect_err(c.send("a@example.com", &["b@example.com"], &mut &body[..]), CSMAIL_E_ABORTED, eexAborted);
     assert_info(&c.extended_error(), &e);
     assert_eq!(calls.load(Ordering::SeqCst), 2);

@@ -18,6 +18,8 @@
 //! header; nothing else changes, as long as the message has Date and Message-ID (Postfix adds
 //! those at the end of the header section when they are missing). So the retrieved message is
 //! exactly those four header fields followed by the bytes that were sent.
+// Shared result collectors in tests are spelled out where they are used.
+#![allow(clippy::type_complexity)]
 
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
