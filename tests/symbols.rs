@@ -34,7 +34,7 @@ fn exports_only_csmail_symbols_and_has_soname() {
     let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/csmail.h")).unwrap();
     let declared: Vec<&str> = header
         .lines()
-        .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.starts_with("typedef"))
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.starts_with("typedef") && l.contains('('))
         .filter_map(|l| l.split('(').next())
         .filter_map(|l| l.split_whitespace().last())
         .map(|n| n.trim_start_matches('*'))
