@@ -3,7 +3,13 @@
 # against the bundled csmail-server. Used by CI.
 #
 #   cargo build --workspace        # first: target/debug/libcsmail.so and csmail-server
-#   bash scripts/test-c.sh [CTEST-ARGS...]
+#   bash scripts/test-c.sh [CTEST-ARGS...]           # every test but those labelled `real`
+#   bash scripts/test-c.sh --build-only              # configure and build, run nothing
+#   bash scripts/test-c.sh --real [CTEST-ARGS...]    # only the `real` tests, with CSMAIL_REAL=1
+#
+# The tests labelled `real` (interop_mail, interop_proxy) need real daemons; a plain run leaves
+# them out (`ctest -LE real`). scripts/test-real-servers.sh and scripts/test-real-proxies.sh
+# start the daemons and run them with `--real -R interop_mail` / `--real -R interop_proxy`.
 #
 # Environment: CSMAIL_LIB_DIR, CSMAIL_SERVER override the CMake cache variables of the same
 # name; CSMAIL_C_BUILD_DIR the build directory. Installs cmake with apt-get when it is missing
@@ -12,6 +18,12 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${CSMAIL_C_BUILD_DIR:-$root/build/examples-c}
+
+mode=test
+case ${1:-} in
+--build-only) mode=build; shift ;;
+--real) mode=real; shift ;;
+esac
 
 if ! command -v cmake >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -37,4 +49,8 @@ fi
 cmake -S "$root/examples-c" -B "$build" -DCSMAIL_LIB_DIR="$lib_dir" -DCSMAIL_SERVER="$server"
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
 cd "$build"
-ctest --output-on-failure "$@"
+case $mode in
+build) echo "test-c: built the C examples in $build" ;;
+real) CSMAIL_REAL=1 ctest --output-on-failure -L real "$@" ;;
+*) ctest --output-on-failure -LE real "$@" ;;
+esac

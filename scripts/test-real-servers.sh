@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Interoperability tests against real Postfix and Dovecot on loopback: installs the servers
 # (root, apt-get; nothing to do when installed), starts them, runs tests/real_servers.rs (all
-# of whose tests are #[ignore]d in a plain `cargo test`), and always stops the servers again.
-# Exits with the tests' status. Extra arguments go to the test binary (e.g. a test name).
+# of whose tests are #[ignore]d in a plain `cargo test`), then the same cases from C
+# (examples-c/interop_mail.c, `ctest -L real -R interop_mail` through scripts/test-c.sh --real),
+# and always stops the servers again. Exits non-zero when either part failed. Extra arguments
+# go to the Rust test binary (e.g. a test name).
 #
 # State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv), shared by the script and
 # the tests.
@@ -17,6 +19,9 @@ elapsed() { echo $(($(date +%s) - $1)); }
 # Build first, so the servers do not wait for the compiler.
 step "cargo test --test real_servers --no-run"
 cargo test --test real_servers --no-run --quiet
+step "build the C examples (cargo build --workspace; scripts/test-c.sh --build-only)"
+cargo build --workspace --quiet
+bash scripts/test-c.sh --build-only
 
 t=$(date +%s)
 step "install Postfix and Dovecot"
@@ -37,6 +42,11 @@ echo "start: $(elapsed "$t") s"
 step "cargo test --test real_servers -- --ignored --test-threads=1"
 status=0
 cargo test --test real_servers -- --ignored --test-threads=1 "$@" || status=$?
+
+step "C: ctest -L real -R interop_mail (CSMAIL_REAL=1)"
+c_status=0
+bash scripts/test-c.sh --real -R interop_mail || c_status=$?
+[ "$status" != 0 ] || status=$c_status
 if [ "$status" != 0 ]; then
   # The servers' view of what went wrong.
   for f in "$CSMAIL_MAILSRV_DIR/postfix/postfix.log" "$CSMAIL_MAILSRV_DIR/dovecot/dovecot.log"; do
