@@ -34,262 +34,11 @@ use csmail::log::*;
 use csmail::options::*;
 use csmail::tls::store::{self, Usage};
 use csmail::tls::verifier::ValidationInput;
-use csmail_server::{CertStore, Pki, RunningServer, ServerOptions};
+use csmail_server::{CertStore, RunningServer, ServerOptions};
 use fixtures::*;
 use parking_lot::Mutex;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-// ---------------------------------------------------------------------------------------------
-// Transports and policies
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Transport {
-    SmtpImplicit,
-    SmtpStarttls,
-    Pop3Implicit,
-    Pop3Stls,
-}
-
-const TRANSPORTS: [Transport; 4] =
-    [Transport::SmtpImplicit, Transport::SmtpStarttls, Transport::Pop3Implicit, Transport::Pop3Stls];
-
-impl Transport {
-    fn mode(self) -> i32 {
-        match self {
-            Transport::SmtpImplicit | Transport::Pop3Implicit => MODE_CHANNEL,
-            Transport::SmtpStarttls | Transport::Pop3Stls => MODE_STARTTLS,
-        }
-    }
-    fn implicit(self) -> bool {
-        self.mode() == MODE_CHANNEL
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Policy {
-    Default,
-    NoNameCheck,
-    NoValidation,
-    Both,
-    /// The seed-001 callback: name mismatch and chain errors are acceptable (a self-signed
-    /// server), but not an expired, revoked or invalid certificate.
-    Callback,
-    /// SSLCertificatePin = the self-signed fixture's fingerprint.
-    Pin,
-}
-
-const POLICIES: [Policy; 6] =
-    [Policy::Default, Policy::NoNameCheck, Policy::NoValidation, Policy::Both, Policy::Callback, Policy::Pin];
-
-/// The seed-001 rule, as an application writes it.
-fn seed001_accepts(status: i32, policy_errors: i32) -> bool {
-    policy_errors & !(CERT_POLICY_NAME_MISMATCH | CERT_POLICY_CHAIN_ERRORS) == 0
-        && !matches!(status, CERTIFICATE_EXPIRED | CERTIFICATE_REVOKED | CERTIFICATE_INVALID)
-}
-
-/// The pin of the Pin policy, written as people copy it (upper case, colons).
-fn pin_text() -> String {
-    let fp = &fixtures().get("self_signed").leaf.fingerprint;
-    fp.as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap().to_uppercase()).collect::<Vec<_>>().join(":")
-}
-
-// ---------------------------------------------------------------------------------------------
-// What each fixture is, and what each policy must make of it
-// ---------------------------------------------------------------------------------------------
-
-/// How the default chain check (the fixture's trust file and CRLs, default revocation options)
-/// and the name check judge a fixture.
-struct Judgement {
-    /// Ok, or the CertificateStatus of the chain problem.
-    chain: Result<(), i32>,
-    name_ok: bool,
-    /// The eex of a connect whose certificate the policy accepted but whose handshake cannot
-    /// succeed (the server cannot prove it holds the key, or the key cannot be read).
-    accepted_but: Option<i32>,
-}
-
-fn judgement(name: &str) -> Judgement {
-    let j = |chain, name_ok| Judgement { chain, name_ok, accepted_but: None };
-    match name {
-        "valid" | "wildcard" | "ip_san" => j(Ok(()), true),
-        "wrong_host" | "wildcard_too_deep" | "ip_host_dns_certificate" => j(Ok(()), false),
-        // Known difference: no SAN, so the CN is not looked at.
-        "cn_only" => j(Ok(()), false),
-        "expired" | "not_yet_valid" => j(Err(CERTIFICATE_EXPIRED), true),
-        "expired_wrong_host" => j(Err(CERTIFICATE_EXPIRED), false),
-        "self_signed" | "untrusted_root" | "missing_intermediate" => j(Err(CERTIFICATE_UNTRUSTED), true),
-        "self_signed_wrong_host" => j(Err(CERTIFICATE_UNTRUSTED), false),
-        "revoked" | "revoked_intermediate" => j(Err(CERTIFICATE_REVOKED), true),
-        "sha1" => j(Err(CERTIFICATE_INVALID), true),
-        // Its SAN is localhost: the name matches even though webpki cannot use the certificate,
-        // so the policy errors are CHAIN_ERRORS alone. (Fails at the time of writing: the name
-        // check in src/tls/verifier.rs goes through rustls's ParsedCertificate, which cannot parse
-        // the certificate either, and NAME_MISMATCH is reported as well.)
-        "critical_extension" => {
-            Judgement { chain: Err(CERTIFICATE_INVALID), name_ok: true, accepted_but: Some(eexSSLCertificate) }
-        }
-        "rsa1024" => Judgement { chain: Ok(()), name_ok: true, accepted_but: Some(eexSSLCertificate) },
-        other => panic!("no judgement for {other}"),
-    }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-struct Expected {
-    status: i32,
-    policy_errors: i32,
-    /// Ok, or the eex of the refused connect (always with CSMAIL_E_CONNECT).
-    result: Result<(), i32>,
-}
-
-fn expected(f: &CertFixture, policy: Policy) -> Expected {
-    let j = judgement(f.name);
-    let chain = if policy == Policy::Pin {
-        if f.leaf.fingerprint == fixtures().get("self_signed").leaf.fingerprint {
-            Ok(())
-        } else {
-            Err(CERTIFICATE_UNTRUSTED)
-        }
-    } else {
-        j.chain
-    };
-    let status = match chain {
-        Err(s) => s,
-        Ok(()) if j.name_ok => CERTIFICATE_VALID,
-        Ok(()) => CERTIFICATE_NO_MATCH,
-    };
-    let policy_errors = if chain.is_err() { CERT_POLICY_CHAIN_ERRORS } else { 0 }
-        | if j.name_ok { 0 } else { CERT_POLICY_NAME_MISMATCH };
-    let chain_waived = matches!(policy, Policy::NoValidation | Policy::Both);
-    let name_waived = matches!(policy, Policy::NoNameCheck | Policy::Both);
-    let accept = match policy {
-        Policy::Callback => seed001_accepts(status, policy_errors),
-        _ => (chain.is_ok() || chain_waived) && (j.name_ok || name_waived),
-    };
-    let result = if accept {
-        j.accepted_but.map_or(Ok(()), Err)
-    } else if chain.is_err() && !chain_waived {
-        Err(eexSSLCertificate)
-    } else if !j.name_ok {
-        // Refused for its name alone (the chain problem, if any, was waived): Appendix A's
-        // eexSSLCertName, whose remedy is SSLNoServerNameCheck. (Fails at the time of writing
-        // for expired_wrong_host and self_signed_wrong_host under SSLNoServerCertificateValidation:
-        // src/tls/verifier.rs reports the waived chain error, so eexSSLCertificate.)
-        Err(eexSSLCertName)
-    } else {
-        Err(eexSSLCertificate)
-    };
-    Expected { status, policy_errors, result }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Servers
-// ---------------------------------------------------------------------------------------------
-
-/// Where a fixture is served: ports per transport.
-struct Served {
-    _rustls: Option<RunningServer>,
-    _sserver: Option<SServer>,
-    smtp: u16,
-    smtps: u16,
-    pop3: u16,
-    pop3s: u16,
-}
-
-impl Served {
-    fn port(&self, t: Transport) -> u16 {
-        match t {
-            Transport::SmtpImplicit => self.smtps,
-            Transport::SmtpStarttls => self.smtp,
-            Transport::Pop3Implicit => self.pop3s,
-            Transport::Pop3Stls => self.pop3,
-        }
-    }
-}
-
-fn server_options(dir: &Path, pki: Pki) -> ServerOptions {
-    let mut opts = ServerOptions::new(dir.join("mail"));
-    opts.pki = pki;
-    opts
-}
-
-fn fixture_pki(f: &CertFixture) -> Pki {
-    Pki { ca_cert_pem: f.trust_pem.clone(), server_chain_pem: f.chain_pem.clone(), server_key_pem: f.key_pem.clone() }
-}
-
-fn serve(f: &CertFixture, dir: &Path) -> Served {
-    match f.served {
-        fixtures::Served::Rustls => {
-            let s = csmail_server::start(server_options(dir, fixture_pki(f))).expect("server starts");
-            Served {
-                smtp: s.smtp_port,
-                smtps: s.smtps_port,
-                pop3: s.pop3_port,
-                pop3s: s.pop3s_port,
-                _rustls: Some(s),
-                _sserver: None,
-            }
-        }
-        fixtures::Served::OpensslSServer => {
-            let s = SServer::start(f, dir);
-            let p = s.port;
-            Served { smtp: 0, smtps: p, pop3: 0, pop3s: p, _rustls: None, _sserver: Some(s) }
-        }
-    }
-}
-
-/// `openssl s_server` presenting a fixture on loopback (implicit TLS; it speaks no mail
-/// protocol, which the cases it serves never reach). Killed on drop.
-struct SServer {
-    child: Child,
-    port: u16,
-}
-
-impl SServer {
-    fn start(f: &CertFixture, dir: &Path) -> SServer {
-        let cert = dir.join("sserver-cert.pem");
-        let chain = dir.join("sserver-chain.pem");
-        let key = dir.join("sserver-key.pem");
-        // -cert sends one certificate; the intermediates go in -cert_chain.
-        let intermediates = f.chain_pem.strip_prefix(f.leaf.cert_pem.as_str()).expect("the chain starts with the leaf");
-        std::fs::write(&cert, &f.leaf.cert_pem).unwrap();
-        std::fs::write(&chain, intermediates).unwrap();
-        std::fs::write(&key, &f.key_pem).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new("openssl")
-            .args(["s_server", "-quiet", "-accept", &format!("127.0.0.1:{port}")])
-            // OpenSSL's default security level refuses to use a 1024-bit key.
-            .args(["-cipher", "DEFAULT:@SECLEVEL=0"])
-            .arg("-cert")
-            .arg(&cert)
-            .arg("-key")
-            .arg(&key)
-            .args(if intermediates.is_empty() { vec![] } else { vec!["-cert_chain".as_ref(), chain.as_os_str()] })
-            // s_server ends at EOF on stdin: keep it open.
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openssl s_server");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "s_server did not start listening on {port}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        SServer { child, port }
-    }
-}
-
-impl Drop for SServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Clients
@@ -424,7 +173,7 @@ fn check_outputs(ssl: &SslInfo, f: &CertFixture, status: i32, policy_errors: i32
 }
 
 /// One connect of the matrix; returns what went wrong, if anything.
-fn run_case(f: &CertFixture, files: &CaseFiles, served: &Served, t: Transport, policy: Policy) -> Vec<String> {
+fn run_case(f: &CertFixture, files: &CaseFiles, served: &Serving, t: Transport, policy: Policy) -> Vec<String> {
     let want = expected(f, policy);
     let ssl = ssl_for(t.mode(), &files.trust);
     if let Some(name) = f.server_name {
@@ -595,7 +344,7 @@ fn expectations_follow_the_documented_precedence() {
 // ---------------------------------------------------------------------------------------------
 
 /// One SMTP connect (implicit TLS) to `f` served by `served` with `ssl`.
-fn smtp_connect(f: &CertFixture, served: &Served, ssl: &Arc<SslInfo>) -> (csmail::Result<()>, Client) {
+fn smtp_connect(f: &CertFixture, served: &Serving, ssl: &Arc<SslInfo>) -> (csmail::Result<()>, Client) {
     let c = Client::new(Transport::SmtpImplicit, f.host, served.port(Transport::SmtpImplicit), ssl);
     let r = c.connect();
     (r, c)
@@ -763,14 +512,14 @@ fn client_cert_server() -> ClientCertSetup {
     ClientCertSetup { dir, server, trust, client_ca }
 }
 
-fn ports(s: &RunningServer) -> Served {
-    Served {
+fn ports(s: &RunningServer) -> Serving {
+    Serving {
         smtp: s.smtp_port,
         smtps: s.smtps_port,
         pop3: s.pop3_port,
         pop3s: s.pop3s_port,
-        _rustls: None,
-        _sserver: None,
+        rustls: None,
+        sserver: None,
     }
 }
 
