@@ -9,7 +9,8 @@
  * SSLConnectionProtocolIn to that version.
  *
  * After Connect the example prints every output option with its legacy name and requires:
- * protocol TLS 1.2 or 1.3, SSLCertificateStatus = CERTIFICATE_VALID, every output set.
+ * protocol TLS 1.2 or 1.3, SSLCertificateStatus = CERTIFICATE_VALID, every output set, and the
+ * certificate's properties (subject, issuer, dates, SHA-256 fingerprint) present.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -187,6 +188,34 @@ static int print_outputs(const csmail_sslinfo *ssl)
             status = value;
         else if (value == 0) {
             fprintf(stderr, "error: %s is not set after a TLS connect\n", option);
+            ok = 0;
+        }
+    }
+    /* The certificate's properties (CertificateSubject, ...), strings. */
+    {
+        static const int32_t strings[] = {SSLCertificateSubject, SSLCertificateIssuer, SSLCertificateIssued,
+                                          SSLCertificateExpires, SSLCertificateFingerprint};
+        char text[1024];
+        int32_t errors = -1, count = 0;
+
+        for (i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+            const char *option = csmail_sslinfo_option_name(strings[i]);
+            if ((rc = csmail_sslinfo_get_str(ssl, strings[i], text, sizeof text, NULL)) != CSMAIL_OK) {
+                report_last(option, rc);
+                return -1;
+            }
+            printf("  %-26s %s\n", option, text);
+            if (text[0] == '\0') {
+                fprintf(stderr, "error: %s is empty after a TLS connect\n", option);
+                ok = 0;
+            }
+        }
+        csmail_sslinfo_get_int(ssl, SSLCertificatePolicyErrors, &errors);
+        csmail_sslinfo_get_int(ssl, SSLCertificateCount, &count);
+        printf("  %-26s %d\n  %-26s %d\n", "SSLCertificatePolicyErrors", (int)errors, "SSLCertificateCount",
+               (int)count);
+        if (errors != 0 || count < 1) {
+            fprintf(stderr, "error: policy errors %d, %d certificates\n", (int)errors, (int)count);
             ok = 0;
         }
     }
