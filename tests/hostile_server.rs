@@ -1697,3 +1697,22 @@ fn smtp_implicit_tls_against_plaintext_server() {
     let out = s.finish();
     assert_eq!(out.received.first(), Some(&0x16), "{}", show(&out.received));
 }
+
+/// Over TLS, AUTO picks APOP when the server lists its capabilities without USER or SASL PLAIN
+/// and its greeting has a timestamp: USER/PASS would only be refused.
+#[test]
+fn pop3_auto_over_tls_uses_apop_when_user_is_not_listed() {
+    let ts = "<1896.697170952@dbc.mtview.ca.us>";
+    let digest = csmail::protocol::sasl::apop(ts, "p");
+    let script = csmail_server::Script::parse(&format!(
+        "S: +OK ready {ts}\nC: CAPA\nS: +OK\nS: TOP\nS: UIDL\nS: .\nC: APOP u {digest}\nS: +OK in\nC: QUIT\nS: +OK bye\n"
+    ))
+    .unwrap();
+    let s = Scripted::start_script(script, true);
+    let pop = s.pop3(3000);
+    pop.set_advanced_handler(csmail::api::AdvancedHandler::Ssl(s.ssl(csmail::options::MODE_CHANNEL))).unwrap();
+    pop.connect().unwrap();
+    assert!(pop.disconnect().unwrap());
+    let out = s.finish();
+    assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
+}

@@ -222,6 +222,8 @@ impl Pop3Session {
         let mech = match p.mechanism {
             Mechanism::Auto if tls && sasl_plain => Mechanism::Plain,
             Mechanism::Auto if !tls && self.timestamp.is_some() => Mechanism::Apop,
+            // A server that lists its capabilities without USER does not take USER/PASS.
+            Mechanism::Auto if self.caps.known && !self.caps.user && self.timestamp.is_some() => Mechanism::Apop,
             Mechanism::Auto => Mechanism::UserPass,
             Mechanism::Plain | Mechanism::UserPass | Mechanism::Apop => p.mechanism,
             _ => return Err(Error::invalid_arg("POP3 authentication is AUTO, PLAIN, USER/PASS or APOP")),
