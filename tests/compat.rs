@@ -1,6 +1,7 @@
 //! The compatibility backend against a real legacy-only server: `openssl s_server` speaking
 //! only TLS 1.0 with a static-RSA CBC suite, started by the test. rustls cannot reach it and
 //! says so; the OpenSSL backend can, with the same status, properties and outputs.
+#![cfg(feature = "compat")]
 
 mod common;
 use common::*;

@@ -1,7 +1,25 @@
 //! Builds a rustls client configuration from an SSLInfo snapshot.
 
 use super::certinfo;
+#[cfg(feature = "compat")]
 use super::compat::CompatSettings;
+
+/// Without the compatibility backend there are no settings for it.
+#[cfg(not(feature = "compat"))]
+#[derive(Clone, Copy, Debug)]
+pub struct CompatSettings;
+
+#[cfg(feature = "compat")]
+fn compat_settings(ssl: &SslState) -> Result<CompatSettings> {
+    Ok(super::compat::settings(ssl))
+}
+
+#[cfg(not(feature = "compat"))]
+fn compat_settings(_: &SslState) -> Result<CompatSettings> {
+    Err(config_error(
+        "SSLCompatibilityBackend: this build of csmail has no compatibility backend (cargo feature \"compat\")",
+    ))
+}
 use super::store::{self, Identity, Usage};
 use super::verifier::{RecordingVerifier, Revocation, Validator};
 use crate::error::{self, Error, Result};
@@ -192,7 +210,7 @@ pub fn build(
     validator: Option<Validator>,
     log: &Logger,
 ) -> Result<TlsSetup> {
-    let compat = ssl.flag(SSLCompatibilityBackend).then(|| super::compat::settings(ssl));
+    let compat = if ssl.flag(SSLCompatibilityBackend) { Some(compat_settings(ssl)?) } else { None };
     let base = ring::default_provider();
     let suites: Vec<SupportedCipherSuite> =
         base.cipher_suites.iter().copied().filter(|s| suite_allowed(ssl, *s)).collect();

@@ -1,6 +1,7 @@
 //! TLS: client configuration from SSLInfo, the recording verifier, negotiated parameters.
 
 pub mod certinfo;
+#[cfg(feature = "compat")]
 pub mod compat;
 pub mod config;
 pub mod negotiated;

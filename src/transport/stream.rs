@@ -17,6 +17,7 @@ pub enum Stream {
     Plain(TcpStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
     /// The OpenSSL compatibility backend.
+    #[cfg(feature = "compat")]
     Compat(Box<openssl::ssl::SslStream<TcpStream>>),
 }
 
@@ -25,12 +26,18 @@ impl Stream {
         match self {
             Stream::Plain(s) => s,
             Stream::Tls(s) => &s.sock,
+            #[cfg(feature = "compat")]
             Stream::Compat(s) => s.get_ref(),
         }
     }
 
     pub fn is_tls(&self) -> bool {
-        matches!(self, Stream::Tls(_) | Stream::Compat(_))
+        match self {
+            Stream::Plain(_) => false,
+            Stream::Tls(_) => true,
+            #[cfg(feature = "compat")]
+            Stream::Compat(_) => true,
+        }
     }
 
     /// Ends the connection: close_notify for TLS, then a TCP shutdown. Errors are irrelevant
@@ -41,6 +48,7 @@ impl Stream {
                 s.conn.send_close_notify();
                 let _ = s.conn.complete_io(&mut s.sock);
             }
+            #[cfg(feature = "compat")]
             Stream::Compat(s) => {
                 let _ = s.shutdown();
             }
@@ -55,6 +63,7 @@ impl Read for Stream {
         match self {
             Stream::Plain(s) => s.read(buf),
             Stream::Tls(s) => s.read(buf),
+            #[cfg(feature = "compat")]
             Stream::Compat(s) => s.read(buf),
         }
     }
@@ -65,6 +74,7 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.write(buf),
             Stream::Tls(s) => s.write(buf),
+            #[cfg(feature = "compat")]
             Stream::Compat(s) => s.write(buf),
         }
     }
@@ -87,6 +97,7 @@ impl Write for Stream {
                 }
                 Ok(())
             }
+            #[cfg(feature = "compat")]
             Stream::Compat(s) => s.write_all(buf),
         }
     }
@@ -94,6 +105,7 @@ impl Write for Stream {
         match self {
             Stream::Plain(s) => s.flush(),
             Stream::Tls(s) => s.flush(),
+            #[cfg(feature = "compat")]
             Stream::Compat(s) => s.flush(),
         }
     }
@@ -169,6 +181,7 @@ fn is_legacy_refusal(e: &rustls::Error) -> bool {
 
 /// Runs the client side of a TLS handshake on `tcp` within `timeout`.
 pub fn start_tls(tcp: TcpStream, ctx: &TlsContext, timeout: Duration, abort: &Abort, log: &Logger) -> Result<Stream> {
+    #[cfg(feature = "compat")]
     if let Some(settings) = ctx.setup.compat {
         let (s, _) = crate::tls::compat::handshake(tcp, ctx, settings, timeout, abort, log)?;
         return Ok(Stream::Compat(Box::new(s)));
