@@ -137,7 +137,9 @@ fn handshake_error(e: io::Error, ctx: &TlsContext, abort: &Abort) -> Error {
             let why = verdict.chain_error.map(|w| short_reason(&w)).unwrap_or_else(|| format!("{c:?}"));
             (error::eexSSLCertificate, format!("the server's certificate is invalid: {why}"))
         }
-        Some(e) if is_legacy_refusal(e) => (
+        // Only before the server's certificate was seen: a refusal after it (a required client
+        // certificate, say) has nothing to do with legacy TLS.
+        Some(e) if is_legacy_refusal(e) && ctx.setup.verifier.verdict().status == CERTIFICATE_NONE => (
             error::eexSSLLegacyServer,
             format!(
                 "the server speaks only TLS that rustls does not ({e}): it may need TLS 1.0/1.1, CBC, DHE or static-RSA suites; set SSLCompatibilityBackend to reach it"
