@@ -145,6 +145,21 @@ pub const eexPanic: i32 = 1612;
 /// Connect was called on a connected client.
 pub const eexAlreadyConnected: i32 = 1613;
 
+// ---- new: the Message object (1701-1799) ----
+/// An e-mail address is not valid (syntax, forbidden characters, or a display name that would
+/// carry an address of its own).
+pub const eexInvalidAddress: i32 = 1701;
+/// A section's file name would leave the target folder (path separators, "..", an absolute
+/// path, a Windows device name) or is empty.
+pub const eexUnsafeFileName: i32 = 1702;
+/// A message goes over the MIME limits (nesting depth or number of parts).
+pub const eexMimeLimit: i32 = 1703;
+/// The message has no sender (From or Sender) or no recipient (To, Cc, Bcc) to send to.
+pub const eexNoEnvelope: i32 = 1704;
+/// A header name or value is not allowed (CR, LF or NUL in a value, a name that is not
+/// printable ASCII without ':', a header csmail manages itself).
+pub const eexInvalidHeader: i32 = 1705;
+
 /// The static description of a result code (for `csmail_strerror`).
 pub fn result_text(code: i32) -> &'static str {
     match code {

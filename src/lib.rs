@@ -10,6 +10,7 @@ pub mod api;
 pub mod error;
 pub mod ffi;
 pub mod log;
+pub mod message;
 pub mod options;
 pub mod protocol;
 pub mod tls;

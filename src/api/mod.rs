@@ -4,6 +4,7 @@
 pub mod client_core;
 pub mod errorinfo;
 pub mod message;
+pub mod message_transfer;
 pub mod pop3_client;
 pub mod properties;
 pub mod proxyinfo;
@@ -12,7 +13,7 @@ pub mod sslinfo;
 
 pub use crate::log::LogHandler;
 pub use errorinfo::ErrorInfo;
-pub use message::Message;
+pub use message::{Mailbox, Message, Section};
 pub use pop3_client::Pop3Client;
 pub use proxyinfo::ProxyInfo;
 pub use smtp_client::SmtpClient;

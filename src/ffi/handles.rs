@@ -5,7 +5,7 @@
 //! the object's Arc and releases the registry lock at once, so an operation running on one
 //! thread never blocks handle lookups (abort, release) on another.
 
-use crate::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, SmtpClient, SslInfo};
+use crate::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, Section, SmtpClient, SslInfo};
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
@@ -22,6 +22,7 @@ pub enum Object {
     Error(Arc<ErrorInfo>),
     Message(Arc<Message>),
     Proxy(Arc<ProxyInfo>),
+    Section(Arc<Section>),
 }
 
 struct Entry {
@@ -91,6 +92,7 @@ typed_lookup!(log, Log, LogHandler, "LogHandler handle");
 typed_lookup!(error_info, Error, ErrorInfo, "ErrorInfo handle");
 typed_lookup!(message, Message, Message, "Message handle");
 typed_lookup!(proxy, Proxy, ProxyInfo, "ProxyInfo handle");
+typed_lookup!(section, Section, Section, "Section handle");
 
 /// Releases a handle of the expected kind only.
 pub fn release_typed<T>(p: *const T, check: impl Fn(&Object) -> bool, what: &str) -> Result<()> {

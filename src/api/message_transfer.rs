@@ -1,0 +1,55 @@
+//! Message objects through the clients: SMTPClient sends a Message (the envelope from its
+//! headers unless given; Bcc never in what is sent; attachments streamed from their files),
+//! POP3Client returns one (parsed when first read).
+
+use super::{Pop3Client, SmtpClient};
+use crate::error::Result;
+use crate::message::Message;
+
+impl SmtpClient {
+    /// Send(Message): from Sender (else From) to every address of To, Cc and Bcc.
+    pub fn send_message(&self, message: &Message) -> Result<()> {
+        self.send_message_to(message, None, None)
+    }
+
+    /// Send(Message) with an envelope given in part or whole: `from` replaces the sender,
+    /// `recipients` replaces To + Cc + Bcc. An address that is not ASCII needs SMTPUTF8 (refused
+    /// with eexSmtpUtf8Required when the server lacks it); composed parts are always 7-bit.
+    pub fn send_message_to(&self, message: &Message, from: Option<&str>, recipients: Option<&[&str]>) -> Result<()> {
+        let prepared = (|| {
+            let derived = match (from, recipients) {
+                (Some(_), Some(_)) => None,
+                _ => Some(message.envelope()?),
+            };
+            let sender = match from {
+                Some(f) => f.to_owned(),
+                None => derived.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
+            };
+            let rcpts: Vec<String> = match recipients {
+                Some(r) => r.iter().map(|s| s.to_string()).collect(),
+                None => derived.map(|d| d.1).unwrap_or_default(),
+            };
+            let source = message.source(false)?;
+            Ok((sender, rcpts, source))
+        })();
+        let (sender, rcpts, mut source) = self.core().record_failure(prepared)?;
+        let rcpt_refs: Vec<&str> = rcpts.iter().map(String::as_str).collect();
+        self.send(&sender, &rcpt_refs, source.as_mut())
+    }
+}
+
+impl Pop3Client {
+    /// GetMessage: RETR n into memory, as a Message parsed when first read.
+    pub fn retrieve_message(&self, n: u32) -> Result<Message> {
+        let mut data = Vec::new();
+        self.retrieve(n, &mut data)?;
+        Ok(Message::from_bytes(data))
+    }
+
+    /// TOP n lines as a Message (headers and the first `lines` lines of the body).
+    pub fn top_message(&self, n: u32, lines: u32) -> Result<Message> {
+        let mut data = Vec::new();
+        self.top(n, lines, &mut data)?;
+        Ok(Message::from_bytes(data))
+    }
+}
