@@ -124,9 +124,11 @@ pub fn parse_list(text: &str) -> Result<Vec<Mailbox>> {
 }
 
 /// How many '@' stand outside quotes and comments: each is one address, so a list that parses
-/// to fewer mailboxes lost (or hid) one.
+/// to fewer mailboxes lost (or hid) one. Unbalanced angle brackets count as an extra address,
+/// so they are refused too.
 fn count_addresses(text: &str) -> usize {
     let (mut quoted, mut comment, mut escaped, mut n) = (false, 0usize, false, 0);
+    let (mut open, mut close) = (0usize, 0usize);
     for c in text.chars() {
         if escaped {
             escaped = false;
@@ -138,8 +140,13 @@ fn count_addresses(text: &str) -> usize {
             '(' if !quoted => comment += 1,
             ')' if !quoted && comment > 0 => comment -= 1,
             '@' if !quoted && comment == 0 => n += 1,
+            '<' if !quoted && comment == 0 => open += 1,
+            '>' if !quoted && comment == 0 => close += 1,
             _ => {}
         }
+    }
+    if open != close || open > n {
+        n += 1;
     }
     n
 }

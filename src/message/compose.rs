@@ -112,7 +112,15 @@ fn content_type_of(p: &super::section::Part, text_utf8: bool) -> ContentType<'st
 fn write_section(c: &mut Composer, section: &Arc<Section>) {
     let p = section.part.lock().clone();
     if p.content_type.starts_with("multipart/") {
-        let boundary = make_boundary("_");
+        let boundary = match p.boundary.clone() {
+            Some(b) => b,
+            None => {
+                let b = make_boundary("_");
+                // Kept without a new version: the part did not change, it only got its name.
+                section.part.lock().boundary = Some(b.clone());
+                b
+            }
+        };
         let mut ct = ContentType::new(p.content_type.clone());
         for (k, v) in &p.params {
             ct = ct.attribute(k.clone(), v.clone());

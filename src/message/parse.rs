@@ -53,7 +53,8 @@ fn header_value(name: &str, v: &HeaderValue<'_>, raw: &[u8], start: u32, end: u3
 /// Parses a whole message. Never fails: without any header the whole input becomes the text
 /// of a text/plain body.
 pub(crate) fn parse(raw: &[u8]) -> Parsed {
-    let Some(msg) = MessageParser::new().parse(raw) else {
+    let parsed = Some(raw).filter(|r| starts_with_header(r)).and_then(|r| MessageParser::new().parse(r));
+    let Some(msg) = parsed else {
         let mut p = Part::new("text/plain");
         p.body = Body::Memory(Arc::new(raw.to_vec()));
         p.version = 0;
@@ -73,6 +74,15 @@ pub(crate) fn parse(raw: &[u8]) -> Parsed {
     let mut state = Walk { msg: &msg, raw, count: 0, exceeded: false };
     let root = state.section(0, 0, true).unwrap_or_else(|| Section::from_part(Part::new("text/plain")));
     Parsed { headers, root, limits_exceeded: state.exceeded }
+}
+
+/// Whether the input begins with a header field (`Name:`); anything else is all body.
+fn starts_with_header(raw: &[u8]) -> bool {
+    let line = raw.split(|b| *b == b'\n').next().unwrap_or_default();
+    match line.iter().position(|b| *b == b':') {
+        Some(i) => i > 0 && line[..i].iter().all(|b| (33..=126).contains(b)),
+        None => false,
+    }
 }
 
 struct Walk<'a, 'x> {
@@ -152,7 +162,7 @@ fn part_headers(mp: &MessagePart<'_>, is_root: bool) -> Part {
         for a in ct.attributes().unwrap_or_default() {
             match a.name.to_ascii_lowercase().as_str() {
                 "charset" => p.charset = Some(a.value.to_string()),
-                "boundary" => {}
+                "boundary" => p.boundary = Some(a.value.to_string()).filter(|b| !b.is_empty() && b.len() <= 70),
                 "name" => {
                     if p.filename.is_none() {
                         p.filename = Some(a.value.to_string());

@@ -33,6 +33,9 @@ pub(crate) struct Part {
     pub headers: Vec<(String, String)>,
     pub body: Body,
     pub children: Vec<Arc<Section>>,
+    /// The multipart boundary: as read, or made at the first write and kept, so the same
+    /// message always gives the same bytes.
+    pub boundary: Option<String>,
     /// Changed at every edit (see `next_version`).
     pub version: u64,
 }
@@ -56,6 +59,7 @@ impl Part {
             headers: Vec::new(),
             body: Body::Memory(Arc::new(Vec::new())),
             children: Vec::new(),
+            boundary: None,
             version: next_version(),
         }
     }
@@ -352,10 +356,11 @@ impl Section {
         self.children().iter().any(|c| Arc::ptr_eq(c, target) || c.contains(target))
     }
     /// This section and every section below it.
-    pub(crate) fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         1 + self.children().iter().map(|c| c.count()).sum::<usize>()
     }
-    pub(crate) fn depth(&self) -> usize {
+    /// How many levels of sections are below this one (0 for a leaf).
+    pub fn depth(&self) -> usize {
         self.children().iter().map(|c| 1 + c.depth()).max().unwrap_or(0)
     }
     /// The leaves below (or this one when it is a leaf), depth first.
