@@ -24,9 +24,13 @@ impl Mailbox {
         Ok(Mailbox { name: name.map(str::to_owned), address: address.to_owned() })
     }
 
-    /// `Name <address>` or the bare address, for display.
+    /// `Name <address>` or the bare address, for display; a name with specials (`,` `<` `@`
+    /// ...) is quoted, so the text reads back as the same mailbox.
     pub fn display(&self) -> String {
         match &self.name {
+            Some(n) if n.contains(|c: char| "()<>[]:;@\\,.\"".contains(c)) => {
+                format!("\"{}\" <{}>", n.replace('\\', "\\\\").replace('"', "\\\""), self.address)
+            }
             Some(n) => format!("{n} <{}>", self.address),
             None => self.address.clone(),
         }
@@ -196,6 +200,13 @@ mod tests {
         );
         let l = parse_list("=?utf-8?q?J=C3=B6rg?= <j@example.com>").unwrap();
         assert_eq!(l[0].name.as_deref(), Some("Jörg"));
+        // What display gives reads back as the same list.
+        let tricky = vec![
+            Mailbox { name: Some("Doe, Jane \"JD\" \\ x".into()), address: "jane@example.com".into() },
+            Mailbox { name: Some("Bob".into()), address: "bob@example.com".into() },
+        ];
+        assert_eq!(display_list(&tricky), "\"Doe, Jane \\\"JD\\\" \\\\ x\" <jane@example.com>, Bob <bob@example.com>");
+        assert_eq!(parse_list(&display_list(&tricky)).unwrap(), tricky);
     }
 
     #[test]

@@ -113,14 +113,14 @@ impl Walk<'_, '_> {
                     }
                 }
             }
-            _ => p.body = Body::Memory(Arc::new(self.content(mp))),
+            _ => p.body = Body::Memory(Arc::new(self.content(mp, !is_root))),
         }
         Some(Section::from_part(p))
     }
 
     /// The decoded content of a leaf with its charset unchanged: text parts are decoded from
     /// the raw bytes (mail-parser hands text over already converted to UTF-8).
-    fn content(&self, mp: &MessagePart<'_>) -> Vec<u8> {
+    fn content(&self, mp: &MessagePart<'_>, in_multipart: bool) -> Vec<u8> {
         match &mp.body {
             PartType::Text(t) | PartType::Html(t) => {
                 let body = self.raw.get(mp.offset_body as usize..mp.offset_end as usize).unwrap_or_default();
@@ -133,7 +133,8 @@ impl Walk<'_, '_> {
                     Some(d) => d,
                     // Not encoded (or undecodable): the raw bytes when the charset is not
                     // UTF-8, else mail-parser's text.
-                    None if mp.encoding == Encoding::None && !is_utf8_charset(mp) => trim_delimiter_crlf(body).to_vec(),
+                    None if mp.encoding == Encoding::None && !is_utf8_charset(mp) && in_multipart => trim_delimiter_crlf(body).to_vec(),
+                    None if mp.encoding == Encoding::None && !is_utf8_charset(mp) => body.to_vec(),
                     None => t.as_bytes().to_vec(),
                 }
             }
