@@ -149,6 +149,11 @@ fn write_section(c: &mut Composer, section: &Arc<Section>) {
         Body::Memory(b) if p.content_type.starts_with("text/") && utf8_declared => std::str::from_utf8(b).ok().map(str::to_owned),
         _ => None,
     };
+    if text.is_some() && p.charset.is_none() {
+        // The part is written as UTF-8 text; the model says so too (no new version: the bytes
+        // do not change).
+        section.part.lock().charset = Some("utf-8".into());
+    }
     let mut part = MimePart::new(content_type_of(&p, text.is_some()), BodyPart::Binary(Vec::new().into()));
     let disposition = p.disposition.clone().or_else(|| p.filename.as_ref().map(|_| "attachment".to_owned()));
     if let Some(d) = disposition {

@@ -131,22 +131,21 @@ impl Walk<'_, '_> {
                 };
                 match decoded {
                     Some(d) => d,
-                    // Not encoded (or undecodable): the raw bytes when the charset is not
-                    // UTF-8, else mail-parser's text.
-                    None if mp.encoding == Encoding::None && !is_utf8_charset(mp) && in_multipart => trim_delimiter_crlf(body).to_vec(),
-                    None if mp.encoding == Encoding::None && !is_utf8_charset(mp) => body.to_vec(),
+                    // Not encoded: the raw bytes, in their charset (mail-parser's offsets leave
+                    // out the line end that belongs to the next delimiter). A last part whose
+                    // delimiter never comes loses its final line end too, as Python's email
+                    // reads it.
+                    None if mp.encoding == Encoding::None && in_multipart && mp.offset_end as usize >= self.raw.len() => {
+                        trim_delimiter_crlf(body).to_vec()
+                    }
+                    None if mp.encoding == Encoding::None => body.to_vec(),
+                    // Undecodable: what mail-parser made of it.
                     None => t.as_bytes().to_vec(),
                 }
             }
             _ => mp.contents().to_vec(),
         }
     }
-}
-
-fn is_utf8_charset(mp: &MessagePart<'_>) -> bool {
-    mp.content_type()
-        .and_then(|c| c.attribute("charset"))
-        .is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("us-ascii"))
 }
 
 /// The CRLF before a boundary delimiter belongs to the delimiter, not to the content.
