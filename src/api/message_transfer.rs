@@ -17,17 +17,13 @@ impl SmtpClient {
     /// with eexSmtpUtf8Required when the server lacks it); composed parts are always 7-bit.
     pub fn send_message_to(&self, message: &Message, from: Option<&str>, recipients: Option<&[&str]>) -> Result<()> {
         let prepared = (|| {
-            let derived = match (from, recipients) {
-                (Some(_), Some(_)) => None,
-                _ => Some(message.envelope()?),
-            };
             let sender = match from {
                 Some(f) => f.to_owned(),
-                None => derived.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
+                None => message.envelope_sender()?,
             };
             let rcpts: Vec<String> = match recipients {
                 Some(r) => r.iter().map(|s| s.to_string()).collect(),
-                None => derived.map(|d| d.1).unwrap_or_default(),
+                None => message.envelope_recipients()?,
             };
             let source = message.source(false)?;
             Ok((sender, rcpts, source))

@@ -356,10 +356,20 @@ impl Message {
     /// The envelope for sending: the sender (Sender, else the first From) and every recipient
     /// of To, Cc and Bcc (each once), all validated.
     pub fn envelope(&self) -> Result<(String, Vec<String>)> {
+        Ok((self.envelope_sender()?, self.envelope_recipients()?))
+    }
+
+    /// The envelope sender: Sender, else the first From, validated.
+    pub fn envelope_sender(&self) -> Result<String> {
         let from = self.addresses("Sender").into_iter().chain(self.addresses("From")).next().ok_or_else(|| {
             Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexNoEnvelope, "the message has no From (or Sender) to send from")
         })?;
         address::validate_address(&from.address)?;
+        Ok(from.address)
+    }
+
+    /// The envelope recipients: every address of To, Cc and Bcc once, validated.
+    pub fn envelope_recipients(&self) -> Result<Vec<String>> {
         let mut rcpts: Vec<String> = Vec::new();
         for h in ["To", "Cc", "Bcc"] {
             for m in self.addresses(h) {
@@ -376,7 +386,7 @@ impl Message {
                 "the message has no recipient in To, Cc or Bcc",
             ));
         }
-        Ok((from.address, rcpts))
+        Ok(rcpts)
     }
 
     // ---- body and sections ----
