@@ -72,7 +72,8 @@ pub(crate) fn compose(headers: &[(String, Value)], root: &Arc<Section>, with_bcc
     }
     let mut c = Composer { segments: Vec::new(), buf: Vec::with_capacity(4096) };
     for (name, value) in headers {
-        if !with_bcc && name.eq_ignore_ascii_case("Bcc") {
+        // A field read from a broken message may have a name that cannot be written again.
+        if (!with_bcc && name.eq_ignore_ascii_case("Bcc")) || super::headers::check_name(name).is_err() {
             continue;
         }
         match value {
@@ -81,14 +82,20 @@ pub(crate) fn compose(headers: &[(String, Value)], root: &Arc<Section>, with_bcc
             Value::Ids(ids) => write_header(&mut c.buf, name, &MessageId::from(ids.iter().map(String::as_str).collect::<Vec<_>>())),
             // A date and other structured ASCII values are written as they are (folded only);
             // text that needs it becomes RFC 2047 encoded words.
-            Value::Text(t) if t.is_ascii() => write_header(&mut c.buf, name, &Raw::new(t.as_str())),
-            Value::Text(t) => write_header(&mut c.buf, name, &Text::new(t.as_str())),
+            Value::Text(t) if t.is_ascii() => write_header(&mut c.buf, name, &Raw::new(one_line(t))),
+            Value::Text(t) => write_header(&mut c.buf, name, &Text::new(one_line(t))),
         }
     }
     c.buf.extend_from_slice(b"MIME-Version: 1.0\r\n");
     write_section(&mut c, root);
     c.flush();
     Ok(c.segments)
+}
+
+/// A value as one line: what the API stores never has CR, LF or NUL, but a value read from a
+/// message might; it is written with spaces in their place, never as a line break.
+fn one_line(v: &str) -> String {
+    v.replace(['\r', '\n', '\0'], " ")
 }
 
 /// The Content-Type of a part, with its parameters.
@@ -127,8 +134,8 @@ fn write_section(c: &mut Composer, section: &Arc<Section>) {
         }
         ct = ct.attribute("boundary", boundary.clone());
         write_header(&mut c.buf, "Content-Type", &ct);
-        for (k, v) in &p.headers {
-            write_header(&mut c.buf, k, &Text::new(v.as_str()));
+        for (k, v) in p.headers.iter().filter(|(k, _)| super::headers::check_name(k).is_ok()) {
+            write_header(&mut c.buf, k, &Text::new(one_line(v)));
         }
         for child in &p.children {
             c.buf.extend_from_slice(b"\r\n--");
@@ -166,8 +173,8 @@ fn write_section(c: &mut Composer, section: &Arc<Section>) {
     if let Some(id) = &p.content_id {
         part = part.header("Content-ID", MessageId::new(id.clone()));
     }
-    for (k, v) in &p.headers {
-        part = part.header(k.clone(), Text::new(v.clone()));
+    for (k, v) in p.headers.iter().filter(|(k, _)| super::headers::check_name(k).is_ok()) {
+        part = part.header(k.clone(), Text::new(one_line(v)));
     }
     match (&p.body, text) {
         (_, Some(t)) => {
