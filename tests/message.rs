@@ -5,8 +5,8 @@ mod message_fixture;
 
 use csmail::error::*;
 use csmail::message::{Mailbox, Message, Section};
-use message_fixture::{assert_same_as_rich, pseudo_random, rich_message};
 use csmail::protocol::source::MessageSource;
+use message_fixture::{assert_same_as_rich, pseudo_random, rich_message};
 use std::sync::Arc;
 
 fn read_all(src: &mut dyn MessageSource, chunk: usize) -> Vec<u8> {
@@ -61,7 +61,8 @@ fn bcc_is_in_the_saved_message_and_never_in_the_sent_one() {
     assert_eq!(from, "joerg@example.com");
     assert_eq!(rcpts, ["jane@example.com", "bob@example.com", "carol@example.com", "hidden@example.com"]);
     // A message read from bytes loses its Bcc line when sent, and only it.
-    let raw = b"From: a@example.com\r\nBcc: x@example.com,\r\n y@example.com\r\nTo: b@example.com\r\n\r\nbody\r\n".to_vec();
+    let raw =
+        b"From: a@example.com\r\nBcc: x@example.com,\r\n y@example.com\r\nTo: b@example.com\r\n\r\nbody\r\n".to_vec();
     let loaded = Message::from_bytes(raw);
     assert_eq!(loaded.envelope().unwrap().1, ["b@example.com", "x@example.com", "y@example.com"]);
     let sent = read_all(loaded.source(false).unwrap().as_mut(), 7);
@@ -89,7 +90,10 @@ fn header_values_can_never_start_a_header() {
     for name in ["Content-Type", "content-transfer-encoding", "MIME-Version"] {
         assert_eq!(m.set_header(name, "text/html").unwrap_err().eex, eexInvalidHeader, "{name}");
     }
-    assert_eq!(m.add_address("From", Some("Evil\r\nBcc: x@y.example"), "a@example.com").unwrap_err().eex, eexInvalidAddress);
+    assert_eq!(
+        m.add_address("From", Some("Evil\r\nBcc: x@y.example"), "a@example.com").unwrap_err().eex,
+        eexInvalidAddress
+    );
     assert_eq!(m.add_address("Subject", None, "a@example.com").unwrap_err().eex, eexInvalidHeader);
     // Long values fold: every line stays short, and the value reads back whole.
     let long = "word ".repeat(60) + "end";
@@ -110,12 +114,18 @@ fn addresses_are_validated_and_names_cannot_smuggle_addresses() {
         assert_eq!(m.add_address("To", None, bad).unwrap_err().eex, eexInvalidAddress, "{bad:?}");
     }
     // A display name full of address syntax stays a display name.
-    for name in ["evil@attacker.example", "x <evil@attacker.example>, y", "\"quoted\" <a@b.example>", "Ünïcödé, <x@y.example>"] {
+    for name in
+        ["evil@attacker.example", "x <evil@attacker.example>, y", "\"quoted\" <a@b.example>", "Ünïcödé, <x@y.example>"]
+    {
         let m = Message::new();
         m.add_address("To", Some(name), "ok@example.com").unwrap();
         m.add_address("From", None, "me@example.com").unwrap();
         let back = Message::from_bytes(m.data().unwrap().to_vec());
-        assert_eq!(back.addresses("To"), vec![Mailbox { name: Some(name.into()), address: "ok@example.com".into() }], "{name}");
+        assert_eq!(
+            back.addresses("To"),
+            vec![Mailbox { name: Some(name.into()), address: "ok@example.com".into() }],
+            "{name}"
+        );
         assert_eq!(back.envelope().unwrap().1, ["ok@example.com"]);
     }
     // Without From or recipients there is no envelope.

@@ -55,7 +55,20 @@ fn message_calls(m: *const csmail_message) -> Vec<(&'static str, i32)> {
             ("header_at", csmail_message_header_at(m, 0, null_mut(), 0, null_mut(), null_mut(), 0, null_mut())),
             ("add_address", csmail_message_add_address(m, cs("To").as_ptr(), null(), a.as_ptr())),
             ("address_count", csmail_message_address_count(m, cs("To").as_ptr(), &mut count)),
-            ("address_at", csmail_message_address_at(m, cs("To").as_ptr(), 0, null_mut(), 0, null_mut(), null_mut(), 0, null_mut())),
+            (
+                "address_at",
+                csmail_message_address_at(
+                    m,
+                    cs("To").as_ptr(),
+                    0,
+                    null_mut(),
+                    0,
+                    null_mut(),
+                    null_mut(),
+                    0,
+                    null_mut(),
+                ),
+            ),
             ("get_text_body", csmail_message_get_text_body(m, null_mut(), 0, &mut count)),
             ("set_text_body", csmail_message_set_text_body(m, v.as_ptr())),
             ("get_html_body", csmail_message_get_html_body(m, null_mut(), 0, &mut count)),
@@ -63,8 +76,14 @@ fn message_calls(m: *const csmail_message) -> Vec<(&'static str, i32)> {
             ("get_priority", csmail_message_get_priority(m, &mut i)),
             ("set_priority", csmail_message_set_priority(m, 1)),
             ("add_attachment_file", csmail_message_add_attachment_file(m, v.as_ptr(), null(), null(), null_mut())),
-            ("add_attachment_mem", csmail_message_add_attachment_mem(m, v.as_ptr(), b"x".as_ptr(), 1, null(), null_mut())),
-            ("add_inline_mem", csmail_message_add_inline_mem(m, v.as_ptr(), null(), b"x".as_ptr(), 1, null(), null_mut())),
+            (
+                "add_attachment_mem",
+                csmail_message_add_attachment_mem(m, v.as_ptr(), b"x".as_ptr(), 1, null(), null_mut()),
+            ),
+            (
+                "add_inline_mem",
+                csmail_message_add_inline_mem(m, v.as_ptr(), null(), b"x".as_ptr(), 1, null(), null_mut()),
+            ),
             ("add_inline_file", csmail_message_add_inline_file(m, v.as_ptr(), v.as_ptr(), null(), null_mut())),
             ("section_count", csmail_message_section_count(m, &mut count)),
             ("section", csmail_message_section(m, 0, &mut sec)),
@@ -125,13 +144,17 @@ fn null_released_and_wrong_type_handles_are_refused() {
     assert_eq!(csmail_section_release(released_sec), CSMAIL_OK);
     let live_sec = new_section("text/plain");
     let live_msg = csmail_message_new();
-    for (kind, m) in [("NULL", null()), ("released", released_msg as *const _), ("a Section", live_sec as *const csmail_message)] {
+    for (kind, m) in
+        [("NULL", null()), ("released", released_msg as *const _), ("a Section", live_sec as *const csmail_message)]
+    {
         for (name, rc) in message_calls(m) {
             assert_eq!(rc, CSMAIL_E_INVALID_HANDLE, "csmail_message_{name} with {kind}");
             assert_eq!(csmail_last_eex(), eexInvalidHandle, "csmail_message_{name} with {kind}");
         }
     }
-    for (kind, s) in [("NULL", null()), ("released", released_sec as *const _), ("a Message", live_msg as *const csmail_section)] {
+    for (kind, s) in
+        [("NULL", null()), ("released", released_sec as *const _), ("a Message", live_msg as *const csmail_section)]
+    {
         for (name, rc) in section_calls(s) {
             assert_eq!(rc, CSMAIL_E_INVALID_HANDLE, "csmail_section_{name} with {kind}");
         }
@@ -153,25 +176,49 @@ fn compose_in_c_and_read_back() {
     let mut att: *mut csmail_section = null_mut();
     // SAFETY: valid handles and NUL-terminated strings.
     unsafe {
-        assert_eq!(csmail_message_add_address(m, cs("From").as_ptr(), cs("Zoë, Z.").as_ptr(), cs("z@example.com").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_message_set_header(m, cs("to").as_ptr(), cs("\"B, B\" <b@example.com>, c@example.com").as_ptr()), CSMAIL_OK);
+        assert_eq!(
+            csmail_message_add_address(m, cs("From").as_ptr(), cs("Zoë, Z.").as_ptr(), cs("z@example.com").as_ptr()),
+            CSMAIL_OK
+        );
+        assert_eq!(
+            csmail_message_set_header(m, cs("to").as_ptr(), cs("\"B, B\" <b@example.com>, c@example.com").as_ptr()),
+            CSMAIL_OK
+        );
         assert_eq!(csmail_message_set_header(m, cs("Subject").as_ptr(), cs("Ünïcödé").as_ptr()), CSMAIL_OK);
         assert_eq!(csmail_message_set_text_body(m, cs("text").as_ptr()), CSMAIL_OK);
         assert_eq!(csmail_message_set_html_body(m, cs("<b>html</b>").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_message_add_attachment_mem(m, cs("pic.png").as_ptr(), png.as_ptr(), png.len(), null(), &mut att), CSMAIL_OK);
+        assert_eq!(
+            csmail_message_add_attachment_mem(m, cs("pic.png").as_ptr(), png.as_ptr(), png.len(), null(), &mut att),
+            CSMAIL_OK
+        );
         // Refusals: CR/LF, bad UTF-8, bad addresses, Content-* as a plain header.
-        assert_eq!(csmail_message_set_header(m, cs("Subject").as_ptr(), cs("a\r\nBcc: x@y.example").as_ptr()), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(
+            csmail_message_set_header(m, cs("Subject").as_ptr(), cs("a\r\nBcc: x@y.example").as_ptr()),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
         assert_eq!(csmail_last_eex(), eexForbiddenCharacter);
         let bad = [0xC3u8, 0x28, 0];
-        assert_eq!(csmail_message_set_header(m, cs("Subject").as_ptr(), bad.as_ptr() as *const c_char), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(
+            csmail_message_set_header(m, cs("Subject").as_ptr(), bad.as_ptr() as *const c_char),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
         assert_eq!(csmail_last_eex(), eexInvalidUtf8);
-        assert_eq!(csmail_message_add_address(m, cs("To").as_ptr(), null(), cs("no address").as_ptr()), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(
+            csmail_message_add_address(m, cs("To").as_ptr(), null(), cs("no address").as_ptr()),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
         assert_eq!(csmail_last_eex(), eexInvalidAddress);
-        assert_eq!(csmail_message_set_header(m, cs("Content-Type").as_ptr(), cs("text/html").as_ptr()), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(
+            csmail_message_set_header(m, cs("Content-Type").as_ptr(), cs("text/html").as_ptr()),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
         assert_eq!(csmail_last_eex(), eexInvalidHeader);
         assert_eq!(csmail_message_set_priority(m, 9), CSMAIL_E_INVALID_ARGUMENT);
     }
-    assert_eq!(get(|b, l, n| unsafe { csmail_section_get_str(att, CSMAIL_SECTION_CONTENT_TYPE, b, l, n) }), "image/png");
+    assert_eq!(
+        get(|b, l, n| unsafe { csmail_section_get_str(att, CSMAIL_SECTION_CONTENT_TYPE, b, l, n) }),
+        "image/png"
+    );
     // The bytes: the pointer stays valid after the message changes.
     let (mut data, mut len) = (null(), 0usize);
     // SAFETY: valid handle, local out-pointers.
@@ -192,7 +239,10 @@ fn compose_in_c_and_read_back() {
     // SAFETY: valid handle and buffer.
     assert_eq!(unsafe { csmail_message_load_mem(r, first.as_ptr(), first.len()) }, CSMAIL_OK);
     assert_eq!(get(|b, l, n| unsafe { csmail_message_get_header(r, cs("subject").as_ptr(), b, l, n) }), "Ünïcödé");
-    assert_eq!(get(|b, l, n| unsafe { csmail_message_get_header(r, cs("To").as_ptr(), b, l, n) }), "\"B, B\" <b@example.com>, c@example.com");
+    assert_eq!(
+        get(|b, l, n| unsafe { csmail_message_get_header(r, cs("To").as_ptr(), b, l, n) }),
+        "\"B, B\" <b@example.com>, c@example.com"
+    );
     assert_eq!(get(|b, l, n| unsafe { csmail_message_get_header(r, cs("X-Absent").as_ptr(), b, l, n) }), "");
     assert_eq!(get(|b, l, n| unsafe { csmail_message_get_text_body(r, b, l, n) }), "text");
     assert_eq!(get(|b, l, n| unsafe { csmail_message_get_html_body(r, b, l, n) }), "<b>html</b>");
@@ -201,14 +251,22 @@ fn compose_in_c_and_read_back() {
     unsafe {
         assert_eq!(csmail_message_address_count(r, cs("From").as_ptr(), &mut count), CSMAIL_OK);
         assert_eq!(count, 1);
-        let name = get(|b, l, n| csmail_message_address_at(r, cs("From").as_ptr(), 0, b, l, n, null_mut(), 0, null_mut()));
-        let addr = get(|b, l, n| csmail_message_address_at(r, cs("From").as_ptr(), 0, null_mut(), 0, null_mut(), b, l, n));
+        let name =
+            get(|b, l, n| csmail_message_address_at(r, cs("From").as_ptr(), 0, b, l, n, null_mut(), 0, null_mut()));
+        let addr =
+            get(|b, l, n| csmail_message_address_at(r, cs("From").as_ptr(), 0, null_mut(), 0, null_mut(), b, l, n));
         assert_eq!((name.as_str(), addr.as_str()), ("Zoë, Z.", "z@example.com"));
-        assert_eq!(csmail_message_address_at(r, cs("From").as_ptr(), 1, null_mut(), 0, null_mut(), null_mut(), 0, null_mut()), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(
+            csmail_message_address_at(r, cs("From").as_ptr(), 1, null_mut(), 0, null_mut(), null_mut(), 0, null_mut()),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
         // A buffer too small gets nothing and the size.
         let mut small = [0x55 as c_char; 3];
         let mut needed = 0usize;
-        assert_eq!(csmail_message_get_header(r, cs("Subject").as_ptr(), small.as_mut_ptr(), small.len(), &mut needed), CSMAIL_E_BUFFER_TOO_SMALL);
+        assert_eq!(
+            csmail_message_get_header(r, cs("Subject").as_ptr(), small.as_mut_ptr(), small.len(), &mut needed),
+            CSMAIL_E_BUFFER_TOO_SMALL
+        );
         assert_eq!(needed, "Ünïcödé".len() + 1);
         assert_eq!(small, [0x55; 3]);
         assert_eq!(csmail_message_header_count(r, &mut count), CSMAIL_OK);
@@ -241,14 +299,21 @@ fn compose_in_c_and_read_back() {
         // Properties: unknown, read-only.
         assert_eq!(csmail_section_get_str(a, 99, null_mut(), 0, &mut needed), CSMAIL_E_INVALID_ARGUMENT);
         assert_eq!(csmail_last_eex(), eexUnknownOption);
-        assert_eq!(csmail_section_set_str(a, CSMAIL_SECTION_TRANSFER_ENCODING, cs("8bit").as_ptr()), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(
+            csmail_section_set_str(a, CSMAIL_SECTION_TRANSFER_ENCODING, cs("8bit").as_ptr()),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
         assert_eq!(csmail_last_eex(), eexReadOnlyOption);
         assert_eq!(get(|b, l, n| csmail_section_get_str(a, CSMAIL_SECTION_TRANSFER_ENCODING, b, l, n)), "base64");
         // SaveToFile of a section: hostile names refused.
         let dir = tempfile::tempdir().unwrap();
         let folder = cs(dir.path().to_str().unwrap());
         for bad in ["../x.png", "/etc/x", "NUL", "a\\b"] {
-            assert_eq!(csmail_section_save_to_file(a, folder.as_ptr(), cs(bad).as_ptr()), CSMAIL_E_INVALID_ARGUMENT, "{bad}");
+            assert_eq!(
+                csmail_section_save_to_file(a, folder.as_ptr(), cs(bad).as_ptr()),
+                CSMAIL_E_INVALID_ARGUMENT,
+                "{bad}"
+            );
             assert_eq!(csmail_last_eex(), eexUnsafeFileName);
         }
         assert_eq!(csmail_section_save_to_file(a, folder.as_ptr(), null()), CSMAIL_OK, "{}", last_text());
@@ -272,7 +337,10 @@ fn sections_built_in_c() {
         assert_eq!(csmail_section_set_text(text, cs("hello").as_ptr()), CSMAIL_OK);
         assert_eq!(csmail_section_set_content_mem(bin, [1u8, 2, 3].as_ptr(), 3), CSMAIL_OK);
         assert_eq!(csmail_section_set_str(bin, CSMAIL_SECTION_FILE_NAME, cs("d.bin").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_section_set_header(bin, cs("Content-Description").as_ptr(), cs("three bytes").as_ptr()), CSMAIL_OK);
+        assert_eq!(
+            csmail_section_set_header(bin, cs("Content-Description").as_ptr(), cs("three bytes").as_ptr()),
+            CSMAIL_OK
+        );
         assert_eq!(csmail_section_add_child(root, text), CSMAIL_OK);
         assert_eq!(csmail_section_add_child(root, bin), CSMAIL_OK);
         assert_eq!(csmail_section_add_child(text, bin), CSMAIL_E_INVALID_ARGUMENT, "a leaf holds no sections");

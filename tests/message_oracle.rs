@@ -106,7 +106,8 @@ fn assert_agree(python: &[String], csmail: &[String], what: &str) {
         for i in 0..p.len().max(c.len()) {
             let (a, b) = (p.get(i).map_or("-", |s| s.as_str()), c.get(i).map_or("-", |s| s.as_str()));
             if a != b {
-                report += &format!("line {i}:\n  python: {}\n  csmail: {}\n", &a[..a.len().min(300)], &b[..b.len().min(300)]);
+                report +=
+                    &format!("line {i}:\n  python: {}\n  csmail: {}\n", &a[..a.len().min(300)], &b[..b.len().min(300)]);
             }
         }
         panic!("{what}: Python and csmail disagree\n{report}");
@@ -155,10 +156,19 @@ fn csmail_reads_what_python_composes() {
     // The facts themselves, to be sure both did not agree on nothing.
     assert_eq!(m.addresses("From")[0].name.as_deref(), Some("Zoë Ållen"));
     assert_eq!(m.addresses("To")[0].name.as_deref(), Some("Smith, John"));
-    assert_eq!(m.subject().as_deref(), Some("Grüße aus Python — ünïcödé subject that is long enough to be folded over lines"));
+    assert_eq!(
+        m.subject().as_deref(),
+        Some("Grüße aus Python — ünïcödé subject that is long enough to be folded over lines")
+    );
     let att = m.attachments();
-    assert_eq!(att[att.len() - 2].file_name().as_deref(), Some("Übersicht über das lange Jahresergebnis mit vielen Wörtern im Namen.pdf"));
-    assert_eq!(att[att.len() - 1].content().unwrap(), "Latin-1 text: café crème\n".chars().map(|c| c as u8).collect::<Vec<u8>>());
+    assert_eq!(
+        att[att.len() - 2].file_name().as_deref(),
+        Some("Übersicht über das lange Jahresergebnis mit vielen Wörtern im Namen.pdf")
+    );
+    assert_eq!(
+        att[att.len() - 1].content().unwrap(),
+        "Latin-1 text: café crème\n".chars().map(|c| c as u8).collect::<Vec<u8>>()
+    );
     assert_eq!(att[att.len() - 1].text().unwrap(), "Latin-1 text: café crème\n");
 }
 

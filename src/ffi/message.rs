@@ -283,8 +283,9 @@ pub unsafe extern "C" fn csmail_message_add_address(
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
-        let (header, name, address) =
-            unsafe { (str_arg(header, "header")?, opt_str(display_name, "display_name")?, str_arg(address, "address")?) };
+        let (header, name, address) = unsafe {
+            (str_arg(header, "header")?, opt_str(display_name, "display_name")?, str_arg(address, "address")?)
+        };
         m.add_address(header, name, address)
     })
 }
@@ -332,7 +333,8 @@ pub unsafe extern "C" fn csmail_message_address_at(
         // SAFETY: caller contract.
         let header = unsafe { str_arg(header, "header") }?;
         let list = m.addresses(header);
-        let mb = list.get(index).ok_or_else(|| Error::invalid_arg(format!("address index {index} of {}", list.len())))?;
+        let mb =
+            list.get(index).ok_or_else(|| Error::invalid_arg(format!("address index {index} of {}", list.len())))?;
         // SAFETY: caller contract.
         unsafe {
             write_str(mb.name.as_deref().unwrap_or(""), name_buf, name_len, name_needed)?;
@@ -452,8 +454,9 @@ pub unsafe extern "C" fn csmail_message_add_attachment_file(
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
-        let (path, ct, name) =
-            unsafe { (str_arg(path, "path")?, opt_str(content_type, "content_type")?, opt_str(file_name, "file_name")?) };
+        let (path, ct, name) = unsafe {
+            (str_arg(path, "path")?, opt_str(content_type, "content_type")?, opt_str(file_name, "file_name")?)
+        };
         let s = m.add_attachment_file(path, ct, name)?;
         // SAFETY: caller contract.
         unsafe { section_out_opt(s, section_out) }
@@ -480,8 +483,9 @@ pub unsafe extern "C" fn csmail_message_add_attachment_mem(
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
-        let (name, bytes, ct) =
-            unsafe { (str_arg(file_name, "file_name")?, bytes_arg(data, len, "data")?, opt_str(content_type, "content_type")?) };
+        let (name, bytes, ct) = unsafe {
+            (str_arg(file_name, "file_name")?, bytes_arg(data, len, "data")?, opt_str(content_type, "content_type")?)
+        };
         let s = m.add_attachment_bytes(name, bytes.to_vec(), ct)?;
         // SAFETY: caller contract.
         unsafe { section_out_opt(s, section_out) }
@@ -538,8 +542,9 @@ pub unsafe extern "C" fn csmail_message_add_inline_file(
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
-        let (cid, path, ct) =
-            unsafe { (str_arg(content_id, "content_id")?, str_arg(path, "path")?, opt_str(content_type, "content_type")?) };
+        let (cid, path, ct) = unsafe {
+            (str_arg(content_id, "content_id")?, str_arg(path, "path")?, opt_str(content_type, "content_type")?)
+        };
         let s = m.add_inline_file(cid, path, ct)?;
         // SAFETY: caller contract.
         unsafe { section_out_opt(s, section_out) }
@@ -632,7 +637,10 @@ pub unsafe extern "C" fn csmail_message_attachment(
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_body(message: *const csmail_message, section_out: *mut *mut csmail_section) -> i32 {
+pub unsafe extern "C" fn csmail_message_body(
+    message: *const csmail_message,
+    section_out: *mut *mut csmail_section,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.

@@ -86,7 +86,10 @@ unsafe fn write_bytes(data: &[u8], buf: *mut u8, len: usize, needed_out: *mut us
 /// # Safety
 /// `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_new(content_type: *const c_char, section_out_p: *mut *mut csmail_section) -> i32 {
+pub unsafe extern "C" fn csmail_section_new(
+    content_type: *const c_char,
+    section_out_p: *mut *mut csmail_section,
+) -> i32 {
     guard(|| {
         // SAFETY: caller contract.
         let ct = unsafe { opt_str(content_type, "content_type") }?.unwrap_or("");
@@ -142,7 +145,11 @@ pub unsafe extern "C" fn csmail_section_get_str(
 }
 
 fn unknown(property: i32) -> Error {
-    Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption, format!("unknown section property {property}"))
+    Error::new(
+        error::CSMAIL_E_INVALID_ARGUMENT,
+        error::eexUnknownOption,
+        format!("unknown section property {property}"),
+    )
 }
 
 /// Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL),
@@ -155,13 +162,19 @@ fn unknown(property: i32) -> Error {
 /// # Safety
 /// `value` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_str(section: *const csmail_section, property: i32, value: *const c_char) -> i32 {
+pub unsafe extern "C" fn csmail_section_set_str(
+    section: *const csmail_section,
+    property: i32,
+    value: *const c_char,
+) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
         let v = unsafe { opt_str(value, "value") }?;
         match property {
-            CSMAIL_SECTION_CONTENT_TYPE => s.set_content_type(v.ok_or_else(|| Error::invalid_arg("the content type is NULL"))?),
+            CSMAIL_SECTION_CONTENT_TYPE => {
+                s.set_content_type(v.ok_or_else(|| Error::invalid_arg("the content type is NULL"))?)
+            }
             CSMAIL_SECTION_CHARSET => s.set_charset(v),
             CSMAIL_SECTION_FILE_NAME => s.set_file_name(v),
             CSMAIL_SECTION_CONTENT_ID => s.set_content_id(v),
@@ -385,7 +398,11 @@ pub unsafe extern "C" fn csmail_section_save_to_file(
 /// # Safety
 /// `data` is NULL with `len` 0 or points to `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_content_mem(section: *const csmail_section, data: *const u8, len: usize) -> i32 {
+pub unsafe extern "C" fn csmail_section_set_content_mem(
+    section: *const csmail_section,
+    data: *const u8,
+    len: usize,
+) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
@@ -449,7 +466,8 @@ pub unsafe extern "C" fn csmail_section_child(
         let s = handles::section(section)?;
         let children = s.children();
         let n = children.len();
-        let c = children.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("child index {index} of {n}")))?;
+        let c =
+            children.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("child index {index} of {n}")))?;
         // SAFETY: caller contract.
         unsafe { section_out(c, child_out) }
     })

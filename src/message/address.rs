@@ -158,9 +158,8 @@ fn count_addresses(text: &str) -> usize {
 /// The mailboxes of a parsed header (groups flattened), names and addresses as mail-parser
 /// decoded them.
 pub(crate) fn collect(a: &mail_parser::Address<'_>) -> Vec<(Option<String>, Option<String>)> {
-    let one = |x: &mail_parser::Addr<'_>| {
-        (x.name.as_ref().map(|n| n.to_string()), x.address.as_ref().map(|a| a.to_string()))
-    };
+    let one =
+        |x: &mail_parser::Addr<'_>| (x.name.as_ref().map(|n| n.to_string()), x.address.as_ref().map(|a| a.to_string()));
     match a {
         mail_parser::Address::List(l) => l.iter().map(one).collect(),
         mail_parser::Address::Group(g) => g.iter().flat_map(|g| g.addresses.iter().map(one)).collect(),

@@ -79,7 +79,9 @@ pub(crate) fn compose(headers: &[(String, Value)], root: &Arc<Section>, with_bcc
         match value {
             Value::Addresses(l) if l.is_empty() => continue,
             Value::Addresses(l) => write_header(&mut c.buf, name, &address_value(l)),
-            Value::Ids(ids) => write_header(&mut c.buf, name, &MessageId::from(ids.iter().map(String::as_str).collect::<Vec<_>>())),
+            Value::Ids(ids) => {
+                write_header(&mut c.buf, name, &MessageId::from(ids.iter().map(String::as_str).collect::<Vec<_>>()))
+            }
             // A date and other structured ASCII values are written as they are (folded only);
             // text that needs it becomes RFC 2047 encoded words.
             Value::Text(t) if t.is_ascii() => write_header(&mut c.buf, name, &Raw::new(one_line(t))),
@@ -151,9 +153,12 @@ fn write_section(c: &mut Composer, section: &Arc<Section>) {
 
     // A text body that is UTF-8 (or declared so) is handed to mail-builder as text: it picks
     // 7bit, quoted-printable or base64. Everything else is binary: base64, bytes unchanged.
-    let utf8_declared = p.charset.as_deref().is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("us-ascii"));
+    let utf8_declared =
+        p.charset.as_deref().is_none_or(|c| c.eq_ignore_ascii_case("utf-8") || c.eq_ignore_ascii_case("us-ascii"));
     let text = match &p.body {
-        Body::Memory(b) if p.content_type.starts_with("text/") && utf8_declared => std::str::from_utf8(b).ok().map(str::to_owned),
+        Body::Memory(b) if p.content_type.starts_with("text/") && utf8_declared => {
+            std::str::from_utf8(b).ok().map(str::to_owned)
+        }
         _ => None,
     };
     if text.is_some() && p.charset.is_none() {
@@ -227,7 +232,10 @@ impl ComposedSource {
                 let want = (*remaining).min((LINE_IN * 1024) as u64) as usize;
                 let mut chunk = vec![0u8; want];
                 file.read_exact(&mut chunk).map_err(|e| {
-                    io::Error::new(e.kind(), format!("{}: the file became shorter while it was sent ({e})", path.display()))
+                    io::Error::new(
+                        e.kind(),
+                        format!("{}: the file became shorter while it was sent ({e})", path.display()),
+                    )
                 })?;
                 *remaining -= want as u64;
                 let more = *remaining > 0;
@@ -255,7 +263,8 @@ impl ComposedSource {
                 Ok(true)
             }
             Some(Segment::FileBase64 { path, len }) => {
-                let file = File::open(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+                let file =
+                    File::open(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
                 self.file = Some((file, len, path));
                 Ok(true)
             }

@@ -138,8 +138,28 @@ mod tests {
     #[test]
     fn hostile_file_names_are_refused() {
         for bad in [
-            "", ".", "..", "../x", "..\\x", "/etc/passwd", "C:\\x", "C:x", "a/b", "CON", "con.txt", "Lpt1.log",
-            "COM9", "NUL.tar.gz", "aux", "x\0y", "x\ny", "trail.", "trail ", "a:stream", "q?.txt", "COM¹",
+            "",
+            ".",
+            "..",
+            "../x",
+            "..\\x",
+            "/etc/passwd",
+            "C:\\x",
+            "C:x",
+            "a/b",
+            "CON",
+            "con.txt",
+            "Lpt1.log",
+            "COM9",
+            "NUL.tar.gz",
+            "aux",
+            "x\0y",
+            "x\ny",
+            "trail.",
+            "trail ",
+            "a:stream",
+            "q?.txt",
+            "COM¹",
         ] {
             let e = check_file_name(bad).unwrap_err();
             assert_eq!(e.eex, error::eexUnsafeFileName, "{bad:?}");

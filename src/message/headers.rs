@@ -15,9 +15,21 @@ pub(crate) enum Value {
 
 /// The headers whose value is an address list.
 pub(crate) fn is_address_header(name: &str) -> bool {
-    ["From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc"]
-        .iter()
-        .any(|h| h.eq_ignore_ascii_case(name))
+    [
+        "From",
+        "Sender",
+        "Reply-To",
+        "To",
+        "Cc",
+        "Bcc",
+        "Resent-From",
+        "Resent-Sender",
+        "Resent-To",
+        "Resent-Cc",
+        "Resent-Bcc",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
 }
 
 pub(crate) fn is_id_header(name: &str) -> bool {
@@ -34,9 +46,27 @@ pub(crate) fn is_mime_header(name: &str) -> bool {
 /// The usual spelling of well-known header names, so `to` and `TO` both become `To`.
 pub(crate) fn canonical_name(name: &str) -> String {
     const KNOWN: &[&str] = &[
-        "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date", "Message-ID", "In-Reply-To",
-        "References", "X-Priority", "Importance", "Return-Path", "Received", "MIME-Version",
-        "Content-Type", "Content-Transfer-Encoding", "Content-Disposition", "Content-ID", "Content-Description",
+        "From",
+        "Sender",
+        "Reply-To",
+        "To",
+        "Cc",
+        "Bcc",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "In-Reply-To",
+        "References",
+        "X-Priority",
+        "Importance",
+        "Return-Path",
+        "Received",
+        "MIME-Version",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+        "Content-Disposition",
+        "Content-ID",
+        "Content-Description",
     ];
     KNOWN.iter().find(|k| k.eq_ignore_ascii_case(name)).map_or_else(|| name.to_owned(), |k| (*k).to_owned())
 }

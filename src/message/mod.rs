@@ -241,21 +241,19 @@ impl Message {
     /// are parsed and each address validated; CR, LF and NUL are refused everywhere.
     pub fn set_header(&self, name: &str, value: &str) -> Result<()> {
         let (name, value) = Self::checked(name, value)?;
-        self.edit_headers(|h| {
-            match h.iter().position(|(k, _)| k.eq_ignore_ascii_case(&name)) {
-                Some(i) => {
-                    h[i].1 = value;
-                    let mut j = i + 1;
-                    while j < h.len() {
-                        if h[j].0.eq_ignore_ascii_case(&name) {
-                            h.remove(j);
-                        } else {
-                            j += 1;
-                        }
+        self.edit_headers(|h| match h.iter().position(|(k, _)| k.eq_ignore_ascii_case(&name)) {
+            Some(i) => {
+                h[i].1 = value;
+                let mut j = i + 1;
+                while j < h.len() {
+                    if h[j].0.eq_ignore_ascii_case(&name) {
+                        h.remove(j);
+                    } else {
+                        j += 1;
                     }
                 }
-                None => h.push((name, value)),
             }
+            None => h.push((name, value)),
         });
         Ok(())
     }
@@ -362,7 +360,11 @@ impl Message {
     /// The envelope sender: Sender, else the first From, validated.
     pub fn envelope_sender(&self) -> Result<String> {
         let from = self.addresses("Sender").into_iter().chain(self.addresses("From")).next().ok_or_else(|| {
-            Error::new(error::CSMAIL_E_INVALID_ARGUMENT, error::eexNoEnvelope, "the message has no From (or Sender) to send from")
+            Error::new(
+                error::CSMAIL_E_INVALID_ARGUMENT,
+                error::eexNoEnvelope,
+                "the message has no From (or Sender) to send from",
+            )
         })?;
         address::validate_address(&from.address)?;
         Ok(from.address)
@@ -441,7 +443,12 @@ impl Message {
     /// AddAttachment from a file: streamed from the file when the message is sent or saved.
     /// The content type is guessed from the name unless given; the file name is the last
     /// component of the path unless `file_name` is given.
-    pub fn add_attachment_file(&self, path: &str, content_type: Option<&str>, file_name: Option<&str>) -> Result<Arc<Section>> {
+    pub fn add_attachment_file(
+        &self,
+        path: &str,
+        content_type: Option<&str>,
+        file_name: Option<&str>,
+    ) -> Result<Arc<Section>> {
         let name = match file_name {
             Some(n) => n.to_owned(),
             None => Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
@@ -455,7 +462,12 @@ impl Message {
     }
 
     /// AddAttachment from memory.
-    pub fn add_attachment_bytes(&self, file_name: &str, data: Vec<u8>, content_type: Option<&str>) -> Result<Arc<Section>> {
+    pub fn add_attachment_bytes(
+        &self,
+        file_name: &str,
+        data: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> Result<Arc<Section>> {
         let s = Section::new(&content_type_for(file_name, content_type))?;
         s.set_content(data)?;
         s.set_file_name(Some(file_name))?;
@@ -466,7 +478,13 @@ impl Message {
 
     /// An inline part (an image the HTML body shows with `cid:<content_id>`), multipart/related
     /// with the HTML body.
-    pub fn add_inline_bytes(&self, content_id: &str, file_name: Option<&str>, data: Vec<u8>, content_type: Option<&str>) -> Result<Arc<Section>> {
+    pub fn add_inline_bytes(
+        &self,
+        content_id: &str,
+        file_name: Option<&str>,
+        data: Vec<u8>,
+        content_type: Option<&str>,
+    ) -> Result<Arc<Section>> {
         let s = Section::new(&content_type_for(file_name.unwrap_or(""), content_type))?;
         s.set_content(data)?;
         s.set_content_id(Some(content_id))?;
@@ -513,7 +531,9 @@ impl Message {
     fn rebuild(&self, body: Option<Arc<Section>>, extra: Option<Arc<Section>>) -> Result<()> {
         let mut leaves = self.sections();
         // An empty text/plain root of a new message is no part.
-        leaves.retain(|s| !(s.content_type() == "text/plain" && s.size() == 0 && !s.is_attachment() && s.file_name().is_none()));
+        leaves.retain(|s| {
+            !(s.content_type() == "text/plain" && s.size() == 0 && !s.is_attachment() && s.file_name().is_none())
+        });
         leaves.extend(body);
         leaves.extend(extra);
         let (mut text, mut html, mut inline, mut attach) = (None, None, Vec::new(), Vec::new());
@@ -537,7 +557,9 @@ impl Message {
             Ok(m)
         };
         let html = match html {
-            Some(h) if !inline.is_empty() => Some(multipart("multipart/related", std::iter::once(h).chain(inline.drain(..)).collect())?),
+            Some(h) if !inline.is_empty() => {
+                Some(multipart("multipart/related", std::iter::once(h).chain(inline.drain(..)).collect())?)
+            }
             h => h,
         };
         attach.extend(inline);
@@ -581,7 +603,9 @@ fn ensure_generated(d: &mut Doc) {
             .headers
             .iter()
             .find_map(|(k, v)| match v {
-                Value::Addresses(l) if k == "From" => l.first().and_then(|m| m.address.rsplit_once('@')).map(|(_, h)| h.to_owned()),
+                Value::Addresses(l) if k == "From" => {
+                    l.first().and_then(|m| m.address.rsplit_once('@')).map(|(_, h)| h.to_owned())
+                }
                 _ => None,
             })
             .filter(|h| h.is_ascii())

@@ -135,7 +135,10 @@ impl Walk<'_, '_> {
                     // out the line end that belongs to the next delimiter). A last part whose
                     // delimiter never comes loses its final line end too, as Python's email
                     // reads it.
-                    None if mp.encoding == Encoding::None && in_multipart && mp.offset_end as usize >= self.raw.len() => {
+                    None if mp.encoding == Encoding::None
+                        && in_multipart
+                        && mp.offset_end as usize >= self.raw.len() =>
+                    {
                         trim_delimiter_crlf(body).to_vec()
                     }
                     None if mp.encoding == Encoding::None => body.to_vec(),
@@ -183,8 +186,10 @@ fn part_headers(mp: &MessagePart<'_>, is_root: bool) -> Part {
     for h in &mp.headers {
         let name = headers::canonical_name(h.name.as_str());
         let lower = name.to_ascii_lowercase();
-        let managed =
-            matches!(lower.as_str(), "content-type" | "content-transfer-encoding" | "content-disposition" | "content-id" | "mime-version");
+        let managed = matches!(
+            lower.as_str(),
+            "content-type" | "content-transfer-encoding" | "content-disposition" | "content-id" | "mime-version"
+        );
         // The message's own headers belong to the message, not to its body section.
         if managed || (is_root && !headers::is_mime_header(&name)) {
             continue;

@@ -13,7 +13,10 @@ use std::sync::Arc;
 pub(crate) enum Body {
     Memory(Arc<Vec<u8>>),
     /// A file read only when the message is written: attachments stream from disk.
-    File { path: PathBuf, len: u64 },
+    File {
+        path: PathBuf,
+        len: u64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -79,7 +82,9 @@ fn bad_value(text: String) -> Error {
 fn check_token(what: &str, t: &str) -> Result<()> {
     const TSPECIALS: &[u8] = b"()<>@,;:\\\"/[]?=";
     if t.is_empty() || !t.bytes().all(|b| (33..=126).contains(&b) && !TSPECIALS.contains(&b)) {
-        return Err(bad_value(format!("{what} {t:?} is not a MIME token (ASCII letters, digits, - . _ + and the like)")));
+        return Err(bad_value(format!(
+            "{what} {t:?} is not a MIME token (ASCII letters, digits, - . _ + and the like)"
+        )));
     }
     Ok(())
 }

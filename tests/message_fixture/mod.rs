@@ -95,4 +95,3 @@ pub fn assert_same_as_rich(m: &Message, logo: &[u8], pdf: &[u8], with_bcc: bool)
     let alt: Vec<String> = root.children()[0].children().iter().map(|s| s.content_type()).collect();
     assert_eq!(alt, ["text/plain", "multipart/related"]);
 }
-
