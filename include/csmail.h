@@ -18,75 +18,1003 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- The version of csmail this header belongs to (from Cargo.toml) ---- */
+
 /**
- * Server host name or address (string). Required before Connect. Also the name TLS verifies.
+ * The major version.
+ */
+#define CSMAIL_VERSION_MAJOR 0
+
+/**
+ * The minor version.
+ */
+#define CSMAIL_VERSION_MINOR 1
+
+/**
+ * The patch version.
+ */
+#define CSMAIL_VERSION_PATCH 0
+
+/**
+ * The version as text; csmail_version() gives the library's at run time.
+ */
+#define CSMAIL_VERSION "0.1.0"
+
+/* ---- Result codes: the return value of every function ---- */
+
+/**
+ * Success.
+ */
+#define CSMAIL_OK 0
+
+/**
+ * A handle is NULL, already released, or of another object type.
+ */
+#define CSMAIL_E_INVALID_HANDLE 1
+
+/**
+ * An argument is invalid: NULL where a value is needed, bad UTF-8, CR/LF/NUL on a command line, an
+ * unknown property or option, an out-of-range value.
+ */
+#define CSMAIL_E_INVALID_ARGUMENT 2
+
+/**
+ * The caller's buffer is too small; the size needed was reported.
+ */
+#define CSMAIL_E_BUFFER_TOO_SMALL 3
+
+/**
+ * The object or operation is not supported: not an advanced handler, SMTPUTF8 needed but not
+ * offered, a write-only property read.
+ */
+#define CSMAIL_E_NOT_SUPPORTED 4
+
+/**
+ * A callback called an operation on the client that is running it.
+ */
+#define CSMAIL_E_REENTRANT 5
+
+/**
+ * Another thread is running an operation on this client.
+ */
+#define CSMAIL_E_BUSY 6
+
+/**
+ * A Rust panic was caught at the boundary (a bug in csmail).
+ */
+#define CSMAIL_E_PANIC 7
+
+/**
+ * The operation needs a connection and there is none.
+ */
+#define CSMAIL_E_NOT_CONNECTED 8
+
+/**
+ * Connecting failed: name resolution, TCP, TLS handshake, greeting, STARTTLS/STLS (the legacy VB
+ * error errConnect).
+ *
+ * Legacy name: errConnect.
+ */
+#define CSMAIL_E_CONNECT 10
+
+/**
+ * Authentication failed or no usable mechanism.
+ */
+#define CSMAIL_E_AUTH 11
+
+/**
+ * The server refused a command (a 4xx/5xx SMTP reply or a POP3 -ERR).
+ */
+#define CSMAIL_E_SERVER 12
+
+/**
+ * The connection failed while sending or receiving.
+ */
+#define CSMAIL_E_NETWORK 13
+
+/**
+ * A network step took longer than the client's timeout.
+ */
+#define CSMAIL_E_TIMEOUT 14
+
+/**
+ * The operation was ended by csmail_*_abort or by a callback's request.
+ */
+#define CSMAIL_E_ABORTED 15
+
+/**
+ * The message data and terminator were sent but the final reply never came: the message may or may
+ * not have been delivered.
+ */
+#define CSMAIL_E_DELIVERY_UNKNOWN 16
+
+/**
+ * The server broke the protocol: malformed, over-long or never-ending replies, bytes injected
+ * after STARTTLS/STLS.
+ */
+#define CSMAIL_E_PROTOCOL 17
+
+/**
+ * A message source or sink failed (file, read or write callback).
+ */
+#define CSMAIL_E_IO 18
+
+/**
+ * The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
+ */
+#define CSMAIL_E_TLS_CONFIG 19
+
+/* ---- ErrorInfo numbers (eex): 1001-1407 of the CSMail/SSL supplement, then csmail's own ---- */
+
+/**
+ * The object was unable to create a TCP connection to the proxy server.
+ *
+ * Legacy name: eexProxyNoconn.
+ */
+#define CSMAIL_eexProxyNoconn 1001
+
+/**
+ * A socket error occurred while communicating with the proxy server.
+ *
+ * Legacy name: eexProxySocketerror.
+ */
+#define CSMAIL_eexProxySocketerror 1002
+
+/**
+ * The proxy server unexpectedly closed the connection.
+ *
+ * Legacy name: eexProxyServerclosedport.
+ */
+#define CSMAIL_eexProxyServerclosedport 1003
+
+/**
+ * An internal error occurred while communicating with the proxy server.
+ *
+ * Legacy name: eexProxyException.
+ */
+#define CSMAIL_eexProxyException 1004
+
+/**
+ * An unexpected error occurred while communicating with the proxy server.
+ *
+ * Legacy name: eexProxyUnexpecteddefault.
+ */
+#define CSMAIL_eexProxyUnexpecteddefault 1005
+
+/**
+ * The proxy server rejected the request.
+ *
+ * Legacy name: eexProxyRequestfailed.
+ */
+#define CSMAIL_eexProxyRequestfailed 1006
+
+/**
+ * The proxy server requires authentication but no credentials have been supplied.
+ *
+ * Legacy name: eexProxyAuthrequired.
+ */
+#define CSMAIL_eexProxyAuthrequired 1007
+
+/**
+ * The proxy server does not support the authentication mechanism requested by the client.
+ *
+ * Legacy name: eexProxyAuthtypeunknown.
+ */
+#define CSMAIL_eexProxyAuthtypeunknown 1008
+
+/**
+ * The proxy server has rejected the client's credentials.
+ *
+ * Legacy name: eexProxyAuthfailed.
+ */
+#define CSMAIL_eexProxyAuthfailed 1009
+
+/**
+ * The proxy could not confirm the client's logon (SOCKS4: identd on the client unreachable or
+ * reporting another user); the supplement gives no note.
+ *
+ * Legacy name: eexProxyAuthnologon.
+ */
+#define CSMAIL_eexProxyAuthnologon 1010
+
+/**
+ * No extended error information is available (the supplement gives no note).
+ *
+ * Legacy name: eexNoExtended.
+ */
+#define CSMAIL_eexNoExtended 1101
+
+/**
+ * The server or proxy name cannot be found in the DNS.
+ *
+ * Legacy name: eexDNS.
+ */
+#define CSMAIL_eexDNS 1102
+
+/**
+ * The client cannot connect to the server or proxy.
+ *
+ * Legacy name: eexTCPConnect.
+ */
+#define CSMAIL_eexTCPConnect 1103
+
+/**
+ * A network error has occurred while sending data.
+ *
+ * Legacy name: eexSocketTx.
+ */
+#define CSMAIL_eexSocketTx 1104
+
+/**
+ * A network error has occurred while receiving data.
+ *
+ * Legacy name: eexSocketRx.
+ */
+#define CSMAIL_eexSocketRx 1105
+
+/**
+ * A network error has occurred.
+ *
+ * Legacy name: eexSocket.
+ */
+#define CSMAIL_eexSocket 1106
+
+/**
+ * The object is not connected to the server or proxy.
+ *
+ * Legacy name: eexNotConnected.
+ */
+#define CSMAIL_eexNotConnected 1107
+
+/**
+ * The POP3 server has reported an error.
+ *
+ * Legacy name: eexPopServer.
+ */
+#define CSMAIL_eexPopServer 1201
+
+/**
+ * The SMTP server has reported an error.
+ *
+ * Legacy name: eexSmtpServer.
+ */
+#define CSMAIL_eexSmtpServer 1301
+
+/**
+ * An error has occurred during an SSL operation.
+ *
+ * Legacy name: eexSSLW32.
+ */
+#define CSMAIL_eexSSLW32 1401
+
+/**
+ * Attempt to change the properties of an existing SSL connection.
+ *
+ * Legacy name: eexSSLConnected.
+ */
+#define CSMAIL_eexSSLConnected 1403
+
+/**
+ * Attempt to perform an operation on an un-established SSL connection.
+ *
+ * Legacy name: eexSSLNocontext.
+ */
+#define CSMAIL_eexSSLNocontext 1404
+
+/**
+ * The name on the host's certificate does not match its hostname.
+ *
+ * Legacy name: eexSSLCertName.
+ */
+#define CSMAIL_eexSSLCertName 1405
+
+/**
+ * An SSL protocol error occurred.
+ *
+ * Legacy name: eexSSLProtocol.
+ */
+#define CSMAIL_eexSSLProtocol 1406
+
+/**
+ * The certificate is invalid.
+ *
+ * Legacy name: eexSSLCertificate.
+ */
+#define CSMAIL_eexSSLCertificate 1407
+
+/**
+ * A network step took longer than the timeout.
+ *
+ * Legacy name: eexTimeout.
+ */
+#define CSMAIL_eexTimeout 1501
+
+/**
+ * The operation was aborted by the application.
+ *
+ * Legacy name: eexAborted.
+ */
+#define CSMAIL_eexAborted 1502
+
+/**
+ * The DATA terminator was sent but no final reply arrived: delivery unknown.
+ *
+ * Legacy name: eexDeliveryUnknown.
+ */
+#define CSMAIL_eexDeliveryUnknown 1503
+
+/**
+ * TLS is required (SSLInfo in MODE_STARTTLS) and the server does not offer STARTTLS/STLS.
+ *
+ * Legacy name: eexStartTlsNotOffered.
+ */
+#define CSMAIL_eexStartTlsNotOffered 1504
+
+/**
+ * The server refused STARTTLS/STLS while TLS is required.
+ *
+ * Legacy name: eexStartTlsRefused.
+ */
+#define CSMAIL_eexStartTlsRefused 1505
+
+/**
+ * The server sent bytes after its STARTTLS/STLS reply and before the handshake (injection).
+ *
+ * Legacy name: eexStartTlsInjection.
+ */
+#define CSMAIL_eexStartTlsInjection 1506
+
+/**
+ * A reply line or a multi-line reply exceeded its size limit.
+ *
+ * Legacy name: eexReplyTooLong.
+ */
+#define CSMAIL_eexReplyTooLong 1507
+
+/**
+ * A reply did not follow the protocol's syntax.
+ *
+ * Legacy name: eexMalformedReply.
+ */
+#define CSMAIL_eexMalformedReply 1508
+
+/**
+ * The server closed the connection in the middle of a reply.
+ *
+ * Legacy name: eexConnectionClosed.
+ */
+#define CSMAIL_eexConnectionClosed 1509
+
+/**
+ * No authentication mechanism offered by the server is usable (or the chosen one is not offered).
+ *
+ * Legacy name: eexAuthNotSupported.
+ */
+#define CSMAIL_eexAuthNotSupported 1510
+
+/**
+ * An address needs SMTPUTF8 and the server does not offer it.
+ *
+ * Legacy name: eexSmtpUtf8Required.
+ */
+#define CSMAIL_eexSmtpUtf8Required 1511
+
+/**
+ * The message source (file or read callback) failed.
+ *
+ * Legacy name: eexMessageSource.
+ */
+#define CSMAIL_eexMessageSource 1512
+
+/**
+ * The message sink (file or write callback) failed.
+ *
+ * Legacy name: eexMessageSink.
+ */
+#define CSMAIL_eexMessageSink 1513
+
+/**
+ * The TLS configuration leaves nothing to negotiate, or a CA file cannot be used.
+ *
+ * Legacy name: eexTlsConfig.
+ */
+#define CSMAIL_eexTlsConfig 1514
+
+/**
+ * The message is larger than the SIZE the server advertised.
+ *
+ * Legacy name: eexMessageTooLarge.
+ */
+#define CSMAIL_eexMessageTooLarge 1515
+
+/**
+ * The server speaks only TLS that rustls does not (TLS 1.0/1.1, CBC-only, DHE-only, static RSA):
+ * the compatibility backend (SSLCompatibilityBackend) can reach it.
+ *
+ * Legacy name: eexSSLLegacyServer.
+ */
+#define CSMAIL_eexSSLLegacyServer 1516
+
+/**
+ * NULL, released or wrong-type handle.
+ *
+ * Legacy name: eexInvalidHandle.
+ */
+#define CSMAIL_eexInvalidHandle 1601
+
+/**
+ * Invalid argument (NULL pointer, value out of range, unknown property).
+ *
+ * Legacy name: eexInvalidArgument.
+ */
+#define CSMAIL_eexInvalidArgument 1602
+
+/**
+ * A string argument is not valid UTF-8.
+ *
+ * Legacy name: eexInvalidUtf8.
+ */
+#define CSMAIL_eexInvalidUtf8 1603
+
+/**
+ * CR, LF or NUL in an argument that reaches a command line.
+ *
+ * Legacy name: eexForbiddenCharacter.
+ */
+#define CSMAIL_eexForbiddenCharacter 1604
+
+/**
+ * The caller's buffer is too small.
+ *
+ * Legacy name: eexBufferTooSmall.
+ */
+#define CSMAIL_eexBufferTooSmall 1605
+
+/**
+ * A callback re-entered the client running it.
+ *
+ * Legacy name: eexReentrant.
+ */
+#define CSMAIL_eexReentrant 1606
+
+/**
+ * Another thread is running an operation on the client.
+ *
+ * Legacy name: eexBusy.
+ */
+#define CSMAIL_eexBusy 1607
+
+/**
+ * Not supported.
+ *
+ * Legacy name: eexNotSupported.
+ */
+#define CSMAIL_eexNotSupported 1608
+
+/**
+ * An output-only SSLInfo option cannot be set.
+ *
+ * Legacy name: eexReadOnlyOption.
+ */
+#define CSMAIL_eexReadOnlyOption 1609
+
+/**
+ * An unknown SSLInfo option index or client property.
+ *
+ * Legacy name: eexUnknownOption.
+ */
+#define CSMAIL_eexUnknownOption 1610
+
+/**
+ * A legacy protocol or cipher value no modern engine speaks (SSL2, SSL3, PCT1, RC2, RC4, DES,
+ * SKIPJACK).
+ *
+ * Legacy name: eexLegacyValue.
+ */
+#define CSMAIL_eexLegacyValue 1611
+
+/**
+ * A panic was caught at the C boundary.
+ *
+ * Legacy name: eexPanic.
+ */
+#define CSMAIL_eexPanic 1612
+
+/**
+ * Connect was called on a connected client.
+ *
+ * Legacy name: eexAlreadyConnected.
+ */
+#define CSMAIL_eexAlreadyConnected 1613
+
+/* ---- Client and proxy properties (csmail_smtp_/pop3_/proxyinfo_ get/set) ---- */
+
+/**
+ * Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the
+ * proxy's host.
+ *
+ * Property Host: string, read-write, default ""; SMTP, POP3, proxy.
  */
 #define CSMAIL_PROP_HOST 1
 
 /**
- * Server port (int); 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL;
- * POP3 110, or 995 with MODE_CHANNEL).
+ * Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110, or 995
+ * with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for a
+ * POP3 or SMTP proxy.
+ *
+ * Property Port: int, read-write, default 0; SMTP, POP3, proxy.
  */
 #define CSMAIL_PROP_PORT 2
 
 /**
- * User name (string); empty = no authentication.
+ * User name; empty = no authentication.
+ *
+ * Property User: string, read-write, default ""; SMTP, POP3, proxy.
  */
 #define CSMAIL_PROP_USER 3
 
 /**
- * Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (string, write-only).
+ * Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only).
+ *
+ * Property Password: string, write-only, default ""; SMTP, POP3, proxy.
  */
 #define CSMAIL_PROP_PASSWORD 4
 
 /**
- * SMTP EHLO name (string); empty = the host's FQDN, else the local address literal.
+ * SMTP EHLO name; empty = the host's FQDN, else the local address literal.
+ *
+ * Property EhloName: string, read-write, default ""; SMTP.
  */
 #define CSMAIL_PROP_EHLO_NAME 5
 
 /**
- * Timeout of each network step in milliseconds (int, 1 .. 86400000; default 30000).
+ * Timeout of each network step in milliseconds (1 .. 86400000).
+ *
+ * Property TimeoutMs: int, read-write, default 30000; SMTP, POP3.
  */
 #define CSMAIL_PROP_TIMEOUT_MS 6
 
 /**
- * Authentication mechanism (int, CSMAIL_AUTH_*).
+ * Authentication mechanism (CSMAIL_AUTH_*).
+ *
+ * Property AuthMechanism: int, read-write, default CSMAIL_AUTH_AUTO; SMTP, POP3.
  */
 #define CSMAIL_PROP_AUTH_MECH 7
 
 /**
- * 1 while connected (int, read-only).
+ * 1 while connected.
+ *
+ * Property Connected: int, read-only, default 0; SMTP, POP3.
  */
 #define CSMAIL_PROP_CONNECTED 20
 
 /**
- * SMTP: the last reply's code (int, read-only).
+ * SMTP: the last reply's code.
+ *
+ * Property ReplyCode: int, read-only, default 0; SMTP.
  */
 #define CSMAIL_PROP_REPLY_CODE 21
 
 /**
- * The last reply's text (string, read-only): SMTP lines joined by LF; POP3 the status line.
+ * The last reply's text: SMTP lines joined by LF; POP3 the status line.
+ *
+ * Property ReplyText: string, read-only, default ""; SMTP, POP3.
  */
 #define CSMAIL_PROP_REPLY_TEXT 22
 
 /**
- * SMTP: the last reply's enhanced status code, e.g. "5.1.1" (string, read-only).
+ * SMTP: the last reply's enhanced status code, e.g. "5.1.1".
+ *
+ * Property ReplyEnhancedCode: string, read-only, default ""; SMTP.
  */
 #define CSMAIL_PROP_REPLY_ENHANCED 23
 
 /**
- * The server's capabilities (string, read-only): EHLO keywords or CAPA lines, LF-separated.
+ * The server's capabilities: EHLO keywords or CAPA lines, LF-separated.
+ *
+ * Property Capabilities: string, read-only, default ""; SMTP, POP3.
  */
 #define CSMAIL_PROP_CAPABILITIES 24
 
 /**
- * 1 when the connection is encrypted (int, read-only).
+ * 1 when the connection is encrypted.
+ *
+ * Property TlsActive: int, read-only, default 0; SMTP, POP3.
  */
 #define CSMAIL_PROP_TLS_ACTIVE 25
 
 /**
- * Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the
- * clear CRAM-MD5 first. POP3: SASL PLAIN over TLS, APOP in the clear when offered, else USER/PASS).
+ * SOCKS5: 1 lets the proxy resolve the target's name, 0 resolves it here.
+ *
+ * Property RemoteDns: int, read-write, default 1; proxy.
+ */
+#define CSMAIL_PROP_PROXY_REMOTE_DNS 30
+
+/* ---- SSLInfo option indices (csmail_sslinfo_set_* / get_*) ---- */
+
+/**
+ * Accept a certificate whose names do not match the host; the chain is still validated.
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLNoServerNameCheck.
+ */
+#define CSMAIL_SSLNoServerNameCheck 0
+
+/**
+ * Accept a chain that does not validate (untrusted, expired, self-signed); the name is still
+ * checked unless SSLNoServerNameCheck; the handshake signature is always checked.
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLNoServerCertificateValidation.
+ */
+#define CSMAIL_SSLNoServerCertificateValidation 1
+
+/**
+ * With CRLs (SSLCRLFile): check every certificate of the chain for revocation (webpki depth
+ * `Chain`).
+ *
+ * Bool, read-write, default 1.
+ *
+ * Legacy name: SSLRevocationCheckAll.
+ */
+#define CSMAIL_SSLRevocationCheckAll 2
+
+/**
+ * With CRLs: check only the server's own certificate (webpki depth `EndEntity`); wins over
+ * SSLRevocationCheckAll.
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLRevocationCheckEnd.
+ */
+#define CSMAIL_SSLRevocationCheckEnd 3
+
+/**
+ * Accepted; trust anchors are never checked for revocation by webpki, so the root is always
+ * excluded.
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLRevocationExcludeRoot.
+ */
+#define CSMAIL_SSLRevocationExcludeRoot 4
+
+/**
+ * A certificate no CRL covers is accepted (webpki `UnknownStatusPolicy::Allow`); 0 refuses it
+ * (status CERTIFICATE_UNTRUSTED).
+ *
+ * Bool, read-write, default 1.
+ *
+ * Legacy name: SSLRevocationIgnoreNRC.
+ */
+#define CSMAIL_SSLRevocationIgnoreNRC 5
+
+/**
+ * An expired CRL still counts (`ExpirationPolicy::Ignore`) and is reported in the log at WARNING;
+ * 0 refuses the connection (CERTIFICATE_UNTRUSTED).
+ *
+ * Bool, read-write, default 1.
+ *
+ * Legacy name: SSLRevocationIgnoreRO.
+ */
+#define CSMAIL_SSLRevocationIgnoreRO 6
+
+/**
+ * Minimum bulk cipher key length in bits (128 or 256); 0 lets the library choose.
+ *
+ * Int, read-write, default 0.
+ *
+ * Legacy name: SSLMinCipherStrength.
+ */
+#define CSMAIL_SSLMinCipherStrength 7
+
+/**
+ * Maximum bulk cipher key length in bits; 0 lets the library choose.
+ *
+ * Int, read-write, default 0.
+ *
+ * Legacy name: SSLMaxCipherStrength.
+ */
+#define CSMAIL_SSLMaxCipherStrength 8
+
+/**
+ * Allowed protocols: SSL_TLS12, SSL_TLS13; empty = both. SSL_TLS1 and SSL_TLS11 are accepted and
+ * kept for the compatibility backend (with rustls alone they leave nothing: CSMAIL_E_TLS_CONFIG);
+ * SSL_SSL2, SSL_SSL3 and SSL_PCT1 are refused (eexLegacyValue).
+ *
+ * Int array, read-write, default empty.
+ *
+ * Legacy name: SSLConnectionProtocolIn.
+ */
+#define CSMAIL_SSLConnectionProtocolIn 9
+
+/**
+ * Allowed bulk ciphers: SSL_AES128_GCM, SSL_AES256_GCM, SSL_CHACHA20_POLY1305 (and SSL_AES128_CBC,
+ * SSL_AES256_CBC, meaningful with the compatibility backend); empty = all. SSL_RC2, SSL_RC4,
+ * SSL_DES, SSL_3DES and SSL_SKIPJACK are refused (eexLegacyValue).
+ *
+ * Int array, read-write, default empty.
+ *
+ * Legacy name: SSLConnectionCipherIn.
+ */
+#define CSMAIL_SSLConnectionCipherIn 10
+
+/**
+ * Require an encrypted session (SChannel's ISC_REQ_CONFIDENTIALITY). Every suite either backend
+ * negotiates encrypts and with an SSLInfo attached TLS is required, so this always holds; 0
+ * changes nothing.
+ *
+ * Bool, read-write, default 1.
+ *
+ * Legacy name: SSLConfidentiality.
+ */
+#define CSMAIL_SSLConfidentiality 11
+
+/**
+ * The client certificate: a name chosen from SSLClientCertificateStore by the seed-003 rules, or,
+ * without a store, the path of a PEM or PKCS#12 file.
+ *
+ * String, read-write, default "".
+ *
+ * Legacy name: SSLClientCertificateName.
+ */
+#define CSMAIL_SSLClientCertificateName 12
+
+/**
+ * The negotiated protocol: SSL_TLS12 or SSL_TLS13 (SSL_TLS1, SSL_TLS11 with the compatibility
+ * backend); 0 before a TLS connect.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLConnectionProtocolOut.
+ */
+#define CSMAIL_SSLConnectionProtocolOut 13
+
+/**
+ * The negotiated bulk cipher: SSL_AES128_GCM, SSL_AES256_GCM, SSL_CHACHA20_POLY1305.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLConnectionCipherOut.
+ */
+#define CSMAIL_SSLConnectionCipherOut 14
+
+/**
+ * The bulk cipher's key length in bits: 128 or 256.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLCipherStrength.
+ */
+#define CSMAIL_SSLCipherStrength 15
+
+/**
+ * The hash of the suite: SSL_SHA256 or SSL_SHA384.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLHash.
+ */
+#define CSMAIL_SSLHash 16
+
+/**
+ * The hash's output length in bits: 256 or 384.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLHashStrength.
+ */
+#define CSMAIL_SSLHashStrength 17
+
+/**
+ * The key exchange: SSL_ECDHE (SSL_DH, SSL_RSA with the compatibility backend).
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLExchange.
+ */
+#define CSMAIL_SSLExchange 18
+
+/**
+ * The key exchange's strength in bits, the group's size: 255 (X25519), 256, 384, 521.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLExchangeStrength.
+ */
+#define CSMAIL_SSLExchangeStrength 19
+
+/**
+ * A PEM file of CA certificates trusted in addition to (or, with SSLNoSystemRoots, instead of) the
+ * system's roots.
+ *
+ * String, read-write, default "".
+ *
+ * Legacy name: SSLCAFile.
+ */
+#define CSMAIL_SSLCAFile 100
+
+/**
+ * Trust only SSLCAFile, not the system's roots.
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLNoSystemRoots.
+ */
+#define CSMAIL_SSLNoSystemRoots 101
+
+/**
+ * MODE_STARTTLS only: go on WITHOUT TLS when the server does not offer STARTTLS/STLS (logged as a
+ * warning). Off by default; an explicit downgrade for legacy servers.
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLAllowPlaintext.
+ */
+#define CSMAIL_SSLAllowPlaintext 102
+
+/**
+ * A CRL file (PEM or DER) or a directory of them; with CRLs, revocation is checked as the
+ * SSLRevocation* options say, without them no revocation check is made.
+ *
+ * String, read-write, default "".
+ *
+ * Legacy name: SSLCRLFile.
+ */
+#define CSMAIL_SSLCRLFile 103
+
+/**
+ * The SHA-256 fingerprint (64 hex digits, ':' allowed) the server certificate must have: it
+ * replaces CA trust (a self-signed certificate can be pinned); the name is still checked; a
+ * different certificate is CERTIFICATE_UNTRUSTED.
+ *
+ * String, read-write, default "".
+ *
+ * Legacy name: SSLCertificatePin.
+ */
+#define CSMAIL_SSLCertificatePin 104
+
+/**
+ * The name TLS uses (SNI and the name check) instead of the host or address connected to, as
+ * curl's --connect-to allows.
+ *
+ * String, read-write, default "".
+ *
+ * Legacy name: SSLServerName.
+ */
+#define CSMAIL_SSLServerName 105
+
+/**
+ * The client certificate store: a directory of PEM files (certificate chain and private key in one
+ * file) and PKCS#12 files (.p12, .pfx), or one file.
+ *
+ * String, read-write, default "".
+ *
+ * Legacy name: SSLClientCertificateStore.
+ */
+#define CSMAIL_SSLClientCertificateStore 106
+
+/**
+ * Use the OpenSSL compatibility backend, for legacy servers rustls cannot talk to (TLS 1.0/1.1,
+ * CBC-only, DHE-only, static RSA).
+ *
+ * Bool, read-write, default 0.
+ *
+ * Legacy name: SSLCompatibilityBackend.
+ */
+#define CSMAIL_SSLCompatibilityBackend 107
+
+/**
+ * The password of the PKCS#12 files in SSLClientCertificateStore (write-only).
+ *
+ * String, write-only, default "".
+ *
+ * Legacy name: SSLClientCertificatePassword.
+ */
+#define CSMAIL_SSLClientCertificatePassword 108
+
+/**
+ * The key-exchange group: SSL_GROUP_X25519, SSL_GROUP_SECP256R1, SSL_GROUP_SECP384R1,
+ * SSL_GROUP_X25519MLKEM768, ... (IANA numbers).
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLExchangeGroup.
+ */
+#define CSMAIL_SSLExchangeGroup 200
+
+/**
+ * The IANA number of the negotiated cipher suite (e.g. 0x1302 for TLS_AES_256_GCM_SHA384).
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLCipherSuite.
+ */
+#define CSMAIL_SSLCipherSuite 201
+
+/**
+ * The CertificateStatus of the last handshake: CERTIFICATE_NONE .. CERTIFICATE_INVALID.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLCertificateStatus.
+ */
+#define CSMAIL_SSLCertificateStatus 202
+
+/**
+ * The policy errors of the last handshake, flags as .NET's SslPolicyErrors:
+ * CERT_POLICY_NOT_AVAILABLE, CERT_POLICY_NAME_MISMATCH, CERT_POLICY_CHAIN_ERRORS.
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLCertificatePolicyErrors.
+ */
+#define CSMAIL_SSLCertificatePolicyErrors 203
+
+/**
+ * CertificateSubject: "TAG=value, ..." in the certificate's order (CN, O, OU, L, S, C, E; other
+ * attributes as OID.n.n=value), values with a comma or quote in double quotes (inner quotes
+ * doubled).
+ *
+ * String, read-only.
+ *
+ * Legacy name: SSLCertificateSubject.
+ */
+#define CSMAIL_SSLCertificateSubject 204
+
+/**
+ * CertificateIssuer, in the format of SSLCertificateSubject.
+ *
+ * String, read-only.
+ *
+ * Legacy name: SSLCertificateIssuer.
+ */
+#define CSMAIL_SSLCertificateIssuer 205
+
+/**
+ * CertificateIssued: notBefore, ISO 8601 UTC (2025-01-31T23:59:59Z).
+ *
+ * String, read-only.
+ *
+ * Legacy name: SSLCertificateIssued.
+ */
+#define CSMAIL_SSLCertificateIssued 206
+
+/**
+ * CertificateExpires: notAfter, ISO 8601 UTC.
+ *
+ * String, read-only.
+ *
+ * Legacy name: SSLCertificateExpires.
+ */
+#define CSMAIL_SSLCertificateExpires 207
+
+/**
+ * The SHA-256 fingerprint of the server certificate's DER, 64 lowercase hex digits.
+ *
+ * String, read-only.
+ *
+ * Legacy name: SSLCertificateFingerprint.
+ */
+#define CSMAIL_SSLCertificateFingerprint 208
+
+/**
+ * How many certificates the server sent; csmail_sslinfo_get_certificate_der(ssl, i, ...) gives
+ * each DER (0 = the server's own).
+ *
+ * Int, read-only.
+ *
+ * Legacy name: SSLCertificateCount.
+ */
+#define CSMAIL_SSLCertificateCount 209
+
+/* ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ---- */
+
+/**
+ * Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear
+ * CRAM-MD5 first. POP3: SASL PLAIN over TLS, APOP in the clear when offered, else USER/PASS).
  */
 #define CSMAIL_AUTH_AUTO 0
 
@@ -120,8 +1048,10 @@
  */
 #define CSMAIL_AUTH_APOP 6
 
+/* ---- Proxy kinds (csmail_proxyinfo_new) ---- */
+
 /**
- * SOCKS version 4 (the target's IPv4 address is resolved here).
+ * SOCK4ProxyInfo: SOCKS version 4 (the target's IPv4 address is resolved here).
  */
 #define CSMAIL_PROXY_SOCKS4 1
 
@@ -131,7 +1061,7 @@
 #define CSMAIL_PROXY_SOCKS4A 2
 
 /**
- * SOCKS version 5, no authentication or user/password.
+ * SOCK5ProxyInfo: SOCKS version 5, no authentication or user/password.
  */
 #define CSMAIL_PROXY_SOCKS5 3
 
@@ -150,620 +1080,575 @@
  */
 #define CSMAIL_PROXY_SMTP 6
 
-/**
- * SOCKS5: 1 (default) lets the proxy resolve the target's name, 0 resolves it here (int).
- */
-#define CSMAIL_PROP_PROXY_REMOTE_DNS 30
-
-/**
- * Success.
- */
-#define CSMAIL_OK 0
-
-/**
- * A handle is NULL, already released, or of another object type.
- */
-#define CSMAIL_E_INVALID_HANDLE 1
-
-/**
- * An argument is invalid: NULL where a value is needed, bad UTF-8, CR/LF/NUL on a command line,
- * an unknown property or option, an out-of-range value.
- */
-#define CSMAIL_E_INVALID_ARGUMENT 2
-
-/**
- * The caller's buffer is too small; the size needed was reported.
- */
-#define CSMAIL_E_BUFFER_TOO_SMALL 3
-
-/**
- * The object or operation is not supported (yet).
- */
-#define CSMAIL_E_NOT_SUPPORTED 4
-
-/**
- * A callback called an operation on the client that is running it.
- */
-#define CSMAIL_E_REENTRANT 5
-
-/**
- * Another thread is running an operation on this client.
- */
-#define CSMAIL_E_BUSY 6
-
-/**
- * A Rust panic was caught at the boundary (a bug in csmail).
- */
-#define CSMAIL_E_PANIC 7
-
-/**
- * The operation needs a connection and there is none.
- */
-#define CSMAIL_E_NOT_CONNECTED 8
-
-/**
- * Connecting failed: name resolution, TCP, TLS handshake, greeting, STARTTLS/STLS (legacy errConnect).
- */
-#define CSMAIL_E_CONNECT 10
-
-/**
- * Authentication failed or no usable mechanism.
- */
-#define CSMAIL_E_AUTH 11
-
-/**
- * The server refused a command (a 4xx/5xx SMTP reply or a POP3 -ERR).
- */
-#define CSMAIL_E_SERVER 12
-
-/**
- * The connection failed while sending or receiving.
- */
-#define CSMAIL_E_NETWORK 13
-
-/**
- * A network step took longer than the client's timeout.
- */
-#define CSMAIL_E_TIMEOUT 14
-
-/**
- * The operation was ended by csmail_*_abort or by a callback's request.
- */
-#define CSMAIL_E_ABORTED 15
-
-/**
- * The message data and terminator were sent but the final reply never came: the message may or
- * may not have been delivered.
- */
-#define CSMAIL_E_DELIVERY_UNKNOWN 16
-
-/**
- * The server broke the protocol: malformed, over-long or never-ending replies, bytes injected
- * after STARTTLS/STLS.
- */
-#define CSMAIL_E_PROTOCOL 17
-
-/**
- * A message source or sink failed (file, read or write callback).
- */
-#define CSMAIL_E_IO 18
-
-/**
- * The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
- */
-#define CSMAIL_E_TLS_CONFIG 19
-
-#define eexProxyNoconn 1001
-
-#define eexProxySocketerror 1002
-
-#define eexProxyServerclosedport 1003
-
-#define eexProxyException 1004
-
-#define eexProxyUnexpecteddefault 1005
-
-#define eexProxyRequestfailed 1006
-
-#define eexProxyAuthrequired 1007
-
-#define eexProxyAuthtypeunknown 1008
-
-#define eexProxyAuthfailed 1009
-
-#define eexProxyAuthnologon 1010
-
-#define eexNoExtended 1101
-
-#define eexDNS 1102
-
-#define eexTCPConnect 1103
-
-#define eexSocketTx 1104
-
-#define eexSocketRx 1105
-
-#define eexSocket 1106
-
-#define eexNotConnected 1107
-
-#define eexPopServer 1201
-
-#define eexSmtpServer 1301
-
-#define eexSSLW32 1401
-
-#define eexSSLConnected 1403
-
-#define eexSSLNocontext 1404
-
-#define eexSSLCertName 1405
-
-#define eexSSLProtocol 1406
-
-#define eexSSLCertificate 1407
-
-/**
- * A network step took longer than the timeout.
- */
-#define eexTimeout 1501
-
-/**
- * The operation was aborted by the application.
- */
-#define eexAborted 1502
-
-/**
- * The DATA terminator was sent but no final reply arrived: delivery unknown.
- */
-#define eexDeliveryUnknown 1503
-
-/**
- * TLS is required (SSLInfo in MODE_STARTTLS) and the server does not offer STARTTLS/STLS.
- */
-#define eexStartTlsNotOffered 1504
-
-/**
- * The server refused STARTTLS/STLS while TLS is required.
- */
-#define eexStartTlsRefused 1505
-
-/**
- * The server sent bytes after its STARTTLS/STLS reply and before the handshake (injection).
- */
-#define eexStartTlsInjection 1506
-
-/**
- * A reply line or a multi-line reply exceeded its size limit.
- */
-#define eexReplyTooLong 1507
-
-/**
- * A reply did not follow the protocol's syntax.
- */
-#define eexMalformedReply 1508
-
-/**
- * The server closed the connection in the middle of a reply.
- */
-#define eexConnectionClosed 1509
-
-/**
- * No authentication mechanism offered by the server is usable (or the chosen one is not offered).
- */
-#define eexAuthNotSupported 1510
-
-/**
- * An address needs SMTPUTF8 and the server does not offer it.
- */
-#define eexSmtpUtf8Required 1511
-
-/**
- * The message source (file or read callback) failed.
- */
-#define eexMessageSource 1512
-
-/**
- * The message sink (file or write callback) failed.
- */
-#define eexMessageSink 1513
-
-/**
- * The TLS configuration leaves nothing to negotiate, or a CA file cannot be used.
- */
-#define eexTlsConfig 1514
-
-/**
- * The message is larger than the SIZE the server advertised.
- */
-#define eexMessageTooLarge 1515
-
-/**
- * The server speaks only TLS that rustls does not (TLS 1.0/1.1, CBC-only, DHE-only, static
- * RSA): the compatibility backend (SSLCompatibilityBackend) can reach it.
- */
-#define eexSSLLegacyServer 1516
-
-/**
- * NULL, released or wrong-type handle.
- */
-#define eexInvalidHandle 1601
-
-/**
- * Invalid argument (NULL pointer, value out of range, unknown property).
- */
-#define eexInvalidArgument 1602
-
-/**
- * A string argument is not valid UTF-8.
- */
-#define eexInvalidUtf8 1603
-
-/**
- * CR, LF or NUL in an argument that reaches a command line.
- */
-#define eexForbiddenCharacter 1604
-
-/**
- * The caller's buffer is too small.
- */
-#define eexBufferTooSmall 1605
-
-/**
- * A callback re-entered the client running it.
- */
-#define eexReentrant 1606
-
-/**
- * Another thread is running an operation on the client.
- */
-#define eexBusy 1607
-
-/**
- * Not supported.
- */
-#define eexNotSupported 1608
-
-/**
- * An output-only SSLInfo option cannot be set.
- */
-#define eexReadOnlyOption 1609
-
-/**
- * An unknown SSLInfo option index or client property.
- */
-#define eexUnknownOption 1610
-
-/**
- * A legacy protocol or cipher value no modern engine speaks (SSL2, SSL3, PCT1, RC2, RC4, DES, SKIPJACK).
- */
-#define eexLegacyValue 1611
-
-/**
- * A panic was caught at the C boundary.
- */
-#define eexPanic 1612
-
-/**
- * Connect was called on a connected client.
- */
-#define eexAlreadyConnected 1613
+/* ---- LogHandler.Level and the severity of a message ---- */
 
 /**
  * Only fatal incidents.
+ *
+ * Legacy name: LOG_S_FATAL.
  */
-#define LOG_S_FATAL 1
+#define CSMAIL_LOG_S_FATAL 1
 
 /**
  * Warnings and fatal incidents.
+ *
+ * Legacy name: LOG_S_WARNING.
  */
-#define LOG_S_WARNING 2
+#define CSMAIL_LOG_S_WARNING 2
 
 /**
- * Everything, including every command and reply.
+ * Everything, including every command and reply (the greatest detail).
+ *
+ * Legacy name: LOG_S_INFORMATION.
  */
-#define LOG_S_INFORMATION 3
+#define CSMAIL_LOG_S_INFORMATION 3
+
+/* ---- LogHandler.Facility (flags) and the facility of a message ---- */
 
 /**
  * SMTP/POP3 protocol: every command and reply.
+ *
+ * Legacy name: LOG_F_PROTOCOL.
  */
-#define LOG_F_PROTOCOL 1
+#define CSMAIL_LOG_F_PROTOCOL 1
 
 /**
  * TLS: handshake, negotiated parameters, certificate.
+ *
+ * Legacy name: LOG_F_SSL.
  */
-#define LOG_F_SSL 2
+#define CSMAIL_LOG_F_SSL 2
 
 /**
  * Proxy connections.
+ *
+ * Legacy name: LOG_F_PROXY.
  */
-#define LOG_F_PROXY 4
+#define CSMAIL_LOG_F_PROXY 4
 
 /**
  * Connection and user-level events (resolving, connecting, progress of operations).
+ *
+ * Legacy name: LOG_F_USER.
  */
-#define LOG_F_USER 8
+#define CSMAIL_LOG_F_USER 8
 
 /**
  * All facilities.
+ *
+ * Legacy name: LOG_F_ALL.
  */
-#define LOG_F_ALL (((LOG_F_PROTOCOL | LOG_F_SSL) | LOG_F_PROXY) | LOG_F_USER)
+#define CSMAIL_LOG_F_ALL 15
+
+/* ---- SSLInfo.Mode (the legacy type SSL_MODE) ---- */
 
 /**
- * Implicit TLS: the whole session is TLS from the first byte (ports 465, 995). Default.
+ * Establish a secure channel: the whole session is TLS from the first byte (ports 465, 995).
+ * Default.
+ *
+ * Legacy name: MODE_CHANNEL.
  */
-#define MODE_CHANNEL 0
+#define CSMAIL_MODE_CHANNEL 0
 
 /**
- * Plain connect, then STARTTLS (SMTP) or STLS (POP3). TLS stays required.
+ * Use the protocol extensions: plain connect, then STARTTLS (SMTP) or STLS (POP3). TLS stays
+ * required.
+ *
+ * Legacy name: MODE_STARTTLS.
  */
-#define MODE_STARTTLS 1
+#define CSMAIL_MODE_STARTTLS 1
 
-#define SSL_PCT1 2
-
-#define SSL_SSL2 8
-
-#define SSL_SSL3 32
-
-#define SSL_TLS1 128
+/* ---- Protocols (SChannel SP_PROT_*_CLIENT bits): SSLConnectionProtocolIn, SSLConnectionProtocolOut ---- */
 
 /**
- * New: TLS 1.1.
+ * Private Communications Technology 1.0 (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_PCT1.
  */
-#define SSL_TLS11 512
+#define CSMAIL_SSL_PCT1 0x0002
+
+/**
+ * Secure Sockets Layer 2.0 (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_SSL2.
+ */
+#define CSMAIL_SSL_SSL2 0x0008
+
+/**
+ * Secure Sockets Layer 3.0 (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_SSL3.
+ */
+#define CSMAIL_SSL_SSL3 0x0020
+
+/**
+ * Transport Layer Security 1.0 (compatibility backend only).
+ *
+ * Legacy name: SSL_TLS1.
+ */
+#define CSMAIL_SSL_TLS1 0x0080
+
+/**
+ * New: TLS 1.1 (compatibility backend only).
+ *
+ * Legacy name: SSL_TLS11.
+ */
+#define CSMAIL_SSL_TLS11 0x0200
 
 /**
  * New: TLS 1.2.
+ *
+ * Legacy name: SSL_TLS12.
  */
-#define SSL_TLS12 2048
+#define CSMAIL_SSL_TLS12 0x0800
 
 /**
  * New: TLS 1.3.
+ *
+ * Legacy name: SSL_TLS13.
  */
-#define SSL_TLS13 8192
+#define CSMAIL_SSL_TLS13 0x2000
 
-#define SSL_RC2 26114
+/* ---- Bulk ciphers (CALG_*): SSLConnectionCipherIn, SSLConnectionCipherOut ---- */
 
-#define SSL_RC4 26625
+/**
+ * RC2 block encryption algorithm (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_RC2.
+ */
+#define CSMAIL_SSL_RC2 0x6602
 
-#define SSL_DES 26113
+/**
+ * RC4 stream encryption algorithm (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_RC4.
+ */
+#define CSMAIL_SSL_RC4 0x6801
 
-#define SSL_SKIPJACK 26122
+/**
+ * DES encryption algorithm (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_DES.
+ */
+#define CSMAIL_SSL_DES 0x6601
+
+/**
+ * Skipjack block encryption algorithm (refused: eexLegacyValue).
+ *
+ * Legacy name: SSL_SKIPJACK.
+ */
+#define CSMAIL_SSL_SKIPJACK 0x660A
 
 /**
  * New: triple DES (CALG_3DES). Refused like the other legacy ciphers.
+ *
+ * Legacy name: SSL_3DES.
  */
-#define SSL_3DES 26115
+#define CSMAIL_SSL_3DES 0x6603
 
 /**
  * New: AES-128 in GCM mode (CALG_AES_128).
+ *
+ * Legacy name: SSL_AES128_GCM.
  */
-#define SSL_AES128_GCM 26126
+#define CSMAIL_SSL_AES128_GCM 0x660E
 
 /**
  * New: AES-256 in GCM mode (CALG_AES_256).
+ *
+ * Legacy name: SSL_AES256_GCM.
  */
-#define SSL_AES256_GCM 26128
+#define CSMAIL_SSL_AES256_GCM 0x6610
 
 /**
  * New: AES-128 in CBC mode (compatibility backend only; csmail's own number).
+ *
+ * Legacy name: SSL_AES128_CBC.
  */
-#define SSL_AES128_CBC 26145
+#define CSMAIL_SSL_AES128_CBC 0x6621
 
 /**
  * New: AES-256 in CBC mode (compatibility backend only; csmail's own number).
+ *
+ * Legacy name: SSL_AES256_CBC.
  */
-#define SSL_AES256_CBC 26146
+#define CSMAIL_SSL_AES256_CBC 0x6622
 
 /**
  * New: ChaCha20-Poly1305 (no CALG exists; csmail's own number).
+ *
+ * Legacy name: SSL_CHACHA20_POLY1305.
  */
-#define SSL_CHACHA20_POLY1305 26656
+#define CSMAIL_SSL_CHACHA20_POLY1305 0x6820
 
-#define SSL_MD5 32771
+/* ---- Hashes (CALG_*): SSLHash ---- */
 
-#define SSL_SHA 32772
+/**
+ * MD5 hashing algorithm.
+ *
+ * Legacy name: SSL_MD5.
+ */
+#define CSMAIL_SSL_MD5 0x8003
+
+/**
+ * SHA(-1) hashing algorithm.
+ *
+ * Legacy name: SSL_SHA.
+ */
+#define CSMAIL_SSL_SHA 0x8004
 
 /**
  * New: SHA-256 (CALG_SHA_256).
+ *
+ * Legacy name: SSL_SHA256.
  */
-#define SSL_SHA256 32780
+#define CSMAIL_SSL_SHA256 0x800C
 
 /**
  * New: SHA-384 (CALG_SHA_384).
+ *
+ * Legacy name: SSL_SHA384.
  */
-#define SSL_SHA384 32781
+#define CSMAIL_SSL_SHA384 0x800D
 
-#define SSL_RSA 41984
+/* ---- Key exchange (CALG_*): SSLExchange ---- */
 
-#define SSL_DH 43522
+/**
+ * RSA key exchange.
+ *
+ * Legacy name: SSL_RSA.
+ */
+#define CSMAIL_SSL_RSA 0xA400
+
+/**
+ * Diffie-Hellman key exchange.
+ *
+ * Legacy name: SSL_DH.
+ */
+#define CSMAIL_SSL_DH 0xAA02
 
 /**
  * New: ephemeral elliptic-curve Diffie-Hellman (CALG_ECDH_EPHEM).
+ *
+ * Legacy name: SSL_ECDHE.
  */
-#define SSL_ECDHE 44550
+#define CSMAIL_SSL_ECDHE 0xAE06
 
-#define SSL_GROUP_SECP256R1 23
-
-#define SSL_GROUP_SECP384R1 24
-
-#define SSL_GROUP_SECP521R1 25
-
-#define SSL_GROUP_X25519 29
-
-#define SSL_GROUP_X448 30
-
-#define SSL_GROUP_X25519MLKEM768 4588
-
-#define SSLNoServerNameCheck 0
-
-#define SSLNoServerCertificateValidation 1
-
-#define SSLRevocationCheckAll 2
-
-#define SSLRevocationCheckEnd 3
-
-#define SSLRevocationExcludeRoot 4
-
-#define SSLRevocationIgnoreNRC 5
-
-#define SSLRevocationIgnoreRO 6
-
-#define SSLMinCipherStrength 7
-
-#define SSLMaxCipherStrength 8
-
-#define SSLConnectionProtocolIn 9
-
-#define SSLConnectionCipherIn 10
-
-#define SSLConfidentiality 11
-
-#define SSLClientCertificateName 12
-
-#define SSLConnectionProtocolOut 13
-
-#define SSLConnectionCipherOut 14
-
-#define SSLCipherStrength 15
-
-#define SSLHash 16
-
-#define SSLHashStrength 17
-
-#define SSLExchange 18
-
-#define SSLExchangeStrength 19
+/* ---- Key-exchange groups (new; IANA TLS Supported Groups): SSLExchangeGroup ---- */
 
 /**
- * A PEM file of CA certificates trusted in addition to (or, with SSLNoSystemRoots, instead of)
- * the system's roots.
+ * NIST P-256.
+ *
+ * Legacy name: SSL_GROUP_SECP256R1.
  */
-#define SSLCAFile 100
+#define CSMAIL_SSL_GROUP_SECP256R1 0x0017
 
 /**
- * Trust only SSLCAFile, not the system's roots.
+ * NIST P-384.
+ *
+ * Legacy name: SSL_GROUP_SECP384R1.
  */
-#define SSLNoSystemRoots 101
+#define CSMAIL_SSL_GROUP_SECP384R1 0x0018
 
 /**
- * MODE_STARTTLS only: go on in plaintext when the server does not offer STARTTLS/STLS.
- * Off by default; an explicit, logged downgrade for legacy servers.
+ * NIST P-521.
+ *
+ * Legacy name: SSL_GROUP_SECP521R1.
  */
-#define SSLAllowPlaintext 102
+#define CSMAIL_SSL_GROUP_SECP521R1 0x0019
 
 /**
- * A CRL file (PEM or DER) or a directory of them; with CRLs, revocation is checked as the
- * SSLRevocation* options say.
+ * X25519.
+ *
+ * Legacy name: SSL_GROUP_X25519.
  */
-#define SSLCRLFile 103
+#define CSMAIL_SSL_GROUP_X25519 0x001D
 
 /**
- * Pins the server certificate by its SHA-256 fingerprint (hex, ':' allowed): only that
- * certificate is trusted, whatever CA issued it; the name is still checked.
+ * X448.
+ *
+ * Legacy name: SSL_GROUP_X448.
  */
-#define SSLCertificatePin 104
+#define CSMAIL_SSL_GROUP_X448 0x001E
 
 /**
- * The name TLS uses (SNI and the name check) instead of the host connected to, as curl's
- * --connect-to allows.
+ * The hybrid post-quantum group X25519 + ML-KEM-768.
+ *
+ * Legacy name: SSL_GROUP_X25519MLKEM768.
  */
-#define SSLServerName 105
+#define CSMAIL_SSL_GROUP_X25519MLKEM768 0x11EC
+
+/* ---- Certificate policy errors (flags; the values of .NET's SslPolicyErrors): SSLCertificatePolicyErrors ---- */
 
 /**
- * The client certificate store: a directory of PEM or PKCS#12 files, or one file.
+ * The server sent no certificate.
+ *
+ * Legacy name: CERT_POLICY_NOT_AVAILABLE.
  */
-#define SSLClientCertificateStore 106
+#define CSMAIL_CERT_POLICY_NOT_AVAILABLE 1
 
 /**
- * Use the compatibility backend (OpenSSL) for servers rustls cannot talk to.
+ * The certificate's names do not match the host.
+ *
+ * Legacy name: CERT_POLICY_NAME_MISMATCH.
  */
-#define SSLCompatibilityBackend 107
+#define CSMAIL_CERT_POLICY_NAME_MISMATCH 2
 
 /**
- * The password of PKCS#12 files in the client certificate store (write-only).
+ * The chain does not validate (untrusted, expired, revoked, malformed).
+ *
+ * Legacy name: CERT_POLICY_CHAIN_ERRORS.
  */
-#define SSLClientCertificatePassword 108
+#define CSMAIL_CERT_POLICY_CHAIN_ERRORS 4
+
+/* ---- CertificateStatus (seed 000): SSLCertificateStatus ---- */
 
 /**
- * The key-exchange group (SSL_GROUP_*).
+ * No certificate information is available: a secure connection was not established.
+ *
+ * Legacy name: CERTIFICATE_NONE, mailCertificateNone.
  */
-#define SSLExchangeGroup 200
+#define CSMAIL_CERTIFICATE_NONE 0
 
 /**
- * The negotiated cipher suite's IANA number (e.g. 0x1302 for TLS_AES_256_GCM_SHA384).
+ * The certificate is valid.
+ *
+ * Legacy name: CERTIFICATE_VALID, mailCertificateValid.
  */
-#define SSLCipherSuite 201
+#define CSMAIL_CERTIFICATE_VALID 1
 
 /**
- * The CertificateStatus of the last handshake (CERTIFICATE_* values).
+ * The certificate is valid, but its names do not match the host connected to.
+ *
+ * Legacy name: CERTIFICATE_NO_MATCH, mailCertificateNoMatch.
  */
-#define SSLCertificateStatus 202
+#define CSMAIL_CERTIFICATE_NO_MATCH 2
 
 /**
- * The policy errors of the last handshake (CERT_POLICY_* flags, as .NET's SslPolicyErrors).
+ * The certificate has expired and is no longer valid.
+ *
+ * Legacy name: CERTIFICATE_EXPIRED, mailCertificateExpired.
  */
-#define SSLCertificatePolicyErrors 203
+#define CSMAIL_CERTIFICATE_EXPIRED 3
 
 /**
- * CertificateSubject: "CN=..., O=..." of the server certificate.
+ * The certificate has been revoked.
+ *
+ * Legacy name: CERTIFICATE_REVOKED, mailCertificateRevoked.
  */
-#define SSLCertificateSubject 204
+#define CSMAIL_CERTIFICATE_REVOKED 4
 
 /**
- * CertificateIssuer.
+ * The certificate was not issued by a trusted authority.
+ *
+ * Legacy name: CERTIFICATE_UNTRUSTED, mailCertificateUntrusted.
  */
-#define SSLCertificateIssuer 205
+#define CSMAIL_CERTIFICATE_UNTRUSTED 5
 
 /**
- * CertificateIssued: notBefore, ISO 8601 UTC.
+ * The certificate is invalid: its structure is damaged.
+ *
+ * Legacy name: CERTIFICATE_INVALID, mailCertificateInvalid.
  */
-#define SSLCertificateIssued 206
+#define CSMAIL_CERTIFICATE_INVALID 6
+
+/* ---- Option value types (csmail_sslinfo_option_type) ---- */
 
 /**
- * CertificateExpires: notAfter, ISO 8601 UTC.
+ * Not an option index.
  */
-#define SSLCertificateExpires 207
-
-/**
- * SHA-256 fingerprint of the server certificate, 64 lowercase hex digits.
- */
-#define SSLCertificateFingerprint 208
-
-/**
- * How many certificates the server sent (read them with csmail_sslinfo_get_certificate_der).
- */
-#define SSLCertificateCount 209
-
-#define CERT_POLICY_NOT_AVAILABLE 1
-
-#define CERT_POLICY_NAME_MISMATCH 2
-
-#define CERT_POLICY_CHAIN_ERRORS 4
-
-#define CERTIFICATE_NONE 0
-
-#define CERTIFICATE_VALID 1
-
-#define CERTIFICATE_NO_MATCH 2
-
-#define CERTIFICATE_EXPIRED 3
-
-#define CERTIFICATE_REVOKED 4
-
-#define CERTIFICATE_UNTRUSTED 5
-
-#define CERTIFICATE_INVALID 6
-
 #define CSMAIL_OPTION_UNKNOWN 0
 
+/**
+ * A boolean, read and written with csmail_sslinfo_get_int / set_int (0 or 1).
+ */
 #define CSMAIL_OPTION_BOOL 1
 
+/**
+ * An integer (csmail_sslinfo_get_int / set_int).
+ */
 #define CSMAIL_OPTION_INT 2
 
+/**
+ * An array of integers (csmail_sslinfo_get_int_array / set_int_array).
+ */
 #define CSMAIL_OPTION_INT_ARRAY 3
 
+/**
+ * A string (csmail_sslinfo_get_str / set_str).
+ */
 #define CSMAIL_OPTION_STRING 4
+
+/**
+ * The type of SSLInfo.Mode (MODE_CHANNEL, MODE_STARTTLS).
+ *
+ * Legacy name: SSL_MODE.
+ */
+typedef int32_t CSMAIL_SSL_MODE;
+
+/**
+ * The legacy names, as the CSMail documentation writes them (SSL_*, MODE_*, LOG_*, CERTIFICATE_*,
+ * mailCertificate*, the SSL* option indices, eex*, errConnect, SSL_MODE). Each stands for the
+ * CSMAIL_-prefixed name documented above.
+ *
+ * Define CSMAIL_NO_LEGACY_NAMES before including csmail.h to leave them out, for instance in a
+ * program that also includes OpenSSL's headers, and use the CSMAIL_ names.
+ */
+#if !defined(CSMAIL_NO_LEGACY_NAMES)
+#define errConnect                       CSMAIL_E_CONNECT
+#define eexProxyNoconn                   CSMAIL_eexProxyNoconn
+#define eexProxySocketerror              CSMAIL_eexProxySocketerror
+#define eexProxyServerclosedport         CSMAIL_eexProxyServerclosedport
+#define eexProxyException                CSMAIL_eexProxyException
+#define eexProxyUnexpecteddefault        CSMAIL_eexProxyUnexpecteddefault
+#define eexProxyRequestfailed            CSMAIL_eexProxyRequestfailed
+#define eexProxyAuthrequired             CSMAIL_eexProxyAuthrequired
+#define eexProxyAuthtypeunknown          CSMAIL_eexProxyAuthtypeunknown
+#define eexProxyAuthfailed               CSMAIL_eexProxyAuthfailed
+#define eexProxyAuthnologon              CSMAIL_eexProxyAuthnologon
+#define eexNoExtended                    CSMAIL_eexNoExtended
+#define eexDNS                           CSMAIL_eexDNS
+#define eexTCPConnect                    CSMAIL_eexTCPConnect
+#define eexSocketTx                      CSMAIL_eexSocketTx
+#define eexSocketRx                      CSMAIL_eexSocketRx
+#define eexSocket                        CSMAIL_eexSocket
+#define eexNotConnected                  CSMAIL_eexNotConnected
+#define eexPopServer                     CSMAIL_eexPopServer
+#define eexSmtpServer                    CSMAIL_eexSmtpServer
+#define eexSSLW32                        CSMAIL_eexSSLW32
+#define eexSSLConnected                  CSMAIL_eexSSLConnected
+#define eexSSLNocontext                  CSMAIL_eexSSLNocontext
+#define eexSSLCertName                   CSMAIL_eexSSLCertName
+#define eexSSLProtocol                   CSMAIL_eexSSLProtocol
+#define eexSSLCertificate                CSMAIL_eexSSLCertificate
+#define eexTimeout                       CSMAIL_eexTimeout
+#define eexAborted                       CSMAIL_eexAborted
+#define eexDeliveryUnknown               CSMAIL_eexDeliveryUnknown
+#define eexStartTlsNotOffered            CSMAIL_eexStartTlsNotOffered
+#define eexStartTlsRefused               CSMAIL_eexStartTlsRefused
+#define eexStartTlsInjection             CSMAIL_eexStartTlsInjection
+#define eexReplyTooLong                  CSMAIL_eexReplyTooLong
+#define eexMalformedReply                CSMAIL_eexMalformedReply
+#define eexConnectionClosed              CSMAIL_eexConnectionClosed
+#define eexAuthNotSupported              CSMAIL_eexAuthNotSupported
+#define eexSmtpUtf8Required              CSMAIL_eexSmtpUtf8Required
+#define eexMessageSource                 CSMAIL_eexMessageSource
+#define eexMessageSink                   CSMAIL_eexMessageSink
+#define eexTlsConfig                     CSMAIL_eexTlsConfig
+#define eexMessageTooLarge               CSMAIL_eexMessageTooLarge
+#define eexSSLLegacyServer               CSMAIL_eexSSLLegacyServer
+#define eexInvalidHandle                 CSMAIL_eexInvalidHandle
+#define eexInvalidArgument               CSMAIL_eexInvalidArgument
+#define eexInvalidUtf8                   CSMAIL_eexInvalidUtf8
+#define eexForbiddenCharacter            CSMAIL_eexForbiddenCharacter
+#define eexBufferTooSmall                CSMAIL_eexBufferTooSmall
+#define eexReentrant                     CSMAIL_eexReentrant
+#define eexBusy                          CSMAIL_eexBusy
+#define eexNotSupported                  CSMAIL_eexNotSupported
+#define eexReadOnlyOption                CSMAIL_eexReadOnlyOption
+#define eexUnknownOption                 CSMAIL_eexUnknownOption
+#define eexLegacyValue                   CSMAIL_eexLegacyValue
+#define eexPanic                         CSMAIL_eexPanic
+#define eexAlreadyConnected              CSMAIL_eexAlreadyConnected
+#define SSLNoServerNameCheck             CSMAIL_SSLNoServerNameCheck
+#define SSLNoServerCertificateValidation CSMAIL_SSLNoServerCertificateValidation
+#define SSLRevocationCheckAll            CSMAIL_SSLRevocationCheckAll
+#define SSLRevocationCheckEnd            CSMAIL_SSLRevocationCheckEnd
+#define SSLRevocationExcludeRoot         CSMAIL_SSLRevocationExcludeRoot
+#define SSLRevocationIgnoreNRC           CSMAIL_SSLRevocationIgnoreNRC
+#define SSLRevocationIgnoreRO            CSMAIL_SSLRevocationIgnoreRO
+#define SSLMinCipherStrength             CSMAIL_SSLMinCipherStrength
+#define SSLMaxCipherStrength             CSMAIL_SSLMaxCipherStrength
+#define SSLConnectionProtocolIn          CSMAIL_SSLConnectionProtocolIn
+#define SSLConnectionCipherIn            CSMAIL_SSLConnectionCipherIn
+#define SSLConfidentiality               CSMAIL_SSLConfidentiality
+#define SSLClientCertificateName         CSMAIL_SSLClientCertificateName
+#define SSLConnectionProtocolOut         CSMAIL_SSLConnectionProtocolOut
+#define SSLConnectionCipherOut           CSMAIL_SSLConnectionCipherOut
+#define SSLCipherStrength                CSMAIL_SSLCipherStrength
+#define SSLHash                          CSMAIL_SSLHash
+#define SSLHashStrength                  CSMAIL_SSLHashStrength
+#define SSLExchange                      CSMAIL_SSLExchange
+#define SSLExchangeStrength              CSMAIL_SSLExchangeStrength
+#define SSLCAFile                        CSMAIL_SSLCAFile
+#define SSLNoSystemRoots                 CSMAIL_SSLNoSystemRoots
+#define SSLAllowPlaintext                CSMAIL_SSLAllowPlaintext
+#define SSLCRLFile                       CSMAIL_SSLCRLFile
+#define SSLCertificatePin                CSMAIL_SSLCertificatePin
+#define SSLServerName                    CSMAIL_SSLServerName
+#define SSLClientCertificateStore        CSMAIL_SSLClientCertificateStore
+#define SSLCompatibilityBackend          CSMAIL_SSLCompatibilityBackend
+#define SSLClientCertificatePassword     CSMAIL_SSLClientCertificatePassword
+#define SSLExchangeGroup                 CSMAIL_SSLExchangeGroup
+#define SSLCipherSuite                   CSMAIL_SSLCipherSuite
+#define SSLCertificateStatus             CSMAIL_SSLCertificateStatus
+#define SSLCertificatePolicyErrors       CSMAIL_SSLCertificatePolicyErrors
+#define SSLCertificateSubject            CSMAIL_SSLCertificateSubject
+#define SSLCertificateIssuer             CSMAIL_SSLCertificateIssuer
+#define SSLCertificateIssued             CSMAIL_SSLCertificateIssued
+#define SSLCertificateExpires            CSMAIL_SSLCertificateExpires
+#define SSLCertificateFingerprint        CSMAIL_SSLCertificateFingerprint
+#define SSLCertificateCount              CSMAIL_SSLCertificateCount
+#define LOG_S_FATAL                      CSMAIL_LOG_S_FATAL
+#define LOG_S_WARNING                    CSMAIL_LOG_S_WARNING
+#define LOG_S_INFORMATION                CSMAIL_LOG_S_INFORMATION
+#define LOG_F_PROTOCOL                   CSMAIL_LOG_F_PROTOCOL
+#define LOG_F_SSL                        CSMAIL_LOG_F_SSL
+#define LOG_F_PROXY                      CSMAIL_LOG_F_PROXY
+#define LOG_F_USER                       CSMAIL_LOG_F_USER
+#define LOG_F_ALL                        CSMAIL_LOG_F_ALL
+#define MODE_CHANNEL                     CSMAIL_MODE_CHANNEL
+#define MODE_STARTTLS                    CSMAIL_MODE_STARTTLS
+#define SSL_PCT1                         CSMAIL_SSL_PCT1
+#define SSL_SSL2                         CSMAIL_SSL_SSL2
+#define SSL_SSL3                         CSMAIL_SSL_SSL3
+#define SSL_TLS1                         CSMAIL_SSL_TLS1
+#define SSL_TLS11                        CSMAIL_SSL_TLS11
+#define SSL_TLS12                        CSMAIL_SSL_TLS12
+#define SSL_TLS13                        CSMAIL_SSL_TLS13
+#define SSL_RC2                          CSMAIL_SSL_RC2
+#define SSL_RC4                          CSMAIL_SSL_RC4
+#define SSL_DES                          CSMAIL_SSL_DES
+#define SSL_SKIPJACK                     CSMAIL_SSL_SKIPJACK
+#define SSL_3DES                         CSMAIL_SSL_3DES
+#define SSL_AES128_GCM                   CSMAIL_SSL_AES128_GCM
+#define SSL_AES256_GCM                   CSMAIL_SSL_AES256_GCM
+#define SSL_AES128_CBC                   CSMAIL_SSL_AES128_CBC
+#define SSL_AES256_CBC                   CSMAIL_SSL_AES256_CBC
+#define SSL_CHACHA20_POLY1305            CSMAIL_SSL_CHACHA20_POLY1305
+#define SSL_MD5                          CSMAIL_SSL_MD5
+#define SSL_SHA                          CSMAIL_SSL_SHA
+#define SSL_SHA256                       CSMAIL_SSL_SHA256
+#define SSL_SHA384                       CSMAIL_SSL_SHA384
+#define SSL_RSA                          CSMAIL_SSL_RSA
+#define SSL_DH                           CSMAIL_SSL_DH
+#define SSL_ECDHE                        CSMAIL_SSL_ECDHE
+#define SSL_GROUP_SECP256R1              CSMAIL_SSL_GROUP_SECP256R1
+#define SSL_GROUP_SECP384R1              CSMAIL_SSL_GROUP_SECP384R1
+#define SSL_GROUP_SECP521R1              CSMAIL_SSL_GROUP_SECP521R1
+#define SSL_GROUP_X25519                 CSMAIL_SSL_GROUP_X25519
+#define SSL_GROUP_X448                   CSMAIL_SSL_GROUP_X448
+#define SSL_GROUP_X25519MLKEM768         CSMAIL_SSL_GROUP_X25519MLKEM768
+#define CERT_POLICY_NOT_AVAILABLE        CSMAIL_CERT_POLICY_NOT_AVAILABLE
+#define CERT_POLICY_NAME_MISMATCH        CSMAIL_CERT_POLICY_NAME_MISMATCH
+#define CERT_POLICY_CHAIN_ERRORS         CSMAIL_CERT_POLICY_CHAIN_ERRORS
+#define CERTIFICATE_NONE                 CSMAIL_CERTIFICATE_NONE
+#define mailCertificateNone              CSMAIL_CERTIFICATE_NONE
+#define CERTIFICATE_VALID                CSMAIL_CERTIFICATE_VALID
+#define mailCertificateValid             CSMAIL_CERTIFICATE_VALID
+#define CERTIFICATE_NO_MATCH             CSMAIL_CERTIFICATE_NO_MATCH
+#define mailCertificateNoMatch           CSMAIL_CERTIFICATE_NO_MATCH
+#define CERTIFICATE_EXPIRED              CSMAIL_CERTIFICATE_EXPIRED
+#define mailCertificateExpired           CSMAIL_CERTIFICATE_EXPIRED
+#define CERTIFICATE_REVOKED              CSMAIL_CERTIFICATE_REVOKED
+#define mailCertificateRevoked           CSMAIL_CERTIFICATE_REVOKED
+#define CERTIFICATE_UNTRUSTED            CSMAIL_CERTIFICATE_UNTRUSTED
+#define mailCertificateUntrusted         CSMAIL_CERTIFICATE_UNTRUSTED
+#define CERTIFICATE_INVALID              CSMAIL_CERTIFICATE_INVALID
+#define mailCertificateInvalid           CSMAIL_CERTIFICATE_INVALID
+typedef CSMAIL_SSL_MODE SSL_MODE;
+#endif /* !CSMAIL_NO_LEGACY_NAMES */
+
 
 /**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.

@@ -6,6 +6,9 @@
 
 #![allow(non_upper_case_globals)]
 
+// The declarative tables; first, so their macros are in scope for the modules that include them.
+mod tables;
+
 pub mod api;
 pub mod error;
 pub mod ffi;

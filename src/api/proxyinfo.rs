@@ -15,22 +15,12 @@ use crate::transport::proxy::{ProxyEndpoint, TunnelKind};
 use parking_lot::Mutex;
 
 use super::properties::*;
-
-/// SOCKS version 4 (the target's IPv4 address is resolved here).
-pub const CSMAIL_PROXY_SOCKS4: i32 = 1;
-/// SOCKS version 4a (the proxy resolves the target's name).
-pub const CSMAIL_PROXY_SOCKS4A: i32 = 2;
-/// SOCKS version 5, no authentication or user/password.
-pub const CSMAIL_PROXY_SOCKS5: i32 = 3;
-/// HTTP CONNECT, with Basic authentication when a user is set.
-pub const CSMAIL_PROXY_HTTP: i32 = 4;
-/// POP3ProxyInfo: a POP3 proxy logged into as `USER name@target-host`.
-pub const CSMAIL_PROXY_POP3: i32 = 5;
-/// SMTPProxyInfo: an SMTP relay that takes the message instead of the target.
-pub const CSMAIL_PROXY_SMTP: i32 = 6;
-
-/// SOCKS5: 1 (default) lets the proxy resolve the target's name, 0 resolves it here (int).
-pub const CSMAIL_PROP_PROXY_REMOTE_DNS: i32 = 30;
+// The proxy kinds and the proxy's own property are declared in the property table; re-exported
+// here, where users of the proxy look for them.
+pub use super::properties::{
+    CSMAIL_PROP_PROXY_REMOTE_DNS, CSMAIL_PROXY_HTTP, CSMAIL_PROXY_POP3, CSMAIL_PROXY_SMTP, CSMAIL_PROXY_SOCKS4,
+    CSMAIL_PROXY_SOCKS4A, CSMAIL_PROXY_SOCKS5,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProxyKind {
