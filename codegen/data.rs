@@ -26,6 +26,11 @@ pub mod properties {
     include!("../src/tables/properties.rs");
 }
 
+pub mod proxyinfo {
+    use crate::tables::constants;
+    include!("../src/tables/proxy_kinds.rs");
+}
+
 pub fn result_codes() -> &'static [ResultRow] {
     error::RESULT_CODES
 }
@@ -46,7 +51,7 @@ pub fn properties() -> &'static [PropertyDef] {
 pub fn groups() -> [&'static ConstGroup; 13] {
     [
         &properties::AUTH_MECHANISMS,
-        &properties::PROXY_KINDS,
+        &proxyinfo::PROXY_KINDS,
         &log::LOG_SEVERITIES,
         &log::LOG_FACILITIES,
         &options::SSL_MODES,

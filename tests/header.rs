@@ -80,7 +80,7 @@ fn every_table_constant_is_in_the_header_with_its_value() {
         &csmail::log::LOG_SEVERITIES,
         &csmail::log::LOG_FACILITIES,
         &csmail::api::properties::AUTH_MECHANISMS,
-        &csmail::api::properties::PROXY_KINDS,
+        &csmail::api::proxyinfo::PROXY_KINDS,
     ] {
         for r in g.rows {
             check(r.name, r.value);

@@ -1,14 +1,14 @@
 //! Client and proxy properties: one integer id per property, typed get/set functions, like
-//! SSLInfo's Option table (and curl's setopt) but with a fixed type per id. The properties, the
-//! authentication mechanisms and the proxy kinds are declared once, in src/tables/properties.rs;
-//! the table PROPERTIES gives each property's type, access, default and objects.
+//! SSLInfo's Option table (and curl's setopt) but with a fixed type per id. The properties and
+//! the authentication mechanisms are declared once, in src/tables/properties.rs; the table
+//! PROPERTIES gives each property's type, access, default and objects.
 #![allow(non_upper_case_globals)]
 
 pub use crate::tables::{Access, Object, PropKind, PropertyDef};
 use crate::tables::{constants, properties};
 
-// CSMAIL_PROP_*, CSMAIL_AUTH_*, CSMAIL_PROXY_* and the tables PROPERTIES, AUTH_MECHANISMS,
-// PROXY_KINDS: src/tables/properties.rs.
+// CSMAIL_PROP_*, CSMAIL_AUTH_* and the tables PROPERTIES, AUTH_MECHANISMS:
+// src/tables/properties.rs.
 include!("../tables/properties.rs");
 
 /// The row of a property id, None for an id that is not one.

@@ -15,12 +15,10 @@ use crate::transport::proxy::{ProxyEndpoint, TunnelKind};
 use parking_lot::Mutex;
 
 use super::properties::*;
-// The proxy kinds and the proxy's own property are declared in the property table; re-exported
-// here, where users of the proxy look for them.
-pub use super::properties::{
-    CSMAIL_PROP_PROXY_REMOTE_DNS, CSMAIL_PROXY_HTTP, CSMAIL_PROXY_POP3, CSMAIL_PROXY_SMTP, CSMAIL_PROXY_SOCKS4,
-    CSMAIL_PROXY_SOCKS4A, CSMAIL_PROXY_SOCKS5,
-};
+use crate::tables::constants;
+
+// CSMAIL_PROXY_* and the table PROXY_KINDS: src/tables/proxy_kinds.rs.
+include!("../tables/proxy_kinds.rs");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProxyKind {
