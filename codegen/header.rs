@@ -2,9 +2,8 @@
 //! the table macros, so the constants come from here, placed by `after_includes`).
 
 use super::data;
-use super::text::{c_names, doc_line, literal, wrap};
+use super::text::{self, c_names, doc_line, literal, wrap};
 use super::Version;
-use crate::tables::{Access, Kind, Object, PropKind};
 
 /// The constant section: version, every table's constants under their CSMAIL_ names, then the
 /// legacy names in a block CSMAIL_NO_LEGACY_NAMES leaves out.
@@ -32,32 +31,21 @@ pub fn constants(version: &Version) -> String {
 
     h.section("Client and proxy properties (csmail_smtp_/pop3_/proxyinfo_ get/set)");
     for p in data::properties() {
-        let kind = match p.kind {
-            PropKind::Int => "int",
-            PropKind::Str => "string",
-        };
-        let objects: Vec<&str> = p
-            .objects
-            .iter()
-            .map(|o| match o {
-                Object::Smtp => "SMTP",
-                Object::Pop3 => "POP3",
-                Object::Proxy => "proxy",
-            })
-            .collect();
         let facts = format!(
-            "Property {}: {kind}, {}, default {}; {}.",
+            "Property {}: {}, {}, default {}; {}.",
             p.name,
-            access_text(p.access),
-            if p.default.is_empty() { "\"\"" } else { p.default },
-            objects.join(", ")
+            text::prop_kind(p.kind),
+            text::access(p.access),
+            text::property_default(p.default),
+            text::objects(p.objects)
         );
         h.constant(&doc_line(p.doc), p.constant, &[facts], &p.id.to_string(), &[]);
     }
 
     h.section("SSLInfo option indices (csmail_sslinfo_set_* / get_*)");
     for o in data::options() {
-        let facts = format!("{}, {}{}.", kind_text(o.kind), access_text(o.access), default_text(o.kind, o.access, o.default));
+        let default = text::option_default(o.kind, o.access, o.default).map(|d| format!(", default {d}"));
+        let facts = format!("Type {}, {}{}.", text::kind(o.kind), text::access(o.access), default.unwrap_or_default());
         h.constant(&doc_line(o.doc), o.name, &[facts], &o.index.to_string(), &[]);
     }
 
@@ -70,35 +58,6 @@ pub fn constants(version: &Version) -> String {
     h.typedef("The type of SSLInfo.Mode (MODE_CHANNEL, MODE_STARTTLS).", "SSL_MODE");
 
     h.finish()
-}
-
-fn access_text(access: Access) -> &'static str {
-    match access {
-        Access::ReadWrite => "read-write",
-        Access::ReadOnly => "read-only",
-        Access::WriteOnly => "write-only",
-    }
-}
-
-fn kind_text(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Bool => "Bool",
-        Kind::Int => "Int",
-        Kind::IntArray => "Int array",
-        Kind::Str => "String",
-    }
-}
-
-/// ", default 1" for inputs; nothing for outputs, whose value comes from the connection.
-pub fn default_text(kind: Kind, access: Access, default: i32) -> String {
-    if access == Access::ReadOnly {
-        return String::new();
-    }
-    match kind {
-        Kind::Bool | Kind::Int => format!(", default {default}"),
-        Kind::IntArray => ", default empty".into(),
-        Kind::Str => ", default \"\"".into(),
-    }
 }
 
 /// The section being written and the legacy names gathered on the way.

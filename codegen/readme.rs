@@ -2,9 +2,8 @@
 //! `<!-- BEGIN GENERATED name -->` ... `<!-- END GENERATED name -->`.
 
 use super::data;
-use super::header::default_text;
-use super::text::{c_names, doc_line};
-use crate::tables::{Access, Kind, Object, PropKind};
+use super::text::{self, c_names, doc_line};
+use crate::tables::Access;
 
 /// The README with every generated table replaced by a fresh rendering.
 pub fn regenerate(readme: &str) -> Result<String, String> {
@@ -53,20 +52,19 @@ fn eex_numbers() -> String {
 fn ssl_options() -> String {
     let mut t = String::from("| index | option | type | default | meaning |\n|---|---|---|---|---|\n");
     for o in data::options() {
-        let kind = match o.kind {
-            Kind::Bool => "bool",
-            Kind::Int => "int",
-            Kind::IntArray => "int array",
-            Kind::Str => "string",
-        };
         let access = match o.access {
             Access::ReadWrite => "",
             Access::ReadOnly => ", output",
             Access::WriteOnly => ", write-only",
         };
-        let default = default_text(o.kind, o.access, o.default);
-        let default = default.trim_start_matches(", default ");
-        t.push_str(&format!("| {} | `{}` | {kind}{access} | {default} | {} |\n", o.index, o.name, cell(o.doc)));
+        let default = text::option_default(o.kind, o.access, o.default).unwrap_or_default();
+        t.push_str(&format!(
+            "| {} | `{}` | {}{access} | {default} | {} |\n",
+            o.index,
+            o.name,
+            text::kind(o.kind),
+            cell(o.doc)
+        ));
     }
     t
 }
@@ -75,31 +73,15 @@ fn properties() -> String {
     let mut t = String::from("| id | constant | property | type | access | default | objects | meaning |\n");
     t.push_str("|---|---|---|---|---|---|---|---|\n");
     for p in data::properties() {
-        let kind = match p.kind {
-            PropKind::Int => "int",
-            PropKind::Str => "string",
-        };
-        let access = match p.access {
-            Access::ReadWrite => "read-write",
-            Access::ReadOnly => "read-only",
-            Access::WriteOnly => "write-only",
-        };
-        let default = if p.default.is_empty() { "\"\"".to_owned() } else { format!("`{}`", p.default) };
-        let objects: Vec<&str> = p
-            .objects
-            .iter()
-            .map(|o| match o {
-                Object::Smtp => "SMTP",
-                Object::Pop3 => "POP3",
-                Object::Proxy => "proxy",
-            })
-            .collect();
         t.push_str(&format!(
-            "| {} | `{}` | {} | {kind} | {access} | {default} | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
             p.id,
             p.constant,
             p.name,
-            objects.join(", "),
+            text::prop_kind(p.kind),
+            text::access(p.access),
+            text::property_default(p.default),
+            text::objects(p.objects),
             cell(p.doc)
         ));
     }

@@ -1,5 +1,7 @@
 //! Naming and text helpers shared by the generators.
 
+use crate::tables::{Access, Kind, Object, PropKind};
+
 /// The prefix every name of the C API carries.
 pub const PREFIX: &str = "CSMAIL_";
 
@@ -54,5 +56,67 @@ pub fn literal(literal: &str, value: i32) -> String {
         literal.to_owned()
     } else {
         value.to_string()
+    }
+}
+
+/// "read-write", "read-only", "write-only".
+pub fn access(access: Access) -> &'static str {
+    match access {
+        Access::ReadWrite => "read-write",
+        Access::ReadOnly => "read-only",
+        Access::WriteOnly => "write-only",
+    }
+}
+
+/// An option's type in words: "bool", "int", "int array", "string".
+pub fn kind(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bool => "bool",
+        Kind::Int => "int",
+        Kind::IntArray => "int array",
+        Kind::Str => "string",
+    }
+}
+
+/// A property's type in words: "int", "string".
+pub fn prop_kind(kind: PropKind) -> &'static str {
+    match kind {
+        PropKind::Int => "int",
+        PropKind::Str => "string",
+    }
+}
+
+/// The objects a property applies to: "SMTP, POP3, proxy".
+pub fn objects(objects: &[Object]) -> String {
+    let names: Vec<&str> = objects
+        .iter()
+        .map(|o| match o {
+            Object::Smtp => "SMTP",
+            Object::Pop3 => "POP3",
+            Object::Proxy => "proxy",
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// An option's default as documentation: a number for bool and int inputs, "empty" for
+/// arrays, `""` for strings, None for outputs (their value comes from the connection).
+pub fn option_default(kind: Kind, access: Access, default: i32) -> Option<String> {
+    if access == Access::ReadOnly {
+        return None;
+    }
+    Some(match kind {
+        Kind::Bool | Kind::Int => default.to_string(),
+        Kind::IntArray => "empty".into(),
+        Kind::Str => "\"\"".into(),
+    })
+}
+
+/// A property's default as documentation (`""` for the empty string).
+pub fn property_default(default: &str) -> &str {
+    if default.is_empty() {
+        "\"\""
+    } else {
+        default
     }
 }

@@ -635,7 +635,7 @@
 /**
  * Accept a certificate whose names do not match the host; the chain is still validated.
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLNoServerNameCheck.
  */
@@ -645,7 +645,7 @@
  * Accept a chain that does not validate (untrusted, expired, self-signed); the name is still
  * checked unless SSLNoServerNameCheck; the handshake signature is always checked.
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLNoServerCertificateValidation.
  */
@@ -655,7 +655,7 @@
  * With CRLs (SSLCRLFile): check every certificate of the chain for revocation (webpki depth
  * `Chain`).
  *
- * Bool, read-write, default 1.
+ * Type bool, read-write, default 1.
  *
  * Legacy name: SSLRevocationCheckAll.
  */
@@ -665,7 +665,7 @@
  * With CRLs: check only the server's own certificate (webpki depth `EndEntity`); wins over
  * SSLRevocationCheckAll.
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLRevocationCheckEnd.
  */
@@ -675,7 +675,7 @@
  * Accepted; trust anchors are never checked for revocation by webpki, so the root is always
  * excluded.
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLRevocationExcludeRoot.
  */
@@ -685,7 +685,7 @@
  * A certificate no CRL covers is accepted (webpki `UnknownStatusPolicy::Allow`); 0 refuses it
  * (status CERTIFICATE_UNTRUSTED).
  *
- * Bool, read-write, default 1.
+ * Type bool, read-write, default 1.
  *
  * Legacy name: SSLRevocationIgnoreNRC.
  */
@@ -695,7 +695,7 @@
  * An expired CRL still counts (`ExpirationPolicy::Ignore`) and is reported in the log at WARNING;
  * 0 refuses the connection (CERTIFICATE_UNTRUSTED).
  *
- * Bool, read-write, default 1.
+ * Type bool, read-write, default 1.
  *
  * Legacy name: SSLRevocationIgnoreRO.
  */
@@ -704,7 +704,7 @@
 /**
  * Minimum bulk cipher key length in bits (128 or 256); 0 lets the library choose.
  *
- * Int, read-write, default 0.
+ * Type int, read-write, default 0.
  *
  * Legacy name: SSLMinCipherStrength.
  */
@@ -713,7 +713,7 @@
 /**
  * Maximum bulk cipher key length in bits; 0 lets the library choose.
  *
- * Int, read-write, default 0.
+ * Type int, read-write, default 0.
  *
  * Legacy name: SSLMaxCipherStrength.
  */
@@ -724,7 +724,7 @@
  * kept for the compatibility backend (with rustls alone they leave nothing: CSMAIL_E_TLS_CONFIG);
  * SSL_SSL2, SSL_SSL3 and SSL_PCT1 are refused (eexLegacyValue).
  *
- * Int array, read-write, default empty.
+ * Type int array, read-write, default empty.
  *
  * Legacy name: SSLConnectionProtocolIn.
  */
@@ -735,7 +735,7 @@
  * SSL_AES256_CBC, meaningful with the compatibility backend); empty = all. SSL_RC2, SSL_RC4,
  * SSL_DES, SSL_3DES and SSL_SKIPJACK are refused (eexLegacyValue).
  *
- * Int array, read-write, default empty.
+ * Type int array, read-write, default empty.
  *
  * Legacy name: SSLConnectionCipherIn.
  */
@@ -746,7 +746,7 @@
  * negotiates encrypts and with an SSLInfo attached TLS is required, so this always holds; 0
  * changes nothing.
  *
- * Bool, read-write, default 1.
+ * Type bool, read-write, default 1.
  *
  * Legacy name: SSLConfidentiality.
  */
@@ -756,7 +756,7 @@
  * The client certificate: a name chosen from SSLClientCertificateStore by the seed-003 rules, or,
  * without a store, the path of a PEM or PKCS#12 file.
  *
- * String, read-write, default "".
+ * Type string, read-write, default "".
  *
  * Legacy name: SSLClientCertificateName.
  */
@@ -766,7 +766,7 @@
  * The negotiated protocol: SSL_TLS12 or SSL_TLS13 (SSL_TLS1, SSL_TLS11 with the compatibility
  * backend); 0 before a TLS connect.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLConnectionProtocolOut.
  */
@@ -775,7 +775,7 @@
 /**
  * The negotiated bulk cipher: SSL_AES128_GCM, SSL_AES256_GCM, SSL_CHACHA20_POLY1305.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLConnectionCipherOut.
  */
@@ -784,7 +784,7 @@
 /**
  * The bulk cipher's key length in bits: 128 or 256.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLCipherStrength.
  */
@@ -793,7 +793,7 @@
 /**
  * The hash of the suite: SSL_SHA256 or SSL_SHA384.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLHash.
  */
@@ -802,7 +802,7 @@
 /**
  * The hash's output length in bits: 256 or 384.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLHashStrength.
  */
@@ -811,7 +811,7 @@
 /**
  * The key exchange: SSL_ECDHE (SSL_DH, SSL_RSA with the compatibility backend).
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLExchange.
  */
@@ -820,7 +820,7 @@
 /**
  * The key exchange's strength in bits, the group's size: 255 (X25519), 256, 384, 521.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLExchangeStrength.
  */
@@ -830,7 +830,7 @@
  * A PEM file of CA certificates trusted in addition to (or, with SSLNoSystemRoots, instead of) the
  * system's roots.
  *
- * String, read-write, default "".
+ * Type string, read-write, default "".
  *
  * Legacy name: SSLCAFile.
  */
@@ -839,7 +839,7 @@
 /**
  * Trust only SSLCAFile, not the system's roots.
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLNoSystemRoots.
  */
@@ -849,7 +849,7 @@
  * MODE_STARTTLS only: go on WITHOUT TLS when the server does not offer STARTTLS/STLS (logged as a
  * warning). Off by default; an explicit downgrade for legacy servers.
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLAllowPlaintext.
  */
@@ -859,7 +859,7 @@
  * A CRL file (PEM or DER) or a directory of them; with CRLs, revocation is checked as the
  * SSLRevocation* options say, without them no revocation check is made.
  *
- * String, read-write, default "".
+ * Type string, read-write, default "".
  *
  * Legacy name: SSLCRLFile.
  */
@@ -870,7 +870,7 @@
  * replaces CA trust (a self-signed certificate can be pinned); the name is still checked; a
  * different certificate is CERTIFICATE_UNTRUSTED.
  *
- * String, read-write, default "".
+ * Type string, read-write, default "".
  *
  * Legacy name: SSLCertificatePin.
  */
@@ -880,7 +880,7 @@
  * The name TLS uses (SNI and the name check) instead of the host or address connected to, as
  * curl's --connect-to allows.
  *
- * String, read-write, default "".
+ * Type string, read-write, default "".
  *
  * Legacy name: SSLServerName.
  */
@@ -890,7 +890,7 @@
  * The client certificate store: a directory of PEM files (certificate chain and private key in one
  * file) and PKCS#12 files (.p12, .pfx), or one file.
  *
- * String, read-write, default "".
+ * Type string, read-write, default "".
  *
  * Legacy name: SSLClientCertificateStore.
  */
@@ -900,7 +900,7 @@
  * Use the OpenSSL compatibility backend, for legacy servers rustls cannot talk to (TLS 1.0/1.1,
  * CBC-only, DHE-only, static RSA).
  *
- * Bool, read-write, default 0.
+ * Type bool, read-write, default 0.
  *
  * Legacy name: SSLCompatibilityBackend.
  */
@@ -909,7 +909,7 @@
 /**
  * The password of the PKCS#12 files in SSLClientCertificateStore (write-only).
  *
- * String, write-only, default "".
+ * Type string, write-only, default "".
  *
  * Legacy name: SSLClientCertificatePassword.
  */
@@ -919,7 +919,7 @@
  * The key-exchange group: SSL_GROUP_X25519, SSL_GROUP_SECP256R1, SSL_GROUP_SECP384R1,
  * SSL_GROUP_X25519MLKEM768, ... (IANA numbers).
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLExchangeGroup.
  */
@@ -928,7 +928,7 @@
 /**
  * The IANA number of the negotiated cipher suite (e.g. 0x1302 for TLS_AES_256_GCM_SHA384).
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLCipherSuite.
  */
@@ -937,7 +937,7 @@
 /**
  * The CertificateStatus of the last handshake: CERTIFICATE_NONE .. CERTIFICATE_INVALID.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLCertificateStatus.
  */
@@ -947,7 +947,7 @@
  * The policy errors of the last handshake, flags as .NET's SslPolicyErrors:
  * CERT_POLICY_NOT_AVAILABLE, CERT_POLICY_NAME_MISMATCH, CERT_POLICY_CHAIN_ERRORS.
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLCertificatePolicyErrors.
  */
@@ -958,7 +958,7 @@
  * attributes as OID.n.n=value), values with a comma or quote in double quotes (inner quotes
  * doubled).
  *
- * String, read-only.
+ * Type string, read-only.
  *
  * Legacy name: SSLCertificateSubject.
  */
@@ -967,7 +967,7 @@
 /**
  * CertificateIssuer, in the format of SSLCertificateSubject.
  *
- * String, read-only.
+ * Type string, read-only.
  *
  * Legacy name: SSLCertificateIssuer.
  */
@@ -976,7 +976,7 @@
 /**
  * CertificateIssued: notBefore, ISO 8601 UTC (2025-01-31T23:59:59Z).
  *
- * String, read-only.
+ * Type string, read-only.
  *
  * Legacy name: SSLCertificateIssued.
  */
@@ -985,7 +985,7 @@
 /**
  * CertificateExpires: notAfter, ISO 8601 UTC.
  *
- * String, read-only.
+ * Type string, read-only.
  *
  * Legacy name: SSLCertificateExpires.
  */
@@ -994,7 +994,7 @@
 /**
  * The SHA-256 fingerprint of the server certificate's DER, 64 lowercase hex digits.
  *
- * String, read-only.
+ * Type string, read-only.
  *
  * Legacy name: SSLCertificateFingerprint.
  */
@@ -1004,7 +1004,7 @@
  * How many certificates the server sent; csmail_sslinfo_get_certificate_der(ssl, i, ...) gives
  * each DER (0 = the server's own).
  *
- * Int, read-only.
+ * Type int, read-only.
  *
  * Legacy name: SSLCertificateCount.
  */
