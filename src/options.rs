@@ -7,8 +7,8 @@
 //! values are lost, see reference/csmail-api.md §9.2); the data files say how they were chosen.
 #![allow(non_upper_case_globals)]
 
-pub use crate::tables::{Access, Kind, OptionDef};
 use crate::tables::{constants, ssl_options};
+pub use crate::tables::{Access, Kind, OptionDef};
 
 // The option indices (SSLNoServerNameCheck, ...) and the table OPTIONS: src/tables/ssl_options.rs.
 include!("tables/ssl_options.rs");

@@ -4,8 +4,8 @@
 //! PROPERTIES gives each property's type, access, default and objects.
 #![allow(non_upper_case_globals)]
 
-pub use crate::tables::{Access, Object, PropKind, PropertyDef};
 use crate::tables::{constants, properties};
+pub use crate::tables::{Access, Object, PropKind, PropertyDef};
 
 // CSMAIL_PROP_*, CSMAIL_AUTH_* and the tables PROPERTIES, AUTH_MECHANISMS:
 // src/tables/properties.rs.
