@@ -3,9 +3,9 @@
 //!   src/tables/ (cbindgen does not expand the table macros);
 //! - the README with its generated tables, and the bindings' constant files.
 //!
-//! The committed copies (include/csmail.h, README.md, bindings/...) are checked against these by
-//! tests/header.rs and tests/generated.rs; `CSMAIL_REGENERATE=1 cargo test --test generated
-//! --test header` rewrites them. Also gives the shared library its SONAME.
+//! tests/generated.rs checks the committed copies (include/csmail.h, README.md, bindings/...)
+//! against these, and `CSMAIL_REGENERATE=1 cargo test --test generated` rewrites them;
+//! tests/header.rs checks what the header holds. Also gives the shared library its SONAME.
 
 use std::env;
 use std::fs;

@@ -2,8 +2,8 @@
 //! header's constant section, the README's tables and the bindings' constant files.
 //!
 //! Everything is rendered into strings here; build.rs writes them into OUT_DIR, and
-//! tests/generated.rs (and tests/header.rs for the header) compares the committed copies with
-//! them, or rewrites the committed copies with CSMAIL_REGENERATE=1.
+//! tests/generated.rs compares the committed copies with them, or rewrites the committed copies
+//! with CSMAIL_REGENERATE=1.
 
 pub mod bindings;
 pub mod data;
