@@ -32,7 +32,9 @@ fn main() {
     };
 
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml parses");
-    config.after_includes = Some(format!("\n{}", codegen::header::constants(&version)));
+    // The constants follow whatever cbindgen.toml puts after the includes.
+    let before = config.after_includes.take().unwrap_or_default();
+    config.after_includes = Some(format!("{before}\n{}", codegen::header::constants(&version)));
     let header = out_dir.join("csmail.h");
     cbindgen::Builder::new()
         .with_crate(&crate_dir)
