@@ -2,7 +2,7 @@
 //! `<!-- BEGIN GENERATED name -->` ... `<!-- END GENERATED name -->`.
 
 use super::data;
-use super::text::{self, c_names, doc_line};
+use super::text::{self, c_names, doc_line, literal};
 use crate::tables::Access;
 
 /// The README with every generated table replaced by a fresh rendering.
@@ -13,6 +13,7 @@ pub fn regenerate(readme: &str) -> Result<String, String> {
         ("eex-numbers", eex_numbers()),
         ("ssl-options", ssl_options()),
         ("properties", properties()),
+        ("constants", constants()),
     ] {
         out = splice(&out, name, &table)?;
     }
@@ -84,6 +85,22 @@ fn properties() -> String {
             text::objects(p.objects),
             cell(p.doc)
         ));
+    }
+    t
+}
+
+fn constants() -> String {
+    let mut t = String::from("| group | constants |\n|---|---|\n");
+    for g in data::groups() {
+        let rows: Vec<String> = g
+            .rows
+            .iter()
+            .map(|r| {
+                let aliases = r.aliases.iter().map(|a| format!(" (`{a}`)")).collect::<String>();
+                format!("`{}`{aliases} {}", r.name, literal(r.literal, r.value))
+            })
+            .collect();
+        t.push_str(&format!("| {} | {} |\n", cell(g.title), rows.join(", ")));
     }
     t
 }

@@ -1426,7 +1426,7 @@
 #define CSMAIL_CERTIFICATE_NO_MATCH 2
 
 /**
- * The certificate has expired and is no longer valid.
+ * The certificate has expired and is no longer valid (or is not valid yet).
  *
  * Legacy name: CERTIFICATE_EXPIRED, mailCertificateExpired.
  */

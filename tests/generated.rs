@@ -113,4 +113,9 @@ fn readme_tables_list_every_row() {
     for row in csmail::error::RESULT_CODES {
         assert!(readme.contains(&format!("| `{}`", row.name)), "README lacks {}", row.name);
     }
+    for row in csmail::options::SSL_CIPHERS.rows {
+        assert!(readme.contains(&format!("`{}` {}", row.name, row.literal)), "README lacks {}", row.name);
+    }
+    // An expression in the table is shown by its value.
+    assert!(readme.contains(&format!("`LOG_F_ALL` {}", csmail::log::LOG_F_ALL)), "README lacks LOG_F_ALL");
 }

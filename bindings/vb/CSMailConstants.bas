@@ -596,7 +596,7 @@ Public Const mailCertificateValid As Long = CSMAIL_CERTIFICATE_VALID
 Public Const CSMAIL_CERTIFICATE_NO_MATCH As Long = 2
 Public Const CERTIFICATE_NO_MATCH As Long = CSMAIL_CERTIFICATE_NO_MATCH
 Public Const mailCertificateNoMatch As Long = CSMAIL_CERTIFICATE_NO_MATCH
-' The certificate has expired and is no longer valid.
+' The certificate has expired and is no longer valid (or is not valid yet).
 Public Const CSMAIL_CERTIFICATE_EXPIRED As Long = 3
 Public Const CERTIFICATE_EXPIRED As Long = CSMAIL_CERTIFICATE_EXPIRED
 Public Const mailCertificateExpired As Long = CSMAIL_CERTIFICATE_EXPIRED

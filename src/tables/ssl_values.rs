@@ -103,7 +103,7 @@ constants! { CERTIFICATE_STATUSES, "CertificateStatus (seed 000): SSLCertificate
     CERTIFICATE_VALID = 1, legacy mailCertificateValid;
     /// The certificate is valid, but its names do not match the host connected to.
     CERTIFICATE_NO_MATCH = 2, legacy mailCertificateNoMatch;
-    /// The certificate has expired and is no longer valid.
+    /// The certificate has expired and is no longer valid (or is not valid yet).
     CERTIFICATE_EXPIRED = 3, legacy mailCertificateExpired;
     /// The certificate has been revoked.
     CERTIFICATE_REVOKED = 4, legacy mailCertificateRevoked;

@@ -595,7 +595,7 @@ mailCertificateValid = CSMAIL_CERTIFICATE_VALID
 CSMAIL_CERTIFICATE_NO_MATCH = 2
 CERTIFICATE_NO_MATCH = CSMAIL_CERTIFICATE_NO_MATCH
 mailCertificateNoMatch = CSMAIL_CERTIFICATE_NO_MATCH
-#: The certificate has expired and is no longer valid.
+#: The certificate has expired and is no longer valid (or is not valid yet).
 CSMAIL_CERTIFICATE_EXPIRED = 3
 CERTIFICATE_EXPIRED = CSMAIL_CERTIFICATE_EXPIRED
 mailCertificateExpired = CSMAIL_CERTIFICATE_EXPIRED
