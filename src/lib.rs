@@ -6,6 +6,7 @@
 
 #![allow(non_upper_case_globals)]
 
+pub mod abort;
 pub mod api;
 pub mod error;
 pub mod ffi;

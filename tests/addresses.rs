@@ -7,7 +7,7 @@ use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::log::Logger;
 use csmail::options::*;
-use csmail::transport::abort::Abort;
+use csmail::abort::Abort;
 use csmail::transport::connect::connect_any;
 use std::net::{Ipv6Addr, SocketAddr, TcpListener};
 use std::time::{Duration, Instant};

@@ -5,7 +5,7 @@
 //! Every failure maps onto the legacy eexProxy* numbers (seed 002), with the proxy's own reply
 //! in the text. The proxy password is never logged.
 
-use super::abort::Abort;
+use crate::abort::Abort;
 use super::connect;
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_PROXY};
