@@ -1,9 +1,9 @@
 //! The line engine shared by SMTP and POP3: buffered reads with size limits and deadlines,
 //! command writes that refuse CR/LF/NUL, logging with redaction, the STARTTLS/STLS upgrade.
 
+use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
-use crate::abort::Abort;
 use crate::tls::config::TlsHandshakeParams;
 use crate::transport::stream::{self, Stream};
 use std::io::{self, Read, Write};

@@ -130,8 +130,9 @@ pub fn handshake(
     let Some((leaf, intermediates)) = chain.split_first() else {
         return Err(failure(error::eexSSLCertificate, "the server sent no certificate".into()));
     };
-    let name = ServerName::try_from(params.server_name.clone())
-        .map_err(|_| failure(error::eexSSLCertName, format!("{:?} is not a valid TLS server name", params.server_name)))?;
+    let name = ServerName::try_from(params.server_name.clone()).map_err(|_| {
+        failure(error::eexSSLCertName, format!("{:?} is not a valid TLS server name", params.server_name))
+    })?;
     let verdict_result = params.config.verifier.verify_server_cert(leaf, intermediates, &name, &[], UnixTime::now());
     let verdict = params.config.verifier.verdict();
     if let Err(e) = verdict_result {

@@ -126,11 +126,7 @@ mod tests {
     fn every_rustls_suite_is_mapped() {
         for s in rustls::crypto::ring::default_provider().cipher_suites {
             let p = parts(s.suite());
-            assert!(
-                matches!(p.cipher, SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305),
-                "{:?}",
-                s.suite()
-            );
+            assert!(matches!(p.cipher, SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305), "{:?}", s.suite());
             assert!(matches!(p.hash, SSL_SHA256 | SSL_SHA384), "{:?}", s.suite());
         }
     }
