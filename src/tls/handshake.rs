@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 /// An established TLS session over a TCP socket.
 pub enum TlsStream {
-    Rustls(StreamOwned<ClientConnection, TcpStream>),
+    Rustls(Box<StreamOwned<ClientConnection, TcpStream>>),
     /// The OpenSSL compatibility backend.
     #[cfg(feature = "compat")]
     Compat(openssl::ssl::SslStream<TcpStream>),
@@ -240,5 +240,5 @@ pub fn handshake(
     if verdict.status != CERTIFICATE_VALID {
         log.warn(LOG_F_SSL, || format!("certificate accepted by policy despite: {}", problems(&verdict)));
     }
-    Ok(TlsStream::Rustls(StreamOwned::new(conn, tcp)))
+    Ok(TlsStream::Rustls(Box::new(StreamOwned::new(conn, tcp))))
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 pub enum Stream {
     Plain(TcpStream),
-    Tls(Box<TlsStream>),
+    Tls(TlsStream),
 }
 
 impl Stream {
@@ -76,5 +76,5 @@ pub fn start_tls(
     abort: &Abort,
     log: &Logger,
 ) -> Result<Stream> {
-    Ok(Stream::Tls(Box::new(handshake::handshake(tcp, params, timeout, abort, log)?)))
+    Ok(Stream::Tls(handshake::handshake(tcp, params, timeout, abort, log)?))
 }
