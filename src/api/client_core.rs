@@ -444,17 +444,12 @@ impl ClientCore {
                 let state: SslState = ssl.snapshot();
                 let tls_config = Arc::new(config::build(&state, &self.sessions, ssl.validator(), &log)?);
                 ssl.record(&Negotiated::default());
-                let record_into = ssl.clone();
                 let server_name = match state.string(SSLServerName) {
                     "" => config.host.trim_start_matches('[').trim_end_matches(']').to_owned(),
                     name => name.to_owned(),
                 };
                 Some(TlsPlan {
-                    ctx: TlsHandshakeParams {
-                        config: tls_config,
-                        server_name,
-                        record: Arc::new(move |n: &Negotiated| record_into.record(n)),
-                    },
+                    ctx: TlsHandshakeParams { config: tls_config, server_name, record: ssl.recorder() },
                     starttls: state.mode == MODE_STARTTLS,
                     allow_plaintext: state.flag(SSLAllowPlaintext),
                 })

@@ -3,9 +3,11 @@
 use crate::error::{self, Error, Result};
 use crate::options::*;
 use crate::options::{self, Kind, OptionDef};
+use crate::tls::config::NegotiatedRecorder;
 use crate::tls::negotiated::Negotiated;
 use crate::tls::verifier::Validator;
 use parking_lot::Mutex;
+use std::sync::Arc;
 
 /// The SSLInfo object. Shared between the application and every client it is attached to;
 /// the outputs describe the most recent TLS connect of any of them.
@@ -218,6 +220,12 @@ impl SslInfo {
         }
         drop(state);
         *self.last.lock() = n.clone();
+    }
+
+    /// The hook a TLS handshake reports through (the tls layer knows nothing of SSLInfo).
+    pub(crate) fn recorder(self: &Arc<Self>) -> NegotiatedRecorder {
+        let ssl = self.clone();
+        Arc::new(move |n: &Negotiated| ssl.record(n))
     }
 
     /// Everything the last TLS connect negotiated and learned about the certificate.

@@ -5,7 +5,7 @@ use super::certinfo;
 use super::negotiated::Negotiated;
 use super::store::{self, Identity, Usage};
 use super::suites;
-use super::verifier::{RecordingVerifier, Revocation, Validator};
+use super::verifier::{RecordingVerifier, Revocation, Validator, VerifyPolicy};
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::SslState;
@@ -246,15 +246,14 @@ pub fn build(
         allow_unknown: ssl.flag(SSLRevocationIgnoreNRC),
         allow_expired_crl: ssl.flag(SSLRevocationIgnoreRO),
     };
-    let verifier = Arc::new(RecordingVerifier::new(
-        Arc::new(load_roots(ssl)?),
-        algorithms,
-        ssl.flag(SSLNoServerNameCheck),
-        ssl.flag(SSLNoServerCertificateValidation),
+    let policy = VerifyPolicy {
+        no_name_check: ssl.flag(SSLNoServerNameCheck),
+        no_validation: ssl.flag(SSLNoServerCertificateValidation),
         pin,
         revocation,
         validator,
-    ));
+    };
+    let verifier = Arc::new(RecordingVerifier::new(Arc::new(load_roots(ssl)?), algorithms, policy));
     let builder = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)
         .map_err(|e| config_error(e.to_string()))?
