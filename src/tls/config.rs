@@ -268,3 +268,33 @@ pub fn build(
     config.resumption = Resumption::store(sessions.clone());
     Ok(TlsClientConfig { rustls: Arc::new(config), verifier, compat })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::{find, OptValue};
+
+    fn asking(protocols: &[i32]) -> SslState {
+        let mut ssl = SslState::new();
+        let (i, _) = find(SSLConnectionProtocolIn).unwrap();
+        ssl.values[i] = OptValue::Array(protocols.to_vec());
+        ssl
+    }
+
+    #[cfg(feature = "compat")]
+    #[test]
+    fn compat_range_spans_the_protocols_asked() {
+        let range = |p: &[i32]| compat_range(&asking(p)).map(|r| (r.min, r.max)).unwrap();
+        assert_eq!(range(&[]), (SSL_TLS1, SSL_TLS13));
+        assert_eq!(range(&[SSL_TLS12]), (SSL_TLS12, SSL_TLS12));
+        assert_eq!(range(&[SSL_TLS13, SSL_TLS11]), (SSL_TLS11, SSL_TLS13));
+    }
+
+    #[cfg(not(feature = "compat"))]
+    #[test]
+    fn without_the_backend_asking_for_it_is_a_configuration_error() {
+        let e = compat_range(&asking(&[])).unwrap_err();
+        assert_eq!((e.result, e.eex), (error::CSMAIL_E_TLS_CONFIG, error::eexTlsConfig));
+        assert!(e.text.contains("no compatibility backend"), "{}", e.text);
+    }
+}
