@@ -65,18 +65,25 @@ fn code_only(src: &str) -> String {
         } else if b[i..].starts_with(b"/*") {
             let end = src[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
             i = end;
+        } else if let Some(hashes) = raw_string_at(&b[i..]) {
+            // r"…", r#"…"#: no escapes, ends at the quote with as many hashes.
+            let close = format!("\"{}", "#".repeat(hashes));
+            let body = i + 2 + hashes;
+            i = src[body..].find(&close).map_or(b.len(), |e| body + e + close.len());
+            out.push_str("\"\"");
         } else if b[i] == b'"' {
-            // A raw string's leading `r#` stays behind harmlessly; escapes are skipped.
             i += 1;
             while i < b.len() && b[i] != b'"' {
                 i += if b[i] == b'\\' { 2 } else { 1 };
             }
             i += 1;
             out.push_str("\"\"");
-        } else if b[i] == b'\'' && i + 2 < b.len() && (b[i + 2] == b'\'' || b[i + 1] == b'\\') {
-            // A char literal such as '"' or '\n' (lifetimes have no closing quote).
-            let close = src[i + 1..].find('\'').map_or(b.len(), |e| i + 1 + e + 1);
-            i = close.max(i + 3);
+        } else if b[i] == b'\'' && i + 2 < b.len() && b[i + 1] == b'\\' {
+            // An escaped char literal: '\n', '\'', '\u{..}'.
+            i = src[i + 3..].find('\'').map_or(b.len(), |e| i + 3 + e + 1);
+        } else if b[i] == b'\'' && i + 2 < b.len() && b[i + 2] == b'\'' {
+            // A char literal such as '"' (lifetimes have no closing quote).
+            i += 3;
         } else {
             let c = src[i..].chars().next().unwrap();
             out.push(c);
@@ -84,6 +91,12 @@ fn code_only(src: &str) -> String {
         }
     }
     out
+}
+
+/// The number of `#` of a raw string starting here (`r"` is 0), if one does.
+fn raw_string_at(b: &[u8]) -> Option<usize> {
+    let hashes = b.get(1..)?.iter().take_while(|c| **c == b'#').count();
+    (b[0] == b'r' && b.get(1 + hashes) == Some(&b'"')).then_some(hashes)
 }
 
 fn ident_at(s: &str) -> &str {
@@ -282,17 +295,17 @@ fn no_two_files_import_each_other() {
 fn unsafe_only_in_ffi() {
     let c = load();
     let mut found = Vec::new();
+    let mut in_ffi = 0;
     for (m, code) in &c.code {
-        let file = &c.files[m];
-        let rel = rel(file);
-        if m.first().is_some_and(|t| t == "ffi") || UNSAFE_OUTSIDE_FFI_PENDING.contains(&rel.as_str()) {
-            continue;
-        }
+        let rel = rel(&c.files[m]);
         let has_unsafe = code.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == "unsafe");
-        if has_unsafe {
+        if m.first().is_some_and(|t| t == "ffi") {
+            in_ffi += usize::from(has_unsafe);
+        } else if has_unsafe && !UNSAFE_OUTSIDE_FFI_PENDING.contains(&rel.as_str()) {
             found.push(rel);
         }
     }
+    assert!(in_ffi > 0, "the scan sees no `unsafe` even in src/ffi: it is not reading the source");
     assert!(found.is_empty(), "`unsafe` outside src/ffi: {found:?}");
 }
 
@@ -300,7 +313,7 @@ fn unsafe_only_in_ffi() {
 #[test]
 fn the_scanner_reads_paths_and_skips_prose() {
     let code = code_only(
-        "use crate::tls::{config::{self, X}, handshake};\n// use crate::api::Y;\nlet s = \"crate::ffi\";\nsuper::store::load();",
+        "use crate::tls::{config::{self, X}, handshake};\n// use crate::api::Y;\nlet s = \"crate::ffi \\\" crate::api\";\nlet q = '\\'';\nlet r = r#\"crate::api \"quoted\" \"#;\n/* crate::ffi */ super::store::load();",
     );
     let m = vec!["tls".to_owned(), "compat".to_owned()];
     let got: Vec<String> = paths_used(&m, &code).into_iter().map(|p| p.join("::")).collect();
