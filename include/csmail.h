@@ -1728,17 +1728,17 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 /**
  * How deep multiparts may nest (the message body is depth 0).
  */
-#define MAX_DEPTH 32
+#define CSMAIL_MESSAGE_MAX_DEPTH 32
 
 /**
  * How many sections (every multipart and leaf part) a message may have.
  */
-#define MAX_PARTS 1000
+#define CSMAIL_MESSAGE_MAX_PARTS 1000
 
 /**
  * How many header fields a message or section may have when composing.
  */
-#define MAX_HEADERS 1000
+#define CSMAIL_MESSAGE_MAX_HEADERS 1000
 
 /**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.

@@ -5,7 +5,7 @@
 //! format is lost. csmail writes the message as it would send it (RFC 5322, `.eml`, with Bcc),
 //! which every mail program reads, and LoadFromFile reads any such file.
 
-use super::section::{Body, Section};
+use super::content::Body;
 use crate::error::{self, Error, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -81,7 +81,7 @@ fn create(path: &Path) -> io::Result<File> {
 }
 
 /// Writes a section's decoded content to `folder/name`, streaming a file-backed content.
-pub(crate) fn save_section(section: &Section, folder: &str, name: &str) -> Result<PathBuf> {
+pub(crate) fn save_content(body: &Body, folder: &str, name: &str) -> Result<PathBuf> {
     check_file_name(name)?;
     let folder = Path::new(folder);
     if !folder.is_dir() {
@@ -92,12 +92,11 @@ pub(crate) fn save_section(section: &Section, folder: &str, name: &str) -> Resul
         ));
     }
     let path = folder.join(name);
-    let body = section.part.lock().body.clone();
     let mut out = create(&path).map_err(|e| sink_error(&path, &e))?;
     let written = match body {
-        Body::Memory(b) => out.write_all(&b),
+        Body::Memory(b) => out.write_all(b),
         Body::File { path: src, .. } => {
-            let mut f = File::open(&src).map_err(|e| source_error(&src, &e))?;
+            let mut f = File::open(src).map_err(|e| source_error(src, &e))?;
             io::copy(&mut f, &mut out).map(|_| ())
         }
     };

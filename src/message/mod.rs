@@ -14,6 +14,7 @@
 
 pub mod address;
 pub mod compose;
+mod content;
 pub mod files;
 pub mod headers;
 pub mod limits;
@@ -262,7 +263,7 @@ impl Message {
     pub fn add_header(&self, name: &str, value: &str) -> Result<()> {
         let (name, value) = Self::checked(name, value)?;
         self.edit_headers(|h| {
-            if h.len() >= limits::MAX_HEADERS {
+            if h.len() >= limits::CSMAIL_MESSAGE_MAX_HEADERS {
                 return Err(section::limit_error());
             }
             h.push((name, value));
@@ -581,7 +582,7 @@ impl Message {
 
     /// Replaces the body with a section tree built by hand.
     pub fn set_body(&self, root: Arc<Section>) -> Result<()> {
-        if root.count() > limits::MAX_PARTS || root.depth() > limits::MAX_DEPTH {
+        if root.count() > limits::CSMAIL_MESSAGE_MAX_PARTS || root.depth() > limits::CSMAIL_MESSAGE_MAX_DEPTH {
             return Err(section::limit_error());
         }
         let mut s = self.state.lock();

@@ -2,22 +2,12 @@
 //! encoding, file name, content id, disposition, other headers, decoded content, and the parts
 //! nested in it. Sections are shared (`Arc`) so a handle stays valid while the message changes.
 
+pub(crate) use super::content::Body;
 use super::headers::{self, check_name, check_value};
 use crate::error::{self, Error, Result};
 use parking_lot::Mutex;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-/// Where a part's decoded content is.
-#[derive(Clone, Debug)]
-pub(crate) enum Body {
-    Memory(Arc<Vec<u8>>),
-    /// A file read only when the message is written: attachments stream from disk.
-    File {
-        path: PathBuf,
-        len: u64,
-    },
-}
 
 #[derive(Clone, Debug)]
 pub(crate) struct Part {
@@ -340,7 +330,7 @@ impl Section {
         if !self.is_multipart() {
             return Err(bad_value("only a multipart/* section holds nested sections".into()));
         }
-        if self.count() + child.count() > super::limits::MAX_PARTS {
+        if self.count() + child.count() > super::limits::CSMAIL_MESSAGE_MAX_PARTS {
             return Err(limit_error());
         }
         self.edit().children.push(child);
@@ -397,7 +387,8 @@ impl Section {
                 )
             })?,
         };
-        super::files::save_section(self, folder, &name)
+        let body = self.part.lock().body.clone();
+        super::files::save_content(&body, folder, &name)
     }
 }
 
@@ -407,8 +398,8 @@ pub(crate) fn limit_error() -> Error {
         error::eexMimeLimit,
         format!(
             "the message would have more than {} sections or nest deeper than {}",
-            super::limits::MAX_PARTS,
-            super::limits::MAX_DEPTH
+            super::limits::CSMAIL_MESSAGE_MAX_PARTS,
+            super::limits::CSMAIL_MESSAGE_MAX_DEPTH
         ),
     )
 }
