@@ -111,3 +111,23 @@ fn a_retrieved_message_is_resent_unchanged() {
     assert_eq!(got[0].sections()[0].charset().as_deref(), Some("iso-8859-1"));
     assert_eq!(got[0].sections()[0].content().unwrap(), b"R\xe9sum\xe9 line\r\n.dot line\r\n");
 }
+
+#[test]
+fn an_address_that_needs_smtputf8_is_refused_clearly_without_it() {
+    let s = Scripted::start("smtp_message_no_smtputf8", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let m = Message::new();
+    m.set_header("From", "Jörg <jörg@bücher.example>").unwrap();
+    m.set_header("To", "bob@example.com").unwrap();
+    m.set_text_body("hi").unwrap();
+    let e = c.send_message(&m).unwrap_err();
+    assert_eq!((e.result, e.eex), (CSMAIL_E_NOT_SUPPORTED, eexSmtpUtf8Required));
+    assert!(e.text.contains("SMTPUTF8"), "{e}");
+    assert_eq!(c.extended_error().number, eexSmtpUtf8Required);
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n", "no envelope was sent");
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
