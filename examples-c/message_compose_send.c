@@ -5,7 +5,7 @@
  *
  *   usage: message_compose_send HOST PORT CAFILE WORKDIR [TAG]
  *
- * Writes WORKDIR/report.bin (300 000 bytes of a known pattern, see PATTERN below) and attaches
+ * Writes WORKDIR/report.bin (300 000 bytes of a known pattern, see message_example.h) and attaches
  * it from the file: csmail reads and base64-encodes it while sending, so memory does not grow
  * with its size. The envelope comes from the message: From bob@example.com, To alice, and a
  * Bcc that never appears in what is sent. message_fetch_attachments reads it back.
@@ -20,11 +20,9 @@
 
 #include "csmail.h"
 #include "example_util.h"
+#include "message_example.h"
 
-#define REPORT_SIZE 300000
-#define PATTERN(i) ((unsigned char)(((i) * 31u + 7u) % 251u))
-
-/* Writes the attachment file: REPORT_SIZE bytes of PATTERN. */
+/* Writes the attachment file: REPORT_SIZE bytes of REPORT_BYTE. */
 static int write_report(const char *path)
 {
     FILE *f = fopen(path, "wb");
@@ -35,22 +33,13 @@ static int write_report(const char *path)
         return -1;
     }
     for (i = 0; i < REPORT_SIZE; i++)
-        fputc(PATTERN(i), f);
+        fputc(REPORT_BYTE(i), f);
     if (fclose(f) != 0) {
         fprintf(stderr, "error: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
     return 0;
 }
-
-/* Every Message call returns CSMAIL_OK or a result; the detail is this thread's last error. */
-#define CHECK(call, what)                                                                                          \
-    do {                                                                                                           \
-        if ((rc = (call)) != CSMAIL_OK) {                                                                          \
-            report_last(what, rc);                                                                                 \
-            goto done;                                                                                             \
-        }                                                                                                          \
-    } while (0)
 
 int main(int argc, char **argv)
 {
@@ -64,20 +53,17 @@ int main(int argc, char **argv)
     static const unsigned char logo[] = {0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00,
                                          0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
                                          0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b};
-    static const char notes[] = "Notizen: Umsätze +5 %, Kosten −2 %\n";
+    static const char notes[] = NOTES_TEXT;
     int status = EXIT_FAILURE;
 
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-    if (argc < 5 || argc > 6) {
+    if (read_args(argc, argv, "WORKDIR [TAG]", 2, &host, &port, &cafile) != 0)
+        return 2;
+    if (argc < 5) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE WORKDIR [TAG]\n", argv[0]);
         return 2;
     }
-    host = argv[1];
-    cafile = argv[3];
     workdir = argv[4];
     tag = argc > 5 ? argv[5] : "example";
-    if (parse_port(argv[2], &port) != 0)
-        return 2;
     if (mkdir(workdir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "error: cannot create %s: %s\n", workdir, strerror(errno));
         return EXIT_FAILURE;
@@ -85,7 +71,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/report.bin", workdir);
     if (write_report(path) != 0)
         return EXIT_FAILURE;
-    snprintf(subject, sizeof subject, "Grüße: the quarterly report (csmail message %s)", tag);
+    snprintf(subject, sizeof subject, "Grüße: the quarterly report " SUBJECT_MARK, tag);
 
     /* The message: headers, the two bodies, an inline image and two attachments. */
     msg = csmail_message_new();
@@ -116,20 +102,9 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    ssl = csmail_sslinfo_new();
-    CHECK(csmail_sslinfo_set_mode(ssl, MODE_STARTTLS), "SSLInfo.Mode");
-    CHECK(csmail_sslinfo_set_str(ssl, SSLCAFile, cafile), "SSLInfo.Option(SSLCAFile)");
-    CHECK(csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1), "SSLInfo.Option(SSLNoSystemRoots)");
-    smtp = csmail_smtp_new();
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_HOST, host)) != CSMAIL_OK ||
-        (rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_PORT, port)) != CSMAIL_OK ||
-        (rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK ||
-        (rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_USER, "bob")) != CSMAIL_OK ||
-        (rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_PASSWORD, "bobpass")) != CSMAIL_OK ||
-        (rc = csmail_smtp_set_advanced_handler(smtp, ssl)) != CSMAIL_OK) {
-        report_smtp(smtp, "configure SMTPClient", rc);
+    if ((ssl = new_sslinfo(MODE_STARTTLS, cafile)) == NULL ||
+        (smtp = new_smtp_client(host, port, "bob", "bobpass", ssl)) == NULL)
         goto done;
-    }
     if ((rc = csmail_smtp_connect(smtp)) != CSMAIL_OK) {
         report_smtp(smtp, "Connect", rc);
         goto done;

@@ -20,17 +20,7 @@
 
 #include "csmail.h"
 #include "example_util.h"
-
-#define REPORT_SIZE 300000
-#define PATTERN(i) ((unsigned char)(((i) * 31u + 7u) % 251u))
-
-#define CHECK(call, what)                                                                                          \
-    do {                                                                                                           \
-        if ((rc = (call)) != CSMAIL_OK) {                                                                          \
-            report_last(what, rc);                                                                                 \
-            goto done;                                                                                             \
-        }                                                                                                          \
-    } while (0)
+#include "message_example.h"
 
 /* A Message header into a new buffer (free it), NULL on failure. */
 static char *header(const csmail_message *msg, const char *name)
@@ -51,7 +41,7 @@ static char *header(const csmail_message *msg, const char *name)
     return buf;
 }
 
-/* Checks a saved file against the bytes expected: the report's pattern, or `expected`. */
+/* Checks a saved file against the bytes expected: the report's, or `expected`. */
 static int check_file(const char *path, const char *expected, size_t expected_len, int is_report)
 {
     FILE *f = fopen(path, "rb");
@@ -63,7 +53,7 @@ static int check_file(const char *path, const char *expected, size_t expected_le
         return -1;
     }
     while ((c = fgetc(f)) != EOF) {
-        unsigned char want = is_report ? PATTERN(i) : (i < expected_len ? (unsigned char)expected[i] : 0);
+        unsigned char want = is_report ? REPORT_BYTE(i) : (i < expected_len ? (unsigned char)expected[i] : 0);
         if ((is_report ? i >= REPORT_SIZE : i >= expected_len) || (unsigned char)c != want)
             ok = 0;
         i++;
@@ -86,42 +76,28 @@ int main(int argc, char **argv)
     csmail_sslinfo *ssl = NULL;
     csmail_message *msg = NULL;
     char folder[1024], path[2048], suffix[256], *subject = NULL, *from = NULL, *bcc = NULL;
-    static const char notes[] = "Notizen: Umsätze +5 %, Kosten −2 %\n";
+    static const char notes[] = NOTES_TEXT;
     int32_t committed = 0;
     int status = EXIT_FAILURE;
 
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-    if (argc < 5 || argc > 6) {
+    if (read_args(argc, argv, "WORKDIR [TAG]", 2, &host, &port, &cafile) != 0)
+        return 2;
+    if (argc < 5) {
         fprintf(stderr, "usage: %s HOST PORT CAFILE WORKDIR [TAG]\n", argv[0]);
         return 2;
     }
-    host = argv[1];
-    cafile = argv[3];
     workdir = argv[4];
     tag = argc > 5 ? argv[5] : "example";
-    if (parse_port(argv[2], &port) != 0)
-        return 2;
     snprintf(folder, sizeof folder, "%s/saved", workdir);
     if ((mkdir(workdir, 0700) != 0 && errno != EEXIST) || (mkdir(folder, 0700) != 0 && errno != EEXIST)) {
         fprintf(stderr, "error: cannot create %s: %s\n", folder, strerror(errno));
         return EXIT_FAILURE;
     }
-    snprintf(suffix, sizeof suffix, "(csmail message %s)", tag);
+    snprintf(suffix, sizeof suffix, SUBJECT_MARK, tag);
 
-    ssl = csmail_sslinfo_new();
-    CHECK(csmail_sslinfo_set_mode(ssl, MODE_CHANNEL), "SSLInfo.Mode");
-    CHECK(csmail_sslinfo_set_str(ssl, SSLCAFile, cafile), "SSLInfo.Option(SSLCAFile)");
-    CHECK(csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1), "SSLInfo.Option(SSLNoSystemRoots)");
-    pop3 = csmail_pop3_new();
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_HOST, host)) != CSMAIL_OK ||
-        (rc = csmail_pop3_set_int(pop3, CSMAIL_PROP_PORT, port)) != CSMAIL_OK ||
-        (rc = csmail_pop3_set_int(pop3, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK ||
-        (rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_USER, "alice")) != CSMAIL_OK ||
-        (rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_PASSWORD, "alicepass")) != CSMAIL_OK ||
-        (rc = csmail_pop3_set_advanced_handler(pop3, ssl)) != CSMAIL_OK) {
-        report_pop3(pop3, "configure POP3Client", rc);
+    if ((ssl = new_sslinfo(MODE_CHANNEL, cafile)) == NULL ||
+        (pop3 = new_pop3_client(host, port, "alice", "alicepass", ssl)) == NULL)
         goto done;
-    }
     if ((rc = csmail_pop3_connect(pop3)) != CSMAIL_OK || (rc = csmail_pop3_stat(pop3, &count, &mailbox_size)) != CSMAIL_OK) {
         report_pop3(pop3, "Connect/STAT", rc);
         goto done;
