@@ -48,6 +48,9 @@ fn describe(m: &Message) -> Vec<String> {
     if let Some(s) = m.subject() {
         out.push(format!("S\t{}", hx(s.as_bytes())));
     }
+    if let Some(id) = m.message_id() {
+        out.push(format!("I\t{}", hx(id.as_bytes())));
+    }
     for h in ADDRESS_HEADERS {
         for a in m.addresses(h) {
             out.push(format!("A\t{h}\t{}\t{}", hx(a.name.unwrap_or_default().as_bytes()), hx(a.address.as_bytes())));

@@ -8,6 +8,7 @@
 `describe` prints one line per fact, fields separated by tabs, text as hex of its UTF-8 and
 content as hex of its bytes, so nothing needs quoting:
     S  <subject>
+    I  <message id, without angle brackets>
     A  <header>  <display name>  <address>          (From, Sender, Reply-To, To, Cc, Bcc)
     P  <content type>  <file name>  <content id>  <disposition>  <charset>  <content>
 A `P` line is written for every part that is not multipart, depth first; its content is the
@@ -36,6 +37,8 @@ def describe(path):
     out = []
     if msg["Subject"] is not None:
         out.append(["S", hx(str(msg["Subject"]))])
+    if msg["Message-ID"] is not None:
+        out.append(["I", hx(str(msg["Message-ID"]).strip().strip("<>"))])
     for h in ADDRESS_HEADERS:
         for field in msg.get_all(h, []):
             for a in field.addresses:
