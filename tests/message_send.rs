@@ -131,3 +131,28 @@ fn an_address_that_needs_smtputf8_is_refused_clearly_without_it() {
     assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n", "no envelope was sent");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
+
+#[test]
+fn an_8bit_message_goes_7bit_to_a_server_without_8bitmime() {
+    let s = Scripted::start("smtp_message_no_8bitmime", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let raw = b"From: a@example.com\r\nTo: b@example.com\r\nSubject: =?iso-8859-1?q?caf=E9?=\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <x@example.com>\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\nCaf\xe9 cr\xe8me\r\n";
+    let m = Message::from_bytes(raw.to_vec());
+    assert!(m.is_8bit());
+    c.send_message(&m).unwrap();
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+    let start = out.received.windows(6).position(|w| w == b"DATA\r\n").unwrap() + 6;
+    let end = out.received.windows(5).position(|w| w == b"\r\n.\r\n").unwrap() + 2;
+    let data = &out.received[start..end];
+    assert!(data.is_ascii(), "7-bit on the wire: {}", show(data));
+    let back = Message::from_bytes(data.to_vec());
+    assert_eq!(back.subject().as_deref(), Some("café"));
+    assert_eq!(back.message_id().as_deref(), Some("x@example.com"));
+    let part = &back.sections()[0];
+    assert_eq!(part.charset().as_deref(), Some("iso-8859-1"));
+    assert_eq!(part.content().unwrap(), b"Caf\xe9 cr\xe8me\r\n");
+}

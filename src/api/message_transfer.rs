@@ -2,6 +2,7 @@
 //! headers unless given; Bcc never in what is sent; attachments streamed from their files),
 //! POP3Client returns one (parsed when first read).
 
+use super::properties::CSMAIL_PROP_CAPABILITIES;
 use super::{Pop3Client, SmtpClient};
 use crate::error::Result;
 use crate::message::Message;
@@ -14,7 +15,9 @@ impl SmtpClient {
 
     /// Send(Message) with an envelope given in part or whole: `from` replaces the sender,
     /// `recipients` replaces To + Cc + Bcc. An address that is not ASCII needs SMTPUTF8 (refused
-    /// with eexSmtpUtf8Required when the server lacks it); composed parts are always 7-bit.
+    /// with eexSmtpUtf8Required when the server lacks it). Composed messages are always 7-bit; a
+    /// message read with 8-bit content is sent as it is to a server with 8BITMIME (BODY=8BITMIME)
+    /// and re-encoded as 7-bit for one without.
     pub fn send_message_to(&self, message: &Message, from: Option<&str>, recipients: Option<&[&str]>) -> Result<()> {
         let prepared = (|| {
             let sender = match from {
@@ -25,7 +28,11 @@ impl SmtpClient {
                 Some(r) => r.iter().map(|s| s.to_string()).collect(),
                 None => message.envelope_recipients()?,
             };
-            let source = message.source(false)?;
+            // Without 8BITMIME an 8-bit message read from bytes goes out re-encoded as 7-bit.
+            let eight_bit_ok = self
+                .get_str(CSMAIL_PROP_CAPABILITIES)
+                .is_ok_and(|caps| caps.lines().any(|l| l.trim().eq_ignore_ascii_case("8BITMIME")));
+            let source = if eight_bit_ok { message.source(false)? } else { message.source_7bit(false)? };
             Ok((sender, rcpts, source))
         })();
         let (sender, rcpts, mut source) = self.core().record_failure(prepared)?;

@@ -194,6 +194,26 @@ impl Message {
         Ok(Box::new(ComposedSource::new(segments)))
     }
 
+    /// Whether the bytes that would be sent hold 8-bit data: only a message read from bytes and
+    /// unchanged can (composed messages are always 7-bit).
+    pub fn is_8bit(&self) -> bool {
+        self.state.lock().fresh_raw().is_some_and(|raw| !raw.is_ascii())
+    }
+
+    /// The bytes to send to a server without 8BITMIME: a message read with 8-bit content is
+    /// written again, its parts in 7-bit-safe encodings (base64 or quoted-printable, charsets
+    /// kept); anything else as `source`.
+    pub fn source_7bit(&self, with_bcc: bool) -> Result<Box<dyn MessageSource + Send>> {
+        if !self.is_8bit() {
+            return self.source(with_bcc);
+        }
+        let mut s = self.state.lock();
+        ensure_generated(s.doc());
+        let doc = s.doc().clone();
+        let segments = compose::compose(&doc.headers, &doc.root, with_bcc)?;
+        Ok(Box::new(ComposedSource::new(segments)))
+    }
+
     /// Whether parsing met more nesting or parts than the limits allow (those parts are left
     /// out of the sections; the bytes keep them).
     pub fn limits_exceeded(&self) -> bool {
