@@ -96,6 +96,12 @@ pub fn check_value(name: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether mail-parser reads the text as a date (so a message that carries it reads back).
+fn is_date(text: &str) -> bool {
+    let raw = format!("Date: {text}\r\n\r\n");
+    mail_parser::MessageParser::new().parse_headers(raw.as_bytes()).is_some_and(|m| m.date().is_some())
+}
+
 /// Splits a Message-ID style list: `<a@b> <c@d>` or bare ids.
 pub(crate) fn parse_ids(value: &str) -> Vec<String> {
     value
@@ -109,6 +115,13 @@ pub(crate) fn parse_ids(value: &str) -> Vec<String> {
 /// Builds the stored value of a header from text given by a user (checked) .
 pub(crate) fn value_from_text(name: &str, text: &str) -> Result<Value> {
     check_value(name, text)?;
+    if name.eq_ignore_ascii_case("Date") && !is_date(text) {
+        return Err(Error::new(
+            error::CSMAIL_E_INVALID_ARGUMENT,
+            error::eexInvalidHeader,
+            format!("{text:?} is not an RFC 5322 date, e.g. \"Tue, 1 Dec 2026 10:00:00 +0000\""),
+        ));
+    }
     if is_address_header(name) {
         return Ok(Value::Addresses(super::address::parse_list(text)?));
     }

@@ -64,7 +64,11 @@ pub(crate) fn parse(raw: &[u8]) -> Parsed {
     if let Some(root) = msg.parts.first() {
         for h in &root.headers {
             let name = headers::canonical_name(h.name.as_str());
-            if headers::is_mime_header(&name) {
+            // A Date mail-parser cannot read is left out: written again it would swallow the
+            // field after it (mail-parser reads a broken date on into the next line), and a new
+            // Date is made when the message is composed.
+            let bad_date = name == "Date" && !matches!(h.value, HeaderValue::DateTime(_));
+            if headers::is_mime_header(&name) || bad_date {
                 continue;
             }
             let value = header_value(&name, &h.value, raw, h.offset_start, h.offset_end);
