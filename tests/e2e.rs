@@ -111,7 +111,7 @@ fn large_message_streams_through_tls() {
     let smtp = fx.smtp(fx.server.smtps_port, Some(fx.ssl(MODE_CHANNEL)));
     let reports = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
     let r = reports.clone();
-    smtp.core().set_progress(Some(std::sync::Arc::new(move |done, total| {
+    smtp.set_progress(Some(std::sync::Arc::new(move |done, total| {
         r.lock().push((done, total));
         true
     })));

@@ -178,3 +178,37 @@ pub unsafe extern "C" fn csmail_last_error_text(buf: *mut c_char, len: usize, ne
         Err(e) => e.result,
     }
 }
+
+/// Refuses a NULL out-parameter before the call does anything.
+pub fn non_null<T>(p: *mut T, what: &str) -> Result<()> {
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    Ok(())
+}
+
+/// Writes an out-parameter the caller may leave NULL.
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub unsafe fn optional_out<T>(p: *mut T, value: T) {
+    if !p.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *p = value };
+    }
+}
+
+/// Borrows an array of message numbers; (NULL, 0) is the empty array.
+///
+/// # Safety
+/// `p` is NULL with `n` 0, or points to `n` readable numbers.
+pub unsafe fn u32_array<'a>(p: *const u32, n: usize, what: &str) -> Result<&'a [u32]> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL, n readable numbers per the contract.
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}

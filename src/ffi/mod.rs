@@ -13,6 +13,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod client;
 pub mod common;
 pub mod errorinfo;
 pub mod handles;
@@ -25,7 +26,7 @@ pub mod sslinfo;
 
 pub use errorinfo::csmail_errorinfo;
 
-use crate::api::client_core::ProgressFn;
+use crate::api::client::ProgressFn;
 use crate::api::AdvancedHandler;
 use crate::error::{self, Error, Result};
 use crate::protocol::source::{FnSink, FnSource};

@@ -1,0 +1,129 @@
+//! The mail transaction's envelope: address checks, MAIL FROM with its SIZE/BODY/SMTPUTF8
+//! parameters, RCPT TO, DATA, one at a time or pipelined (RFC 2920), and all or nothing: a
+//! refusal resets (or, after a pipelined DATA was accepted, drops) the transaction.
+
+use super::reply::server_error;
+use super::SmtpSession;
+use crate::error::{self, Error, Result};
+use crate::protocol::line::check_command_arg;
+use crate::protocol::session::Session;
+use crate::protocol::source::{MessageSource, Progress};
+
+/// RFC 5321 4.5.3.1.3: a path is at most 256 octets.
+const MAX_PATH: usize = 256;
+
+/// Checks an envelope address: no CR/LF/NUL, no angle brackets, at most 256 octets.
+pub fn check_address(what: &str, addr: &str) -> Result<()> {
+    check_command_arg(what, addr)?;
+    if addr.contains(['<', '>']) || addr.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid_arg(format!(
+            "{what} {addr:?}: give the bare address, without <> or control characters"
+        )));
+    }
+    if addr.len() > MAX_PATH {
+        return Err(Error::invalid_arg(format!("{what} is longer than {MAX_PATH} octets")));
+    }
+    Ok(())
+}
+
+impl SmtpSession {
+    /// Sends one message to every recipient, or to none.
+    pub fn send(
+        &mut self,
+        from: &str,
+        recipients: &[&str],
+        source: &mut dyn MessageSource,
+        progress: Progress,
+    ) -> Result<()> {
+        let needs_utf8 = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+        if needs_utf8 && !self.ext.smtputf8 {
+            return Err(Error::new(
+                error::CSMAIL_E_NOT_SUPPORTED,
+                error::eexSmtpUtf8Required,
+                "an address is not ASCII and the server does not offer SMTPUTF8",
+            ));
+        }
+        let total = source.size();
+        if let (Some(size), limit) = (total, self.ext.size) {
+            if limit > 0 && size > limit {
+                return Err(Error::new(
+                    error::CSMAIL_E_SERVER,
+                    error::eexMessageTooLarge,
+                    format!("the message has {size} bytes; the server accepts at most {limit} (SIZE)"),
+                ));
+            }
+        }
+        let mut mail = format!("MAIL FROM:<{from}>");
+        if let (Some(size), true) = (total, self.ext.size > 0 || self.ext.keywords.iter().any(|k| k == "SIZE")) {
+            mail.push_str(&format!(" SIZE={size}"));
+        }
+        if self.ext.eightbitmime {
+            // Declaring 8BITMIME for 7-bit data is allowed (RFC 6152) and spares a scan of the body.
+            mail.push_str(" BODY=8BITMIME");
+        }
+        if needs_utf8 {
+            mail.push_str(" SMTPUTF8");
+        }
+        let step = "sending the envelope";
+        let (mail_reply, rcpt_replies, data_reply) = if self.ext.pipelining {
+            // RFC 2920: MAIL, every RCPT and DATA in one write, then the replies in order.
+            self.link.conn.queue(&mail, None)?;
+            for r in recipients {
+                self.link.conn.queue(&format!("RCPT TO:<{r}>"), None)?;
+            }
+            self.link.conn.queue("DATA", None)?;
+            self.breaking_on_error(|s| s.link.conn.flush(step))?;
+            let mail_reply = self.breaking_on_error(|s| s.read_reply(step))?;
+            let mut rcpts = Vec::with_capacity(recipients.len());
+            for _ in recipients {
+                rcpts.push(self.breaking_on_error(|s| s.read_reply(step))?);
+            }
+            let data = self.breaking_on_error(|s| s.read_reply(step))?;
+            (mail_reply, rcpts, Some(data))
+        } else {
+            let mail_reply = self.breaking_on_error(|s| s.command(&mail, None, step))?;
+            let mut rcpts = Vec::new();
+            if mail_reply.is(2) {
+                for r in recipients {
+                    let reply = self.breaking_on_error(|s| s.command(&format!("RCPT TO:<{r}>"), None, step))?;
+                    let refused = !reply.is(2);
+                    rcpts.push(reply);
+                    if refused {
+                        break;
+                    }
+                }
+            }
+            let all_ok = mail_reply.is(2) && rcpts.len() == recipients.len() && rcpts.iter().all(|r| r.is(2));
+            let data = if all_ok { Some(self.breaking_on_error(|s| s.command("DATA", None, step))?) } else { None };
+            (mail_reply, rcpts, data)
+        };
+        let refusal = if !mail_reply.is(2) {
+            Some(server_error(error::CSMAIL_E_SERVER, "MAIL FROM refused", &mail_reply))
+        } else if let Some((i, r)) = rcpt_replies.iter().enumerate().find(|(_, r)| !r.is(2)) {
+            Some(server_error(error::CSMAIL_E_SERVER, &format!("RCPT TO:<{}> refused", recipients[i]), r))
+        } else {
+            match &data_reply {
+                Some(d) if d.code != 354 => Some(server_error(error::CSMAIL_E_SERVER, "DATA refused", d)),
+                _ => None,
+            }
+        };
+        if let Some(mut err) = refusal {
+            if data_reply.as_ref().is_some_and(|d| d.code == 354) {
+                // The server waits for data that must not be delivered to the recipients it
+                // accepted. The only way out of DATA without delivering is to drop the connection.
+                err.text.push_str(" (the connection was closed to cancel the pipelined DATA)");
+                self.mark_broken();
+            } else {
+                let _ = self.reset();
+            }
+            // The reply that explains the refusal, not the RSET that followed it.
+            self.last = if mail_reply.is(2) {
+                rcpt_replies.iter().find(|r| !r.is(2)).or(data_reply.as_ref()).cloned().unwrap_or_default()
+            } else {
+                mail_reply
+            };
+            return Err(err);
+        }
+        self.send_data(source, total, progress)
+    }
+}
