@@ -108,10 +108,6 @@ impl Logger {
     pub fn new(handler: Option<Arc<LogHandler>>) -> Logger {
         Logger { handler }
     }
-    /// Whether a message of this kind would be delivered (to skip formatting when not).
-    pub fn enabled(&self, severity: i32, facility: i32) -> bool {
-        self.handler.as_ref().is_some_and(|h| h.wants(severity, facility))
-    }
     /// Logs a message built only when it will be delivered.
     pub fn log(&self, severity: i32, facility: i32, build: impl FnOnce() -> String) {
         if let Some(h) = &self.handler {

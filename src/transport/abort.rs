@@ -38,11 +38,6 @@ impl Abort {
         true
     }
 
-    /// Asks the operation itself to stop (a callback returned "stop").
-    pub fn request_from_operation(&self) {
-        self.requested.store(true, Ordering::SeqCst);
-    }
-
     pub fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
