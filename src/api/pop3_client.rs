@@ -5,9 +5,8 @@ use super::client::{Applicable, Client, ConnectPlan, DefaultPorts, Protocol, Rep
 use super::message::Message;
 use super::proxyinfo::ProxyKind;
 use crate::error::{self, Error, Result};
-use crate::protocol::line::LineConnection;
 use crate::protocol::mechanism::Mechanism;
-use crate::protocol::pop3::{Pop3Params, Pop3Session};
+use crate::protocol::pop3::Pop3Session;
 use crate::protocol::source::{FileSink, MessageSink};
 use std::io;
 
@@ -31,21 +30,6 @@ impl Protocol for Pop3 {
             return Err(Error::invalid_arg("User is not set (POP3 needs a login)"));
         }
         Ok(())
-    }
-
-    /// Greeting, CAPA, STLS, CAPA again, login.
-    fn open(
-        conn: LineConnection,
-        plan: &ConnectPlan,
-        _ehlo_name: &str,
-    ) -> std::result::Result<Pop3Session, (Error, String)> {
-        let params = Pop3Params {
-            user: &plan.config.user,
-            password: &plan.config.password,
-            mechanism: plan.config.mechanism,
-            tls: plan.tls.clone(),
-        };
-        Pop3Session::open(conn, &params)
     }
 }
 

@@ -1,12 +1,11 @@
 //! The SMTPClient object: what SMTP adds to the generic client — its ports and settings, its
 //! introduction, and Send and Reset.
 
-use super::client::{Applicable, Client, ConnectPlan, DefaultPorts, Protocol, ReplyProperties};
+use super::client::{Applicable, Client, DefaultPorts, Protocol, ReplyProperties};
 use super::proxyinfo::ProxyKind;
 use crate::error::{self, Error, Result};
-use crate::protocol::line::LineConnection;
 use crate::protocol::mechanism::Mechanism;
-use crate::protocol::smtp::{check_address, Reply, SmtpParams, SmtpSession};
+use crate::protocol::smtp::{check_address, Reply, SmtpSession};
 use crate::protocol::source::{FileSource, MessageSource};
 
 /// The SMTP protocol on the generic client.
@@ -21,22 +20,6 @@ impl Protocol for Smtp {
     const PROXY: ProxyKind = ProxyKind::Smtp;
     const SETTINGS: Applicable =
         Applicable { ehlo_name: true, mechanism: |m| !matches!(m, Mechanism::UserPass | Mechanism::Apop) };
-
-    /// Greeting, EHLO (HELO fallback), STARTTLS, AUTH when a user name is set.
-    fn open(
-        conn: LineConnection,
-        plan: &ConnectPlan,
-        ehlo_name: &str,
-    ) -> std::result::Result<SmtpSession, (Error, Reply)> {
-        let params = SmtpParams {
-            ehlo_name,
-            user: &plan.config.user,
-            password: &plan.config.password,
-            mechanism: plan.config.mechanism,
-            tls: plan.tls.clone(),
-        };
-        SmtpSession::open(conn, &params)
-    }
 }
 
 impl ReplyProperties for Reply {

@@ -62,18 +62,18 @@ pub unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str) -> Re
     ptrs.iter().map(|&s| unsafe { str_arg(s, what) }).collect()
 }
 
-/// Borrows a byte buffer; (NULL, 0) is the empty buffer.
+/// Borrows an array (a byte buffer, message numbers); (NULL, 0) is the empty array.
 ///
 /// # Safety
-/// `p` is NULL with `len` 0, or points to `len` readable bytes.
-pub unsafe fn bytes_arg<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8]> {
+/// `p` is NULL with `len` 0, or points to `len` readable elements.
+pub unsafe fn slice_arg<'a, T>(p: *const T, len: usize, what: &str) -> Result<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
     }
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
-    // SAFETY: non-NULL, len readable bytes per the contract.
+    // SAFETY: non-NULL, len readable elements per the contract.
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
@@ -196,19 +196,4 @@ pub unsafe fn optional_out<T>(p: *mut T, value: T) {
         // SAFETY: non-NULL and writable per the contract.
         unsafe { *p = value };
     }
-}
-
-/// Borrows an array of message numbers; (NULL, 0) is the empty array.
-///
-/// # Safety
-/// `p` is NULL with `n` 0, or points to `n` readable numbers.
-pub unsafe fn u32_array<'a>(p: *const u32, n: usize, what: &str) -> Result<&'a [u32]> {
-    if n == 0 {
-        return Ok(&[]);
-    }
-    if p.is_null() {
-        return Err(Error::invalid_arg(format!("{what} is NULL")));
-    }
-    // SAFETY: non-NULL, n readable numbers per the contract.
-    Ok(unsafe { std::slice::from_raw_parts(p, n) })
 }

@@ -117,31 +117,25 @@ pub trait RegisteredClient: Protocol + Sized {
     fn unwrap(object: &Object) -> Option<&Arc<Client<Self>>>;
 }
 
-impl RegisteredClient for Smtp {
-    const WHAT: &'static str = "SMTPClient handle";
-    fn wrap(client: Arc<SmtpClient>) -> Object {
-        Object::Smtp(client)
-    }
-    fn unwrap(object: &Object) -> Option<&Arc<SmtpClient>> {
-        match object {
-            Object::Smtp(c) => Some(c),
-            _ => None,
+macro_rules! registered_client {
+    ($protocol:ident, $variant:ident, $what:expr) => {
+        impl RegisteredClient for $protocol {
+            const WHAT: &'static str = $what;
+            fn wrap(client: Arc<Client<$protocol>>) -> Object {
+                Object::$variant(client)
+            }
+            fn unwrap(object: &Object) -> Option<&Arc<Client<$protocol>>> {
+                match object {
+                    Object::$variant(c) => Some(c),
+                    _ => None,
+                }
+            }
         }
-    }
+    };
 }
 
-impl RegisteredClient for Pop3 {
-    const WHAT: &'static str = "POP3Client handle";
-    fn wrap(client: Arc<Pop3Client>) -> Object {
-        Object::Pop3(client)
-    }
-    fn unwrap(object: &Object) -> Option<&Arc<Pop3Client>> {
-        match object {
-            Object::Pop3(c) => Some(c),
-            _ => None,
-        }
-    }
-}
+registered_client!(Smtp, Smtp, "SMTPClient handle");
+registered_client!(Pop3, Pop3, "POP3Client handle");
 
 /// The client of protocol `P` behind a handle.
 pub fn client<P: RegisteredClient, T>(p: *const T) -> Result<Arc<Client<P>>> {

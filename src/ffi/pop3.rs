@@ -2,7 +2,7 @@
 //! functions (`ffi::client`), the shared retrieval helpers below, or the POP3Client API.
 
 use super::client::{self, checked, on_client};
-use super::common::{non_null, optional_out, str_arg, u32_array, write_str, UserData};
+use super::common::{non_null, optional_out, slice_arg, str_arg, write_str, UserData};
 use super::handles::{self, Object};
 use super::message::csmail_message;
 use super::{
@@ -324,7 +324,7 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_many(
     on_client::<Pop3, _>(pop3, |c| {
         let cb = checked(c, callback.ok_or_else(|| Error::invalid_arg("the message callback is NULL")))?;
         // SAFETY: caller contract.
-        let nums = checked(c, unsafe { u32_array(numbers, count, "numbers") })?;
+        let nums = checked(c, unsafe { slice_arg(numbers, count, "numbers") })?;
         let ud = UserData(userdata);
         c.retrieve_many_whole(nums, delete_each != 0, move |n, data| {
             let ud = ud;

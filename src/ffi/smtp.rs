@@ -2,7 +2,7 @@
 //! functions (`ffi::client`) or the SMTPClient API.
 
 use super::client::{self, checked, on_client};
-use super::common::{bytes_arg, str_arg, str_array, UserData};
+use super::common::{slice_arg, str_arg, str_array, UserData};
 use super::{csmail_errorinfo, csmail_progress_callback, csmail_read_callback, read_callback_source};
 use crate::api::Smtp;
 use std::ffi::{c_char, c_void};
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn csmail_smtp_send_mem(
         // SAFETY: caller contract.
         let args = unsafe {
             (|| {
-                Ok((str_arg(from, "from")?, str_array(recipients, count, "recipients")?, bytes_arg(data, len, "data")?))
+                Ok((str_arg(from, "from")?, str_array(recipients, count, "recipients")?, slice_arg(data, len, "data")?))
             })()
         };
         let (from, rcpts, mut data) = checked(c, args)?;

@@ -3,6 +3,7 @@
 //! policy, marking a session broken when its protocol state became unknown, QUIT and close.
 
 use super::line::LineConnection;
+use super::mechanism::Mechanism;
 use crate::error::{self, Error, Result};
 use crate::log::LOG_F_SSL;
 use crate::transport::stream::TlsContext;
@@ -36,16 +37,28 @@ impl TlsPolicy {
     }
 }
 
-/// The connection of a session and whether its protocol state is still known.
-pub struct SessionLink {
+/// What opening a session needs: the login, the TLS policy and, for SMTP, the EHLO name.
+pub struct SessionParams<'a> {
+    pub user: &'a str,
+    pub password: &'a str,
+    pub mechanism: Mechanism,
+    pub tls: Option<TlsPolicy>,
+    pub ehlo_name: &'a str,
+}
+
+/// What every session holds: the connection, the server's last reply, and whether the protocol
+/// state is still known.
+pub struct SessionLink<R> {
     pub conn: LineConnection,
+    /// The last reply (SMTP: code, lines, enhanced code; POP3: the status line).
+    pub last: R,
     /// The protocol state is unknown after this session's last error: it must be closed.
     broken: bool,
 }
 
-impl SessionLink {
-    pub fn new(conn: LineConnection) -> SessionLink {
-        SessionLink { conn, broken: false }
+impl<R: Default> SessionLink<R> {
+    pub fn new(conn: LineConnection) -> SessionLink<R> {
+        SessionLink { conn, last: R::default(), broken: false }
     }
 }
 
@@ -58,16 +71,20 @@ pub trait Session: Sized {
     /// What a QUIT tells: nothing for SMTP, whether the deletions were committed for POP3.
     type QuitOutcome;
 
-    fn link(&self) -> &SessionLink;
-    fn link_mut(&mut self) -> &mut SessionLink;
-    fn last_reply(&self) -> &Self::Reply;
-    fn last_reply_mut(&mut self) -> &mut Self::Reply;
+    /// Greeting, capabilities, STARTTLS/STLS and login on a connected stream (see `open_with`).
+    fn open(conn: LineConnection, params: &SessionParams) -> std::result::Result<Self, (Error, Self::Reply)>;
+    fn link(&self) -> &SessionLink<Self::Reply>;
+    fn link_mut(&mut self) -> &mut SessionLink<Self::Reply>;
     /// The server's capabilities as it listed them (EHLO keywords, CAPA lines).
     fn capability_lines(&self) -> &[String];
     /// Sends QUIT and reads the reply, on a session whose state is known.
     fn send_quit(&mut self) -> Result<Self::QuitOutcome>;
     /// What QUIT reports when it was not sent because the session was broken.
     fn quit_not_sent() -> Self::QuitOutcome;
+
+    fn last_reply(&self) -> &Self::Reply {
+        &self.link().last
+    }
 
     fn is_tls(&self) -> bool {
         self.link().conn.is_tls()
@@ -101,7 +118,7 @@ pub trait Session: Sized {
         match introduce(&mut self) {
             Ok(()) => Ok(self),
             Err(e) => {
-                let last = std::mem::take(self.last_reply_mut());
+                let last = std::mem::take(&mut self.link_mut().last);
                 self.close();
                 Err((e, last))
             }

@@ -34,7 +34,7 @@ use super::errorinfo::ErrorInfo;
 use super::AdvancedHandler;
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
-use crate::protocol::session::Session;
+use crate::protocol::session::{Session, SessionParams};
 use crate::transport::abort::Abort;
 use connect_error::as_connect_error;
 use error_record::ErrorRecord;
@@ -156,7 +156,14 @@ impl<P: Protocol> Client<P> {
             P::check_plan(&plan)?;
             let (conn, ehlo_name) =
                 open::open_connection(&plan, P::PORTS, P::SETTINGS.ehlo_name, &self.abort).map_err(as_connect_error)?;
-            let session = P::open(conn, &plan, &ehlo_name).map_err(|(e, last)| {
+            let params = SessionParams {
+                user: &plan.config.user,
+                password: &plan.config.password,
+                mechanism: plan.config.mechanism,
+                tls: plan.tls.clone(),
+                ehlo_name: &ehlo_name,
+            };
+            let session = P::Session::open(conn, &params).map_err(|(e, last)| {
                 self.published.lock().reply = last;
                 as_connect_error(e)
             })?;

@@ -2,14 +2,14 @@
 //! them when the application leaves it to the client.
 
 use super::status::{pop_error, MAX_STATUS_LINE};
-use super::{Pop3Params, Pop3Session};
+use super::Pop3Session;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
 use crate::protocol::sasl;
-use crate::protocol::session::Session;
+use crate::protocol::session::{Session, SessionParams};
 
 impl Pop3Session {
-    pub(crate) fn login(&mut self, p: &Pop3Params) -> Result<()> {
+    pub(crate) fn login(&mut self, p: &SessionParams) -> Result<()> {
         let tls = self.link.conn.is_tls();
         let sasl_plain = self.caps.sasl.iter().any(|m| m == "PLAIN");
         let mech = match p.mechanism {
@@ -63,7 +63,7 @@ impl Pop3Session {
                     }
                 } else if line.starts_with(b"-ERR") {
                     let l = String::from_utf8_lossy(&line).into_owned();
-                    self.last = l.clone();
+                    self.link.last = l.clone();
                     return Err(failed(&l));
                 } else if !line.starts_with(b"+OK") {
                     self.mark_broken();

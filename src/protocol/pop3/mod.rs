@@ -15,44 +15,21 @@ mod status;
 pub use capabilities::Capabilities;
 
 use super::line::LineConnection;
-use super::mechanism::Mechanism;
-use super::session::{upgrade_to_tls, Session, SessionLink, TlsPolicy};
+use super::session::{upgrade_to_tls, Session, SessionLink, SessionParams, TlsPolicy};
 use crate::error::{self, Error, Result};
 use status::pop_error;
 
-pub struct Pop3Params<'a> {
-    pub user: &'a str,
-    pub password: &'a str,
-    pub mechanism: Mechanism,
-    pub tls: Option<TlsPolicy>,
-}
-
 pub struct Pop3Session {
-    link: SessionLink,
+    link: SessionLink<String>,
     pub caps: Capabilities,
     /// The APOP timestamp of the greeting, if any.
     timestamp: Option<String>,
-    /// The last status line (without +OK/-ERR), for the REPLY_TEXT property.
-    pub last: String,
     /// Messages marked deleted in this session (committed only by QUIT's +OK).
     pub deleted: usize,
 }
 
 impl Pop3Session {
-    /// Greeting, CAPA, STLS, CAPA again, login.
-    /// On failure the connection is closed and the last status line comes back with the error.
-    pub fn open(conn: LineConnection, p: &Pop3Params) -> std::result::Result<Pop3Session, (Error, String)> {
-        let session = Pop3Session {
-            link: SessionLink::new(conn),
-            caps: Capabilities::default(),
-            timestamp: None,
-            last: String::new(),
-            deleted: 0,
-        };
-        session.open_with(|s| s.introduce(p))
-    }
-
-    fn introduce(&mut self, p: &Pop3Params) -> Result<()> {
+    fn introduce(&mut self, p: &SessionParams) -> Result<()> {
         let (ok, greeting) = self.status("reading the greeting")?;
         if !ok {
             return Err(pop_error(error::CSMAIL_E_CONNECT, "the server refused the connection", &greeting));
@@ -72,17 +49,18 @@ impl Session for Pop3Session {
     /// Whether the server confirmed QUIT, which commits the deletions (RFC 1939 6).
     type QuitOutcome = bool;
 
-    fn link(&self) -> &SessionLink {
+    /// Greeting, CAPA, STLS, CAPA again, login. The last reply is the status line (without
+    /// +OK; -ERR lines whole).
+    fn open(conn: LineConnection, p: &SessionParams) -> std::result::Result<Pop3Session, (Error, String)> {
+        let session =
+            Pop3Session { link: SessionLink::new(conn), caps: Capabilities::default(), timestamp: None, deleted: 0 };
+        session.open_with(|s| s.introduce(p))
+    }
+    fn link(&self) -> &SessionLink<String> {
         &self.link
     }
-    fn link_mut(&mut self) -> &mut SessionLink {
+    fn link_mut(&mut self) -> &mut SessionLink<String> {
         &mut self.link
-    }
-    fn last_reply(&self) -> &String {
-        &self.last
-    }
-    fn last_reply_mut(&mut self) -> &mut String {
-        &mut self.last
     }
     fn capability_lines(&self) -> &[String] {
         &self.caps.lines

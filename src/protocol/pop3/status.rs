@@ -24,10 +24,10 @@ impl Pop3Session {
         // "+OK" and "-ERR" are whole words (RFC 1939 3): "+OKAY" is not a status.
         let word = |w: &str| text == w || text.starts_with(&format!("{w} "));
         if word("+OK") {
-            self.last = text[3..].trim_start().to_owned();
-            Ok((true, self.last.clone()))
+            self.link.last = text[3..].trim_start().to_owned();
+            Ok((true, self.link.last.clone()))
         } else if word("-ERR") {
-            self.last = text.clone();
+            self.link.last = text.clone();
             Ok((false, text))
         } else {
             self.mark_broken();

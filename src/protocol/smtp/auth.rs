@@ -1,11 +1,11 @@
 //! SMTP AUTH (RFC 4954): choosing a mechanism the server offers and running its exchange.
 
 use super::reply::server_error;
-use super::{SmtpParams, SmtpSession};
+use super::SmtpSession;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
 use crate::protocol::sasl;
-use crate::protocol::session::Session;
+use crate::protocol::session::{Session, SessionParams};
 
 impl SmtpSession {
     fn choose_mechanism(&self, wanted: Mechanism) -> Result<Mechanism> {
@@ -46,7 +46,7 @@ impl SmtpSession {
         }
     }
 
-    pub(crate) fn authenticate(&mut self, p: &SmtpParams) -> Result<()> {
+    pub(crate) fn authenticate(&mut self, p: &SessionParams) -> Result<()> {
         let mech = self.choose_mechanism(p.mechanism)?;
         let step = "authenticating";
         let redacted = "<redacted>";

@@ -117,7 +117,7 @@ impl SmtpSession {
                 let _ = self.reset();
             }
             // The reply that explains the refusal, not the RSET that followed it.
-            self.last = if mail_reply.is(2) {
+            self.link.last = if mail_reply.is(2) {
                 rcpt_replies.iter().find(|r| !r.is(2)).or(data_reply.as_ref()).cloned().unwrap_or_default()
             } else {
                 mail_reply

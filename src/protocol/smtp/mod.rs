@@ -18,42 +18,19 @@ pub use extensions::Extensions;
 pub use reply::Reply;
 
 use super::line::LineConnection;
-use super::mechanism::Mechanism;
-use super::session::{upgrade_to_tls, Session, SessionLink, TlsPolicy};
+use super::session::{upgrade_to_tls, Session, SessionLink, SessionParams, TlsPolicy};
 use crate::error::{self, Error, Result};
 use reply::server_error;
 
-pub struct SmtpParams<'a> {
-    pub ehlo_name: &'a str,
-    pub user: &'a str,
-    pub password: &'a str,
-    pub mechanism: Mechanism,
-    pub tls: Option<TlsPolicy>,
-}
-
 pub struct SmtpSession {
-    link: SessionLink,
+    link: SessionLink<Reply>,
     /// The EHLO name, sent again after STARTTLS.
     ehlo_name: String,
     pub ext: Extensions,
-    pub last: Reply,
 }
 
 impl SmtpSession {
-    /// Greeting, EHLO, STARTTLS and AUTH on a connected stream.
-    /// On failure the connection is closed and the last reply (the refusal) comes back with
-    /// the error, so the client can still show it.
-    pub fn open(conn: LineConnection, params: &SmtpParams) -> std::result::Result<SmtpSession, (Error, Reply)> {
-        let session = SmtpSession {
-            link: SessionLink::new(conn),
-            ehlo_name: params.ehlo_name.to_owned(),
-            ext: Extensions::default(),
-            last: Reply::default(),
-        };
-        session.open_with(|s| s.introduce(params))
-    }
-
-    fn introduce(&mut self, params: &SmtpParams) -> Result<()> {
+    fn introduce(&mut self, params: &SessionParams) -> Result<()> {
         let greeting = self.read_reply("reading the greeting")?;
         if greeting.code != 220 {
             return Err(server_error(error::CSMAIL_E_CONNECT, "the server refused the connection", &greeting));
@@ -82,17 +59,20 @@ impl Session for SmtpSession {
     type Reply = Reply;
     type QuitOutcome = ();
 
-    fn link(&self) -> &SessionLink {
+    /// Greeting, EHLO (HELO fallback), STARTTLS, AUTH when a user name is set.
+    fn open(conn: LineConnection, params: &SessionParams) -> std::result::Result<SmtpSession, (Error, Reply)> {
+        let session = SmtpSession {
+            link: SessionLink::new(conn),
+            ehlo_name: params.ehlo_name.to_owned(),
+            ext: Extensions::default(),
+        };
+        session.open_with(|s| s.introduce(params))
+    }
+    fn link(&self) -> &SessionLink<Reply> {
         &self.link
     }
-    fn link_mut(&mut self) -> &mut SessionLink {
+    fn link_mut(&mut self) -> &mut SessionLink<Reply> {
         &mut self.link
-    }
-    fn last_reply(&self) -> &Reply {
-        &self.last
-    }
-    fn last_reply_mut(&mut self) -> &mut Reply {
-        &mut self.last
     }
     fn capability_lines(&self) -> &[String] {
         &self.ext.lines

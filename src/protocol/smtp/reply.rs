@@ -102,7 +102,7 @@ impl SmtpSession {
             }
             reply.lines.push(text);
             if last {
-                self.last = reply.clone();
+                self.link.last = reply.clone();
                 return Ok(reply);
             }
         }
