@@ -9,6 +9,7 @@
 #![allow(clippy::type_complexity)]
 
 mod common;
+use common::sasl;
 use common::*;
 use csmail::api::client::ProgressFn;
 use csmail::api::properties::*;
@@ -16,8 +17,7 @@ use csmail::api::{AdvancedHandler, Pop3Client, SmtpClient};
 use csmail::error::*;
 use csmail::log::*;
 use csmail::options::*;
-use csmail::protocol::sasl;
-use csmail::protocol::source::{FnSink, FnSource};
+use csmail::source::{FnSink, FnSource};
 use parking_lot::Mutex;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1703,7 +1703,7 @@ fn smtp_implicit_tls_against_plaintext_server() {
 #[test]
 fn pop3_auto_over_tls_uses_apop_when_user_is_not_listed() {
     let ts = "<1896.697170952@dbc.mtview.ca.us>";
-    let digest = csmail::protocol::sasl::apop(ts, "p");
+    let digest = common::sasl::apop(ts, "p");
     let script = csmail_server::Script::parse(&format!(
         "S: +OK ready {ts}\nC: CAPA\nS: +OK\nS: TOP\nS: UIDL\nS: .\nC: APOP u {digest}\nS: +OK in\nC: QUIT\nS: +OK bye\n"
     ))

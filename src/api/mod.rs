@@ -11,6 +11,12 @@ pub mod smtp_client;
 pub mod sslinfo;
 
 pub use crate::log::LogHandler;
+/// What SSLInfo reports and what its validation callback (seed 001) sees.
+pub use crate::tls::{
+    certinfo::CertDetails,
+    negotiated::Negotiated,
+    verifier::{ValidationInput, Validator},
+};
 pub use client::Client;
 pub use errorinfo::ErrorInfo;
 pub use message::Message;

@@ -13,10 +13,10 @@
 
 #![allow(non_camel_case_types)]
 
-pub mod client;
+pub(crate) mod client;
 pub mod common;
 pub mod errorinfo;
-pub mod handles;
+pub(crate) mod handles;
 pub mod loghandler;
 pub mod message;
 pub mod pop3;

@@ -22,7 +22,7 @@ pub struct LineConnection {
     start: usize,
     end: usize,
     out: Vec<u8>,
-    pub log: Logger,
+    pub(crate) log: Logger,
     pub abort: Arc<Abort>,
     pub timeout: Duration,
     read_timeout: Option<Duration>,
@@ -41,7 +41,7 @@ pub fn check_command_arg(what: &str, value: &str) -> Result<()> {
 }
 
 impl LineConnection {
-    pub fn new(stream: Stream, log: Logger, abort: Arc<Abort>, timeout: Duration) -> LineConnection {
+    pub(crate) fn new(stream: Stream, log: Logger, abort: Arc<Abort>, timeout: Duration) -> LineConnection {
         abort.watch(stream.tcp());
         let _ = stream.tcp().set_write_timeout(Some(timeout));
         LineConnection {

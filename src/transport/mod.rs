@@ -5,3 +5,6 @@ pub mod abort;
 pub mod connect;
 pub mod proxy;
 pub mod stream;
+
+#[cfg(test)]
+mod connect_tests;

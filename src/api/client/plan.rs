@@ -15,10 +15,10 @@ use std::sync::Arc;
 pub struct ConnectPlan {
     /// The client's settings, with host, port and user adjusted for an application proxy.
     pub config: Config,
-    pub log: Logger,
-    pub tls: Option<TlsPolicy>,
+    pub(crate) log: Logger,
+    pub(crate) tls: Option<TlsPolicy>,
     /// A SOCKS or HTTP tunnel to go through.
-    pub tunnel: Option<Tunnel>,
+    pub(crate) tunnel: Option<Tunnel>,
 }
 
 pub(crate) fn plan(
