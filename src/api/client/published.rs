@@ -52,3 +52,43 @@ impl<R: ReplyProperties> Published<R> {
         v.ok_or_else(|| unknown("integer", prop))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::smtp::Reply;
+
+    #[test]
+    fn reply_properties_follow_the_protocol() {
+        let smtp = Published {
+            connected: true,
+            tls: true,
+            capabilities: "PIPELINING\nSIZE 10".into(),
+            reply: Reply {
+                code: 550,
+                lines: vec!["5.1.1 no such user".into(), "more".into()],
+                enhanced: "5.1.1".into(),
+            },
+        };
+        assert_eq!(smtp.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
+        assert_eq!(smtp.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "5.1.1 no such user\nmore");
+        assert_eq!(smtp.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "5.1.1");
+        assert_eq!(smtp.get_str(CSMAIL_PROP_CAPABILITIES).unwrap(), "PIPELINING\nSIZE 10");
+        assert_eq!(
+            (smtp.get_int(CSMAIL_PROP_CONNECTED).unwrap(), smtp.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap()),
+            (1, 1)
+        );
+
+        // POP3's status line has no code and no enhanced code: those properties do not exist.
+        let pop3 = Published { reply: "-ERR [AUTH] no".to_owned(), ..Published::default() };
+        assert_eq!(pop3.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "-ERR [AUTH] no");
+        for e in
+            [pop3.get_int(CSMAIL_PROP_REPLY_CODE).unwrap_err(), pop3.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap_err()]
+        {
+            assert_eq!((e.result, e.eex), (error::CSMAIL_E_INVALID_ARGUMENT, error::eexUnknownOption));
+        }
+        assert_eq!(pop3.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+        let e = pop3.get_int(CSMAIL_PROP_HOST).unwrap_err();
+        assert_eq!(e.text, format!("unknown integer property {CSMAIL_PROP_HOST}"));
+    }
+}
