@@ -48,20 +48,13 @@ impl Pop3Session {
                     return Ok(done);
                 }
             }
-            match self.link.conn.fill(None, "receiving the message") {
-                Ok(0) => {
-                    self.mark_broken();
-                    return Err(Error::new(
-                        error::CSMAIL_E_NETWORK,
-                        error::eexConnectionClosed,
-                        "the server closed the connection in the middle of a message",
-                    ));
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    self.mark_broken();
-                    return Err(e);
-                }
+            if self.breaking_on_error(|s| s.link.conn.fill(None, "receiving the message"))? == 0 {
+                self.mark_broken();
+                return Err(Error::new(
+                    error::CSMAIL_E_NETWORK,
+                    error::eexConnectionClosed,
+                    "the server closed the connection in the middle of a message",
+                ));
             }
         }
         self.mark_broken();
@@ -82,6 +75,7 @@ impl Pop3Session {
         self.read_body(sink, None, progress)
     }
 
+    /// Retrieves several messages, each into the sink `open(n)` gives, deleting each after it
     /// arrived when `delete` is set. With PIPELINING, up to 8 commands are kept in flight.
     pub fn retrieve_many(
         &mut self,
@@ -114,10 +108,7 @@ impl Pop3Session {
                 self.link.conn.queue(&line, None)?;
                 queue.push_back((n, retr));
             }
-            if let Err(e) = self.link.conn.flush("sending pipelined commands") {
-                self.mark_broken();
-                return Err(e);
-            }
+            self.breaking_on_error(|s| s.link.conn.flush("sending pipelined commands"))?;
             let Some((n, retr)) = queue.pop_front() else { return Ok(()) };
             let (ok, text) = self.status(if retr { "reading RETR" } else { "reading DELE" })?;
             if !ok {
