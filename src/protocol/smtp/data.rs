@@ -12,6 +12,8 @@ use crate::protocol::source::{MessageSource, Progress};
 use std::time::Instant;
 
 impl SmtpSession {
+    /// Streams the message after DATA's 354 and reads the final reply. Once the terminator is
+    /// out, a lost connection or an abort is DELIVERY_UNKNOWN: the server may have delivered.
     pub(crate) fn send_data(
         &mut self,
         source: &mut dyn MessageSource,
