@@ -1,6 +1,8 @@
 //! Safe Rust types for each legacy object. The rlib is a real Rust API; the C functions in
 //! `ffi` are thin wrappers over these.
 
+#![forbid(unsafe_code)]
+
 pub mod client;
 pub mod errorinfo;
 pub mod message;
