@@ -338,34 +338,4 @@ impl SslState {
             _ => "",
         }
     }
-    pub fn store_outputs(&mut self, n: &crate::tls::negotiated::Negotiated) {
-        let c = &n.certificate;
-        for (index, value) in [
-            (SSLConnectionProtocolOut, n.protocol),
-            (SSLConnectionCipherOut, n.cipher),
-            (SSLCipherStrength, n.cipher_strength),
-            (SSLHash, n.hash),
-            (SSLHashStrength, n.hash_strength),
-            (SSLExchange, n.exchange),
-            (SSLExchangeStrength, n.exchange_strength),
-            (SSLExchangeGroup, n.group),
-            (SSLCipherSuite, n.suite),
-            (SSLCertificateStatus, c.status),
-            (SSLCertificatePolicyErrors, c.policy_errors),
-            (SSLCertificateCount, c.chain.len() as i32),
-        ] {
-            let (i, _) = find(index).expect("output index from the table");
-            self.values[i] = OptValue::Int(value);
-        }
-        for (index, value) in [
-            (SSLCertificateSubject, &c.details.subject),
-            (SSLCertificateIssuer, &c.details.issuer),
-            (SSLCertificateIssued, &c.details.issued),
-            (SSLCertificateExpires, &c.details.expires),
-            (SSLCertificateFingerprint, &c.details.fingerprint),
-        ] {
-            let (i, _) = find(index).expect("output index from the table");
-            self.values[i] = OptValue::Str(value.clone());
-        }
-    }
 }

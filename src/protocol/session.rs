@@ -6,7 +6,7 @@ use super::line::LineConnection;
 use super::mechanism::Mechanism;
 use crate::error::{self, Error, Result};
 use crate::log::LOG_F_SSL;
-use crate::transport::stream::TlsContext;
+use crate::tls::config::TlsHandshakeParams;
 
 /// When the TLS handshake happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub enum TlsStart {
 /// application accepted going on in plaintext (SSLAllowPlaintext).
 #[derive(Clone)]
 pub struct TlsPolicy {
-    pub context: TlsContext,
+    pub handshake: TlsHandshakeParams,
     pub start: TlsStart,
     pub allow_plaintext: bool,
 }
@@ -195,6 +195,6 @@ pub fn upgrade_to_tls<S: TlsUpgrade>(s: &mut S, policy: &TlsPolicy) -> Result<()
             format!("the server refused {command}: {refusal}"),
         ));
     }
-    s.link_mut().conn.upgrade(&policy.context)?;
+    s.link_mut().conn.upgrade(&policy.handshake)?;
     s.relearn_capabilities()
 }

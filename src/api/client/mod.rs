@@ -35,7 +35,7 @@ use super::AdvancedHandler;
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
 use crate::protocol::session::{Session, SessionParams};
-use crate::transport::abort::Abort;
+use crate::abort::Abort;
 use connect_error::as_connect_error;
 use error_record::ErrorRecord;
 use handlers::Handlers;

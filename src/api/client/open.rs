@@ -5,7 +5,7 @@ use super::ehlo_name::default_ehlo_name;
 use super::plan::ConnectPlan;
 use crate::error::Result;
 use crate::protocol::line::LineConnection;
-use crate::transport::abort::Abort;
+use crate::abort::Abort;
 use crate::transport::connect;
 use crate::transport::proxy;
 use crate::transport::stream::{self, Stream};
@@ -44,7 +44,7 @@ pub(crate) fn open_connection(
     };
     abort.watch(&tcp);
     let stream = match &plan.tls {
-        Some(t) if implicit => stream::start_tls(tcp, &t.context, plan.config.timeout, abort, &plan.log)?,
+        Some(t) if implicit => stream::start_tls(tcp, &t.handshake, plan.config.timeout, abort, &plan.log)?,
         _ => Stream::Plain(tcp),
     };
     Ok((LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout), ehlo))

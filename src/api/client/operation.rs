@@ -2,7 +2,7 @@
 //! client from the operation's own thread gets REENTRANT, and abort brackets the operation.
 
 use crate::error::{self, Error, Result};
-use crate::transport::abort::Abort;
+use crate::abort::Abort;
 use parking_lot::{Mutex, MutexGuard};
 use std::thread::{self, ThreadId};
 

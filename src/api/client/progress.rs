@@ -1,6 +1,6 @@
 //! The progress callback of long operations (Send, RETR, TOP).
 
-use crate::transport::abort::Abort;
+use crate::abort::Abort;
 use std::sync::Arc;
 
 /// A progress callback: bytes done, total when known; false stops the operation.

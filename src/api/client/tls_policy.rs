@@ -7,9 +7,8 @@ use crate::error::Result;
 use crate::log::Logger;
 use crate::options::{SSLAllowPlaintext, SSLServerName, SslState, MODE_STARTTLS};
 use crate::protocol::session::{TlsPolicy, TlsStart};
-use crate::tls::config;
+use crate::tls::config::{self, TlsHandshakeParams};
 use crate::tls::negotiated::Negotiated;
-use crate::transport::stream::TlsContext;
 use rustls::client::ClientSessionMemoryCache;
 use std::sync::Arc;
 
@@ -20,16 +19,15 @@ pub(crate) fn tls_policy(
     log: &Logger,
 ) -> Result<TlsPolicy> {
     let state: SslState = ssl.snapshot();
-    let setup = Arc::new(config::build(&state, sessions, ssl.validator(), log)?);
+    let tls_config = Arc::new(config::build(&state, sessions, ssl.validator(), log)?);
     // The outputs of a previous connect are cleared before this one can fail.
     ssl.record(&Negotiated::default());
-    let record_into = ssl.clone();
     let server_name = match state.string(SSLServerName) {
         "" => host.trim_start_matches('[').trim_end_matches(']').to_owned(),
         name => name.to_owned(),
     };
     Ok(TlsPolicy {
-        context: TlsContext { setup, server_name, record: Arc::new(move |n: &Negotiated| record_into.record(n)) },
+        handshake: TlsHandshakeParams { config: tls_config, server_name, record: ssl.recorder() },
         start: if state.mode == MODE_STARTTLS { TlsStart::Upgrade } else { TlsStart::Implicit },
         allow_plaintext: state.flag(SSLAllowPlaintext),
     })
