@@ -1,8 +1,8 @@
 //! Going on to the next resolved address after a refusal (moved from tests/addresses.rs when
 //! the transport became crate-private: no public call takes a list of addresses).
 
-use crate::abort::Abort;
 use super::connect::connect_any;
+use crate::abort::Abort;
 use crate::error::{eexTCPConnect, CSMAIL_E_CONNECT};
 use crate::log::{LogHandler, Logger};
 use parking_lot::Mutex;

@@ -32,10 +32,10 @@ pub use settings::{Applicable, Config};
 
 use super::errorinfo::ErrorInfo;
 use super::AdvancedHandler;
+use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
 use crate::protocol::session::{Session, SessionParams};
-use crate::abort::Abort;
 use connect_error::as_connect_error;
 use error_record::ErrorRecord;
 use handlers::Handlers;

@@ -3,9 +3,9 @@
 
 use super::ehlo_name::default_ehlo_name;
 use super::plan::ConnectPlan;
+use crate::abort::Abort;
 use crate::error::Result;
 use crate::protocol::line::LineConnection;
-use crate::abort::Abort;
 use crate::transport::connect;
 use crate::transport::proxy;
 use crate::transport::stream::{self, Stream};

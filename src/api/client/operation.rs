@@ -1,8 +1,8 @@
 //! One operation at a time per client: a second thread gets BUSY, a callback re-entering the
 //! client from the operation's own thread gets REENTRANT, and abort brackets the operation.
 
-use crate::error::{self, Error, Result};
 use crate::abort::Abort;
+use crate::error::{self, Error, Result};
 use parking_lot::{Mutex, MutexGuard};
 use std::thread::{self, ThreadId};
 
