@@ -105,13 +105,17 @@ impl Client<Pop3> {
         self.on_message(n, |s| s.top(n, lines, sink, &mut progress))
     }
 
-    /// RETR n (or TOP n lines) into memory, as a Message.
-    pub fn retrieve_message(&self, n: u32, top_lines: Option<u32>) -> Result<Message> {
+    /// GetMessage: RETR n into memory, as a Message.
+    pub fn retrieve_message(&self, n: u32) -> Result<Message> {
         let mut data = Vec::new();
-        match top_lines {
-            Some(lines) => self.top(n, lines, &mut data)?,
-            None => self.retrieve(n, &mut data)?,
-        };
+        self.retrieve(n, &mut data)?;
+        Ok(Message::from_bytes(data))
+    }
+
+    /// TOP n lines as a Message (the headers and the first `lines` lines of the body).
+    pub fn top_message(&self, n: u32, lines: u32) -> Result<Message> {
+        let mut data = Vec::new();
+        self.top(n, lines, &mut data)?;
         Ok(Message::from_bytes(data))
     }
 

@@ -26,7 +26,10 @@ unsafe fn retrieve_message(
 ) -> i32 {
     on_client::<Pop3, _>(pop3, |c| {
         checked(c, non_null(message_out, "message_out"))?;
-        let message = c.retrieve_message(number, top_lines)?;
+        let message = match top_lines {
+            Some(lines) => c.top_message(number, lines)?,
+            None => c.retrieve_message(number)?,
+        };
         let token = handles::register(Object::Message(Arc::new(message)));
         // SAFETY: checked non-NULL; caller contract.
         unsafe { *message_out = token as *mut csmail_message };
