@@ -190,7 +190,10 @@ pub unsafe extern "C" fn csmail_pop3_stat(pop3: *const csmail_pop3, count_out: *
     on_client::<Pop3, _>(pop3, |c| {
         let (n, size) = c.stat()?;
         // SAFETY: caller contract (NULL allowed).
-        unsafe { (optional_out(count_out, n), optional_out(size_out, size)) };
+        unsafe {
+            optional_out(count_out, n);
+            optional_out(size_out, size);
+        }
         Ok(())
     })
 }
