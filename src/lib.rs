@@ -12,8 +12,9 @@
 //!   lower module needs to know SSLInfo.
 //!
 //! Shared by all layers and importing none: `abort` (ending an operation from another thread),
-//! `options` (the SSLInfo option table), `log` and `error`, each using only those after it in that
-//! list. `unsafe` lives only in `ffi`. tests/layers.rs checks all of this on the source.
+//! `options` (the SSLInfo option table), `log`, `error` and `tables` (the declarative tables the
+//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`.
+//! tests/layers.rs checks all of this on the source.
 //!
 //! The Rust API is what this file makes public, on purpose: the objects (`api`), the result
 //! codes and eex numbers (`error`), the SSLInfo options and modes (`options`), the LogHandler
@@ -22,6 +23,9 @@
 //! engines, the transport and the TLS plumbing are the crate's own.
 
 #![allow(non_upper_case_globals)]
+
+// The declarative tables; first, so their macros are in scope for the modules that include them.
+mod tables;
 
 pub(crate) mod abort;
 pub mod api;
