@@ -3,6 +3,7 @@
 
 use super::client::{Applicable, Client, ConnectPlan, DefaultPorts, Protocol, ReplyProperties};
 use super::message::Message;
+use super::properties::Object;
 use super::proxyinfo::ProxyKind;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
@@ -21,7 +22,7 @@ impl Protocol for Pop3 {
     const PORTS: DefaultPorts = DefaultPorts { plain: 110, implicit_tls: 995 };
     const PROXY: ProxyKind = ProxyKind::Pop3;
     const SETTINGS: Applicable = Applicable {
-        ehlo_name: false,
+        object: Object::Pop3,
         mechanism: |m| matches!(m, Mechanism::Auto | Mechanism::Plain | Mechanism::UserPass | Mechanism::Apop),
     };
 

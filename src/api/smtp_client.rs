@@ -2,6 +2,7 @@
 //! introduction, and Send and Reset.
 
 use super::client::{Applicable, Client, DefaultPorts, Protocol, ReplyProperties};
+use super::properties::Object;
 use super::proxyinfo::ProxyKind;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
@@ -19,7 +20,7 @@ impl Protocol for Smtp {
     const PORTS: DefaultPorts = DefaultPorts { plain: 25, implicit_tls: 465 };
     const PROXY: ProxyKind = ProxyKind::Smtp;
     const SETTINGS: Applicable =
-        Applicable { ehlo_name: true, mechanism: |m| !matches!(m, Mechanism::UserPass | Mechanism::Apop) };
+        Applicable { object: Object::Smtp, mechanism: |m| !matches!(m, Mechanism::UserPass | Mechanism::Apop) };
 }
 
 impl ReplyProperties for Reply {

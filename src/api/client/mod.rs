@@ -31,6 +31,7 @@ pub use published::ReplyProperties;
 pub use settings::{Applicable, Config};
 
 use super::errorinfo::ErrorInfo;
+use super::properties::CSMAIL_PROP_EHLO_NAME;
 use super::AdvancedHandler;
 use crate::abort::Abort;
 use crate::error::{self, Error, Result};
@@ -155,7 +156,8 @@ impl<P: Protocol> Client<P> {
             )?;
             P::check_plan(&plan)?;
             let (conn, ehlo_name) =
-                open::open_connection(&plan, P::PORTS, P::SETTINGS.ehlo_name, &self.abort).map_err(as_connect_error)?;
+                open::open_connection(&plan, P::PORTS, P::SETTINGS.has(CSMAIL_PROP_EHLO_NAME), &self.abort)
+                    .map_err(as_connect_error)?;
             let params = SessionParams {
                 user: &plan.config.user,
                 password: &plan.config.password,

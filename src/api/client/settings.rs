@@ -34,11 +34,20 @@ impl Default for Config {
     }
 }
 
-/// What a protocol takes of the settable properties.
+/// What a protocol takes of the settable properties: those the property table lists for its
+/// object (EHLO_NAME is SMTP's), and the authentication mechanisms it speaks.
 #[derive(Clone, Copy)]
 pub struct Applicable {
-    pub ehlo_name: bool,
+    /// The client's object in the property table.
+    pub object: Object,
     pub mechanism: fn(Mechanism) -> bool,
+}
+
+impl Applicable {
+    /// Whether the property table gives this client the property.
+    pub fn has(&self, prop: i32) -> bool {
+        find(prop).is_some_and(|def| def.objects.contains(&self.object))
+    }
 }
 
 pub(crate) fn unknown_property(p: i32) -> Error {
@@ -73,7 +82,7 @@ impl Config {
                 check_command_arg("Password", value)?;
                 self.password = value.to_owned();
             }
-            CSMAIL_PROP_EHLO_NAME if applies.ehlo_name => {
+            CSMAIL_PROP_EHLO_NAME if applies.has(prop) => {
                 check_name("EHLO name", value)?;
                 self.ehlo_name = value.to_owned();
             }
@@ -110,7 +119,7 @@ impl Config {
         Some(Ok(match prop {
             CSMAIL_PROP_HOST => self.host.clone(),
             CSMAIL_PROP_USER => self.user.clone(),
-            CSMAIL_PROP_EHLO_NAME if applies.ehlo_name => self.ehlo_name.clone(),
+            CSMAIL_PROP_EHLO_NAME if applies.has(prop) => self.ehlo_name.clone(),
             CSMAIL_PROP_PASSWORD => {
                 return Some(Err(Error::new(
                     error::CSMAIL_E_NOT_SUPPORTED,
