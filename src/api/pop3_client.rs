@@ -20,7 +20,7 @@ pub type Pop3Client = Client<Pop3>;
 impl Protocol for Pop3 {
     type Session = Pop3Session;
     const PORTS: DefaultPorts = DefaultPorts { plain: 110, implicit_tls: 995 };
-    const PROXY: ProxyKind = ProxyKind::Pop3;
+    const APPLICATION_PROXY: Option<ProxyKind> = Some(ProxyKind::Pop3);
     const SETTINGS: Applicable = Applicable {
         object: Object::Pop3,
         mechanism: |m| matches!(m, Mechanism::Auto | Mechanism::Plain | Mechanism::UserPass | Mechanism::Apop),

@@ -18,7 +18,7 @@ pub type SmtpClient = Client<Smtp>;
 impl Protocol for Smtp {
     type Session = SmtpSession;
     const PORTS: DefaultPorts = DefaultPorts { plain: 25, implicit_tls: 465 };
-    const PROXY: ProxyKind = ProxyKind::Smtp;
+    const APPLICATION_PROXY: Option<ProxyKind> = Some(ProxyKind::Smtp);
     const SETTINGS: Applicable =
         Applicable { object: Object::Smtp, mechanism: |m| !matches!(m, Mechanism::UserPass | Mechanism::Apop) };
 }

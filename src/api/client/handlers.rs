@@ -28,13 +28,13 @@ fn remove_if_same<T>(slot: &Mutex<Option<Arc<T>>>, handler: &Arc<T>) -> bool {
 
 impl Handlers {
     /// Attaches a handler. An application proxy of another protocol (POP3ProxyInfo on an
-    /// SMTPClient) is refused: `own_proxy` is the kind that serves this client.
-    pub(crate) fn set(&self, h: AdvancedHandler, own_proxy: ProxyKind) -> Result<()> {
+    /// SMTPClient) is refused: `own_proxy` is the kind that serves this client, if any.
+    pub(crate) fn set(&self, h: AdvancedHandler, own_proxy: Option<ProxyKind>) -> Result<()> {
         match h {
             AdvancedHandler::Ssl(s) => *self.ssl.lock() = Some(s),
             AdvancedHandler::Log(l) => *self.log.lock() = Some(l),
             AdvancedHandler::Proxy(p) => {
-                if !matches!(p.kind(), ProxyKind::Tunnel(_)) && p.kind() != own_proxy {
+                if !matches!(p.kind(), ProxyKind::Tunnel(_)) && Some(p.kind()) != own_proxy {
                     return Err(Error::new(
                         error::CSMAIL_E_NOT_SUPPORTED,
                         error::eexNotSupported,

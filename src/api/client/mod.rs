@@ -90,7 +90,7 @@ impl<P: Protocol> Client<P> {
 
     /// SetAdvancedHandler: an SSLInfo, a LogHandler or a proxy, replacing one of the same kind.
     pub fn set_advanced_handler(&self, h: AdvancedHandler) -> Result<()> {
-        self.handlers.set(h, P::PROXY)
+        self.handlers.set(h, P::APPLICATION_PROXY)
     }
 
     /// Detaches a handler if it is the one attached; returns whether it was.
@@ -252,3 +252,6 @@ impl<P: Protocol> Client<P> {
         }
     }
 }
+
+#[cfg(test)]
+mod third_protocol_tests;

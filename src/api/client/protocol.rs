@@ -1,6 +1,7 @@
 //! What a protocol tells the generic client. A new protocol (IMAP) is a session in
 //! `protocol::<name>` (implementing `protocol::session::Session`, whose `open` runs the
-//! protocol's introduction), a unit type implementing this trait, a type alias `Client<Name>`, and its own operations in an `impl Client<Name>` block.
+//! protocol's introduction), a unit type implementing this trait, a type alias `Client<Name>`, and its own operations in an `impl Client<Name>` block
+//! (see `third_protocol_tests.rs`), with its C functions as one-line calls into `ffi::client`.
 
 use super::open::DefaultPorts;
 use super::plan::ConnectPlan;
@@ -17,8 +18,9 @@ pub trait Protocol: Send + Sync + 'static {
     type Session: Session<Reply: ReplyProperties> + Send;
     /// The ports used when PORT is 0.
     const PORTS: DefaultPorts;
-    /// The application proxy that serves this protocol (tunnels serve every protocol).
-    const PROXY: ProxyKind;
+    /// The application proxy that serves this protocol, if it has one (tunnels serve every
+    /// protocol).
+    const APPLICATION_PROXY: Option<ProxyKind>;
     /// Which settable properties apply.
     const SETTINGS: Applicable;
 
