@@ -1,7 +1,8 @@
 //! What a protocol tells the generic client. A new protocol (IMAP) is a session in
 //! `protocol::<name>` (implementing `protocol::session::Session`, whose `open` runs the
-//! protocol's introduction), a unit type implementing this trait, a type alias `Client<Name>`, and its own operations in an `impl Client<Name>` block
-//! (see `third_protocol_tests.rs`), with its C functions as one-line calls into `ffi::client`.
+//! protocol's introduction), a unit type implementing this trait, a type alias
+//! `Client<Name>`, and its own operations in an `impl Client<Name>` block (see
+//! `third_protocol_tests.rs`), with its C functions as one-line calls into `ffi::client`.
 
 use super::open::DefaultPorts;
 use super::plan::ConnectPlan;
