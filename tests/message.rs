@@ -5,7 +5,7 @@ mod message_fixture;
 
 use csmail::error::*;
 use csmail::message::{Mailbox, Message, Section};
-use csmail::protocol::source::MessageSource;
+use csmail::source::MessageSource;
 use message_fixture::{assert_same_as_rich, pseudo_random, rich_message};
 use std::sync::Arc;
 

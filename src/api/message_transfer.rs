@@ -1,9 +1,9 @@
-//! Message objects through the clients: SMTPClient sends a Message (the envelope from its
-//! headers unless given; Bcc never in what is sent; attachments streamed from their files),
-//! POP3Client returns one (parsed when first read).
+//! SMTPClient.Send(Message): the envelope from its headers unless given; Bcc never in what is
+//! sent; attachments streamed from their files. (POP3Client returns a Message with
+//! `retrieve_message` / `top_message`, parsed when first read.)
 
 use super::properties::CSMAIL_PROP_CAPABILITIES;
-use super::{Pop3Client, SmtpClient};
+use super::SmtpClient;
 use crate::error::Result;
 use crate::message::Message;
 
@@ -35,24 +35,8 @@ impl SmtpClient {
             let source = if eight_bit_ok { message.source(false)? } else { message.source_7bit(false)? };
             Ok((sender, rcpts, source))
         })();
-        let (sender, rcpts, mut source) = self.core().record_failure(prepared)?;
+        let (sender, rcpts, mut source) = self.record_failure(prepared)?;
         let rcpt_refs: Vec<&str> = rcpts.iter().map(String::as_str).collect();
         self.send(&sender, &rcpt_refs, source.as_mut())
-    }
-}
-
-impl Pop3Client {
-    /// GetMessage: RETR n into memory, as a Message parsed when first read.
-    pub fn retrieve_message(&self, n: u32) -> Result<Message> {
-        let mut data = Vec::new();
-        self.retrieve(n, &mut data)?;
-        Ok(Message::from_bytes(data))
-    }
-
-    /// TOP n lines as a Message (headers and the first `lines` lines of the body).
-    pub fn top_message(&self, n: u32, lines: u32) -> Result<Message> {
-        let mut data = Vec::new();
-        self.top(n, lines, &mut data)?;
-        Ok(Message::from_bytes(data))
     }
 }

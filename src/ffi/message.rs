@@ -5,7 +5,7 @@
 //! code and this thread's last error (`csmail_last_eex`, `csmail_last_error_text`). Every
 //! function may be called from any thread; a message locks itself briefly per call.
 
-use super::common::{bytes_arg, guard, out, str_arg, write_str};
+use super::common::{guard, out, slice_arg, str_arg, write_str};
 use super::handles::{self, Object};
 use super::section::{csmail_section, opt_str, section_out as register_section};
 use crate::api::Message;
@@ -95,7 +95,7 @@ pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message,
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
-        let bytes = unsafe { bytes_arg(data, len, "data") }?;
+        let bytes = unsafe { slice_arg(data, len, "data") }?;
         m.load_bytes(bytes.to_vec());
         Ok(())
     })
@@ -484,7 +484,7 @@ pub unsafe extern "C" fn csmail_message_add_attachment_mem(
         let m = handles::message(message)?;
         // SAFETY: caller contract.
         let (name, bytes, ct) = unsafe {
-            (str_arg(file_name, "file_name")?, bytes_arg(data, len, "data")?, opt_str(content_type, "content_type")?)
+            (str_arg(file_name, "file_name")?, slice_arg(data, len, "data")?, opt_str(content_type, "content_type")?)
         };
         let s = m.add_attachment_bytes(name, bytes.to_vec(), ct)?;
         // SAFETY: caller contract.
@@ -517,7 +517,7 @@ pub unsafe extern "C" fn csmail_message_add_inline_mem(
             (
                 str_arg(content_id, "content_id")?,
                 opt_str(file_name, "file_name")?,
-                bytes_arg(data, len, "data")?,
+                slice_arg(data, len, "data")?,
                 opt_str(content_type, "content_type")?,
             )
         };

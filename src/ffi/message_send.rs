@@ -1,10 +1,12 @@
 //! SMTPClient.Send(Message) in C: the envelope from the message unless given.
 
-use super::common::{guard, str_array};
+use super::client::{checked, on_client};
+use super::common::str_array;
 use super::handles;
 use super::message::csmail_message;
 use super::section::opt_str;
 use super::smtp::csmail_smtp;
+use crate::api::Smtp;
 use std::ffi::c_char;
 
 /// Send(Message): sends a Message, the envelope taken from it — the sender from Sender (else
@@ -17,9 +19,8 @@ use std::ffi::c_char;
 /// Threads: as every SMTPClient operation.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *const csmail_message) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        let m = c.core().record_failure(handles::message(message))?;
+    on_client::<Smtp, _>(smtp, |c| {
+        let m = checked(c, handles::message(message))?;
         c.send_message(&m)
     })
 }
@@ -38,12 +39,11 @@ pub unsafe extern "C" fn csmail_smtp_send_message_to(
     recipients: *const *const c_char,
     count: usize,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        let m = c.core().record_failure(handles::message(message))?;
+    on_client::<Smtp, _>(smtp, |c| {
+        let m = checked(c, handles::message(message))?;
         // SAFETY: caller contract.
         let args = unsafe { opt_str(from, "from").and_then(|f| Ok((f, str_array(recipients, count, "recipients")?))) };
-        let (from, rcpts) = c.core().record_failure(args)?;
+        let (from, rcpts) = checked(c, args)?;
         let rcpts = if recipients.is_null() { None } else { Some(rcpts.as_slice()) };
         c.send_message_to(&m, from, rcpts)
     })

@@ -4,7 +4,7 @@
 //! the message at once. Like Message, a Section reports failures through the result code and
 //! this thread's last error; any thread may call, each call locks the part briefly.
 
-use super::common::{bytes_arg, guard, out, str_arg, write_str, UserData};
+use super::common::{guard, out, slice_arg, str_arg, write_str, UserData};
 use super::handles::{self, Object};
 use super::{csmail_write_callback, write_callback_sink};
 use crate::api::Section;
@@ -406,7 +406,7 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
-        let bytes = unsafe { bytes_arg(data, len, "data") }?;
+        let bytes = unsafe { slice_arg(data, len, "data") }?;
         s.set_content(bytes.to_vec())
     })
 }

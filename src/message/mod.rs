@@ -12,6 +12,8 @@
 //! would hold a single part. Changing the bodies or the attachments of a message read from
 //! bytes rebuilds that layout from its parts.
 
+#![forbid(unsafe_code)]
+
 pub mod address;
 mod body;
 pub mod compose;
