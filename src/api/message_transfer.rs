@@ -2,9 +2,9 @@
 //! sent; attachments streamed from their files. (POP3Client returns a Message with
 //! `retrieve_message` / `top_message`, parsed when first read.)
 
-use super::properties::CSMAIL_PROP_CAPABILITIES;
+use super::properties::{CSMAIL_PROP_CAPABILITIES, CSMAIL_PROP_CONNECTED};
 use super::SmtpClient;
-use crate::error::Result;
+use crate::error::{self, Error, Result};
 use crate::message::Message;
 
 impl SmtpClient {
@@ -14,8 +14,9 @@ impl SmtpClient {
     }
 
     /// Send(Message) with an envelope given in part or whole: `from` replaces the sender,
-    /// `recipients` replaces To + Cc + Bcc. An address that is not ASCII needs SMTPUTF8 (refused
-    /// with eexSmtpUtf8Required when the server lacks it). Composed messages are always 7-bit; a
+    /// `recipients` replaces To + Cc + Bcc. An address that is not ASCII, in the envelope or in
+    /// any address header that is sent (From, Sender, Reply-To, To, Cc, Resent-*), needs SMTPUTF8:
+    /// without it the message is refused before MAIL with eexSmtpUtf8Required. Composed messages are always 7-bit; a
     /// message read with 8-bit content is sent as it is to a server with 8BITMIME (BODY=8BITMIME)
     /// and re-encoded as 7-bit for one without.
     pub fn send_message_to(&self, message: &Message, from: Option<&str>, recipients: Option<&[&str]>) -> Result<()> {
@@ -28,10 +29,28 @@ impl SmtpClient {
                 Some(r) => r.iter().map(|s| s.to_string()).collect(),
                 None => message.envelope_recipients()?,
             };
+            let offers = |keyword: &str| {
+                self.get_str(CSMAIL_PROP_CAPABILITIES)
+                    .is_ok_and(|caps| caps.lines().any(|l| l.trim().eq_ignore_ascii_case(keyword)))
+            };
+            // The envelope's addresses are checked by send; the header's are checked here, or one
+            // only in Reply-To or Sender would reach a server that cannot take it as raw UTF-8.
+            // (Not connected: send reports that.)
+            if self.get_int(CSMAIL_PROP_CONNECTED) == Ok(1) && !offers("SMTPUTF8") {
+                if let Some((header, address)) = message.non_ascii_header_address() {
+                    return Err(Error::new(
+                        error::CSMAIL_E_NOT_SUPPORTED,
+                        error::eexSmtpUtf8Required,
+                        format!(
+                            "the {header} address {address} is not ASCII and the server does not offer \
+                             SMTPUTF8; use an ASCII address (a domain may be written in its xn-- form) \
+                             or a server with SMTPUTF8"
+                        ),
+                    ));
+                }
+            }
             // Without 8BITMIME an 8-bit message read from bytes goes out re-encoded as 7-bit.
-            let eight_bit_ok = self
-                .get_str(CSMAIL_PROP_CAPABILITIES)
-                .is_ok_and(|caps| caps.lines().any(|l| l.trim().eq_ignore_ascii_case("8BITMIME")));
+            let eight_bit_ok = offers("8BITMIME");
             let source = if eight_bit_ok { message.source(false)? } else { message.source_7bit(false)? };
             Ok((sender, rcpts, source))
         })();

@@ -387,6 +387,17 @@ impl Message {
         Ok(from.address)
     }
 
+    /// The first address written into the header (every address header but Bcc, which is not
+    /// sent) that is not ASCII, with its header's name: such a header needs SMTPUTF8 (RFC 6531).
+    /// RFC 2047 encodes display names, never addresses, so nothing else can carry it.
+    pub fn non_ascii_header_address(&self) -> Option<(String, String)> {
+        let mut s = self.state.lock();
+        s.doc().headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("Bcc")).find_map(|(k, v)| match v {
+            Value::Addresses(l) => l.iter().find(|m| !m.address.is_ascii()).map(|m| (k.clone(), m.address.clone())),
+            _ => None,
+        })
+    }
+
     /// The envelope recipients: every address of To, Cc and Bcc once, validated.
     pub fn envelope_recipients(&self) -> Result<Vec<String>> {
         let mut rcpts: Vec<String> = Vec::new();
