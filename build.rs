@@ -22,7 +22,19 @@ fn main() {
     println!("cargo:rustc-env=CSMAIL_GENERATED_HEADER={}", header.display());
 
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_else(|_| "0".into());
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcsmail.so.{major}");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{}", soname());
+    }
+}
+
+/// The ABI policy (README, "ABI policy"): before 1.0 every minor release may break the ABI, so
+/// the SONAME carries major and minor (`libcsmail.so.0.1`, as cargo-c names it); from 1.0 on
+/// only the major version.
+fn soname() -> String {
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets CARGO_PKG_VERSION_MAJOR");
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").expect("cargo sets CARGO_PKG_VERSION_MINOR");
+    if major == "0" {
+        format!("libcsmail.so.0.{minor}")
+    } else {
+        format!("libcsmail.so.{major}")
     }
 }
