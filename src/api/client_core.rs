@@ -122,6 +122,9 @@ fn unknown_property(p: i32) -> Error {
 /// The default EHLO name: the host's FQDN when it has one, else the address literal of the
 /// local end of the connection (RFC 5321 4.1.4).
 pub fn default_ehlo_name(tcp: &std::net::TcpStream) -> String {
+    // Only gethostname(2) writes into it; elsewhere it stays unused (Windows: helper core
+    // brings the host name there with the gethostname crate).
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut buf = [0u8; 256];
     // SAFETY: gethostname writes at most buf.len() bytes into buf.
     #[cfg(unix)]
