@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Tests csmail.dll under wine: builds both DLLs (scripts/build-windows.sh), cross-compiles the C
+# examples for each, and runs them under wine against the bundled csmail-server (the Linux
+# binary, on free ports on loopback):
+#
+#   send_starttls      send over SMTP + STARTTLS
+#   fetch_pop3s        fetch that message over POP3S (implicit TLS), batch retrieval, deletion
+#   tls_info           TLS parameters (SMTP STARTTLS and POP3S)
+#   log_callback       the LogHandler callback (called from the library: the calling convention)
+#   validate_callback  the certificate validation callback (likewise)
+#   bad_input          misuse gives the documented results
+#   abort_connect      csmail_smtp_abort from a second thread (CreateThread) ends a connect that
+#                      the server never answers
+#
+#   bash scripts/test-windows.sh [TARGET...]   (default: x86_64-pc-windows-gnu i686-pc-windows-gnu)
+#
+# As root it installs what is missing: mingw-w64 (build-windows.sh), wine and wine64, and for
+# the 32-bit DLL wine32 (this adds the i386 architecture to dpkg). Debian's wine 8 lacks
+# bcryptprimitives.dll, which Rust's standard library imports since Rust 1.78: a small stand-in
+# (ProcessPrng on RtlGenRandom) is built and put next to the programs. The wine prefix is
+# made fresh in a temporary folder and removed afterwards.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(x86_64-pc-windows-gnu i686-pc-windows-gnu)
+started=$(date +%s)
+
+fail() {
+    echo "test-windows: $*" >&2
+    exit 1
+}
+step() { printf '\n--> %s\n' "$*"; }
+
+# wine, and wine32 when a 32-bit target is asked for.
+need=()
+command -v wine >/dev/null 2>&1 || need+=(wine)
+dpkg-query -W -f='${Status}' wine64 2>/dev/null | grep -q 'install ok installed' || need+=(wine64)
+for target in "${targets[@]}"; do
+    if [ "$target" = i686-pc-windows-gnu ] && ! dpkg-query -W -f='${Status}' wine32:i386 2>/dev/null | grep -q 'install ok installed'; then
+        need+=(wine32:i386)
+    fi
+done
+if [ ${#need[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || fail "wine is needed: apt-get install ${need[*]}"
+    t0=$(date +%s)
+    case " ${need[*]} " in
+    *" wine32:i386 "*) dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386 ;;
+    esac
+    echo "test-windows: installing ${need[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    echo "test-windows: installed in $(($(date +%s) - t0)) s"
+fi
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed (the never-answering listener of abort_connect)"
+
+step "build-windows.sh ${targets[*]}"
+bash scripts/build-windows.sh "${targets[@]}"
+
+step "the Linux csmail-server"
+cargo build --quiet --locked -p csmail-server --bin csmail-server
+server=$root/target/debug/csmail-server
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/csmail-wine.XXXXXX")
+server_dir=$tmp/server
+backlog_pid=
+cleanup() {
+    local rc=$?
+    CSMAIL_SERVER=$server bash examples-c/server-fixture.sh stop "$server_dir" >/dev/null 2>&1 || true
+    [ -z "$backlog_pid" ] || kill "$backlog_pid" 2>/dev/null || true
+    [ -z "${WINEPREFIX:-}" ] || wineserver -k 2>/dev/null || true
+    if [ $rc -ne 0 ]; then echo "test-windows: the files are in $tmp"; else rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+CSMAIL_SERVER=$server bash examples-c/server-fixture.sh start "$server_dir"
+port() { sed -n "s/^$1=\([0-9][0-9]*\)\$/\1/p" "$server_dir/ready"; }
+ca=$server_dir/ca.pem
+
+# A listener whose backlog is full: connection requests to it are never answered.
+mkfifo "$tmp/backlog.in"
+cat >"$tmp/backlog.py" <<'EOF'
+import socket, sys
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+port = l.getsockname()[1]
+fillers = []
+for _ in range(64):
+    s = socket.socket()
+    s.settimeout(0.5)
+    try:
+        s.connect(("127.0.0.1", port))
+        fillers.append(s)
+    except (socket.timeout, BlockingIOError):
+        break
+else:
+    sys.exit("test-windows: the listen backlog never filled")
+print(port, flush=True)
+sys.stdin.read()  # keep the listener until the test closes our stdin
+EOF
+python3 "$tmp/backlog.py" >"$tmp/backlog.port" <"$tmp/backlog.in" &
+backlog_pid=$!
+exec {backlog_in}>"$tmp/backlog.in"
+for _ in $(seq 100); do [ -s "$tmp/backlog.port" ] && break; sleep 0.1; done
+backlog_port=$(cat "$tmp/backlog.port")
+[ -n "$backlog_port" ] || fail "no never-answering listener"
+
+export WINEDEBUG=-all WINEPREFIX=$tmp/wineprefix WINEDLLOVERRIDES="mscoree,mshtml="
+step "wineboot (a fresh wine prefix)"
+wineboot -i >/dev/null 2>&1 || fail "wineboot failed"
+
+failed=()
+passed=0
+for target in "${targets[@]}"; do
+    case $target in
+    x86_64-pc-windows-gnu) prefix=x86_64-w64-mingw32 ;;
+    i686-pc-windows-gnu) prefix=i686-w64-mingw32 ;;
+    esac
+    dll_dir=$root/target/windows/$target
+    bin=$tmp/$target
+    mkdir -p "$bin"
+    step "$target: the C examples, cross-compiled"
+    "$prefix-gcc" -O2 -shared -o "$bin/bcryptprimitives.dll" -x c - -x none -ladvapi32 <<'EOF' ||
+#include <windows.h>
+#define SystemFunction036 NTAPI SystemFunction036
+#include <ntsecapi.h>
+#undef SystemFunction036
+/* wine 8 lacks bcryptprimitives.dll; Rust >= 1.78 imports ProcessPrng from it. */
+__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len)
+{
+    while (len) {
+        ULONG n = len > 0x40000000 ? 0x40000000 : (ULONG)len;
+        if (!RtlGenRandom(data, n))
+            return FALSE;
+        data += n;
+        len -= n;
+    }
+    return TRUE;
+}
+EOF
+        fail "$target: cannot build the bcryptprimitives.dll stand-in"
+    cp "$dll_dir/csmail.dll" "$bin/"
+    for example in send_starttls fetch_pop3s tls_info log_callback validate_callback bad_input abort_connect; do
+        "$prefix-gcc" -std=c11 -Wall -Wextra -Werror -pedantic -I include -I examples-c "examples-c/$example.c" \
+            -L "$dll_dir" -lcsmail -o "$bin/$example.exe" || fail "$target: $example.c does not compile"
+    done
+
+    # run NAME EXAMPLE ARGS...: one example under wine; records the outcome.
+    run() {
+        local name="$target $1" example=$2
+        shift 2
+        echo "== $name: $example $*"
+        if (cd "$bin" && wine "./$example.exe" "$@") >"$bin/$example.log" 2>&1; then
+            sed 's/^/   /' "$bin/$example.log" | tail -n 4
+            echo "   ok"
+            passed=$((passed + 1))
+        else
+            sed 's/^/   /' "$bin/$example.log"
+            echo "   FAILED"
+            failed+=("$name")
+        fi
+    }
+    tag=wine-$target-$$
+    step "$target: under wine against csmail-server"
+    run "send over STARTTLS" send_starttls 127.0.0.1 "$(port smtp)" "$ca" "$tag"
+    run "fetch over POP3S" fetch_pop3s 127.0.0.1 "$(port pop3s)" "$ca" "send_starttls $tag"
+    run "TLS parameters, SMTP STARTTLS" tls_info 127.0.0.1 "$(port smtp)" "$ca" smtp
+    run "TLS parameters, POP3S" tls_info 127.0.0.1 "$(port pop3s)" "$ca" pop3s
+    run "log callback" log_callback 127.0.0.1 "$(port smtp)" "$ca"
+    run "validation callback, SMTPS" validate_callback 127.0.0.1 "$(port smtps)" "$ca" smtps
+    run "validation callback, POP3 STLS" validate_callback 127.0.0.1 "$(port pop3)" "$ca" pop3
+    run "bad input" bad_input 127.0.0.1 "$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')" "$ca"
+    run "abort from another thread during connect" abort_connect 127.0.0.1 "$backlog_port"
+done
+exec {backlog_in}>&-
+
+echo
+echo "test-windows: $passed passed, ${#failed[@]} failed, in $(($(date +%s) - started)) s"
+if [ ${#failed[@]} -gt 0 ]; then
+    printf '  failed: %s\n' "${failed[@]}"
+    exit 1
+fi
