@@ -122,12 +122,13 @@ for target in "${targets[@]}"; do
     bin=$tmp/$target
     mkdir -p "$bin"
     step "$target: the C examples, cross-compiled"
-    "$prefix-gcc" -O2 -shared -o "$bin/bcryptprimitives.dll" -x c - -x none -ladvapi32 <<'EOF' ||
+    "$prefix-gcc" -O2 -shared -Wl,--kill-at -o "$bin/bcryptprimitives.dll" -x c - -x none -ladvapi32 <<'EOF' ||
 #include <windows.h>
 #define SystemFunction036 NTAPI SystemFunction036
 #include <ntsecapi.h>
 #undef SystemFunction036
-/* wine 8 lacks bcryptprimitives.dll; Rust >= 1.78 imports ProcessPrng from it. */
+/* wine 8 lacks bcryptprimitives.dll; Rust >= 1.78 imports ProcessPrng from it (undecorated:
+   --kill-at, or 32-bit wine finds only ProcessPrng@8). */
 __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len)
 {
     while (len) {
