@@ -1,11 +1,26 @@
 //! csmail: the CSMail mail client object model — SMTPClient, POP3Client, SSLInfo, LogHandler,
 //! ErrorInfo — as a C-ABI library and a Rust API, on rustls.
 //!
-//! Layers point one way: `ffi → api → protocol → transport → tls`; `error`, `log` and `options`
-//! are shared by all.
+//! Layers point one way: `ffi → api → protocol → transport → tls`. A module uses only the
+//! layers below its own (skipping is fine), never one above:
+//! - `tls` is the lowest: configuration, verifier, handshake and its errors on a connected
+//!   `TcpStream`; it knows nothing of transport.
+//! - `transport` connects (directly or through a proxy) and wraps the socket into one `Stream`,
+//!   plain or TLS, by calling tls's handshake.
+//! - What a handshake learned reaches the api through the `record` hook of
+//!   `tls::config::TlsHandshakeParams`: the api's SSLInfo writes it into its output options, so no
+//!   lower module needs to know SSLInfo.
+//!
+//! Shared by all layers and importing none: `abort` (ending an operation from another thread),
+//! `options` (the SSLInfo option table), `log`, `error` and `tables` (the declarative tables the
+//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`. tests/layers.rs checks all of this on the source.
 
 #![allow(non_upper_case_globals)]
 
+// The declarative tables; first, so their macros are in scope for the modules that include them.
+mod tables;
+
+pub mod abort;
 pub mod api;
 pub mod error;
 pub mod ffi;

@@ -3,11 +3,11 @@
 
 mod common;
 use common::*;
+use csmail::abort::Abort;
 use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::log::Logger;
 use csmail::options::*;
-use csmail::transport::abort::Abort;
 use csmail::transport::connect::connect_any;
 use std::net::{Ipv6Addr, SocketAddr, TcpListener};
 use std::time::{Duration, Instant};

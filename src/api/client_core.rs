@@ -6,17 +6,17 @@ use super::properties::*;
 use super::proxyinfo::{default_tunnel_port, ProxyInfo, ProxyKind};
 use super::sslinfo::SslInfo;
 use super::AdvancedHandler;
+use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::{LogHandler, Logger};
 use crate::options::{SSLAllowPlaintext, SSLServerName, SslState, MODE_STARTTLS};
 use crate::protocol::line::{check_command_arg, Conn};
 use crate::protocol::smtp::{Mechanism, TlsPlan};
-use crate::tls::config;
+use crate::tls::config::{self, TlsHandshakeParams};
 use crate::tls::negotiated::Negotiated;
-use crate::transport::abort::Abort;
 use crate::transport::connect;
 use crate::transport::proxy::{self, ProxyEndpoint, TunnelKind};
-use crate::transport::stream::{self, Stream, TlsContext};
+use crate::transport::stream::{self, Stream};
 use parking_lot::{Mutex, MutexGuard};
 use rustls::client::ClientSessionMemoryCache;
 use std::sync::Arc;
@@ -445,19 +445,14 @@ impl ClientCore {
             None => None,
             Some(ssl) => {
                 let state: SslState = ssl.snapshot();
-                let setup = Arc::new(config::build(&state, &self.sessions, ssl.validator(), &log)?);
+                let tls_config = Arc::new(config::build(&state, &self.sessions, ssl.validator(), &log)?);
                 ssl.record(&Negotiated::default());
-                let record_into = ssl.clone();
                 let server_name = match state.string(SSLServerName) {
                     "" => config.host.trim_start_matches('[').trim_end_matches(']').to_owned(),
                     name => name.to_owned(),
                 };
                 Some(TlsPlan {
-                    ctx: TlsContext {
-                        setup,
-                        server_name,
-                        record: Arc::new(move |n: &Negotiated| record_into.record(n)),
-                    },
+                    ctx: TlsHandshakeParams { config: tls_config, server_name, record: ssl.recorder() },
                     starttls: state.mode == MODE_STARTTLS,
                     allow_plaintext: state.flag(SSLAllowPlaintext),
                 })

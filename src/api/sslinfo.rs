@@ -3,9 +3,11 @@
 use crate::error::{self, Error, Result};
 use crate::options::*;
 use crate::options::{self, Kind, OptionDef};
+use crate::tls::config::NegotiatedRecorder;
 use crate::tls::negotiated::Negotiated;
 use crate::tls::verifier::Validator;
 use parking_lot::Mutex;
+use std::sync::Arc;
 
 /// The SSLInfo object. Shared between the application and every client it is attached to;
 /// the outputs describe the most recent TLS connect of any of them.
@@ -182,10 +184,48 @@ impl SslInfo {
         self.state.lock().clone()
     }
 
-    /// Clears the outputs (at the start of a connect) or fills them (after a handshake).
-    pub(crate) fn record(&self, negotiated: &Negotiated) {
-        self.state.lock().store_outputs(negotiated);
-        *self.last.lock() = negotiated.clone();
+    /// Clears the outputs (at the start of a connect) or fills them (after a handshake): the
+    /// negotiated parameters and the certificate's details go into the output options.
+    pub(crate) fn record(&self, n: &Negotiated) {
+        let c = &n.certificate;
+        let ints = [
+            (SSLConnectionProtocolOut, n.protocol),
+            (SSLConnectionCipherOut, n.cipher),
+            (SSLCipherStrength, n.cipher_strength),
+            (SSLHash, n.hash),
+            (SSLHashStrength, n.hash_strength),
+            (SSLExchange, n.exchange),
+            (SSLExchangeStrength, n.exchange_strength),
+            (SSLExchangeGroup, n.group),
+            (SSLCipherSuite, n.suite),
+            (SSLCertificateStatus, c.status),
+            (SSLCertificatePolicyErrors, c.policy_errors),
+            (SSLCertificateCount, c.chain.len() as i32),
+        ];
+        let strings = [
+            (SSLCertificateSubject, &c.details.subject),
+            (SSLCertificateIssuer, &c.details.issuer),
+            (SSLCertificateIssued, &c.details.issued),
+            (SSLCertificateExpires, &c.details.expires),
+            (SSLCertificateFingerprint, &c.details.fingerprint),
+        ];
+        let mut state = self.state.lock();
+        let outputs = ints
+            .into_iter()
+            .map(|(index, v)| (index, OptValue::Int(v)))
+            .chain(strings.into_iter().map(|(index, s)| (index, OptValue::Str(s.clone()))));
+        for (index, value) in outputs {
+            let (i, _) = options::find(index).expect("output index from the table");
+            state.values[i] = value;
+        }
+        drop(state);
+        *self.last.lock() = n.clone();
+    }
+
+    /// The hook a TLS handshake reports through (the tls layer knows nothing of SSLInfo).
+    pub(crate) fn recorder(self: &Arc<Self>) -> NegotiatedRecorder {
+        let ssl = self.clone();
+        Arc::new(move |n: &Negotiated| ssl.record(n))
     }
 
     /// Everything the last TLS connect negotiated and learned about the certificate.

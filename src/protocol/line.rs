@@ -1,10 +1,11 @@
 //! The line engine shared by SMTP and POP3: buffered reads with size limits and deadlines,
 //! command writes that refuse CR/LF/NUL, logging with redaction, the STARTTLS/STLS upgrade.
 
+use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
-use crate::transport::abort::Abort;
-use crate::transport::stream::{self, Stream, TlsContext};
+use crate::tls::config::TlsHandshakeParams;
+use crate::transport::stream::{self, Stream};
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -231,7 +232,7 @@ impl Conn {
     /// STARTTLS/STLS: the server's reply has been read; anything already buffered was sent in
     /// plaintext after it and is refused (response injection), then the handshake runs on the
     /// same socket.
-    pub fn upgrade(&mut self, ctx: &TlsContext) -> Result<()> {
+    pub fn upgrade(&mut self, ctx: &TlsHandshakeParams) -> Result<()> {
         if !self.buffered().is_empty() {
             return Err(Error::protocol(
                 error::eexStartTlsInjection,

@@ -8,7 +8,7 @@ use super::sasl;
 use super::source::{MessageSource, Progress};
 use crate::error::{self, Error, Result};
 use crate::log::{LOG_F_PROTOCOL, LOG_F_SSL};
-use crate::transport::stream::TlsContext;
+use crate::tls::config::TlsHandshakeParams;
 use std::time::Instant;
 
 /// Longest reply line accepted (RFC 5321 says 512; real servers send longer texts).
@@ -110,7 +110,7 @@ impl Extensions {
 /// How TLS is to be used for this connect.
 #[derive(Clone)]
 pub struct TlsPlan {
-    pub ctx: TlsContext,
+    pub ctx: TlsHandshakeParams,
     /// MODE_STARTTLS: upgrade with STARTTLS (false: the stream is TLS already).
     pub starttls: bool,
     pub allow_plaintext: bool,

@@ -72,14 +72,16 @@ pub fn iso8601(secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// The SHA-256 fingerprint of a DER certificate, 64 lowercase hex digits.
 pub fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(der))
 }
 
 /// Normalises a fingerprint given by the application: hex, case and ':' separators ignored.
 pub fn normalise_fingerprint(s: &str) -> Option<String> {
-    let hex: String = s.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
+    let digits: String = s.chars().filter(|c| *c != ':' && !c.is_whitespace()).collect();
+    let bytes = hex::decode(digits).ok()?;
+    (bytes.len() == 32).then(|| hex::encode(bytes))
 }
 
 /// Parses a DER certificate; None when it is not one.

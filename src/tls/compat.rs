@@ -10,48 +10,34 @@
 //! name, pin, callback), on the chain the server sent, after OpenSSL's handshake; OpenSSL
 //! itself checks the handshake signature. Status, properties and outputs are the same.
 
+use super::config::{CompatRange, TlsHandshakeParams};
 use super::negotiated::Negotiated;
+use super::suites;
+use super::verifier::Verdict;
+use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::*;
-use crate::transport::abort::Abort;
-use crate::transport::stream::TlsContext;
 use openssl::ssl::{SslConnector, SslMethod, SslStream, SslVerifyMode, SslVersion};
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::CipherSuite;
 use std::net::TcpStream;
 use std::time::Duration;
 
-/// The protocol range the compatibility backend may negotiate.
-#[derive(Clone, Copy, Debug)]
-pub struct CompatSettings {
-    pub min: SslVersion,
-    pub max: SslVersion,
-}
-
-/// From SSLConnectionProtocolIn: the lowest and highest version listed; empty = TLS 1.0 .. 1.3.
-pub fn settings(ssl: &SslState) -> CompatSettings {
-    let order = [
-        (SSL_TLS1, SslVersion::TLS1),
-        (SSL_TLS11, SslVersion::TLS1_1),
-        (SSL_TLS12, SslVersion::TLS1_2),
-        (SSL_TLS13, SslVersion::TLS1_3),
-    ];
-    let asked = ssl.array(SSLConnectionProtocolIn);
-    let allowed: Vec<SslVersion> =
-        order.iter().filter(|(c, _)| asked.is_empty() || asked.contains(c)).map(|(_, v)| *v).collect();
-    CompatSettings {
-        min: *allowed.first().unwrap_or(&SslVersion::TLS1),
-        max: *allowed.last().unwrap_or(&SslVersion::TLS1_3),
+/// OpenSSL's version for an SSL_TLS* constant.
+fn ssl_version(protocol: i32) -> SslVersion {
+    match protocol {
+        SSL_TLS1 => SslVersion::TLS1,
+        SSL_TLS11 => SslVersion::TLS1_1,
+        SSL_TLS12 => SslVersion::TLS1_2,
+        _ => SslVersion::TLS1_3,
     }
 }
 
-fn field<'a>(description: &'a str, key: &str) -> &'a str {
-    description.split_whitespace().find_map(|w| w.strip_prefix(key)).unwrap_or("")
-}
-
-/// Reads the negotiated parameters off an OpenSSL session.
-fn describe(s: &SslStream<TcpStream>, certificate: super::verifier::Verdict) -> Negotiated {
+/// Reads the negotiated parameters off an OpenSSL session: the suite by its IANA number through
+/// the same mapping as rustls's, the strengths as OpenSSL reports them.
+fn describe(s: &SslStream<TcpStream>, certificate: Verdict) -> Negotiated {
     let ssl = s.ssl();
     let protocol = match ssl.version2() {
         Some(v) if v == SslVersion::TLS1 => SSL_TLS1,
@@ -63,61 +49,25 @@ fn describe(s: &SslStream<TcpStream>, certificate: super::verifier::Verdict) -> 
     let Some(cipher) = ssl.current_cipher() else {
         return Negotiated { protocol, certificate, ..Negotiated::default() };
     };
-    let d = cipher.description();
-    let enc = field(&d, "Enc=");
-    let bits = cipher.bits().secret;
-    let cipher_code = if enc.starts_with("AESGCM") {
-        if bits >= 256 {
-            SSL_AES256_GCM
-        } else {
-            SSL_AES128_GCM
-        }
-    } else if enc.starts_with("AES(") {
-        if bits >= 256 {
-            SSL_AES256_CBC
-        } else {
-            SSL_AES128_CBC
-        }
-    } else if enc.starts_with("CHACHA20") {
-        SSL_CHACHA20_POLY1305
-    } else if enc.starts_with("3DES") {
-        SSL_3DES
-    } else {
-        0
-    };
-    let name = cipher.name();
-    let (hash, hash_strength) = match field(&d, "Mac=") {
-        "SHA1" => (SSL_SHA, 160),
-        "MD5" => (SSL_MD5, 128),
-        "SHA256" => (SSL_SHA256, 256),
-        "SHA384" => (SSL_SHA384, 384),
-        // AEAD suites name their PRF hash at the end.
-        _ if name.ends_with("SHA384") => (SSL_SHA384, 384),
-        _ if name.ends_with("SHA256") || protocol == SSL_TLS13 => (SSL_SHA256, 256),
-        _ => (0, 0),
-    };
-    let exchange = match field(&d, "Kx=") {
-        "RSA" => SSL_RSA,
-        "DH" => SSL_DH,
-        "ECDH" | "any" => SSL_ECDHE,
-        _ => 0,
-    };
+    let suite = u16::from_be_bytes(cipher.protocol_id());
+    let parts = suites::parts(CipherSuite::from(suite));
+    // TLS 1.3 suites leave the key exchange to the group, which OpenSSL does not report here.
+    let exchange = if protocol == SSL_TLS13 { SSL_ECDHE } else { parts.exchange };
     let exchange_strength = if exchange == SSL_RSA {
         ssl.peer_certificate().and_then(|c| c.public_key().ok()).map(|k| k.bits() as i32).unwrap_or(0)
     } else {
         0
     };
-    let suite = cipher.protocol_id();
     Negotiated {
         protocol,
-        cipher: cipher_code,
-        cipher_strength: bits,
-        hash,
-        hash_strength,
+        cipher: parts.cipher,
+        cipher_strength: cipher.bits().secret,
+        hash: parts.hash,
+        hash_strength: suites::hash_bits(parts.hash),
         exchange,
         exchange_strength,
         group: 0,
-        suite: i32::from(u16::from_be_bytes(suite)),
+        suite: i32::from(suite),
         certificate,
     }
 }
@@ -129,37 +79,37 @@ fn failure(eex: i32, text: String) -> Error {
 /// Runs the client side of a TLS handshake with OpenSSL, then judges the certificate.
 pub fn handshake(
     tcp: TcpStream,
-    ctx: &TlsContext,
-    settings: CompatSettings,
+    params: &TlsHandshakeParams,
+    range: CompatRange,
     timeout: Duration,
     abort: &Abort,
     log: &Logger,
-) -> Result<(SslStream<TcpStream>, Negotiated)> {
+) -> Result<SslStream<TcpStream>> {
     let config_err = |e: openssl::error::ErrorStack| {
         Error::new(error::CSMAIL_E_TLS_CONFIG, error::eexTlsConfig, format!("OpenSSL: {e}"))
     };
     let mut b = SslConnector::builder(SslMethod::tls_client()).map_err(config_err)?;
     b.set_security_level(0);
     b.set_cipher_list("ALL:@SECLEVEL=0").map_err(config_err)?;
-    b.set_min_proto_version(Some(settings.min)).map_err(config_err)?;
-    b.set_max_proto_version(Some(settings.max)).map_err(config_err)?;
+    b.set_min_proto_version(Some(ssl_version(range.min))).map_err(config_err)?;
+    b.set_max_proto_version(Some(ssl_version(range.max))).map_err(config_err)?;
     // The recording verifier judges the certificate after the handshake, like rustls's.
     b.set_verify(SslVerifyMode::NONE);
     let connector = b.build();
     let mut cfg = connector.configure().map_err(config_err)?;
     cfg.set_verify_hostname(false);
-    let is_ip = ctx.server_name.parse::<std::net::IpAddr>().is_ok();
+    let is_ip = params.server_name.parse::<std::net::IpAddr>().is_ok();
     cfg.set_use_server_name_indication(!is_ip);
     let _ = tcp.set_read_timeout(Some(timeout));
     let _ = tcp.set_write_timeout(Some(timeout));
     log.info(LOG_F_SSL, || {
         format!(
             "TLS handshake with {} (compatibility backend, OpenSSL {})",
-            ctx.server_name,
+            params.server_name,
             openssl::version::version()
         )
     });
-    let stream = cfg.connect(&ctx.server_name, tcp).map_err(|e| {
+    let stream = cfg.connect(&params.server_name, tcp).map_err(|e| {
         if abort.is_requested() {
             return Error::aborted();
         }
@@ -180,12 +130,13 @@ pub fn handshake(
     let Some((leaf, intermediates)) = chain.split_first() else {
         return Err(failure(error::eexSSLCertificate, "the server sent no certificate".into()));
     };
-    let name = ServerName::try_from(ctx.server_name.clone())
-        .map_err(|_| failure(error::eexSSLCertName, format!("{:?} is not a valid TLS server name", ctx.server_name)))?;
-    let verdict_result = ctx.setup.verifier.verify_server_cert(leaf, intermediates, &name, &[], UnixTime::now());
-    let verdict = ctx.setup.verifier.verdict();
+    let name = ServerName::try_from(params.server_name.clone()).map_err(|_| {
+        failure(error::eexSSLCertName, format!("{:?} is not a valid TLS server name", params.server_name))
+    })?;
+    let verdict_result = params.config.verifier.verify_server_cert(leaf, intermediates, &name, &[], UnixTime::now());
+    let verdict = params.config.verifier.verdict();
     if let Err(e) = verdict_result {
-        (ctx.record)(&Negotiated { certificate: verdict, ..Negotiated::default() });
+        (params.record)(&Negotiated { certificate: verdict, ..Negotiated::default() });
         let eex = match e {
             rustls::Error::InvalidCertificate(
                 rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. },
@@ -197,7 +148,7 @@ pub fn handshake(
         return Err(err);
     }
     let n = describe(&stream, verdict);
-    (ctx.record)(&n);
+    (params.record)(&n);
     log.info(LOG_F_SSL, || {
         format!(
             "TLS established (compatibility backend): {:?} {} (cipher {:#x}/{} bits, hash {:#x}, exchange {:#x}), certificate status {}",
@@ -210,5 +161,5 @@ pub fn handshake(
             n.certificate.status
         )
     });
-    Ok((stream, n))
+    Ok(stream)
 }

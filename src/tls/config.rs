@@ -1,27 +1,11 @@
-//! Builds a rustls client configuration from an SSLInfo snapshot.
+//! Builds a TLS client configuration from an SSLInfo snapshot, and names what one handshake
+//! needs beside it.
 
 use super::certinfo;
-#[cfg(feature = "compat")]
-use super::compat::CompatSettings;
-
-/// Without the compatibility backend there are no settings for it.
-#[cfg(not(feature = "compat"))]
-#[derive(Clone, Copy, Debug)]
-pub struct CompatSettings;
-
-#[cfg(feature = "compat")]
-fn compat_settings(ssl: &SslState) -> Result<CompatSettings> {
-    Ok(super::compat::settings(ssl))
-}
-
-#[cfg(not(feature = "compat"))]
-fn compat_settings(_: &SslState) -> Result<CompatSettings> {
-    Err(config_error(
-        "SSLCompatibilityBackend: this build of csmail has no compatibility backend (cargo feature \"compat\")",
-    ))
-}
+use super::negotiated::Negotiated;
 use super::store::{self, Identity, Usage};
-use super::verifier::{RecordingVerifier, Revocation, Validator};
+use super::suites;
+use super::verifier::{RecordingVerifier, Revocation, Validator, VerifyPolicy};
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::SslState;
@@ -36,12 +20,52 @@ use rustls::{ClientConfig, RootCertStore, SupportedCipherSuite, SupportedProtoco
 use std::sync::Arc;
 use webpki::{CertRevocationList, OwnedCertRevocationList};
 
-/// A client configuration and the verifier that will record what it saw.
-pub struct TlsSetup {
-    pub config: Arc<ClientConfig>,
+/// The client's TLS configuration for one connect, built from an SSLInfo snapshot: the rustls
+/// configuration, the verifier that records what it saw, and whether the OpenSSL compatibility
+/// backend runs the handshake instead.
+pub struct TlsClientConfig {
+    pub rustls: Arc<ClientConfig>,
     pub verifier: Arc<RecordingVerifier>,
     /// Some: handshakes go through the OpenSSL compatibility backend with this range.
-    pub compat: Option<CompatSettings>,
+    pub compat: Option<CompatRange>,
+}
+
+/// The protocol range the compatibility backend may negotiate (SSL_TLS1 .. SSL_TLS13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CompatRange {
+    pub min: i32,
+    pub max: i32,
+}
+
+/// Where a handshake's outcome goes: the api's SSLInfo records it into its output options.
+/// Called after success and after failure alike.
+pub type NegotiatedRecorder = Arc<dyn Fn(&Negotiated) + Send + Sync>;
+
+/// Everything one TLS handshake needs: the client configuration, the name the server's
+/// certificate must carry (and SNI), and where to record the outcome.
+#[derive(Clone)]
+pub struct TlsHandshakeParams {
+    pub config: Arc<TlsClientConfig>,
+    pub server_name: String,
+    pub record: NegotiatedRecorder,
+}
+
+/// From SSLConnectionProtocolIn: the lowest and highest version listed; empty = TLS 1.0 .. 1.3.
+fn compat_range(ssl: &SslState) -> Result<CompatRange> {
+    if !cfg!(feature = "compat") {
+        return Err(config_error(
+            "SSLCompatibilityBackend: this build of csmail has no compatibility backend (cargo feature \"compat\")",
+        ));
+    }
+    let asked = ssl.array(SSLConnectionProtocolIn);
+    let allowed: Vec<i32> = [SSL_TLS1, SSL_TLS11, SSL_TLS12, SSL_TLS13]
+        .into_iter()
+        .filter(|v| asked.is_empty() || asked.contains(v))
+        .collect();
+    Ok(CompatRange {
+        min: allowed.first().copied().unwrap_or(SSL_TLS1),
+        max: allowed.last().copied().unwrap_or(SSL_TLS13),
+    })
 }
 
 /// The system's trusted roots, loaded once per process: parsing the bundle costs milliseconds
@@ -49,20 +73,6 @@ pub struct TlsSetup {
 fn system_roots() -> &'static [CertificateDer<'static>] {
     static ROOTS: OnceCell<Vec<CertificateDer<'static>>> = OnceCell::new();
     ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
-}
-
-/// The bulk cipher constant of a suite.
-pub fn suite_cipher(suite: SupportedCipherSuite) -> i32 {
-    let name = format!("{:?}", suite.suite());
-    if name.contains("AES_128_GCM") {
-        SSL_AES128_GCM
-    } else if name.contains("AES_256_GCM") {
-        SSL_AES256_GCM
-    } else if name.contains("CHACHA20") {
-        SSL_CHACHA20_POLY1305
-    } else {
-        0
-    }
 }
 
 fn config_error(text: impl Into<String>) -> Error {
@@ -90,7 +100,7 @@ fn wanted_versions(ssl: &SslState) -> Result<Vec<&'static SupportedProtocolVersi
 }
 
 fn suite_allowed(ssl: &SslState, suite: SupportedCipherSuite) -> bool {
-    let cipher = suite_cipher(suite);
+    let cipher = suites::parts(suite.suite()).cipher;
     let bits = cipher_bits(cipher);
     let ciphers = ssl.array(SSLConnectionCipherIn);
     let min = ssl.int(SSLMinCipherStrength);
@@ -209,8 +219,8 @@ pub fn build(
     sessions: &Arc<ClientSessionMemoryCache>,
     validator: Option<Validator>,
     log: &Logger,
-) -> Result<TlsSetup> {
-    let compat = if ssl.flag(SSLCompatibilityBackend) { Some(compat_settings(ssl)?) } else { None };
+) -> Result<TlsClientConfig> {
+    let compat = if ssl.flag(SSLCompatibilityBackend) { Some(compat_range(ssl)?) } else { None };
     let base = ring::default_provider();
     let suites: Vec<SupportedCipherSuite> =
         base.cipher_suites.iter().copied().filter(|s| suite_allowed(ssl, *s)).collect();
@@ -236,15 +246,14 @@ pub fn build(
         allow_unknown: ssl.flag(SSLRevocationIgnoreNRC),
         allow_expired_crl: ssl.flag(SSLRevocationIgnoreRO),
     };
-    let verifier = Arc::new(RecordingVerifier::new(
-        Arc::new(load_roots(ssl)?),
-        algorithms,
-        ssl.flag(SSLNoServerNameCheck),
-        ssl.flag(SSLNoServerCertificateValidation),
+    let policy = VerifyPolicy {
+        no_name_check: ssl.flag(SSLNoServerNameCheck),
+        no_validation: ssl.flag(SSLNoServerCertificateValidation),
         pin,
         revocation,
         validator,
-    ));
+    };
+    let verifier = Arc::new(RecordingVerifier::new(Arc::new(load_roots(ssl)?), algorithms, policy));
     let builder = ClientConfig::builder_with_provider(provider)
         .with_protocol_versions(&versions)
         .map_err(|e| config_error(e.to_string()))?
@@ -257,5 +266,35 @@ pub fn build(
         None => builder.with_no_client_auth(),
     };
     config.resumption = Resumption::store(sessions.clone());
-    Ok(TlsSetup { config: Arc::new(config), verifier, compat })
+    Ok(TlsClientConfig { rustls: Arc::new(config), verifier, compat })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::{find, OptValue};
+
+    fn asking(protocols: &[i32]) -> SslState {
+        let mut ssl = SslState::new();
+        let (i, _) = find(SSLConnectionProtocolIn).unwrap();
+        ssl.values[i] = OptValue::Array(protocols.to_vec());
+        ssl
+    }
+
+    #[cfg(feature = "compat")]
+    #[test]
+    fn compat_range_spans_the_protocols_asked() {
+        let range = |p: &[i32]| compat_range(&asking(p)).map(|r| (r.min, r.max)).unwrap();
+        assert_eq!(range(&[]), (SSL_TLS1, SSL_TLS13));
+        assert_eq!(range(&[SSL_TLS12]), (SSL_TLS12, SSL_TLS12));
+        assert_eq!(range(&[SSL_TLS13, SSL_TLS11]), (SSL_TLS11, SSL_TLS13));
+    }
+
+    #[cfg(not(feature = "compat"))]
+    #[test]
+    fn without_the_backend_asking_for_it_is_a_configuration_error() {
+        let e = compat_range(&asking(&[])).unwrap_err();
+        assert_eq!((e.result, e.eex), (error::CSMAIL_E_TLS_CONFIG, error::eexTlsConfig));
+        assert!(e.text.contains("no compatibility backend"), "{}", e.text);
+    }
 }

@@ -1,9 +1,9 @@
 //! Maps what rustls negotiated onto the SSLInfo output constants.
 
-use super::config::suite_cipher;
+use super::suites;
 use super::verifier::Verdict;
 use crate::options::*;
-use rustls::{ClientConnection, NamedGroup, ProtocolVersion};
+use rustls::{ClientConnection, ProtocolVersion};
 
 /// What a TLS connect negotiated, written into the output options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -21,19 +21,6 @@ pub struct Negotiated {
     pub certificate: Verdict,
 }
 
-fn group_bits(group: NamedGroup) -> i32 {
-    match group {
-        NamedGroup::X25519 => 255,
-        NamedGroup::X448 => 448,
-        NamedGroup::secp256r1 => 256,
-        NamedGroup::secp384r1 => 384,
-        NamedGroup::secp521r1 => 521,
-        // The hybrid's classical half; ML-KEM-768 is rated at about AES-192.
-        NamedGroup::X25519MLKEM768 => 255,
-        _ => 0,
-    }
-}
-
 /// Reads the negotiated parameters off an established connection.
 pub fn describe(conn: &ClientConnection, certificate: Verdict) -> Negotiated {
     let protocol = match conn.protocol_version() {
@@ -41,32 +28,20 @@ pub fn describe(conn: &ClientConnection, certificate: Verdict) -> Negotiated {
         Some(ProtocolVersion::TLSv1_2) => SSL_TLS12,
         _ => 0,
     };
-    let suite = conn.negotiated_cipher_suite();
-    let cipher = suite.map(suite_cipher).unwrap_or(0);
-    let name = suite.map(|s| format!("{:?}", s.suite())).unwrap_or_default();
-    let (hash, hash_strength) = if name.ends_with("SHA384") {
-        (SSL_SHA384, 384)
-    } else if name.ends_with("SHA256") {
-        (SSL_SHA256, 256)
-    } else {
-        (0, 0)
-    };
+    let suite = conn.negotiated_cipher_suite().map(|s| s.suite());
+    let parts = suite.map(suites::parts).unwrap_or_default();
     let group = conn.negotiated_key_exchange_group().map(|g| g.name());
     Negotiated {
         protocol,
-        cipher,
-        cipher_strength: cipher_bits(cipher),
-        hash,
-        hash_strength,
-        // Every suite rustls offers uses ephemeral (EC)DH; FFDHE groups would be SSL_DH.
-        exchange: match group {
-            Some(g) if format!("{g:?}").starts_with("FFDHE") => SSL_DH,
-            Some(_) => SSL_ECDHE,
-            None => 0,
-        },
-        exchange_strength: group.map(group_bits).unwrap_or(0),
-        group: group.map(|g| u16::from(g) as i32).unwrap_or(0),
-        suite: suite.map(|s| u16::from(s.suite()) as i32).unwrap_or(0),
+        cipher: parts.cipher,
+        cipher_strength: cipher_bits(parts.cipher),
+        hash: parts.hash,
+        hash_strength: suites::hash_bits(parts.hash),
+        // Every suite rustls offers uses ephemeral (EC)DH: the group says which.
+        exchange: group.map(suites::group_exchange).unwrap_or(0),
+        exchange_strength: group.map(suites::group_bits).unwrap_or(0),
+        group: group.map(|g| i32::from(u16::from(g))).unwrap_or(0),
+        suite: suite.map(|s| i32::from(u16::from(s))).unwrap_or(0),
         certificate,
     }
 }

@@ -57,14 +57,23 @@ pub struct Revocation {
     pub allow_expired_crl: bool,
 }
 
+/// How the verifier decides, from the SSLInfo options.
+pub struct VerifyPolicy {
+    /// SSLNoServerNameCheck: a name mismatch is accepted.
+    pub no_name_check: bool,
+    /// SSLNoServerCertificateValidation: a chain failure is accepted.
+    pub no_validation: bool,
+    /// SSLCertificatePin, normalised: the one certificate trusted, whatever its issuer.
+    pub pin: Option<String>,
+    pub revocation: Revocation,
+    /// The application's callback; its answer replaces the two flags above.
+    pub validator: Option<Validator>,
+}
+
 pub struct RecordingVerifier {
     roots: Arc<RootCertStore>,
     algorithms: WebPkiSupportedAlgorithms,
-    no_name_check: bool,
-    no_validation: bool,
-    pin: Option<String>,
-    revocation: Revocation,
-    validator: Option<Validator>,
+    policy: VerifyPolicy,
     verdict: Mutex<Verdict>,
 }
 
@@ -93,26 +102,12 @@ fn classify(e: &webpki::Error) -> (i32, CertificateError) {
 }
 
 impl RecordingVerifier {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         roots: Arc<RootCertStore>,
         algorithms: WebPkiSupportedAlgorithms,
-        no_name_check: bool,
-        no_validation: bool,
-        pin: Option<String>,
-        revocation: Revocation,
-        validator: Option<Validator>,
+        policy: VerifyPolicy,
     ) -> RecordingVerifier {
-        RecordingVerifier {
-            roots,
-            algorithms,
-            no_name_check,
-            no_validation,
-            pin,
-            revocation,
-            validator,
-            verdict: Mutex::new(Verdict::default()),
-        }
+        RecordingVerifier { roots, algorithms, policy, verdict: Mutex::new(Verdict::default()) }
     }
 
     pub fn verdict(&self) -> Verdict {
@@ -127,7 +122,7 @@ impl RecordingVerifier {
         fingerprint: &str,
         now: UnixTime,
     ) -> Result<(), (i32, CertificateError, String)> {
-        if let Some(pin) = &self.pin {
+        if let Some(pin) = &self.policy.pin {
             return if pin == fingerprint {
                 Ok(())
             } else {
@@ -142,19 +137,19 @@ impl RecordingVerifier {
             let (s, c) = classify(&e);
             (s, c, e.to_string())
         })?;
-        let crl_refs: Vec<&CertRevocationList> = self.revocation.crls.iter().collect();
+        let crl_refs: Vec<&CertRevocationList> = self.policy.revocation.crls.iter().collect();
         let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| {
-            b.with_depth(if self.revocation.end_entity_only {
+            b.with_depth(if self.policy.revocation.end_entity_only {
                 RevocationCheckDepth::EndEntity
             } else {
                 RevocationCheckDepth::Chain
             })
-            .with_status_policy(if self.revocation.allow_unknown {
+            .with_status_policy(if self.policy.revocation.allow_unknown {
                 UnknownStatusPolicy::Allow
             } else {
                 UnknownStatusPolicy::Deny
             })
-            .with_expiration_policy(if self.revocation.allow_expired_crl {
+            .with_expiration_policy(if self.policy.revocation.allow_expired_crl {
                 ExpirationPolicy::Ignore
             } else {
                 ExpirationPolicy::Enforce
@@ -207,9 +202,9 @@ impl ServerCertVerifier for RecordingVerifier {
         };
         let policy_errors = if chain.is_err() { CERT_POLICY_CHAIN_ERRORS } else { 0 }
             | if name.is_err() { CERT_POLICY_NAME_MISMATCH } else { 0 };
-        let accept = match &self.validator {
+        let accept = match &self.policy.validator {
             Some(v) => v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }),
-            None => (chain.is_ok() || self.no_validation) && (name.is_ok() || self.no_name_check),
+            None => (chain.is_ok() || self.policy.no_validation) && (name.is_ok() || self.policy.no_name_check),
         };
         *self.verdict.lock() = Verdict {
             status,
@@ -224,8 +219,8 @@ impl ServerCertVerifier for RecordingVerifier {
         }
         // The reason reported is the first one the policy did not waive, so the error points
         // to what is still wrong (a waived chain leaves the name: eexSSLCertName).
-        let chain_counts = chain.is_err() && (self.validator.is_some() || !self.no_validation);
-        let name_counts = name.is_err() && (self.validator.is_some() || !self.no_name_check);
+        let chain_counts = chain.is_err() && (self.policy.validator.is_some() || !self.policy.no_validation);
+        let name_counts = name.is_err() && (self.policy.validator.is_some() || !self.policy.no_name_check);
         Err(Error::InvalidCertificate(match (chain, name) {
             (Err((_, c, _)), _) if chain_counts => c,
             (_, Err(_)) if name_counts => CertificateError::NotValidForName,

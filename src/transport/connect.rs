@@ -1,9 +1,10 @@
 //! Name resolution and TCP connect: every resolved address in turn, within one deadline, with
 //! TCP_NODELAY (commands are small and latency-bound; a delayed ACK would stall each one).
 
-use super::abort::Abort;
+use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_USER};
+use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
@@ -69,87 +70,52 @@ pub fn connect_any(
     Err(Error::new(error::CSMAIL_E_CONNECT, error::eexTCPConnect, format!("cannot connect to {what}: {e}")).with_os(&e))
 }
 
-/// A non-blocking connect polled in short slices, so an abort ends it promptly.
-#[cfg(unix)]
+/// A non-blocking connect, watched in short slices so an abort ends it promptly: on every
+/// platform, without `unsafe` (socket2 owns the socket calls). The standard library's and
+/// socket2's `connect_timeout` block for the whole timeout and cannot be aborted.
 fn connect_one(addr: SocketAddr, deadline: Instant, abort: &Abort) -> io::Result<TcpStream> {
-    use std::os::fd::{AsRawFd, FromRawFd};
-    let domain = if addr.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
-    // SAFETY: plain socket(2); the fd is owned by the TcpStream below or closed on error.
-    let fd = unsafe { libc::socket(domain, libc::SOCK_STREAM | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_nonblocking(true)?;
+    match socket.connect(&addr.into()) {
+        Ok(()) => {}
+        Err(e) if is_in_progress(&e) => wait_connected(&socket, deadline, abort)?,
+        Err(e) => return Err(e),
     }
-    // SAFETY: fd is a fresh socket we own.
-    let stream = unsafe { TcpStream::from_raw_fd(fd) };
-    let (storage, len) = sockaddr(addr);
-    // SAFETY: storage holds a valid sockaddr of `len` bytes.
-    let rc = unsafe { libc::connect(fd, &storage as *const _ as *const libc::sockaddr, len) };
-    if rc != 0 {
-        let e = io::Error::last_os_error();
-        if e.raw_os_error() != Some(libc::EINPROGRESS) {
-            return Err(e);
-        }
-        loop {
-            if abort.is_requested() {
-                return Err(io::Error::new(io::ErrorKind::Interrupted, "aborted"));
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"));
-            }
-            let slice = left.min(Duration::from_millis(50)).as_millis().max(1) as i32;
-            let mut pfd = libc::pollfd { fd: stream.as_raw_fd(), events: libc::POLLOUT, revents: 0 };
-            // SAFETY: one valid pollfd.
-            let n = unsafe { libc::poll(&mut pfd, 1, slice) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
-            }
-            if n > 0 {
-                break;
-            }
-        }
-        if let Some(e) = stream.take_error()? {
-            return Err(e);
-        }
-    }
-    stream.set_nonblocking(false)?;
-    Ok(stream)
+    socket.set_nonblocking(false)?;
+    Ok(socket.into())
 }
 
-#[cfg(unix)]
-fn sockaddr(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
-    // SAFETY: sockaddr_storage is plain data; all-zero is a valid value.
-    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
-    let len = match addr {
-        SocketAddr::V4(a) => {
-            // SAFETY: sockaddr_storage is large and aligned enough for sockaddr_in.
-            let sin = unsafe { &mut *(&mut storage as *mut _ as *mut libc::sockaddr_in) };
-            sin.sin_family = libc::AF_INET as libc::sa_family_t;
-            sin.sin_port = a.port().to_be();
-            sin.sin_addr = libc::in_addr { s_addr: u32::from_ne_bytes(a.ip().octets()) };
-            std::mem::size_of::<libc::sockaddr_in>()
-        }
-        SocketAddr::V6(a) => {
-            // SAFETY: as above, for sockaddr_in6.
-            let sin6 = unsafe { &mut *(&mut storage as *mut _ as *mut libc::sockaddr_in6) };
-            sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
-            sin6.sin6_port = a.port().to_be();
-            sin6.sin6_addr = libc::in6_addr { s6_addr: a.ip().octets() };
-            sin6.sin6_flowinfo = a.flowinfo();
-            sin6.sin6_scope_id = a.scope_id();
-            std::mem::size_of::<libc::sockaddr_in6>()
-        }
-    };
-    (storage, len as libc::socklen_t)
+/// Whether a non-blocking connect's error only says "started, not finished yet".
+fn is_in_progress(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::EINPROGRESS) {
+        return true;
+    }
+    // Windows reports WSAEWOULDBLOCK.
+    e.kind() == io::ErrorKind::WouldBlock
 }
 
-/// Elsewhere: the standard library's connect with a timeout (an abort waits for it to end).
-#[cfg(not(unix))]
-fn connect_one(addr: SocketAddr, deadline: Instant, _abort: &Abort) -> io::Result<TcpStream> {
-    let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-    TcpStream::connect_timeout(&addr, left)
+/// Waits until the connect started on `socket` completes, fails, times out or is aborted.
+/// Without a poll call, completion is read off the socket: a pending error (SO_ERROR) means it
+/// failed, a peer address means it succeeded. The checks start 1 ms apart, so a fast (loopback)
+/// connect is not slowed, and back off to 50 ms, the longest an abort may wait.
+fn wait_connected(socket: &Socket, deadline: Instant, abort: &Abort) -> io::Result<()> {
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(e) = socket.take_error()? {
+            return Err(e);
+        }
+        if socket.peer_addr().is_ok() {
+            return Ok(());
+        }
+        if abort.is_requested() {
+            return Err(io::Error::new(io::ErrorKind::Interrupted, "aborted"));
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"));
+        }
+        std::thread::sleep(pause.min(left));
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
 }

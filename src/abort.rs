@@ -1,5 +1,8 @@
 //! Ending an operation in progress from another thread.
 //!
+//! Cross-cutting: the api owns one per client, and the protocol, transport and tls layers all
+//! check it, so it sits below every layer (like `error` and `log`).
+//!
 //! The operation's thread blocks in connect, read or write. `request` sets a flag the connect
 //! loop polls, and shuts the socket down, which wakes a blocked read or write at once; the
 //! operation then sees the flag and reports "aborted" instead of a network error.
@@ -36,11 +39,6 @@ impl Abort {
             let _ = s.shutdown(Shutdown::Both);
         }
         true
-    }
-
-    /// Asks the operation itself to stop (a callback returned "stop").
-    pub fn request_from_operation(&self) {
-        self.requested.store(true, Ordering::SeqCst);
     }
 
     pub fn is_requested(&self) -> bool {
