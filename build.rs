@@ -34,14 +34,18 @@ fn main() {
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml parses");
     // The constants follow whatever cbindgen.toml puts after the includes.
     let before = config.after_includes.take().unwrap_or_default();
-    config.after_includes = Some(format!("{before}\n{}", codegen::header::constants(&version)));
+    config.after_includes =
+        Some(format!("{before}\n{}\n{}", codegen::windows::CALLING_CONVENTION, codegen::header::constants(&version)));
     let header = out_dir.join("csmail.h");
+    let mut text = Vec::new();
     cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(codegen::windows::cbindgen_source(&crate_dir, &out_dir))
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header")
-        .write_to_file(&header);
+        .write(&mut text);
+    let text = String::from_utf8(text).expect("cbindgen writes UTF-8");
+    fs::write(&header, codegen::windows::with_calling_convention(&text)).expect("OUT_DIR is writable");
     println!("cargo:include={}", out_dir.display());
     println!("cargo:rustc-env=CSMAIL_GENERATED_HEADER={}", header.display());
 
