@@ -6,7 +6,8 @@
 #
 # For each target, target/windows/<TARGET>/ receives:
 #   csmail.dll        release build, debug information stripped, with a version resource
-#   libcsmail.dll.a   the import library for mingw-w64 (gcc ... -L<dir> -lcsmail)
+#   libcsmail.dll.a   the import library for mingw-w64 (gcc ... -L<dir> -lcsmail); on i686 made
+#                     from csmail.def by dlltool, so that stdcall callers (_name@N) link
 #   csmail.def        the exports, for MSVC: lib /def:csmail.def /machine:x64 /out:csmail.lib
 #                     (/machine:x86 for i686; there the names carry their stdcall @N, and lib
 #                     links them to the undecorated names the DLL exports)
@@ -101,17 +102,23 @@ for target in "${targets[@]}"; do
     grep -qx 'FileVersion' "$out/strings.txt" && grep -qx "$version" "$out/strings.txt" ||
         fail "$target: csmail.dll has no version resource with FileVersion $version"
 
-    # The .def: the export names, on i686 with the stdcall argument size that the import
-    # library's symbols carry (_name@N), so MSVC's lib maps __stdcall name@N to the export.
+    # The .def: the export names, on i686 with the stdcall argument size (name@N) that the
+    # functions' symbols carry in the static library, so that MSVC's lib (and dlltool) make an
+    # import library mapping a caller's _name@N to the undecorated export.
     {
         echo "LIBRARY csmail.dll"
         echo "EXPORTS"
         if [ "$target" = i686-pc-windows-gnu ]; then
-            "$prefix-nm" -g "$out/libcsmail.dll.a" | awk '$2 == "T" && $3 ~ /^_csmail_/ { s = substr($3, 2); print "    " s }' | sort -u
+            "$prefix-nm" -g "$built/libcsmail.a" 2>/dev/null | awk '$2 == "T" && $3 ~ /^_csmail_/ { print "    " substr($3, 2) }' | sort -u
         else
             sed 's/^/    /' "$out/exports.txt"
         fi
     } >"$out/csmail.def"
+    # On i686 the import library rustc writes has undecorated symbols (the DLL is linked with
+    # --kill-at), which a caller of __stdcall functions cannot link against: make it from the .def.
+    if [ "$target" = i686-pc-windows-gnu ]; then
+        "$prefix-dlltool" --kill-at -d "$out/csmail.def" -D csmail.dll -l "$out/libcsmail.dll.a"
+    fi
     defined=$(sed -n 's/^    \([^@]*\).*/\1/p' "$out/csmail.def" | sort | tr '\n' ' ')
     [ "$defined" = "$(tr '\n' ' ' <"$out/exports.txt")" ] || fail "$target: csmail.def does not list exactly the exports"
 
