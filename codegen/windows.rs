@@ -140,6 +140,6 @@ fn declaration_with_call(line: &str) -> Option<String> {
     }
     let paren = line.find('(')?;
     let head = &line[..paren];
-    let name_at = head.rfind(|c: char| c == ' ' || c == '*')? + 1;
+    let name_at = head.rfind([' ', '*'])? + 1;
     head[name_at..].starts_with("csmail_").then(|| format!("{}CSMAIL_CALL {}", &line[..name_at], &line[name_at..]))
 }
