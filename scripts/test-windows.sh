@@ -64,11 +64,9 @@ server=$root/target/debug/csmail-server
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/csmail-wine.XXXXXX")
 server_dir=$tmp/server
-backlog_pid=
 cleanup() {
     local rc=$?
     CSMAIL_SERVER=$server bash examples-c/server-fixture.sh stop "$server_dir" >/dev/null 2>&1 || true
-    [ -z "$backlog_pid" ] || kill "$backlog_pid" 2>/dev/null || true
     [ -z "${WINEPREFIX:-}" ] || wineserver -k 2>/dev/null || true
     if [ $rc -ne 0 ]; then echo "test-windows: the files are in $tmp"; else rm -rf "$tmp"; fi
 }
@@ -77,35 +75,6 @@ trap cleanup EXIT
 CSMAIL_SERVER=$server bash examples-c/server-fixture.sh start "$server_dir"
 port() { sed -n "s/^$1=\([0-9][0-9]*\)\$/\1/p" "$server_dir/ready"; }
 ca=$server_dir/ca.pem
-
-# A listener whose backlog is full: connection requests to it are never answered.
-mkfifo "$tmp/backlog.in"
-cat >"$tmp/backlog.py" <<'EOF'
-import socket, sys
-l = socket.socket()
-l.bind(("127.0.0.1", 0))
-l.listen(0)
-port = l.getsockname()[1]
-fillers = []
-for _ in range(64):
-    s = socket.socket()
-    s.settimeout(0.5)
-    try:
-        s.connect(("127.0.0.1", port))
-        fillers.append(s)
-    except (socket.timeout, BlockingIOError):
-        break
-else:
-    sys.exit("test-windows: the listen backlog never filled")
-print(port, flush=True)
-sys.stdin.read()  # keep the listener until the test closes our stdin
-EOF
-python3 "$tmp/backlog.py" >"$tmp/backlog.port" <"$tmp/backlog.in" &
-backlog_pid=$!
-exec {backlog_in}>"$tmp/backlog.in"
-for _ in $(seq 100); do [ -s "$tmp/backlog.port" ] && break; sleep 0.1; done
-backlog_port=$(cat "$tmp/backlog.port")
-[ -n "$backlog_port" ] || fail "no never-answering listener"
 
 export WINEDEBUG=-all WINEPREFIX=$tmp/wineprefix WINEDLLOVERRIDES="mscoree,mshtml="
 step "wineboot (a fresh wine prefix)"
@@ -148,12 +117,15 @@ EOF
             -L "$dll_dir" -lcsmail -o "$bin/$example.exe" || fail "$target: $example.c does not compile"
     done
 
-    # run NAME EXAMPLE ARGS...: one example under wine; records the outcome.
+    # run NAME EXAMPLE ARGS...: one example under wine; records the outcome. With
+    # UNANSWERED=1, examples-c/unanswered-listener.py runs it, and {port} in ARGS is a port
+    # whose connection requests are never answered.
     run() {
-        local name="$target $1" example=$2
+        local name="$target $1" example=$2 wrap=()
         shift 2
+        [ "${UNANSWERED:-0}" = 0 ] || wrap=(python3 "$root/examples-c/unanswered-listener.py")
         echo "== $name: $example $*"
-        if (cd "$bin" && wine "./$example.exe" "$@") >"$bin/$example.log" 2>&1; then
+        if (cd "$bin" && "${wrap[@]}" wine "./$example.exe" "$@") >"$bin/$example.log" 2>&1; then
             sed 's/^/   /' "$bin/$example.log" | tail -n 4
             echo "   ok"
             passed=$((passed + 1))
@@ -173,9 +145,8 @@ EOF
     run "validation callback, SMTPS" validate_callback 127.0.0.1 "$(port smtps)" "$ca" smtps
     run "validation callback, POP3 STLS" validate_callback 127.0.0.1 "$(port pop3)" "$ca" pop3
     run "bad input" bad_input 127.0.0.1 "$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')" "$ca"
-    run "abort from another thread during connect" abort_connect 127.0.0.1 "$backlog_port"
+    UNANSWERED=1 run "abort from another thread during connect" abort_connect 127.0.0.1 "{port}"
 done
-exec {backlog_in}>&-
 
 echo
 echo "test-windows: $passed passed, ${#failed[@]} failed, in $(($(date +%s) - started)) s"
