@@ -13,6 +13,9 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "rust-version is the locked dependencies' highest"
+python3 scripts/check-rust-version.py
+
 step "cargo build --workspace"
 cargo build --workspace --quiet
 
