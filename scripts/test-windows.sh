@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tests csmail.dll under wine: builds both DLLs (scripts/build-windows.sh), cross-compiles the C
+# Tests csmail.dll under wine: builds both DLLs (scripts/build-windows.sh), runs clippy for both
+# targets (Windows-only code paths), cross-compiles the C
 # examples for each, and runs them under wine against the bundled csmail-server (the Linux
 # binary, on free ports on loopback):
 #
@@ -57,6 +58,11 @@ command -v python3 >/dev/null 2>&1 || fail "python3 is needed (the never-answeri
 
 step "build-windows.sh ${targets[*]}"
 bash scripts/build-windows.sh "${targets[@]}"
+
+for target in "${targets[@]}"; do
+    step "cargo clippy --target $target --no-default-features"
+    cargo clippy --quiet --locked --target "$target" --no-default-features -- -D warnings
+done
 
 step "the Linux csmail-server"
 cargo build --quiet --locked -p csmail-server --bin csmail-server
