@@ -4,7 +4,8 @@
 # tests/install/roundtrip.c three ways and runs each against the installed csmail-server
 # (started on free ports), sending a message over STARTTLS and fetching it back over POP3S:
 #
-#   1. cc roundtrip.c $(pkg-config --cflags --libs csmail)                       (shared)
+#   1. cc roundtrip.c $(pkg-config --cflags --libs csmail)                       (shared; run
+#      with LD_LIBRARY_PATH, and linked with -Wl,-rpath,<libdir> without it)
 #   2. cc roundtrip.c $(pkg-config --cflags csmail) \
 #          $(pkg-config --static --libs csmail | sed 's/-lcsmail /-l:libcsmail.a /')  (static)
 #   3. CMake: find_package(csmail) with csmail::csmail and csmail::csmail_static
@@ -103,6 +104,11 @@ step "1. shared, with pkg-config --cflags --libs csmail"
 cc $cflags "$src" -o "$build/roundtrip_shared" $(pkg-config --cflags --libs csmail)
 needed "$build/roundtrip_shared" | grep -qx "$soname" || fail "roundtrip_shared does not need $soname"
 roundtrip "$build/roundtrip_shared" "pkgconfig-shared-$$" env LD_LIBRARY_PATH="$lib"
+# The README's other way to the run-time path: an rpath to pkg-config's libdir.
+# shellcheck disable=SC2046,SC2086
+cc $cflags "$src" -o "$build/roundtrip_rpath" $(pkg-config --cflags --libs csmail) \
+    -Wl,-rpath,"$(pkg-config --variable=libdir csmail)"
+roundtrip "$build/roundtrip_rpath" "pkgconfig-rpath-$$" env -u LD_LIBRARY_PATH
 
 step "2. static, with pkg-config --static --libs csmail"
 # shellcheck disable=SC2046,SC2086
