@@ -97,6 +97,10 @@ for target in "${targets[@]}"; do
         cat "$out/exports.diff" >&2
         fail "$target: csmail.dll does not export exactly the functions of include/csmail.h (- header only, + DLL only)"
     fi
+    # Only Windows' own DLLs: none of mingw-w64's runtime (libgcc_s_*.dll, libwinpthread-1.dll),
+    # which a Windows machine does not have.
+    runtime=$(sed -n 's/^[[:space:]]*DLL Name: //p' "$out/objdump.txt" | grep -i '^lib' || true)
+    [ -z "$runtime" ] || fail "$target: csmail.dll needs mingw-w64 runtime DLLs: $runtime"
     # The version resource's strings are UTF-16: FileVersion and the package version.
     strings -el "$out/csmail.dll" >"$out/strings.txt"
     grep -qx 'FileVersion' "$out/strings.txt" && grep -qx "$version" "$out/strings.txt" ||
