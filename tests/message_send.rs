@@ -182,6 +182,29 @@ fn a_non_ascii_address_outside_the_envelope_is_refused_without_smtputf8() {
     assert_refused_without_smtputf8(&m, Some(("alice@example.com", &["bob@example.com"])), "To", "zoë@example.com");
 }
 
+/// With SMTPUTF8 on the server, a non-ASCII address only in the header still puts SMTPUTF8 on
+/// MAIL (the script expects it), and the address goes out as UTF-8.
+#[test]
+fn a_non_ascii_header_address_asks_for_smtputf8_with_an_ascii_envelope() {
+    let s = Scripted::start("smtp_message_smtputf8_header", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let m = Message::new();
+    m.set_header("From", "a@example.com").unwrap();
+    m.set_header("To", "b@example.com").unwrap();
+    m.add_address("Reply-To", None, "jörg@bücher.example").unwrap();
+    m.set_text_body("hi").unwrap();
+    c.send_message(&m).unwrap();
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+    let start = out.received.windows(6).position(|w| w == b"DATA\r\n").unwrap() + 6;
+    let end = out.received.windows(5).position(|w| w == b"\r\n.\r\n").unwrap() + 2;
+    let back = Message::from_bytes(out.received[start..end].to_vec());
+    assert_eq!(back.addresses("Reply-To")[0].address, "jörg@bücher.example");
+}
+
 /// A non-ASCII display name needs no SMTPUTF8: it goes out RFC 2047-encoded, the address as is.
 #[test]
 fn a_non_ascii_display_name_is_encoded_without_smtputf8() {

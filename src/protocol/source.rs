@@ -10,6 +10,11 @@ pub trait MessageSource {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize>;
     /// The size, when known in advance (SIZE= and progress totals).
     fn size(&self) -> Option<u64>;
+    /// Whether the message's header holds UTF-8 addresses, so MAIL needs the SMTPUTF8
+    /// parameter even for an ASCII envelope (RFC 6531 3.4). Raw sources cannot tell: false.
+    fn needs_smtputf8(&self) -> bool {
+        false
+    }
 }
 
 impl MessageSource for &[u8] {

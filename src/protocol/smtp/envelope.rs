@@ -69,7 +69,7 @@ impl SmtpSession {
         progress: Progress,
     ) -> Result<()> {
         let total = source.size();
-        let mail = self.mail_command(from, recipients, total)?;
+        let mail = self.mail_command(from, recipients, total, source.needs_smtputf8())?;
         let replies = if self.ext.pipelining {
             self.pipelined_envelope(&mail, recipients)?
         } else {
@@ -91,9 +91,10 @@ impl SmtpSession {
     }
 
     /// MAIL FROM with the parameters the server's extensions call for, after the checks that
-    /// need no round trip: SMTPUTF8 for addresses that are not ASCII, the SIZE limit.
-    fn mail_command(&self, from: &str, recipients: &[&str], total: Option<u64>) -> Result<String> {
-        let needs_utf8 = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+    /// need no round trip: SMTPUTF8 for addresses that are not ASCII (in the envelope, or in the
+    /// header when `utf8_header`), the SIZE limit.
+    fn mail_command(&self, from: &str, recipients: &[&str], total: Option<u64>, utf8_header: bool) -> Result<String> {
+        let needs_utf8 = utf8_header || !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
         if needs_utf8 && !self.ext.smtputf8 {
             return Err(Error::new(
                 error::CSMAIL_E_NOT_SUPPORTED,
