@@ -132,6 +132,13 @@ fn an_address_that_needs_smtputf8_is_refused_clearly_without_it() {
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
+/// The message a scripted session received: from after DATA to the line before the final dot.
+fn data_sent(received: &[u8]) -> &[u8] {
+    let start = received.windows(6).position(|w| w == b"DATA\r\n").expect("DATA was sent") + 6;
+    let end = received.windows(5).position(|w| w == b"\r\n.\r\n").expect("the data was ended") + 2;
+    &received[start..end]
+}
+
 /// One message sent to the server without SMTPUTF8: refused before MAIL with eexSmtpUtf8Required,
 /// the text naming the header and the address; only EHLO and QUIT on the wire.
 fn assert_refused_without_smtputf8(m: &Message, envelope: Option<(&str, &[&str])>, header: &str, address: &str) {
@@ -199,9 +206,7 @@ fn a_non_ascii_header_address_asks_for_smtputf8_with_an_ascii_envelope() {
     drop(c);
     let out = s.finish();
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
-    let start = out.received.windows(6).position(|w| w == b"DATA\r\n").unwrap() + 6;
-    let end = out.received.windows(5).position(|w| w == b"\r\n.\r\n").unwrap() + 2;
-    let back = Message::from_bytes(out.received[start..end].to_vec());
+    let back = Message::from_bytes(data_sent(&out.received).to_vec());
     assert_eq!(back.addresses("Reply-To")[0].address, "jörg@bücher.example");
 }
 
@@ -221,9 +226,7 @@ fn a_non_ascii_display_name_is_encoded_without_smtputf8() {
     drop(c);
     let out = s.finish();
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
-    let start = out.received.windows(6).position(|w| w == b"DATA\r\n").unwrap() + 6;
-    let end = out.received.windows(5).position(|w| w == b"\r\n.\r\n").unwrap() + 2;
-    let data = &out.received[start..end];
+    let data = data_sent(&out.received);
     assert!(data.is_ascii(), "7-bit on the wire: {}", show(data));
     let back = Message::from_bytes(data.to_vec());
     let reply_to = back.addresses("Reply-To");
@@ -244,9 +247,7 @@ fn an_8bit_message_goes_7bit_to_a_server_without_8bitmime() {
     drop(c);
     let out = s.finish();
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
-    let start = out.received.windows(6).position(|w| w == b"DATA\r\n").unwrap() + 6;
-    let end = out.received.windows(5).position(|w| w == b"\r\n.\r\n").unwrap() + 2;
-    let data = &out.received[start..end];
+    let data = data_sent(&out.received);
     assert!(data.is_ascii(), "7-bit on the wire: {}", show(data));
     let back = Message::from_bytes(data.to_vec());
     assert_eq!(back.subject().as_deref(), Some("café"));
