@@ -2004,7 +2004,7 @@ int32_t CSMAIL_CALL csmail_loghandler_set_log_secrets(const csmail_loghandler *l
  * Ownership: the caller owns the reference and ends it with `csmail_message_release`.
  * Returns the handle; never NULL. Any thread.
  */
-csmail_message *csmail_message_new(void);
+csmail_message *CSMAIL_CALL csmail_message_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
@@ -2041,7 +2041,7 @@ int32_t CSMAIL_CALL csmail_message_data(const csmail_message *message, const uin
  * # Safety
  * `data` is NULL with `len` 0 or points to `len` readable bytes.
  */
-int32_t csmail_message_load_mem(const csmail_message *message, const uint8_t *data, size_t len);
+int32_t CSMAIL_CALL csmail_message_load_mem(const csmail_message *message, const uint8_t *data, size_t len);
 
 /**
  * LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as
@@ -2053,7 +2053,7 @@ int32_t csmail_message_load_mem(const csmail_message *message, const uint8_t *da
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_message_load_from_file(const csmail_message *message, const char *path);
+int32_t CSMAIL_CALL csmail_message_load_from_file(const csmail_message *message, const char *path);
 
 /**
  * SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated;
@@ -2065,7 +2065,7 @@ int32_t csmail_message_load_from_file(const csmail_message *message, const char 
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_message_save_to_file(const csmail_message *message, const char *path);
+int32_t CSMAIL_CALL csmail_message_save_to_file(const csmail_message *message, const char *path);
 
 /**
  * A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as
@@ -2080,7 +2080,7 @@ int32_t csmail_message_save_to_file(const csmail_message *message, const char *p
  * `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
  * is NULL or writable.
  */
-int32_t csmail_message_get_header(const csmail_message *message, const char *name, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_message_get_header(const csmail_message *message, const char *name, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
@@ -2096,7 +2096,7 @@ int32_t csmail_message_get_header(const csmail_message *message, const char *nam
  * # Safety
  * `name` is NULL or NUL-terminated; `value` is NULL or NUL-terminated.
  */
-int32_t csmail_message_set_header(const csmail_message *message, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_message_set_header(const csmail_message *message, const char *name, const char *value);
 
 /**
  * Adds a header field, keeping those of the same name (e.g. a second Received or a custom
@@ -2105,7 +2105,7 @@ int32_t csmail_message_set_header(const csmail_message *message, const char *nam
  * # Safety
  * `name` and `value` are NULL or NUL-terminated.
  */
-int32_t csmail_message_add_header(const csmail_message *message, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_message_add_header(const csmail_message *message, const char *name, const char *value);
 
 /**
  * How many header fields the message has (for `csmail_message_header_at`).
@@ -2115,7 +2115,7 @@ int32_t csmail_message_add_header(const csmail_message *message, const char *nam
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_message_header_count(const csmail_message *message, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_header_count(const csmail_message *message, size_t *count_out);
 
 /**
  * The name and decoded value of header field `index` (0-based, in message order).
@@ -2127,7 +2127,7 @@ int32_t csmail_message_header_count(const csmail_message *message, size_t *count
  * # Safety
  * Every buffer is NULL or has its length writable; every `*_needed` is NULL or writable.
  */
-int32_t csmail_message_header_at(const csmail_message *message, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *value_buf, size_t value_len, size_t *value_needed);
+int32_t CSMAIL_CALL csmail_message_header_at(const csmail_message *message, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *value_buf, size_t value_len, size_t *value_needed);
 
 /**
  * Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc). The display
@@ -2140,7 +2140,7 @@ int32_t csmail_message_header_at(const csmail_message *message, size_t index, ch
  * # Safety
  * `header` and `address` are NULL or NUL-terminated; `display_name` is NULL or NUL-terminated.
  */
-int32_t csmail_message_add_address(const csmail_message *message, const char *header, const char *display_name, const char *address);
+int32_t CSMAIL_CALL csmail_message_add_address(const csmail_message *message, const char *header, const char *display_name, const char *address);
 
 /**
  * How many mailboxes an address header holds (0 when absent).
@@ -2148,7 +2148,7 @@ int32_t csmail_message_add_address(const csmail_message *message, const char *he
  * # Safety
  * `header` is NULL or NUL-terminated; `count_out` is NULL or writable.
  */
-int32_t csmail_message_address_count(const csmail_message *message, const char *header, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_address_count(const csmail_message *message, const char *header, size_t *count_out);
 
 /**
  * The display name ("" when none) and address of mailbox `index` of an address header.
@@ -2159,7 +2159,7 @@ int32_t csmail_message_address_count(const csmail_message *message, const char *
  * # Safety
  * `header` is NULL or NUL-terminated; buffers and `*_needed` as for strings out.
  */
-int32_t csmail_message_address_at(const csmail_message *message, const char *header, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *addr_buf, size_t addr_len, size_t *addr_needed);
+int32_t CSMAIL_CALL csmail_message_address_at(const csmail_message *message, const char *header, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *addr_buf, size_t addr_len, size_t *addr_needed);
 
 /**
  * TextBody: the plain-text body, decoded to UTF-8 ("" when none).
@@ -2167,7 +2167,7 @@ int32_t csmail_message_address_at(const csmail_message *message, const char *hea
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_message_get_text_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_message_get_text_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
 
 /**
  * HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
@@ -2175,7 +2175,7 @@ int32_t csmail_message_get_text_body(const csmail_message *message, char *buf, s
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_message_get_html_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_message_get_html_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
 
 /**
  * TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
@@ -2185,7 +2185,7 @@ int32_t csmail_message_get_html_body(const csmail_message *message, char *buf, s
  * # Safety
  * `text` is NULL or NUL-terminated.
  */
-int32_t csmail_message_set_text_body(const csmail_message *message, const char *text);
+int32_t CSMAIL_CALL csmail_message_set_text_body(const csmail_message *message, const char *text);
 
 /**
  * HTMLBody = html: sets the HTML body (multipart/alternative beside a text body,
@@ -2194,7 +2194,7 @@ int32_t csmail_message_set_text_body(const csmail_message *message, const char *
  * # Safety
  * `html` is NULL or NUL-terminated.
  */
-int32_t csmail_message_set_html_body(const csmail_message *message, const char *html);
+int32_t CSMAIL_CALL csmail_message_set_html_body(const csmail_message *message, const char *html);
 
 /**
  * Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
@@ -2202,13 +2202,13 @@ int32_t csmail_message_set_html_body(const csmail_message *message, const char *
  * # Safety
  * `priority_out` is NULL or writable.
  */
-int32_t csmail_message_get_priority(const csmail_message *message, int32_t *priority_out);
+int32_t CSMAIL_CALL csmail_message_get_priority(const csmail_message *message, int32_t *priority_out);
 
 /**
  * Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
  * CSMAIL_E_INVALID_ARGUMENT.
  */
-int32_t csmail_message_set_priority(const csmail_message *message, int32_t priority);
+int32_t CSMAIL_CALL csmail_message_set_priority(const csmail_message *message, int32_t priority);
 
 /**
  * AddAttachment from a file: the file is read only when the message is sent or saved, base64
@@ -2223,7 +2223,7 @@ int32_t csmail_message_set_priority(const csmail_message *message, int32_t prior
  * # Safety
  * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
  */
-int32_t csmail_message_add_attachment_file(const csmail_message *message, const char *path, const char *content_type, const char *file_name, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_attachment_file(const csmail_message *message, const char *path, const char *content_type, const char *file_name, csmail_section **section_out);
 
 /**
  * AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
@@ -2235,7 +2235,7 @@ int32_t csmail_message_add_attachment_file(const csmail_message *message, const 
  * Strings are NULL or NUL-terminated; `data` points to `len` bytes (NULL with 0);
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_add_attachment_mem(const csmail_message *message, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_attachment_mem(const csmail_message *message, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
 
 /**
  * Adds an inline part from memory, which the HTML body shows as `cid:<content_id>`
@@ -2247,7 +2247,7 @@ int32_t csmail_message_add_attachment_mem(const csmail_message *message, const c
  * # Safety
  * As `csmail_message_add_attachment_mem`.
  */
-int32_t csmail_message_add_inline_mem(const csmail_message *message, const char *content_id, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_inline_mem(const csmail_message *message, const char *content_id, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
 
 /**
  * Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
@@ -2255,7 +2255,7 @@ int32_t csmail_message_add_inline_mem(const csmail_message *message, const char 
  * # Safety
  * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
  */
-int32_t csmail_message_add_inline_file(const csmail_message *message, const char *content_id, const char *path, const char *content_type, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_inline_file(const csmail_message *message, const char *content_id, const char *path, const char *content_type, csmail_section **section_out);
 
 /**
  * Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message
@@ -2264,7 +2264,7 @@ int32_t csmail_message_add_inline_file(const csmail_message *message, const char
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_message_section_count(const csmail_message *message, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_section_count(const csmail_message *message, size_t *count_out);
 
 /**
  * Sections(index): a new reference to leaf section `index` (0-based); release it.
@@ -2274,7 +2274,7 @@ int32_t csmail_message_section_count(const csmail_message *message, size_t *coun
  * # Safety
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_section(const csmail_message *message, size_t index, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_section(const csmail_message *message, size_t index, csmail_section **section_out);
 
 /**
  * How many of the sections are attachments.
@@ -2282,7 +2282,7 @@ int32_t csmail_message_section(const csmail_message *message, size_t index, csma
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_message_attachment_count(const csmail_message *message, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_attachment_count(const csmail_message *message, size_t *count_out);
 
 /**
  * A new reference to attachment `index` (0-based); release it.
@@ -2290,7 +2290,7 @@ int32_t csmail_message_attachment_count(const csmail_message *message, size_t *c
  * # Safety
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_attachment(const csmail_message *message, size_t index, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_attachment(const csmail_message *message, size_t index, csmail_section **section_out);
 
 /**
  * A new reference to the body section: the root of the MIME tree (a multipart or a single
@@ -2299,7 +2299,7 @@ int32_t csmail_message_attachment(const csmail_message *message, size_t index, c
  * # Safety
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_body(const csmail_message *message, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_body(const csmail_message *message, csmail_section **section_out);
 
 /**
  * Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part
@@ -2309,7 +2309,7 @@ int32_t csmail_message_body(const csmail_message *message, csmail_section **sect
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (already in the
  * message; eexMimeLimit).
  */
-int32_t csmail_message_add_section(const csmail_message *message, const csmail_section *section);
+int32_t CSMAIL_CALL csmail_message_add_section(const csmail_message *message, const csmail_section *section);
 
 /**
  * Sections.Remove: removes a section from the message (the handle stays valid).
@@ -2317,7 +2317,7 @@ int32_t csmail_message_add_section(const csmail_message *message, const csmail_s
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not in this message,
  * or the body section itself).
  */
-int32_t csmail_message_remove_section(const csmail_message *message, const csmail_section *section);
+int32_t CSMAIL_CALL csmail_message_remove_section(const csmail_message *message, const csmail_section *section);
 
 /**
  * Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts):
@@ -2326,7 +2326,7 @@ int32_t csmail_message_remove_section(const csmail_message *message, const csmai
  * # Safety
  * `exceeded_out` is NULL or writable.
  */
-int32_t csmail_message_limits_exceeded(const csmail_message *message, int32_t *exceeded_out);
+int32_t CSMAIL_CALL csmail_message_limits_exceeded(const csmail_message *message, int32_t *exceeded_out);
 
 /**
  * Send(Message): sends a Message, the envelope taken from it — the sender from Sender (else
@@ -2338,7 +2338,7 @@ int32_t csmail_message_limits_exceeded(const csmail_message *message, int32_t *e
  * eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
  * Threads: as every SMTPClient operation.
  */
-int32_t csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);
+int32_t CSMAIL_CALL csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);
 
 /**
  * Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count`
@@ -2348,7 +2348,7 @@ int32_t csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *
  * `from` is NULL or NUL-terminated; `recipients` is NULL (with `count` 0) or points to
  * `count` NUL-terminated strings.
  */
-int32_t csmail_smtp_send_message_to(const csmail_smtp *smtp, const csmail_message *message, const char *from, const char *const *recipients, size_t count);
+int32_t CSMAIL_CALL csmail_smtp_send_message_to(const csmail_smtp *smtp, const csmail_message *message, const char *from, const char *const *recipients, size_t count);
 
 /**
  * Creates a POP3Client with one reference (release with `csmail_pop3_release`). Never NULL.
@@ -2600,18 +2600,18 @@ int32_t CSMAIL_CALL csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int3
  * # Safety
  * `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
  */
-int32_t csmail_section_new(const char *content_type, csmail_section **section_out_p);
+int32_t CSMAIL_CALL csmail_section_new(const char *content_type, csmail_section **section_out_p);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_section_addref(const csmail_section *section);
+int32_t CSMAIL_CALL csmail_section_addref(const csmail_section *section);
 
 /**
  * Releases a reference; the part lives on while a message holds it.
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_section_release(const csmail_section *section);
+int32_t CSMAIL_CALL csmail_section_release(const csmail_section *section);
 
 /**
  * Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING,
@@ -2623,7 +2623,7 @@ int32_t csmail_section_release(const csmail_section *section);
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_section_get_str(const csmail_section *section, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_get_str(const csmail_section *section, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL),
@@ -2636,7 +2636,7 @@ int32_t csmail_section_get_str(const csmail_section *section, int32_t property, 
  * # Safety
  * `value` is NULL or NUL-terminated.
  */
-int32_t csmail_section_set_str(const csmail_section *section, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_section_set_str(const csmail_section *section, int32_t property, const char *value);
 
 /**
  * A Content-Type parameter by name (charset and name included); "" when absent.
@@ -2644,7 +2644,7 @@ int32_t csmail_section_set_str(const csmail_section *section, int32_t property, 
  * # Safety
  * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
  */
-int32_t csmail_section_get_param(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_get_param(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
@@ -2652,7 +2652,7 @@ int32_t csmail_section_get_param(const csmail_section *section, const char *name
  * # Safety
  * `name` and `value` are NULL or NUL-terminated.
  */
-int32_t csmail_section_set_param(const csmail_section *section, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_section_set_param(const csmail_section *section, const char *name, const char *value);
 
 /**
  * Another header of the part (Content-Description, Content-Location, X-...), decoded;
@@ -2661,7 +2661,7 @@ int32_t csmail_section_set_param(const csmail_section *section, const char *name
  * # Safety
  * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
  */
-int32_t csmail_section_get_header(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_get_header(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
@@ -2671,7 +2671,7 @@ int32_t csmail_section_get_header(const csmail_section *section, const char *nam
  * # Safety
  * `name` and `value` are NULL or NUL-terminated.
  */
-int32_t csmail_section_set_header(const csmail_section *section, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_section_set_header(const csmail_section *section, const char *name, const char *value);
 
 /**
  * The size of the decoded content in bytes.
@@ -2679,7 +2679,7 @@ int32_t csmail_section_set_header(const csmail_section *section, const char *nam
  * # Safety
  * `size_out` is NULL or writable.
  */
-int32_t csmail_section_size(const csmail_section *section, uint64_t *size_out);
+int32_t CSMAIL_CALL csmail_section_size(const csmail_section *section, uint64_t *size_out);
 
 /**
  * Whether the part is an attachment (1) or a body text, inline part or multipart (0).
@@ -2687,7 +2687,7 @@ int32_t csmail_section_size(const csmail_section *section, uint64_t *size_out);
  * # Safety
  * `flag_out` is NULL or writable.
  */
-int32_t csmail_section_is_attachment(const csmail_section *section, int32_t *flag_out);
+int32_t CSMAIL_CALL csmail_section_is_attachment(const csmail_section *section, int32_t *flag_out);
 
 /**
  * The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
@@ -2699,7 +2699,7 @@ int32_t csmail_section_is_attachment(const csmail_section *section, int32_t *fla
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_section_content(const csmail_section *section, uint8_t *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_content(const csmail_section *section, uint8_t *buf, size_t len, size_t *needed_out);
 
 /**
  * The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced),
@@ -2708,14 +2708,14 @@ int32_t csmail_section_content(const csmail_section *section, uint8_t *buf, size
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_section_text(const csmail_section *section, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_text(const csmail_section *section, char *buf, size_t len, size_t *needed_out);
 
 /**
  * The decoded content through a write callback, in chunks of at most 64 KiB (on this thread,
  * during this call). A non-zero return from the callback stops with CSMAIL_E_IO
  * (eexMessageSink).
  */
-int32_t csmail_section_content_cb(const csmail_section *section, csmail_write_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_section_content_cb(const csmail_section *section, csmail_write_callback callback, void *userdata);
 
 /**
  * SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or
@@ -2731,7 +2731,7 @@ int32_t csmail_section_content_cb(const csmail_section *section, csmail_write_ca
  * # Safety
  * `folder` is NULL or NUL-terminated; `file_name` is NULL or NUL-terminated.
  */
-int32_t csmail_section_save_to_file(const csmail_section *section, const char *folder, const char *file_name);
+int32_t CSMAIL_CALL csmail_section_save_to_file(const csmail_section *section, const char *folder, const char *file_name);
 
 /**
  * Replaces the content with `len` bytes at `data` (copied).
@@ -2741,7 +2741,7 @@ int32_t csmail_section_save_to_file(const csmail_section *section, const char *f
  * # Safety
  * `data` is NULL with `len` 0 or points to `len` readable bytes.
  */
-int32_t csmail_section_set_content_mem(const csmail_section *section, const uint8_t *data, size_t len);
+int32_t CSMAIL_CALL csmail_section_set_content_mem(const csmail_section *section, const uint8_t *data, size_t len);
 
 /**
  * Makes a file the content, read (and encoded) only when the message is sent or saved.
@@ -2751,7 +2751,7 @@ int32_t csmail_section_set_content_mem(const csmail_section *section, const uint
  * # Safety
  * `path` is NULL or NUL-terminated.
  */
-int32_t csmail_section_set_content_file(const csmail_section *section, const char *path);
+int32_t CSMAIL_CALL csmail_section_set_content_file(const csmail_section *section, const char *path);
 
 /**
  * Replaces the content with UTF-8 text (the charset becomes utf-8).
@@ -2759,7 +2759,7 @@ int32_t csmail_section_set_content_file(const csmail_section *section, const cha
  * # Safety
  * `text` is NULL or NUL-terminated.
  */
-int32_t csmail_section_set_text(const csmail_section *section, const char *text);
+int32_t CSMAIL_CALL csmail_section_set_text(const csmail_section *section, const char *text);
 
 /**
  * How many sections are nested in this one (a multipart's parts; 0 for a leaf).
@@ -2767,7 +2767,7 @@ int32_t csmail_section_set_text(const csmail_section *section, const char *text)
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_section_child_count(const csmail_section *section, size_t *count_out);
+int32_t CSMAIL_CALL csmail_section_child_count(const csmail_section *section, size_t *count_out);
 
 /**
  * A new reference to nested section `index` (0-based); release it.
@@ -2775,7 +2775,7 @@ int32_t csmail_section_child_count(const csmail_section *section, size_t *count_
  * # Safety
  * `child_out` is NULL or writable.
  */
-int32_t csmail_section_child(const csmail_section *section, size_t index, csmail_section **child_out);
+int32_t CSMAIL_CALL csmail_section_child(const csmail_section *section, size_t index, csmail_section **child_out);
 
 /**
  * Appends `child` to a multipart section (the parent keeps its own reference).
@@ -2783,7 +2783,7 @@ int32_t csmail_section_child(const csmail_section *section, size_t index, csmail
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not multipart,
  * a cycle, eexMimeLimit).
  */
-int32_t csmail_section_add_child(const csmail_section *section, const csmail_section *child);
+int32_t CSMAIL_CALL csmail_section_add_child(const csmail_section *section, const csmail_section *child);
 
 /**
  * Creates an SMTPClient with one reference.
