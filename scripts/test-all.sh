@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks) and the C examples under ctest.
+# server, header and exported-symbol checks), the C examples under ctest, and the tests against
+# real proxies and real mail servers (Postfix + Dovecot, aiosmtpd + GNU pop3d). Exim has its own
+# script (scripts/test-exim.sh): installing it removes Postfix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +28,6 @@ bash scripts/test-real-proxies.sh
 
 step "real servers: Postfix and Dovecot (installs them when missing)"
 bash scripts/test-real-servers.sh
+
+step "real servers: aiosmtpd and GNU Mailutils pop3d (installs them when missing)"
+bash scripts/test-aiosmtpd-pop3d.sh

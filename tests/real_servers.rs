@@ -21,16 +21,17 @@
 // Shared result collectors in tests are spelled out where they are used.
 #![allow(clippy::type_complexity)]
 
+mod real_common;
+
 use csmail::api::properties::*;
-use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::options::*;
 use csmail::protocol::source::{FnSink, FnSource, MessageSink};
+use real_common::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 // ---- the servers, as scripts/mailservers.sh sets them up ----
 
@@ -51,14 +52,21 @@ const SIZE_LIMIT: u64 = 1_048_576;
 
 const ALICE: (&str, &str) = ("alice", "alicepass");
 const BOB: (&str, &str) = ("bob", "bobpass");
-const SENDER: &str = "alice@example.com";
-const BOB_ADDR: &str = "bob@example.com";
-const ALICE_ADDR: &str = "alice@example.com";
-/// A wrong password, distinctive enough to look for in the logs.
-const WRONG: &str = "Wr0ng-Pa55";
 
-/// How long a delivery may take to show up in the mailbox (it takes well under a second).
-const DELIVERY_WAIT: Duration = Duration::from_secs(5);
+/// The default way to look into a mailbox: POP3S by name.
+const VIA_POP3S: Pop3Via = Pop3Via { host: "localhost", port: POP3S, tls: Security::Implicit, mech: CSMAIL_AUTH_AUTO };
+
+fn via_pop3s() -> Pop3Via {
+    VIA_POP3S
+}
+
+/// How Postfix's 250 after the data begins.
+const QUEUED: &str = "2.0.0 Ok: queued as ";
+
+/// Dovecot's UIDL, as pop3_uidl_format = %08Xu%08Xv makes it.
+fn check_uid(uid: &str, _message: &[u8]) {
+    assert!(uid.len() == 16 && uid.bytes().all(|b| b.is_ascii_hexdigit()), "UIDL %08Xu%08Xv: {uid:?}");
+}
 
 fn state_dir() -> PathBuf {
     match std::env::var_os("CSMAIL_MAILSRV_DIR") {
@@ -71,319 +79,6 @@ fn ca_file() -> String {
     let ca = state_dir().join("pki").join("ca.pem");
     assert!(ca.is_file(), "{} is missing: run scripts/mailservers.sh start first", ca.display());
     ca.to_str().expect("UTF-8 path").to_owned()
-}
-
-// ---- clients ----
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Security {
-    /// No SSLInfo.
-    Plain,
-    /// MODE_STARTTLS: STARTTLS / STLS.
-    StartTls,
-    /// MODE_CHANNEL: implicit TLS.
-    Implicit,
-}
-
-/// An SSLInfo in `mode` that trusts the test CA only.
-fn sslinfo(mode: i32) -> Arc<SslInfo> {
-    let ssl = Arc::new(SslInfo::new());
-    ssl.set_mode(mode).unwrap();
-    ssl.set_str(SSLCAFile, &ca_file()).unwrap();
-    ssl.set_int(SSLNoSystemRoots, 1).unwrap();
-    ssl
-}
-
-type LogLines = Arc<Mutex<Vec<String>>>;
-
-/// A client with everything attached: its SSLInfo (if any) and a log collecting every line.
-struct Client<C> {
-    c: C,
-    ssl: Option<Arc<SslInfo>>,
-    log: LogLines,
-}
-
-impl<C> Client<C> {
-    fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-    /// The log, for failure messages.
-    fn transcript(&self) -> String {
-        self.log().join("\n")
-    }
-    fn ssl(&self) -> &SslInfo {
-        self.ssl.as_deref().expect("this client has an SSLInfo")
-    }
-    #[track_caller]
-    fn assert_logged(&self, line: &str) {
-        assert!(self.log().iter().any(|l| l == line), "no log line {line:?} in:\n{}", self.transcript());
-    }
-    #[track_caller]
-    fn assert_not_logged_prefix(&self, prefix: &str) {
-        let log = self.log();
-        assert!(!log.iter().any(|l| l.starts_with(prefix)), "a log line starts with {prefix:?}:\n{}", log.join("\n"));
-    }
-    /// Neither the password nor an encoding of it reached the log.
-    #[track_caller]
-    fn assert_no_secret_logged(&self, user: &str, password: &str) {
-        let forms = [
-            password.to_owned(),
-            csmail::protocol::sasl::b64(password.as_bytes()),
-            csmail::protocol::sasl::plain(user, password),
-        ];
-        for l in self.log() {
-            for f in &forms {
-                assert!(!l.contains(f.as_str()), "the log shows a secret ({f:?}): {l:?}");
-            }
-        }
-    }
-}
-
-fn attach_common(
-    set_str: impl Fn(i32, &str),
-    set_int: impl Fn(i32, i32),
-    set_handler: impl Fn(AdvancedHandler),
-    host: &str,
-    port: u16,
-    tls: Security,
-) -> (Option<Arc<SslInfo>>, LogLines) {
-    set_str(CSMAIL_PROP_HOST, host);
-    set_int(CSMAIL_PROP_PORT, port as i32);
-    set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000);
-    let ssl = match tls {
-        Security::Plain => None,
-        Security::StartTls => Some(sslinfo(MODE_STARTTLS)),
-        Security::Implicit => Some(sslinfo(MODE_CHANNEL)),
-    };
-    if let Some(s) = &ssl {
-        set_handler(AdvancedHandler::Ssl(s.clone()));
-    }
-    let lines: LogLines = Arc::new(Mutex::new(Vec::new()));
-    let l = lines.clone();
-    let log = Arc::new(LogHandler::new());
-    log.set_callback(Some(Arc::new(move |_sev, _fac, m: &str| l.lock().unwrap().push(m.to_owned()))));
-    set_handler(AdvancedHandler::Log(log));
-    (ssl, lines)
-}
-
-/// An SMTP client; `login` sets User and Password (AUTH at connect).
-fn smtp(host: &str, port: u16, tls: Security, login: Option<(&str, &str)>) -> Client<SmtpClient> {
-    let c = SmtpClient::new();
-    let (ssl, log) = attach_common(
-        |p, v| c.set_str(p, v).unwrap(),
-        |p, v| c.set_int(p, v).unwrap(),
-        |h| c.set_advanced_handler(h).unwrap(),
-        host,
-        port,
-        tls,
-    );
-    if let Some((user, password)) = login {
-        c.set_str(CSMAIL_PROP_USER, user).unwrap();
-        c.set_str(CSMAIL_PROP_PASSWORD, password).unwrap();
-    }
-    Client { c, ssl, log }
-}
-
-/// A POP3 client logging in as `login` with the mechanism `mech` (CSMAIL_AUTH_*).
-fn pop3(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<Pop3Client> {
-    let c = Pop3Client::new();
-    let (ssl, log) = attach_common(
-        |p, v| c.set_str(p, v).unwrap(),
-        |p, v| c.set_int(p, v).unwrap(),
-        |h| c.set_advanced_handler(h).unwrap(),
-        host,
-        port,
-        tls,
-    );
-    c.set_str(CSMAIL_PROP_USER, login.0).unwrap();
-    c.set_str(CSMAIL_PROP_PASSWORD, login.1).unwrap();
-    c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    Client { c, ssl, log }
-}
-
-impl Client<SmtpClient> {
-    #[track_caller]
-    fn connect_ok(&self) {
-        if let Err(e) = self.c.connect() {
-            panic!("SMTP connect failed: {e}\n{}", self.transcript());
-        }
-        assert_eq!(self.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    }
-}
-
-impl Client<Pop3Client> {
-    #[track_caller]
-    fn connect_ok(&self) {
-        if let Err(e) = self.c.connect() {
-            panic!("POP3 connect failed: {e}\n{}", self.transcript());
-        }
-        assert_eq!(self.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    }
-}
-
-// ---- messages ----
-
-/// A tag no other test, run or process uses.
-fn unique_tag() -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    format!("{}-{n}-{}.{:09}", std::process::id(), t.as_secs(), t.subsec_nanos())
-}
-
-fn subject_line(tag: &str) -> String {
-    format!("\r\nSubject: csmail real-servers {tag}\r\n")
-}
-
-/// A message with every header Postfix would otherwise add, and a body that exercises
-/// dot-stuffing both ways (a lone ".", leading dots), 8-bit text, tabs and trailing spaces.
-fn message(tag: &str, to: &str) -> Vec<u8> {
-    format!(
-        "From: Alice <{SENDER}>\r\nTo: <{to}>{subject}Date: Sun, 22 Nov 2026 06:00:00 +0000\r\n\
-         Message-ID: <{tag}@csmail.test>\r\nMIME-Version: 1.0\r\n\
-         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
-         Hello, {tag}.\r\n.leading dot\r\n..two dots\r\n.\r\n. dot space\r\n\
-         Gr\u{fc}\u{df}e aus K\u{f6}ln \u{2014} \u{1F4EC}\r\n\tindented, trailing spaces  \r\n\r\nlast line\r\n",
-        subject = subject_line(tag),
-    )
-    .into_bytes()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
-}
-
-fn show(b: &[u8]) -> String {
-    b.escape_ascii().to_string()
-}
-
-/// Sends a new tagged message from alice to `rcpt` on a connected client; returns (tag, bytes).
-#[track_caller]
-fn send_tagged(smtp: &Client<SmtpClient>, rcpt: &str) -> (String, Vec<u8>) {
-    let tag = unique_tag();
-    let msg = message(&tag, rcpt);
-    if let Err(e) = smtp.c.send(SENDER, &[rcpt], &mut &msg[..]) {
-        panic!("send failed: {e}\n{}", smtp.transcript());
-    }
-    assert_eq!(smtp.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
-    assert_eq!(smtp.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "2.0.0");
-    let text = smtp.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap();
-    assert!(text.starts_with("2.0.0 Ok: queued as "), "{text:?}");
-    (tag, msg)
-}
-
-// ---- mailboxes ----
-
-/// Where and how to read a mailbox.
-#[derive(Clone, Copy)]
-struct Pop3Via {
-    host: &'static str,
-    port: u16,
-    tls: Security,
-    mech: i32,
-}
-
-/// The default way to look into a mailbox: POP3S by name.
-const VIA_POP3S: Pop3Via = Pop3Via { host: "localhost", port: POP3S, tls: Security::Implicit, mech: CSMAIL_AUTH_AUTO };
-
-fn connect_pop3(via: Pop3Via, login: (&str, &str)) -> Client<Pop3Client> {
-    let p = pop3(via.host, via.port, via.tls, login, via.mech);
-    p.connect_ok();
-    p
-}
-
-/// The number of the message tagged `tag` in a connected session, looked up with TOP n 0.
-fn find_tagged(p: &Client<Pop3Client>, tag: &str) -> Option<u32> {
-    let (count, _) = p.c.stat().unwrap();
-    let subject = subject_line(tag);
-    (1..=count).find(|&n| {
-        let mut head = Vec::new();
-        p.c.top(n, 0, &mut head).unwrap();
-        contains(&head, subject.as_bytes())
-    })
-}
-
-/// Waits (up to DELIVERY_WAIT, reconnecting: a POP3 session sees the mailbox as it was at login)
-/// until every message tagged with one of `tags` is in the mailbox; returns the connected
-/// session and their numbers, in the order of `tags`.
-fn await_all(via: Pop3Via, login: (&str, &str), tags: &[&str]) -> (Client<Pop3Client>, Vec<u32>) {
-    let start = Instant::now();
-    loop {
-        let p = connect_pop3(via, login);
-        let found: Vec<Option<u32>> = tags.iter().map(|t| find_tagged(&p, t)).collect();
-        if found.iter().all(Option::is_some) {
-            return (p, found.into_iter().flatten().collect());
-        }
-        p.c.disconnect().unwrap();
-        let missing: Vec<&str> = tags.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(t, _)| *t).collect();
-        assert!(
-            start.elapsed() < DELIVERY_WAIT,
-            "{missing:?} did not reach {}'s mailbox within {DELIVERY_WAIT:?}",
-            login.0
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// `await_all` for one message.
-fn await_tagged(via: Pop3Via, login: (&str, &str), tag: &str) -> (Client<Pop3Client>, u32) {
-    let (p, numbers) = await_all(via, login, &[tag]);
-    (p, numbers[0])
-}
-
-/// Retrieves message `n`, checking that LIST announced its exact size and that TOP n 0 gives
-/// exactly its header section.
-fn retrieve_checked(p: &Client<Pop3Client>, n: u32) -> Vec<u8> {
-    let mut got = Vec::new();
-    let written = p.c.retrieve(n, &mut got).unwrap();
-    assert_eq!(written, got.len() as u64);
-    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64, "LIST size vs retrieved bytes");
-    let end = got.windows(4).position(|w| w == b"\r\n\r\n").expect("a header section") + 4;
-    let mut head = Vec::new();
-    p.c.top(n, 0, &mut head).unwrap();
-    assert_eq!(show(&head), show(&got[..end]), "TOP n 0 is the header section");
-    let uid = p.c.uid(n).unwrap();
-    assert!(uid.len() == 16 && uid.bytes().all(|b| b.is_ascii_hexdigit()), "UIDL %08Xu%08Xv: {uid:?}");
-    got
-}
-
-/// Waits for the tagged message, retrieves it, deletes it (committed by QUIT) and returns it.
-fn take_tagged(via: Pop3Via, login: (&str, &str), tag: &str) -> Vec<u8> {
-    let (p, n) = await_tagged(via, login, tag);
-    let got = retrieve_checked(&p, n);
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletion is committed");
-    got
-}
-
-/// Asserts that the tagged message is not in the mailbox (checked once, after `settle`).
-fn assert_absent(login: (&str, &str), tag: &str, settle: Duration) {
-    std::thread::sleep(settle);
-    let p = connect_pop3(VIA_POP3S, login);
-    assert_eq!(find_tagged(&p, tag), None, "message {tag} is in {}'s mailbox", login.0);
-    p.c.disconnect().unwrap();
-}
-
-/// One header field of the prefix the servers added: (name, value with folding whitespace
-/// collapsed to single spaces).
-fn header_fields(prefix: &[u8]) -> Vec<(String, String)> {
-    let text = std::str::from_utf8(prefix).expect("ASCII headers");
-    assert!(text.ends_with("\r\n"), "the added prefix is whole lines: {text:?}");
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for line in text[..text.len() - 2].split("\r\n") {
-        if line.starts_with([' ', '\t']) {
-            let last = fields.last_mut().expect("a continuation follows a field");
-            last.1.push(' ');
-            last.1.push_str(line.trim());
-        } else {
-            let (name, value) = line.split_once(':').unwrap_or_else(|| panic!("not a header field: {line:?}"));
-            fields.push((name.to_owned(), value.trim().to_owned()));
-        }
-    }
-    for f in &mut fields {
-        f.1 = f.1.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    fields
 }
 
 /// The retrieved message is what Dovecot and Postfix prepend, followed by exactly the bytes sent.
@@ -410,32 +105,6 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, client: &str) {
     let smtpd = &fields[3].1;
     assert!(smtpd.contains(&format!(" [{client}]) by mail.example.test (Postfix) with ESMTPSA id ")), "{smtpd}");
     assert!(smtpd.contains(&format!(" for <{rcpt}>; ")), "{smtpd}");
-}
-
-// ---- TLS ----
-
-/// TLS 1.3 with a certificate the test CA vouches for, as the SSLInfo outputs tell it.
-#[track_caller]
-fn assert_tls13_valid(ssl: &SslInfo) {
-    let n = ssl.negotiated();
-    assert_eq!(n.protocol, SSL_TLS13, "{n:?}");
-    assert!(matches!(n.cipher, SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305), "{n:?}");
-    assert_eq!(n.exchange, SSL_ECDHE, "{n:?}");
-    assert_eq!(ssl.get_int(SSLConnectionProtocolOut).unwrap(), SSL_TLS13);
-    assert_eq!(ssl.get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_VALID);
-}
-
-/// An error's result code, eex and text, and the client's ErrorInfo agreeing with it.
-#[track_caller]
-fn expect_err<T: std::fmt::Debug>(r: csmail::Result<T>, result: i32, eex: i32, info: csmail::api::ErrorInfo) -> Error {
-    let e = match r {
-        Ok(v) => panic!("expected result {result} / eex {eex}, got Ok({v:?})"),
-        Err(e) => e,
-    };
-    assert_eq!((e.result, e.eex), (result, eex), "wrong result/eex: {e}");
-    assert_eq!(info.number, eex, "ErrorInfo.Number");
-    assert_eq!(info.text, e.text, "ErrorInfo.Text");
-    e
 }
 
 // =============================================================================================
