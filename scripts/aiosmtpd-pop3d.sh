@@ -6,6 +6,8 @@
 #
 #   scripts/aiosmtpd-pop3d.sh install   apt-get mailutils-pop3d, pip-install aiosmtpd (root)
 #   scripts/aiosmtpd-pop3d.sh start     (re)create the state directory, start both, wait for every port
+#   (`install pop3d` and `start pop3d` leave aiosmtpd out: scripts/test-exim.sh fetches Exim's
+#   deliveries with pop3d alone)
 #   scripts/aiosmtpd-pop3d.sh stop      stop both, wait until every port is closed
 #   scripts/aiosmtpd-pop3d.sh status    which listeners answer; exit 0 when all of them do
 #
@@ -37,10 +39,9 @@ SIZE_LIMIT=1048576
 AIOSMTPD_VERSION=1.4.6
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-LISTENERS=(
-  "127.0.0.1 $SMTP_PORT" "127.0.0.1 $SMTPS_PORT" "127.0.0.1 $REQUIRED_PORT"
-  "127.0.0.1 $POP3_PORT" "127.0.0.2 $POP3_PORT" "127.0.0.1 $POP3S_PORT"
-)
+ONLY=${2:-} # "pop3d": without aiosmtpd
+LISTENERS=("127.0.0.1 $POP3_PORT" "127.0.0.2 $POP3_PORT" "127.0.0.1 $POP3S_PORT")
+[ "$ONLY" = pop3d ] || LISTENERS+=("127.0.0.1 $SMTP_PORT" "127.0.0.1 $SMTPS_PORT" "127.0.0.1 $REQUIRED_PORT")
 PORTS_RE="($SMTP_PORT|$SMTPS_PORT|$REQUIRED_PORT|$POP3_PORT|$POP3S_PORT)"
 
 # shellcheck source=scripts/test-pki.sh
@@ -53,7 +54,7 @@ do_install() {
   [ "$(id -u)" = 0 ] || die "install needs root (apt-get)"
   local need=""
   dpkg-query -W -f='${Status}' mailutils-pop3d 2>/dev/null | grep -q 'install ok installed' || need="mailutils-pop3d"
-  python3 -m venv --help >/dev/null 2>&1 || need="$need python3-venv"
+  [ "$ONLY" = pop3d ] || python3 -m venv --help >/dev/null 2>&1 || need="$need python3-venv"
   if [ -n "$need" ]; then
     say "installing $need"
     export DEBIAN_FRONTEND=noninteractive
@@ -65,6 +66,10 @@ do_install() {
     apt-get update -q >/dev/null
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $need >/dev/null
+  fi
+  if [ "$ONLY" = pop3d ]; then
+    say "installed: $(dpkg-query -W -f='${Package} ${Version}' mailutils-pop3d)"
+    return
   fi
   if ! "$DIR/venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
     say "installing aiosmtpd $AIOSMTPD_VERSION into $DIR/venv"
@@ -146,12 +151,13 @@ do_start() {
   busy=$(bound_ports)
   [ -z "$busy" ] || die "ports in use by something else: $(echo "$busy" | tr '\n' ' ')"
   command -v pop3d >/dev/null || die "pop3d is not installed: run $0 install"
-  [ -x "$DIR/venv/bin/python" ] || die "aiosmtpd is not installed: run $0 install"
+  [ "$ONLY" = pop3d ] || [ -x "$DIR/venv/bin/python" ] || die "aiosmtpd is not installed: run $0 install"
 
   if [ -e "$DIR" ] && [ ! -e "$DIR/.csmail-aiosmtpd-pop3d" ] && [ -n "$(ls -A "$DIR" | grep -v '^venv$')" ]; then
     die "$DIR exists and was not made by this script: not deleting it"
   fi
   # Everything but the virtual environment starts afresh.
+  mkdir -p "$DIR"
   find "$DIR" -mindepth 1 -maxdepth 1 ! -name venv -exec rm -rf {} +
   touch "$DIR/.csmail-aiosmtpd-pop3d"
   make_test_pki "$DIR/pki"
@@ -159,9 +165,11 @@ do_start() {
   mkdir -p "$DIR/aiosmtpd"
 
   pop3d --config-file="$DIR/pop3d/pop3d.conf" >"$DIR/pop3d/pop3d.log" 2>&1 &
-  "$DIR/venv/bin/python" "$HERE/aiosmtpd_server.py" "$DIR" "$SMTP_PORT" "$SMTPS_PORT" "$REQUIRED_PORT" \
-    "$SIZE_LIMIT" >"$DIR/aiosmtpd/aiosmtpd.log" 2>&1 &
-  echo $! >"$DIR/aiosmtpd/pid"
+  if [ "$ONLY" != pop3d ]; then
+    "$DIR/venv/bin/python" "$HERE/aiosmtpd_server.py" "$DIR" "$SMTP_PORT" "$SMTPS_PORT" "$REQUIRED_PORT" \
+      "$SIZE_LIMIT" >"$DIR/aiosmtpd/aiosmtpd.log" 2>&1 &
+    echo $! >"$DIR/aiosmtpd/pid"
+  fi
 
   local l host port i up
   for l in "${LISTENERS[@]}"; do
@@ -173,7 +181,9 @@ do_start() {
     done
     [ "$up" = 1 ] || { show_logs; die "$host port $port did not open within 20 s"; }
   done
-  say "ready: SMTP $SMTP_PORT (STARTTLS), SMTPS $SMTPS_PORT, SMTP $REQUIRED_PORT (STARTTLS required), POP3 $POP3_PORT (STLS; required on 127.0.0.2), POP3S $POP3S_PORT"
+  [ "$ONLY" = pop3d ] ||
+    say "ready: SMTP $SMTP_PORT (STARTTLS), SMTPS $SMTPS_PORT, SMTP $REQUIRED_PORT (STARTTLS required)"
+  say "ready: POP3 $POP3_PORT (STLS; required on 127.0.0.2), POP3S $POP3S_PORT"
   say "state directory: $DIR"
 }
 

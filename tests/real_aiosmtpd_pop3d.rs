@@ -78,6 +78,7 @@ fn via_pop3s() -> Pop3Via {
 }
 
 /// How the handler's 250 after the data begins.
+const QUEUED_ENHANCED: &str = "2.0.0";
 const QUEUED: &str = "2.0.0 OK: queued";
 
 /// pop3d's UIDL is the X-UIDL the handler wrote into the message (32 hex digits).

@@ -61,6 +61,7 @@ fn via_pop3s() -> Pop3Via {
 }
 
 /// How Postfix's 250 after the data begins.
+const QUEUED_ENHANCED: &str = "2.0.0";
 const QUEUED: &str = "2.0.0 Ok: queued as ";
 
 /// Dovecot's UIDL, as pop3_uidl_format = %08Xu%08Xv makes it.

@@ -5,13 +5,14 @@
 //!
 //! The test file that includes this module names its servers with a few items of its own:
 //! `fn ca_file() -> String` (the CA that signed the servers' certificate), `fn via_pop3s() ->
-//! Pop3Via` (how to look into a mailbox), `QUEUED: &str` (how the server's 250 after the data begins) and
+//! Pop3Via` (how to look into a mailbox), `QUEUED: &str` and `QUEUED_ENHANCED: &str` (how the server's 250
+//! after the data begins, and its enhanced status code) and
 //! `fn check_uid(uid: &str, message: &[u8])` (what the server's UIDL looks like).
 // Shared result collectors in tests are spelled out where they are used; not every test file
 // uses every helper.
 #![allow(clippy::type_complexity, dead_code)]
 
-use crate::{ca_file, check_uid, via_pop3s, QUEUED};
+use crate::{ca_file, check_uid, via_pop3s, QUEUED, QUEUED_ENHANCED};
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
@@ -222,7 +223,7 @@ pub fn send_tagged(smtp: &Client<SmtpClient>, rcpt: &str) -> (String, Vec<u8>) {
         panic!("send failed: {e}\n{}", smtp.transcript());
     }
     assert_eq!(smtp.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
-    assert_eq!(smtp.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "2.0.0");
+    assert_eq!(smtp.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), QUEUED_ENHANCED);
     let text = smtp.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap();
     assert!(text.starts_with(QUEUED), "{text:?}");
     (tag, msg)
