@@ -23,7 +23,8 @@
 #   POP3  3110  CSMAIL_POP3D_PORT              pop3d, STLS offered; on 127.0.0.2 STLS is required
 #   POP3S 3995  CSMAIL_POP3D_POP3S_PORT        pop3d, implicit TLS
 # aiosmtpd requires AUTH (PLAIN, LOGIN; users alice/alicepass, bob/bobpass) before MAIL, stores
-# mail for alice@example.com and bob@example.com, refuses other @example.com addresses and
+# mail for alice@example.com and bob@example.com (into the Maildir incoming/<address>, whose new/
+# is pop3d's), refuses other @example.com addresses and
 # drops mail to other domains; its SIZE is 1 MiB. pop3d logs in alice@example.com/alicepass and
 # bob@example.com/bobpass with USER/PASS, and with APOP whose secrets are kept apart from the
 # passwords (popauth's database): alice's APOP secret is her password, bob's is "bobapopsecret".
@@ -81,14 +82,20 @@ do_install() {
 }
 
 write_pop3d() {
-  local D="$DIR/pop3d" user hash
+  local D="$DIR/pop3d" user hash addr
   mkdir -p "$D/virt"
   # virtdomain: logins are user@example.com, the mailbox is <home>/INBOX (a Maildir here).
   : >"$D/virt/example.com"
   for user in alice:alicepass bob:bobpass; do
     hash=$(openssl passwd -6 "${user#*:}")
-    printf '%s:%s:0:0::%s:/bin/false\n' "${user%%:*}" "$hash" "$DIR/mail/${user%%:*}@example.com" >>"$D/virt/example.com"
-    mkdir -p "$DIR/mail/${user%%:*}@example.com/INBOX/"{cur,new,tmp}
+    addr="${user%%:*}@example.com"
+    printf '%s:%s:0:0::%s:/bin/false\n' "${user%%:*}" "$hash" "$DIR/mail/$addr" >>"$D/virt/example.com"
+    # pop3d deletes whatever is in its Maildir's tmp/ when a session opens the mailbox (not only
+    # files older than 36 hours, as the Maildir convention has it), so a delivery in progress
+    # there would be lost. Deliveries go into a Maildir of their own, incoming/<address>, whose
+    # new/ is pop3d's new/ (a symbolic link); pop3d keeps its own tmp/ and cur/.
+    mkdir -p "$DIR/incoming/$addr/"{cur,new,tmp} "$DIR/mail/$addr/INBOX/"{cur,tmp}
+    ln -s "$DIR/incoming/$addr/new" "$DIR/mail/$addr/INBOX/new"
   done
   chmod 600 "$D/virt/example.com"
   # APOP secrets live apart from the passwords, as popauth keeps them.

@@ -10,7 +10,7 @@ Three listeners on 127.0.0.1, all requiring AUTH (PLAIN, LOGIN) before MAIL:
   PORT_TLS_REQUIRED  STARTTLS required before anything else
 
 Users alice/alicepass and bob/bobpass. Mail to alice@example.com and bob@example.com is stored
-in STATE_DIR/mail/<user>@example.com/INBOX (Maildir, read by GNU pop3d); other @example.com addresses
+in the Maildir STATE_DIR/incoming/<user>@example.com (its new/ is GNU pop3d's); other @example.com addresses
 are refused; other domains are accepted and dropped. Each stored message is the data exactly as
 received (after dot-unstuffing), behind Return-Path, Delivered-To, a Received header that says
 how the client connected (ESMTP, S for TLS, A for authenticated, as RFC 3848 spells it) and an
@@ -44,7 +44,7 @@ def authenticate(server, session, envelope, mechanism, auth_data):
 
 class Deliver:
     def __init__(self, state_dir):
-        self.mail_dir = os.path.join(state_dir, "mail")
+        self.incoming = os.path.join(state_dir, "incoming")
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower().endswith("@example.com") and address.lower() not in MAILBOXES:
@@ -67,7 +67,7 @@ class Deliver:
                 % (envelope.mail_from, rcpt, session.host_name, peer, HOSTNAME, with_, rcpt,
                    email.utils.formatdate(), uuid.uuid4().hex)
             ).encode("ascii")
-            box = mailbox.Maildir(os.path.join(self.mail_dir, rcpt.lower(), "INBOX"), create=True)
+            box = mailbox.Maildir(os.path.join(self.incoming, rcpt.lower()), create=False)
             # A Maildir file holds the message with LF line ends; pop3d gives it back with CRLF.
             box.add(mailbox.MaildirMessage((trace + envelope.original_content).replace(b"\r\n", b"\n")))
         return "250 2.0.0 OK: queued"

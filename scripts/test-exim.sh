@@ -6,7 +6,7 @@
 #   2. installs exim4-daemon-heavy (root, apt-get; Postfix goes if it was there) and GNU pop3d,
 #   3. runs Exim as an ordinary process with its configuration, spool and log in a temporary
 #      folder (the configuration's path is listed in /etc/exim4/trusted_configs while it runs),
-#      delivering into the Maildirs pop3d serves (scripts/aiosmtpd-pop3d.sh start pop3d),
+#      delivering into the Maildirs GNU pop3d serves (scripts/aiosmtpd-pop3d.sh start pop3d),
 #   4. runs tests/real_exim.rs (#[ignore]d in a plain `cargo test`),
 #   5. whatever happened: stops both, purges every package it installed, reinstalls every
 #      package that went (Postfix), restores /etc/exim4/trusted_configs and removes the
@@ -114,7 +114,8 @@ echo "install: $(elapsed "$t") s"
 t=$(date +%s)
 step "start pop3d, then Exim"
 bash "$HERE/aiosmtpd-pop3d.sh" start pop3d
-MAIL="$CSMAIL_AIOSMTPD_POP3D_DIR/mail"
+# The Maildirs whose new/ is pop3d's (see scripts/aiosmtpd-pop3d.sh for why not pop3d's own).
+MAIL="$CSMAIL_AIOSMTPD_POP3D_DIR/incoming"
 PKI="$CSMAIL_AIOSMTPD_POP3D_DIR/pki"
 mkdir -p "$T/exim/spool" "$T/exim/log"
 printf '%s\n' 'alice: alicepass' 'bob: bobpass' >"$T/exim/passwd"
@@ -144,6 +145,8 @@ tls_advertise_hosts = *
 # AUTH only over TLS.
 auth_advertise_hosts = \${if def:tls_in_cipher {*}{}}
 message_size_limit = 1M
+# Deliver every message at once (by default, after 10 in one connection Exim only queues them).
+smtp_accept_queue_per_connection = 0
 smtputf8_advertise_hosts = *
 acl_smtp_mail = acl_check_mail
 acl_smtp_rcpt = acl_check_rcpt
@@ -187,7 +190,7 @@ begin transports
 # \${local_part_data}, not \$local_part: Exim refuses a path made of tainted (remote) data.
 maildir:
   driver = appendfile
-  directory = $MAIL/\${local_part_data}@example.com/INBOX
+  directory = $MAIL/\${local_part_data}@example.com
   maildir_format
   create_directory
   user = Debian-exim
