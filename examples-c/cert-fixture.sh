@@ -32,32 +32,10 @@ usage() {
 action=$1
 dir=$2
 
-# Is process $1 still alive (and not just a zombie waiting to be reaped)?
-alive() {
-    local pid=$1 state
-    kill -0 "$pid" 2>/dev/null || return 1
-    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo "?")
-    [ "$state" != "Z" ]
-}
-
-# Sends SIGTERM, waits up to $stop_timeout s, then SIGKILL. Fails if the process survives.
-stop_pid() {
-    local pid=$1 i
-    alive "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < stop_timeout * 10; i++)); do
-        alive "$pid" || return 0
-        sleep 0.1
-    done
-    echo "cert-fixture: cert_fixtures (pid $pid) ignored SIGTERM for ${stop_timeout} s; sending SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        alive "$pid" || return 0
-        sleep 0.1
-    done
-    echo "cert-fixture: cert_fixtures (pid $pid) is still running" >&2
-    return 1
-}
+fixture=cert-fixture
+program=cert_fixtures
+# shellcheck source=fixture-lib.sh
+. "$here/fixture-lib.sh"
 
 case $action in
 start)
@@ -78,53 +56,11 @@ start)
         echo "cert-fixture: the build left no $example (is CARGO_TARGET_DIR right?)" >&2
         exit 1
     fi
-    # One left over from an earlier run in the same DIR is stopped first.
-    if [ -f "$dir/fixture.pid" ]; then
-        stop_pid "$(cat "$dir/fixture.pid")" || true
-    fi
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    # Detached from our stdout/stderr: ctest waits for the test's pipes to close, and the
-    # example has to outlive this script. It runs until SIGTERM.
-    "$example" "$dir" </dev/null >"$dir/fixtures.log" 2>&1 &
-    pid=$!
-    echo "$pid" >"$dir/fixture.pid"
-    for ((i = 0; i < ready_timeout * 10; i++)); do
-        if [ -f "$dir/ready" ]; then
-            echo "cert-fixture: cert_fixtures pid $pid ready in $dir:"
-            sed 's/^/  /' "$dir/fixtures.log"
-            exit 0
-        fi
-        if ! alive "$pid"; then
-            echo "cert-fixture: cert_fixtures exited before writing $dir/ready; its output:" >&2
-            sed 's/^/  /' "$dir/fixtures.log" >&2
-            rm -f "$dir/fixture.pid"
-            exit 1
-        fi
-        sleep 0.1
-    done
-    echo "cert-fixture: timeout: cert_fixtures (pid $pid) did not write $dir/ready within ${ready_timeout} s; its output:" >&2
-    sed 's/^/  /' "$dir/fixtures.log" >&2
-    stop_pid "$pid" || true
-    rm -f "$dir/fixture.pid"
-    exit 1
+    # It runs until SIGTERM.
+    start_fixture "$dir" "$dir/fixtures.log" "$ready_timeout" "$dir/fixtures.log" "$example" "$dir"
     ;;
 stop)
-    pidfile=$dir/fixture.pid
-    if [ ! -f "$pidfile" ]; then
-        echo "cert-fixture: nothing recorded in $dir; nothing to stop"
-        exit 0
-    fi
-    pid=$(cat "$pidfile")
-    if ! alive "$pid"; then
-        echo "cert-fixture: cert_fixtures (pid $pid) was not running any more; its output:" >&2
-        sed 's/^/  /' "$dir/fixtures.log" >&2 || true
-        rm -f "$pidfile"
-        exit 0
-    fi
-    stop_pid "$pid"
-    rm -f "$pidfile"
-    echo "cert-fixture: cert_fixtures pid $pid stopped"
+    stop_fixture "$dir/fixture.pid" "$dir/fixtures.log"
     ;;
 *)
     usage

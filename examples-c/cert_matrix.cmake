@@ -1,5 +1,5 @@
 # The certificate fixture matrix from C, included at the end of CMakeLists.txt (it uses the
-# imported `csmail` target, CSMAIL_RPATH and BASH_EXECUTABLE set up there).
+# imported `csmail` target, add_csmail_program and BASH_EXECUTABLE set up there).
 #
 #   cert_fixtures_start  (FIXTURES_SETUP cert_fixtures) cert-fixture.sh start CERT_FIXTURE_DIR:
 #                        builds and starts examples/cert_fixtures.rs, which serves every
@@ -10,15 +10,7 @@
 #
 # `ctest -R cert_matrix` runs the three; `cert_matrix DIR FILTER` by hand runs a subset.
 
-add_executable(cert_matrix ${CMAKE_CURRENT_LIST_DIR}/cert_matrix.c)
-target_link_libraries(cert_matrix PRIVATE csmail)
-if(MSVC)
-  target_compile_options(cert_matrix PRIVATE /W4 /WX)
-else()
-  target_compile_options(cert_matrix PRIVATE -Wall -Wextra -Werror -pedantic)
-endif()
-# Run in place: find libcsmail in CSMAIL_LIB_DIR without LD_LIBRARY_PATH.
-set_target_properties(cert_matrix PROPERTIES BUILD_RPATH "${CSMAIL_RPATH}")
+add_csmail_program(cert_matrix ${CMAKE_CURRENT_LIST_DIR}/cert_matrix.c)
 
 if(NOT BASH_EXECUTABLE)
   find_program(BASH_EXECUTABLE bash)

@@ -25,52 +25,6 @@
 #define POP3_USER "bob"
 #define POP3_PASSWORD "bobpass"
 
-/* Is this header line "Subject:..." (any case)? */
-static int is_subject(const char *line, size_t len)
-{
-    const char *name = "subject:";
-    size_t i;
-
-    if (len < 8)
-        return 0;
-    for (i = 0; i < 8; i++)
-        if (tolower((unsigned char)line[i]) != name[i])
-            return 0;
-    return 1;
-}
-
-/* Copies the Subject header of a raw message (its first line) into out. */
-static void find_subject(const uint8_t *data, size_t len, char *out, size_t size)
-{
-    const char *p = (const char *)data, *end = p + len;
-
-    snprintf(out, size, "(no Subject)");
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *next = eol != NULL ? eol + 1 : end;
-        size_t n = (size_t)((eol != NULL ? eol : end) - p);
-
-        if (n > 0 && p[n - 1] == '\r')
-            n--;
-        if (n == 0)
-            return; /* a blank line ends the header section */
-        if (is_subject(p, n)) {
-            p += 8;
-            n -= 8;
-            while (n > 0 && (*p == ' ' || *p == '\t')) {
-                p++;
-                n--;
-            }
-            if (n >= size)
-                n = size - 1;
-            memcpy(out, p, n);
-            out[n] = '\0';
-            return;
-        }
-        p = next;
-    }
-}
-
 int main(int argc, char **argv)
 {
     const char *host, *cafile;
@@ -81,16 +35,7 @@ int main(int argc, char **argv)
     uint64_t total = 0;
     int status = EXIT_FAILURE, expected, e, *found = NULL;
 
-    /* Line-buffered stdout: progress and error messages stay in order in logs. */
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-
-    if (argc < 4) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE [EXPECTED-SUBJECT-TEXT...]\n", argv[0]);
-        return 2;
-    }
-    host = argv[1];
-    cafile = argv[3];
-    if (parse_port(argv[2], &port) != 0)
+    if (read_args(argc, argv, "[EXPECTED-SUBJECT-TEXT...]", -1, &host, &port, &cafile) != 0)
         return 2;
     expected = argc - 4;
     if ((found = calloc((size_t)expected + 1, sizeof *found)) == NULL)
@@ -98,46 +43,12 @@ int main(int argc, char **argv)
     printf("csmail %s: fetching %s's mail over POP3 + STLS from %s:%d\n", csmail_version(), POP3_USER, host,
            (int)port);
 
-    /* SSLInfo: STLS, trusting only the given CA file. */
-    ssl = csmail_sslinfo_new();
-    if ((rc = csmail_sslinfo_set_mode(ssl, MODE_STARTTLS)) != CSMAIL_OK) {
-        report_last("SSLInfo.Mode = MODE_STARTTLS", rc);
+    /* SSLInfo: STLS, trusting only the given CA file; the client with it as its advanced
+     * handler. */
+    if ((ssl = new_sslinfo(MODE_STARTTLS, cafile)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_str(ssl, SSLCAFile, cafile)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLCAFile)", rc);
+    if ((pop3 = new_pop3_client(host, port, POP3_USER, POP3_PASSWORD, ssl)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLNoSystemRoots)", rc);
-        goto done;
-    }
-
-    pop3 = csmail_pop3_new();
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_HOST, host)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Host", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_int(pop3, CSMAIL_PROP_PORT, port)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Port", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_int(pop3, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Timeout", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_USER, POP3_USER)) != CSMAIL_OK) {
-        report_pop3(pop3, "set User", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_PASSWORD, POP3_PASSWORD)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Password", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_advanced_handler(pop3, ssl)) != CSMAIL_OK) {
-        report_pop3(pop3, "SetAdvancedHandler(SSLInfo)", rc);
-        goto done;
-    }
 
     /* Connect: TCP, greeting, CAPA, STLS, TLS handshake, CAPA again, login. */
     if ((rc = csmail_pop3_connect(pop3)) != CSMAIL_OK) {

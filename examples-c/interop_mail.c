@@ -126,32 +126,6 @@ static void print_log(const struct log_buf *b)
     printf("        --- the client's log:%s        ---\n", b->text != NULL ? b->text : " (empty)\n");
 }
 
-/* Base64 of len bytes into out (size at least 4 * ((len + 2) / 3) + 1). */
-static void base64(const unsigned char *in, size_t len, char *out)
-{
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i;
-
-    for (i = 0; i + 2 < len; i += 3) {
-        *out++ = digits[in[i] >> 2];
-        *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-        *out++ = digits[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-        *out++ = digits[in[i + 2] & 63];
-    }
-    if (i < len) {
-        *out++ = digits[in[i] >> 2];
-        if (i + 1 < len) {
-            *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-            *out++ = digits[(in[i + 1] & 15) << 2];
-        } else {
-            *out++ = digits[(in[i] & 3) << 4];
-            *out++ = '=';
-        }
-        *out++ = '=';
-    }
-    *out = '\0';
-}
-
 /* Checks that neither `password` nor its base64 nor the SASL PLAIN payload of user+password
  * is in the log. */
 static void check_no_secret(const char *what, const struct log_buf *b, const char *user, const char *password)
@@ -529,70 +503,14 @@ static int send_ok(struct client *c, const struct sent *m, const char *rcpt)
 
 /* ---- mailboxes ---- */
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int mem_contains(const uint8_t *hay, size_t len, const char *needle)
-{
-    size_t n = strlen(needle), i;
-
-    for (i = 0; n <= len && i <= len - n; i++)
-        if (memcmp(hay + i, needle, n) == 0)
-            return 1;
-    return 0;
-}
-
 /* The number of the message tagged `tag` in a connected session (TOP n 0), 0 when none, or
  * -1 after a failure. */
 static long find_tagged(struct client *c, const char *tag)
 {
     char subject[160];
-    uint32_t count = 0, n;
-    struct failure f;
-    int32_t rc;
 
     subject_line(tag, subject, sizeof subject);
-    if ((rc = csmail_pop3_stat(c->pop3, &count, NULL)) != CSMAIL_OK) {
-        pop3_failure(c->pop3, rc, &f);
-        report_failure("STAT", &f);
-        return -1;
-    }
-    for (n = 1; n <= count; n++) {
-        csmail_message *head = NULL;
-        const uint8_t *data = NULL;
-        size_t len = 0;
-        int found;
-
-        if ((rc = csmail_pop3_top(c->pop3, n, 0, &head)) != CSMAIL_OK) {
-            pop3_failure(c->pop3, rc, &f);
-            report_failure("TOP n 0", &f);
-            return -1;
-        }
-        if ((rc = csmail_message_data(head, &data, &len)) != CSMAIL_OK) {
-            report_last("Message data", rc);
-            csmail_message_release(head);
-            return -1;
-        }
-        found = mem_contains(data, len, subject);
-        csmail_message_release(head);
-        if (found)
-            return (long)n;
-    }
-    return 0;
+    return find_message(c->pop3, subject);
 }
 
 /* Appends n bytes of a header line to a field value, whitespace runs folded to one space. */

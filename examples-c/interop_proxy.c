@@ -174,32 +174,6 @@ static void expect_logged(const char *what, const struct log_buf *b, const char 
         print_log(b);
 }
 
-/* Base64 of len bytes into out (size at least 4 * ((len + 2) / 3) + 1). */
-static void base64(const unsigned char *in, size_t len, char *out)
-{
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i;
-
-    for (i = 0; i + 2 < len; i += 3) {
-        *out++ = digits[in[i] >> 2];
-        *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-        *out++ = digits[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-        *out++ = digits[in[i + 2] & 63];
-    }
-    if (i < len) {
-        *out++ = digits[in[i] >> 2];
-        if (i + 1 < len) {
-            *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-            *out++ = digits[(in[i + 1] & 15) << 2];
-        } else {
-            *out++ = digits[(in[i] & 3) << 4];
-            *out++ = '=';
-        }
-        *out++ = '=';
-    }
-    *out = '\0';
-}
-
 /* ---- handlers and clients ---- */
 
 /* A ProxyInfo of `kind` for host:port with optional credentials; NULL after reporting. */
@@ -323,72 +297,6 @@ static void check_tls(const char *what, int32_t active, const csmail_sslinfo *ss
           (int)status, CERTIFICATE_VALID);
 }
 
-/* ---- messages ---- */
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int mem_contains(const uint8_t *hay, size_t len, const char *needle)
-{
-    size_t n = strlen(needle), i;
-
-    for (i = 0; n <= len && i <= len - n; i++)
-        if (memcmp(hay + i, needle, n) == 0)
-            return 1;
-    return 0;
-}
-
-/* The number of the message whose header section has `subject` (TOP n 0) in a connected
- * session, 0 when none, -1 after a failure. */
-static long find_subject(const csmail_pop3 *pop3, const char *subject)
-{
-    uint32_t count = 0, n;
-    struct failure f;
-    int32_t rc;
-
-    if ((rc = csmail_pop3_stat(pop3, &count, NULL)) != CSMAIL_OK) {
-        pop3_failure(pop3, rc, &f);
-        report_failure("STAT", &f);
-        return -1;
-    }
-    for (n = 1; n <= count; n++) {
-        csmail_message *head = NULL;
-        const uint8_t *data = NULL;
-        size_t len = 0;
-        int found;
-
-        if ((rc = csmail_pop3_top(pop3, n, 0, &head)) != CSMAIL_OK) {
-            pop3_failure(pop3, rc, &f);
-            report_failure("TOP n 0", &f);
-            return -1;
-        }
-        if ((rc = csmail_message_data(head, &data, &len)) != CSMAIL_OK) {
-            report_last("Message data", rc);
-            csmail_message_release(head);
-            return -1;
-        }
-        found = mem_contains(data, len, subject);
-        csmail_message_release(head);
-        if (found)
-            return (long)n;
-    }
-    return 0;
-}
-
 /* ---- round trips ---- */
 
 /* Sends a tagged message to bob through `proxy` over `tls`, fetches it back over POP3S through
@@ -476,7 +384,7 @@ static void round_trip(const char *name, csmail_proxyinfo *proxy, enum tls tls, 
             print_log(&log);
             goto done;
         }
-        if ((n = find_subject(pop3, subject)) != 0)
+        if ((n = find_message(pop3, subject)) != 0)
             break;
         if ((rc = csmail_pop3_disconnect(pop3, &committed)) != CSMAIL_OK) {
             pop3_failure(pop3, rc, &f);

@@ -1,16 +1,20 @@
 /*
  * interop_util.h: the checks and failure reports shared by the interoperability programs
  * (interop_mail.c, interop_proxy.c). Each program is one translation unit, so the failure
- * counter and the helpers are static here.
+ * counter and the helpers are static here. Also the time helpers both use to wait for a
+ * delivery.
  */
 #ifndef CSMAIL_INTEROP_UTIL_H
 #define CSMAIL_INTEROP_UTIL_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "base64_util.h"
 #include "csmail.h"
 
 /* How many checks failed; the program's exit status. */
@@ -126,6 +130,75 @@ static inline int expect_failure(const char *what, const struct failure *f, int3
                  "        want %s (%d), ErrorInfo %d, text containing \"%s\"",
                  what, csmail_strerror(f->rc), (int)f->rc, (int)f->number, (int)f->last_eex, f->text,
                  csmail_strerror(want_rc), (int)want_rc, (int)want_eex, fragment);
+}
+
+/* ---- time and bytes: waiting for a delivery, finding a message ---- */
+
+/* Sleeps ms milliseconds (needs _POSIX_C_SOURCE >= 199309L, as each program defines). */
+static inline void sleep_ms(long ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* A monotonic clock in milliseconds, for deadlines. */
+static inline long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Does hay (len bytes, not NUL-terminated) contain the string needle? */
+static inline int mem_contains(const uint8_t *hay, size_t len, const char *needle)
+{
+    size_t n = strlen(needle), i;
+
+    for (i = 0; n <= len && i <= len - n; i++)
+        if (memcmp(hay + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* The number of the message whose header section has `subject` (TOP n 0) in a connected
+ * session, 0 when none, -1 after a failure. */
+static inline long find_message(const csmail_pop3 *pop3, const char *subject)
+{
+    uint32_t count = 0, n;
+    struct failure f;
+    int32_t rc;
+
+    if ((rc = csmail_pop3_stat(pop3, &count, NULL)) != CSMAIL_OK) {
+        pop3_failure(pop3, rc, &f);
+        report_failure("STAT", &f);
+        return -1;
+    }
+    for (n = 1; n <= count; n++) {
+        csmail_message *head = NULL;
+        const uint8_t *data = NULL;
+        size_t len = 0;
+        int found;
+
+        if ((rc = csmail_pop3_top(pop3, n, 0, &head)) != CSMAIL_OK) {
+            pop3_failure(pop3, rc, &f);
+            report_failure("TOP n 0", &f);
+            return -1;
+        }
+        if ((rc = csmail_message_data(head, &data, &len)) != CSMAIL_OK) {
+            report_last("Message data", rc);
+            csmail_message_release(head);
+            return -1;
+        }
+        found = mem_contains(data, len, subject);
+        csmail_message_release(head);
+        if (found)
+            return (long)n;
+    }
+    return 0;
 }
 
 #endif

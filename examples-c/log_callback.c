@@ -20,36 +20,11 @@
 #include <string.h>
 
 #include "csmail.h"
+#include "base64_util.h"
 #include "example_util.h"
 
 #define SMTP_USER "alice"
 #define SMTP_PASSWORD "alicepass"
-
-/* Base64 of len bytes into out (size at least 4 * ((len + 2) / 3) + 1). */
-static void base64(const unsigned char *in, size_t len, char *out)
-{
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i;
-
-    for (i = 0; i + 2 < len; i += 3) {
-        *out++ = digits[in[i] >> 2];
-        *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-        *out++ = digits[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-        *out++ = digits[in[i + 2] & 63];
-    }
-    if (i < len) {
-        *out++ = digits[in[i] >> 2];
-        if (i + 1 < len) {
-            *out++ = digits[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-            *out++ = digits[(in[i + 1] & 15) << 2];
-        } else {
-            *out++ = digits[(in[i] & 3) << 4];
-            *out++ = '=';
-        }
-        *out++ = '=';
-    }
-    *out = '\0';
-}
 
 /* What the log callback gathers. */
 struct log_state {
@@ -128,16 +103,7 @@ int main(int argc, char **argv)
     char plain_b64[64], password_b64[32];
     int status = EXIT_FAILURE;
 
-    /* Line-buffered stdout: progress and error messages stay in order in logs. */
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE\n", argv[0]);
-        return 2;
-    }
-    host = argv[1];
-    cafile = argv[3];
-    if (parse_port(argv[2], &port) != 0)
+    if (read_args(argc, argv, "", 0, &host, &port, &cafile) != 0)
         return 2;
 
     memset(&st, 0, sizeof st);
@@ -164,50 +130,16 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    ssl = csmail_sslinfo_new();
-    if ((rc = csmail_sslinfo_set_mode(ssl, MODE_STARTTLS)) != CSMAIL_OK) {
-        report_last("SSLInfo.Mode = MODE_STARTTLS", rc);
+    /* SSLInfo (STARTTLS, trusting the given CA file) and the client, from example_util.h. */
+    if ((ssl = new_sslinfo(MODE_STARTTLS, cafile)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_str(ssl, SSLCAFile, cafile)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLCAFile)", rc);
+    if ((smtp = new_smtp_client(host, port, SMTP_USER, SMTP_PASSWORD, ssl)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLNoSystemRoots)", rc);
-        goto done;
-    }
-
-    smtp = csmail_smtp_new();
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_HOST, host)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Host", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_PORT, port)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Port", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Timeout", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_USER, SMTP_USER)) != CSMAIL_OK) {
-        report_smtp(smtp, "set User", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_PASSWORD, SMTP_PASSWORD)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Password", rc);
-        goto done;
-    }
     if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_PLAIN)) != CSMAIL_OK) {
         report_smtp(smtp, "set AuthMechanism", rc);
         goto done;
     }
-    /* Both advanced handlers: the client keeps its own references. */
-    if ((rc = csmail_smtp_set_advanced_handler(smtp, ssl)) != CSMAIL_OK) {
-        report_smtp(smtp, "SetAdvancedHandler(SSLInfo)", rc);
-        goto done;
-    }
+    /* The second advanced handler: the client keeps its own reference to each. */
     if ((rc = csmail_smtp_set_advanced_handler(smtp, log)) != CSMAIL_OK) {
         report_smtp(smtp, "SetAdvancedHandler(LogHandler)", rc);
         goto done;

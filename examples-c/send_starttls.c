@@ -60,18 +60,9 @@ int main(int argc, char **argv)
     struct tm tm;
     int len, status = EXIT_FAILURE;
 
-    /* Line-buffered stdout: progress and error messages stay in order in logs. */
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-
-    if (argc < 4 || argc > 5) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE [TAG]\n", argv[0]);
+    if (read_args(argc, argv, "[TAG]", 1, &host, &port, &cafile) != 0)
         return 2;
-    }
-    host = argv[1];
-    cafile = argv[3];
     tag = argc > 4 ? argv[4] : "example";
-    if (parse_port(argv[2], &port) != 0)
-        return 2;
     printf("csmail %s: sending over SMTP + STARTTLS to %s:%d\n", csmail_version(), host, (int)port);
 
     /* The message: RFC 5322 text. Bare LF would also do: csmail sends every line end as CRLF
@@ -100,47 +91,12 @@ int main(int argc, char **argv)
         return EXIT_FAILURE;
     }
 
-    /* SSLInfo: STARTTLS, trusting only the given CA file. */
-    ssl = csmail_sslinfo_new();
-    if ((rc = csmail_sslinfo_set_mode(ssl, MODE_STARTTLS)) != CSMAIL_OK) {
-        report_last("SSLInfo.Mode = MODE_STARTTLS", rc);
+    /* SSLInfo: STARTTLS, trusting only the given CA file; the client: server, credentials,
+     * and the SSLInfo as its advanced handler (example_util.h shows each call). */
+    if ((ssl = new_sslinfo(MODE_STARTTLS, cafile)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_str(ssl, SSLCAFile, cafile)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLCAFile)", rc);
+    if ((smtp = new_smtp_client(host, port, SMTP_USER, SMTP_PASSWORD, ssl)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLNoSystemRoots)", rc);
-        goto done;
-    }
-
-    /* The client: server, credentials, and the SSLInfo as its advanced handler. */
-    smtp = csmail_smtp_new();
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_HOST, host)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Host", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_PORT, port)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Port", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Timeout", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_USER, SMTP_USER)) != CSMAIL_OK) {
-        report_smtp(smtp, "set User", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_PASSWORD, SMTP_PASSWORD)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Password", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_advanced_handler(smtp, ssl)) != CSMAIL_OK) {
-        report_smtp(smtp, "SetAdvancedHandler(SSLInfo)", rc);
-        goto done;
-    }
 
     /* Connect: TCP, greeting, EHLO, STARTTLS, TLS handshake, EHLO again, AUTH. */
     if ((rc = csmail_smtp_connect(smtp)) != CSMAIL_OK) {

@@ -25,32 +25,10 @@ usage() {
 action=$1
 dir=$2
 
-# Is process $1 still alive (and not just a zombie waiting to be reaped)?
-alive() {
-    local pid=$1 state
-    kill -0 "$pid" 2>/dev/null || return 1
-    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo "?")
-    [ "$state" != "Z" ]
-}
-
-# Sends SIGTERM, waits up to $stop_timeout s, then SIGKILL. Fails if the process survives.
-stop_pid() {
-    local pid=$1 i
-    alive "$pid" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < stop_timeout * 10; i++)); do
-        alive "$pid" || return 0
-        sleep 0.1
-    done
-    echo "server-fixture: csmail-server (pid $pid) ignored SIGTERM for ${stop_timeout} s; sending SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        alive "$pid" || return 0
-        sleep 0.1
-    done
-    echo "server-fixture: csmail-server (pid $pid) is still running" >&2
-    return 1
-}
+fixture=server-fixture
+program=csmail-server
+# shellcheck source=fixture-lib.sh
+. "$here/fixture-lib.sh"
 
 case $action in
 start)
@@ -59,52 +37,13 @@ start)
         echo "server-fixture: build it with 'cargo build -p csmail-server' or set CSMAIL_SERVER" >&2
         exit 1
     fi
-    # A server left over from an earlier run in the same DIR is stopped first.
-    if [ -f "$dir/fixture.pid" ]; then
-        stop_pid "$(cat "$dir/fixture.pid")" || true
-    fi
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    # Detached from our stdout/stderr: ctest waits for the test's pipes to close, and the
-    # server has to outlive this script.
-    "$server" --dir "$dir" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0 \
-        </dev/null >"$dir/server.log" 2>&1 &
-    pid=$!
-    echo "$pid" >"$dir/fixture.pid"
-    for ((i = 0; i < ready_timeout * 10; i++)); do
-        if [ -f "$dir/ready" ]; then
-            echo "server-fixture: csmail-server pid $pid ready in $dir:"
-            sed 's/^/  /' "$dir/ready"
-            exit 0
-        fi
-        if ! alive "$pid"; then
-            echo "server-fixture: csmail-server exited before writing $dir/ready; its output:" >&2
-            sed 's/^/  /' "$dir/server.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-    echo "server-fixture: timeout: csmail-server (pid $pid) did not write $dir/ready within ${ready_timeout} s; its output:" >&2
-    sed 's/^/  /' "$dir/server.log" >&2
-    stop_pid "$pid" || true
-    exit 1
+    start_fixture "$dir" "$dir/server.log" "$ready_timeout" "$dir/ready" \
+        "$server" --dir "$dir" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0
     ;;
 stop)
     pidfile=$dir/fixture.pid
     [ -f "$pidfile" ] || pidfile=$dir/server.pid
-    if [ ! -f "$pidfile" ]; then
-        echo "server-fixture: no server recorded in $dir; nothing to stop"
-        exit 0
-    fi
-    pid=$(cat "$pidfile")
-    if ! alive "$pid"; then
-        echo "server-fixture: csmail-server (pid $pid) was not running any more" >&2
-        rm -f "$dir/fixture.pid"
-        exit 0
-    fi
-    stop_pid "$pid"
-    rm -f "$dir/fixture.pid"
-    echo "server-fixture: csmail-server pid $pid stopped"
+    stop_fixture "$pidfile" "$dir/server.log"
     ;;
 *)
     usage

@@ -169,26 +169,12 @@ static int print_outputs(const csmail_sslinfo *ssl)
 
 static int connect_smtp(const char *host, int32_t port, const csmail_sslinfo *ssl)
 {
-    csmail_smtp *smtp = csmail_smtp_new();
+    csmail_smtp *smtp = new_smtp_client(host, port, NULL, NULL, ssl); /* no login */
     int32_t rc, tls = 0;
     int status = -1;
 
-    if ((rc = csmail_smtp_set_str(smtp, CSMAIL_PROP_HOST, host)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Host", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_PORT, port)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Port", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_int(smtp, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK) {
-        report_smtp(smtp, "set Timeout", rc);
-        goto done;
-    }
-    if ((rc = csmail_smtp_set_advanced_handler(smtp, ssl)) != CSMAIL_OK) {
-        report_smtp(smtp, "SetAdvancedHandler(SSLInfo)", rc);
-        goto done;
-    }
+    if (smtp == NULL)
+        return -1;
     if ((rc = csmail_smtp_connect(smtp)) != CSMAIL_OK) {
         report_smtp(smtp, "Connect", rc);
         goto done;
@@ -211,34 +197,12 @@ done:
 
 static int connect_pop3(const char *host, int32_t port, const csmail_sslinfo *ssl)
 {
-    csmail_pop3 *pop3 = csmail_pop3_new();
+    csmail_pop3 *pop3 = new_pop3_client(host, port, "alice", "alicepass", ssl); /* POP3 logs in */
     int32_t rc, tls = 0;
     int status = -1;
 
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_HOST, host)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Host", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_int(pop3, CSMAIL_PROP_PORT, port)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Port", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_int(pop3, CSMAIL_PROP_TIMEOUT_MS, 10000)) != CSMAIL_OK) {
-        report_pop3(pop3, "set Timeout", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_USER, "alice")) != CSMAIL_OK) {
-        report_pop3(pop3, "set User", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_str(pop3, CSMAIL_PROP_PASSWORD, "alicepass")) != CSMAIL_OK) {
-        report_pop3(pop3, "set Password", rc);
-        goto done;
-    }
-    if ((rc = csmail_pop3_set_advanced_handler(pop3, ssl)) != CSMAIL_OK) {
-        report_pop3(pop3, "SetAdvancedHandler(SSLInfo)", rc);
-        goto done;
-    }
+    if (pop3 == NULL)
+        return -1;
     if ((rc = csmail_pop3_connect(pop3)) != CSMAIL_OK) {
         report_pop3(pop3, "Connect", rc);
         goto done;
@@ -266,21 +230,12 @@ int main(int argc, char **argv)
     csmail_sslinfo *ssl = NULL;
     int status = EXIT_FAILURE, is_pop3;
 
-    /* Line-buffered stdout: progress and error messages stay in order in logs. */
-    setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
-
-    if (argc < 4 || argc > 6) {
-        fprintf(stderr, "usage: %s HOST PORT CAFILE [smtp|smtps|pop3|pop3s] [tls12|tls13]\n", argv[0]);
+    if (read_args(argc, argv, "[smtp|smtps|pop3|pop3s] [tls12|tls13]", 2, &host, &port, &cafile) != 0)
         return 2;
-    }
-    host = argv[1];
-    cafile = argv[3];
     if (argc > 4)
         service = argv[4];
     if (argc > 5)
         version = argv[5];
-    if (parse_port(argv[2], &port) != 0)
-        return 2;
     if (strcmp(service, "smtp") == 0 || strcmp(service, "pop3") == 0)
         mode = MODE_STARTTLS;
     else if (strcmp(service, "smtps") == 0 || strcmp(service, "pop3s") == 0)
@@ -293,19 +248,8 @@ int main(int argc, char **argv)
     printf("csmail %s: %s %s to %s:%d\n", csmail_version(), is_pop3 ? "POP3" : "SMTP",
            mode == MODE_STARTTLS ? (is_pop3 ? "with STLS" : "with STARTTLS") : "with implicit TLS", host, (int)port);
 
-    ssl = csmail_sslinfo_new();
-    if ((rc = csmail_sslinfo_set_mode(ssl, mode)) != CSMAIL_OK) {
-        report_last("SSLInfo.Mode", rc);
+    if ((ssl = new_sslinfo(mode, cafile)) == NULL)
         goto done;
-    }
-    if ((rc = csmail_sslinfo_set_str(ssl, SSLCAFile, cafile)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLCAFile)", rc);
-        goto done;
-    }
-    if ((rc = csmail_sslinfo_set_int(ssl, SSLNoSystemRoots, 1)) != CSMAIL_OK) {
-        report_last("SSLInfo.Option(SSLNoSystemRoots)", rc);
-        goto done;
-    }
     if (version != NULL) {
         int32_t only;
 

@@ -12,10 +12,13 @@
 //!   lower module needs to know SSLInfo.
 //!
 //! Shared by all layers and importing none: `abort` (ending an operation from another thread),
-//! `options` (the SSLInfo option table), `log` and `error`, each using only those after it in that
-//! list. `unsafe` lives only in `ffi`. tests/layers.rs checks all of this on the source.
+//! `options` (the SSLInfo option table), `log`, `error` and `tables` (the declarative tables the
+//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`. tests/layers.rs checks all of this on the source.
 
 #![allow(non_upper_case_globals)]
+
+// The declarative tables; first, so their macros are in scope for the modules that include them.
+mod tables;
 
 pub mod abort;
 pub mod api;

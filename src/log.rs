@@ -10,23 +10,10 @@ use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 
-/// Only fatal incidents.
-pub const LOG_S_FATAL: i32 = 1;
-/// Warnings and fatal incidents.
-pub const LOG_S_WARNING: i32 = 2;
-/// Everything, including every command and reply.
-pub const LOG_S_INFORMATION: i32 = 3;
+use crate::tables::constants;
 
-/// SMTP/POP3 protocol: every command and reply.
-pub const LOG_F_PROTOCOL: i32 = 1;
-/// TLS: handshake, negotiated parameters, certificate.
-pub const LOG_F_SSL: i32 = 2;
-/// Proxy connections.
-pub const LOG_F_PROXY: i32 = 4;
-/// Connection and user-level events (resolving, connecting, progress of operations).
-pub const LOG_F_USER: i32 = 8;
-/// All facilities.
-pub const LOG_F_ALL: i32 = LOG_F_PROTOCOL | LOG_F_SSL | LOG_F_PROXY | LOG_F_USER;
+// LOG_S_* and LOG_F_*: src/tables/log_values.rs.
+include!("tables/log_values.rs");
 
 /// What the application's OnLogMessage receives: severity, facility, message.
 pub type LogCallback = Arc<dyn Fn(i32, i32, &str) + Send + Sync>;
@@ -107,10 +94,6 @@ pub struct Logger {
 impl Logger {
     pub fn new(handler: Option<Arc<LogHandler>>) -> Logger {
         Logger { handler }
-    }
-    /// Whether a message of this kind would be delivered (to skip formatting when not).
-    pub fn enabled(&self, severity: i32, facility: i32) -> bool {
-        self.handler.as_ref().is_some_and(|h| h.wants(severity, facility))
     }
     /// Logs a message built only when it will be delivered.
     pub fn log(&self, severity: i32, facility: i32, build: impl FnOnce() -> String) {

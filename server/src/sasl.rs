@@ -42,10 +42,6 @@ pub(crate) fn b64_encode(b: &[u8]) -> String {
     B64.encode(b)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Decodes a SASL PLAIN message (`authzid NUL authcid NUL passwd`), already
 /// base64-decoded, and checks it. Returns the authenticated user.
 pub(crate) fn check_plain(users: &Users, msg: &[u8]) -> Option<String> {
@@ -67,7 +63,7 @@ pub(crate) fn check_plain(users: &Users, msg: &[u8]) -> Option<String> {
 pub(crate) fn cram_digest(password: &str, challenge: &str) -> String {
     let mut mac = <Hmac<Md5> as Mac>::new_from_slice(password.as_bytes()).expect("any key length");
     mac.update(challenge.as_bytes());
-    hex(&mac.finalize().into_bytes())
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// Checks a decoded CRAM-MD5 response `user SP hexdigest`.
@@ -83,7 +79,7 @@ pub(crate) fn apop_digest(timestamp: &str, password: &str) -> String {
     let mut h = Md5::new();
     h.update(timestamp.as_bytes());
     h.update(password.as_bytes());
-    hex(&h.finalize())
+    hex::encode(h.finalize())
 }
 
 #[cfg(test)]

@@ -15,10 +15,6 @@ fn server_with(f: impl FnOnce(&mut ServerOptions)) -> (RunningServer, tempfile::
     (start(opts).unwrap(), dir)
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 const MESSAGE: &[u8] = b"From: bob@example.org\r\nTo: alice@example.com\r\nSubject: test\r\n\r\nHello Alice.\r\n.leading dot\r\n..two dots\r\nbare\nLF inside\r\n\r\nBye.\r\n";
 
 /// Dot-stuffs a message for DATA (or RETR comparison).
@@ -157,7 +153,7 @@ fn smtp_cram_md5_and_login() {
         assert!(chal.starts_with(b"<") && chal.ends_with(b"@localhost>"));
         let mut mac = <Hmac<Md5> as Mac>::new_from_slice(pass.as_bytes()).unwrap();
         mac.update(&chal);
-        let resp = format!("{user} {}", hex(&mac.finalize().into_bytes()));
+        let resp = format!("{user} {}", hex::encode(mac.finalize().into_bytes()));
         c.smtp(&b64(resp.as_bytes()))
     };
     assert_eq!(cram(&mut c, "alice", "wrong"), "535 5.7.8 Authentication credentials invalid");
@@ -322,7 +318,7 @@ fn pop3_apop_and_auth_plain_continuation_and_stls() {
     let greeting = p.line();
     let ts = &greeting[greeting.find('<').unwrap()..];
     assert!(ts.ends_with("@localhost>"), "{greeting}");
-    let digest = |ts: &str, pw: &str| hex(&Md5::digest(format!("{ts}{pw}").as_bytes()));
+    let digest = |ts: &str, pw: &str| hex::encode(Md5::digest(format!("{ts}{pw}").as_bytes()));
     assert_eq!(p.pop(&format!("APOP alice {}", digest(ts, "bad"))), "-ERR [AUTH] Authentication failed");
     assert_eq!(p.pop(&format!("APOP alice {}", digest(ts, "alicepass"))), "+OK alice has 0 messages (0 octets)");
     assert_eq!(p.pop("STAT"), "+OK 0 0");

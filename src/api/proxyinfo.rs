@@ -15,22 +15,10 @@ use crate::transport::proxy::{ProxyEndpoint, TunnelKind};
 use parking_lot::Mutex;
 
 use super::properties::*;
+use crate::tables::constants;
 
-/// SOCKS version 4 (the target's IPv4 address is resolved here).
-pub const CSMAIL_PROXY_SOCKS4: i32 = 1;
-/// SOCKS version 4a (the proxy resolves the target's name).
-pub const CSMAIL_PROXY_SOCKS4A: i32 = 2;
-/// SOCKS version 5, no authentication or user/password.
-pub const CSMAIL_PROXY_SOCKS5: i32 = 3;
-/// HTTP CONNECT, with Basic authentication when a user is set.
-pub const CSMAIL_PROXY_HTTP: i32 = 4;
-/// POP3ProxyInfo: a POP3 proxy logged into as `USER name@target-host`.
-pub const CSMAIL_PROXY_POP3: i32 = 5;
-/// SMTPProxyInfo: an SMTP relay that takes the message instead of the target.
-pub const CSMAIL_PROXY_SMTP: i32 = 6;
-
-/// SOCKS5: 1 (default) lets the proxy resolve the target's name, 0 resolves it here (int).
-pub const CSMAIL_PROP_PROXY_REMOTE_DNS: i32 = 30;
+// CSMAIL_PROXY_* and the table PROXY_KINDS: src/tables/proxy_kinds.rs.
+include!("../tables/proxy_kinds.rs");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProxyKind {

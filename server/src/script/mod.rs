@@ -1,0 +1,47 @@
+//! Scripted mode: a one-connection server that follows a script, for tests
+//! of how a client copes with a misbehaving (or precisely controlled) server.
+//!
+//! `parse` reads the script text into steps, `run` plays them on the one
+//! connection, `server` is the public handle that starts and finishes it.
+//!
+//! # Script format
+//!
+//! One step per line. Blank lines and lines whose first non-blank character
+//! is `#` are ignored. Keywords are case-sensitive.
+//!
+//! | step | meaning |
+//! |------|---------|
+//! | `S: text` | send `text` + CRLF |
+//! | `S*N: text` | send `text` + CRLF, N times (e.g. `S*100000: 250-x`) |
+//! | `RAW: text` | send `text` as is, no CRLF added |
+//! | `RAWN: count byte` | send `count` copies of one byte (a character or an escape), no CRLF |
+//! | `C: pattern` | read one line from the client (up to LF, CRLF stripped) and compare; a trailing `*` matches any rest. A line that does not match is recorded in `mismatches` and the script goes on |
+//! | `DATA` | read dot-stuffed data up to and including the `.` CRLF line (just consumed; the bytes are in `received`) |
+//! | `TLS` | server side of a TLS handshake now (for STARTTLS/STLS); later steps run over TLS. Bytes the client sent before the handshake that were not consumed are dropped and recorded as a mismatch |
+//! | `SLEEP ms` | pause |
+//! | `CLOSE` | close the connection (ends the script) |
+//! | `HANG` | send nothing more; keep the connection open until the client closes it or 30 s pass (ends the script) |
+//! | `EXPECT-EOF` | wait (up to 30 s) until the client closes; anything it sends meanwhile is a mismatch |
+//!
+//! After `S:`, `S*N:`, `RAW:`, `RAWN:` and `C:` exactly one optional space is
+//! skipped; the rest of the line (trailing spaces included) is the text.
+//! Escapes in texts and patterns: `\r` `\n` `\t` `\0` `\\` `\xHH` (and `\*`
+//! for a literal star at the end of a pattern).
+//!
+//! Reaching the end of the script closes the connection. `completed` is true
+//! when every step ran. If the client hangs up while the server is sending,
+//! or before a `C:`/`DATA` step got its input, the script stops there:
+//! `completed` is false; a missing `C:` line is also recorded as a mismatch.
+
+mod parse;
+mod run;
+mod server;
+
+use std::time::Duration;
+
+pub use parse::Script;
+pub use server::{ScriptOutcome, ScriptedServer};
+
+/// How long `finish`, HANG and EXPECT-EOF wait, and how long the server
+/// waits for the client to connect.
+const WAIT: Duration = Duration::from_secs(30);
