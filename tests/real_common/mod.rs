@@ -240,8 +240,6 @@ pub struct Pop3Via {
     pub mech: i32,
 }
 
-/// The default way to look into a mailbox: POP3S by name.
-
 pub fn connect_pop3(via: Pop3Via, login: (&str, &str)) -> Client<Pop3Client> {
     let p = pop3(via.host, via.port, via.tls, login, via.mech);
     p.connect_ok();
