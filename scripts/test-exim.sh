@@ -9,8 +9,9 @@
 #      delivering into the Maildirs GNU pop3d serves (scripts/aiosmtpd-pop3d.sh start pop3d),
 #   4. runs tests/real_exim.rs (#[ignore]d in a plain `cargo test`),
 #   5. whatever happened: stops both, purges every package it installed, reinstalls every
-#      package that went (Postfix), restores /etc/exim4/trusted_configs and removes the
-#      Debian-exim user when it was not there before: the machine is left as it was found.
+#      package that went (Postfix), restores /etc/exim4/trusted_configs and removes the users
+#      and groups the packages created (Debian-exim): the machine is left as it was found
+#      (scripts/mta-swap.sh).
 #
 # Listeners (127.0.0.1): SMTP 4525 (STARTTLS offered, AUTH only after it), SMTPS 4465 (implicit
 # TLS), SMTP 4587 (STARTTLS required before MAIL); $CSMAIL_EXIM_PORT, $CSMAIL_EXIM_SMTPS_PORT and
@@ -31,65 +32,28 @@ chmod 755 "$T" # Exim drops privileges to Debian-exim and must reach its files
 export CSMAIL_AIOSMTPD_POP3D_DIR="$T/pop3d"
 TRUSTED=/etc/exim4/trusted_configs
 
+# shellcheck source=scripts/mta-swap.sh
+. "$HERE/mta-swap.sh"
+
 step() { printf '\n==> %s\n' "$*"; }
 elapsed() { echo $(($(date +%s) - $1)); }
-installed_packages() {
-  dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\n' | awk '$2 ~ /^ii/ { print $1 }' | sort
-}
 
 # Build first, so nothing waits for the compiler.
 step "cargo test --test real_exim --no-run"
 cargo test --test real_exim --no-run --quiet
 
 step "note the machine's state"
-installed_packages >"$T/packages.before"
-had_exim_user=0
-id Debian-exim >/dev/null 2>&1 && had_exim_user=1
-had_trusted=0
-[ -e "$TRUSTED" ] && { had_trusted=1; cp -p "$TRUSTED" "$T/trusted_configs.before"; }
-echo "$(wc -l <"$T/packages.before") packages installed; Debian-exim user: $had_exim_user; $TRUSTED: $had_trusted"
+swap_note "$T" "$TRUSTED"
 
 restore() {
-  local status=$?
+  local status=$? t
   step "stop Exim and pop3d"
   [ -f "$T/exim.pid" ] && kill "$(cat "$T/exim.pid")" 2>/dev/null || true
   bash "$HERE/aiosmtpd-pop3d.sh" stop pop3d || true
   step "restore the machine"
-  local t
   t=$(date +%s)
-  installed_packages >"$T/packages.after"
-  local added removed
-  added=$(comm -13 "$T/packages.before" "$T/packages.after" | tr '\n' ' ')
-  removed=$(comm -23 "$T/packages.before" "$T/packages.after" | tr '\n' ' ')
-  export DEBIAN_FRONTEND=noninteractive
-  if [ -n "$added" ]; then
-    echo "purging what this script installed: $added"
-    # shellcheck disable=SC2086
-    apt-get purge -y -q $added >/dev/null
-  fi
-  if [ -n "$removed" ]; then
-    echo "reinstalling what the installation removed: $removed"
-    # shellcheck disable=SC2086
-    apt-get install -y -q --no-install-recommends $removed >/dev/null
-  fi
-  if [ "$had_trusted" = 1 ]; then
-    cp -p "$T/trusted_configs.before" "$TRUSTED"
-  else
-    rm -f "$TRUSTED"
-    rmdir /etc/exim4 2>/dev/null || true
-  fi
-  if [ "$had_exim_user" = 0 ] && id Debian-exim >/dev/null 2>&1; then
-    userdel Debian-exim 2>/dev/null || true
-    getent group Debian-exim >/dev/null && groupdel Debian-exim 2>/dev/null || true
-  fi
-  installed_packages >"$T/packages.restored"
-  if cmp -s "$T/packages.before" "$T/packages.restored"; then
-    echo "restore: $(elapsed "$t") s; the installed packages are as before"
-  else
-    echo "restore: the installed packages differ from before:" >&2
-    diff "$T/packages.before" "$T/packages.restored" >&2 || true
-    status=1
-  fi
+  swap_restore "$T" || status=1
+  echo "restore: $(elapsed "$t") s"
   rm -rf "$T"
   exit "$status"
 }
@@ -98,13 +62,7 @@ trap restore EXIT
 t=$(date +%s)
 step "install exim4-daemon-heavy (removes Postfix) and GNU pop3d"
 export DEBIAN_FRONTEND=noninteractive
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  # Keep the packages' maintainer scripts from starting a system-wide Exim on port 25. The file
-  # goes again with the restore (it is not in a package).
-  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-  chmod 755 /usr/sbin/policy-rc.d
-  trap 'st=$?; rm -f /usr/sbin/policy-rc.d; (exit $st); restore' EXIT
-fi
+swap_block_daemon_start
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends exim4-daemon-heavy >/dev/null
 echo "install exim4-daemon-heavy: $(elapsed "$t") s ($(dpkg-query -W -f='${Version}' exim4-daemon-heavy))"
