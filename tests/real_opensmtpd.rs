@@ -282,8 +282,11 @@ fn message_over_size_of_unknown_length_is_refused_by_opensmtpd() {
     let mut source = FnSource(move |buf: &mut [u8]| std::io::Read::read(&mut rest, buf));
     let e =
         expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut source), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(e.text, "the message was refused: 552 Message size exceeds maximum permitted");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 552);
+    assert_eq!(
+        e.text,
+        "the message was refused: 554 5.3.4 Message too big for system: Transaction failed, message too big"
+    );
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 554);
     s.assert_logged("C: <message data>");
     s.c.disconnect().unwrap();
     assert_absent(BOB, &tag, Duration::from_millis(500));
