@@ -34,7 +34,7 @@ fn assert_wire(s: Scripted, wire: &[u8]) {
 
 #[test]
 fn smtp_535_then_quit() {
-    let s = Scripted::start("smtp_auth_535_quit", false);
+    let s = Scripted::start("smtp_auth_535", false);
     let c = smtp_with_login(&s);
     let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexSmtpServer);
     assert_eq!(e.text, "authentication failed: 535 5.7.8 Authentication credentials invalid");
@@ -86,7 +86,7 @@ fn smtp_unfinished_auth_closes_without_quit() {
 
 #[test]
 fn pop3_err_then_quit() {
-    let s = Scripted::start("pop3_pass_err_quit", false);
+    let s = Scripted::start("pop3_pass_resp_code", false);
     let c = s.pop3(1500);
     c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_USER_PASS).unwrap();
     let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexPopServer);

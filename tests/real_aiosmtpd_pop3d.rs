@@ -411,23 +411,30 @@ fn smtp_wrong_password() {
         assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
         s.assert_logged("S: 535 5.7.8 Authentication credentials invalid");
         s.assert_no_secret_logged(SMTP_ALICE.0, WRONG);
+        // The refusal leaves the state clean: QUIT, and aiosmtpd's answer.
+        s.assert_logged("C: QUIT");
+        s.assert_logged("S: 221 Bye");
     }
 }
 
 #[test]
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn pop3_wrong_password() {
-    for (tls, mech) in [
-        (Security::StartTls, CSMAIL_AUTH_USER_PASS),
-        (Security::StartTls, CSMAIL_AUTH_APOP),
-        (Security::Implicit, CSMAIL_AUTH_AUTO),
+    for (tls, mech, name) in [
+        (Security::StartTls, CSMAIL_AUTH_USER_PASS, "USER/PASS"),
+        (Security::StartTls, CSMAIL_AUTH_APOP, "APOP"),
+        // AUTO over TLS: pop3d lists no SASL, so USER/PASS.
+        (Security::Implicit, CSMAIL_AUTH_AUTO, "USER/PASS"),
     ] {
         let port = if tls == Security::Implicit { pop3s() } else { pop3_port() };
         let p = pop3("localhost", port, tls, (BOB.0, WRONG), mech);
         let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
-        assert_eq!(e.text, "login failed: -ERR [AUTH] Bad login", "mechanism {mech}");
+        assert_eq!(e.text, format!("{name} login failed: -ERR [AUTH] Bad login"), "mechanism {mech}");
         assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
         p.assert_no_secret_logged(BOB.0, WRONG);
+        // The refusal leaves the state clean: QUIT, and pop3d's answer.
+        p.assert_logged("C: QUIT");
+        p.assert_logged("S: +OK");
     }
 }
 
@@ -438,7 +445,22 @@ fn pop3_wrong_password() {
 fn pop3_separate_apop_secret() {
     let p = pop3("localhost", pop3_port(), Security::StartTls, BOB, CSMAIL_AUTH_APOP);
     let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
-    assert_eq!(e.text, "login failed: -ERR [AUTH] Bad login");
+    assert_eq!(e.text, "APOP login failed: -ERR [AUTH] Bad login");
+
+    // AUTO in the clear picks APOP (the greeting has a timestamp): refused, it says which
+    // mechanism failed and why, and does not fall back to USER/PASS in the clear.
+    let p = pop3("localhost", pop3_port(), Security::Plain, BOB, CSMAIL_AUTH_AUTO);
+    let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
+    assert_eq!(
+        e.text,
+        "APOP login failed: -ERR [AUTH] Bad login (AUTO chose APOP because the connection is not \
+         encrypted and APOP keeps the password off the wire; it does not fall back to USER/PASS, \
+         which would send the password in the clear: use TLS, or ask for USER/PASS explicitly)"
+    );
+    p.assert_logged("C: APOP bob@example.com <redacted>");
+    p.assert_not_logged_prefix("C: USER");
+    p.assert_not_logged_prefix("C: PASS");
+    p.assert_logged("C: QUIT");
 
     let p = pop3("localhost", pop3_port(), Security::StartTls, BOB, CSMAIL_AUTH_USER_PASS);
     p.connect_ok();
@@ -506,7 +528,7 @@ fn unauthenticated_mail_is_refused() {
 fn pop3_server_refuses_plaintext_login() {
     let p = pop3(STRICT_POP3_HOST, pop3_port(), Security::Plain, BOB, CSMAIL_AUTH_USER_PASS);
     let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
-    assert_eq!(e.text, "login failed: -ERR Incorrect state");
+    assert_eq!(e.text, "USER/PASS login failed: -ERR Incorrect state");
     p.assert_not_logged_prefix("C: PASS");
     assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
 }
@@ -574,10 +596,14 @@ fn message_over_advertised_size() {
     }
     let e = expect_err(
         s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_SERVER,
+        CSMAIL_E_REFUSED_LOCALLY,
         eexMessageTooLarge,
         s.c.extended_error(),
     );
+    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
+    // does not stay visible as if it did.
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
     assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {SIZE_LIMIT} (SIZE)", msg.len()));
     s.assert_not_logged_prefix("C: MAIL");
     assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);

@@ -310,6 +310,9 @@ fn smtp_wrong_password() {
         assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
         s.assert_logged("S: 535 Incorrect authentication data");
         s.assert_no_secret_logged(SMTP_ALICE.0, WRONG);
+        // The refusal leaves the state clean: QUIT, and Exim's answer.
+        s.assert_logged("C: QUIT");
+        s.assert_logged("S: 221 mail.example.test closing connection");
     }
 }
 
@@ -429,10 +432,14 @@ fn message_over_advertised_size() {
     }
     let e = expect_err(
         s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_SERVER,
+        CSMAIL_E_REFUSED_LOCALLY,
         eexMessageTooLarge,
         s.c.extended_error(),
     );
+    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
+    // does not stay visible as if it did.
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
     assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {SIZE_LIMIT} (SIZE)", msg.len()));
     s.assert_not_logged_prefix("C: MAIL");
     assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);

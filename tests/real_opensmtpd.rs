@@ -252,10 +252,14 @@ fn message_over_advertised_size() {
     }
     let e = expect_err(
         s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_SERVER,
+        CSMAIL_E_REFUSED_LOCALLY,
         eexMessageTooLarge,
         s.c.extended_error(),
     );
+    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
+    // does not stay visible as if it did.
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
     assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {SIZE_LIMIT} (SIZE)", msg.len()));
     s.assert_not_logged_prefix("C: MAIL");
     assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);

@@ -463,6 +463,9 @@ fn smtp_wrong_password() {
         assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
         s.assert_logged("S: 535 5.7.8 Error: authentication failed: (reason unavailable)");
         s.assert_no_secret_logged(ALICE.0, WRONG);
+        // The refusal leaves the state clean: QUIT, and Postfix's answer.
+        s.assert_logged("C: QUIT");
+        s.assert_logged("S: 221 2.0.0 Bye");
     }
 }
 
@@ -492,19 +495,22 @@ fn last_reply_after_refused_login() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_wrong_password() {
-    for (tls, mech) in [
-        (Security::StartTls, CSMAIL_AUTH_USER_PASS),
-        (Security::StartTls, CSMAIL_AUTH_APOP),
-        (Security::StartTls, CSMAIL_AUTH_PLAIN),
-        (Security::Implicit, CSMAIL_AUTH_AUTO),
+    for (tls, mech, name) in [
+        (Security::StartTls, CSMAIL_AUTH_USER_PASS, "USER/PASS"),
+        (Security::StartTls, CSMAIL_AUTH_APOP, "APOP"),
+        (Security::StartTls, CSMAIL_AUTH_PLAIN, "SASL PLAIN"),
+        // AUTO over TLS: SASL PLAIN, which Dovecot lists.
+        (Security::Implicit, CSMAIL_AUTH_AUTO, "SASL PLAIN"),
     ] {
         let port = if tls == Security::Implicit { POP3S } else { POP3 };
         let p = pop3("localhost", port, tls, (BOB.0, WRONG), mech);
         let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
-        assert!(e.text.contains("[AUTH]"), "{}", e.text);
-        assert_eq!(e.text, "login failed: -ERR [AUTH] Authentication failed.", "mechanism {mech}");
+        assert_eq!(e.text, format!("{name} login failed: -ERR [AUTH] Authentication failed."), "mechanism {mech}");
         assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
         p.assert_no_secret_logged(BOB.0, WRONG);
+        // The refusal leaves the state clean: QUIT, and Dovecot's answer.
+        p.assert_logged("C: QUIT");
+        p.assert_logged("S: +OK Logging out");
     }
 }
 
@@ -572,7 +578,7 @@ fn pop3_server_refuses_plaintext_login() {
     assert!(e.text.contains("Plaintext authentication disallowed"), "{}", e.text);
     assert_eq!(
         e.text,
-        "login failed: -ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections."
+        "USER/PASS login failed: -ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections."
     );
     p.assert_not_logged_prefix("C: PASS");
     assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
@@ -680,10 +686,14 @@ fn message_over_advertised_size() {
     }
     let e = expect_err(
         s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_SERVER,
+        CSMAIL_E_REFUSED_LOCALLY,
         eexMessageTooLarge,
         s.c.extended_error(),
     );
+    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
+    // does not stay visible as if it did.
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
     assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {SIZE_LIMIT} (SIZE)", msg.len()));
     s.assert_not_logged_prefix("C: MAIL");
     assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);

@@ -160,6 +160,10 @@ impl SmtpSession {
             Ok(()) => Ok(s),
             Err(e) => {
                 let last = std::mem::take(&mut s.last);
+                // A refused login (535, no usable mechanism) leaves the state clean: QUIT.
+                if e.result == error::CSMAIL_E_AUTH && !s.broken {
+                    s.conn.quit_after_refusal();
+                }
                 s.close();
                 Err((e, last))
             }
@@ -378,6 +382,10 @@ impl SmtpSession {
             }
             _ => unreachable!("choose_mechanism returns SMTP mechanisms only"),
         };
+        if r.code == 334 {
+            // The server still waits for a SASL response: a QUIT now would be read as one.
+            self.broken = true;
+        }
         if r.code != 235 {
             return Err(server_error(error::CSMAIL_E_AUTH, "authentication failed", &r));
         }
@@ -393,29 +401,43 @@ impl SmtpSession {
         progress: Progress,
     ) -> Result<()> {
         let needs_utf8 = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+        // What the server announced it would not accept is refused here, before anything is
+        // sent; no server reply belongs to that refusal, so none stays visible.
+        let refuse_locally = |s: &mut Self, eex: i32, text: String| {
+            s.last = Reply::default();
+            Err(Error::new(error::CSMAIL_E_REFUSED_LOCALLY, eex, text))
+        };
         if needs_utf8 && !self.ext.smtputf8 {
-            return Err(Error::new(
-                error::CSMAIL_E_NOT_SUPPORTED,
+            return refuse_locally(
+                self,
                 error::eexSmtpUtf8Required,
-                "an address is not ASCII and the server does not offer SMTPUTF8",
-            ));
+                "an address is not ASCII and the server does not offer SMTPUTF8".into(),
+            );
         }
-        let total = source.size();
-        if let (Some(size), limit) = (total, self.ext.size) {
-            if limit > 0 && size > limit {
-                return Err(Error::new(
-                    error::CSMAIL_E_SERVER,
+        let shape = source.shape().map_err(|e| {
+            Error::new(
+                error::CSMAIL_E_IO,
+                error::eexMessageSource,
+                format!("reading the message to measure it failed: {e}"),
+            )
+        })?;
+        if let (Some(shape), limit) = (shape, self.ext.size) {
+            if limit > 0 && shape.size > limit {
+                return refuse_locally(
+                    self,
                     error::eexMessageTooLarge,
-                    format!("the message has {size} bytes; the server accepts at most {limit} (SIZE)"),
-                ));
+                    format!("the message has {} bytes; the server accepts at most {limit} (SIZE)", shape.size),
+                );
             }
         }
+        let total = source.size();
         let mut mail = format!("MAIL FROM:<{from}>");
-        if let (Some(size), true) = (total, self.ext.size > 0 || self.ext.keywords.iter().any(|k| k == "SIZE")) {
-            mail.push_str(&format!(" SIZE={size}"));
+        if let (Some(shape), true) = (shape, self.ext.size > 0 || self.ext.keywords.iter().any(|k| k == "SIZE")) {
+            mail.push_str(&format!(" SIZE={}", shape.size));
         }
-        if self.ext.eightbitmime {
-            // Declaring 8BITMIME for 7-bit data is allowed (RFC 6152) and spares a scan of the body.
+        // BODY=8BITMIME for 8-bit data, and for data that cannot be looked at beforehand (RFC
+        // 6152 allows declaring it for 7-bit data too); a 7-bit message goes without it.
+        if self.ext.eightbitmime && shape.is_none_or(|s| s.eight_bit) {
             mail.push_str(" BODY=8BITMIME");
         }
         if needs_utf8 {
