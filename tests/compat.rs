@@ -269,7 +269,8 @@ fn outputs(ssl: &csmail::SslInfo) -> Vec<(i32, i32)> {
 /// Connects once with rustls and once with the compatibility backend to an s_server run with
 /// `tls_args` (a new one for each: s_server takes one connection), and returns both backends'
 /// outputs and log lines, after checking they are the same.
-fn side_by_side(tls_args: &[&str]) -> (csmail::tls::negotiated::Negotiated, String) {
+/// The rustls connect's SSLInfo comes back, for its negotiated parameters.
+fn side_by_side(tls_args: &[&str]) -> (std::sync::Arc<csmail::SslInfo>, String) {
     let fx = Fixture::start();
     let mut seen = Vec::new();
     for compat in [false, true] {
@@ -281,19 +282,20 @@ fn side_by_side(tls_args: &[&str]) -> (csmail::tls::negotiated::Negotiated, Stri
             panic!("connect (compat {compat}): {e}");
         }
         smtp.disconnect().unwrap();
-        seen.push((ssl.negotiated(), outputs(&ssl), established(&lines)));
+        seen.push((ssl.negotiated(), outputs(&ssl), established(&lines), ssl));
     }
     let (rustls, compat) = (&seen[0], &seen[1]);
     assert_eq!(rustls.0, compat.0, "the negotiated parameters, rustls vs the compatibility backend");
     assert_eq!(rustls.1, compat.1, "the output options, rustls vs the compatibility backend");
     assert_eq!(rustls.2, compat.2, "the log line, rustls vs the compatibility backend");
-    (seen[0].0.clone(), seen[0].2.clone())
+    (seen[0].3.clone(), seen[0].2.clone())
 }
 
 /// TLS 1.3 with X25519: both backends report the same group, strengths and log line.
 #[test]
 fn both_backends_report_tls13_alike() {
-    let (n, line) = side_by_side(&["-tls1_3", "-groups", "X25519", "-ciphersuites", "TLS_AES_128_GCM_SHA256"]);
+    let (ssl, line) = side_by_side(&["-tls1_3", "-groups", "X25519", "-ciphersuites", "TLS_AES_128_GCM_SHA256"]);
+    let n = ssl.negotiated();
     assert_eq!(n.protocol, SSL_TLS13);
     assert_eq!(n.suite, 0x1301, "TLS13_AES_128_GCM_SHA256");
     assert_eq!((n.cipher, n.cipher_strength, n.hash, n.hash_strength), (SSL_AES128_GCM, 128, SSL_SHA256, 256));
@@ -313,7 +315,8 @@ fn both_backends_report_tls13_alike() {
 /// TLS 1.2 ECDHE on P-256 with AES-GCM: the same from both backends.
 #[test]
 fn both_backends_report_tls12_ecdhe_alike() {
-    let (n, line) = side_by_side(&["-tls1_2", "-groups", "P-256", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"]);
+    let (ssl, line) = side_by_side(&["-tls1_2", "-groups", "P-256", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"]);
+    let n = ssl.negotiated();
     assert_eq!(n.protocol, SSL_TLS12);
     assert_eq!(n.suite, 0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
     assert_eq!((n.cipher, n.cipher_strength, n.hash, n.hash_strength), (SSL_AES256_GCM, 256, SSL_SHA384, 384));

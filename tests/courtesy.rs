@@ -13,7 +13,7 @@ mod common;
 use common::*;
 use csmail::api::properties::*;
 use csmail::error::*;
-use csmail::protocol::source::FnSource;
+use csmail::source::FnSource;
 
 fn smtp_with_login(s: &Scripted) -> csmail::SmtpClient {
     let c = s.smtp(1500);

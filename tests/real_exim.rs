@@ -20,7 +20,7 @@ mod real_common;
 use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::options::*;
-use csmail::protocol::source::{FnSink, FnSource, MessageSink};
+use csmail::source::{FnSink, FnSource, MessageSink};
 use real_common::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -534,7 +534,7 @@ fn large_message_under_the_limit() {
 
     let s = smtp("127.0.0.1", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
     s.connect_ok();
-    let mut source = csmail::protocol::source::FileSource::open(src.to_str().unwrap()).unwrap();
+    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
     if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
         panic!("send failed: {e}\n{}", s.transcript());
     }

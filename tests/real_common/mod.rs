@@ -12,6 +12,9 @@
 // uses every helper.
 #![allow(clippy::type_complexity, dead_code)]
 
+#[path = "../common/sasl.rs"]
+mod sasl;
+
 use crate::{ca_file, check_uid, via_pop3s, QUEUED, QUEUED_ENHANCED};
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
@@ -83,11 +86,7 @@ impl<C> Client<C> {
     /// Neither the password nor an encoding of it reached the log.
     #[track_caller]
     pub fn assert_no_secret_logged(&self, user: &str, password: &str) {
-        let forms = [
-            password.to_owned(),
-            csmail::protocol::sasl::b64(password.as_bytes()),
-            csmail::protocol::sasl::plain(user, password),
-        ];
+        let forms = [password.to_owned(), sasl::b64(password.as_bytes()), sasl::plain(user, password)];
         for l in self.log() {
             for f in &forms {
                 assert!(!l.contains(f.as_str()), "the log shows a secret ({f:?}): {l:?}");
