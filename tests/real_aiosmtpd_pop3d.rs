@@ -24,41 +24,30 @@ mod real_common;
 use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::options::*;
-use csmail::source::{FnSink, FnSource, MessageSink};
 use real_common::*;
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 // ---- the servers, as scripts/aiosmtpd-pop3d.sh sets them up ----
 
-fn port(var: &str, default: u16) -> u16 {
-    match std::env::var(var) {
-        Ok(p) if !p.is_empty() => p.parse().unwrap_or_else(|_| panic!("{var}={p:?} is not a port")),
-        _ => default,
-    }
-}
-
 /// aiosmtpd, STARTTLS offered, AUTH only after STARTTLS.
 fn smtp_starttls() -> u16 {
-    port("CSMAIL_AIOSMTPD_PORT", 3525)
+    env_port("CSMAIL_AIOSMTPD_PORT", 3525)
 }
 /// aiosmtpd with implicit TLS.
 fn smtps() -> u16 {
-    port("CSMAIL_AIOSMTPD_SMTPS_PORT", 3465)
+    env_port("CSMAIL_AIOSMTPD_SMTPS_PORT", 3465)
 }
 /// aiosmtpd, STARTTLS required before anything else.
 fn smtp_tls_required() -> u16 {
-    port("CSMAIL_AIOSMTPD_REQUIRED_PORT", 3587)
+    env_port("CSMAIL_AIOSMTPD_REQUIRED_PORT", 3587)
 }
 /// pop3d, STLS offered (on 127.0.0.2 STLS is required before any login).
 fn pop3_port() -> u16 {
-    port("CSMAIL_POP3D_PORT", 3110)
+    env_port("CSMAIL_POP3D_PORT", 3110)
 }
 /// pop3d with implicit TLS.
 fn pop3s() -> u16 {
-    port("CSMAIL_POP3D_POP3S_PORT", 3995)
+    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
 }
 const STRICT_POP3_HOST: &str = "127.0.0.2";
 /// aiosmtpd's data_size_limit, announced as EHLO SIZE.
@@ -87,17 +76,9 @@ fn check_uid(uid: &str, message: &[u8]) {
     assert!(contains(message, format!("\r\nX-UIDL: {uid}\r\n").as_bytes()), "UIDL {uid} is the message's X-UIDL");
 }
 
-fn state_dir() -> PathBuf {
-    match std::env::var_os("CSMAIL_AIOSMTPD_POP3D_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from("/tmp/csmail-aiosmtpd-pop3d"),
-    }
-}
-
+/// The CA that signed the servers' certificate.
 fn ca_file() -> String {
-    let ca = state_dir().join("pki").join("ca.pem");
-    assert!(ca.is_file(), "{} is missing: run scripts/aiosmtpd-pop3d.sh start first", ca.display());
-    ca.to_str().expect("UTF-8 path").to_owned()
+    ca_file_in("CSMAIL_AIOSMTPD_POP3D_DIR", "/tmp/csmail-aiosmtpd-pop3d", "scripts/aiosmtpd-pop3d.sh start")
 }
 
 /// The retrieved message is what the handler prepends, followed by exactly the bytes sent.
@@ -120,19 +101,6 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, with: &str) {
         received.contains(&format!(" ([127.0.0.1]) by smtp.example.test (aiosmtpd) with {with} for <{rcpt}>; ")),
         "{received}"
     );
-}
-
-/// One header field of the prefix the handler added: (name, value).
-fn header_fields(prefix: &[u8]) -> Vec<(String, String)> {
-    let text = std::str::from_utf8(prefix).expect("ASCII headers");
-    assert!(text.ends_with("\r\n"), "the added prefix is whole lines: {text:?}");
-    text[..text.len() - 2]
-        .split("\r\n")
-        .map(|line| {
-            let (name, value) = line.split_once(':').unwrap_or_else(|| panic!("not a header field: {line:?}"));
-            (name.to_owned(), value.trim().to_owned())
-        })
-        .collect()
 }
 
 // =============================================================================================
@@ -580,139 +548,42 @@ fn one_refused_recipient_means_no_delivery() {
     assert_absent(BOB, &tag, Duration::from_millis(500));
 }
 
-/// A message over the advertised SIZE is refused by the client before MAIL FROM; the session
-/// stays usable.
+/// A message over the advertised SIZE: refused locally, the session stays usable.
 #[test]
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn message_over_advertised_size() {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
     s.connect_ok();
-    s.assert_logged(&format!("S: 250-SIZE {SIZE_LIMIT}"));
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    while (msg.len() as u64) <= SIZE_LIMIT {
-        msg.extend_from_slice(&[b'x'; 76]);
-        msg.extend_from_slice(b"\r\n");
-    }
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_REFUSED_LOCALLY,
-        eexMessageTooLarge,
-        s.c.extended_error(),
-    );
-    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
-    // does not stay visible as if it did.
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
-    assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {SIZE_LIMIT} (SIZE)", msg.len()));
-    s.assert_not_logged_prefix("C: MAIL");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag2, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag2), &sent, BOB_ADDR, "ESMTPSA");
-    assert_absent(BOB, &tag, Duration::ZERO);
+    case_over_advertised_size(&s, SIZE_LIMIT, BOB, &|g, m, r| assert_delivered(g, m, r, "ESMTPSA"));
 }
 
-/// A message of unknown length (a read callback) cannot be checked against SIZE beforehand;
-/// aiosmtpd refuses it after the data, and nothing is delivered.
+/// A message of unknown length over SIZE: aiosmtpd refuses it after the data.
 #[test]
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn message_over_size_of_unknown_length_is_refused_by_aiosmtpd() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    while (msg.len() as u64) <= SIZE_LIMIT + 64 * 1024 {
-        msg.extend_from_slice(&[b'y'; 998]);
-        msg.extend_from_slice(b"\r\n");
-    }
-    let mut rest = &msg[..];
-    let mut source = FnSource(move |buf: &mut [u8]| std::io::Read::read(&mut rest, buf));
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut source), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(e.text, "the message was refused: 552 Error: Too much mail data");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 552);
-    s.assert_logged("C: <message data>");
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
+    case_over_size_of_unknown_length(&s, SIZE_LIMIT, BOB, "552 Error: Too much mail data");
 }
 
 // =============================================================================================
 // Larger transfers
 // =============================================================================================
 
-/// Several messages fetched with the pipelined batch (pop3d offers PIPELINING) and deleted in
-/// the same batch; all of them arrive unchanged and are gone afterwards.
+/// Twelve messages fetched and deleted with the pipelined batch.
 #[test]
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn pop3_pipelined_batch_retrieve_and_delete() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
     s.connect_ok();
-    let sent: Vec<(String, Vec<u8>)> = (0..12).map(|_| send_tagged(&s, BOB_ADDR)).collect();
-    s.c.disconnect().unwrap();
-
-    let tags: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
-    let (p, numbers) = await_all(via_pop3s(), BOB, &tags);
-    assert!(p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap().lines().any(|l| l == "PIPELINING"));
-    let got: Arc<Mutex<BTreeMap<u32, Vec<u8>>>> = Arc::default();
-    let g = got.clone();
-    let r = p.c.retrieve_many(&numbers, true, &mut |n| {
-        let g = g.clone();
-        Box::new(FnSink(move |d: &[u8]| {
-            g.lock().unwrap().entry(n).or_default().extend_from_slice(d);
-            Ok(())
-        })) as Box<dyn MessageSink>
-    });
-    if let Err(e) = r {
-        panic!("retrieve_many failed: {e}\n{}", p.transcript());
-    }
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletions are committed");
-    let got = got.lock().unwrap();
-    for ((_, msg), n) in sent.iter().zip(&numbers) {
-        assert_delivered(&got[n], msg, BOB_ADDR, "ESMTPA");
-    }
-    let p = connect_pop3(via_pop3s(), BOB);
-    for (tag, _) in &sent {
-        assert_eq!(find_tagged(&p, tag), None, "{tag} deleted by the batch");
-    }
-    p.c.disconnect().unwrap();
+    case_pipelined_batch_retrieve_and_delete(s, BOB, &|g, m, r| assert_delivered(g, m, r, "ESMTPA"));
 }
 
-/// A message just under the size limit goes through aiosmtpd and pop3d unchanged, from a file
-/// and back into a file.
+/// A message just under the size limit, from a file and back into a file.
 #[test]
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn large_message_under_the_limit() {
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    let mut i = 0u32;
-    while msg.len() < (SIZE_LIMIT - 8 * 1024) as usize {
-        let line = format!("{}line {i} {}\r\n", if i % 7 == 0 { "." } else { "" }, "z".repeat((i as usize * 37) % 900));
-        msg.extend_from_slice(line.as_bytes());
-        i += 1;
-    }
-    let dir = std::env::temp_dir().join(format!("csmail-real-aiosmtpd-{tag}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("out.eml");
-    std::fs::write(&src, &msg).unwrap();
-
     let s = smtp("127.0.0.1", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
     s.connect_ok();
-    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
-    if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
-        panic!("send failed: {e}\n{}", s.transcript());
-    }
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
-    s.assert_logged(&format!("C: <message data, {} bytes>", msg.len()));
-    s.c.disconnect().unwrap();
-
-    let (p, n) = await_tagged(via_pop3s(), BOB, &tag);
-    let dst = dir.join("back.eml");
-    p.c.retrieve_file(n, dst.to_str().unwrap(), None).unwrap();
-    let got = std::fs::read(&dst).unwrap();
-    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64);
-    assert_delivered(&got, &msg, BOB_ADDR, "ESMTPSA");
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap());
-    std::fs::remove_dir_all(&dir).unwrap();
+    case_large_message_under_the_limit(s, SIZE_LIMIT, BOB, &|g, m, r| assert_delivered(g, m, r, "ESMTPSA"));
 }

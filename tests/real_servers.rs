@@ -26,11 +26,7 @@ mod real_common;
 use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::options::*;
-use csmail::source::{FnSink, FnSource, MessageSink};
 use real_common::*;
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 // ---- the servers, as scripts/mailservers.sh sets them up ----
@@ -69,17 +65,9 @@ fn check_uid(uid: &str, _message: &[u8]) {
     assert!(uid.len() == 16 && uid.bytes().all(|b| b.is_ascii_hexdigit()), "UIDL %08Xu%08Xv: {uid:?}");
 }
 
-fn state_dir() -> PathBuf {
-    match std::env::var_os("CSMAIL_MAILSRV_DIR") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        _ => PathBuf::from("/tmp/csmail-mailsrv"),
-    }
-}
-
+/// The CA that signed the servers' certificate.
 fn ca_file() -> String {
-    let ca = state_dir().join("pki").join("ca.pem");
-    assert!(ca.is_file(), "{} is missing: run scripts/mailservers.sh start first", ca.display());
-    ca.to_str().expect("UTF-8 path").to_owned()
+    ca_file_in("CSMAIL_MAILSRV_DIR", "/tmp/csmail-mailsrv", "scripts/mailservers.sh start")
 }
 
 /// The retrieved message is what Dovecot and Postfix prepend, followed by exactly the bytes sent.
@@ -670,141 +658,42 @@ fn one_refused_recipient_means_no_delivery() {
     assert_absent(BOB, &tag, Duration::from_millis(1500));
 }
 
-/// A message over the advertised SIZE is refused by the client before MAIL FROM; the session
-/// stays usable.
+/// A message over the advertised SIZE: refused locally, the session stays usable.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn message_over_advertised_size() {
     let s = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.connect_ok();
-    s.assert_logged(&format!("S: 250-SIZE {SIZE_LIMIT}"));
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    while (msg.len() as u64) <= SIZE_LIMIT {
-        msg.extend_from_slice(&[b'x'; 76]);
-        msg.extend_from_slice(b"\r\n");
-    }
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_REFUSED_LOCALLY,
-        eexMessageTooLarge,
-        s.c.extended_error(),
-    );
-    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
-    // does not stay visible as if it did.
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
-    assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {SIZE_LIMIT} (SIZE)", msg.len()));
-    s.assert_not_logged_prefix("C: MAIL");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag2, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(VIA_POP3S, BOB, &tag2), &sent, BOB_ADDR, "127.0.0.1");
-    assert_absent(BOB, &tag, Duration::ZERO);
+    case_over_advertised_size(&s, SIZE_LIMIT, BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
 }
 
-/// A message of unknown length (a read callback) cannot be checked against SIZE beforehand;
-/// Postfix refuses it after the data, and nothing is delivered.
+/// A message of unknown length over SIZE: Postfix refuses it after the data.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn message_over_size_of_unknown_length_is_refused_by_postfix() {
     let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    while (msg.len() as u64) <= SIZE_LIMIT + 64 * 1024 {
-        msg.extend_from_slice(&[b'y'; 998]);
-        msg.extend_from_slice(b"\r\n");
-    }
-    let mut rest = &msg[..];
-    let mut source = FnSource(move |buf: &mut [u8]| std::io::Read::read(&mut rest, buf));
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut source), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(e.text, "the message was refused: 552 5.3.4 Error: message file too big");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 552);
-    s.assert_logged("C: <message data>");
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
+    case_over_size_of_unknown_length(&s, SIZE_LIMIT, BOB, "552 5.3.4 Error: message file too big");
 }
 
 // =============================================================================================
 // Larger transfers
 // =============================================================================================
 
-/// Several messages fetched with the pipelined batch (Dovecot offers PIPELINING) and deleted in
-/// the same batch; all of them arrive unchanged and are gone afterwards.
+/// Twelve messages fetched and deleted with the pipelined batch.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_pipelined_batch_retrieve_and_delete() {
     let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
-    let sent: Vec<(String, Vec<u8>)> = (0..12).map(|_| send_tagged(&s, BOB_ADDR)).collect();
-    s.c.disconnect().unwrap();
-
-    // Postfix delivers in parallel: not necessarily in the order sent.
-    let tags: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
-    let (p, numbers) = await_all(VIA_POP3S, BOB, &tags);
-    assert!(p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap().lines().any(|l| l == "PIPELINING"));
-    let got: Arc<Mutex<BTreeMap<u32, Vec<u8>>>> = Arc::default();
-    let g = got.clone();
-    let r = p.c.retrieve_many(&numbers, true, &mut |n| {
-        let g = g.clone();
-        Box::new(FnSink(move |d: &[u8]| {
-            g.lock().unwrap().entry(n).or_default().extend_from_slice(d);
-            Ok(())
-        })) as Box<dyn MessageSink>
-    });
-    if let Err(e) = r {
-        panic!("retrieve_many failed: {e}\n{}", p.transcript());
-    }
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletions are committed");
-    let got = got.lock().unwrap();
-    for ((_, msg), n) in sent.iter().zip(&numbers) {
-        assert_delivered(&got[n], msg, BOB_ADDR, "127.0.0.1");
-    }
-    let p = connect_pop3(VIA_POP3S, BOB);
-    for (tag, _) in &sent {
-        assert_eq!(find_tagged(&p, tag), None, "{tag} deleted by the batch");
-    }
-    p.c.disconnect().unwrap();
+    case_pipelined_batch_retrieve_and_delete(s, BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
 }
 
-/// A message just under the size limit (many TLS records, many write chunks, long lines) goes
-/// through Postfix and Dovecot unchanged, from a file and back into a file.
+/// A message just under the size limit, from a file and back into a file.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn large_message_under_the_limit() {
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    let mut i = 0u32;
-    // Room for the servers' trace headers: Postfix counts them against the limit too.
-    while msg.len() < (SIZE_LIMIT - 8 * 1024) as usize {
-        let line = format!("{}line {i} {}\r\n", if i % 7 == 0 { "." } else { "" }, "z".repeat((i as usize * 37) % 900));
-        msg.extend_from_slice(line.as_bytes());
-        i += 1;
-    }
-    let dir = std::env::temp_dir().join(format!("csmail-real-servers-{tag}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("out.eml");
-    std::fs::write(&src, &msg).unwrap();
-
     let s = smtp("127.0.0.1", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.connect_ok();
-    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
-    if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
-        panic!("send failed: {e}\n{}", s.transcript());
-    }
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
-    s.assert_logged(&format!("C: <message data, {} bytes>", msg.len()));
-    s.c.disconnect().unwrap();
-
-    let (p, n) = await_tagged(VIA_POP3S, BOB, &tag);
-    let dst = dir.join("back.eml");
-    p.c.retrieve_file(n, dst.to_str().unwrap(), None).unwrap();
-    let got = std::fs::read(&dst).unwrap();
-    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64);
-    assert_delivered(&got, &msg, BOB_ADDR, "127.0.0.1");
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap());
-    std::fs::remove_dir_all(&dir).unwrap();
+    case_large_message_under_the_limit(s, SIZE_LIMIT, BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
 }

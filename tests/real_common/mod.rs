@@ -20,6 +20,8 @@ use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::options::*;
+use csmail::source::{FnSink, FnSource, MessageSink};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -367,4 +369,151 @@ pub fn expect_err<T: std::fmt::Debug>(
     assert_eq!(info.number, eex, "ErrorInfo.Number");
     assert_eq!(info.text, e.text, "ErrorInfo.Text");
     e
+}
+
+// ---- the server's view, as each test file names it ----
+
+/// A port from the environment variable `var`, or `default` (the scripts read the same ones).
+pub fn env_port(var: &str, default: u16) -> u16 {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => p.parse().unwrap_or_else(|_| panic!("{var}={p:?} is not a port")),
+        _ => default,
+    }
+}
+
+/// The CA certificate in the state directory `$var` (or `default`) that `script` made.
+pub fn ca_file_in(var: &str, default: &str, script: &str) -> String {
+    let dir = match std::env::var_os(var) {
+        Some(d) if !d.is_empty() => std::path::PathBuf::from(d),
+        _ => std::path::PathBuf::from(default),
+    };
+    let ca = dir.join("pki").join("ca.pem");
+    assert!(ca.is_file(), "{} is missing: run {script} first", ca.display());
+    ca.to_str().expect("UTF-8 path").to_owned()
+}
+
+/// Checks a retrieved message against the bytes sent to `rcpt`: the server's prefix, then
+/// exactly those bytes.
+pub type Delivered<'a> = &'a dyn Fn(&[u8], &[u8], &str);
+
+// ---- cases every SMTP server gets, on a client the test file connects ----
+
+/// A message over the advertised SIZE is refused by the client before MAIL FROM, as a local
+/// refusal with no server reply shown; the session stays usable and the next message arrives.
+/// `bob` is the POP3 login of bob@example.com.
+pub fn case_over_advertised_size(s: &Client<SmtpClient>, limit: u64, bob: (&str, &str), delivered: Delivered) {
+    s.assert_logged(&format!("S: 250-SIZE {limit}"));
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    while (msg.len() as u64) <= limit {
+        msg.extend_from_slice(&[b'x'; 76]);
+        msg.extend_from_slice(b"\r\n");
+    }
+    let e = expect_err(
+        s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
+        CSMAIL_E_REFUSED_LOCALLY,
+        eexMessageTooLarge,
+        s.c.extended_error(),
+    );
+    assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {limit} (SIZE)", msg.len()));
+    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
+    // does not stay visible as if it did.
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
+    s.assert_not_logged_prefix("C: MAIL");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    let (tag2, sent) = send_tagged(s, BOB_ADDR);
+    s.c.disconnect().unwrap();
+    delivered(&take_tagged(via_pop3s(), bob, &tag2), &sent, BOB_ADDR);
+    assert_absent(bob, &tag, Duration::ZERO);
+}
+
+/// A message of unknown length (a read callback) cannot be checked against SIZE beforehand; the
+/// server refuses it after the data with `refusal` (code `code`), and nothing is delivered.
+pub fn case_over_size_of_unknown_length(s: &Client<SmtpClient>, limit: u64, bob: (&str, &str), refusal: &str) {
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    while (msg.len() as u64) <= limit + 64 * 1024 {
+        msg.extend_from_slice(&[b'y'; 998]);
+        msg.extend_from_slice(b"\r\n");
+    }
+    let mut rest = &msg[..];
+    let mut source = FnSource(move |buf: &mut [u8]| std::io::Read::read(&mut rest, buf));
+    let e =
+        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut source), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
+    assert_eq!(e.text, format!("the message was refused: {refusal}"));
+    let code: i32 = refusal[..3].parse().expect("a reply code");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), code);
+    s.assert_logged("C: <message data>");
+    s.c.disconnect().unwrap();
+    assert_absent(bob, &tag, Duration::from_millis(500));
+}
+
+/// Twelve messages on one session, fetched with the pipelined batch (the POP3 server offers
+/// PIPELINING) and deleted in the same batch; all arrive unchanged and are gone afterwards.
+pub fn case_pipelined_batch_retrieve_and_delete(s: Client<SmtpClient>, bob: (&str, &str), delivered: Delivered) {
+    let sent: Vec<(String, Vec<u8>)> = (0..12).map(|_| send_tagged(&s, BOB_ADDR)).collect();
+    s.c.disconnect().unwrap();
+    // Servers may deliver in parallel: not necessarily in the order sent.
+    let tags: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    let (p, numbers) = await_all(via_pop3s(), bob, &tags);
+    assert!(p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap().lines().any(|l| l == "PIPELINING"));
+    let got: Arc<Mutex<BTreeMap<u32, Vec<u8>>>> = Arc::default();
+    let g = got.clone();
+    let r = p.c.retrieve_many(&numbers, true, &mut |n| {
+        let g = g.clone();
+        Box::new(FnSink(move |d: &[u8]| {
+            g.lock().unwrap().entry(n).or_default().extend_from_slice(d);
+            Ok(())
+        })) as Box<dyn MessageSink>
+    });
+    if let Err(e) = r {
+        panic!("retrieve_many failed: {e}\n{}", p.transcript());
+    }
+    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletions are committed");
+    let got = got.lock().unwrap();
+    for ((_, msg), n) in sent.iter().zip(&numbers) {
+        delivered(&got[n], msg, BOB_ADDR);
+    }
+    let p = connect_pop3(via_pop3s(), bob);
+    for (tag, _) in &sent {
+        assert_eq!(find_tagged(&p, tag), None, "{tag} deleted by the batch");
+    }
+    p.c.disconnect().unwrap();
+}
+
+/// A message just under the size limit (many TLS records and write chunks, long lines, leading
+/// dots) goes through unchanged, from a file and back into a file.
+pub fn case_large_message_under_the_limit(s: Client<SmtpClient>, limit: u64, bob: (&str, &str), delivered: Delivered) {
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    let mut i = 0u32;
+    // Room for the servers' trace headers: some count them against the limit too.
+    while msg.len() < (limit - 8 * 1024) as usize {
+        let line = format!("{}line {i} {}\r\n", if i % 7 == 0 { "." } else { "" }, "z".repeat((i as usize * 37) % 900));
+        msg.extend_from_slice(line.as_bytes());
+        i += 1;
+    }
+    let dir = std::env::temp_dir().join(format!("csmail-real-{tag}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("out.eml");
+    std::fs::write(&src, &msg).unwrap();
+
+    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
+    if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
+        panic!("send failed: {e}\n{}", s.transcript());
+    }
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
+    s.assert_logged(&format!("C: <message data, {} bytes>", msg.len()));
+    s.c.disconnect().unwrap();
+
+    let (p, n) = await_tagged(via_pop3s(), bob, &tag);
+    let dst = dir.join("back.eml");
+    p.c.retrieve_file(n, dst.to_str().unwrap(), None).unwrap();
+    let got = std::fs::read(&dst).unwrap();
+    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64);
+    delivered(&got, &msg, BOB_ADDR);
+    p.c.delete(n).unwrap();
+    assert!(p.c.disconnect().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
