@@ -131,18 +131,7 @@ fn exim_delivers_to_pop3d_byte_for_byte_then_delete() {
 // =============================================================================================
 
 fn smtp_tls_roundtrip(host: &str, port: u16, tls: Security) {
-    let s = smtp(host, port, tls, Some(SMTP_ALICE));
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    assert_tls13_valid(s.ssl());
-    match tls {
-        Security::StartTls => s.assert_logged("C: STARTTLS"),
-        _ => s.assert_not_logged_prefix("C: STARTTLS"),
-    }
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    let got = take_tagged(via_pop3s(), BOB, &tag);
-    assert_delivered(&got, &sent, BOB_ADDR);
+    case_smtp_tls_roundtrip(smtp(host, port, tls, Some(SMTP_ALICE)), tls, BOB, &assert_delivered);
 }
 
 #[test]
@@ -276,16 +265,11 @@ fn smtp_wrong_password() {
 }
 
 /// The STARTTLS-required listener without TLS and with a user: Exim offers AUTH only after
-/// STARTTLS (auth_advertise_hosts), so there is no mechanism to use.
+/// STARTTLS (auth_advertise_hosts).
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn starttls_required_without_tls_and_with_user() {
-    let s = smtp("localhost", smtp_tls_required(), Security::Plain, Some(SMTP_ALICE));
-    let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
-    assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-    s.assert_not_logged_prefix("C: AUTH");
-    s.assert_not_logged_prefix("C: MAIL");
+    case_no_auth_offered(&smtp("localhost", smtp_tls_required(), Security::Plain, Some(SMTP_ALICE)));
 }
 
 /// The STARTTLS-required listener without TLS and without a user: the connect works, MAIL gets
@@ -330,21 +314,8 @@ fn unauthenticated_recipient_is_refused() {
 fn rejected_recipient() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, "nobody@example.com");
-    let e = expect_err(
-        s.c.send(SENDER, &["nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(e.text, "RCPT TO:<nobody@example.com> refused: 550 5.1.1 <nobody@example.com>: no such mailbox here");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "5.1.1");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag), &sent, BOB_ADDR);
+    let refusal = "550 5.1.1 <nobody@example.com>: no such mailbox here";
+    case_rejected_recipient(&s, refusal, "5.1.1", BOB, &assert_delivered);
 }
 
 /// One good and one refused recipient: nobody gets the message ("every recipient or none").

@@ -142,10 +142,7 @@ fn starttls_asked_for_but_not_offered() {
 #[test]
 #[ignore = "needs scripts/test-opensmtpd.sh"]
 fn login_without_auth_offered() {
-    let s = smtp("localhost", smtp_port(), Security::Plain, Some(("alice", "alicepass")));
-    let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
-    assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
-    s.assert_not_logged_prefix("C: AUTH");
+    case_no_auth_offered(&smtp("localhost", smtp_port(), Security::Plain, Some(("alice", "alicepass"))));
 }
 
 #[test]
@@ -153,21 +150,8 @@ fn login_without_auth_offered() {
 fn rejected_recipient() {
     let s = smtp("localhost", smtp_port(), Security::Plain, None);
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, "nobody@example.com");
-    let e = expect_err(
-        s.c.send(SENDER, &["nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(e.text, "RCPT TO:<nobody@example.com> refused: 550 Invalid recipient: <nobody@example.com>");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag), &sent, BOB_ADDR);
+    let refusal = "550 Invalid recipient: <nobody@example.com>";
+    case_rejected_recipient(&s, refusal, "", BOB, &assert_delivered);
 }
 
 /// One good and one refused recipient: nobody gets the message ("every recipient or none").

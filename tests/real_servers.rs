@@ -140,21 +140,11 @@ fn postfix_delivers_to_dovecot_byte_for_byte_then_delete() {
 // Every TLS mode of each protocol, by name and by address
 // =============================================================================================
 
-/// Connects with `tls` to an SMTP listener, checks the TLS outputs, sends to bob, and finds the
-/// message in his mailbox unchanged.
+/// Connects with `tls` to an SMTP listener and sends to bob (see case_smtp_tls_roundtrip);
+/// `client` is how Postfix names the connecting address: "127.0.0.1" or "IPv6:::1".
 fn smtp_tls_roundtrip(host: &str, port: u16, tls: Security, client: &str) {
     let s = smtp(host, port, tls, Some(ALICE));
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    assert_tls13_valid(s.ssl());
-    match tls {
-        Security::StartTls => s.assert_logged("C: STARTTLS"),
-        _ => s.assert_not_logged_prefix("C: STARTTLS"),
-    }
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    let got = take_tagged(VIA_POP3S, BOB, &tag);
-    assert_delivered(&got, &sent, BOB_ADDR, client);
+    case_smtp_tls_roundtrip(s, tls, BOB, &|g, m, r| assert_delivered(g, m, r, client));
 }
 
 /// Delivers a tagged message to alice (over SMTPS), then fetches it with `via`, checking TLS.
@@ -502,17 +492,11 @@ fn pop3_wrong_password() {
     }
 }
 
-/// 2587 without TLS and with a user: Postfix offers AUTH only after STARTTLS, so there is no
-/// mechanism to use.
+/// 2587 without TLS and with a user: Postfix offers AUTH only after STARTTLS.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn starttls_required_without_tls_and_with_user() {
-    let s = smtp("localhost", SMTP_TLS_REQUIRED, Security::Plain, Some(ALICE));
-    let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
-    assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-    s.assert_not_logged_prefix("C: AUTH");
-    s.assert_not_logged_prefix("C: MAIL");
+    case_no_auth_offered(&smtp("localhost", SMTP_TLS_REQUIRED, Security::Plain, Some(ALICE)));
 }
 
 /// 2587 without TLS and without a user: the connect works, MAIL gets 530.
@@ -608,26 +592,8 @@ fn pop3_auto_in_the_clear_uses_apop_on_strict_listener() {
 fn rejected_recipient() {
     let s = smtp("localhost", SMTPS, Security::Implicit, Some(ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, "nobody@example.com");
-    let e = expect_err(
-        s.c.send(SENDER, &["nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(
-        e.text,
-        "RCPT TO:<nobody@example.com> refused: 550 5.1.1 <nobody@example.com>: Recipient address rejected: \
-         User unknown in virtual mailbox table"
-    );
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "5.1.1");
-    // DATA was refused too (no valid recipient), so the session stays usable.
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(VIA_POP3S, BOB, &tag), &sent, BOB_ADDR, "127.0.0.1");
+    let refusal = "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in virtual mailbox table";
+    case_rejected_recipient(&s, refusal, "5.1.1", BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
 }
 
 /// One good and one refused recipient: nobody gets the message ("every recipient or none").

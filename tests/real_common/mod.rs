@@ -517,3 +517,56 @@ pub fn case_large_message_under_the_limit(s: Client<SmtpClient>, limit: u64, bob
     assert!(p.c.disconnect().unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Connects `s` with `tls`, checks the TLS outputs and whether STARTTLS was used, sends to bob
+/// and finds the message in his mailbox unchanged.
+pub fn case_smtp_tls_roundtrip(s: Client<SmtpClient>, tls: Security, bob: (&str, &str), delivered: Delivered) {
+    s.connect_ok();
+    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
+    assert_tls13_valid(s.ssl());
+    match tls {
+        Security::StartTls => s.assert_logged("C: STARTTLS"),
+        _ => s.assert_not_logged_prefix("C: STARTTLS"),
+    }
+    let (tag, sent) = send_tagged(&s, BOB_ADDR);
+    s.c.disconnect().unwrap();
+    delivered(&take_tagged(via_pop3s(), bob, &tag), &sent, BOB_ADDR);
+}
+
+/// An unknown recipient of the server's own domain is refused with `refusal` (its enhanced
+/// code `enhanced`); DATA is not reached, so the session stays usable for the next message.
+pub fn case_rejected_recipient(
+    s: &Client<SmtpClient>,
+    refusal: &str,
+    enhanced: &str,
+    bob: (&str, &str),
+    delivered: Delivered,
+) {
+    let tag = unique_tag();
+    let msg = message(&tag, "nobody@example.com");
+    let e = expect_err(
+        s.c.send(SENDER, &["nobody@example.com"], &mut &msg[..]),
+        CSMAIL_E_SERVER,
+        eexSmtpServer,
+        s.c.extended_error(),
+    );
+    assert_eq!(e.text, format!("RCPT TO:<nobody@example.com> refused: {refusal}"));
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), enhanced);
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    let (tag, sent) = send_tagged(s, BOB_ADDR);
+    s.c.disconnect().unwrap();
+    delivered(&take_tagged(via_pop3s(), bob, &tag), &sent, BOB_ADDR);
+}
+
+/// A user is set but the server offers no AUTH (before STARTTLS): no mechanism to use, nothing
+/// sent for it, and the refusal is local.
+pub fn case_no_auth_offered(s: &Client<SmtpClient>) {
+    let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
+    assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    s.assert_not_logged_prefix("C: AUTH");
+    s.assert_not_logged_prefix("C: MAIL");
+    // The state is clean: QUIT.
+    s.assert_logged("C: QUIT");
+}
