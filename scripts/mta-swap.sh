@@ -44,10 +44,12 @@ swap_block_daemon_start() {
 
 swap_restore() {
   local dir=$1 added removed u g path saved
+  export DEBIAN_FRONTEND=noninteractive
+  # A package step the run interrupted (a full disk, a signal) is finished first.
+  dpkg --configure -a >/dev/null 2>&1 || true
   swap_packages >"$dir/packages.after"
   added=$(comm -13 "$dir/packages.before" "$dir/packages.after" | tr '\n' ' ')
   removed=$(comm -23 "$dir/packages.before" "$dir/packages.after" | tr '\n' ' ')
-  export DEBIAN_FRONTEND=noninteractive
   if [ -n "$added" ]; then
     echo "purging what was installed: $added"
     # shellcheck disable=SC2086
