@@ -450,17 +450,7 @@ fn starttls_required_without_tls_send_is_refused() {
     let s = smtp("localhost", smtp_tls_required(), Security::Plain, None);
     s.connect_ok();
     assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 0);
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(e.text, "MAIL FROM refused: 530 Must issue a STARTTLS command first");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 530);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "");
-    s.assert_not_logged_prefix("C: <message data");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
+    case_envelope_refused(&s, "MAIL FROM refused: 530 Must issue a STARTTLS command first", "", BOB);
 }
 
 /// Without authentication aiosmtpd refuses MAIL (and without TLS there is no AUTH to do).
@@ -469,14 +459,7 @@ fn starttls_required_without_tls_send_is_refused() {
 fn unauthenticated_mail_is_refused() {
     let s = smtp("localhost", smtp_starttls(), Security::Plain, None);
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(e.text, "MAIL FROM refused: 530 5.7.0 Authentication required");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 530);
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
+    case_envelope_refused(&s, "MAIL FROM refused: 530 5.7.0 Authentication required", "5.7.0", BOB);
 }
 
 /// The STLS-required listener refuses USER before STLS; the client does not send PASS.

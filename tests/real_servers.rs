@@ -506,19 +506,7 @@ fn starttls_required_without_tls_send_is_refused() {
     let s = smtp("localhost", SMTP_TLS_REQUIRED, Security::Plain, None);
     s.connect_ok();
     assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 0);
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert!(e.text.contains("530"), "{}", e.text);
-    assert_eq!(e.text, "MAIL FROM refused: 530 5.7.0 Must issue a STARTTLS command first");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 530);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "5.7.0");
-    s.assert_not_logged_prefix("C: <message data");
-    // The session is still in a known state.
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
+    case_envelope_refused(&s, "MAIL FROM refused: 530 5.7.0 Must issue a STARTTLS command first", "5.7.0", BOB);
 }
 
 /// Without authentication Postfix refuses every recipient (and on 2525 without TLS there is no
@@ -528,17 +516,12 @@ fn starttls_required_without_tls_send_is_refused() {
 fn unauthenticated_recipient_is_refused() {
     let s = smtp("localhost", SMTP_STARTTLS, Security::Plain, None);
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(
-        e.text,
-        "RCPT TO:<bob@example.com> refused: 554 5.7.1 <bob@example.com>: Recipient address rejected: Access denied"
+    case_envelope_refused(
+        &s,
+        "RCPT TO:<bob@example.com> refused: 554 5.7.1 <bob@example.com>: Recipient address rejected: Access denied",
+        "5.7.1",
+        BOB,
     );
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 554);
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
 }
 
 /// The strict listener refuses USER/PASS before TLS; after STLS the same login works.

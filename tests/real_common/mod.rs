@@ -570,3 +570,20 @@ pub fn case_no_auth_offered(s: &Client<SmtpClient>) {
     // The state is clean: QUIT.
     s.assert_logged("C: QUIT");
 }
+
+/// A send the server refuses in the envelope (MAIL or RCPT) with `refusal` and the enhanced
+/// code `enhanced`: no data is sent, the session stays usable, nothing arrives.
+pub fn case_envelope_refused(s: &Client<SmtpClient>, refusal: &str, enhanced: &str, bob: (&str, &str)) {
+    let tag = unique_tag();
+    let msg = message(&tag, BOB_ADDR);
+    let e =
+        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
+    assert_eq!(e.text, refusal);
+    let code: i32 = refusal.split_once(" refused: ").and_then(|(_, r)| r[..3].parse().ok()).expect("a reply code");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), code);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), enhanced);
+    s.assert_not_logged_prefix("C: <message data");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    s.c.disconnect().unwrap();
+    assert_absent(bob, &tag, Duration::from_millis(500));
+}
