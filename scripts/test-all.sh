@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks), the C examples under ctest, and the tests against
-# real proxies and real mail servers (Postfix + Dovecot, aiosmtpd + GNU pop3d). Exim has its own
-# script (scripts/test-exim.sh): installing it removes Postfix.
+# server, header and exported-symbol checks), the C examples under ctest, the install test,
+# the Windows DLLs under wine, and the real servers and proxies (Postfix + Dovecot, aiosmtpd +
+# GNU pop3d). Exim and OpenSMTPD have their own scripts (scripts/test-exim.sh,
+# scripts/test-opensmtpd.sh), run by hand: installing either removes Postfix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,9 @@ cargo fmt --all -- --check
 step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
+step "rust-version is the locked dependencies' highest"
+python3 scripts/check-rust-version.py
+
 step "cargo build --workspace"
 cargo build --workspace --quiet
 
@@ -22,6 +26,12 @@ cargo test --workspace
 
 step "C examples (ctest)"
 bash scripts/test-c.sh
+
+step "install into a temporary prefix; pkg-config (shared, static) and CMake programs"
+bash scripts/test-install.sh
+
+step "Windows: csmail.dll for x86_64 and i686 (mingw-w64), the C examples under wine"
+bash scripts/test-windows.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh
