@@ -2,24 +2,33 @@
 //! sent; attachments streamed from their files. (POP3Client returns a Message with
 //! `retrieve_message` / `top_message`, parsed when first read.)
 
-use super::properties::{CSMAIL_PROP_CAPABILITIES, CSMAIL_PROP_CONNECTED};
+use super::properties::CSMAIL_PROP_CAPABILITIES;
 use super::SmtpClient;
-use crate::error::{self, Error, Result};
+use crate::error::Result;
 use crate::message::Message;
+use crate::protocol::dotstuff::Shape;
 use crate::protocol::source::MessageSource;
 
-/// A message whose header holds UTF-8 addresses: MAIL carries SMTPUTF8 for it.
-struct Utf8Header(Box<dyn MessageSource + Send>);
+/// A message whose header holds an address that is not ASCII: MAIL carries SMTPUTF8 for it, and
+/// a server without SMTPUTF8 gets nothing (the session refuses before MAIL, naming the address).
+struct Utf8Header {
+    source: Box<dyn MessageSource + Send>,
+    /// "the Reply-To address jörg@bücher.example".
+    address: String,
+}
 
 impl MessageSource for Utf8Header {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        self.0.read(buf)
+        self.source.read(buf)
     }
     fn size(&self) -> Option<u64> {
-        self.0.size()
+        self.source.size()
     }
-    fn needs_smtputf8(&self) -> bool {
-        true
+    fn shape(&mut self) -> std::io::Result<Option<Shape>> {
+        self.source.shape()
+    }
+    fn utf8_header_address(&self) -> Option<&str> {
+        Some(&self.address)
     }
 }
 
@@ -46,32 +55,15 @@ impl SmtpClient {
                 Some(r) => r.iter().map(|s| s.to_string()).collect(),
                 None => message.envelope_recipients()?,
             };
-            let offers = |keyword: &str| {
-                self.get_str(CSMAIL_PROP_CAPABILITIES)
-                    .is_ok_and(|caps| caps.lines().any(|l| l.trim().eq_ignore_ascii_case(keyword)))
-            };
-            // The envelope's addresses are checked by send; the header's are checked here, or one
-            // only in Reply-To or Sender would reach a server that cannot take it as raw UTF-8.
-            // (Not connected: send reports that.)
-            let utf8_header = message.non_ascii_header_address();
-            if self.get_int(CSMAIL_PROP_CONNECTED) == Ok(1) && !offers("SMTPUTF8") {
-                if let Some((header, address)) = &utf8_header {
-                    return Err(Error::new(
-                        error::CSMAIL_E_NOT_SUPPORTED,
-                        error::eexSmtpUtf8Required,
-                        format!(
-                            "the {header} address {address} is not ASCII and the server does not offer \
-                             SMTPUTF8; use an ASCII address (a domain may be written in its xn-- form) \
-                             or a server with SMTPUTF8"
-                        ),
-                    ));
-                }
-            }
             // Without 8BITMIME an 8-bit message read from bytes goes out re-encoded as 7-bit.
-            let eight_bit_ok = offers("8BITMIME");
+            let eight_bit_ok = self
+                .get_str(CSMAIL_PROP_CAPABILITIES)
+                .is_ok_and(|caps| caps.lines().any(|l| l.trim().eq_ignore_ascii_case("8BITMIME")));
             let mut source = if eight_bit_ok { message.source(false)? } else { message.source_7bit(false)? };
-            if utf8_header.is_some() {
-                source = Box::new(Utf8Header(source));
+            // The envelope's addresses are checked by the session; one only in the header
+            // (Reply-To, Sender, a To outside a given envelope) is told to it here.
+            if let Some((header, address)) = message.non_ascii_header_address() {
+                source = Box::new(Utf8Header { source, address: format!("the {header} address {address}") });
             }
             Ok((sender, rcpts, source))
         })();
