@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// Runs the body of a C function on the client behind `h`.
 pub(crate) fn on_client<P: RegisteredClient, T>(h: *const T, f: impl FnOnce(&Client<P>) -> Result<()>) -> i32 {
     guard(|| {
-        let c = handles::client::<P, T>(h)?;
+        let c = handles::get::<Client<P>, T>(h)?;
         f(&c)
     })
 }
@@ -25,15 +25,15 @@ pub(crate) fn checked<P: RegisteredClient, A>(c: &Client<P>, args: Result<A>) ->
 }
 
 pub(crate) fn new<P: RegisteredClient>() -> usize {
-    handles::register(P::wrap(Arc::new(Client::<P>::new())))
+    handles::register_as(Arc::new(Client::<P>::new()))
 }
 
 pub(crate) fn addref<P: RegisteredClient, T>(h: *const T) -> i32 {
-    guard(|| handles::addref_typed(h, |o| P::unwrap(o).is_some(), P::WHAT))
+    guard(|| handles::addref_as::<Client<P>, T>(h))
 }
 
 pub(crate) fn release<P: RegisteredClient, T>(h: *const T) -> i32 {
-    guard(|| handles::release_typed(h, |o| P::unwrap(o).is_some(), P::WHAT))
+    guard(|| handles::release_as::<Client<P>, T>(h))
 }
 
 /// # Safety

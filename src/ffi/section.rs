@@ -4,8 +4,8 @@
 //! the message at once. Like Message, a Section reports failures through the result code and
 //! this thread's last error; any thread may call, each call locks the part briefly.
 
-use super::common::{guard, out, slice_arg, str_arg, write_str, UserData};
-use super::handles::{self, Object};
+use super::common::{guard, opt_str, slice_arg, str_arg, write_bytes, write_str, UserData};
+use super::object;
 use super::{csmail_write_callback, write_callback_sink};
 use crate::api::Section;
 use crate::error::{self, Error, Result};
@@ -22,58 +22,13 @@ pub struct csmail_section {
     _private: [u8; 0],
 }
 
-fn is_section(o: &Object) -> bool {
-    matches!(o, Object::Section(_))
-}
-
 /// Registers a new reference to a section in `*p`.
 ///
 /// # Safety
 /// `p` is NULL or writable.
 pub(crate) unsafe fn section_out(s: Arc<Section>, p: *mut *mut csmail_section) -> Result<()> {
-    if p.is_null() {
-        return Err(Error::invalid_arg("section_out is NULL"));
-    }
-    let token = handles::register(Object::Section(s));
-    // SAFETY: non-NULL and writable per the contract.
-    unsafe { *p = token as *mut csmail_section };
-    Ok(())
-}
-
-/// An optional string argument: NULL is None.
-///
-/// # Safety
-/// `p` is NULL or NUL-terminated.
-pub(crate) unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>> {
-    if p.is_null() {
-        return Ok(None);
-    }
-    // SAFETY: forwarded.
-    unsafe { str_arg(p, what) }.map(Some)
-}
-
-/// Writes bytes into a caller buffer: `needed_out` gets the size; a NULL buffer only asks.
-///
-/// # Safety
-/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
-unsafe fn write_bytes(data: &[u8], buf: *mut u8, len: usize, needed_out: *mut usize) -> Result<()> {
-    if !needed_out.is_null() {
-        // SAFETY: writable per the contract.
-        unsafe { *needed_out = data.len() };
-    }
-    if buf.is_null() {
-        return Ok(());
-    }
-    if len < data.len() {
-        return Err(Error::new(
-            error::CSMAIL_E_BUFFER_TOO_SMALL,
-            error::eexBufferTooSmall,
-            format!("the buffer has {len} bytes; {} are needed", data.len()),
-        ));
-    }
-    // SAFETY: buf has at least data.len() bytes.
-    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), buf, data.len()) };
-    Ok(())
+    // SAFETY: forwarded caller contract.
+    unsafe { object::new_out(s, p, "section_out") }
 }
 
 /// Creates a free-standing Section with one reference (add it with `csmail_message_add_section`
@@ -102,14 +57,14 @@ pub unsafe extern "C" fn csmail_section_new(
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_section_addref(section: *const csmail_section) -> i32 {
-    guard(|| handles::addref_typed(section, is_section, "Section handle"))
+    object::addref(section)
 }
 
 /// Releases a reference; the part lives on while a message holds it.
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_section_release(section: *const csmail_section) -> i32 {
-    guard(|| handles::release_typed(section, is_section, "Section handle"))
+    object::release(section)
 }
 
 /// Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING,
@@ -128,8 +83,7 @@ pub unsafe extern "C" fn csmail_section_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         let v = match property {
             CSMAIL_SECTION_CONTENT_TYPE => Some(s.content_type()),
             CSMAIL_SECTION_CHARSET => s.charset(),
@@ -167,8 +121,7 @@ pub unsafe extern "C" fn csmail_section_set_str(
     property: i32,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let v = unsafe { opt_str(value, "value") }?;
         match property {
@@ -201,8 +154,7 @@ pub unsafe extern "C" fn csmail_section_get_param(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let name = unsafe { str_arg(name, "name") }?;
         // SAFETY: caller contract.
@@ -220,8 +172,7 @@ pub unsafe extern "C" fn csmail_section_set_param(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
         s.set_param(name, value)
@@ -241,8 +192,7 @@ pub unsafe extern "C" fn csmail_section_get_header(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let name = unsafe { str_arg(name, "name") }?;
         // SAFETY: caller contract.
@@ -262,8 +212,7 @@ pub unsafe extern "C" fn csmail_section_set_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
         match value {
@@ -282,11 +231,8 @@ pub unsafe extern "C" fn csmail_section_set_header(
 /// `size_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, size_out: *mut u64) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        unsafe { out(size_out, s.size(), "size_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(section, size_out, "size_out", |s| Ok(s.size())) }
 }
 
 /// Whether the part is an attachment (1) or a body text, inline part or multipart (0).
@@ -295,11 +241,8 @@ pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, siz
 /// `flag_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_is_attachment(section: *const csmail_section, flag_out: *mut i32) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        unsafe { out(flag_out, s.is_attachment() as i32, "flag_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(section, flag_out, "flag_out", |s| Ok(s.is_attachment() as i32)) }
 }
 
 /// The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
@@ -317,8 +260,7 @@ pub unsafe extern "C" fn csmail_section_content(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         let data = s.content()?;
         // SAFETY: caller contract.
         unsafe { write_bytes(&data, buf, len, needed_out) }
@@ -337,8 +279,7 @@ pub unsafe extern "C" fn csmail_section_text(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         let text = s.text()?;
         // SAFETY: caller contract.
         unsafe { write_str(&text.replace('\0', "\u{FFFD}"), buf, len, needed_out) }
@@ -354,8 +295,7 @@ pub extern "C" fn csmail_section_content_cb(
     callback: csmail_write_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         let mut sink = write_callback_sink(callback, UserData(userdata))?;
         let data = s.content()?;
         for chunk in data.chunks(64 * 1024) {
@@ -383,8 +323,7 @@ pub unsafe extern "C" fn csmail_section_save_to_file(
     folder: *const c_char,
     file_name: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let (folder, name) = unsafe { (str_arg(folder, "folder")?, opt_str(file_name, "file_name")?) };
         s.save_to_folder(folder, name).map(|_| ())
@@ -403,8 +342,7 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
     data: *const u8,
     len: usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let bytes = unsafe { slice_arg(data, len, "data") }?;
         s.set_content(bytes.to_vec())
@@ -419,11 +357,8 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
 /// `path` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_section, path: *const c_char) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        s.set_content_file(unsafe { str_arg(path, "path") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(section, path, "path", |s, v| s.set_content_file(v)) }
 }
 
 /// Replaces the content with UTF-8 text (the charset becomes utf-8).
@@ -432,11 +367,8 @@ pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        s.set_text(unsafe { str_arg(text, "text") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(section, text, "text", |s, v| s.set_text(v)) }
 }
 
 /// How many sections are nested in this one (a multipart's parts; 0 for a leaf).
@@ -445,11 +377,8 @@ pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section,
 /// `count_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_child_count(section: *const csmail_section, count_out: *mut usize) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, s.children().len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(section, count_out, "count_out", |s| Ok(s.children().len())) }
 }
 
 /// A new reference to nested section `index` (0-based); release it.
@@ -462,8 +391,7 @@ pub unsafe extern "C" fn csmail_section_child(
     index: usize,
     child_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         let children = s.children();
         let n = children.len();
         let c =
@@ -479,9 +407,8 @@ pub unsafe extern "C" fn csmail_section_child(
 /// a cycle, eexMimeLimit).
 #[no_mangle]
 pub extern "C" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        let c = handles::section(child)?;
+    object::on(section, |s| {
+        let c = object::get(child)?;
         s.add_child(c)
     })
 }

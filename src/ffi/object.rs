@@ -1,0 +1,155 @@
+//! The C functions every handle object has (new, addref, release, values, strings and bytes
+//! out, strings in), written once: each `csmail_<object>_*` function is a one-line call into
+//! these, typed by its handle (`csmail_sslinfo`, `csmail_message` ...).
+//!
+//! Every helper first looks the handle up (CSMAIL_E_INVALID_HANDLE), then converts arguments
+//! and asks the object, then writes the out-parameter, in that order, as each function's own
+//! code did.
+
+use super::common::{guard, opt_str, out, str_arg, write_bytes, write_str};
+use super::errorinfo::csmail_errorinfo;
+use super::handles::{self, Registered};
+use super::loghandler::csmail_loghandler;
+use super::message::csmail_message;
+use super::proxyinfo::csmail_proxyinfo;
+use super::section::csmail_section;
+use super::sslinfo::csmail_sslinfo;
+use crate::api::{ErrorInfo, LogHandler, Message, ProxyInfo, Section, SslInfo};
+use crate::error::{Error, Result};
+use std::ffi::c_char;
+use std::sync::Arc;
+
+/// An opaque C handle type and the object behind it.
+pub(crate) trait Handle {
+    type Object: Registered;
+}
+
+macro_rules! handle {
+    ($c:ty => $object:ty) => {
+        impl Handle for $c {
+            type Object = $object;
+        }
+    };
+}
+
+handle!(csmail_sslinfo => SslInfo);
+handle!(csmail_loghandler => LogHandler);
+handle!(csmail_errorinfo => ErrorInfo);
+handle!(csmail_proxyinfo => ProxyInfo);
+handle!(csmail_message => Message);
+handle!(csmail_section => Section);
+
+/// The object behind a handle.
+pub(crate) fn get<H: Handle>(h: *const H) -> Result<Arc<H::Object>> {
+    handles::get::<H::Object, H>(h)
+}
+
+/// Registers an object with one reference, handed to the caller.
+pub(crate) fn new<H: Handle>(object: H::Object) -> *mut H {
+    handles::register_as(Arc::new(object)) as *mut H
+}
+
+/// Registers a new reference to `object` in `*p` (NULL: CSMAIL_E_INVALID_ARGUMENT naming `what`).
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub(crate) unsafe fn new_out<H: Handle>(object: Arc<H::Object>, p: *mut *mut H, what: &str) -> Result<()> {
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    // SAFETY: non-NULL and writable per the contract.
+    unsafe { *p = handles::register_as(object) as *mut H };
+    Ok(())
+}
+
+/// Runs the body of a C function on the object behind `h`.
+pub(crate) fn on<H: Handle>(h: *const H, f: impl FnOnce(&Arc<H::Object>) -> Result<()>) -> i32 {
+    guard(|| f(&get(h)?))
+}
+
+pub(crate) fn addref<H: Handle>(h: *const H) -> i32 {
+    guard(|| handles::addref_as::<H::Object, H>(h))
+}
+
+pub(crate) fn release<H: Handle>(h: *const H) -> i32 {
+    guard(|| handles::release_as::<H::Object, H>(h))
+}
+
+/// A value out (count, flag, Int property): `f` reads it, `value_out` (named `what`) gets it.
+///
+/// # Safety
+/// `value_out` is NULL or writable.
+pub(crate) unsafe fn get_value<H: Handle, V>(
+    h: *const H,
+    value_out: *mut V,
+    what: &str,
+    f: impl FnOnce(&Arc<H::Object>) -> Result<V>,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    on(h, |o| unsafe { out(value_out, f(o)?, what) })
+}
+
+/// A string out, into a caller buffer with the NUL (`needed_out` gets the size; a NULL buffer
+/// only asks).
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+pub(crate) unsafe fn get_str<H: Handle, S: AsRef<str>>(
+    h: *const H,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+    f: impl FnOnce(&Arc<H::Object>) -> Result<S>,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    on(h, |o| unsafe { write_str(f(o)?.as_ref(), buf, len, needed_out) })
+}
+
+/// Bytes out, into a caller buffer without a NUL (`needed_out` gets the size).
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+pub(crate) unsafe fn get_bytes<H: Handle, B: AsRef<[u8]>>(
+    h: *const H,
+    buf: *mut u8,
+    len: usize,
+    needed_out: *mut usize,
+    f: impl FnOnce(&Arc<H::Object>) -> Result<B>,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    on(h, |o| unsafe { write_bytes(f(o)?.as_ref(), buf, len, needed_out) })
+}
+
+/// A string in (`value`, named `what` in errors; NULL refused), given to `f`.
+///
+/// # Safety
+/// `value` is NULL or NUL-terminated.
+pub(crate) unsafe fn set_str<H: Handle>(
+    h: *const H,
+    value: *const c_char,
+    what: &str,
+    f: impl FnOnce(&Arc<H::Object>, &str) -> Result<()>,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    on(h, |o| f(o, unsafe { str_arg(value, what) }?))
+}
+
+/// An optional string in (`value`: NULL is None), given to `f`.
+///
+/// # Safety
+/// `value` is NULL or NUL-terminated.
+pub(crate) unsafe fn set_opt_str<H: Handle>(
+    h: *const H,
+    value: *const c_char,
+    f: impl FnOnce(&Arc<H::Object>, Option<&str>) -> Result<()>,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    on(h, |o| f(o, unsafe { opt_str(value, "value") }?))
+}
+
+/// Entry `index` of a list (0-based); out of range is CSMAIL_E_INVALID_ARGUMENT,
+/// "`what` `index` of `len`".
+pub(crate) fn nth<T>(list: Vec<T>, index: usize, what: &str) -> Result<T> {
+    let n = list.len();
+    list.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("{what} {index} of {n}")))
+}
