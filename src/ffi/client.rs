@@ -4,9 +4,10 @@
 
 use super::common::{guard, out, str_arg, write_str, UserData};
 use super::handles::{self, RegisteredClient};
+use super::object;
 use super::{advanced_handler, csmail_errorinfo, csmail_progress_callback, progress_callback};
 use crate::api::client::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
@@ -87,13 +88,8 @@ pub(crate) fn remove_advanced_handler<P: RegisteredClient, T>(h: *const T, handl
 /// `info_out` is NULL or writable.
 pub(crate) unsafe fn extended_error<P: RegisteredClient, T>(h: *const T, info_out: *mut *mut csmail_errorinfo) -> i32 {
     on_client::<P, T>(h, |c| {
-        if info_out.is_null() {
-            return Err(Error::invalid_arg("info_out is NULL"));
-        }
-        let token = handles::register(handles::Object::Error(Arc::new(c.extended_error())));
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { *info_out = token as *mut csmail_errorinfo };
-        Ok(())
+        // SAFETY: caller contract.
+        unsafe { object::new_out(Arc::new(c.extended_error()), info_out, "info_out") }
     })
 }
 

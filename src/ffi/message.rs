@@ -5,23 +5,17 @@
 //! code and this thread's last error (`csmail_last_eex`, `csmail_last_error_text`). Every
 //! function may be called from any thread; a message locks itself briefly per call.
 
-use super::common::{opt_str, out, slice_arg, str_arg, write_str};
-use super::object::{self, nth};
-use super::section::{csmail_section, section_out as register_section};
+use super::common::{opt_str, out, slice_arg, str_arg};
+use super::object::{self, nth, set_or_remove};
+use super::section::csmail_section;
 use crate::api::Message;
-use crate::error::{Error, Result};
+use crate::error::Error;
 use std::ffi::c_char;
-use std::sync::Arc;
 
 /// A Message: headers and MIME sections; made by `csmail_message_new` or returned by
 /// `csmail_pop3_retrieve`.
 pub struct csmail_message {
     _private: [u8; 0],
-}
-
-/// Registers a message and hands one reference to the caller.
-pub(crate) fn message_handle(m: Message) -> *mut csmail_message {
-    object::new(m)
 }
 
 /// Creates an empty Message with one reference.
@@ -30,7 +24,7 @@ pub(crate) fn message_handle(m: Message) -> *mut csmail_message {
 /// Returns the handle; never NULL. Any thread.
 #[no_mangle]
 pub extern "C" fn csmail_message_new() -> *mut csmail_message {
-    message_handle(Message::new())
+    object::new(Message::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
@@ -89,8 +83,7 @@ pub unsafe extern "C" fn csmail_message_data(
 pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message, data: *const u8, len: usize) -> i32 {
     object::on(message, |m| {
         // SAFETY: caller contract.
-        let bytes = unsafe { slice_arg(data, len, "data") }?;
-        m.load_bytes(bytes.to_vec());
+        m.load_bytes(unsafe { slice_arg(data, len, "data") }?.to_vec());
         Ok(())
     })
 }
@@ -105,11 +98,8 @@ pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message,
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_message, path: *const c_char) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let path = unsafe { str_arg(path, "path") }?;
-        m.load_from_file(path)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(message, path, "path", |m, path| m.load_from_file(path)) }
 }
 
 /// SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated;
@@ -122,11 +112,8 @@ pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_me
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_save_to_file(message: *const csmail_message, path: *const c_char) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let path = unsafe { str_arg(path, "path") }?;
-        m.save_to_file(path)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(message, path, "path", |m, path| m.save_to_file(path)) }
 }
 
 /// A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as
@@ -148,13 +135,10 @@ pub unsafe extern "C" fn csmail_message_get_header(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        let v = m.header(name).unwrap_or_default();
-        // SAFETY: caller contract.
-        unsafe { write_str(&v, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_str(message, buf, len, needed_out, |m| Ok(m.header(str_arg(name, "name")?).unwrap_or_default()))
+    }
 }
 
 /// Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
@@ -177,15 +161,8 @@ pub unsafe extern "C" fn csmail_message_set_header(
 ) -> i32 {
     object::on(message, |m| {
         // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: caller contract.
-        match unsafe { opt_str(value, "value") }? {
-            Some(v) => m.set_header(name, v),
-            None => {
-                m.remove_header(name);
-                Ok(())
-            }
-        }
+        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
+        set_or_remove(value, |v| m.set_header(name, v), || m.remove_header(name))
     })
 }
 
@@ -200,11 +177,8 @@ pub unsafe extern "C" fn csmail_message_add_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, str_arg(value, "value")?) };
-        m.add_header(name, value)
-    })
+    // SAFETY: caller contract.
+    object::on(message, |m| unsafe { m.add_header(str_arg(name, "name")?, str_arg(value, "value")?) })
 }
 
 /// How many header fields the message has (for `csmail_message_header_at`).
@@ -238,15 +212,9 @@ pub unsafe extern "C" fn csmail_message_header_at(
     value_len: usize,
     value_needed: *mut usize,
 ) -> i32 {
-    object::on(message, |m| {
-        let h = m.headers();
-        let (n, v) = h.get(index).ok_or_else(|| Error::invalid_arg(format!("header index {index} of {}", h.len())))?;
-        // SAFETY: caller contract.
-        unsafe {
-            write_str(n, name_buf, name_len, name_needed)?;
-            write_str(v, value_buf, value_len, value_needed)
-        }
-    })
+    let (name, value) = ((name_buf, name_len, name_needed), (value_buf, value_len, value_needed));
+    // SAFETY: caller contract.
+    unsafe { object::get_str_pair(message, name, value, |m| object::nth(m.headers(), index, "header index")) }
 }
 
 /// Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc). The display
@@ -265,12 +233,9 @@ pub unsafe extern "C" fn csmail_message_add_address(
     display_name: *const c_char,
     address: *const c_char,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let (header, name, address) = unsafe {
-            (str_arg(header, "header")?, opt_str(display_name, "display_name")?, str_arg(address, "address")?)
-        };
-        m.add_address(header, name, address)
+    // SAFETY: caller contract.
+    object::on(message, |m| unsafe {
+        m.add_address(str_arg(header, "header")?, opt_str(display_name, "display_name")?, str_arg(address, "address")?)
     })
 }
 
@@ -284,12 +249,8 @@ pub unsafe extern "C" fn csmail_message_address_count(
     header: *const c_char,
     count_out: *mut usize,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let header = unsafe { str_arg(header, "header") }?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, m.addresses(header).len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.addresses(str_arg(header, "header")?).len())) }
 }
 
 /// The display name ("" when none) and address of mailbox `index` of an address header.
@@ -311,22 +272,14 @@ pub unsafe extern "C" fn csmail_message_address_at(
     addr_len: usize,
     addr_needed: *mut usize,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let header = unsafe { str_arg(header, "header") }?;
-        let list = m.addresses(header);
-        let mb =
-            list.get(index).ok_or_else(|| Error::invalid_arg(format!("address index {index} of {}", list.len())))?;
-        // SAFETY: caller contract.
-        unsafe {
-            write_str(mb.name.as_deref().unwrap_or(""), name_buf, name_len, name_needed)?;
-            write_str(&mb.address, addr_buf, addr_len, addr_needed)
-        }
-    })
-}
-
-fn body_get(m: &Message, html: bool) -> String {
-    if html { m.html_body() } else { m.text_body() }.unwrap_or_default()
+    let (name, addr) = ((name_buf, name_len, name_needed), (addr_buf, addr_len, addr_needed));
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_str_pair(message, name, addr, |m| {
+            let mb = object::nth(m.addresses(str_arg(header, "header")?), index, "address index")?;
+            Ok((mb.name.unwrap_or_default(), mb.address))
+        })
+    }
 }
 
 /// TextBody: the plain-text body, decoded to UTF-8 ("" when none).
@@ -341,7 +294,7 @@ pub unsafe extern "C" fn csmail_message_get_text_body(
     needed_out: *mut usize,
 ) -> i32 {
     // SAFETY: caller contract.
-    unsafe { object::get_str(message, buf, len, needed_out, |m| Ok(body_get(&m, false))) }
+    unsafe { object::get_str(message, buf, len, needed_out, |m| Ok(m.text_body().unwrap_or_default())) }
 }
 
 /// HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
@@ -356,7 +309,7 @@ pub unsafe extern "C" fn csmail_message_get_html_body(
     needed_out: *mut usize,
 ) -> i32 {
     // SAFETY: caller contract.
-    unsafe { object::get_str(message, buf, len, needed_out, |m| Ok(body_get(&m, true))) }
+    unsafe { object::get_str(message, buf, len, needed_out, |m| Ok(m.html_body().unwrap_or_default())) }
 }
 
 /// TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
@@ -423,9 +376,8 @@ pub unsafe extern "C" fn csmail_message_add_attachment_file(
         let (path, ct, name) = unsafe {
             (str_arg(path, "path")?, opt_str(content_type, "content_type")?, opt_str(file_name, "file_name")?)
         };
-        let s = m.add_attachment_file(path, ct, name)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_attachment_file(path, ct, name)?, section_out) }
     })
 }
 
@@ -451,9 +403,8 @@ pub unsafe extern "C" fn csmail_message_add_attachment_mem(
         let (name, bytes, ct) = unsafe {
             (str_arg(file_name, "file_name")?, slice_arg(data, len, "data")?, opt_str(content_type, "content_type")?)
         };
-        let s = m.add_attachment_bytes(name, bytes.to_vec(), ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_attachment_bytes(name, bytes.to_vec(), ct)?, section_out) }
     })
 }
 
@@ -485,9 +436,8 @@ pub unsafe extern "C" fn csmail_message_add_inline_mem(
                 opt_str(content_type, "content_type")?,
             )
         };
-        let s = m.add_inline_bytes(cid, name, bytes.to_vec(), ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_inline_bytes(cid, name, bytes.to_vec(), ct)?, section_out) }
     })
 }
 
@@ -508,20 +458,9 @@ pub unsafe extern "C" fn csmail_message_add_inline_file(
         let (cid, path, ct) = unsafe {
             (str_arg(content_id, "content_id")?, str_arg(path, "path")?, opt_str(content_type, "content_type")?)
         };
-        let s = m.add_inline_file(cid, path, ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_inline_file(cid, path, ct)?, section_out) }
     })
-}
-
-/// # Safety
-/// `p` is NULL or writable.
-unsafe fn section_out_opt(s: Arc<crate::api::Section>, p: *mut *mut csmail_section) -> Result<()> {
-    if p.is_null() {
-        return Ok(());
-    }
-    // SAFETY: forwarded.
-    unsafe { register_section(s, p) }
 }
 
 /// Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message
@@ -547,11 +486,8 @@ pub unsafe extern "C" fn csmail_message_section(
     index: usize,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    object::on(message, |m| {
-        let s = nth(m.sections(), index, "section index")?;
-        // SAFETY: caller contract.
-        unsafe { register_section(s, section_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_handle(message, section_out, "section_out", |m| nth(m.sections(), index, "section index")) }
 }
 
 /// How many of the sections are attachments.
@@ -574,11 +510,10 @@ pub unsafe extern "C" fn csmail_message_attachment(
     index: usize,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    object::on(message, |m| {
-        let s = nth(m.attachments(), index, "attachment index")?;
-        // SAFETY: caller contract.
-        unsafe { register_section(s, section_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_handle(message, section_out, "section_out", |m| nth(m.attachments(), index, "attachment index"))
+    }
 }
 
 /// A new reference to the body section: the root of the MIME tree (a multipart or a single
@@ -591,10 +526,8 @@ pub unsafe extern "C" fn csmail_message_body(
     message: *const csmail_message,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        unsafe { register_section(m.body(), section_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_handle(message, section_out, "section_out", |m| Ok(m.body())) }
 }
 
 /// Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part

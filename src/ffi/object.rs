@@ -153,3 +153,68 @@ pub(crate) fn nth<T>(list: Vec<T>, index: usize, what: &str) -> Result<T> {
     let n = list.len();
     list.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("{what} {index} of {n}")))
 }
+
+/// A new reference to another object out (a section of a message, a child of a section):
+/// `f` finds it, `*object_out` (named `what`; NULL refused) receives the handle.
+///
+/// # Safety
+/// `object_out` is NULL or writable.
+pub(crate) unsafe fn get_handle<H: Handle, C: Handle>(
+    h: *const H,
+    object_out: *mut *mut C,
+    what: &str,
+    f: impl FnOnce(&Arc<H::Object>) -> Result<Arc<C::Object>>,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    on(h, |o| unsafe { new_out(f(o)?, object_out, what) })
+}
+
+/// As `new_out`, for an out-parameter the caller may leave NULL (no reference is made then).
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub(crate) unsafe fn optional_new_out<H: Handle>(object: Arc<H::Object>, p: *mut *mut H) -> Result<()> {
+    if !p.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *p = handles::register_as(object) as *mut H };
+    }
+    Ok(())
+}
+
+/// A caller buffer for a string out: (`buf`, `len`, `needed_out`) as for `get_str`.
+pub(crate) type StrOut = (*mut c_char, usize, *mut usize);
+
+/// Two strings out (a name and its value), each into its own caller buffer.
+///
+/// # Safety
+/// Each buffer is NULL or has its length writable; each `needed_out` is NULL or writable.
+pub(crate) unsafe fn get_str_pair<H: Handle, A: AsRef<str>, B: AsRef<str>>(
+    h: *const H,
+    first: StrOut,
+    second: StrOut,
+    f: impl FnOnce(&Arc<H::Object>) -> Result<(A, B)>,
+) -> i32 {
+    on(h, |o| {
+        let (a, b) = f(o)?;
+        // SAFETY: forwarded caller contract.
+        unsafe {
+            write_str(a.as_ref(), first.0, first.1, first.2)?;
+            write_str(b.as_ref(), second.0, second.1, second.2)
+        }
+    })
+}
+
+/// Sets a header to `value`, or removes it when `value` is None (a NULL value).
+pub(crate) fn set_or_remove<R>(
+    value: Option<&str>,
+    set: impl FnOnce(&str) -> Result<()>,
+    remove: impl FnOnce() -> R,
+) -> Result<()> {
+    match value {
+        Some(v) => set(v),
+        None => {
+            remove();
+            Ok(())
+        }
+    }
+}

@@ -4,8 +4,8 @@
 //! the message at once. Like Message, a Section reports failures through the result code and
 //! this thread's last error; any thread may call, each call locks the part briefly.
 
-use super::common::{guard, opt_str, slice_arg, str_arg, write_bytes, write_str, UserData};
-use super::object;
+use super::common::{guard, opt_str, slice_arg, str_arg, UserData};
+use super::object::{self, set_or_remove};
 use super::{csmail_write_callback, write_callback_sink};
 use crate::api::Section;
 use crate::error::{self, Error, Result};
@@ -48,9 +48,8 @@ pub unsafe extern "C" fn csmail_section_new(
     guard(|| {
         // SAFETY: caller contract.
         let ct = unsafe { opt_str(content_type, "content_type") }?.unwrap_or("");
-        let s = Section::new(ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out(s, section_out_p) }
+        unsafe { section_out(Section::new(ct)?, section_out_p) }
     })
 }
 
@@ -83,19 +82,40 @@ pub unsafe extern "C" fn csmail_section_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    object::on(section, |s| {
-        let v = match property {
-            CSMAIL_SECTION_CONTENT_TYPE => Some(s.content_type()),
-            CSMAIL_SECTION_CHARSET => s.charset(),
-            CSMAIL_SECTION_TRANSFER_ENCODING => s.transfer_encoding(),
-            CSMAIL_SECTION_FILE_NAME => s.file_name(),
-            CSMAIL_SECTION_CONTENT_ID => s.content_id(),
-            CSMAIL_SECTION_DISPOSITION => s.disposition(),
-            _ => return Err(unknown(property)),
-        };
-        // SAFETY: caller contract.
-        unsafe { write_str(v.as_deref().unwrap_or(""), buf, len, needed_out) }
+    // SAFETY: caller contract.
+    unsafe { object::get_str(section, buf, len, needed_out, |s| Ok(property_str(s, property)?.unwrap_or_default())) }
+}
+
+/// A string property's value (None when unset).
+fn property_str(s: &Section, property: i32) -> Result<Option<String>> {
+    Ok(match property {
+        CSMAIL_SECTION_CONTENT_TYPE => Some(s.content_type()),
+        CSMAIL_SECTION_CHARSET => s.charset(),
+        CSMAIL_SECTION_TRANSFER_ENCODING => s.transfer_encoding(),
+        CSMAIL_SECTION_FILE_NAME => s.file_name(),
+        CSMAIL_SECTION_CONTENT_ID => s.content_id(),
+        CSMAIL_SECTION_DISPOSITION => s.disposition(),
+        _ => return Err(unknown(property)),
     })
+}
+
+/// Sets a string property (None clears it).
+fn set_property_str(s: &Section, property: i32, v: Option<&str>) -> Result<()> {
+    match property {
+        CSMAIL_SECTION_CONTENT_TYPE => {
+            s.set_content_type(v.ok_or_else(|| Error::invalid_arg("the content type is NULL"))?)
+        }
+        CSMAIL_SECTION_CHARSET => s.set_charset(v),
+        CSMAIL_SECTION_FILE_NAME => s.set_file_name(v),
+        CSMAIL_SECTION_CONTENT_ID => s.set_content_id(v),
+        CSMAIL_SECTION_DISPOSITION => s.set_disposition(v),
+        CSMAIL_SECTION_TRANSFER_ENCODING => Err(Error::new(
+            error::CSMAIL_E_INVALID_ARGUMENT,
+            error::eexReadOnlyOption,
+            "the transfer encoding is chosen by csmail when it writes the part",
+        )),
+        _ => Err(unknown(property)),
+    }
 }
 
 fn unknown(property: i32) -> Error {
@@ -121,25 +141,8 @@ pub unsafe extern "C" fn csmail_section_set_str(
     property: i32,
     value: *const c_char,
 ) -> i32 {
-    object::on(section, |s| {
-        // SAFETY: caller contract.
-        let v = unsafe { opt_str(value, "value") }?;
-        match property {
-            CSMAIL_SECTION_CONTENT_TYPE => {
-                s.set_content_type(v.ok_or_else(|| Error::invalid_arg("the content type is NULL"))?)
-            }
-            CSMAIL_SECTION_CHARSET => s.set_charset(v),
-            CSMAIL_SECTION_FILE_NAME => s.set_file_name(v),
-            CSMAIL_SECTION_CONTENT_ID => s.set_content_id(v),
-            CSMAIL_SECTION_DISPOSITION => s.set_disposition(v),
-            CSMAIL_SECTION_TRANSFER_ENCODING => Err(Error::new(
-                error::CSMAIL_E_INVALID_ARGUMENT,
-                error::eexReadOnlyOption,
-                "the transfer encoding is chosen by csmail when it writes the part",
-            )),
-            _ => Err(unknown(property)),
-        }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_opt_str(section, value, |s, v| set_property_str(s, property, v)) }
 }
 
 /// A Content-Type parameter by name (charset and name included); "" when absent.
@@ -154,12 +157,10 @@ pub unsafe extern "C" fn csmail_section_get_param(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    object::on(section, |s| {
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&s.param(name).unwrap_or_default(), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_str(section, buf, len, needed_out, |s| Ok(s.param(str_arg(name, "name")?).unwrap_or_default()))
+    }
 }
 
 /// Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
@@ -172,11 +173,8 @@ pub unsafe extern "C" fn csmail_section_set_param(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    object::on(section, |s| {
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
-        s.set_param(name, value)
-    })
+    // SAFETY: caller contract.
+    object::on(section, |s| unsafe { s.set_param(str_arg(name, "name")?, opt_str(value, "value")?) })
 }
 
 /// Another header of the part (Content-Description, Content-Location, X-...), decoded;
@@ -192,12 +190,10 @@ pub unsafe extern "C" fn csmail_section_get_header(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    object::on(section, |s| {
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&s.header(name).unwrap_or_default(), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_str(section, buf, len, needed_out, |s| Ok(s.header(str_arg(name, "name")?).unwrap_or_default()))
+    }
 }
 
 /// Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
@@ -215,13 +211,7 @@ pub unsafe extern "C" fn csmail_section_set_header(
     object::on(section, |s| {
         // SAFETY: caller contract.
         let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
-        match value {
-            Some(v) => s.set_header(name, v),
-            None => {
-                s.remove_header(name);
-                Ok(())
-            }
-        }
+        set_or_remove(value, |v| s.set_header(name, v), || s.remove_header(name))
     })
 }
 
@@ -260,11 +250,8 @@ pub unsafe extern "C" fn csmail_section_content(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    object::on(section, |s| {
-        let data = s.content()?;
-        // SAFETY: caller contract.
-        unsafe { write_bytes(&data, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_bytes(section, buf, len, needed_out, |s| s.content()) }
 }
 
 /// The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced),
@@ -279,11 +266,8 @@ pub unsafe extern "C" fn csmail_section_text(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    object::on(section, |s| {
-        let text = s.text()?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&text.replace('\0', "\u{FFFD}"), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(section, buf, len, needed_out, |s| Ok(s.text()?.replace('\0', "\u{FFFD}"))) }
 }
 
 /// The decoded content through a write callback, in chunks of at most 64 KiB (on this thread,
@@ -342,11 +326,8 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
     data: *const u8,
     len: usize,
 ) -> i32 {
-    object::on(section, |s| {
-        // SAFETY: caller contract.
-        let bytes = unsafe { slice_arg(data, len, "data") }?;
-        s.set_content(bytes.to_vec())
-    })
+    // SAFETY: caller contract.
+    object::on(section, |s| s.set_content(unsafe { slice_arg(data, len, "data") }?.to_vec()))
 }
 
 /// Makes a file the content, read (and encoded) only when the message is sent or saved.
@@ -358,7 +339,7 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_section, path: *const c_char) -> i32 {
     // SAFETY: caller contract.
-    unsafe { object::set_str(section, path, "path", |s, v| s.set_content_file(v)) }
+    unsafe { object::set_str(section, path, "path", |s, path| s.set_content_file(path)) }
 }
 
 /// Replaces the content with UTF-8 text (the charset becomes utf-8).
@@ -368,7 +349,7 @@ pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
     // SAFETY: caller contract.
-    unsafe { object::set_str(section, text, "text", |s, v| s.set_text(v)) }
+    unsafe { object::set_str(section, text, "text", |s, text| s.set_text(text)) }
 }
 
 /// How many sections are nested in this one (a multipart's parts; 0 for a leaf).
@@ -391,14 +372,10 @@ pub unsafe extern "C" fn csmail_section_child(
     index: usize,
     child_out: *mut *mut csmail_section,
 ) -> i32 {
-    object::on(section, |s| {
-        let children = s.children();
-        let n = children.len();
-        let c =
-            children.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("child index {index} of {n}")))?;
-        // SAFETY: caller contract.
-        unsafe { section_out(c, child_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_handle(section, child_out, "section_out", |s| object::nth(s.children(), index, "child index"))
+    }
 }
 
 /// Appends `child` to a multipart section (the parent keeps its own reference).
@@ -407,8 +384,5 @@ pub unsafe extern "C" fn csmail_section_child(
 /// a cycle, eexMimeLimit).
 #[no_mangle]
 pub extern "C" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
-    object::on(section, |s| {
-        let c = object::get(child)?;
-        s.add_child(c)
-    })
+    object::on(section, |s| s.add_child(object::get(child)?))
 }
