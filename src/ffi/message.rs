@@ -6,7 +6,7 @@
 //! function may be called from any thread; a message locks itself briefly per call.
 
 use super::common::{opt_str, out, slice_arg, str_arg};
-use super::object::{self, nth, set_or_remove};
+use super::object::{self, nth};
 use super::section::csmail_section;
 use crate::api::Message;
 use crate::error::Error;
@@ -136,9 +136,7 @@ pub unsafe extern "C" fn csmail_message_get_header(
     needed_out: *mut usize,
 ) -> i32 {
     // SAFETY: caller contract.
-    unsafe {
-        object::get_str(message, buf, len, needed_out, |m| Ok(m.header(str_arg(name, "name")?).unwrap_or_default()))
-    }
+    unsafe { object::get_header(message, name, buf, len, needed_out) }
 }
 
 /// Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
@@ -159,11 +157,8 @@ pub unsafe extern "C" fn csmail_message_set_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    object::on(message, |m| {
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
-        set_or_remove(value, |v| m.set_header(name, v), || m.remove_header(name))
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_header(message, name, value) }
 }
 
 /// Adds a header field, keeping those of the same name (e.g. a second Received or a custom

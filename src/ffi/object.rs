@@ -204,17 +204,69 @@ pub(crate) unsafe fn get_str_pair<H: Handle, A: AsRef<str>, B: AsRef<str>>(
     })
 }
 
-/// Sets a header to `value`, or removes it when `value` is None (a NULL value).
-pub(crate) fn set_or_remove<R>(
-    value: Option<&str>,
-    set: impl FnOnce(&str) -> Result<()>,
-    remove: impl FnOnce() -> R,
-) -> Result<()> {
-    match value {
-        Some(v) => set(v),
-        None => {
-            remove();
-            Ok(())
+/// An object with named header fields (a Message, a Section): the header functions of both are
+/// written once.
+pub(crate) trait Headers {
+    fn header(&self, name: &str) -> Option<String>;
+    fn set_header(&self, name: &str, value: &str) -> Result<()>;
+    fn remove_header(&self, name: &str) -> bool;
+}
+
+macro_rules! headers {
+    ($ty:ty) => {
+        impl Headers for $ty {
+            fn header(&self, name: &str) -> Option<String> {
+                <$ty>::header(self, name)
+            }
+            fn set_header(&self, name: &str, value: &str) -> Result<()> {
+                <$ty>::set_header(self, name, value)
+            }
+            fn remove_header(&self, name: &str) -> bool {
+                <$ty>::remove_header(self, name)
+            }
         }
-    }
+    };
+}
+
+headers!(Message);
+headers!(Section);
+
+/// A header's value by `name` ("" when absent), as a string out.
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out` is
+/// NULL or writable.
+pub(crate) unsafe fn get_header<H: Handle>(
+    h: *const H,
+    name: *const c_char,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32
+where
+    H::Object: Headers,
+{
+    // SAFETY: forwarded caller contract.
+    unsafe { get_str(h, buf, len, needed_out, |o| Ok(o.header(str_arg(name, "name")?).unwrap_or_default())) }
+}
+
+/// Sets header `name` to `value`, or removes it when `value` is NULL.
+///
+/// # Safety
+/// `name` and `value` are NULL or NUL-terminated.
+pub(crate) unsafe fn set_header<H: Handle>(h: *const H, name: *const c_char, value: *const c_char) -> i32
+where
+    H::Object: Headers,
+{
+    on(h, |o| {
+        // SAFETY: forwarded caller contract.
+        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
+        match value {
+            Some(v) => o.set_header(name, v),
+            None => {
+                o.remove_header(name);
+                Ok(())
+            }
+        }
+    })
 }

@@ -5,7 +5,7 @@
 //! this thread's last error; any thread may call, each call locks the part briefly.
 
 use super::common::{guard, opt_str, slice_arg, str_arg, UserData};
-use super::object::{self, set_or_remove};
+use super::object;
 use super::{csmail_write_callback, write_callback_sink};
 use crate::api::Section;
 use crate::error::{self, Error, Result};
@@ -191,9 +191,7 @@ pub unsafe extern "C" fn csmail_section_get_header(
     needed_out: *mut usize,
 ) -> i32 {
     // SAFETY: caller contract.
-    unsafe {
-        object::get_str(section, buf, len, needed_out, |s| Ok(s.header(str_arg(name, "name")?).unwrap_or_default()))
-    }
+    unsafe { object::get_header(section, name, buf, len, needed_out) }
 }
 
 /// Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
@@ -208,11 +206,8 @@ pub unsafe extern "C" fn csmail_section_set_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    object::on(section, |s| {
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
-        set_or_remove(value, |v| s.set_header(name, v), || s.remove_header(name))
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_header(section, name, value) }
 }
 
 /// The size of the decoded content in bytes.
