@@ -8,6 +8,10 @@ pub struct csmail_errorinfo {
     _private: [u8; 0],
 }
 
+impl object::Handle for csmail_errorinfo {
+    type Object = crate::api::ErrorInfo;
+}
+
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_errorinfo_addref(info: *const csmail_errorinfo) -> i32 {

@@ -13,6 +13,10 @@ pub struct csmail_loghandler {
     _private: [u8; 0],
 }
 
+impl object::Handle for csmail_loghandler {
+    type Object = LogHandler;
+}
+
 /// Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
 /// reference (release with `csmail_loghandler_release`). Never NULL.
 #[no_mangle]

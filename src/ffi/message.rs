@@ -18,6 +18,10 @@ pub struct csmail_message {
     _private: [u8; 0],
 }
 
+impl object::Handle for csmail_message {
+    type Object = Message;
+}
+
 /// Creates an empty Message with one reference.
 ///
 /// Ownership: the caller owns the reference and ends it with `csmail_message_release`.

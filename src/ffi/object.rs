@@ -7,37 +7,17 @@
 //! code did.
 
 use super::common::{guard, opt_str, out, str_arg, write_bytes, write_str};
-use super::errorinfo::csmail_errorinfo;
 use super::handles::{self, Registered};
-use super::loghandler::csmail_loghandler;
-use super::message::csmail_message;
-use super::proxyinfo::csmail_proxyinfo;
-use super::section::csmail_section;
-use super::sslinfo::csmail_sslinfo;
-use crate::api::{ErrorInfo, LogHandler, Message, ProxyInfo, Section, SslInfo};
+use crate::api::{Message, Section};
 use crate::error::{Error, Result};
 use std::ffi::c_char;
 use std::sync::Arc;
 
-/// An opaque C handle type and the object behind it.
+/// An opaque C handle type (`csmail_sslinfo` ...) and the object behind it; each object's file
+/// says which.
 pub(crate) trait Handle {
     type Object: Registered;
 }
-
-macro_rules! handle {
-    ($c:ty => $object:ty) => {
-        impl Handle for $c {
-            type Object = $object;
-        }
-    };
-}
-
-handle!(csmail_sslinfo => SslInfo);
-handle!(csmail_loghandler => LogHandler);
-handle!(csmail_errorinfo => ErrorInfo);
-handle!(csmail_proxyinfo => ProxyInfo);
-handle!(csmail_message => Message);
-handle!(csmail_section => Section);
 
 /// The object behind a handle.
 pub(crate) fn get<H: Handle>(h: *const H) -> Result<Arc<H::Object>> {

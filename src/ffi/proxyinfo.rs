@@ -11,6 +11,10 @@ pub struct csmail_proxyinfo {
     _private: [u8; 0],
 }
 
+impl object::Handle for csmail_proxyinfo {
+    type Object = ProxyInfo;
+}
+
 /// Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A,
 /// _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP
 /// (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).

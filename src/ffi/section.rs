@@ -22,6 +22,10 @@ pub struct csmail_section {
     _private: [u8; 0],
 }
 
+impl object::Handle for csmail_section {
+    type Object = Section;
+}
+
 /// Registers a new reference to a section in `*p`.
 ///
 /// # Safety

@@ -14,6 +14,10 @@ pub struct csmail_sslinfo {
     _private: [u8; 0],
 }
 
+impl object::Handle for csmail_sslinfo {
+    type Object = SslInfo;
+}
+
 /// Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one
 /// reference (release with `csmail_sslinfo_release`). Never NULL.
 #[no_mangle]
