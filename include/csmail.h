@@ -158,6 +158,13 @@
  */
 #define CSMAIL_E_TLS_CONFIG 19
 
+/**
+ * csmail refused to send, before sending anything, what the server announced it would not accept:
+ * a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+ * properties are cleared: no server reply belongs to this.
+ */
+#define CSMAIL_E_REFUSED_LOCALLY 20
+
 /* ---- ErrorInfo numbers (eex): 1001-1407 of the CSMail/SSL supplement, then csmail's own ---- */
 
 /**

@@ -56,6 +56,10 @@ Public Const CSMAIL_E_PROTOCOL As Long = 17
 Public Const CSMAIL_E_IO As Long = 18
 ' The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
 Public Const CSMAIL_E_TLS_CONFIG As Long = 19
+' csmail refused to send, before sending anything, what the server announced it would not accept:
+' a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+' properties are cleared: no server reply belongs to this.
+Public Const CSMAIL_E_REFUSED_LOCALLY As Long = 20
 
 ' ---- ErrorInfo numbers (eex) ----
 ' The object was unable to create a TCP connection to the proxy server.

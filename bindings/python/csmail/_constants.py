@@ -55,6 +55,10 @@ CSMAIL_E_PROTOCOL = 17
 CSMAIL_E_IO = 18
 #: The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
 CSMAIL_E_TLS_CONFIG = 19
+#: csmail refused to send, before sending anything, what the server announced it would not accept:
+#: a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+#: properties are cleared: no server reply belongs to this.
+CSMAIL_E_REFUSED_LOCALLY = 20
 
 # ---- ErrorInfo numbers (eex) ----
 #: The object was unable to create a TCP connection to the proxy server.
