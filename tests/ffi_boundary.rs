@@ -992,6 +992,7 @@ fn sslinfo_int_array_sizing() {
         let mut small = [-7i32; 1];
         let rc = csmail_sslinfo_get_int_array(ssl, SSLConnectionProtocolIn, small.as_mut_ptr(), 1, &mut count);
         check("get_int_array too small", rc, CSMAIL_E_BUFFER_TOO_SMALL, eexBufferTooSmall);
+        assert_eq!(last_text(), "the buffer has 1 entries; 2 are needed");
         assert_eq!(small, [-7]);
         assert_eq!(count, 2);
         let mut exact = [0i32; 2];
