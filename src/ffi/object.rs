@@ -3,8 +3,8 @@
 //! these, typed by its handle (`csmail_sslinfo`, `csmail_message` ...).
 //!
 //! Every helper first looks the handle up (CSMAIL_E_INVALID_HANDLE), then converts arguments
-//! and asks the object, then writes the out-parameter, in that order, as each function's own
-//! code did.
+//! and asks the object, then writes the out-parameter, in that order: a bad handle is reported
+//! before any other argument is read.
 
 use super::common::{guard, opt_str, out, str_arg, write_bytes, write_str};
 use super::handles::{self, Registered};
