@@ -18,6 +18,12 @@ pub trait MessageSource {
     fn shape(&mut self) -> io::Result<Option<Shape>> {
         Ok(None)
     }
+    /// An address of the message's header that is not ASCII, described for the error text
+    /// ("the Reply-To address jörg@bücher.example"): MAIL then needs SMTPUTF8 even for an ASCII
+    /// envelope (RFC 6531 3.4). Raw sources cannot tell: None.
+    fn utf8_header_address(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl MessageSource for &[u8] {

@@ -76,7 +76,7 @@ impl SmtpSession {
                 format!("reading the message to measure it failed: {e}"),
             )
         })?;
-        let mail = match self.mail_command(from, recipients, shape) {
+        let mail = match self.mail_command(from, recipients, shape, source.utf8_header_address()) {
             Ok(mail) => mail,
             Err(e) => {
                 // A refusal made here, before anything is sent, has no server reply: none
@@ -107,17 +107,29 @@ impl SmtpSession {
     }
 
     /// MAIL FROM with the parameters the server's extensions call for, after the checks that
-    /// need no round trip: SMTPUTF8 for addresses that are not ASCII, the SIZE limit. What the
-    /// server announced it would not accept is refused here (CSMAIL_E_REFUSED_LOCALLY).
-    /// `shape` is the message's RFC 1870 size and 8-bit flag, when they could be measured.
-    fn mail_command(&self, from: &str, recipients: &[&str], shape: Option<Shape>) -> Result<String> {
-        let needs_utf8 = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+    /// need no round trip: SMTPUTF8 for addresses that are not ASCII (in the envelope, or
+    /// `utf8_header` in the message's header), the SIZE limit. What the server announced it would
+    /// not accept is refused here (CSMAIL_E_REFUSED_LOCALLY). `shape` is the message's RFC 1870
+    /// size and 8-bit flag, when they could be measured.
+    fn mail_command(
+        &self,
+        from: &str,
+        recipients: &[&str],
+        shape: Option<Shape>,
+        utf8_header: Option<&str>,
+    ) -> Result<String> {
+        let utf8_envelope = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+        let needs_utf8 = utf8_envelope || utf8_header.is_some();
         if needs_utf8 && !self.ext.smtputf8 {
-            return Err(Error::new(
-                error::CSMAIL_E_REFUSED_LOCALLY,
-                error::eexSmtpUtf8Required,
-                "an address is not ASCII and the server does not offer SMTPUTF8",
-            ));
+            // RFC 2047 encodes display names, never addresses: there is no 7-bit form to send.
+            let text = match utf8_header {
+                Some(address) if !utf8_envelope => format!(
+                    "{address} is not ASCII and the server does not offer SMTPUTF8; use an ASCII \
+                     address (a domain may be written in its xn-- form) or a server with SMTPUTF8"
+                ),
+                _ => "an address is not ASCII and the server does not offer SMTPUTF8".to_owned(),
+            };
+            return Err(Error::new(error::CSMAIL_E_REFUSED_LOCALLY, error::eexSmtpUtf8Required, text));
         }
         if let (Some(shape), limit) = (shape, self.ext.size) {
             if limit > 0 && shape.size > limit {
