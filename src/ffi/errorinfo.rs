@@ -15,13 +15,13 @@ fn is_error(o: &Object) -> bool {
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_errorinfo_addref(info: *const csmail_errorinfo) -> i32 {
+pub extern "system" fn csmail_errorinfo_addref(info: *const csmail_errorinfo) -> i32 {
     guard(|| handles::addref_typed(info, is_error, "ErrorInfo handle"))
 }
 
 /// Releases a reference; the last one frees the ErrorInfo. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32 {
+pub extern "system" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32 {
     guard(|| handles::release_typed(info, is_error, "ErrorInfo handle"))
 }
 
@@ -30,7 +30,7 @@ pub extern "C" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32
 /// # Safety
 /// `number_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_number(info: *const csmail_errorinfo, number_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_errorinfo_number(info: *const csmail_errorinfo, number_out: *mut i32) -> i32 {
     guard(|| {
         let e = handles::error_info(info)?;
         // SAFETY: caller contract.
@@ -43,7 +43,7 @@ pub unsafe extern "C" fn csmail_errorinfo_number(info: *const csmail_errorinfo, 
 /// # Safety
 /// `os_error_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo, os_error_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo, os_error_out: *mut i32) -> i32 {
     guard(|| {
         let e = handles::error_info(info)?;
         // SAFETY: caller contract.
@@ -56,7 +56,7 @@ pub unsafe extern "C" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_text(
+pub unsafe extern "system" fn csmail_errorinfo_text(
     info: *const csmail_errorinfo,
     buf: *mut c_char,
     len: usize,

@@ -20,25 +20,25 @@ fn is_log(o: &Object) -> bool {
 /// Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
 /// reference (release with `csmail_loghandler_release`). Never NULL.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_new() -> *mut csmail_loghandler {
+pub extern "system" fn csmail_loghandler_new() -> *mut csmail_loghandler {
     handles::register(Object::Log(Arc::new(LogHandler::new()))) as *mut csmail_loghandler
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_addref(log: *const csmail_loghandler) -> i32 {
+pub extern "system" fn csmail_loghandler_addref(log: *const csmail_loghandler) -> i32 {
     guard(|| handles::addref_typed(log, is_log, "LogHandler handle"))
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_release(log: *const csmail_loghandler) -> i32 {
+pub extern "system" fn csmail_loghandler_release(log: *const csmail_loghandler) -> i32 {
     guard(|| handles::release_typed(log, is_log, "LogHandler handle"))
 }
 
 /// Level: LOG_S_FATAL, LOG_S_WARNING or LOG_S_INFORMATION (most detail).
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_level(log: *const csmail_loghandler, level: i32) -> i32 {
+pub extern "system" fn csmail_loghandler_set_level(log: *const csmail_loghandler, level: i32) -> i32 {
     guard(|| {
         if handles::log(log)?.set_level(level) {
             Ok(())
@@ -53,7 +53,7 @@ pub extern "C" fn csmail_loghandler_set_level(log: *const csmail_loghandler, lev
 /// # Safety
 /// `level_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_loghandler_get_level(log: *const csmail_loghandler, level_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_loghandler_get_level(log: *const csmail_loghandler, level_out: *mut i32) -> i32 {
     guard(|| {
         let l = handles::log(log)?;
         // SAFETY: caller contract.
@@ -63,7 +63,7 @@ pub unsafe extern "C" fn csmail_loghandler_get_level(log: *const csmail_loghandl
 
 /// Facility: an OR of LOG_F_PROTOCOL, LOG_F_SSL, LOG_F_PROXY, LOG_F_USER.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, flags: i32) -> i32 {
+pub extern "system" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, flags: i32) -> i32 {
     guard(|| {
         if handles::log(log)?.set_facility(flags) {
             Ok(())
@@ -78,7 +78,10 @@ pub extern "C" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, 
 /// # Safety
 /// `flags_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_loghandler_get_facility(log: *const csmail_loghandler, flags_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_loghandler_get_facility(
+    log: *const csmail_loghandler,
+    flags_out: *mut i32,
+) -> i32 {
     guard(|| {
         let l = handles::log(log)?;
         // SAFETY: caller contract.
@@ -90,7 +93,7 @@ pub unsafe extern "C" fn csmail_loghandler_get_facility(log: *const csmail_logha
 /// logs, possibly several threads when the handler is shared; `userdata` must allow that.
 /// Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_callback(
+pub extern "system" fn csmail_loghandler_set_callback(
     log: *const csmail_loghandler,
     callback: csmail_log_callback,
     userdata: *mut c_void,
@@ -114,7 +117,7 @@ pub extern "C" fn csmail_loghandler_set_callback(
 /// Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
 /// Off by default; for debugging against test servers only.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_log_secrets(log: *const csmail_loghandler, on: i32) -> i32 {
+pub extern "system" fn csmail_loghandler_set_log_secrets(log: *const csmail_loghandler, on: i32) -> i32 {
     guard(|| {
         handles::log(log)?.set_log_secrets(on != 0);
         Ok(())

@@ -33,20 +33,20 @@ pub(crate) fn message_handle(m: Message) -> *mut csmail_message {
 /// Ownership: the caller owns the reference and ends it with `csmail_message_release`.
 /// Returns the handle; never NULL. Any thread.
 #[no_mangle]
-pub extern "C" fn csmail_message_new() -> *mut csmail_message {
+pub extern "system" fn csmail_message_new() -> *mut csmail_message {
     message_handle(Message::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_message_addref(message: *const csmail_message) -> i32 {
+pub extern "system" fn csmail_message_addref(message: *const csmail_message) -> i32 {
     guard(|| handles::addref_typed(message, is_message, "Message handle"))
 }
 
 /// Releases a reference; the last one frees the message (sections still referenced by the
 /// application stay valid). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_message_release(message: *const csmail_message) -> i32 {
+pub extern "system" fn csmail_message_release(message: *const csmail_message) -> i32 {
     guard(|| handles::release_typed(message, is_message, "Message handle"))
 }
 
@@ -61,7 +61,7 @@ pub extern "C" fn csmail_message_release(message: *const csmail_message) -> i32 
 /// # Safety
 /// `data_out` and `len_out` are NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_data(
+pub unsafe extern "system" fn csmail_message_data(
     message: *const csmail_message,
     data_out: *mut *const u8,
     len_out: *mut usize,
@@ -91,7 +91,11 @@ pub unsafe extern "C" fn csmail_message_data(
 /// # Safety
 /// `data` is NULL with `len` 0 or points to `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message, data: *const u8, len: usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_load_mem(
+    message: *const csmail_message,
+    data: *const u8,
+    len: usize,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -110,7 +114,10 @@ pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message,
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_message, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_load_from_file(
+    message: *const csmail_message,
+    path: *const c_char,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -128,7 +135,7 @@ pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_me
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_save_to_file(message: *const csmail_message, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_save_to_file(message: *const csmail_message, path: *const c_char) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -149,7 +156,7 @@ pub unsafe extern "C" fn csmail_message_save_to_file(message: *const csmail_mess
 /// `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
 /// is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_header(
+pub unsafe extern "system" fn csmail_message_get_header(
     message: *const csmail_message,
     name: *const c_char,
     buf: *mut c_char,
@@ -179,7 +186,7 @@ pub unsafe extern "C" fn csmail_message_get_header(
 /// # Safety
 /// `name` is NULL or NUL-terminated; `value` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_set_header(
+pub unsafe extern "system" fn csmail_message_set_header(
     message: *const csmail_message,
     name: *const c_char,
     value: *const c_char,
@@ -205,7 +212,7 @@ pub unsafe extern "C" fn csmail_message_set_header(
 /// # Safety
 /// `name` and `value` are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_header(
+pub unsafe extern "system" fn csmail_message_add_header(
     message: *const csmail_message,
     name: *const c_char,
     value: *const c_char,
@@ -225,7 +232,10 @@ pub unsafe extern "C" fn csmail_message_add_header(
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_header_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_header_count(
+    message: *const csmail_message,
+    count_out: *mut usize,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -242,7 +252,7 @@ pub unsafe extern "C" fn csmail_message_header_count(message: *const csmail_mess
 /// # Safety
 /// Every buffer is NULL or has its length writable; every `*_needed` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_header_at(
+pub unsafe extern "system" fn csmail_message_header_at(
     message: *const csmail_message,
     index: usize,
     name_buf: *mut c_char,
@@ -274,7 +284,7 @@ pub unsafe extern "C" fn csmail_message_header_at(
 /// # Safety
 /// `header` and `address` are NULL or NUL-terminated; `display_name` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_address(
+pub unsafe extern "system" fn csmail_message_add_address(
     message: *const csmail_message,
     header: *const c_char,
     display_name: *const c_char,
@@ -295,7 +305,7 @@ pub unsafe extern "C" fn csmail_message_add_address(
 /// # Safety
 /// `header` is NULL or NUL-terminated; `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_address_count(
+pub unsafe extern "system" fn csmail_message_address_count(
     message: *const csmail_message,
     header: *const c_char,
     count_out: *mut usize,
@@ -317,7 +327,7 @@ pub unsafe extern "C" fn csmail_message_address_count(
 /// # Safety
 /// `header` is NULL or NUL-terminated; buffers and `*_needed` as for strings out.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_address_at(
+pub unsafe extern "system" fn csmail_message_address_at(
     message: *const csmail_message,
     header: *const c_char,
     index: usize,
@@ -352,7 +362,7 @@ fn body_get(m: &Message, html: bool) -> String {
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_text_body(
+pub unsafe extern "system" fn csmail_message_get_text_body(
     message: *const csmail_message,
     buf: *mut c_char,
     len: usize,
@@ -370,7 +380,7 @@ pub unsafe extern "C" fn csmail_message_get_text_body(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_html_body(
+pub unsafe extern "system" fn csmail_message_get_html_body(
     message: *const csmail_message,
     buf: *mut c_char,
     len: usize,
@@ -390,7 +400,7 @@ pub unsafe extern "C" fn csmail_message_get_html_body(
 /// # Safety
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_set_text_body(message: *const csmail_message, text: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_set_text_body(message: *const csmail_message, text: *const c_char) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -404,7 +414,7 @@ pub unsafe extern "C" fn csmail_message_set_text_body(message: *const csmail_mes
 /// # Safety
 /// `html` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_set_html_body(message: *const csmail_message, html: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_set_html_body(message: *const csmail_message, html: *const c_char) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -417,7 +427,10 @@ pub unsafe extern "C" fn csmail_message_set_html_body(message: *const csmail_mes
 /// # Safety
 /// `priority_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_priority(message: *const csmail_message, priority_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_message_get_priority(
+    message: *const csmail_message,
+    priority_out: *mut i32,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -428,7 +441,7 @@ pub unsafe extern "C" fn csmail_message_get_priority(message: *const csmail_mess
 /// Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
 /// CSMAIL_E_INVALID_ARGUMENT.
 #[no_mangle]
-pub extern "C" fn csmail_message_set_priority(message: *const csmail_message, priority: i32) -> i32 {
+pub extern "system" fn csmail_message_set_priority(message: *const csmail_message, priority: i32) -> i32 {
     guard(|| handles::message(message)?.set_priority(priority))
 }
 
@@ -444,7 +457,7 @@ pub extern "C" fn csmail_message_set_priority(message: *const csmail_message, pr
 /// # Safety
 /// Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_attachment_file(
+pub unsafe extern "system" fn csmail_message_add_attachment_file(
     message: *const csmail_message,
     path: *const c_char,
     content_type: *const c_char,
@@ -472,7 +485,7 @@ pub unsafe extern "C" fn csmail_message_add_attachment_file(
 /// Strings are NULL or NUL-terminated; `data` points to `len` bytes (NULL with 0);
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_attachment_mem(
+pub unsafe extern "system" fn csmail_message_add_attachment_mem(
     message: *const csmail_message,
     file_name: *const c_char,
     data: *const u8,
@@ -501,7 +514,7 @@ pub unsafe extern "C" fn csmail_message_add_attachment_mem(
 /// # Safety
 /// As `csmail_message_add_attachment_mem`.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_inline_mem(
+pub unsafe extern "system" fn csmail_message_add_inline_mem(
     message: *const csmail_message,
     content_id: *const c_char,
     file_name: *const c_char,
@@ -532,7 +545,7 @@ pub unsafe extern "C" fn csmail_message_add_inline_mem(
 /// # Safety
 /// Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_inline_file(
+pub unsafe extern "system" fn csmail_message_add_inline_file(
     message: *const csmail_message,
     content_id: *const c_char,
     path: *const c_char,
@@ -572,7 +585,10 @@ fn indexed(list: Vec<Arc<crate::api::Section>>, index: usize, what: &str) -> Res
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_section_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_section_count(
+    message: *const csmail_message,
+    count_out: *mut usize,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -587,7 +603,7 @@ pub unsafe extern "C" fn csmail_message_section_count(message: *const csmail_mes
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_section(
+pub unsafe extern "system" fn csmail_message_section(
     message: *const csmail_message,
     index: usize,
     section_out: *mut *mut csmail_section,
@@ -605,7 +621,10 @@ pub unsafe extern "C" fn csmail_message_section(
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_attachment_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_attachment_count(
+    message: *const csmail_message,
+    count_out: *mut usize,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.
@@ -618,7 +637,7 @@ pub unsafe extern "C" fn csmail_message_attachment_count(message: *const csmail_
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_attachment(
+pub unsafe extern "system" fn csmail_message_attachment(
     message: *const csmail_message,
     index: usize,
     section_out: *mut *mut csmail_section,
@@ -637,7 +656,7 @@ pub unsafe extern "C" fn csmail_message_attachment(
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_body(
+pub unsafe extern "system" fn csmail_message_body(
     message: *const csmail_message,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
@@ -655,7 +674,10 @@ pub unsafe extern "C" fn csmail_message_body(
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (already in the
 /// message; eexMimeLimit).
 #[no_mangle]
-pub extern "C" fn csmail_message_add_section(message: *const csmail_message, section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_message_add_section(
+    message: *const csmail_message,
+    section: *const csmail_section,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         let s = handles::section(section)?;
@@ -668,7 +690,10 @@ pub extern "C" fn csmail_message_add_section(message: *const csmail_message, sec
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not in this message,
 /// or the body section itself).
 #[no_mangle]
-pub extern "C" fn csmail_message_remove_section(message: *const csmail_message, section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_message_remove_section(
+    message: *const csmail_message,
+    section: *const csmail_section,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         let s = handles::section(section)?;
@@ -686,7 +711,10 @@ pub extern "C" fn csmail_message_remove_section(message: *const csmail_message, 
 /// # Safety
 /// `exceeded_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_limits_exceeded(message: *const csmail_message, exceeded_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_message_limits_exceeded(
+    message: *const csmail_message,
+    exceeded_out: *mut i32,
+) -> i32 {
     guard(|| {
         let m = handles::message(message)?;
         // SAFETY: caller contract.

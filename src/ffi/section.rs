@@ -86,7 +86,7 @@ unsafe fn write_bytes(data: &[u8], buf: *mut u8, len: usize, needed_out: *mut us
 /// # Safety
 /// `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_new(
+pub unsafe extern "system" fn csmail_section_new(
     content_type: *const c_char,
     section_out_p: *mut *mut csmail_section,
 ) -> i32 {
@@ -101,14 +101,14 @@ pub unsafe extern "C" fn csmail_section_new(
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_section_addref(section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_section_addref(section: *const csmail_section) -> i32 {
     guard(|| handles::addref_typed(section, is_section, "Section handle"))
 }
 
 /// Releases a reference; the part lives on while a message holds it.
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_section_release(section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_section_release(section: *const csmail_section) -> i32 {
     guard(|| handles::release_typed(section, is_section, "Section handle"))
 }
 
@@ -121,7 +121,7 @@ pub extern "C" fn csmail_section_release(section: *const csmail_section) -> i32 
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_get_str(
+pub unsafe extern "system" fn csmail_section_get_str(
     section: *const csmail_section,
     property: i32,
     buf: *mut c_char,
@@ -162,7 +162,7 @@ fn unknown(property: i32) -> Error {
 /// # Safety
 /// `value` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_str(
+pub unsafe extern "system" fn csmail_section_set_str(
     section: *const csmail_section,
     property: i32,
     value: *const c_char,
@@ -194,7 +194,7 @@ pub unsafe extern "C" fn csmail_section_set_str(
 /// # Safety
 /// `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_get_param(
+pub unsafe extern "system" fn csmail_section_get_param(
     section: *const csmail_section,
     name: *const c_char,
     buf: *mut c_char,
@@ -215,7 +215,7 @@ pub unsafe extern "C" fn csmail_section_get_param(
 /// # Safety
 /// `name` and `value` are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_param(
+pub unsafe extern "system" fn csmail_section_set_param(
     section: *const csmail_section,
     name: *const c_char,
     value: *const c_char,
@@ -234,7 +234,7 @@ pub unsafe extern "C" fn csmail_section_set_param(
 /// # Safety
 /// `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_get_header(
+pub unsafe extern "system" fn csmail_section_get_header(
     section: *const csmail_section,
     name: *const c_char,
     buf: *mut c_char,
@@ -257,7 +257,7 @@ pub unsafe extern "C" fn csmail_section_get_header(
 /// # Safety
 /// `name` and `value` are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_header(
+pub unsafe extern "system" fn csmail_section_set_header(
     section: *const csmail_section,
     name: *const c_char,
     value: *const c_char,
@@ -281,7 +281,7 @@ pub unsafe extern "C" fn csmail_section_set_header(
 /// # Safety
 /// `size_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, size_out: *mut u64) -> i32 {
+pub unsafe extern "system" fn csmail_section_size(section: *const csmail_section, size_out: *mut u64) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
@@ -294,7 +294,7 @@ pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, siz
 /// # Safety
 /// `flag_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_is_attachment(section: *const csmail_section, flag_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_section_is_attachment(section: *const csmail_section, flag_out: *mut i32) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
@@ -311,7 +311,7 @@ pub unsafe extern "C" fn csmail_section_is_attachment(section: *const csmail_sec
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_content(
+pub unsafe extern "system" fn csmail_section_content(
     section: *const csmail_section,
     buf: *mut u8,
     len: usize,
@@ -331,7 +331,7 @@ pub unsafe extern "C" fn csmail_section_content(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_text(
+pub unsafe extern "system" fn csmail_section_text(
     section: *const csmail_section,
     buf: *mut c_char,
     len: usize,
@@ -349,7 +349,7 @@ pub unsafe extern "C" fn csmail_section_text(
 /// during this call). A non-zero return from the callback stops with CSMAIL_E_IO
 /// (eexMessageSink).
 #[no_mangle]
-pub extern "C" fn csmail_section_content_cb(
+pub extern "system" fn csmail_section_content_cb(
     section: *const csmail_section,
     callback: csmail_write_callback,
     userdata: *mut c_void,
@@ -378,7 +378,7 @@ pub extern "C" fn csmail_section_content_cb(
 /// # Safety
 /// `folder` is NULL or NUL-terminated; `file_name` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_save_to_file(
+pub unsafe extern "system" fn csmail_section_save_to_file(
     section: *const csmail_section,
     folder: *const c_char,
     file_name: *const c_char,
@@ -398,7 +398,7 @@ pub unsafe extern "C" fn csmail_section_save_to_file(
 /// # Safety
 /// `data` is NULL with `len` 0 or points to `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_content_mem(
+pub unsafe extern "system" fn csmail_section_set_content_mem(
     section: *const csmail_section,
     data: *const u8,
     len: usize,
@@ -418,7 +418,10 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
 /// # Safety
 /// `path` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_section, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_section_set_content_file(
+    section: *const csmail_section,
+    path: *const c_char,
+) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
@@ -431,7 +434,7 @@ pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_
 /// # Safety
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
@@ -444,7 +447,7 @@ pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section,
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_child_count(section: *const csmail_section, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_section_child_count(section: *const csmail_section, count_out: *mut usize) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         // SAFETY: caller contract.
@@ -457,7 +460,7 @@ pub unsafe extern "C" fn csmail_section_child_count(section: *const csmail_secti
 /// # Safety
 /// `child_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_child(
+pub unsafe extern "system" fn csmail_section_child(
     section: *const csmail_section,
     index: usize,
     child_out: *mut *mut csmail_section,
@@ -478,7 +481,7 @@ pub unsafe extern "C" fn csmail_section_child(
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not multipart,
 /// a cycle, eexMimeLimit).
 #[no_mangle]
-pub extern "C" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
     guard(|| {
         let s = handles::section(section)?;
         let c = handles::section(child)?;
