@@ -1,4 +1,4 @@
-//! The C ABI at its edges, called through the `extern "C"` functions with raw pointers: NULL,
+//! The C ABI at its edges, called through the `extern "system"` functions with raw pointers: NULL,
 //! released and wrong-type handles, bad strings, caller buffers, non-handler objects, SSLInfo
 //! option checks, reference counting, the static texts, and the thread's last error.
 
@@ -1109,7 +1109,7 @@ struct ProgressSeen {
     total: AtomicI64,
 }
 
-unsafe extern "C" fn stop_at_first(ud: *mut c_void, _done: u64, total: i64) -> i32 {
+unsafe extern "system" fn stop_at_first(ud: *mut c_void, _done: u64, total: i64) -> i32 {
     // SAFETY: ud is the test's ProgressSeen, alive for the call.
     let seen = unsafe { &*(ud as *const ProgressSeen) };
     seen.calls.fetch_add(1, Ordering::SeqCst);
@@ -1117,7 +1117,7 @@ unsafe extern "C" fn stop_at_first(ud: *mut c_void, _done: u64, total: i64) -> i
     1
 }
 
-unsafe extern "C" fn collect_log(ud: *mut c_void, _severity: i32, _facility: i32, message: *const c_char) {
+unsafe extern "system" fn collect_log(ud: *mut c_void, _severity: i32, _facility: i32, message: *const c_char) {
     // SAFETY: ud is the test's Mutex<Vec<String>>; message is NUL-terminated for the call.
     let lines = unsafe { &*(ud as *const Mutex<Vec<String>>) };
     lines.lock().unwrap().push(unsafe { CStr::from_ptr(message) }.to_string_lossy().into_owned());
@@ -1231,7 +1231,7 @@ fn smtp_last_release_closes_without_quit() {
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
-unsafe extern "C" fn refuse_data(_ud: *mut c_void, _data: *const u8, _len: usize) -> i32 {
+unsafe extern "system" fn refuse_data(_ud: *mut c_void, _data: *const u8, _len: usize) -> i32 {
     5
 }
 

@@ -366,7 +366,7 @@ fn compose_in_c_and_read_back() {
         let mut buf = vec![0u8; 256];
         assert_eq!(csmail_section_content(a, buf.as_mut_ptr(), buf.len(), null_mut()), CSMAIL_OK);
         assert_eq!(buf, png);
-        unsafe extern "C" fn collect(ud: *mut c_void, data: *const u8, len: usize) -> i32 {
+        unsafe extern "system" fn collect(ud: *mut c_void, data: *const u8, len: usize) -> i32 {
             // SAFETY: ud is the test's Vec; data has len bytes during the call.
             unsafe { (*(ud as *mut Vec<u8>)).extend_from_slice(std::slice::from_raw_parts(data, len)) };
             0

@@ -10,7 +10,7 @@ use csmail::error::{
 use csmail::message::SECTION_PROPERTIES;
 use std::ffi::{c_char, c_void, CStr};
 
-extern "C" {
+extern "system" {
     fn csmail_smtp_new() -> *mut c_void;
     fn csmail_smtp_release(h: *mut c_void) -> i32;
     fn csmail_smtp_set_str(h: *const c_void, p: i32, v: *const c_char) -> i32;
@@ -36,10 +36,10 @@ extern "C" {
     fn csmail_last_eex() -> i32;
 }
 
-type SetStr = unsafe extern "C" fn(*const c_void, i32, *const c_char) -> i32;
-type GetStr = unsafe extern "C" fn(*const c_void, i32, *mut c_char, usize, *mut usize) -> i32;
-type SetInt = unsafe extern "C" fn(*const c_void, i32, i32) -> i32;
-type GetInt = unsafe extern "C" fn(*const c_void, i32, *mut i32) -> i32;
+type SetStr = unsafe extern "system" fn(*const c_void, i32, *const c_char) -> i32;
+type GetStr = unsafe extern "system" fn(*const c_void, i32, *mut c_char, usize, *mut usize) -> i32;
+type SetInt = unsafe extern "system" fn(*const c_void, i32, i32) -> i32;
+type GetInt = unsafe extern "system" fn(*const c_void, i32, *mut i32) -> i32;
 
 /// One object's property functions.
 struct Target {
@@ -49,7 +49,7 @@ struct Target {
     get_str: GetStr,
     set_int: SetInt,
     get_int: GetInt,
-    release: unsafe extern "C" fn(*mut c_void) -> i32,
+    release: unsafe extern "system" fn(*mut c_void) -> i32,
 }
 
 impl Target {

@@ -173,7 +173,7 @@ unsafe impl Sync for UserData {}
 ///
 /// Returns a static NUL-terminated string; never NULL; any thread.
 #[no_mangle]
-pub extern "C" fn csmail_version() -> *const c_char {
+pub extern "system" fn csmail_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr() as *const c_char
 }
 
@@ -182,7 +182,7 @@ pub extern "C" fn csmail_version() -> *const c_char {
 /// Returns a static NUL-terminated string, "unknown result code" for values not defined;
 /// never NULL; any thread.
 #[no_mangle]
-pub extern "C" fn csmail_strerror(result: i32) -> *const c_char {
+pub extern "system" fn csmail_strerror(result: i32) -> *const c_char {
     // NUL-terminated copies of the static texts, made once.
     static TEXTS: Lazy<Vec<CString>> = Lazy::new(|| {
         (0..RESULT_CODES).map(|c| CString::new(error::result_text(c)).expect("no NUL in texts")).collect()
@@ -198,7 +198,7 @@ pub extern "C" fn csmail_strerror(result: i32) -> *const c_char {
 /// Use it when no client handle is at hand, e.g. after CSMAIL_E_INVALID_HANDLE. Any thread;
 /// each thread has its own.
 #[no_mangle]
-pub extern "C" fn csmail_last_eex() -> i32 {
+pub extern "system" fn csmail_last_eex() -> i32 {
     LAST.with(|l| l.borrow().0)
 }
 
@@ -210,7 +210,7 @@ pub extern "C" fn csmail_last_eex() -> i32 {
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_last_error_text(buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_last_error_text(buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
     let text = LAST.with(|l| l.borrow().1.clone());
     // SAFETY: forwarded caller contract.
     match unsafe { write_str(&text, buf, len, needed_out) } {

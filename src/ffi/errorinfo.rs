@@ -14,13 +14,13 @@ impl object::Handle for csmail_errorinfo {
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_errorinfo_addref(info: *const csmail_errorinfo) -> i32 {
+pub extern "system" fn csmail_errorinfo_addref(info: *const csmail_errorinfo) -> i32 {
     object::addref(info)
 }
 
 /// Releases a reference; the last one frees the ErrorInfo. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32 {
+pub extern "system" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32 {
     object::release(info)
 }
 
@@ -29,7 +29,7 @@ pub extern "C" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32
 /// # Safety
 /// `number_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_number(info: *const csmail_errorinfo, number_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_errorinfo_number(info: *const csmail_errorinfo, number_out: *mut i32) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(info, number_out, "number_out", |e| Ok(e.number)) }
 }
@@ -39,7 +39,7 @@ pub unsafe extern "C" fn csmail_errorinfo_number(info: *const csmail_errorinfo, 
 /// # Safety
 /// `os_error_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo, os_error_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo, os_error_out: *mut i32) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(info, os_error_out, "os_error_out", |e| Ok(e.os_error)) }
 }
@@ -49,7 +49,7 @@ pub unsafe extern "C" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_errorinfo_text(
+pub unsafe extern "system" fn csmail_errorinfo_text(
     info: *const csmail_errorinfo,
     buf: *mut c_char,
     len: usize,

@@ -20,25 +20,25 @@ impl object::Handle for csmail_loghandler {
 /// Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
 /// reference (release with `csmail_loghandler_release`). Never NULL.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_new() -> *mut csmail_loghandler {
+pub extern "system" fn csmail_loghandler_new() -> *mut csmail_loghandler {
     object::new(LogHandler::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_addref(log: *const csmail_loghandler) -> i32 {
+pub extern "system" fn csmail_loghandler_addref(log: *const csmail_loghandler) -> i32 {
     object::addref(log)
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_release(log: *const csmail_loghandler) -> i32 {
+pub extern "system" fn csmail_loghandler_release(log: *const csmail_loghandler) -> i32 {
     object::release(log)
 }
 
 /// Level: LOG_S_FATAL, LOG_S_WARNING or LOG_S_INFORMATION (most detail).
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_level(log: *const csmail_loghandler, level: i32) -> i32 {
+pub extern "system" fn csmail_loghandler_set_level(log: *const csmail_loghandler, level: i32) -> i32 {
     object::on(log, |l| {
         accepted(l.set_level(level), || format!("log level {level} is not LOG_S_FATAL..LOG_S_INFORMATION"))
     })
@@ -49,14 +49,14 @@ pub extern "C" fn csmail_loghandler_set_level(log: *const csmail_loghandler, lev
 /// # Safety
 /// `level_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_loghandler_get_level(log: *const csmail_loghandler, level_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_loghandler_get_level(log: *const csmail_loghandler, level_out: *mut i32) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(log, level_out, "level_out", |l| Ok(l.level())) }
 }
 
 /// Facility: an OR of LOG_F_PROTOCOL, LOG_F_SSL, LOG_F_PROXY, LOG_F_USER.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, flags: i32) -> i32 {
+pub extern "system" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, flags: i32) -> i32 {
     object::on(log, |l| accepted(l.set_facility(flags), || format!("facility flags {flags:#x} have unknown bits")))
 }
 
@@ -65,7 +65,10 @@ pub extern "C" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, 
 /// # Safety
 /// `flags_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_loghandler_get_facility(log: *const csmail_loghandler, flags_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_loghandler_get_facility(
+    log: *const csmail_loghandler,
+    flags_out: *mut i32,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(log, flags_out, "flags_out", |l| Ok(l.facility())) }
 }
@@ -74,7 +77,7 @@ pub unsafe extern "C" fn csmail_loghandler_get_facility(log: *const csmail_logha
 /// logs, possibly several threads when the handler is shared; `userdata` must allow that.
 /// Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_callback(
+pub extern "system" fn csmail_loghandler_set_callback(
     log: *const csmail_loghandler,
     callback: csmail_log_callback,
     userdata: *mut c_void,
@@ -97,7 +100,7 @@ pub extern "C" fn csmail_loghandler_set_callback(
 /// Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
 /// Off by default; for debugging against test servers only.
 #[no_mangle]
-pub extern "C" fn csmail_loghandler_set_log_secrets(log: *const csmail_loghandler, on: i32) -> i32 {
+pub extern "system" fn csmail_loghandler_set_log_secrets(log: *const csmail_loghandler, on: i32) -> i32 {
     object::on(log, |l| {
         l.set_log_secrets(on != 0);
         Ok(())

@@ -27,20 +27,20 @@ impl object::Handle for csmail_message {
 /// Ownership: the caller owns the reference and ends it with `csmail_message_release`.
 /// Returns the handle; never NULL. Any thread.
 #[no_mangle]
-pub extern "C" fn csmail_message_new() -> *mut csmail_message {
+pub extern "system" fn csmail_message_new() -> *mut csmail_message {
     object::new(Message::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_message_addref(message: *const csmail_message) -> i32 {
+pub extern "system" fn csmail_message_addref(message: *const csmail_message) -> i32 {
     object::addref(message)
 }
 
 /// Releases a reference; the last one frees the message (sections still referenced by the
 /// application stay valid). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_message_release(message: *const csmail_message) -> i32 {
+pub extern "system" fn csmail_message_release(message: *const csmail_message) -> i32 {
     object::release(message)
 }
 
@@ -55,7 +55,7 @@ pub extern "C" fn csmail_message_release(message: *const csmail_message) -> i32 
 /// # Safety
 /// `data_out` and `len_out` are NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_data(
+pub unsafe extern "system" fn csmail_message_data(
     message: *const csmail_message,
     data_out: *mut *const u8,
     len_out: *mut usize,
@@ -84,7 +84,11 @@ pub unsafe extern "C" fn csmail_message_data(
 /// # Safety
 /// `data` is NULL with `len` 0 or points to `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message, data: *const u8, len: usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_load_mem(
+    message: *const csmail_message,
+    data: *const u8,
+    len: usize,
+) -> i32 {
     object::on(message, |m| {
         // SAFETY: caller contract.
         m.load_bytes(unsafe { slice_arg(data, len, "data") }?.to_vec());
@@ -101,7 +105,10 @@ pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message,
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_message, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_load_from_file(
+    message: *const csmail_message,
+    path: *const c_char,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(message, path, "path", |m, path| m.load_from_file(path)) }
 }
@@ -115,7 +122,7 @@ pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_me
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_save_to_file(message: *const csmail_message, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_save_to_file(message: *const csmail_message, path: *const c_char) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(message, path, "path", |m, path| m.save_to_file(path)) }
 }
@@ -132,7 +139,7 @@ pub unsafe extern "C" fn csmail_message_save_to_file(message: *const csmail_mess
 /// `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
 /// is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_header(
+pub unsafe extern "system" fn csmail_message_get_header(
     message: *const csmail_message,
     name: *const c_char,
     buf: *mut c_char,
@@ -156,7 +163,7 @@ pub unsafe extern "C" fn csmail_message_get_header(
 /// # Safety
 /// `name` is NULL or NUL-terminated; `value` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_set_header(
+pub unsafe extern "system" fn csmail_message_set_header(
     message: *const csmail_message,
     name: *const c_char,
     value: *const c_char,
@@ -171,7 +178,7 @@ pub unsafe extern "C" fn csmail_message_set_header(
 /// # Safety
 /// `name` and `value` are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_header(
+pub unsafe extern "system" fn csmail_message_add_header(
     message: *const csmail_message,
     name: *const c_char,
     value: *const c_char,
@@ -187,7 +194,10 @@ pub unsafe extern "C" fn csmail_message_add_header(
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_header_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_header_count(
+    message: *const csmail_message,
+    count_out: *mut usize,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.headers().len())) }
 }
@@ -201,7 +211,7 @@ pub unsafe extern "C" fn csmail_message_header_count(message: *const csmail_mess
 /// # Safety
 /// Every buffer is NULL or has its length writable; every `*_needed` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_header_at(
+pub unsafe extern "system" fn csmail_message_header_at(
     message: *const csmail_message,
     index: usize,
     name_buf: *mut c_char,
@@ -226,7 +236,7 @@ pub unsafe extern "C" fn csmail_message_header_at(
 /// # Safety
 /// `header` and `address` are NULL or NUL-terminated; `display_name` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_address(
+pub unsafe extern "system" fn csmail_message_add_address(
     message: *const csmail_message,
     header: *const c_char,
     display_name: *const c_char,
@@ -243,7 +253,7 @@ pub unsafe extern "C" fn csmail_message_add_address(
 /// # Safety
 /// `header` is NULL or NUL-terminated; `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_address_count(
+pub unsafe extern "system" fn csmail_message_address_count(
     message: *const csmail_message,
     header: *const c_char,
     count_out: *mut usize,
@@ -260,7 +270,7 @@ pub unsafe extern "C" fn csmail_message_address_count(
 /// # Safety
 /// `header` is NULL or NUL-terminated; buffers and `*_needed` as for strings out.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_address_at(
+pub unsafe extern "system" fn csmail_message_address_at(
     message: *const csmail_message,
     header: *const c_char,
     index: usize,
@@ -286,7 +296,7 @@ pub unsafe extern "C" fn csmail_message_address_at(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_text_body(
+pub unsafe extern "system" fn csmail_message_get_text_body(
     message: *const csmail_message,
     buf: *mut c_char,
     len: usize,
@@ -301,7 +311,7 @@ pub unsafe extern "C" fn csmail_message_get_text_body(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_html_body(
+pub unsafe extern "system" fn csmail_message_get_html_body(
     message: *const csmail_message,
     buf: *mut c_char,
     len: usize,
@@ -318,7 +328,7 @@ pub unsafe extern "C" fn csmail_message_get_html_body(
 /// # Safety
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_set_text_body(message: *const csmail_message, text: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_set_text_body(message: *const csmail_message, text: *const c_char) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(message, text, "text", |m, v| m.set_text_body(v)) }
 }
@@ -329,7 +339,7 @@ pub unsafe extern "C" fn csmail_message_set_text_body(message: *const csmail_mes
 /// # Safety
 /// `html` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_set_html_body(message: *const csmail_message, html: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_message_set_html_body(message: *const csmail_message, html: *const c_char) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(message, html, "html", |m, v| m.set_html_body(v)) }
 }
@@ -339,7 +349,10 @@ pub unsafe extern "C" fn csmail_message_set_html_body(message: *const csmail_mes
 /// # Safety
 /// `priority_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_get_priority(message: *const csmail_message, priority_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_message_get_priority(
+    message: *const csmail_message,
+    priority_out: *mut i32,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(message, priority_out, "priority_out", |m| Ok(m.priority())) }
 }
@@ -347,7 +360,7 @@ pub unsafe extern "C" fn csmail_message_get_priority(message: *const csmail_mess
 /// Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
 /// CSMAIL_E_INVALID_ARGUMENT.
 #[no_mangle]
-pub extern "C" fn csmail_message_set_priority(message: *const csmail_message, priority: i32) -> i32 {
+pub extern "system" fn csmail_message_set_priority(message: *const csmail_message, priority: i32) -> i32 {
     object::on(message, |m| m.set_priority(priority))
 }
 
@@ -363,7 +376,7 @@ pub extern "C" fn csmail_message_set_priority(message: *const csmail_message, pr
 /// # Safety
 /// Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_attachment_file(
+pub unsafe extern "system" fn csmail_message_add_attachment_file(
     message: *const csmail_message,
     path: *const c_char,
     content_type: *const c_char,
@@ -389,7 +402,7 @@ pub unsafe extern "C" fn csmail_message_add_attachment_file(
 /// Strings are NULL or NUL-terminated; `data` points to `len` bytes (NULL with 0);
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_attachment_mem(
+pub unsafe extern "system" fn csmail_message_add_attachment_mem(
     message: *const csmail_message,
     file_name: *const c_char,
     data: *const u8,
@@ -416,7 +429,7 @@ pub unsafe extern "C" fn csmail_message_add_attachment_mem(
 /// # Safety
 /// As `csmail_message_add_attachment_mem`.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_inline_mem(
+pub unsafe extern "system" fn csmail_message_add_inline_mem(
     message: *const csmail_message,
     content_id: *const c_char,
     file_name: *const c_char,
@@ -445,7 +458,7 @@ pub unsafe extern "C" fn csmail_message_add_inline_mem(
 /// # Safety
 /// Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_add_inline_file(
+pub unsafe extern "system" fn csmail_message_add_inline_file(
     message: *const csmail_message,
     content_id: *const c_char,
     path: *const c_char,
@@ -468,7 +481,10 @@ pub unsafe extern "C" fn csmail_message_add_inline_file(
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_section_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_section_count(
+    message: *const csmail_message,
+    count_out: *mut usize,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.sections().len())) }
 }
@@ -480,7 +496,7 @@ pub unsafe extern "C" fn csmail_message_section_count(message: *const csmail_mes
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_section(
+pub unsafe extern "system" fn csmail_message_section(
     message: *const csmail_message,
     index: usize,
     section_out: *mut *mut csmail_section,
@@ -494,7 +510,10 @@ pub unsafe extern "C" fn csmail_message_section(
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_attachment_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_message_attachment_count(
+    message: *const csmail_message,
+    count_out: *mut usize,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.attachments().len())) }
 }
@@ -504,7 +523,7 @@ pub unsafe extern "C" fn csmail_message_attachment_count(message: *const csmail_
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_attachment(
+pub unsafe extern "system" fn csmail_message_attachment(
     message: *const csmail_message,
     index: usize,
     section_out: *mut *mut csmail_section,
@@ -521,7 +540,7 @@ pub unsafe extern "C" fn csmail_message_attachment(
 /// # Safety
 /// `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_body(
+pub unsafe extern "system" fn csmail_message_body(
     message: *const csmail_message,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
@@ -536,7 +555,10 @@ pub unsafe extern "C" fn csmail_message_body(
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (already in the
 /// message; eexMimeLimit).
 #[no_mangle]
-pub extern "C" fn csmail_message_add_section(message: *const csmail_message, section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_message_add_section(
+    message: *const csmail_message,
+    section: *const csmail_section,
+) -> i32 {
     object::on(message, |m| m.add_section(object::get(section)?))
 }
 
@@ -545,7 +567,10 @@ pub extern "C" fn csmail_message_add_section(message: *const csmail_message, sec
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not in this message,
 /// or the body section itself).
 #[no_mangle]
-pub extern "C" fn csmail_message_remove_section(message: *const csmail_message, section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_message_remove_section(
+    message: *const csmail_message,
+    section: *const csmail_section,
+) -> i32 {
     object::on(message, |m| {
         if m.remove_section(&object::get(section)?) {
             Ok(())
@@ -561,7 +586,10 @@ pub extern "C" fn csmail_message_remove_section(message: *const csmail_message, 
 /// # Safety
 /// `exceeded_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_message_limits_exceeded(message: *const csmail_message, exceeded_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_message_limits_exceeded(
+    message: *const csmail_message,
+    exceeded_out: *mut i32,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(message, exceeded_out, "exceeded_out", |m| Ok(m.limits_exceeded() as i32)) }
 }

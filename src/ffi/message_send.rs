@@ -18,7 +18,7 @@ use std::ffi::c_char;
 /// sent, and no SMTPUTF8: nothing is sent); CSMAIL_E_IO (an attachment file).
 /// Threads: as every SMTPClient operation.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *const csmail_message) -> i32 {
+pub extern "system" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *const csmail_message) -> i32 {
     on_client::<Smtp, _>(smtp, |c| {
         let m = checked(c, object::get(message))?;
         c.send_message(&m)
@@ -32,7 +32,7 @@ pub extern "C" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *c
 /// `from` is NULL or NUL-terminated; `recipients` is NULL (with `count` 0) or points to
 /// `count` NUL-terminated strings.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_message_to(
+pub unsafe extern "system" fn csmail_smtp_send_message_to(
     smtp: *const csmail_smtp,
     message: *const csmail_message,
     from: *const c_char,

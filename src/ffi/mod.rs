@@ -1,4 +1,4 @@
-//! The C ABI: the only code with `extern "C"`, raw pointers and `unsafe`.
+//! The C ABI: the only code with `extern "system"`, raw pointers and `unsafe`.
 //!
 //! Conventions, the same for every function:
 //! - Handles are opaque tokens, never dereferenced: every call looks its handles up in a registry,
@@ -41,27 +41,29 @@ use std::sync::Arc;
 
 /// OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8,
 /// valid only during the call). Runs on the thread of the operation that logs.
-pub type csmail_log_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, severity: i32, facility: i32, message: *const std::ffi::c_char)>;
+pub type csmail_log_callback = Option<
+    unsafe extern "system" fn(userdata: *mut c_void, severity: i32, facility: i32, message: *const std::ffi::c_char),
+>;
 
 /// Progress: bytes done and the total (-1 when unknown). Return 0 to go on, non-zero to stop
 /// the operation (CSMAIL_E_ABORTED).
-pub type csmail_progress_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, done: u64, total: i64) -> i32>;
+pub type csmail_progress_callback =
+    Option<unsafe extern "system" fn(userdata: *mut c_void, done: u64, total: i64) -> i32>;
 
 /// Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
 /// `*n_out` = 0 is the end of the message; a non-zero return is a failure.
 pub type csmail_read_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, buf: *mut u8, capacity: usize, n_out: *mut usize) -> i32>;
+    Option<unsafe extern "system" fn(userdata: *mut c_void, buf: *mut u8, capacity: usize, n_out: *mut usize) -> i32>;
 
 /// Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on,
 /// non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
 pub type csmail_write_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, data: *const u8, len: usize) -> i32>;
+    Option<unsafe extern "system" fn(userdata: *mut c_void, data: *const u8, len: usize) -> i32>;
 
 /// One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
 /// go on, non-zero to fail the batch.
 pub type csmail_message_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, number: u32, data: *const u8, len: usize) -> i32>;
+    Option<unsafe extern "system" fn(userdata: *mut c_void, number: u32, data: *const u8, len: usize) -> i32>;
 
 /// The advanced handler behind a handle: SSLInfo or LogHandler; other live objects are not
 /// handlers (NOT_SUPPORTED); anything else is an invalid handle.

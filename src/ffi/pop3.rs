@@ -72,20 +72,20 @@ pub struct csmail_pop3 {
 
 /// Creates a POP3Client with one reference (release with `csmail_pop3_release`). Never NULL.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_new() -> *mut csmail_pop3 {
+pub extern "system" fn csmail_pop3_new() -> *mut csmail_pop3 {
     client::new::<Pop3>() as *mut csmail_pop3
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_addref(pop3: *const csmail_pop3) -> i32 {
+pub extern "system" fn csmail_pop3_addref(pop3: *const csmail_pop3) -> i32 {
     client::addref::<Pop3, _>(pop3)
 }
 
 /// Releases a reference; the last one closes the connection WITHOUT QUIT (deletions are not
 /// committed) and frees the client. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_release(pop3: *const csmail_pop3) -> i32 {
+pub extern "system" fn csmail_pop3_release(pop3: *const csmail_pop3) -> i32 {
     client::release::<Pop3, _>(pop3)
 }
 
@@ -94,7 +94,11 @@ pub extern "C" fn csmail_pop3_release(pop3: *const csmail_pop3) -> i32 {
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_set_str(pop3: *const csmail_pop3, property: i32, value: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_pop3_set_str(
+    pop3: *const csmail_pop3,
+    property: i32,
+    value: *const c_char,
+) -> i32 {
     // SAFETY: forwarded caller contract.
     unsafe { client::set_str::<Pop3, _>(pop3, property, value) }
 }
@@ -104,7 +108,7 @@ pub unsafe extern "C" fn csmail_pop3_set_str(pop3: *const csmail_pop3, property:
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_get_str(
+pub unsafe extern "system" fn csmail_pop3_get_str(
     pop3: *const csmail_pop3,
     property: i32,
     buf: *mut c_char,
@@ -117,7 +121,7 @@ pub unsafe extern "C" fn csmail_pop3_get_str(
 
 /// Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, USER_PASS, APOP).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_set_int(pop3: *const csmail_pop3, property: i32, value: i32) -> i32 {
+pub extern "system" fn csmail_pop3_set_int(pop3: *const csmail_pop3, property: i32, value: i32) -> i32 {
     client::set_int::<Pop3, _>(pop3, property, value)
 }
 
@@ -126,7 +130,7 @@ pub extern "C" fn csmail_pop3_set_int(pop3: *const csmail_pop3, property: i32, v
 /// # Safety
 /// `value_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_get_int(pop3: *const csmail_pop3, property: i32, value_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_pop3_get_int(pop3: *const csmail_pop3, property: i32, value_out: *mut i32) -> i32 {
     // SAFETY: forwarded caller contract.
     unsafe { client::get_int::<Pop3, _>(pop3, property, value_out) }
 }
@@ -134,13 +138,13 @@ pub unsafe extern "C" fn csmail_pop3_get_int(pop3: *const csmail_pop3, property:
 /// SetAdvancedHandler: attaches an SSLInfo or a LogHandler (the client keeps its own reference).
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_set_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
+pub extern "system" fn csmail_pop3_set_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
     client::set_advanced_handler::<Pop3, _>(pop3, handler)
 }
 
 /// Detaches an advanced handler. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_remove_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
+pub extern "system" fn csmail_pop3_remove_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
     client::remove_advanced_handler::<Pop3, _>(pop3, handler)
 }
 
@@ -149,7 +153,7 @@ pub extern "C" fn csmail_pop3_remove_advanced_handler(pop3: *const csmail_pop3, 
 /// # Safety
 /// `info_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_extended_error(
+pub unsafe extern "system" fn csmail_pop3_extended_error(
     pop3: *const csmail_pop3,
     info_out: *mut *mut csmail_errorinfo,
 ) -> i32 {
@@ -160,7 +164,7 @@ pub unsafe extern "C" fn csmail_pop3_extended_error(
 /// Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
 /// the server's estimate). Runs on the operation's thread; non-zero stops (CSMAIL_E_ABORTED).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_set_progress_callback(
+pub extern "system" fn csmail_pop3_set_progress_callback(
     pop3: *const csmail_pop3,
     callback: csmail_progress_callback,
     userdata: *mut c_void,
@@ -175,7 +179,7 @@ pub extern "C" fn csmail_pop3_set_progress_callback(
 /// eexPopServer), CSMAIL_E_AUTH (eexPopServer with the server's -ERR line, RESP-CODES
 /// included), CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_TLS_CONFIG.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_connect(pop3: *const csmail_pop3) -> i32 {
+pub extern "system" fn csmail_pop3_connect(pop3: *const csmail_pop3) -> i32 {
     client::connect::<Pop3, _>(pop3)
 }
 
@@ -184,7 +188,11 @@ pub extern "C" fn csmail_pop3_connect(pop3: *const csmail_pop3) -> i32 {
 /// # Safety
 /// `count_out` and `size_out` are NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_stat(pop3: *const csmail_pop3, count_out: *mut u32, size_out: *mut u64) -> i32 {
+pub unsafe extern "system" fn csmail_pop3_stat(
+    pop3: *const csmail_pop3,
+    count_out: *mut u32,
+    size_out: *mut u64,
+) -> i32 {
     on_client::<Pop3, _>(pop3, |c| {
         let (n, size) = c.stat()?;
         // SAFETY: caller contract (NULL allowed).
@@ -201,7 +209,11 @@ pub unsafe extern "C" fn csmail_pop3_stat(pop3: *const csmail_pop3, count_out: *
 /// # Safety
 /// `size_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_message_size(pop3: *const csmail_pop3, number: u32, size_out: *mut u64) -> i32 {
+pub unsafe extern "system" fn csmail_pop3_message_size(
+    pop3: *const csmail_pop3,
+    number: u32,
+    size_out: *mut u64,
+) -> i32 {
     on_client::<Pop3, _>(pop3, |c| {
         checked(c, non_null(size_out, "size_out"))?;
         let size = c.message_size(number)?;
@@ -216,7 +228,7 @@ pub unsafe extern "C" fn csmail_pop3_message_size(pop3: *const csmail_pop3, numb
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_uid(
+pub unsafe extern "system" fn csmail_pop3_uid(
     pop3: *const csmail_pop3,
     number: u32,
     buf: *mut c_char,
@@ -238,7 +250,7 @@ pub unsafe extern "C" fn csmail_pop3_uid(
 /// # Safety
 /// `message_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_retrieve(
+pub unsafe extern "system" fn csmail_pop3_retrieve(
     pop3: *const csmail_pop3,
     number: u32,
     message_out: *mut *mut csmail_message,
@@ -252,14 +264,18 @@ pub unsafe extern "C" fn csmail_pop3_retrieve(
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_retrieve_file(pop3: *const csmail_pop3, number: u32, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_pop3_retrieve_file(
+    pop3: *const csmail_pop3,
+    number: u32,
+    path: *const c_char,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { retrieve_file(pop3, number, None, path) }
 }
 
 /// RETR n into a write callback, streamed (the callback runs on this thread, during this call).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_retrieve_cb(
+pub extern "system" fn csmail_pop3_retrieve_cb(
     pop3: *const csmail_pop3,
     number: u32,
     callback: csmail_write_callback,
@@ -273,7 +289,7 @@ pub extern "C" fn csmail_pop3_retrieve_cb(
 /// # Safety
 /// `message_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_top(
+pub unsafe extern "system" fn csmail_pop3_top(
     pop3: *const csmail_pop3,
     number: u32,
     lines: u32,
@@ -288,7 +304,7 @@ pub unsafe extern "C" fn csmail_pop3_top(
 /// # Safety
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_top_file(
+pub unsafe extern "system" fn csmail_pop3_top_file(
     pop3: *const csmail_pop3,
     number: u32,
     lines: u32,
@@ -300,7 +316,7 @@ pub unsafe extern "C" fn csmail_pop3_top_file(
 
 /// TOP n lines into a write callback.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_top_cb(
+pub extern "system" fn csmail_pop3_top_cb(
     pop3: *const csmail_pop3,
     number: u32,
     lines: u32,
@@ -317,7 +333,7 @@ pub extern "C" fn csmail_pop3_top_cb(
 /// # Safety
 /// `numbers` has `count` entries.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_retrieve_many(
+pub unsafe extern "system" fn csmail_pop3_retrieve_many(
     pop3: *const csmail_pop3,
     numbers: *const u32,
     count: usize,
@@ -344,19 +360,19 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_many(
 
 /// DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_delete(pop3: *const csmail_pop3, number: u32) -> i32 {
+pub extern "system" fn csmail_pop3_delete(pop3: *const csmail_pop3, number: u32) -> i32 {
     on_client::<Pop3, _>(pop3, |c| c.delete(number))
 }
 
 /// RSET: unmarks every deletion of this session.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_reset(pop3: *const csmail_pop3) -> i32 {
+pub extern "system" fn csmail_pop3_reset(pop3: *const csmail_pop3) -> i32 {
     on_client::<Pop3, _>(pop3, |c| c.reset())
 }
 
 /// NOOP: keeps the session alive.
 #[no_mangle]
-pub extern "C" fn csmail_pop3_noop(pop3: *const csmail_pop3) -> i32 {
+pub extern "system" fn csmail_pop3_noop(pop3: *const csmail_pop3) -> i32 {
     on_client::<Pop3, _>(pop3, |c| c.noop())
 }
 
@@ -366,7 +382,7 @@ pub extern "C" fn csmail_pop3_noop(pop3: *const csmail_pop3) -> i32 {
 /// # Safety
 /// `committed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_pop3_disconnect(pop3: *const csmail_pop3, committed_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_pop3_disconnect(pop3: *const csmail_pop3, committed_out: *mut i32) -> i32 {
     on_client::<Pop3, _>(pop3, |c| {
         let r = c.disconnect();
         // SAFETY: caller contract (NULL allowed).
@@ -377,6 +393,6 @@ pub unsafe extern "C" fn csmail_pop3_disconnect(pop3: *const csmail_pop3, commit
 
 /// Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
 #[no_mangle]
-pub extern "C" fn csmail_pop3_abort(pop3: *const csmail_pop3) -> i32 {
+pub extern "system" fn csmail_pop3_abort(pop3: *const csmail_pop3) -> i32 {
     client::abort::<Pop3, _>(pop3)
 }

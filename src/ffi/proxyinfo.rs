@@ -22,7 +22,7 @@ impl object::Handle for csmail_proxyinfo {
 ///
 /// Returns NULL for an unknown kind (and `csmail_last_eex()` is eexInvalidArgument).
 #[no_mangle]
-pub extern "C" fn csmail_proxyinfo_new(kind: i32) -> *mut csmail_proxyinfo {
+pub extern "system" fn csmail_proxyinfo_new(kind: i32) -> *mut csmail_proxyinfo {
     let mut proxy = std::ptr::null_mut();
     guard(|| {
         let p = ProxyInfo::new(kind)
@@ -35,13 +35,13 @@ pub extern "C" fn csmail_proxyinfo_new(kind: i32) -> *mut csmail_proxyinfo {
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_proxyinfo_addref(proxy: *const csmail_proxyinfo) -> i32 {
+pub extern "system" fn csmail_proxyinfo_addref(proxy: *const csmail_proxyinfo) -> i32 {
     object::addref(proxy)
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
-pub extern "C" fn csmail_proxyinfo_release(proxy: *const csmail_proxyinfo) -> i32 {
+pub extern "system" fn csmail_proxyinfo_release(proxy: *const csmail_proxyinfo) -> i32 {
     object::release(proxy)
 }
 
@@ -51,7 +51,7 @@ pub extern "C" fn csmail_proxyinfo_release(proxy: *const csmail_proxyinfo) -> i3
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_proxyinfo_set_str(
+pub unsafe extern "system" fn csmail_proxyinfo_set_str(
     proxy: *const csmail_proxyinfo,
     property: i32,
     value: *const c_char,
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn csmail_proxyinfo_set_str(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_proxyinfo_get_str(
+pub unsafe extern "system" fn csmail_proxyinfo_get_str(
     proxy: *const csmail_proxyinfo,
     property: i32,
     buf: *mut c_char,
@@ -79,7 +79,7 @@ pub unsafe extern "C" fn csmail_proxyinfo_get_str(
 /// Sets CSMAIL_PROP_PORT (0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for the
 /// application proxies) or CSMAIL_PROP_PROXY_REMOTE_DNS (SOCKS5; default 1).
 #[no_mangle]
-pub extern "C" fn csmail_proxyinfo_set_int(proxy: *const csmail_proxyinfo, property: i32, value: i32) -> i32 {
+pub extern "system" fn csmail_proxyinfo_set_int(proxy: *const csmail_proxyinfo, property: i32, value: i32) -> i32 {
     object::on(proxy, |p| p.set_int(property, value))
 }
 
@@ -88,7 +88,7 @@ pub extern "C" fn csmail_proxyinfo_set_int(proxy: *const csmail_proxyinfo, prope
 /// # Safety
 /// `value_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_proxyinfo_get_int(
+pub unsafe extern "system" fn csmail_proxyinfo_get_int(
     proxy: *const csmail_proxyinfo,
     property: i32,
     value_out: *mut i32,

@@ -45,7 +45,7 @@ pub(crate) unsafe fn section_out(s: Arc<Section>, p: *mut *mut csmail_section) -
 /// # Safety
 /// `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_new(
+pub unsafe extern "system" fn csmail_section_new(
     content_type: *const c_char,
     section_out_p: *mut *mut csmail_section,
 ) -> i32 {
@@ -59,14 +59,14 @@ pub unsafe extern "C" fn csmail_section_new(
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_section_addref(section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_section_addref(section: *const csmail_section) -> i32 {
     object::addref(section)
 }
 
 /// Releases a reference; the part lives on while a message holds it.
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_section_release(section: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_section_release(section: *const csmail_section) -> i32 {
     object::release(section)
 }
 
@@ -79,7 +79,7 @@ pub extern "C" fn csmail_section_release(section: *const csmail_section) -> i32 
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_get_str(
+pub unsafe extern "system" fn csmail_section_get_str(
     section: *const csmail_section,
     property: i32,
     buf: *mut c_char,
@@ -140,7 +140,7 @@ fn unknown(property: i32) -> Error {
 /// # Safety
 /// `value` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_str(
+pub unsafe extern "system" fn csmail_section_set_str(
     section: *const csmail_section,
     property: i32,
     value: *const c_char,
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn csmail_section_set_str(
 /// # Safety
 /// `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_get_param(
+pub unsafe extern "system" fn csmail_section_get_param(
     section: *const csmail_section,
     name: *const c_char,
     buf: *mut c_char,
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn csmail_section_get_param(
 /// # Safety
 /// `name` and `value` are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_param(
+pub unsafe extern "system" fn csmail_section_set_param(
     section: *const csmail_section,
     name: *const c_char,
     value: *const c_char,
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn csmail_section_set_param(
 /// # Safety
 /// `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_get_header(
+pub unsafe extern "system" fn csmail_section_get_header(
     section: *const csmail_section,
     name: *const c_char,
     buf: *mut c_char,
@@ -205,7 +205,7 @@ pub unsafe extern "C" fn csmail_section_get_header(
 /// # Safety
 /// `name` and `value` are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_header(
+pub unsafe extern "system" fn csmail_section_set_header(
     section: *const csmail_section,
     name: *const c_char,
     value: *const c_char,
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn csmail_section_set_header(
 /// # Safety
 /// `size_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, size_out: *mut u64) -> i32 {
+pub unsafe extern "system" fn csmail_section_size(section: *const csmail_section, size_out: *mut u64) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(section, size_out, "size_out", |s| Ok(s.size())) }
 }
@@ -229,7 +229,7 @@ pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, siz
 /// # Safety
 /// `flag_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_is_attachment(section: *const csmail_section, flag_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_section_is_attachment(section: *const csmail_section, flag_out: *mut i32) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(section, flag_out, "flag_out", |s| Ok(s.is_attachment() as i32)) }
 }
@@ -243,7 +243,7 @@ pub unsafe extern "C" fn csmail_section_is_attachment(section: *const csmail_sec
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_content(
+pub unsafe extern "system" fn csmail_section_content(
     section: *const csmail_section,
     buf: *mut u8,
     len: usize,
@@ -259,7 +259,7 @@ pub unsafe extern "C" fn csmail_section_content(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_text(
+pub unsafe extern "system" fn csmail_section_text(
     section: *const csmail_section,
     buf: *mut c_char,
     len: usize,
@@ -273,7 +273,7 @@ pub unsafe extern "C" fn csmail_section_text(
 /// during this call). A non-zero return from the callback stops with CSMAIL_E_IO
 /// (eexMessageSink).
 #[no_mangle]
-pub extern "C" fn csmail_section_content_cb(
+pub extern "system" fn csmail_section_content_cb(
     section: *const csmail_section,
     callback: csmail_write_callback,
     userdata: *mut c_void,
@@ -301,7 +301,7 @@ pub extern "C" fn csmail_section_content_cb(
 /// # Safety
 /// `folder` is NULL or NUL-terminated; `file_name` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_save_to_file(
+pub unsafe extern "system" fn csmail_section_save_to_file(
     section: *const csmail_section,
     folder: *const c_char,
     file_name: *const c_char,
@@ -320,7 +320,7 @@ pub unsafe extern "C" fn csmail_section_save_to_file(
 /// # Safety
 /// `data` is NULL with `len` 0 or points to `len` readable bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_content_mem(
+pub unsafe extern "system" fn csmail_section_set_content_mem(
     section: *const csmail_section,
     data: *const u8,
     len: usize,
@@ -336,7 +336,10 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
 /// # Safety
 /// `path` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_section, path: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_section_set_content_file(
+    section: *const csmail_section,
+    path: *const c_char,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(section, path, "path", |s, path| s.set_content_file(path)) }
 }
@@ -346,7 +349,7 @@ pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_
 /// # Safety
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(section, text, "text", |s, text| s.set_text(text)) }
 }
@@ -356,7 +359,7 @@ pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section,
 /// # Safety
 /// `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_child_count(section: *const csmail_section, count_out: *mut usize) -> i32 {
+pub unsafe extern "system" fn csmail_section_child_count(section: *const csmail_section, count_out: *mut usize) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(section, count_out, "count_out", |s| Ok(s.children().len())) }
 }
@@ -366,7 +369,7 @@ pub unsafe extern "C" fn csmail_section_child_count(section: *const csmail_secti
 /// # Safety
 /// `child_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_section_child(
+pub unsafe extern "system" fn csmail_section_child(
     section: *const csmail_section,
     index: usize,
     child_out: *mut *mut csmail_section,
@@ -382,6 +385,6 @@ pub unsafe extern "C" fn csmail_section_child(
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not multipart,
 /// a cycle, eexMimeLimit).
 #[no_mangle]
-pub extern "C" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
+pub extern "system" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
     object::on(section, |s| s.add_child(object::get(child)?))
 }

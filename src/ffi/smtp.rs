@@ -17,7 +17,7 @@ pub struct csmail_smtp {
 /// Ownership: the caller owns the reference and ends it with `csmail_smtp_release`.
 /// Returns the handle; never NULL. Any thread.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_new() -> *mut csmail_smtp {
+pub extern "system" fn csmail_smtp_new() -> *mut csmail_smtp {
     client::new::<Smtp>() as *mut csmail_smtp
 }
 
@@ -25,7 +25,7 @@ pub extern "C" fn csmail_smtp_new() -> *mut csmail_smtp {
 ///
 /// Returns CSMAIL_OK, or CSMAIL_E_INVALID_HANDLE for a NULL, released or wrong-type handle.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
+pub extern "system" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
     client::addref::<Smtp, _>(smtp)
 }
 
@@ -35,7 +35,7 @@ pub extern "C" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
 /// CSMAIL_E_INVALID_HANDLE). An operation running on another thread finishes first.
 /// Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
+pub extern "system" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
     client::release::<Smtp, _>(smtp)
 }
 
@@ -48,7 +48,11 @@ pub extern "C" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_set_str(smtp: *const csmail_smtp, property: i32, value: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_smtp_set_str(
+    smtp: *const csmail_smtp,
+    property: i32,
+    value: *const c_char,
+) -> i32 {
     // SAFETY: forwarded caller contract.
     unsafe { client::set_str::<Smtp, _>(smtp, property, value) }
 }
@@ -62,7 +66,7 @@ pub unsafe extern "C" fn csmail_smtp_set_str(smtp: *const csmail_smtp, property:
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_get_str(
+pub unsafe extern "system" fn csmail_smtp_get_str(
     smtp: *const csmail_smtp,
     property: i32,
     buf: *mut c_char,
@@ -77,7 +81,7 @@ pub unsafe extern "C" fn csmail_smtp_get_str(
 ///
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, unknown).
 #[no_mangle]
-pub extern "C" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, value: i32) -> i32 {
+pub extern "system" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, value: i32) -> i32 {
     client::set_int::<Smtp, _>(smtp, property, value)
 }
 
@@ -88,7 +92,7 @@ pub extern "C" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, v
 /// # Safety
 /// `value_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property: i32, value_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property: i32, value_out: *mut i32) -> i32 {
     // SAFETY: forwarded caller contract.
     unsafe { client::get_int::<Smtp, _>(smtp, property, value_out) }
 }
@@ -99,7 +103,7 @@ pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property:
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_NOT_SUPPORTED (a
 /// valid handle of an object that is not an advanced handler).
 #[no_mangle]
-pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
+pub extern "system" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
     client::set_advanced_handler::<Smtp, _>(smtp, handler)
 }
 
@@ -107,7 +111,7 @@ pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, han
 ///
 /// Results: CSMAIL_OK (also when it was not attached), CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
+pub extern "system" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
     client::remove_advanced_handler::<Smtp, _>(smtp, handler)
 }
 
@@ -119,7 +123,7 @@ pub extern "C" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, 
 /// # Safety
 /// `info_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_extended_error(
+pub unsafe extern "system" fn csmail_smtp_extended_error(
     smtp: *const csmail_smtp,
     info_out: *mut *mut csmail_errorinfo,
 ) -> i32 {
@@ -133,7 +137,7 @@ pub unsafe extern "C" fn csmail_smtp_extended_error(
 /// The callback runs on the thread of the operation; returning non-zero ends it with
 /// CSMAIL_E_ABORTED. `userdata` is passed back unchanged and must be usable on that thread.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_set_progress_callback(
+pub extern "system" fn csmail_smtp_set_progress_callback(
     smtp: *const csmail_smtp,
     callback: csmail_progress_callback,
     userdata: *mut c_void,
@@ -150,7 +154,7 @@ pub extern "C" fn csmail_smtp_set_progress_callback(
 /// eexStartTlsRefused, eexStartTlsInjection, eexSmtpServer, ...), CSMAIL_E_AUTH, CSMAIL_E_TIMEOUT,
 /// CSMAIL_E_ABORTED, CSMAIL_E_TLS_CONFIG, CSMAIL_E_BUSY, CSMAIL_E_REENTRANT.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
+pub extern "system" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
     client::connect::<Smtp, _>(smtp)
 }
 
@@ -169,7 +173,7 @@ pub extern "C" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
 /// # Safety
 /// The strings are NUL-terminated; `recipients` has `count` pointers; `data` has `len` bytes.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_mem(
+pub unsafe extern "system" fn csmail_smtp_send_mem(
     smtp: *const csmail_smtp,
     from: *const c_char,
     recipients: *const *const c_char,
@@ -196,7 +200,7 @@ pub unsafe extern "C" fn csmail_smtp_send_mem(
 /// # Safety
 /// As `csmail_smtp_send_mem`; `path` is a NUL-terminated UTF-8 path.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_file(
+pub unsafe extern "system" fn csmail_smtp_send_file(
     smtp: *const csmail_smtp,
     from: *const c_char,
     recipients: *const *const c_char,
@@ -223,7 +227,7 @@ pub unsafe extern "C" fn csmail_smtp_send_file(
 /// # Safety
 /// As `csmail_smtp_send_mem`.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_cb(
+pub unsafe extern "system" fn csmail_smtp_send_cb(
     smtp: *const csmail_smtp,
     from: *const c_char,
     recipients: *const *const c_char,
@@ -244,13 +248,13 @@ pub unsafe extern "C" fn csmail_smtp_send_cb(
 ///
 /// Results: CSMAIL_OK, CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER, CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_reset(smtp: *const csmail_smtp) -> i32 {
+pub extern "system" fn csmail_smtp_reset(smtp: *const csmail_smtp) -> i32 {
     on_client::<Smtp, _>(smtp, |c| c.reset())
 }
 
 /// Disconnect: QUIT and close. CSMAIL_OK also when not connected.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
+pub extern "system" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
     on_client::<Smtp, _>(smtp, |c| c.disconnect())
 }
 
@@ -258,6 +262,6 @@ pub extern "C" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
 /// (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
 /// Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_smtp_abort(smtp: *const csmail_smtp) -> i32 {
+pub extern "system" fn csmail_smtp_abort(smtp: *const csmail_smtp) -> i32 {
     client::abort::<Smtp, _>(smtp)
 }

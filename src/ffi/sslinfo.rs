@@ -21,26 +21,26 @@ impl object::Handle for csmail_sslinfo {
 /// Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one
 /// reference (release with `csmail_sslinfo_release`). Never NULL.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_new() -> *mut csmail_sslinfo {
+pub extern "system" fn csmail_sslinfo_new() -> *mut csmail_sslinfo {
     object::new(SslInfo::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_addref(ssl: *const csmail_sslinfo) -> i32 {
+pub extern "system" fn csmail_sslinfo_addref(ssl: *const csmail_sslinfo) -> i32 {
     object::addref(ssl)
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_release(ssl: *const csmail_sslinfo) -> i32 {
+pub extern "system" fn csmail_sslinfo_release(ssl: *const csmail_sslinfo) -> i32 {
     object::release(ssl)
 }
 
 /// Mode: MODE_CHANNEL (implicit TLS, default) or MODE_STARTTLS. Other values:
 /// CSMAIL_E_INVALID_ARGUMENT. Takes effect at the next Connect.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_set_mode(ssl: *const csmail_sslinfo, mode: i32) -> i32 {
+pub extern "system" fn csmail_sslinfo_set_mode(ssl: *const csmail_sslinfo, mode: i32) -> i32 {
     object::on(ssl, |s| s.set_mode(mode))
 }
 
@@ -49,7 +49,7 @@ pub extern "C" fn csmail_sslinfo_set_mode(ssl: *const csmail_sslinfo, mode: i32)
 /// # Safety
 /// `mode_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_mode(ssl: *const csmail_sslinfo, mode_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_sslinfo_get_mode(ssl: *const csmail_sslinfo, mode_out: *mut i32) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(ssl, mode_out, "mode_out", |s| Ok(s.mode())) }
 }
@@ -59,7 +59,7 @@ pub unsafe extern "C" fn csmail_sslinfo_get_mode(ssl: *const csmail_sslinfo, mod
 /// Results: CSMAIL_OK; CSMAIL_E_INVALID_ARGUMENT with eexUnknownOption (unknown index),
 /// eexReadOnlyOption (an output option), eexInvalidArgument (wrong type, negative strength).
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_set_int(ssl: *const csmail_sslinfo, index: i32, value: i32) -> i32 {
+pub extern "system" fn csmail_sslinfo_set_int(ssl: *const csmail_sslinfo, index: i32, value: i32) -> i32 {
     object::on(ssl, |s| s.set_int(index, value))
 }
 
@@ -68,7 +68,11 @@ pub extern "C" fn csmail_sslinfo_set_int(ssl: *const csmail_sslinfo, index: i32,
 /// # Safety
 /// `value_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_int(ssl: *const csmail_sslinfo, index: i32, value_out: *mut i32) -> i32 {
+pub unsafe extern "system" fn csmail_sslinfo_get_int(
+    ssl: *const csmail_sslinfo,
+    index: i32,
+    value_out: *mut i32,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::get_value(ssl, value_out, "value_out", |s| s.get_int(index)) }
 }
@@ -78,7 +82,11 @@ pub unsafe extern "C" fn csmail_sslinfo_get_int(ssl: *const csmail_sslinfo, inde
 /// # Safety
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_set_str(ssl: *const csmail_sslinfo, index: i32, value: *const c_char) -> i32 {
+pub unsafe extern "system" fn csmail_sslinfo_set_str(
+    ssl: *const csmail_sslinfo,
+    index: i32,
+    value: *const c_char,
+) -> i32 {
     // SAFETY: caller contract.
     unsafe { object::set_str(ssl, value, "value", |s, v| s.set_str(index, v)) }
 }
@@ -88,7 +96,7 @@ pub unsafe extern "C" fn csmail_sslinfo_set_str(ssl: *const csmail_sslinfo, inde
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_str(
+pub unsafe extern "system" fn csmail_sslinfo_get_str(
     ssl: *const csmail_sslinfo,
     index: i32,
     buf: *mut c_char,
@@ -107,7 +115,7 @@ pub unsafe extern "C" fn csmail_sslinfo_get_str(
 /// # Safety
 /// `values` is NULL or has `count` readable entries.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_set_int_array(
+pub unsafe extern "system" fn csmail_sslinfo_set_int_array(
     ssl: *const csmail_sslinfo,
     index: i32,
     values: *const i32,
@@ -123,7 +131,7 @@ pub unsafe extern "C" fn csmail_sslinfo_set_int_array(
 /// # Safety
 /// `values` is NULL or has `capacity` writable entries; `count_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_int_array(
+pub unsafe extern "system" fn csmail_sslinfo_get_int_array(
     ssl: *const csmail_sslinfo,
     index: i32,
     values: *mut i32,
@@ -140,14 +148,14 @@ pub unsafe extern "C" fn csmail_sslinfo_get_int_array(
 /// The value type of an option index: CSMAIL_OPTION_BOOL, _INT, _INT_ARRAY, _STRING, or
 /// CSMAIL_OPTION_UNKNOWN. Any thread.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_option_type(index: i32) -> i32 {
+pub extern "system" fn csmail_sslinfo_option_type(index: i32) -> i32 {
     options::find(index).map_or(CSMAIL_OPTION_UNKNOWN, |(_, d)| d.kind.code())
 }
 
 /// The legacy name of an option index ("SSLNoServerNameCheck", ...), or NULL when unknown.
 /// Static string; any thread.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_option_name(index: i32) -> *const c_char {
+pub extern "system" fn csmail_sslinfo_option_name(index: i32) -> *const c_char {
     static NAMES: Lazy<Vec<CString>> =
         Lazy::new(|| options::OPTIONS.iter().map(|d| CString::new(d.name).expect("no NUL")).collect());
     match options::find(index) {
@@ -183,14 +191,14 @@ pub struct csmail_certificate_info {
 /// (valid ones too); its answer replaces SSLNoServerNameCheck and SSLNoServerCertificateValidation.
 /// Accepting never skips the handshake signature check.
 pub type csmail_validation_callback =
-    Option<unsafe extern "C" fn(userdata: *mut c_void, info: *const csmail_certificate_info) -> i32>;
+    Option<unsafe extern "system" fn(userdata: *mut c_void, info: *const csmail_certificate_info) -> i32>;
 
 /// Sets (NULL clears) the certificate validation callback of this SSLInfo.
 ///
 /// `userdata` is passed back unchanged and must be usable on the connecting thread.
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
-pub extern "C" fn csmail_sslinfo_set_validation_callback(
+pub extern "system" fn csmail_sslinfo_set_validation_callback(
     ssl: *const csmail_sslinfo,
     callback: csmail_validation_callback,
     userdata: *mut c_void,
@@ -232,7 +240,7 @@ pub extern "C" fn csmail_sslinfo_set_validation_callback(
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_sslinfo_get_certificate_der(
+pub unsafe extern "system" fn csmail_sslinfo_get_certificate_der(
     ssl: *const csmail_sslinfo,
     index: usize,
     buf: *mut u8,
