@@ -71,6 +71,9 @@ pub struct ServerOptions {
     pub cert_store: Option<CertStore>,
     /// Require a client certificate issued by this CA (PEM) on every TLS connection.
     pub client_ca_pem: Option<String>,
+    /// fsync every delivered message before the 250 reply (default true). The benchmark turns
+    /// it off so that the disk, not the client, does not set the pace.
+    pub sync_delivery: bool,
 }
 
 /// A certificate store and the name to pick a certificate for.
@@ -102,6 +105,7 @@ impl ServerOptions {
             require_auth: false,
             cert_store: None,
             client_ca_pem: None,
+            sync_delivery: true,
         }
     }
 }
@@ -118,6 +122,7 @@ pub(crate) struct Ctx {
     pub offer_starttls: bool,
     pub auth_requires_tls: bool,
     pub require_auth: bool,
+    pub sync_delivery: bool,
     /// Users whose maildir is held by a POP3 session in TRANSACTION state.
     pub locks: Mutex<HashSet<String>>,
 }
@@ -273,6 +278,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         offer_starttls: opts.offer_starttls && tls.is_some(),
         auth_requires_tls: opts.auth_requires_tls,
         require_auth: opts.require_auth,
+        sync_delivery: opts.sync_delivery,
         locks: Mutex::new(HashSet::new()),
     });
     let registry = Arc::new(Registry {

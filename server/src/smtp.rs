@@ -362,7 +362,7 @@ fn data(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
     }
     let (name, id) = maildir::unique_name();
     for u in &rcpts {
-        if maildir::deliver(&ctx.root, u, &name, &msg).is_err() {
+        if maildir::deliver(&ctx.root, u, &name, &msg, ctx.sync_delivery).is_err() {
             return out(conn, ctx, "451 4.3.0 Error: queue file write error");
         }
     }

@@ -1,0 +1,202 @@
+/*
+ * csmail_client: one benchmark run with csmail through its C API (libcsmail.so).
+ *
+ *   csmail_client SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...
+ *     pop3-retr N            RETR 1..N one at a time into a write callback, one session
+ *     pop3-many N DELETE     csmail_pop3_retrieve_many(1..N), DELE each when DELETE is 1
+ *     smtp-send N FILE RCPT  N sends of FILE (read into memory first) in one session
+ *     smtp-sessions N FRESH  N x (connect + TLS + AUTH + QUIT); FRESH 1 = a new client each time
+ *     smtp-file FILE RCPT    one send streamed from FILE
+ *     pop3-file N OUTFILE    RETR N into OUTFILE
+ *
+ * Prints one JSON line (bench_util.h); exits non-zero with the ErrorInfo on failure.
+ */
+#include <stdint.h>
+
+#include "../../examples-c/example_util.h"
+#include "bench_util.h"
+
+static const char *host, *cafile, *user, *password;
+static int32_t port, mode;
+static unsigned long long bytes_in;
+
+static int32_t count_bytes(void *userdata, const uint8_t *data, size_t len)
+{
+    (void)userdata;
+    (void)data;
+    bytes_in += len;
+    return 0;
+}
+
+static int32_t count_message(void *userdata, uint32_t number, const uint8_t *data, size_t len)
+{
+    (void)userdata;
+    (void)number;
+    (void)data;
+    bytes_in += len;
+    return 0;
+}
+
+static csmail_pop3 *pop3_connected(void)
+{
+    csmail_sslinfo *ssl = new_sslinfo(mode, cafile);
+    csmail_pop3 *pop3;
+    int32_t rc;
+
+    if (ssl == NULL)
+        exit(1);
+    pop3 = new_pop3_client(host, port, user, password, ssl);
+    csmail_sslinfo_release(ssl);
+    if (pop3 == NULL)
+        exit(1);
+    if ((rc = csmail_pop3_connect(pop3)) != CSMAIL_OK) {
+        report_pop3(pop3, "Connect", rc);
+        exit(1);
+    }
+    return pop3;
+}
+
+static csmail_smtp *smtp_client(void)
+{
+    csmail_sslinfo *ssl = new_sslinfo(mode, cafile);
+    csmail_smtp *smtp;
+
+    if (ssl == NULL)
+        exit(1);
+    smtp = new_smtp_client(host, port, user, password, ssl);
+    csmail_sslinfo_release(ssl);
+    if (smtp == NULL)
+        exit(1);
+    return smtp;
+}
+
+static void smtp_check(csmail_smtp *smtp, const char *what, int32_t rc)
+{
+    if (rc != CSMAIL_OK) {
+        report_smtp(smtp, what, rc);
+        exit(1);
+    }
+}
+
+static void pop3_check(csmail_pop3 *pop3, const char *what, int32_t rc)
+{
+    if (rc != CSMAIL_OK) {
+        report_pop3(pop3, what, rc);
+        exit(1);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const char *scenario;
+    double t0, c0;
+    unsigned long units = 0;
+    unsigned long long bytes = 0;
+
+    if (argc < 8) {
+        fprintf(stderr, "usage: %s SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...\n", argv[0]);
+        return 2;
+    }
+    scenario = argv[1];
+    host = argv[2];
+    if (parse_port(argv[3], &port) != 0)
+        return 2;
+    cafile = argv[4];
+    mode = strcmp(argv[5], "tls") == 0 ? MODE_CHANNEL : MODE_STARTTLS;
+    user = argv[6];
+    password = argv[7];
+    argv += 8;
+    argc -= 8;
+
+    t0 = wall_now();
+    c0 = cpu_now();
+    if (strcmp(scenario, "pop3-retr") == 0 && argc == 1) {
+        unsigned long i, n = strtoul(argv[0], NULL, 10);
+        csmail_pop3 *pop3 = pop3_connected();
+        for (i = 1; i <= n; i++)
+            pop3_check(pop3, "Retrieve", csmail_pop3_retrieve_cb(pop3, (uint32_t)i, count_bytes, NULL));
+        pop3_check(pop3, "Disconnect", csmail_pop3_disconnect(pop3, NULL));
+        csmail_pop3_release(pop3);
+        units = n;
+        bytes = bytes_in;
+    } else if (strcmp(scenario, "pop3-many") == 0 && argc == 2) {
+        unsigned long i, n = strtoul(argv[0], NULL, 10);
+        int32_t committed = 0, del = atoi(argv[1]);
+        uint32_t *numbers = malloc(n * sizeof *numbers);
+        csmail_pop3 *pop3 = pop3_connected();
+        for (i = 0; i < n; i++)
+            numbers[i] = (uint32_t)(i + 1);
+        pop3_check(pop3, "RetrieveMany", csmail_pop3_retrieve_many(pop3, numbers, n, del, count_message, NULL));
+        pop3_check(pop3, "Disconnect", csmail_pop3_disconnect(pop3, &committed));
+        if (del && !committed) {
+            fprintf(stderr, "error: QUIT did not commit the deletions\n");
+            return 1;
+        }
+        csmail_pop3_release(pop3);
+        free(numbers);
+        units = n;
+        bytes = bytes_in;
+    } else if (strcmp(scenario, "smtp-send") == 0 && argc == 3) {
+        unsigned long i, n = strtoul(argv[0], NULL, 10);
+        size_t len;
+        unsigned char *msg = read_file(argv[1], &len);
+        const char *to[1];
+        csmail_smtp *smtp = smtp_client();
+        to[0] = argv[2];
+        t0 = wall_now();
+        c0 = cpu_now();
+        smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
+        for (i = 0; i < n; i++)
+            smtp_check(smtp, "Send", csmail_smtp_send_mem(smtp, "bench@example.com", to, 1, msg, len));
+        smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
+        csmail_smtp_release(smtp);
+        free(msg);
+        units = n;
+        bytes = (unsigned long long)len * n;
+    } else if (strcmp(scenario, "smtp-sessions") == 0 && argc == 2) {
+        unsigned long i, n = strtoul(argv[0], NULL, 10);
+        int fresh = atoi(argv[1]);
+        csmail_smtp *smtp = smtp_client();
+        for (i = 0; i < n; i++) {
+            if (fresh && i > 0) {
+                csmail_smtp_release(smtp);
+                smtp = smtp_client();
+            }
+            smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
+            smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
+        }
+        csmail_smtp_release(smtp);
+        units = n;
+    } else if (strcmp(scenario, "smtp-file") == 0 && argc == 2) {
+        const char *to[1];
+        csmail_smtp *smtp = smtp_client();
+        FILE *f = fopen(argv[0], "rb");
+        to[0] = argv[1];
+        if (f == NULL || fseek(f, 0, SEEK_END) != 0)
+            return 2;
+        bytes = (unsigned long long)ftell(f);
+        fclose(f);
+        smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
+        smtp_check(smtp, "SendFile", csmail_smtp_send_file(smtp, "bench@example.com", to, 1, argv[0]));
+        smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
+        csmail_smtp_release(smtp);
+        units = 1;
+    } else if (strcmp(scenario, "pop3-file") == 0 && argc == 2) {
+        csmail_pop3 *pop3 = pop3_connected();
+        FILE *f;
+        pop3_check(pop3, "RetrieveFile", csmail_pop3_retrieve_file(pop3, (uint32_t)atoi(argv[0]), argv[1]));
+        pop3_check(pop3, "Disconnect", csmail_pop3_disconnect(pop3, NULL));
+        csmail_pop3_release(pop3);
+        f = fopen(argv[1], "rb");
+        if (f == NULL || fseek(f, 0, SEEK_END) != 0)
+            return 2;
+        bytes = (unsigned long long)ftell(f);
+        fclose(f);
+        units = 1;
+    } else {
+        fprintf(stderr, "error: unknown scenario or wrong arguments: %s\n", scenario);
+        return 2;
+    }
+    print_result(wall_now() - t0, cpu_now() - c0, units, bytes);
+    return 0;
+}
