@@ -1011,6 +1011,18 @@
  */
 #define CSMAIL_SSLCertificateCount 209
 
+/**
+ * 1 when the last handshake resumed an earlier TLS session of this client (an abbreviated
+ * handshake in which the server sends no certificate; the certificate outputs are then those of
+ * the handshake that made the session), else 0. A client keeps its sessions while its SSLInfo
+ * inputs stay the same.
+ *
+ * Type bool, read-only.
+ *
+ * Legacy name: SSLSessionResumed.
+ */
+#define CSMAIL_SSLSessionResumed 210
+
 /* ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ---- */
 
 /**
@@ -1590,6 +1602,7 @@ typedef int32_t CSMAIL_SSL_MODE;
 #define SSLCertificateExpires            CSMAIL_SSLCertificateExpires
 #define SSLCertificateFingerprint        CSMAIL_SSLCertificateFingerprint
 #define SSLCertificateCount              CSMAIL_SSLCertificateCount
+#define SSLSessionResumed                CSMAIL_SSLSessionResumed
 #define LOG_S_FATAL                      CSMAIL_LOG_S_FATAL
 #define LOG_S_WARNING                    CSMAIL_LOG_S_WARNING
 #define LOG_S_INFORMATION                CSMAIL_LOG_S_INFORMATION

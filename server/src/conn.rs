@@ -89,6 +89,14 @@ impl Conn {
         self.transport.as_ref().expect("transport").sock()
     }
 
+    /// Whether the TLS handshake resumed an earlier session (None: no TLS).
+    pub(crate) fn tls_resumed(&self) -> Option<bool> {
+        match &self.transport {
+            Some(Transport::Tls(t)) => Some(t.conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed)),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_tls(&self) -> bool {
         matches!(self.transport, Some(Transport::Tls(_)))
     }

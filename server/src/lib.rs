@@ -123,8 +123,29 @@ pub(crate) struct Ctx {
     pub auth_requires_tls: bool,
     pub require_auth: bool,
     pub sync_delivery: bool,
+    /// TLS handshakes completed: full ones and resumed ones (tests read them through
+    /// [`RunningServer::tls_handshakes`]).
+    pub handshakes: Arc<HandshakeCounts>,
     /// Users whose maildir is held by a POP3 session in TRANSACTION state.
     pub locks: Mutex<HashSet<String>>,
+}
+
+/// How many TLS handshakes a server completed, full and resumed.
+#[derive(Debug, Default)]
+pub struct HandshakeCounts {
+    full: AtomicU64,
+    resumed: AtomicU64,
+}
+
+impl Ctx {
+    /// Counts the handshake `conn` just completed.
+    pub(crate) fn count_handshake(&self, conn: &conn::Conn) {
+        match conn.tls_resumed() {
+            Some(true) => self.handshakes.resumed.fetch_add(1, Ordering::Relaxed),
+            Some(false) => self.handshakes.full.fetch_add(1, Ordering::Relaxed),
+            None => 0,
+        };
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -156,9 +177,16 @@ pub struct RunningServer {
     pub certificate_warning: Option<String>,
     registry: Arc<Registry>,
     listeners: Vec<(SocketAddr, JoinHandle<()>)>,
+    handshakes: Arc<HandshakeCounts>,
 }
 
 impl RunningServer {
+    /// TLS handshakes completed so far: (full, resumed). A resumed one is abbreviated: the
+    /// server sent no certificate.
+    pub fn tls_handshakes(&self) -> (u64, u64) {
+        (self.handshakes.full.load(Ordering::Relaxed), self.handshakes.resumed.load(Ordering::Relaxed))
+    }
+
     /// Stops the server: closes the listeners, shuts down open connections
     /// and waits for their threads.
     pub fn stop(mut self) {
@@ -268,6 +296,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         maildir::ensure(&opts.maildir_root, u)?;
     }
     let (tls, certificate_subject, certificate_warning) = tls_config(&opts)?;
+    let handshakes = Arc::new(HandshakeCounts::default());
     let ctx = Arc::new(Ctx {
         users: sasl::Users(opts.users.clone()),
         root: opts.maildir_root.clone(),
@@ -279,6 +308,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         auth_requires_tls: opts.auth_requires_tls,
         require_auth: opts.require_auth,
         sync_delivery: opts.sync_delivery,
+        handshakes: handshakes.clone(),
         locks: Mutex::new(HashSet::new()),
     });
     let registry = Arc::new(Registry {
@@ -320,6 +350,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         certificate_warning,
         registry,
         listeners,
+        handshakes,
     })
 }
 
@@ -348,6 +379,9 @@ fn accept_loop(l: TcpListener, proto: Proto, implicit_tls: bool, ctx: Arc<Ctx>, 
             let _ = sock.set_write_timeout(Some(IDLE_TIMEOUT));
             let mut conn = conn::Conn::new(sock);
             let ok = !implicit_tls || ctx.tls.clone().is_some_and(|t| conn.start_tls(t).is_ok());
+            if implicit_tls && ok {
+                ctx.count_handshake(&conn);
+            }
             if ok {
                 match proto {
                     Proto::Smtp => smtp::serve(conn, &ctx),

@@ -97,6 +97,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                     conn.reply("+OK Begin TLS negotiation");
                     // Drops anything pipelined after STLS (CVE-2011-0411).
                     conn.start_tls(ctx.tls.clone().expect("STLS is offered only with a certificate"))?;
+                    ctx.count_handshake(conn);
                     // A fresh timestamp: nothing from before TLS carries over.
                     timestamp = sasl::challenge();
                 }

@@ -115,6 +115,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                     conn.reply("220 2.0.0 Ready to start TLS");
                     // Drops anything pipelined after STARTTLS (CVE-2011-0411).
                     conn.start_tls(ctx.tls.clone().expect("STARTTLS is offered only with a certificate"))?;
+                    ctx.count_handshake(conn);
                     // RFC 3207 4.2: forget everything learned before TLS.
                     st = State::default();
                 }

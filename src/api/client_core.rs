@@ -12,13 +12,13 @@ use crate::log::{LogHandler, Logger};
 use crate::options::{SSLAllowPlaintext, SSLServerName, SslState, MODE_STARTTLS};
 use crate::protocol::line::{check_command_arg, Conn};
 use crate::protocol::smtp::{Mechanism, TlsPlan};
-use crate::tls::config::{self, TlsHandshakeParams};
+use crate::tls::cache::TlsSetupCache;
+use crate::tls::config::TlsHandshakeParams;
 use crate::tls::negotiated::Negotiated;
 use crate::transport::connect;
 use crate::transport::proxy::{self, ProxyEndpoint, TunnelKind};
 use crate::transport::stream::{self, Stream};
 use parking_lot::{Mutex, MutexGuard};
-use rustls::client::ClientSessionMemoryCache;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 use std::time::Duration;
@@ -68,7 +68,8 @@ pub struct ClientCore {
     pub abort: Arc<Abort>,
     owner: Mutex<Option<ThreadId>>,
     progress: Mutex<Option<ProgressFn>>,
-    sessions: Arc<ClientSessionMemoryCache>,
+    /// The TLS configuration kept between connects, so that TLS sessions resume.
+    tls_setup: TlsSetupCache,
 }
 
 /// What a connect needs, taken from the client at its start.
@@ -155,7 +156,7 @@ impl ClientCore {
             abort: Arc::new(Abort::default()),
             owner: Mutex::new(None),
             progress: Mutex::new(None),
-            sessions: Arc::new(ClientSessionMemoryCache::new(32)),
+            tls_setup: TlsSetupCache::new(),
         }
     }
 
@@ -442,7 +443,7 @@ impl ClientCore {
             None => None,
             Some(ssl) => {
                 let state: SslState = ssl.snapshot();
-                let tls_config = Arc::new(config::build(&state, &self.sessions, ssl.validator(), &log)?);
+                let tls_config = self.tls_setup.get(&state, ssl.validator(), &log)?;
                 ssl.record(&Negotiated::default());
                 let server_name = match state.string(SSLServerName) {
                     "" => config.host.trim_start_matches('[').trim_end_matches(']').to_owned(),

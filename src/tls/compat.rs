@@ -69,6 +69,8 @@ fn describe(s: &SslStream<TcpStream>, certificate: Verdict) -> Negotiated {
         group: 0,
         suite: i32::from(suite),
         certificate,
+        // The compatibility backend keeps no sessions: every handshake is a full one.
+        resumed: false,
     }
 }
 

@@ -3,7 +3,7 @@
 use super::suites;
 use super::verifier::Verdict;
 use crate::options::*;
-use rustls::{ClientConnection, ProtocolVersion};
+use rustls::{ClientConnection, HandshakeKind, ProtocolVersion};
 
 /// What a TLS connect negotiated, written into the output options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,8 +17,11 @@ pub struct Negotiated {
     pub exchange_strength: i32,
     pub group: i32,
     pub suite: i32,
-    /// What the verifier recorded about the server's certificate.
+    /// What the verifier recorded about the server's certificate (for a resumed session: what
+    /// it recorded in the handshake that made the session).
     pub certificate: Verdict,
+    /// The handshake resumed an earlier session: abbreviated, the server sent no certificate.
+    pub resumed: bool,
 }
 
 /// Reads the negotiated parameters off an established connection.
@@ -43,5 +46,6 @@ pub fn describe(conn: &ClientConnection, certificate: Verdict) -> Negotiated {
         group: group.map(|g| i32::from(u16::from(g))).unwrap_or(0),
         suite: suite.map(|s| i32::from(u16::from(s))).unwrap_or(0),
         certificate,
+        resumed: conn.handshake_kind() == Some(HandshakeKind::Resumed),
     }
 }
