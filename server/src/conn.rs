@@ -174,6 +174,25 @@ impl Conn {
         }
     }
 
+    /// Reads exactly `n` bytes (a BDAT chunk), appending them to `out` when given, else
+    /// dropping them. Returns false when the client closed the connection first.
+    pub(crate) fn read_exact_into(&mut self, mut n: usize, mut out: Option<&mut Vec<u8>>) -> io::Result<bool> {
+        loop {
+            let take = n.min(self.buffered());
+            if let Some(out) = out.as_deref_mut() {
+                out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
+            }
+            self.rpos += take;
+            n -= take;
+            if n == 0 {
+                return Ok(true);
+            }
+            if self.fill()? == 0 {
+                return Ok(false);
+            }
+        }
+    }
+
     /// Reads one line and strips CRLF (or a bare LF).
     pub(crate) fn read_line(&mut self, max: usize) -> io::Result<Line> {
         Ok(match self.read_raw_line(max)? {

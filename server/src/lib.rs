@@ -57,6 +57,8 @@ pub struct ServerOptions {
     pub max_message_size: u64,
     /// Advertise PIPELINING in EHLO (default true).
     pub smtp_pipelining: bool,
+    /// Advertise CHUNKING and accept BDAT (RFC 3030) (default false).
+    pub smtp_chunking: bool,
     /// Advertise PIPELINING in CAPA (default true).
     pub pop3_pipelining: bool,
     /// Offer STARTTLS / STLS on the plain listeners (default true).
@@ -99,6 +101,7 @@ impl ServerOptions {
             pop3s_port: 0,
             max_message_size: 10_240_000,
             smtp_pipelining: true,
+            smtp_chunking: false,
             pop3_pipelining: true,
             offer_starttls: true,
             auth_requires_tls: false,
@@ -118,6 +121,7 @@ pub(crate) struct Ctx {
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub max_size: u64,
     pub smtp_pipelining: bool,
+    pub smtp_chunking: bool,
     pub pop3_pipelining: bool,
     pub offer_starttls: bool,
     pub auth_requires_tls: bool,
@@ -303,6 +307,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         tls: tls.clone(),
         max_size: opts.max_message_size,
         smtp_pipelining: opts.smtp_pipelining,
+        smtp_chunking: opts.smtp_chunking,
         pop3_pipelining: opts.pop3_pipelining,
         offer_starttls: opts.offer_starttls && tls.is_some(),
         auth_requires_tls: opts.auth_requires_tls,

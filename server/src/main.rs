@@ -16,12 +16,14 @@ usage:
                 [--pop3-port 1110] [--pop3s-port 1995] [--user name:pass]...
                 [--require-auth] [--auth-requires-tls] [--no-pipelining]
                 [--no-starttls] [--max-size BYTES] [--stdin-lifetime] [--no-fsync]
+                [--chunking]
       Generates a test CA and server certificate, writes DIR/ca.pem, stores
       mail in DIR/mail/<user>/{new,cur,tmp}, then writes DIR/ready
       (smtp=PORT, smtps=PORT, pop3=PORT, pop3s=PORT) and DIR/server.pid and
       prints the same lines. Runs until SIGTERM/SIGINT, or until standard
       input closes with --stdin-lifetime. Port 0 picks a free port.
       Default users: alice:alicepass and bob:bobpass (replaced by --user).
+      --chunking: SMTP offers CHUNKING and accepts BDAT (RFC 3030).
       --no-fsync: delivered mail is not synced to disk before the 250 reply
       (for benchmarks).
 
@@ -75,6 +77,7 @@ struct Args {
     max_size: Option<u64>,
     stdin_lifetime: bool,
     fsync: bool,
+    chunking: bool,
     script: Option<PathBuf>,
     port: Option<u16>,
     implicit_tls: bool,
@@ -93,6 +96,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
         max_size: None,
         stdin_lifetime: false,
         fsync: true,
+        chunking: false,
         script: None,
         port: None,
         implicit_tls: false,
@@ -129,6 +133,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--no-starttls" => a.starttls = false,
             "--stdin-lifetime" => a.stdin_lifetime = true,
             "--no-fsync" => a.fsync = false,
+            "--chunking" => a.chunking = true,
             "--script" => a.script = Some(PathBuf::from(val("--script")?)),
             "--implicit-tls" => a.implicit_tls = true,
             other => return Err(format!("unknown argument {other:?}")),
@@ -174,6 +179,7 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     opts.pop3_pipelining = a.pipelining;
     opts.offer_starttls = a.starttls;
     opts.sync_delivery = a.fsync;
+    opts.smtp_chunking = a.chunking;
     if let Some(m) = a.max_size {
         opts.max_message_size = m;
     }
