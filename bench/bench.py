@@ -309,7 +309,10 @@ def table(results):
             if mine is not None and r is not mine and mine.get("summary"):
                 a, b = mine["summary"]["rate"]["median"], rate["median"]
                 ratio = f"{(b / a if sc['kind'] == 'big' else a / b):.2f} x"
-            lines.append(f"| {sc['name']} | {r['client']} | {fmt(rate['median'])} {rate_unit} "
+            label = r["client"]
+            if sc["kind"] == "session" and "resumed" in r["samples"][0]:
+                label += f" ({r['samples'][0]['resumed']}/{r['samples'][0]['units']} TLS sessions resumed)"
+            lines.append(f"| {sc['name']} | {label} | {fmt(rate['median'])} {rate_unit} "
                          f"({fmt(rate['min'])}-{fmt(rate['max'])}) | {fmt(cpu['median'])} {cpu_unit} | "
                          f"{fmt(rss['max'])} | {ratio} |")
     return "\n".join(lines)
@@ -363,8 +366,8 @@ def scenarios(args, t, bins, work):
         prep = refill if delete else None
         label = " + DELE" if delete else ""
         yield f"P2 RETR {n2} x 10 KiB one at a time{label}", "mib", [
-            ("csmail", prep, lambda u=u: measured_by_itself(
-                [csmail, "pop3-retr", *client_args(t, port, "tls", u), str(n2)])),
+            ("csmail", prep, lambda u=u, d=delete: measured_by_itself(
+                [csmail, "pop3-retr", *client_args(t, port, "tls", u), str(n2), str(d)])),
             ("libcurl", prep, lambda u=u, d=delete: measured_by_itself(
                 [curlc, "pop3-many", *client_args(t, port, "tls", u), str(n2), str(d)])),
             ("Python poplib", prep, lambda u=u, d=delete: measured_by_itself(

@@ -2,10 +2,12 @@
  * csmail_client: one benchmark run with csmail through its C API (libcsmail.so).
  *
  *   csmail_client SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...
- *     pop3-retr N            RETR 1..N one at a time into a write callback, one session
+ *     pop3-retr N [DELETE]   RETR 1..N one at a time into a write callback (DELE each when
+ *                            DELETE is 1), one session
  *     pop3-many N DELETE     csmail_pop3_retrieve_many(1..N), DELE each when DELETE is 1
  *     smtp-send N FILE RCPT  N sends of FILE (read into memory first) in one session
- *     smtp-sessions N FRESH  N x (connect + TLS + AUTH + QUIT); FRESH 1 = a new client each time
+ *     smtp-sessions N FRESH  N x (connect + TLS + AUTH + QUIT); FRESH 1 = a new client each time;
+ *                            "resumed" in the output counts the TLS sessions that resumed
  *     smtp-file FILE RCPT    one send streamed from FILE
  *     pop3-file N OUTFILE    RETR N into OUTFILE
  *
@@ -19,6 +21,7 @@
 static const char *host, *cafile, *user, *password;
 static int32_t port, mode;
 static unsigned long long bytes_in;
+static csmail_sslinfo *last_ssl; /* the SSLInfo of the newest SMTP client, for its outputs */
 
 static int32_t count_bytes(void *userdata, const uint8_t *data, size_t len)
 {
@@ -64,7 +67,9 @@ static csmail_smtp *smtp_client(void)
     if (ssl == NULL)
         exit(1);
     smtp = new_smtp_client(host, port, user, password, ssl);
-    csmail_sslinfo_release(ssl);
+    if (last_ssl != NULL)
+        csmail_sslinfo_release(last_ssl);
+    last_ssl = ssl;
     if (smtp == NULL)
         exit(1);
     return smtp;
@@ -89,8 +94,8 @@ static void pop3_check(csmail_pop3 *pop3, const char *what, int32_t rc)
 int main(int argc, char **argv)
 {
     const char *scenario;
-    double t0, c0;
-    unsigned long units = 0;
+    double t0, c0, wall, cpu;
+    unsigned long units = 0, resumed_count = 0;
     unsigned long long bytes = 0;
 
     if (argc < 8) {
@@ -110,12 +115,20 @@ int main(int argc, char **argv)
 
     t0 = wall_now();
     c0 = cpu_now();
-    if (strcmp(scenario, "pop3-retr") == 0 && argc == 1) {
+    if (strcmp(scenario, "pop3-retr") == 0 && (argc == 1 || argc == 2)) {
         unsigned long i, n = strtoul(argv[0], NULL, 10);
+        int32_t committed = 0, del = argc == 2 && atoi(argv[1]) != 0;
         csmail_pop3 *pop3 = pop3_connected();
-        for (i = 1; i <= n; i++)
+        for (i = 1; i <= n; i++) {
             pop3_check(pop3, "Retrieve", csmail_pop3_retrieve_cb(pop3, (uint32_t)i, count_bytes, NULL));
-        pop3_check(pop3, "Disconnect", csmail_pop3_disconnect(pop3, NULL));
+            if (del)
+                pop3_check(pop3, "Delete", csmail_pop3_delete(pop3, (uint32_t)i));
+        }
+        pop3_check(pop3, "Disconnect", csmail_pop3_disconnect(pop3, &committed));
+        if (del && !committed) {
+            fprintf(stderr, "error: QUIT did not commit the deletions\n");
+            return 1;
+        }
         csmail_pop3_release(pop3);
         units = n;
         bytes = bytes_in;
@@ -156,6 +169,7 @@ int main(int argc, char **argv)
     } else if (strcmp(scenario, "smtp-sessions") == 0 && argc == 2) {
         unsigned long i, n = strtoul(argv[0], NULL, 10);
         int fresh = atoi(argv[1]);
+        int32_t resumed = 0;
         csmail_smtp *smtp = smtp_client();
         for (i = 0; i < n; i++) {
             if (fresh && i > 0) {
@@ -163,6 +177,8 @@ int main(int argc, char **argv)
                 smtp = smtp_client();
             }
             smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
+            if (csmail_sslinfo_get_int(last_ssl, SSLSessionResumed, &resumed) == CSMAIL_OK && resumed)
+                resumed_count++;
             smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
         }
         csmail_smtp_release(smtp);
@@ -197,6 +213,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "error: unknown scenario or wrong arguments: %s\n", scenario);
         return 2;
     }
-    print_result(wall_now() - t0, cpu_now() - c0, units, bytes);
+    wall = wall_now() - t0;
+    cpu = cpu_now() - c0;
+    printf("{\"wall\": %.6f, \"cpu\": %.6f, \"units\": %lu, \"bytes\": %llu, \"resumed\": %lu}\n", wall, cpu, units,
+           bytes, resumed_count);
     return 0;
 }
