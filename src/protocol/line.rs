@@ -25,6 +25,8 @@ pub struct Conn {
     pub abort: Arc<Abort>,
     pub timeout: Duration,
     read_timeout: Option<Duration>,
+    /// How often SO_RCVTIMEO was set (a unit test checks that replies do not each cost one).
+    timeout_sets: u32,
 }
 
 /// Refuses CR, LF and NUL in anything that goes onto a command line.
@@ -53,6 +55,7 @@ impl Conn {
             abort,
             timeout,
             read_timeout: None,
+            timeout_sets: 0,
         }
     }
 
@@ -117,11 +120,27 @@ impl Conn {
             }
             None => self.timeout,
         };
-        // setsockopt only when the value changes: bulk reads keep one idle timeout.
+        // The socket's receive timeout follows a reply's deadline in steps of a sixteenth of the
+        // client's timeout, rounded down: replies that come at once (nearly all) cost no
+        // setsockopt, and a read that times out up to a step early is tried again below with
+        // what is left. Bulk reads keep the one idle timeout.
+        let wait = match deadline {
+            Some(_) => {
+                let quantum = (self.timeout / 16).max(Duration::from_millis(1));
+                let steps = (wait.as_nanos() / quantum.as_nanos()).min(u128::from(u32::MAX)) as u32;
+                if steps == 0 {
+                    wait
+                } else {
+                    quantum * steps
+                }
+            }
+            None => wait,
+        };
         if self.read_timeout != Some(wait) {
             let w = wait.max(Duration::from_millis(1));
             self.stream().tcp().set_read_timeout(Some(w)).map_err(|e| self.io_error(e, error::eexSocket, step))?;
             self.read_timeout = Some(wait);
+            self.timeout_sets += 1;
         }
         let end = self.end;
         let r = {
@@ -143,6 +162,14 @@ impl Conn {
                 Ok(n)
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => {
+                Ok(self.fill(deadline, step)?)
+            }
+            // The rounded-down timeout ran out before the deadline: wait for the rest.
+            Err(e)
+                if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+                    && deadline.is_some_and(|d| Instant::now() < d)
+                    && !self.abort.is_requested() =>
+            {
                 Ok(self.fill(deadline, step)?)
             }
             Err(e) => Err(self.io_error(e, error::eexSocketRx, step)),
@@ -271,5 +298,41 @@ impl Conn {
 impl Drop for Conn {
     fn drop(&mut self) {
         self.abort.unwatch();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufRead;
+    use std::net::{TcpListener, TcpStream};
+
+    #[test]
+    fn replies_in_quick_succession_set_the_receive_timeout_once() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (s, _) = listener.accept().unwrap();
+            let mut w = s.try_clone().unwrap();
+            for line in std::io::BufReader::new(s).lines() {
+                if line.unwrap() == "QUIT" {
+                    break;
+                }
+                w.write_all(b"+OK\r\n").unwrap();
+            }
+        });
+        let tcp = TcpStream::connect(addr).unwrap();
+        let mut conn =
+            Conn::new(Stream::Plain(tcp), Logger::default(), Arc::new(Abort::default()), Duration::from_secs(600));
+        for _ in 0..100 {
+            conn.send("NOOP", None, "test").unwrap();
+            let deadline = conn.deadline();
+            assert_eq!(conn.read_line(512, deadline, "test").unwrap(), b"+OK");
+        }
+        conn.send("QUIT", None, "test").unwrap();
+        server.join().unwrap();
+        // One setsockopt for 100 replies, each with its own deadline (a second one if the run
+        // crossed a step of timeout/16 = 37 s on a very busy machine).
+        assert!((1..=2).contains(&conn.timeout_sets), "{} setsockopt calls", conn.timeout_sets);
     }
 }
