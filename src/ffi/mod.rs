@@ -28,7 +28,7 @@ pub use errorinfo::csmail_errorinfo;
 use crate::api::client_core::ProgressFn;
 use crate::api::AdvancedHandler;
 use crate::error::{self, Error, Result};
-use crate::protocol::source::{ChunkedSink, FnSink, FnSource};
+use crate::protocol::source::{ChunkedSink, FnSink, FnSource, MessageSink};
 use common::UserData;
 use handles::Object;
 use std::ffi::c_void;
@@ -112,7 +112,7 @@ pub(crate) fn read_callback_source(
 pub(crate) fn write_callback_sink(
     cb: csmail_write_callback,
     ud: UserData,
-) -> Result<ChunkedSink<FnSink<impl FnMut(&[u8]) -> io::Result<()>>>> {
+) -> Result<impl MessageSink> {
     let cb = cb.ok_or_else(|| Error::invalid_arg("the write callback is NULL"))?;
     Ok(ChunkedSink::new(FnSink(move |data: &[u8]| {
         // SAFETY: data is readable for its length during the call.
