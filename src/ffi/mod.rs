@@ -109,10 +109,7 @@ pub(crate) fn read_callback_source(
 
 /// The application's write callback as a sink; it gets pieces of at least 16 KiB (only a
 /// message's last piece may be smaller), not a call per line.
-pub(crate) fn write_callback_sink(
-    cb: csmail_write_callback,
-    ud: UserData,
-) -> Result<impl MessageSink> {
+pub(crate) fn write_callback_sink(cb: csmail_write_callback, ud: UserData) -> Result<impl MessageSink> {
     let cb = cb.ok_or_else(|| Error::invalid_arg("the write callback is NULL"))?;
     Ok(ChunkedSink::new(FnSink(move |data: &[u8]| {
         // SAFETY: data is readable for its length during the call.

@@ -7,22 +7,30 @@
 
 use memchr::{memchr2_iter, memmem};
 
-/// SMTP DATA encoder.
+/// SMTP DATA encoder (and, without dots, the line-end canonicaliser of BDAT).
 #[derive(Debug)]
 pub struct Stuffer {
     at_line_start: bool,
     pending_cr: bool,
+    /// DATA: leading dots are doubled and `finish` appends the terminator. BDAT (RFC 3030)
+    /// sends the message as it is: only the line ends are made CRLF.
+    dots: bool,
 }
 
 impl Default for Stuffer {
     fn default() -> Self {
-        Stuffer { at_line_start: true, pending_cr: false }
+        Stuffer { at_line_start: true, pending_cr: false, dots: true }
     }
 }
 
 impl Stuffer {
     pub fn new() -> Stuffer {
         Stuffer::default()
+    }
+
+    /// For BDAT chunks: bare CR and LF become CRLF, the data ends with CRLF, no dot is added.
+    pub fn without_dots() -> Stuffer {
+        Stuffer { dots: false, ..Stuffer::default() }
     }
 
     /// Encodes `input` onto `out`.
@@ -48,7 +56,7 @@ impl Stuffer {
                 }
             }
         }
-        if self.at_line_start && input[i] == b'.' {
+        if self.dots && self.at_line_start && input[i] == b'.' {
             out.push(b'.');
         }
         // input[span..] is not copied yet; `skip` steps over the LF of a CRLF already handled.
@@ -86,7 +94,7 @@ impl Stuffer {
                 span = j + 1;
                 j + 1
             };
-            if input.get(next) == Some(&b'.') {
+            if self.dots && input.get(next) == Some(&b'.') {
                 out.extend_from_slice(&input[span..next]);
                 out.push(b'.');
                 span = next;
@@ -96,14 +104,16 @@ impl Stuffer {
         self.at_line_start = input[len - 1] == b'\n';
     }
 
-    /// Ends the data: completes the last line and appends the terminator.
+    /// Ends the data: completes the last line and appends the terminator (DATA only).
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         if self.pending_cr || !self.at_line_start {
             out.extend_from_slice(b"\r\n");
         }
         self.pending_cr = false;
         self.at_line_start = true;
-        out.extend_from_slice(b".\r\n");
+        if self.dots {
+            out.extend_from_slice(b".\r\n");
+        }
     }
 }
 
@@ -284,6 +294,32 @@ mod tests {
             }
             assert_eq!(stuff_chunks(&chunks), expected, "input {input:?} in chunks {chunks:?}");
             assert_eq!(stuff_chunks(&[&input]), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn without_dots_only_the_line_ends_change() {
+        for input in [&b".a\r\n.\r\nb\nc\rd"[..], b"", b"x\r", b".\n.\r\n"] {
+            let expected: Vec<u8> = {
+                // The DATA form minus its dots and terminator.
+                let mut u = Unstuffer::new();
+                let mut back = Vec::new();
+                let wire = reference_stuff(input);
+                u.push(&wire, |s| {
+                    back.extend_from_slice(s);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+                back
+            };
+            for k in 0..=input.len() {
+                let mut s = Stuffer::without_dots();
+                let mut out = Vec::new();
+                s.push(&input[..k], &mut out);
+                s.push(&input[k..], &mut out);
+                s.finish(&mut out);
+                assert_eq!(out, expected, "{input:?} split at {k}");
+            }
         }
     }
 

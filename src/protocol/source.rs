@@ -10,6 +10,11 @@ pub trait MessageSource {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize>;
     /// The size, when known in advance (SIZE= and progress totals).
     fn size(&self) -> Option<u64>;
+    /// The whole message when it is already in memory: it is then stuffed straight from it,
+    /// without a copy into a read buffer first.
+    fn in_memory(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl MessageSource for &[u8] {
@@ -18,6 +23,9 @@ impl MessageSource for &[u8] {
     }
     fn size(&self) -> Option<u64> {
         Some(self.len() as u64)
+    }
+    fn in_memory(&self) -> Option<&[u8]> {
+        Some(self)
     }
 }
 
