@@ -111,7 +111,12 @@ impl<F: FnMut(&[u8]) -> io::Result<()>> MessageSink for FnSink<F> {
     }
 }
 
-/// Passes a message on in pieces of at least [`ChunkedSink::MIN`] bytes (only the message's
+/// The smallest piece a [`ChunkedSink`] hands on before the message ends.
+const MIN_PIECE: usize = 16 * 1024;
+/// A [`ChunkedSink`] collects pieces up to this size.
+const TARGET_PIECE: usize = 64 * 1024;
+
+/// Passes a message on in pieces of at least 16 KiB (only the message's
 /// last piece may be smaller): the unstuffer hands out spans as they arrive, often a line or a
 /// TLS record at a time, and each piece costs a call into the application (C, Python, VB).
 pub struct ChunkedSink<S: MessageSink> {
@@ -120,11 +125,6 @@ pub struct ChunkedSink<S: MessageSink> {
 }
 
 impl<S: MessageSink> ChunkedSink<S> {
-    /// The smallest piece handed on before the message ends.
-    pub const MIN: usize = 16 * 1024;
-    /// Pieces are collected up to this size.
-    pub const TARGET: usize = 64 * 1024;
-
     pub fn new(inner: S) -> ChunkedSink<S> {
         ChunkedSink { inner, buf: Vec::new() }
     }
@@ -141,21 +141,21 @@ impl<S: MessageSink> ChunkedSink<S> {
 
 impl<S: MessageSink> MessageSink for ChunkedSink<S> {
     fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        if self.buf.is_empty() && data.len() >= Self::MIN {
+        if self.buf.is_empty() && data.len() >= MIN_PIECE {
             // Big enough already: no copy.
             return self.inner.write(data);
         }
         if self.buf.capacity() == 0 {
-            self.buf.reserve_exact(Self::TARGET);
+            self.buf.reserve_exact(TARGET_PIECE);
         }
-        if self.buf.len() + data.len() > Self::TARGET && self.buf.len() >= Self::MIN {
+        if self.buf.len() + data.len() > TARGET_PIECE && self.buf.len() >= MIN_PIECE {
             self.pass_buffer()?;
-            if data.len() >= Self::MIN {
+            if data.len() >= MIN_PIECE {
                 return self.inner.write(data);
             }
         }
         self.buf.extend_from_slice(data);
-        if self.buf.len() >= Self::TARGET {
+        if self.buf.len() >= TARGET_PIECE {
             self.pass_buffer()?;
         }
         Ok(())
@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn pieces_are_at_least_16_kib_except_the_last() {
-        let min = ChunkedSink::<Vec<u8>>::MIN;
+        let min = MIN_PIECE;
         // Lines of 49 bytes, TLS-record-sized spans, and a mix with big spans.
         for spans in [vec![49; 21_400], vec![16_384; 64], [vec![70; 500], vec![100_000], vec![3; 10]].concat()] {
             let total: usize = spans.iter().sum();
