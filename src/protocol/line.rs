@@ -325,8 +325,12 @@ mod tests {
             }
         });
         let tcp = TcpStream::connect(addr).unwrap();
-        let mut conn =
-            Conn::new(Stream::Plain(tcp), Logger::default(), Arc::new(Abort::default()), Duration::from_secs(600));
+        let mut conn = LineConnection::new(
+            Stream::Plain(tcp),
+            Logger::default(),
+            Arc::new(Abort::default()),
+            Duration::from_secs(600),
+        );
         for _ in 0..100 {
             conn.send("NOOP", None, "test").unwrap();
             let deadline = conn.deadline();
