@@ -6,6 +6,7 @@
  *                            DELETE is 1), one session
  *     pop3-many N DELETE     csmail_pop3_retrieve_many(1..N), DELE each when DELETE is 1
  *     smtp-send N FILE RCPT  N sends of FILE (read into memory first) in one session
+ *     smtp-batch N FILE RCPT N sends of FILE with csmail_smtp_send_batch, 100 messages a call
  *     smtp-sessions N FRESH  N x (connect + TLS + AUTH + QUIT); FRESH 1 = a new client each time;
  *                            "resumed" in the output counts the TLS sessions that resumed
  *     smtp-file FILE RCPT    one send streamed from FILE
@@ -161,6 +162,35 @@ int main(int argc, char **argv)
         smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
         for (i = 0; i < n; i++)
             smtp_check(smtp, "Send", csmail_smtp_send_mem(smtp, "bench@example.com", to, 1, msg, len));
+        smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
+        csmail_smtp_release(smtp);
+        free(msg);
+        units = n;
+        bytes = (unsigned long long)len * n;
+    } else if (strcmp(scenario, "smtp-batch") == 0 && argc == 3) {
+        enum { GROUP = 100 };
+        unsigned long i, sent, n = strtoul(argv[0], NULL, 10);
+        size_t len, k;
+        unsigned char *msg = read_file(argv[1], &len);
+        const char *to[1];
+        csmail_batch_message batch[GROUP];
+        int32_t results[GROUP];
+        csmail_smtp *smtp = smtp_client();
+        to[0] = argv[2];
+        for (k = 0; k < GROUP; k++) {
+            batch[k].from = "bench@example.com";
+            batch[k].recipients = to;
+            batch[k].recipient_count = 1;
+            batch[k].data = msg;
+            batch[k].len = len;
+        }
+        t0 = wall_now();
+        c0 = cpu_now();
+        smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
+        for (sent = 0; sent < n; sent += i) {
+            i = n - sent < GROUP ? n - sent : GROUP;
+            smtp_check(smtp, "SendBatch", csmail_smtp_send_batch(smtp, batch, i, results));
+        }
         smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
         csmail_smtp_release(smtp);
         free(msg);

@@ -112,33 +112,19 @@ impl LineConnection {
         if self.end == self.buf.len() {
             return Err(Error::protocol(error::eexReplyTooLong, format!("line too long while {step}")));
         }
-        let wait = match deadline {
-            Some(d) => {
-                let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(Error::timeout(step));
-                }
-                left
-            }
-            None => self.timeout,
-        };
-        // The socket's receive timeout follows a reply's deadline in steps of a sixteenth of the
-        // client's timeout, rounded down: replies that come at once (nearly all) cost no
-        // setsockopt, and a read that times out up to a step early is tried again below with
-        // what is left. Bulk reads keep the one idle timeout.
-        let wait = match deadline {
-            Some(_) => {
-                let quantum = (self.timeout / 16).max(Duration::from_millis(1));
-                let steps = (wait.as_nanos() / quantum.as_nanos()).min(u128::from(u32::MAX)) as u32;
-                if steps == 0 {
-                    wait
-                } else {
-                    quantum * steps
-                }
-            }
-            None => wait,
-        };
-        if self.read_timeout != Some(wait) {
+        // Bulk data may idle for the timeout on each read: a deadline that starts now.
+        let deadline = deadline.unwrap_or_else(|| Instant::now() + self.timeout);
+        let wait = deadline.saturating_duration_since(Instant::now());
+        if wait.is_zero() {
+            return Err(Error::timeout(step));
+        }
+        // The socket's receive timeout is set again only when it would outlast the deadline or
+        // end more than a sixteenth of the client's timeout before it: replies that come at once
+        // (nearly all) cost no setsockopt, and a read that times out early is tried again below
+        // with what is left.
+        let quantum = (self.timeout / 16).max(Duration::from_millis(1));
+        let keep = self.read_timeout.is_some_and(|cur| cur <= wait && wait - cur < quantum);
+        if !keep {
             let w = wait.max(Duration::from_millis(1));
             self.stream().tcp().set_read_timeout(Some(w)).map_err(|e| self.io_error(e, error::eexSocket, step))?;
             self.read_timeout = Some(wait);
@@ -164,15 +150,15 @@ impl LineConnection {
                 Ok(n)
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => {
-                Ok(self.fill(deadline, step)?)
+                Ok(self.fill(Some(deadline), step)?)
             }
-            // The rounded-down timeout ran out before the deadline: wait for the rest.
+            // The socket's timeout ran out before the deadline: wait for the rest.
             Err(e)
                 if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-                    && deadline.is_some_and(|d| Instant::now() < d)
+                    && Instant::now() < deadline
                     && !self.abort.is_requested() =>
             {
-                Ok(self.fill(deadline, step)?)
+                Ok(self.fill(Some(deadline), step)?)
             }
             Err(e) => Err(self.io_error(e, error::eexSocketRx, step)),
         }
@@ -311,7 +297,7 @@ mod tests {
     use std::net::{TcpListener, TcpStream};
 
     #[test]
-    fn replies_in_quick_succession_set_the_receive_timeout_once() {
+    fn replies_and_bulk_reads_in_quick_succession_set_the_receive_timeout_once() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         let server = std::thread::spawn(move || {
@@ -331,10 +317,19 @@ mod tests {
             Arc::new(Abort::default()),
             Duration::from_secs(600),
         );
-        for _ in 0..100 {
+        for i in 0..100 {
             conn.send("NOOP", None, "test").unwrap();
-            let deadline = conn.deadline();
-            assert_eq!(conn.read_line(512, deadline, "test").unwrap(), b"+OK");
+            if i % 2 == 0 {
+                let deadline = conn.deadline();
+                assert_eq!(conn.read_line(512, deadline, "test").unwrap(), b"+OK");
+            } else {
+                // A bulk read (a message body) between replies: no new timeout either.
+                while conn.buffered().len() < 5 {
+                    assert!(conn.fill(None, "test").unwrap() > 0);
+                }
+                assert_eq!(conn.buffered(), b"+OK\r\n");
+                conn.consume(5);
+            }
         }
         conn.send("QUIT", None, "test").unwrap();
         server.join().unwrap();
