@@ -209,7 +209,9 @@ def run_pinned(cmd, cwd=None):
             err.seek(0)
             text = err.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {text}")
-        peak = int(rss.read().split()[-1])
+        # GNU time writes "%M" (KiB); on a rare empty file the sample keeps no RSS (0).
+        words = rss.read().split()
+        peak = int(words[-1]) if words and words[-1].isdigit() else 0
     return out.decode(), wall, ru, peak
 
 
@@ -474,7 +476,7 @@ def run_target(args, t, bins, work):
                     prepare()
                 try:
                     s = run()
-                except RuntimeError as e:
+                except (RuntimeError, ValueError, OSError) as e:
                     log(f"  {cname}: FAILED: {e}")
                     entry["clients"][i]["errors"].append(str(e))
                     continue

@@ -51,6 +51,46 @@ static inline unsigned char *read_file(const char *path, size_t *len)
     return buf;
 }
 
+/* A file's size in bytes; exits on failure. */
+static inline unsigned long long file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+
+    if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0) {
+        fprintf(stderr, "error: cannot read %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+    return (unsigned long long)n;
+}
+
+/* The arguments every run starts with, then the scenario's own (argc/argv). */
+struct bench_args {
+    const char *scenario, *host, *port, *cafile, *mode, *user, *password;
+    int argc;
+    char **argv;
+};
+
+/* SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...; 0, or -1 after the usage. */
+static inline int read_bench_args(int argc, char **argv, struct bench_args *a)
+{
+    if (argc < 8) {
+        fprintf(stderr, "usage: %s SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...\n", argv[0]);
+        return -1;
+    }
+    a->scenario = argv[1];
+    a->host = argv[2];
+    a->port = argv[3];
+    a->cafile = argv[4];
+    a->mode = argv[5];
+    a->user = argv[6];
+    a->password = argv[7];
+    a->argc = argc - 8;
+    a->argv = argv + 8;
+    return 0;
+}
+
 /* The result line bench.py reads: work seconds, CPU seconds, units done, bytes moved. */
 static inline void print_result(double wall, double cpu, unsigned long units, unsigned long long bytes)
 {

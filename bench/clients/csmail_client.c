@@ -94,25 +94,22 @@ static void pop3_check(csmail_pop3 *pop3, const char *what, int32_t rc)
 
 int main(int argc, char **argv)
 {
+    struct bench_args a;
     const char *scenario;
     double t0, c0, wall, cpu;
     unsigned long units = 0, resumed_count = 0;
     unsigned long long bytes = 0;
 
-    if (argc < 8) {
-        fprintf(stderr, "usage: %s SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...\n", argv[0]);
+    if (read_bench_args(argc, argv, &a) != 0 || parse_port(a.port, &port) != 0)
         return 2;
-    }
-    scenario = argv[1];
-    host = argv[2];
-    if (parse_port(argv[3], &port) != 0)
-        return 2;
-    cafile = argv[4];
-    mode = strcmp(argv[5], "tls") == 0 ? MODE_CHANNEL : MODE_STARTTLS;
-    user = argv[6];
-    password = argv[7];
-    argv += 8;
-    argc -= 8;
+    scenario = a.scenario;
+    host = a.host;
+    cafile = a.cafile;
+    mode = strcmp(a.mode, "tls") == 0 ? MODE_CHANNEL : MODE_STARTTLS;
+    user = a.user;
+    password = a.password;
+    argc = a.argc;
+    argv = a.argv;
 
     t0 = wall_now();
     c0 = cpu_now();
@@ -216,12 +213,8 @@ int main(int argc, char **argv)
     } else if (strcmp(scenario, "smtp-file") == 0 && argc == 2) {
         const char *to[1];
         csmail_smtp *smtp = smtp_client();
-        FILE *f = fopen(argv[0], "rb");
         to[0] = argv[1];
-        if (f == NULL || fseek(f, 0, SEEK_END) != 0)
-            return 2;
-        bytes = (unsigned long long)ftell(f);
-        fclose(f);
+        bytes = file_size(argv[0]);
         smtp_check(smtp, "Connect", csmail_smtp_connect(smtp));
         smtp_check(smtp, "SendFile", csmail_smtp_send_file(smtp, "bench@example.com", to, 1, argv[0]));
         smtp_check(smtp, "Disconnect", csmail_smtp_disconnect(smtp));
@@ -229,15 +222,10 @@ int main(int argc, char **argv)
         units = 1;
     } else if (strcmp(scenario, "pop3-file") == 0 && argc == 2) {
         csmail_pop3 *pop3 = pop3_connected();
-        FILE *f;
         pop3_check(pop3, "RetrieveFile", csmail_pop3_retrieve_file(pop3, (uint32_t)atoi(argv[0]), argv[1]));
         pop3_check(pop3, "Disconnect", csmail_pop3_disconnect(pop3, NULL));
         csmail_pop3_release(pop3);
-        f = fopen(argv[1], "rb");
-        if (f == NULL || fseek(f, 0, SEEK_END) != 0)
-            return 2;
-        bytes = (unsigned long long)ftell(f);
-        fclose(f);
+        bytes = file_size(argv[1]);
         units = 1;
     } else {
         fprintf(stderr, "error: unknown scenario or wrong arguments: %s\n", scenario);

@@ -109,24 +109,23 @@ static void smtp_setup(CURL *c, struct curl_slist *rcpt)
 
 int main(int argc, char **argv)
 {
+    struct bench_args a;
     const char *scenario;
     double t0, c0;
     unsigned long units = 0;
     unsigned long long bytes = 0;
 
-    if (argc < 8) {
-        fprintf(stderr, "usage: %s SCENARIO HOST PORT CAFILE tls|starttls USER PASSWORD ARGS...\n", argv[0]);
+    if (read_bench_args(argc, argv, &a) != 0)
         return 2;
-    }
-    scenario = argv[1];
-    host = argv[2];
-    port = argv[3];
-    cafile = argv[4];
-    mode = argv[5];
-    user = argv[6];
-    password = argv[7];
-    argv += 8;
-    argc -= 8;
+    scenario = a.scenario;
+    host = a.host;
+    port = a.port;
+    cafile = a.cafile;
+    mode = a.mode;
+    user = a.user;
+    password = a.password;
+    argc = a.argc;
+    argv = a.argv;
     curl_global_init(CURL_GLOBAL_DEFAULT);
 
     t0 = wall_now();
@@ -200,8 +199,8 @@ int main(int argc, char **argv)
             return 2;
         pop3_retr(c, strtoul(argv[0], NULL, 10), f);
         curl_easy_cleanup(c);
-        bytes = (unsigned long long)ftell(f);
         fclose(f);
+        bytes = file_size(argv[1]);
         units = 1;
     } else {
         fprintf(stderr, "error: unknown scenario or wrong arguments: %s\n", scenario);

@@ -268,33 +268,37 @@ mod tests {
         out
     }
 
-    #[test]
-    fn spans_give_the_bytes_of_the_byte_by_byte_rules_for_any_input_and_chunking() {
-        // A small deterministic generator: inputs dense in CR, LF, dots and NULs.
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    /// 3000 deterministic random inputs over `alphabet` (up to 39 bytes), each with random
+    /// chunk boundaries, handed to `check(input, chunks)`.
+    fn random_inputs(mut seed: u64, alphabet: [u8; 6], mut check: impl FnMut(&[u8], &[&[u8]])) {
         let mut next = move || {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed
         };
-        let alphabet = [b'\r', b'\n', b'.', b'a', b'\0', b'b'];
         for _ in 0..3000 {
             let len = (next() % 40) as usize;
             let input: Vec<u8> = (0..len).map(|_| alphabet[(next() % 6) as usize]).collect();
-            let expected = reference_stuff(&input);
-            // Random chunk boundaries.
             let mut chunks = Vec::new();
             let mut at = 0;
             while at < input.len() {
-                let n = 1 + (next() % 7) as usize;
-                let end = (at + n).min(input.len());
+                let end = (at + 1 + (next() % 7) as usize).min(input.len());
                 chunks.push(&input[at..end]);
                 at = end;
             }
-            assert_eq!(stuff_chunks(&chunks), expected, "input {input:?} in chunks {chunks:?}");
-            assert_eq!(stuff_chunks(&[&input]), expected, "input {input:?}");
+            check(&input, &chunks);
         }
+    }
+
+    #[test]
+    fn spans_give_the_bytes_of_the_byte_by_byte_rules_for_any_input_and_chunking() {
+        // Inputs dense in CR, LF, dots and NULs.
+        random_inputs(0x9e37_79b9_7f4a_7c15, [b'\r', b'\n', b'.', b'a', b'\0', b'b'], |input, chunks| {
+            let expected = reference_stuff(input);
+            assert_eq!(stuff_chunks(chunks), expected, "input {input:?} in chunks {chunks:?}");
+            assert_eq!(stuff_chunks(&[input]), expected, "input {input:?}");
+        });
     }
 
     #[test]
@@ -436,26 +440,9 @@ mod tests {
 
     #[test]
     fn span_unstuffing_matches_the_byte_rules_for_any_input_and_chunking() {
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let alphabet = [b'\r', b'\n', b'.', b'a', b'\n', b'.'];
-        for _ in 0..3000 {
-            let len = (next() % 40) as usize;
-            let wire: Vec<u8> = (0..len).map(|_| alphabet[(next() % 6) as usize]).collect();
-            let expected = reference_unstuff(&wire);
-            let mut chunks = Vec::new();
-            let mut at = 0;
-            while at < wire.len() {
-                let end = (at + 1 + (next() % 7) as usize).min(wire.len());
-                chunks.push(&wire[at..end]);
-                at = end;
-            }
-            let (out, consumed, done) = unstuff_chunks(&chunks);
+        random_inputs(0x2545_f491_4f6c_dd1d, [b'\r', b'\n', b'.', b'a', b'\n', b'.'], |wire, chunks| {
+            let expected = reference_unstuff(wire);
+            let (out, consumed, done) = unstuff_chunks(chunks);
             if expected.2 {
                 assert_eq!((&out, consumed, done), (&expected.0, expected.1, true), "wire {wire:?} chunks {chunks:?}");
             } else {
@@ -463,7 +450,7 @@ mod tests {
                 assert!(!done, "wire {wire:?}");
                 assert_eq!(out, expected.0, "wire {wire:?} chunks {chunks:?}");
             }
-        }
+        });
     }
 
     #[test]
