@@ -19,6 +19,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- The calling convention of every function and callback ---- */
+
+/**
+ * `__stdcall` on 32-bit Windows (what 32-bit VB6 and Office call), empty everywhere else.
+ * Every csmail function is declared with it; declare the callbacks you pass to csmail with it
+ * too: `static void CSMAIL_CALL on_log(void *userdata, ...)`.
+ */
+#if defined(_WIN32) && !defined(_WIN64)
+#define CSMAIL_CALL __stdcall
+#else
+#define CSMAIL_CALL
+#endif
+
 /* ---- The version of csmail this header belongs to (from Cargo.toml) ---- */
 
 /**
@@ -527,6 +540,44 @@
  * Legacy name: eexAlreadyConnected.
  */
 #define CSMAIL_eexAlreadyConnected 1613
+
+/**
+ * An e-mail address is not valid (syntax, forbidden characters, or a display name that would carry
+ * an address of its own).
+ *
+ * Legacy name: eexInvalidAddress.
+ */
+#define CSMAIL_eexInvalidAddress 1701
+
+/**
+ * A section's file name would leave the target folder (path separators, "..", an absolute path, a
+ * Windows device name) or is empty.
+ *
+ * Legacy name: eexUnsafeFileName.
+ */
+#define CSMAIL_eexUnsafeFileName 1702
+
+/**
+ * A message goes over the MIME limits (nesting depth or number of parts).
+ *
+ * Legacy name: eexMimeLimit.
+ */
+#define CSMAIL_eexMimeLimit 1703
+
+/**
+ * The message has no sender (From or Sender) or no recipient (To, Cc, Bcc) to send to.
+ *
+ * Legacy name: eexNoEnvelope.
+ */
+#define CSMAIL_eexNoEnvelope 1704
+
+/**
+ * A header name or value is not allowed (a name that is not printable ASCII without ':', a MIME
+ * header that belongs to the sections).
+ *
+ * Legacy name: eexInvalidHeader.
+ */
+#define CSMAIL_eexInvalidHeader 1705
 
 /* ---- Client and proxy properties (csmail_smtp_/pop3_/proxyinfo_ get/set) ---- */
 
@@ -1563,6 +1614,11 @@ typedef int32_t CSMAIL_SSL_MODE;
 #define eexLegacyValue                   CSMAIL_eexLegacyValue
 #define eexPanic                         CSMAIL_eexPanic
 #define eexAlreadyConnected              CSMAIL_eexAlreadyConnected
+#define eexInvalidAddress                CSMAIL_eexInvalidAddress
+#define eexUnsafeFileName                CSMAIL_eexUnsafeFileName
+#define eexMimeLimit                     CSMAIL_eexMimeLimit
+#define eexNoEnvelope                    CSMAIL_eexNoEnvelope
+#define eexInvalidHeader                 CSMAIL_eexInvalidHeader
 #define SSLNoServerNameCheck             CSMAIL_SSLNoServerNameCheck
 #define SSLNoServerCertificateValidation CSMAIL_SSLNoServerCertificateValidation
 #define SSLRevocationCheckAll            CSMAIL_SSLRevocationCheckAll
@@ -1665,6 +1721,52 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 
 
 /**
+ * Section string properties for `csmail_section_get_str` / `_set_str`.
+ * The content type, `type/subtype` (e.g. `application/pdf`).
+ */
+#define CSMAIL_SECTION_CONTENT_TYPE 1
+
+/**
+ * The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+ */
+#define CSMAIL_SECTION_CHARSET 2
+
+/**
+ * The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+ */
+#define CSMAIL_SECTION_TRANSFER_ENCODING 3
+
+/**
+ * The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+ */
+#define CSMAIL_SECTION_FILE_NAME 4
+
+/**
+ * The Content-ID, without angle brackets.
+ */
+#define CSMAIL_SECTION_CONTENT_ID 5
+
+/**
+ * The disposition: `attachment`, `inline` or empty.
+ */
+#define CSMAIL_SECTION_DISPOSITION 6
+
+/**
+ * How deep multiparts may nest (the message body is depth 0).
+ */
+#define CSMAIL_MESSAGE_MAX_DEPTH 32
+
+/**
+ * How many sections (every multipart and leaf part) a message may have.
+ */
+#define CSMAIL_MESSAGE_MAX_PARTS 1000
+
+/**
+ * How many header fields a message or section may have when composing.
+ */
+#define CSMAIL_MESSAGE_MAX_HEADERS 1000
+
+/**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.
  */
 typedef struct csmail_errorinfo csmail_errorinfo;
@@ -1675,7 +1777,8 @@ typedef struct csmail_errorinfo csmail_errorinfo;
 typedef struct csmail_loghandler csmail_loghandler;
 
 /**
- * A Message: the raw RFC 5322 bytes of a message retrieved by POP3Client.
+ * A Message: headers and MIME sections; made by `csmail_message_new` or returned by
+ * `csmail_pop3_retrieve`.
  */
 typedef struct csmail_message csmail_message;
 
@@ -1688,6 +1791,11 @@ typedef struct csmail_pop3 csmail_pop3;
  * A proxy handler; its kind (CSMAIL_PROXY_*) is fixed at creation.
  */
 typedef struct csmail_proxyinfo csmail_proxyinfo;
+
+/**
+ * A Section: one MIME part (content type, file name, content, nested parts).
+ */
+typedef struct csmail_section csmail_section;
 
 /**
  * An SMTPClient: connects to an SMTP server and sends messages.
@@ -1703,25 +1811,25 @@ typedef struct csmail_sslinfo csmail_sslinfo;
  * OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8,
  * valid only during the call). Runs on the thread of the operation that logs.
  */
-typedef void (*csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
+typedef void (CSMAIL_CALL *csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
 
 /**
  * Progress: bytes done and the total (-1 when unknown). Return 0 to go on, non-zero to stop
  * the operation (CSMAIL_E_ABORTED).
  */
-typedef int32_t (*csmail_progress_callback)(void *userdata, uint64_t done, int64_t total);
+typedef int32_t (CSMAIL_CALL *csmail_progress_callback)(void *userdata, uint64_t done, int64_t total);
 
 /**
  * Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on,
  * non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
  */
-typedef int32_t (*csmail_write_callback)(void *userdata, const uint8_t *data, size_t len);
+typedef int32_t (CSMAIL_CALL *csmail_write_callback)(void *userdata, const uint8_t *data, size_t len);
 
 /**
  * One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
  * go on, non-zero to fail the batch.
  */
-typedef int32_t (*csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
+typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
 
 /**
  * One message of `csmail_smtp_send_batch`: the envelope and the message in memory, as
@@ -1748,7 +1856,7 @@ typedef struct {
  * Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
  * `*n_out` = 0 is the end of the message; a non-zero return is a failure.
  */
-typedef int32_t (*csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
+typedef int32_t (CSMAIL_CALL *csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
 
 /**
  * What a validation callback sees; every pointer is valid only during the call.
@@ -1795,7 +1903,7 @@ typedef struct {
  * (valid ones too); its answer replaces SSLNoServerNameCheck and SSLNoServerCertificateValidation.
  * Accepting never skips the handshake signature check.
  */
-typedef int32_t (*csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
+typedef int32_t (CSMAIL_CALL *csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1806,7 +1914,7 @@ extern "C" {
  *
  * Returns a static NUL-terminated string; never NULL; any thread.
  */
-const char *csmail_version(void);
+const char *CSMAIL_CALL csmail_version(void);
 
 /**
  * A static description of a result code (CSMAIL_OK, CSMAIL_E_*).
@@ -1814,7 +1922,7 @@ const char *csmail_version(void);
  * Returns a static NUL-terminated string, "unknown result code" for values not defined;
  * never NULL; any thread.
  */
-const char *csmail_strerror(int32_t result);
+const char *CSMAIL_CALL csmail_strerror(int32_t result);
 
 /**
  * The eex number of this thread's last failed csmail call (0 if the last call succeeded).
@@ -1822,7 +1930,7 @@ const char *csmail_strerror(int32_t result);
  * Use it when no client handle is at hand, e.g. after CSMAIL_E_INVALID_HANDLE. Any thread;
  * each thread has its own.
  */
-int32_t csmail_last_eex(void);
+int32_t CSMAIL_CALL csmail_last_eex(void);
 
 /**
  * The text of this thread's last failed csmail call ("" if it succeeded).
@@ -1833,17 +1941,17 @@ int32_t csmail_last_eex(void);
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_last_error_text(char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_last_error_text(char *buf, size_t len, size_t *needed_out);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_errorinfo_addref(const csmail_errorinfo *info);
+int32_t CSMAIL_CALL csmail_errorinfo_addref(const csmail_errorinfo *info);
 
 /**
  * Releases a reference; the last one frees the ErrorInfo. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_errorinfo_release(const csmail_errorinfo *info);
+int32_t CSMAIL_CALL csmail_errorinfo_release(const csmail_errorinfo *info);
 
 /**
  * Number: the eex value (0 when the operation succeeded).
@@ -1851,7 +1959,7 @@ int32_t csmail_errorinfo_release(const csmail_errorinfo *info);
  * # Safety
  * `number_out` is NULL or writable.
  */
-int32_t csmail_errorinfo_number(const csmail_errorinfo *info, int32_t *number_out);
+int32_t CSMAIL_CALL csmail_errorinfo_number(const csmail_errorinfo *info, int32_t *number_out);
 
 /**
  * OSError: errno (Windows: the WSA code) of the failure, or 0.
@@ -1859,7 +1967,7 @@ int32_t csmail_errorinfo_number(const csmail_errorinfo *info, int32_t *number_ou
  * # Safety
  * `os_error_out` is NULL or writable.
  */
-int32_t csmail_errorinfo_os_error(const csmail_errorinfo *info, int32_t *os_error_out);
+int32_t CSMAIL_CALL csmail_errorinfo_os_error(const csmail_errorinfo *info, int32_t *os_error_out);
 
 /**
  * Text: the description, UTF-8, into a caller buffer (NULL asks the size in `needed_out`).
@@ -1867,28 +1975,28 @@ int32_t csmail_errorinfo_os_error(const csmail_errorinfo *info, int32_t *os_erro
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_errorinfo_text(const csmail_errorinfo *info, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_errorinfo_text(const csmail_errorinfo *info, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
  * reference (release with `csmail_loghandler_release`). Never NULL.
  */
-csmail_loghandler *csmail_loghandler_new(void);
+csmail_loghandler *CSMAIL_CALL csmail_loghandler_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_loghandler_addref(const csmail_loghandler *log);
+int32_t CSMAIL_CALL csmail_loghandler_addref(const csmail_loghandler *log);
 
 /**
  * Releases a reference. Clients it is attached to keep their own.
  */
-int32_t csmail_loghandler_release(const csmail_loghandler *log);
+int32_t CSMAIL_CALL csmail_loghandler_release(const csmail_loghandler *log);
 
 /**
  * Level: LOG_S_FATAL, LOG_S_WARNING or LOG_S_INFORMATION (most detail).
  */
-int32_t csmail_loghandler_set_level(const csmail_loghandler *log, int32_t level);
+int32_t CSMAIL_CALL csmail_loghandler_set_level(const csmail_loghandler *log, int32_t level);
 
 /**
  * Reads Level.
@@ -1896,12 +2004,12 @@ int32_t csmail_loghandler_set_level(const csmail_loghandler *log, int32_t level)
  * # Safety
  * `level_out` is NULL or writable.
  */
-int32_t csmail_loghandler_get_level(const csmail_loghandler *log, int32_t *level_out);
+int32_t CSMAIL_CALL csmail_loghandler_get_level(const csmail_loghandler *log, int32_t *level_out);
 
 /**
  * Facility: an OR of LOG_F_PROTOCOL, LOG_F_SSL, LOG_F_PROXY, LOG_F_USER.
  */
-int32_t csmail_loghandler_set_facility(const csmail_loghandler *log, int32_t flags);
+int32_t CSMAIL_CALL csmail_loghandler_set_facility(const csmail_loghandler *log, int32_t flags);
 
 /**
  * Reads Facility.
@@ -1909,55 +2017,388 @@ int32_t csmail_loghandler_set_facility(const csmail_loghandler *log, int32_t fla
  * # Safety
  * `flags_out` is NULL or writable.
  */
-int32_t csmail_loghandler_get_facility(const csmail_loghandler *log, int32_t *flags_out);
+int32_t CSMAIL_CALL csmail_loghandler_get_facility(const csmail_loghandler *log, int32_t *flags_out);
 
 /**
  * OnLogMessage: sets (NULL clears) the callback. It runs on the thread of the operation that
  * logs, possibly several threads when the handler is shared; `userdata` must allow that.
  * Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
  */
-int32_t csmail_loghandler_set_callback(const csmail_loghandler *log, csmail_log_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_loghandler_set_callback(const csmail_loghandler *log, csmail_log_callback callback, void *userdata);
 
 /**
  * Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
  * Off by default; for debugging against test servers only.
  */
-int32_t csmail_loghandler_set_log_secrets(const csmail_loghandler *log, int32_t on);
+int32_t CSMAIL_CALL csmail_loghandler_set_log_secrets(const csmail_loghandler *log, int32_t on);
+
+/**
+ * Creates an empty Message with one reference.
+ *
+ * Ownership: the caller owns the reference and ends it with `csmail_message_release`.
+ * Returns the handle; never NULL. Any thread.
+ */
+csmail_message *CSMAIL_CALL csmail_message_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_message_addref(const csmail_message *message);
+int32_t CSMAIL_CALL csmail_message_addref(const csmail_message *message);
 
 /**
- * Releases a reference; the last one frees the message and its bytes.
+ * Releases a reference; the last one frees the message (sections still referenced by the
+ * application stay valid). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_message_release(const csmail_message *message);
+int32_t CSMAIL_CALL csmail_message_release(const csmail_message *message);
 
 /**
- * The message's bytes: `*data_out` points to `*len_out` bytes owned by the message, valid
- * until its last reference is released. Not NUL-terminated.
+ * The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now
+ * (with Bcc; a Date and a Message-ID are added when missing).
+ *
+ * `*data_out` points to `*len_out` bytes owned by the message, valid until its last reference
+ * is released (later changes give new bytes and leave these alone). Not NUL-terminated.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL out pointer;
+ * eexMimeLimit), CSMAIL_E_IO (an attachment file cannot be read: eexMessageSource).
  *
  * # Safety
  * `data_out` and `len_out` are NULL or writable.
  */
-int32_t csmail_message_data(const csmail_message *message, const uint8_t **data_out, size_t *len_out);
+int32_t CSMAIL_CALL csmail_message_data(const csmail_message *message, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * Replaces the whole message with one read from memory (parsed when first read; malformed
+ * MIME is never an error, the bytes stay available).
+ *
+ * `data`/`len`: the bytes, copied. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE,
+ * CSMAIL_E_INVALID_ARGUMENT (NULL `data` with `len` > 0).
+ *
+ * # Safety
+ * `data` is NULL with `len` 0 or points to `len` readable bytes.
+ */
+int32_t CSMAIL_CALL csmail_message_load_mem(const csmail_message *message, const uint8_t *data, size_t len);
+
+/**
+ * LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as
+ * `csmail_message_save_to_file` writes).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, bad UTF-8),
+ * CSMAIL_E_IO (eexMessageSource, with the OS error).
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int32_t CSMAIL_CALL csmail_message_load_from_file(const csmail_message *message, const char *path);
+
+/**
+ * SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated;
+ * attachment files are streamed, never held in memory. A failed save removes the file.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_IO
+ * (eexMessageSink: the file; eexMessageSource: an attachment file).
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int32_t CSMAIL_CALL csmail_message_save_to_file(const csmail_message *message, const char *path);
+
+/**
+ * A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as
+ * `Name <a@b>, ...`); "" when the message has no such header. The MIME headers
+ * (Content-*) are the body section's (`csmail_message_body`).
+ *
+ * `name`: the header name, any case. `buf`/`len`: caller buffer, NULL to ask the size;
+ * `needed_out`: size with the NUL (may be NULL).
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
+ * is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_get_header(const csmail_message *message, const char *name, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
+ * In-Reply-To, References or any other), replacing every field of the name; a NULL `value`
+ * removes it. Address headers are parsed (`"Name" <a@b>, c@d`) and every address validated;
+ * non-ASCII text is RFC 2047-encoded when written.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT: eexForbiddenCharacter
+ * (CR, LF or NUL in the value: a value can never start a header of its own),
+ * eexInvalidAddress, eexInvalidHeader (a bad name; Content-* and MIME-Version belong to the
+ * sections), eexInvalidUtf8.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `value` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_message_set_header(const csmail_message *message, const char *name, const char *value);
+
+/**
+ * Adds a header field, keeping those of the same name (e.g. a second Received or a custom
+ * list). Checks and results as `csmail_message_set_header`; `value` must not be NULL.
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_message_add_header(const csmail_message *message, const char *name, const char *value);
+
+/**
+ * How many header fields the message has (for `csmail_message_header_at`).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL `count_out`).
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_header_count(const csmail_message *message, size_t *count_out);
+
+/**
+ * The name and decoded value of header field `index` (0-based, in message order).
+ *
+ * Two caller buffers as for strings out; either may be NULL to ask its size.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of range),
+ * CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * Every buffer is NULL or has its length writable; every `*_needed` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_header_at(const csmail_message *message, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *value_buf, size_t value_len, size_t *value_needed);
+
+/**
+ * Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc). The display
+ * name and the address are separate arguments, so no name can act as an address; a
+ * non-ASCII name is RFC 2047-encoded when written.
+ *
+ * `display_name`: NULL or "" for none. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE,
+ * CSMAIL_E_INVALID_ARGUMENT (eexInvalidAddress, eexInvalidHeader for another header).
+ *
+ * # Safety
+ * `header` and `address` are NULL or NUL-terminated; `display_name` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_message_add_address(const csmail_message *message, const char *header, const char *display_name, const char *address);
+
+/**
+ * How many mailboxes an address header holds (0 when absent).
+ *
+ * # Safety
+ * `header` is NULL or NUL-terminated; `count_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_address_count(const csmail_message *message, const char *header, size_t *count_out);
+
+/**
+ * The display name ("" when none) and address of mailbox `index` of an address header.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of range),
+ * CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `header` is NULL or NUL-terminated; buffers and `*_needed` as for strings out.
+ */
+int32_t CSMAIL_CALL csmail_message_address_at(const csmail_message *message, const char *header, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *addr_buf, size_t addr_len, size_t *addr_needed);
+
+/**
+ * TextBody: the plain-text body, decoded to UTF-8 ("" when none).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_get_text_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_get_html_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, bad UTF-8).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_message_set_text_body(const csmail_message *message, const char *text);
+
+/**
+ * HTMLBody = html: sets the HTML body (multipart/alternative beside a text body,
+ * multipart/related with inline parts).
+ *
+ * # Safety
+ * `html` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_message_set_html_body(const csmail_message *message, const char *html);
+
+/**
+ * Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
+ *
+ * # Safety
+ * `priority_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_get_priority(const csmail_message *message, int32_t *priority_out);
+
+/**
+ * Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
+ * CSMAIL_E_INVALID_ARGUMENT.
+ */
+int32_t CSMAIL_CALL csmail_message_set_priority(const csmail_message *message, int32_t priority);
+
+/**
+ * AddAttachment from a file: the file is read only when the message is sent or saved, base64
+ * encoded chunk by chunk (memory does not grow with its size).
+ *
+ * `path`: the file. `content_type`: NULL to guess from the name (application/octet-stream when
+ * unknown). `file_name`: NULL for the last component of `path`. `section_out`: NULL, or
+ * receives a new reference to the attachment's Section (release it).
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (bad content type:
+ * eexInvalidHeader), CSMAIL_E_IO (the file cannot be opened: eexMessageSource).
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_add_attachment_file(const csmail_message *message, const char *path, const char *content_type, const char *file_name, csmail_section **section_out);
+
+/**
+ * AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
+ *
+ * `content_type`: NULL to guess from `file_name`. `section_out`: NULL or receives a new
+ * reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `data` points to `len` bytes (NULL with 0);
+ * `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_add_attachment_mem(const csmail_message *message, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+
+/**
+ * Adds an inline part from memory, which the HTML body shows as `cid:<content_id>`
+ * (multipart/related with the HTML body).
+ *
+ * `content_id`: without angle brackets. `file_name`, `content_type`: may be NULL
+ * (the type is then guessed from the name). Results as `csmail_message_add_attachment_mem`.
+ *
+ * # Safety
+ * As `csmail_message_add_attachment_mem`.
+ */
+int32_t CSMAIL_CALL csmail_message_add_inline_mem(const csmail_message *message, const char *content_id, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+
+/**
+ * Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_add_inline_file(const csmail_message *message, const char *content_id, const char *path, const char *content_type, csmail_section **section_out);
+
+/**
+ * Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message
+ * has, depth first. The MIME tree itself is reachable from `csmail_message_body`.
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_section_count(const csmail_message *message, size_t *count_out);
+
+/**
+ * Sections(index): a new reference to leaf section `index` (0-based); release it.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, NULL).
+ *
+ * # Safety
+ * `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_section(const csmail_message *message, size_t index, csmail_section **section_out);
+
+/**
+ * How many of the sections are attachments.
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_attachment_count(const csmail_message *message, size_t *count_out);
+
+/**
+ * A new reference to attachment `index` (0-based); release it.
+ *
+ * # Safety
+ * `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_attachment(const csmail_message *message, size_t index, csmail_section **section_out);
+
+/**
+ * A new reference to the body section: the root of the MIME tree (a multipart or a single
+ * part), whose children are reached with `csmail_section_child`.
+ *
+ * # Safety
+ * `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_body(const csmail_message *message, csmail_section **section_out);
+
+/**
+ * Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part
+ * with a Content-ID, or a text body), laid out as for the Add functions. The message keeps its
+ * own reference.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (already in the
+ * message; eexMimeLimit).
+ */
+int32_t CSMAIL_CALL csmail_message_add_section(const csmail_message *message, const csmail_section *section);
+
+/**
+ * Sections.Remove: removes a section from the message (the handle stays valid).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not in this message,
+ * or the body section itself).
+ */
+int32_t CSMAIL_CALL csmail_message_remove_section(const csmail_message *message, const csmail_section *section);
+
+/**
+ * Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts):
+ * `*exceeded_out` is 1 when parts were left out of the sections (the bytes keep them), else 0.
+ *
+ * # Safety
+ * `exceeded_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_message_limits_exceeded(const csmail_message *message, int32_t *exceeded_out);
+
+/**
+ * Send(Message): sends a Message, the envelope taken from it — the sender from Sender (else
+ * the first From), the recipients from To, Cc and Bcc. Bcc never appears in what is sent.
+ * Attachment files are streamed. The message must be connected first (`csmail_smtp_connect`).
+ *
+ * Results: as `csmail_smtp_send_mem`, and CSMAIL_E_INVALID_ARGUMENT with eexNoEnvelope (no
+ * sender or no recipient) or eexInvalidAddress; CSMAIL_E_NOT_SUPPORTED with
+ * eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
+ * Threads: as every SMTPClient operation.
+ */
+int32_t CSMAIL_CALL csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);
+
+/**
+ * Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count`
+ * (NULL and 0: To, Cc and Bcc of the message). Results as `csmail_smtp_send_message`.
+ *
+ * # Safety
+ * `from` is NULL or NUL-terminated; `recipients` is NULL (with `count` 0) or points to
+ * `count` NUL-terminated strings.
+ */
+int32_t CSMAIL_CALL csmail_smtp_send_message_to(const csmail_smtp *smtp, const csmail_message *message, const char *from, const char *const *recipients, size_t count);
 
 /**
  * Creates a POP3Client with one reference (release with `csmail_pop3_release`). Never NULL.
  */
-csmail_pop3 *csmail_pop3_new(void);
+csmail_pop3 *CSMAIL_CALL csmail_pop3_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_pop3_addref(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_addref(const csmail_pop3 *pop3);
 
 /**
  * Releases a reference; the last one closes the connection WITHOUT QUIT (deletions are not
  * committed) and frees the client. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_pop3_release(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_release(const csmail_pop3 *pop3);
 
 /**
  * Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD). CR, LF, NUL are refused.
@@ -1965,7 +2406,7 @@ int32_t csmail_pop3_release(const csmail_pop3 *pop3);
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_pop3_set_str(const csmail_pop3 *pop3, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_pop3_set_str(const csmail_pop3 *pop3, int32_t property, const char *value);
 
 /**
  * Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
@@ -1973,12 +2414,12 @@ int32_t csmail_pop3_set_str(const csmail_pop3 *pop3, int32_t property, const cha
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_pop3_get_str(const csmail_pop3 *pop3, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_pop3_get_str(const csmail_pop3 *pop3, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, USER_PASS, APOP).
  */
-int32_t csmail_pop3_set_int(const csmail_pop3 *pop3, int32_t property, int32_t value);
+int32_t CSMAIL_CALL csmail_pop3_set_int(const csmail_pop3 *pop3, int32_t property, int32_t value);
 
 /**
  * Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
@@ -1986,18 +2427,18 @@ int32_t csmail_pop3_set_int(const csmail_pop3 *pop3, int32_t property, int32_t v
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_pop3_get_int(const csmail_pop3 *pop3, int32_t property, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_pop3_get_int(const csmail_pop3 *pop3, int32_t property, int32_t *value_out);
 
 /**
  * SetAdvancedHandler: attaches an SSLInfo or a LogHandler (the client keeps its own reference).
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
  */
-int32_t csmail_pop3_set_advanced_handler(const csmail_pop3 *pop3, const void *handler);
+int32_t CSMAIL_CALL csmail_pop3_set_advanced_handler(const csmail_pop3 *pop3, const void *handler);
 
 /**
  * Detaches an advanced handler. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
  */
-int32_t csmail_pop3_remove_advanced_handler(const csmail_pop3 *pop3, const void *handler);
+int32_t CSMAIL_CALL csmail_pop3_remove_advanced_handler(const csmail_pop3 *pop3, const void *handler);
 
 /**
  * ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
@@ -2005,13 +2446,13 @@ int32_t csmail_pop3_remove_advanced_handler(const csmail_pop3 *pop3, const void 
  * # Safety
  * `info_out` is NULL or writable.
  */
-int32_t csmail_pop3_extended_error(const csmail_pop3 *pop3, csmail_errorinfo **info_out);
+int32_t CSMAIL_CALL csmail_pop3_extended_error(const csmail_pop3 *pop3, csmail_errorinfo **info_out);
 
 /**
  * Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
  * the server's estimate). Runs on the operation's thread; non-zero stops (CSMAIL_E_ABORTED).
  */
-int32_t csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progress_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progress_callback callback, void *userdata);
 
 /**
  * Connect: TCP, TLS (MODE_CHANNEL) or STLS (MODE_STARTTLS) with an SSLInfo, greeting, CAPA,
@@ -2021,7 +2462,7 @@ int32_t csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progre
  * eexPopServer), CSMAIL_E_AUTH (eexPopServer with the server's -ERR line, RESP-CODES
  * included), CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_TLS_CONFIG.
  */
-int32_t csmail_pop3_connect(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_connect(const csmail_pop3 *pop3);
 
 /**
  * STAT: number of messages and mailbox size in bytes. Either out pointer may be NULL.
@@ -2029,7 +2470,7 @@ int32_t csmail_pop3_connect(const csmail_pop3 *pop3);
  * # Safety
  * `count_out` and `size_out` are NULL or writable.
  */
-int32_t csmail_pop3_stat(const csmail_pop3 *pop3, uint32_t *count_out, uint64_t *size_out);
+int32_t CSMAIL_CALL csmail_pop3_stat(const csmail_pop3 *pop3, uint32_t *count_out, uint64_t *size_out);
 
 /**
  * LIST n: the size of message `number` (1-based) in bytes.
@@ -2037,7 +2478,7 @@ int32_t csmail_pop3_stat(const csmail_pop3 *pop3, uint32_t *count_out, uint64_t 
  * # Safety
  * `size_out` is NULL or writable.
  */
-int32_t csmail_pop3_message_size(const csmail_pop3 *pop3, uint32_t number, uint64_t *size_out);
+int32_t CSMAIL_CALL csmail_pop3_message_size(const csmail_pop3 *pop3, uint32_t number, uint64_t *size_out);
 
 /**
  * UIDL n: the unique id of message `number` into a caller buffer.
@@ -2045,7 +2486,7 @@ int32_t csmail_pop3_message_size(const csmail_pop3 *pop3, uint32_t number, uint6
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_pop3_uid(const csmail_pop3 *pop3, uint32_t number, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_pop3_uid(const csmail_pop3 *pop3, uint32_t number, char *buf, size_t len, size_t *needed_out);
 
 /**
  * RETR n into memory: a new Message (release with `csmail_message_release`).
@@ -2056,7 +2497,7 @@ int32_t csmail_pop3_uid(const csmail_pop3 *pop3, uint32_t number, char *buf, siz
  * # Safety
  * `message_out` is NULL or writable.
  */
-int32_t csmail_pop3_retrieve(const csmail_pop3 *pop3, uint32_t number, csmail_message **message_out);
+int32_t CSMAIL_CALL csmail_pop3_retrieve(const csmail_pop3 *pop3, uint32_t number, csmail_message **message_out);
 
 /**
  * RETR n into a file (created or truncated, synced at the end; removed again on failure).
@@ -2064,12 +2505,12 @@ int32_t csmail_pop3_retrieve(const csmail_pop3 *pop3, uint32_t number, csmail_me
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_pop3_retrieve_file(const csmail_pop3 *pop3, uint32_t number, const char *path);
+int32_t CSMAIL_CALL csmail_pop3_retrieve_file(const csmail_pop3 *pop3, uint32_t number, const char *path);
 
 /**
  * RETR n into a write callback, streamed (the callback runs on this thread, during this call).
  */
-int32_t csmail_pop3_retrieve_cb(const csmail_pop3 *pop3, uint32_t number, csmail_write_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_retrieve_cb(const csmail_pop3 *pop3, uint32_t number, csmail_write_callback callback, void *userdata);
 
 /**
  * TOP n lines into memory: the headers and the first `lines` body lines, as a new Message.
@@ -2077,7 +2518,7 @@ int32_t csmail_pop3_retrieve_cb(const csmail_pop3 *pop3, uint32_t number, csmail
  * # Safety
  * `message_out` is NULL or writable.
  */
-int32_t csmail_pop3_top(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_message **message_out);
+int32_t CSMAIL_CALL csmail_pop3_top(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_message **message_out);
 
 /**
  * TOP n lines into a file (removed again on failure).
@@ -2085,12 +2526,12 @@ int32_t csmail_pop3_top(const csmail_pop3 *pop3, uint32_t number, uint32_t lines
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_pop3_top_file(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, const char *path);
+int32_t CSMAIL_CALL csmail_pop3_top_file(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, const char *path);
 
 /**
  * TOP n lines into a write callback.
  */
-int32_t csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_write_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_write_callback callback, void *userdata);
 
 /**
  * Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
@@ -2100,22 +2541,22 @@ int32_t csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number, uint32_t li
  * # Safety
  * `numbers` has `count` entries.
  */
-int32_t csmail_pop3_retrieve_many(const csmail_pop3 *pop3, const uint32_t *numbers, size_t count, int32_t delete_each, csmail_message_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_retrieve_many(const csmail_pop3 *pop3, const uint32_t *numbers, size_t count, int32_t delete_each, csmail_message_callback callback, void *userdata);
 
 /**
  * DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
  */
-int32_t csmail_pop3_delete(const csmail_pop3 *pop3, uint32_t number);
+int32_t CSMAIL_CALL csmail_pop3_delete(const csmail_pop3 *pop3, uint32_t number);
 
 /**
  * RSET: unmarks every deletion of this session.
  */
-int32_t csmail_pop3_reset(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_reset(const csmail_pop3 *pop3);
 
 /**
  * NOOP: keeps the session alive.
  */
-int32_t csmail_pop3_noop(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_noop(const csmail_pop3 *pop3);
 
 /**
  * Disconnect: QUIT and close. `*committed_out` (may be NULL) is 1 when the server confirmed
@@ -2124,12 +2565,12 @@ int32_t csmail_pop3_noop(const csmail_pop3 *pop3);
  * # Safety
  * `committed_out` is NULL or writable.
  */
-int32_t csmail_pop3_disconnect(const csmail_pop3 *pop3, int32_t *committed_out);
+int32_t CSMAIL_CALL csmail_pop3_disconnect(const csmail_pop3 *pop3, int32_t *committed_out);
 
 /**
  * Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
  */
-int32_t csmail_pop3_abort(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_abort(const csmail_pop3 *pop3);
 
 /**
  * Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A,
@@ -2139,17 +2580,17 @@ int32_t csmail_pop3_abort(const csmail_pop3 *pop3);
  *
  * Returns NULL for an unknown kind (and `csmail_last_eex()` is eexInvalidArgument).
  */
-csmail_proxyinfo *csmail_proxyinfo_new(int32_t kind);
+csmail_proxyinfo *CSMAIL_CALL csmail_proxyinfo_new(int32_t kind);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_proxyinfo_addref(const csmail_proxyinfo *proxy);
+int32_t CSMAIL_CALL csmail_proxyinfo_addref(const csmail_proxyinfo *proxy);
 
 /**
  * Releases a reference. Clients it is attached to keep their own.
  */
-int32_t csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
+int32_t CSMAIL_CALL csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
 
 /**
  * Sets CSMAIL_PROP_HOST, _USER (SOCKS4 user id, SOCKS5/HTTP user; SMTP relay login) or
@@ -2158,7 +2599,7 @@ int32_t csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property, const char *value);
 
 /**
  * Reads CSMAIL_PROP_HOST or _USER into a caller buffer (the password is write-only).
@@ -2166,13 +2607,13 @@ int32_t csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_proxyinfo_get_str(const csmail_proxyinfo *proxy, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_proxyinfo_get_str(const csmail_proxyinfo *proxy, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets CSMAIL_PROP_PORT (0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for the
  * application proxies) or CSMAIL_PROP_PROXY_REMOTE_DNS (SOCKS5; default 1).
  */
-int32_t csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property, int32_t value);
+int32_t CSMAIL_CALL csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property, int32_t value);
 
 /**
  * Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
@@ -2180,7 +2621,203 @@ int32_t csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property, int32_t *value_out);
+
+/**
+ * Creates a free-standing Section with one reference (add it with `csmail_message_add_section`
+ * or `csmail_section_add_child`).
+ *
+ * `content_type`: `type/subtype`, NULL or "" for text/plain. `section_out` receives the handle
+ * (release it). Results: CSMAIL_OK, CSMAIL_E_INVALID_ARGUMENT (NULL `section_out`, not a
+ * content type: eexInvalidHeader). Any thread.
+ *
+ * # Safety
+ * `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_new(const char *content_type, csmail_section **section_out_p);
+
+/**
+ * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_section_addref(const csmail_section *section);
+
+/**
+ * Releases a reference; the part lives on while a message holds it.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_section_release(const csmail_section *section);
+
+/**
+ * Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING,
+ * _FILE_NAME, _CONTENT_ID, _DISPOSITION ("" when unset).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (unknown property:
+ * eexUnknownOption), CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_get_str(const csmail_section *section, int32_t property, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL),
+ * _CHARSET, _FILE_NAME, _CONTENT_ID, _DISPOSITION. _TRANSFER_ENCODING is read-only: csmail
+ * picks a 7-bit-safe encoding when it writes the part.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (eexInvalidHeader,
+ * eexForbiddenCharacter, eexReadOnlyOption, eexUnknownOption).
+ *
+ * # Safety
+ * `value` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_section_set_str(const csmail_section *section, int32_t property, const char *value);
+
+/**
+ * A Content-Type parameter by name (charset and name included); "" when absent.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
+ */
+int32_t CSMAIL_CALL csmail_section_get_param(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_section_set_param(const csmail_section *section, const char *name, const char *value);
+
+/**
+ * Another header of the part (Content-Description, Content-Location, X-...), decoded;
+ * "" when absent.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
+ */
+int32_t CSMAIL_CALL csmail_section_get_header(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
+ * (eexForbiddenCharacter); the Content-Type/-Disposition/-ID/-Transfer-Encoding headers are
+ * set through the properties (eexInvalidHeader).
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_section_set_header(const csmail_section *section, const char *name, const char *value);
+
+/**
+ * The size of the decoded content in bytes.
+ *
+ * # Safety
+ * `size_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_size(const csmail_section *section, uint64_t *size_out);
+
+/**
+ * Whether the part is an attachment (1) or a body text, inline part or multipart (0).
+ *
+ * # Safety
+ * `flag_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_is_attachment(const csmail_section *section, int32_t *flag_out);
+
+/**
+ * The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
+ *
+ * `buf`/`len`: NULL to ask the size; `needed_out` receives the size in bytes (no NUL added).
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_BUFFER_TOO_SMALL, CSMAIL_E_IO (a
+ * file-backed content cannot be read).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_content(const csmail_section *section, uint8_t *buf, size_t len, size_t *needed_out);
+
+/**
+ * The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced),
+ * NUL-terminated, as for strings out.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_text(const csmail_section *section, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * The decoded content through a write callback, in chunks of at most 64 KiB (on this thread,
+ * during this call). A non-zero return from the callback stops with CSMAIL_E_IO
+ * (eexMessageSink).
+ */
+int32_t CSMAIL_CALL csmail_section_content_cb(const csmail_section *section, csmail_write_callback callback, void *userdata);
+
+/**
+ * SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or
+ * under the section's own file name when `file_name` is NULL. The name must be one plain file
+ * name: path separators, "..", absolute paths, drive letters, control characters and Windows
+ * device names (CON, NUL, COM1 ...) are refused (eexUnsafeFileName), so a hostile attachment
+ * name can never write outside the folder. An existing file is replaced; a symbolic link in
+ * its place is not followed.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (eexUnsafeFileName),
+ * CSMAIL_E_IO (eexMessageSink with the OS error).
+ *
+ * # Safety
+ * `folder` is NULL or NUL-terminated; `file_name` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_section_save_to_file(const csmail_section *section, const char *folder, const char *file_name);
+
+/**
+ * Replaces the content with `len` bytes at `data` (copied).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (a multipart section).
+ *
+ * # Safety
+ * `data` is NULL with `len` 0 or points to `len` readable bytes.
+ */
+int32_t CSMAIL_CALL csmail_section_set_content_mem(const csmail_section *section, const uint8_t *data, size_t len);
+
+/**
+ * Makes a file the content, read (and encoded) only when the message is sent or saved.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_IO.
+ *
+ * # Safety
+ * `path` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_section_set_content_file(const csmail_section *section, const char *path);
+
+/**
+ * Replaces the content with UTF-8 text (the charset becomes utf-8).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_section_set_text(const csmail_section *section, const char *text);
+
+/**
+ * How many sections are nested in this one (a multipart's parts; 0 for a leaf).
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_child_count(const csmail_section *section, size_t *count_out);
+
+/**
+ * A new reference to nested section `index` (0-based); release it.
+ *
+ * # Safety
+ * `child_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_section_child(const csmail_section *section, size_t index, csmail_section **child_out);
+
+/**
+ * Appends `child` to a multipart section (the parent keeps its own reference).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not multipart,
+ * a cycle, eexMimeLimit).
+ */
+int32_t CSMAIL_CALL csmail_section_add_child(const csmail_section *section, const csmail_section *child);
 
 /**
  * Creates an SMTPClient with one reference.
@@ -2188,14 +2825,14 @@ int32_t csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property
  * Ownership: the caller owns the reference and ends it with `csmail_smtp_release`.
  * Returns the handle; never NULL. Any thread.
  */
-csmail_smtp *csmail_smtp_new(void);
+csmail_smtp *CSMAIL_CALL csmail_smtp_new(void);
 
 /**
  * Adds a reference to an SMTPClient.
  *
  * Returns CSMAIL_OK, or CSMAIL_E_INVALID_HANDLE for a NULL, released or wrong-type handle.
  */
-int32_t csmail_smtp_addref(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_addref(const csmail_smtp *smtp);
 
 /**
  * Releases a reference; the last one closes the connection (without QUIT) and frees the client.
@@ -2204,7 +2841,7 @@ int32_t csmail_smtp_addref(const csmail_smtp *smtp);
  * CSMAIL_E_INVALID_HANDLE). An operation running on another thread finishes first.
  * Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_smtp_release(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_release(const csmail_smtp *smtp);
 
 /**
  * Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD, _EHLO_NAME).
@@ -2216,7 +2853,7 @@ int32_t csmail_smtp_release(const csmail_smtp *smtp);
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_smtp_set_str(const csmail_smtp *smtp, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_smtp_set_str(const csmail_smtp *smtp, int32_t property, const char *value);
 
 /**
  * Reads a string property (HOST, USER, EHLO_NAME, REPLY_TEXT, REPLY_ENHANCED, CAPABILITIES).
@@ -2228,14 +2865,14 @@ int32_t csmail_smtp_set_str(const csmail_smtp *smtp, int32_t property, const cha
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_smtp_get_str(const csmail_smtp *smtp, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_smtp_get_str(const csmail_smtp *smtp, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH).
  *
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, unknown).
  */
-int32_t csmail_smtp_set_int(const csmail_smtp *smtp, int32_t property, int32_t value);
+int32_t CSMAIL_CALL csmail_smtp_set_int(const csmail_smtp *smtp, int32_t property, int32_t value);
 
 /**
  * Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, REPLY_CODE, TLS_ACTIVE).
@@ -2245,7 +2882,7 @@ int32_t csmail_smtp_set_int(const csmail_smtp *smtp, int32_t property, int32_t v
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_smtp_get_int(const csmail_smtp *smtp, int32_t property, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_smtp_get_int(const csmail_smtp *smtp, int32_t property, int32_t *value_out);
 
 /**
  * SetAdvancedHandler: attaches an SSLInfo or a LogHandler (replacing one of the same kind).
@@ -2254,14 +2891,14 @@ int32_t csmail_smtp_get_int(const csmail_smtp *smtp, int32_t property, int32_t *
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_NOT_SUPPORTED (a
  * valid handle of an object that is not an advanced handler).
  */
-int32_t csmail_smtp_set_advanced_handler(const csmail_smtp *smtp, const void *handler);
+int32_t CSMAIL_CALL csmail_smtp_set_advanced_handler(const csmail_smtp *smtp, const void *handler);
 
 /**
  * Detaches an advanced handler attached with `csmail_smtp_set_advanced_handler`.
  *
  * Results: CSMAIL_OK (also when it was not attached), CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
  */
-int32_t csmail_smtp_remove_advanced_handler(const csmail_smtp *smtp, const void *handler);
+int32_t CSMAIL_CALL csmail_smtp_remove_advanced_handler(const csmail_smtp *smtp, const void *handler);
 
 /**
  * ExtendedError: a new ErrorInfo holding the last operation's Number, Text and OSError.
@@ -2272,7 +2909,7 @@ int32_t csmail_smtp_remove_advanced_handler(const csmail_smtp *smtp, const void 
  * # Safety
  * `info_out` is NULL or writable.
  */
-int32_t csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_errorinfo **info_out);
+int32_t CSMAIL_CALL csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_errorinfo **info_out);
 
 /**
  * Sets (or with NULL clears) the progress callback for Send: bytes of the message read so far
@@ -2281,7 +2918,7 @@ int32_t csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_errorinfo **i
  * The callback runs on the thread of the operation; returning non-zero ends it with
  * CSMAIL_E_ABORTED. `userdata` is passed back unchanged and must be usable on that thread.
  */
-int32_t csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progress_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progress_callback callback, void *userdata);
 
 /**
  * Connect: TCP connect to HOST:PORT, TLS (MODE_CHANNEL) or STARTTLS (MODE_STARTTLS) when an
@@ -2293,7 +2930,7 @@ int32_t csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progre
  * eexStartTlsRefused, eexStartTlsInjection, eexSmtpServer, ...), CSMAIL_E_AUTH, CSMAIL_E_TIMEOUT,
  * CSMAIL_E_ABORTED, CSMAIL_E_TLS_CONFIG, CSMAIL_E_BUSY, CSMAIL_E_REENTRANT.
  */
-int32_t csmail_smtp_connect(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_connect(const csmail_smtp *smtp);
 
 /**
  * Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
@@ -2311,7 +2948,7 @@ int32_t csmail_smtp_connect(const csmail_smtp *smtp);
  * # Safety
  * The strings are NUL-terminated; `recipients` has `count` pointers; `data` has `len` bytes.
  */
-int32_t csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const uint8_t *data, size_t len);
+int32_t CSMAIL_CALL csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const uint8_t *data, size_t len);
 
 /**
  * Send a batch: `count` messages in order over the connected session, each to all its
@@ -2330,7 +2967,7 @@ int32_t csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const ch
  * `messages` has `count` entries whose pointers follow `csmail_batch_message`; `results` is
  * NULL or has `count` writable slots.
  */
-int32_t csmail_smtp_send_batch(const csmail_smtp *smtp, const csmail_batch_message *messages, size_t count, int32_t *results);
+int32_t CSMAIL_CALL csmail_smtp_send_batch(const csmail_smtp *smtp, const csmail_batch_message *messages, size_t count, int32_t *results);
 
 /**
  * Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.
@@ -2340,7 +2977,7 @@ int32_t csmail_smtp_send_batch(const csmail_smtp *smtp, const csmail_batch_messa
  * # Safety
  * As `csmail_smtp_send_mem`; `path` is a NUL-terminated UTF-8 path.
  */
-int32_t csmail_smtp_send_file(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const char *path);
+int32_t CSMAIL_CALL csmail_smtp_send_file(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const char *path);
 
 /**
  * Send from a read callback, streamed: the callback fills `buf` (up to `capacity` bytes),
@@ -2353,48 +2990,48 @@ int32_t csmail_smtp_send_file(const csmail_smtp *smtp, const char *from, const c
  * # Safety
  * As `csmail_smtp_send_mem`.
  */
-int32_t csmail_smtp_send_cb(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, csmail_read_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_smtp_send_cb(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, csmail_read_callback callback, void *userdata);
 
 /**
  * Reset: RSET, ending the current mail transaction.
  *
  * Results: CSMAIL_OK, CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER, CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
  */
-int32_t csmail_smtp_reset(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_reset(const csmail_smtp *smtp);
 
 /**
  * Disconnect: QUIT and close. CSMAIL_OK also when not connected.
  */
-int32_t csmail_smtp_disconnect(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_disconnect(const csmail_smtp *smtp);
 
 /**
  * Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED
  * (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
  * Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_smtp_abort(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_abort(const csmail_smtp *smtp);
 
 /**
  * Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one
  * reference (release with `csmail_sslinfo_release`). Never NULL.
  */
-csmail_sslinfo *csmail_sslinfo_new(void);
+csmail_sslinfo *CSMAIL_CALL csmail_sslinfo_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_sslinfo_addref(const csmail_sslinfo *ssl);
+int32_t CSMAIL_CALL csmail_sslinfo_addref(const csmail_sslinfo *ssl);
 
 /**
  * Releases a reference. Clients it is attached to keep their own.
  */
-int32_t csmail_sslinfo_release(const csmail_sslinfo *ssl);
+int32_t CSMAIL_CALL csmail_sslinfo_release(const csmail_sslinfo *ssl);
 
 /**
  * Mode: MODE_CHANNEL (implicit TLS, default) or MODE_STARTTLS. Other values:
  * CSMAIL_E_INVALID_ARGUMENT. Takes effect at the next Connect.
  */
-int32_t csmail_sslinfo_set_mode(const csmail_sslinfo *ssl, int32_t mode);
+int32_t CSMAIL_CALL csmail_sslinfo_set_mode(const csmail_sslinfo *ssl, int32_t mode);
 
 /**
  * Reads Mode.
@@ -2402,7 +3039,7 @@ int32_t csmail_sslinfo_set_mode(const csmail_sslinfo *ssl, int32_t mode);
  * # Safety
  * `mode_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_mode(const csmail_sslinfo *ssl, int32_t *mode_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_mode(const csmail_sslinfo *ssl, int32_t *mode_out);
 
 /**
  * Option(index) = value, for Bool and Int options (any non-zero sets a Bool, as VB's True).
@@ -2410,7 +3047,7 @@ int32_t csmail_sslinfo_get_mode(const csmail_sslinfo *ssl, int32_t *mode_out);
  * Results: CSMAIL_OK; CSMAIL_E_INVALID_ARGUMENT with eexUnknownOption (unknown index),
  * eexReadOnlyOption (an output option), eexInvalidArgument (wrong type, negative strength).
  */
-int32_t csmail_sslinfo_set_int(const csmail_sslinfo *ssl, int32_t index, int32_t value);
+int32_t CSMAIL_CALL csmail_sslinfo_set_int(const csmail_sslinfo *ssl, int32_t index, int32_t value);
 
 /**
  * Reads a Bool or Int option (inputs and outputs; outputs are 0 before a TLS connect).
@@ -2418,7 +3055,7 @@ int32_t csmail_sslinfo_set_int(const csmail_sslinfo *ssl, int32_t index, int32_t
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_int(const csmail_sslinfo *ssl, int32_t index, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_int(const csmail_sslinfo *ssl, int32_t index, int32_t *value_out);
 
 /**
  * Option(index) = string, for String options (SSLClientCertificateName, SSLCAFile).
@@ -2426,7 +3063,7 @@ int32_t csmail_sslinfo_get_int(const csmail_sslinfo *ssl, int32_t index, int32_t
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_sslinfo_set_str(const csmail_sslinfo *ssl, int32_t index, const char *value);
+int32_t CSMAIL_CALL csmail_sslinfo_set_str(const csmail_sslinfo *ssl, int32_t index, const char *value);
 
 /**
  * Reads a String option into a caller buffer (NULL asks the size).
@@ -2434,7 +3071,7 @@ int32_t csmail_sslinfo_set_str(const csmail_sslinfo *ssl, int32_t index, const c
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_str(const csmail_sslinfo *ssl, int32_t index, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_str(const csmail_sslinfo *ssl, int32_t index, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Option(index) = array, for array options (SSLConnectionProtocolIn, SSLConnectionCipherIn).
@@ -2445,7 +3082,7 @@ int32_t csmail_sslinfo_get_str(const csmail_sslinfo *ssl, int32_t index, char *b
  * # Safety
  * `values` is NULL or has `count` readable entries.
  */
-int32_t csmail_sslinfo_set_int_array(const csmail_sslinfo *ssl, int32_t index, const int32_t *values, size_t count);
+int32_t CSMAIL_CALL csmail_sslinfo_set_int_array(const csmail_sslinfo *ssl, int32_t index, const int32_t *values, size_t count);
 
 /**
  * Reads an array option: `*count_out` gets the number of entries; `values` (capacity
@@ -2454,19 +3091,19 @@ int32_t csmail_sslinfo_set_int_array(const csmail_sslinfo *ssl, int32_t index, c
  * # Safety
  * `values` is NULL or has `capacity` writable entries; `count_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_int_array(const csmail_sslinfo *ssl, int32_t index, int32_t *values, size_t capacity, size_t *count_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_int_array(const csmail_sslinfo *ssl, int32_t index, int32_t *values, size_t capacity, size_t *count_out);
 
 /**
  * The value type of an option index: CSMAIL_OPTION_BOOL, _INT, _INT_ARRAY, _STRING, or
  * CSMAIL_OPTION_UNKNOWN. Any thread.
  */
-int32_t csmail_sslinfo_option_type(int32_t index);
+int32_t CSMAIL_CALL csmail_sslinfo_option_type(int32_t index);
 
 /**
  * The legacy name of an option index ("SSLNoServerNameCheck", ...), or NULL when unknown.
  * Static string; any thread.
  */
-const char *csmail_sslinfo_option_name(int32_t index);
+const char *CSMAIL_CALL csmail_sslinfo_option_name(int32_t index);
 
 /**
  * Sets (NULL clears) the certificate validation callback of this SSLInfo.
@@ -2474,7 +3111,7 @@ const char *csmail_sslinfo_option_name(int32_t index);
  * `userdata` is passed back unchanged and must be usable on the connecting thread.
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail_validation_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail_validation_callback callback, void *userdata);
 
 /**
  * The DER of certificate `index` (0 = the server's own, then the intermediates as sent) of
@@ -2486,7 +3123,7 @@ int32_t csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_certificate_der(const csmail_sslinfo *ssl, size_t index, uint8_t *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_certificate_der(const csmail_sslinfo *ssl, size_t index, uint8_t *buf, size_t len, size_t *needed_out);
 
 #ifdef __cplusplus
 }  // extern "C"

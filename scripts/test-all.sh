@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks), the C examples under ctest and the benchmark's
-# quick mode.
+# server, header and exported-symbol checks), the C examples under ctest, the benchmark's quick
+# mode, the install test, the Windows DLLs under wine, and the real servers and proxies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "rust-version is the locked dependencies' highest"
+python3 scripts/check-rust-version.py
 
 step "cargo build --workspace"
 cargo build --workspace --quiet
@@ -24,6 +27,12 @@ bash scripts/test-c.sh
 
 step "benchmark, quick mode (proves that every client and the bundled server work; no figures)"
 bash bench/run.sh --quick --no-real
+
+step "install into a temporary prefix; pkg-config (shared, static) and CMake programs"
+bash scripts/test-install.sh
+
+step "Windows: csmail.dll for x86_64 and i686 (mingw-w64), the C examples under wine"
+bash scripts/test-windows.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh
