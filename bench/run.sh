@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # csmail's benchmark beside curl and Python (see bench/bench.py for the method):
-#   bash bench/run.sh            full run: release build, 3 repetitions (about 10 minutes)
+#   bash bench/run.sh            full run: release build, 3 repetitions (about 8 minutes)
 #   bash bench/run.sh --quick    CI: debug build, a few messages, one repetition (proves it works)
 # Other options (--reps N, --only P3, --out DIR, --no-real) go to bench.py.
 # Needs: a C compiler, python3, taskset; installs libcurl's headers, curl and GNU time when missing.
