@@ -212,3 +212,37 @@ fn the_c_batch_fills_one_result_per_message() {
     assert_eq!(csmail_smtp_release(h), CSMAIL_OK);
     assert_eq!(stored(&fx, "alice"), vec![canonical(&m1), canonical(&m2)]);
 }
+
+/// CHUNKING: two one-recipient messages in flight at a time; a refused one is followed by RSET
+/// and the rest go on; a message for two recipients goes alone.
+#[test]
+fn a_chunked_batch_keeps_two_messages_in_flight_and_survives_a_refusal() {
+    let fx = Fixture::with(|o| o.smtp_chunking = true);
+    let smtp = fx.smtp(fx.server.smtp_port, None);
+    let (log, lines) = collecting_log();
+    smtp.set_advanced_handler(csmail::api::AdvancedHandler::Log(log)).unwrap();
+    smtp.connect().unwrap();
+    let msgs: Vec<Vec<u8>> = (0..6).map(message).collect();
+    let mut sources: Vec<&[u8]> = msgs.iter().map(|m| &m[..]).collect();
+    let alice: &[&str] = &["alice@example.com"];
+    let unknown: &[&str] = &["nobody@example.com"];
+    let both: &[&str] = &["alice@example.com", "bob@example.com"];
+    let recipients = [alice, alice, unknown, alice, both, alice];
+    let mut batch: Vec<Outgoing> = sources
+        .iter_mut()
+        .zip(recipients)
+        .map(|(source, recipients)| Outgoing { from: "b@example.com", recipients, source })
+        .collect();
+    let mut results = Vec::new();
+    let e = smtp.send_batch(&mut batch, &mut results).unwrap_err();
+    assert!(e.text.contains("RCPT TO:<nobody@example.com> refused: 550"), "{}", e.text);
+    let codes: Vec<i32> = results.iter().map(|r| r.as_ref().map_or_else(|e| e.result, |_| CSMAIL_OK)).collect();
+    assert_eq!(codes, [CSMAIL_OK, CSMAIL_OK, CSMAIL_E_SERVER, CSMAIL_OK, CSMAIL_OK, CSMAIL_OK]);
+    assert_eq!(smtp.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    smtp.disconnect().unwrap();
+    let logged: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
+    assert!(logged.iter().any(|l| l == "C: RSET"), "{logged:#?}");
+    let expected: Vec<Vec<u8>> = [0, 1, 3, 4, 5].iter().map(|&i| canonical(&msgs[i])).collect();
+    assert_eq!(stored(&fx, "alice"), expected);
+    assert_eq!(stored(&fx, "bob"), vec![canonical(&msgs[4])]);
+}
