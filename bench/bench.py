@@ -181,11 +181,15 @@ def build_c(profile_dir, out):
     flags = ["-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", "-pedantic"]
     csmail = os.path.join(out, "csmail_client")
     curl = os.path.join(out, "curl_client")
-    # The program looks for the SONAME libcsmail.so.0; cargo writes libcsmail.so.
+    # The program looks for the library's SONAME (libcsmail.so.0.1, say); cargo writes
+    # libcsmail.so.
+    built = os.path.join(profile_dir, "libcsmail.so")
     lib = os.path.join(out, "lib")
     os.makedirs(lib, exist_ok=True)
-    for name in ("libcsmail.so", "libcsmail.so.0"):
-        os.symlink(os.path.join(profile_dir, "libcsmail.so"), os.path.join(lib, name))
+    dynamic = subprocess.run(["readelf", "-d", built], check=True, capture_output=True, text=True).stdout
+    sonames = [w.strip("[]") for line in dynamic.splitlines() if "(SONAME)" in line for w in line.split()[-1:]]
+    for name in {"libcsmail.so", *sonames}:
+        os.symlink(built, os.path.join(lib, name))
     subprocess.run([cc, *flags, "-I", os.path.join(ROOT, "include"), os.path.join(BENCH, "clients", "csmail_client.c"),
                     "-o", csmail, "-L", lib, "-lcsmail", f"-Wl,-rpath,{lib}"], check=True)
     subprocess.run([cc, *flags, os.path.join(BENCH, "clients", "curl_client.c"), "-o", curl, "-lcurl"], check=True)
