@@ -47,11 +47,11 @@ impl SmtpSession {
         }
         // The MAIL command of each message; a message that fails its checks is not sent.
         let mut mails: Vec<Option<String>> = Vec::with_capacity(messages.len());
-        for (i, m) in messages.iter().enumerate() {
+        for (i, m) in messages.iter_mut().enumerate() {
             let checked = (if m.recipients.is_empty() { Err(Error::invalid_arg("no recipients")) } else { Ok(()) })
                 .and_then(|_| check_address("sender", m.from))
                 .and_then(|_| m.recipients.iter().try_for_each(|r| check_address("recipient", r)))
-                .and_then(|_| self.mail_command(m.from, m.recipients, m.source.size()));
+                .and_then(|_| self.mail_for(m.from, m.recipients, m.source));
             match checked {
                 Ok(mail) => mails.push(Some(mail)),
                 Err(e) => {
