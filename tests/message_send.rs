@@ -264,3 +264,36 @@ fn an_8bit_message_goes_7bit_to_a_server_without_8bitmime() {
     assert_eq!(part.charset().as_deref(), Some("iso-8859-1"));
     assert_eq!(part.content().unwrap(), b"Caf\xe9 cr\xe8me\r\n");
 }
+
+/// A composed Message is 7-bit: to a server with SIZE and 8BITMIME, MAIL declares its exact
+/// RFC 1870 size (the octets sent, CRLFs included, without stuffing dots and the final ".CRLF")
+/// and no BODY=8BITMIME. The file attachment is measured without being read twice.
+#[test]
+fn a_composed_message_declares_its_exact_size_and_no_8bitmime() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.bin");
+    std::fs::write(&path, (0..100_000u32).map(|i| (i * 7 % 256) as u8).collect::<Vec<u8>>()).unwrap();
+    let s = Scripted::start("smtp_message_size_7bit", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let m = Message::new();
+    m.set_header("From", "a@example.com").unwrap();
+    m.set_header("To", "b@example.com").unwrap();
+    m.set_header("Subject", "Größe").unwrap();
+    m.set_text_body("Grüße\r\n.a line with a leading dot\r\n").unwrap();
+    m.add_attachment_file(path.to_str().unwrap(), None, None).unwrap();
+    c.send_message(&m).unwrap();
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+    let text = String::from_utf8_lossy(&out.received).into_owned();
+    let mail = text.lines().find(|l| l.starts_with("MAIL FROM:")).expect("MAIL was sent");
+    assert!(!mail.contains("BODY="), "a 7-bit message declares no body type: {mail}");
+    let declared: u64 = mail.rsplit("SIZE=").next().unwrap().trim().parse().expect("SIZE= is a number");
+    let data = data_sent(&out.received);
+    assert!(data.is_ascii(), "7-bit on the wire");
+    let stuffing_dots = data.windows(3).filter(|w| w == b"\n..").count() as u64 + u64::from(data.starts_with(b".."));
+    assert!(stuffing_dots > 0, "the body's dot line was stuffed");
+    assert_eq!(declared, data.len() as u64 - stuffing_dots, "SIZE= is the data without stuffing dots: {mail}");
+}

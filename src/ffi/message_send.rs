@@ -1,10 +1,9 @@
 //! SMTPClient.Send(Message) in C: the envelope from the message unless given.
 
 use super::client::{checked, on_client};
-use super::common::str_array;
-use super::handles;
+use super::common::{opt_str, str_array};
 use super::message::csmail_message;
-use super::section::opt_str;
+use super::object;
 use super::smtp::csmail_smtp;
 use crate::api::Smtp;
 use std::ffi::c_char;
@@ -21,7 +20,7 @@ use std::ffi::c_char;
 #[no_mangle]
 pub extern "C" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *const csmail_message) -> i32 {
     on_client::<Smtp, _>(smtp, |c| {
-        let m = checked(c, handles::message(message))?;
+        let m = checked(c, object::get(message))?;
         c.send_message(&m)
     })
 }
@@ -41,7 +40,7 @@ pub unsafe extern "C" fn csmail_smtp_send_message_to(
     count: usize,
 ) -> i32 {
     on_client::<Smtp, _>(smtp, |c| {
-        let m = checked(c, handles::message(message))?;
+        let m = checked(c, object::get(message))?;
         // SAFETY: caller contract.
         let args = unsafe { opt_str(from, "from").and_then(|f| Ok((f, str_array(recipients, count, "recipients")?))) };
         let (from, rcpts) = checked(c, args)?;
