@@ -1113,6 +1113,18 @@
  */
 #define CSMAIL_SSLCertificateCount 209
 
+/**
+ * 1 when the last handshake resumed an earlier TLS session of this client (an abbreviated
+ * handshake in which the server sends no certificate; the certificate outputs are then those of
+ * the handshake that made the session), else 0. A client keeps its sessions while its SSLInfo
+ * inputs stay the same.
+ *
+ * Type bool, read-only.
+ *
+ * Legacy name: SSLSessionResumed.
+ */
+#define CSMAIL_SSLSessionResumed 210
+
 /* ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ---- */
 
 /**
@@ -1714,6 +1726,7 @@ typedef int32_t CSMAIL_SSL_MODE;
 #define SSLCertificateExpires            CSMAIL_SSLCertificateExpires
 #define SSLCertificateFingerprint        CSMAIL_SSLCertificateFingerprint
 #define SSLCertificateCount              CSMAIL_SSLCertificateCount
+#define SSLSessionResumed                CSMAIL_SSLSessionResumed
 #define LOG_S_FATAL                      CSMAIL_LOG_S_FATAL
 #define LOG_S_WARNING                    CSMAIL_LOG_S_WARNING
 #define LOG_S_INFORMATION                CSMAIL_LOG_S_INFORMATION
@@ -1839,6 +1852,27 @@ typedef int32_t (CSMAIL_CALL *csmail_write_callback)(void *userdata, const uint8
  * go on, non-zero to fail the batch.
  */
 typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
+
+/**
+ * One message of `csmail_smtp_send_batch`: the envelope and the message in memory, as
+ * `csmail_smtp_send_mem` takes them.
+ */
+typedef struct {
+  /**
+   * The sender's bare address ("" for the null sender), NUL-terminated UTF-8.
+   */
+  const char *from;
+  /**
+   * `recipient_count` bare addresses (at least one).
+   */
+  const char *const *recipients;
+  size_t recipient_count;
+  /**
+   * The RFC 5322 message, `len` bytes.
+   */
+  const uint8_t *data;
+  size_t len;
+} csmail_batch_message;
 
 /**
  * Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
@@ -2938,6 +2972,25 @@ int32_t CSMAIL_CALL csmail_smtp_connect(const csmail_smtp *smtp);
  * The strings are NUL-terminated; `recipients` has `count` pointers; `data` has `len` bytes.
  */
 int32_t CSMAIL_CALL csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const uint8_t *data, size_t len);
+
+/**
+ * Send a batch: `count` messages in order over the connected session, each to all its
+ * recipients or to none, as `csmail_smtp_send_mem` sends one. With PIPELINING the next
+ * message's envelope goes out in the same write as the previous message's end of data: one
+ * round trip per message instead of two.
+ *
+ * `results` (NULL, or `count` slots) receives each message's result: CSMAIL_OK only after that
+ * message's own final 2xx reply. The call returns CSMAIL_OK when every message was delivered,
+ * else the result of the first that was not (ErrorInfo describes it). Messages after one that
+ * broke the session (a lost connection, DELIVERY_UNKNOWN, a refused envelope after a pipelined
+ * DATA) are not sent: CSMAIL_E_NETWORK (eexNotConnected). Invalid arguments in any message
+ * (NULL, bad UTF-8, CR/LF/NUL) give CSMAIL_E_INVALID_ARGUMENT before anything is sent.
+ *
+ * # Safety
+ * `messages` has `count` entries whose pointers follow `csmail_batch_message`; `results` is
+ * NULL or has `count` writable slots.
+ */
+int32_t CSMAIL_CALL csmail_smtp_send_batch(const csmail_smtp *smtp, const csmail_batch_message *messages, size_t count, int32_t *results);
 
 /**
  * Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks), the C examples under ctest, the install test,
-# the Windows DLLs under wine, and the real servers and proxies (Postfix + Dovecot, aiosmtpd +
-# GNU pop3d). Exim and OpenSMTPD have their own scripts (scripts/test-exim.sh,
+# server, header and exported-symbol checks), the C examples under ctest, the benchmark's quick
+# mode, the install test, the Windows DLLs under wine, and the real servers and proxies (Postfix +
+# Dovecot, aiosmtpd + GNU pop3d). Exim and OpenSMTPD have their own scripts (scripts/test-exim.sh,
 # scripts/test-opensmtpd.sh), run by hand: installing either removes Postfix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +26,9 @@ cargo test --workspace
 
 step "C examples (ctest)"
 bash scripts/test-c.sh
+
+step "benchmark, quick mode (proves that every client and the bundled server work; no figures)"
+bash bench/run.sh --quick --no-real
 
 step "install into a temporary prefix; pkg-config (shared, static) and CMake programs"
 bash scripts/test-install.sh

@@ -76,6 +76,11 @@ impl SslState {
             .collect();
         SslState { mode: MODE_CHANNEL, values }
     }
+    /// The values of the options the application sets (not the outputs): what a TLS
+    /// configuration is built from.
+    pub fn inputs(&self) -> Vec<OptValue> {
+        OPTIONS.iter().zip(&self.values).filter(|(d, _)| d.access != Access::ReadOnly).map(|(_, v)| v.clone()).collect()
+    }
     fn slot(&self, index: i32) -> &OptValue {
         let (i, _) = find(index).expect("option index from the table");
         &self.values[i]

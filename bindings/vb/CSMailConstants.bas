@@ -438,6 +438,12 @@ Public Const SSLCertificateFingerprint As Long = CSMAIL_SSLCertificateFingerprin
 ' each DER (0 = the server's own).
 Public Const CSMAIL_SSLCertificateCount As Long = 209
 Public Const SSLCertificateCount As Long = CSMAIL_SSLCertificateCount
+' 1 when the last handshake resumed an earlier TLS session of this client (an abbreviated
+' handshake in which the server sends no certificate; the certificate outputs are then those of
+' the handshake that made the session), else 0. A client keeps its sessions while its SSLInfo
+' inputs stay the same.
+Public Const CSMAIL_SSLSessionResumed As Long = 210
+Public Const SSLSessionResumed As Long = CSMAIL_SSLSessionResumed
 
 ' ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ----
 ' Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear

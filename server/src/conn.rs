@@ -40,7 +40,11 @@ pub(crate) enum Line {
 
 pub(crate) struct Conn {
     transport: Option<Transport>,
+    /// Received bytes; those before `rpos` are consumed. Lines are handed out by advancing
+    /// `rpos` (not by draining the front of the vector, which would move the rest of the
+    /// buffer once per line); `fill` drops the consumed part before it reads more.
     rbuf: Vec<u8>,
+    rpos: usize,
     wbuf: Vec<u8>,
     /// When set, every byte read from the client (decrypted) is appended
     /// here; the scripted server reports it to the test.
@@ -63,7 +67,14 @@ fn is_eof_error(e: &io::Error) -> bool {
 impl Conn {
     pub(crate) fn new(sock: TcpStream) -> Conn {
         let _ = sock.set_nodelay(true);
-        Conn { transport: Some(Transport::Plain(sock)), rbuf: Vec::new(), wbuf: Vec::new(), record: None, eof: false }
+        Conn {
+            transport: Some(Transport::Plain(sock)),
+            rbuf: Vec::new(),
+            rpos: 0,
+            wbuf: Vec::new(),
+            record: None,
+            eof: false,
+        }
     }
 
     pub(crate) fn set_record(&mut self, rec: Arc<Mutex<Vec<u8>>>) {
@@ -78,13 +89,27 @@ impl Conn {
         self.transport.as_ref().expect("transport").sock()
     }
 
+    /// Whether the TLS handshake resumed an earlier session (None: no TLS).
+    pub(crate) fn tls_resumed(&self) -> Option<bool> {
+        match &self.transport {
+            Some(Transport::Tls(t)) => Some(t.conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed)),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_tls(&self) -> bool {
         matches!(self.transport, Some(Transport::Tls(_)))
     }
 
     /// Bytes received but not yet consumed by the protocol code.
     pub(crate) fn buffered(&self) -> usize {
-        self.rbuf.len()
+        self.rbuf.len() - self.rpos
+    }
+
+    /// Forgets every received byte not yet consumed.
+    fn clear_input(&mut self) {
+        self.rbuf.clear();
+        self.rpos = 0;
     }
 
     /// Flushes pending replies, then blocks for more input.
@@ -94,7 +119,10 @@ impl Conn {
             return Ok(0);
         }
         self.flush()?;
-        let mut tmp = [0u8; 16384];
+        // Only an incomplete line is left before the read: moving it to the front is cheap.
+        self.rbuf.drain(..self.rpos);
+        self.rpos = 0;
+        let mut tmp = [0u8; 65536];
         let r = match self.transport.as_mut().expect("transport") {
             Transport::Plain(s) => s.read(&mut tmp),
             Transport::Tls(t) => t.read(&mut tmp),
@@ -123,24 +151,44 @@ impl Conn {
         let mut scanned = 0;
         let mut discarding = false;
         loop {
-            if let Some(i) = memchr(b'\n', &self.rbuf[scanned..]) {
-                let end = scanned + i + 1;
-                let line: Vec<u8> = self.rbuf.drain(..end).collect();
-                if discarding || line.len() > max {
+            if let Some(i) = memchr(b'\n', &self.rbuf[self.rpos + scanned..]) {
+                let start = self.rpos;
+                let end = start + scanned + i + 1;
+                self.rpos = end;
+                if discarding || end - start > max {
                     return Ok(Line::TooLong);
                 }
-                return Ok(Line::Text(line));
+                return Ok(Line::Text(self.rbuf[start..end].to_vec()));
             }
-            if self.rbuf.len() > max {
+            if self.buffered() > max {
                 // Do not let a never-ending line eat memory: drop what we
                 // have and remember to drop up to the next LF.
                 discarding = true;
-                self.rbuf.clear();
+                self.clear_input();
             }
-            scanned = self.rbuf.len();
+            scanned = self.buffered();
             if self.fill()? == 0 {
-                self.rbuf.clear();
+                self.clear_input();
                 return Ok(Line::Eof);
+            }
+        }
+    }
+
+    /// Reads exactly `n` bytes (a BDAT chunk), appending them to `out` when given, else
+    /// dropping them. Returns false when the client closed the connection first.
+    pub(crate) fn read_exact_into(&mut self, mut n: usize, mut out: Option<&mut Vec<u8>>) -> io::Result<bool> {
+        loop {
+            let take = n.min(self.buffered());
+            if let Some(out) = out.as_deref_mut() {
+                out.extend_from_slice(&self.rbuf[self.rpos..self.rpos + take]);
+            }
+            self.rpos += take;
+            n -= take;
+            if n == 0 {
+                return Ok(true);
+            }
+            if self.fill()? == 0 {
+                return Ok(false);
             }
         }
     }
@@ -162,7 +210,8 @@ impl Conn {
     /// Reads until EOF or until `deadline`, returning how many bytes came.
     /// Used to wait for the client to hang up.
     pub(crate) fn read_until_eof(&mut self, deadline: Instant) -> io::Result<(usize, bool)> {
-        let mut total = std::mem::take(&mut self.rbuf).len();
+        let mut total = self.buffered();
+        self.clear_input();
         loop {
             let now = Instant::now();
             if now >= deadline {
@@ -173,7 +222,7 @@ impl Conn {
                 Ok(0) => return Ok((total, true)),
                 Ok(n) => {
                     total += n;
-                    self.rbuf.clear();
+                    self.clear_input();
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock || e.kind() == io::ErrorKind::TimedOut => {
                     return Ok((total, false))
@@ -217,8 +266,8 @@ impl Conn {
     /// Returns how many buffered bytes were discarded.
     pub(crate) fn start_tls(&mut self, cfg: Arc<ServerConfig>) -> io::Result<usize> {
         self.flush()?;
-        let discarded = self.rbuf.len();
-        self.rbuf.clear();
+        let discarded = self.buffered();
+        self.clear_input();
         let mut sock = match self.transport.take() {
             Some(Transport::Plain(s)) => s,
             Some(t @ Transport::Tls(_)) => {
@@ -255,12 +304,14 @@ impl Conn {
 
     /// Reads everything left in the buffer (used by scripts after TLS).
     pub(crate) fn take_buffered(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.rbuf)
+        let rest = self.rbuf[self.rpos..].to_vec();
+        self.clear_input();
+        rest
     }
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
+    memchr::memchr(needle, hay)
 }
 
 /// Is this error a peer hang-up rather than a real failure?

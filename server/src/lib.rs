@@ -57,6 +57,8 @@ pub struct ServerOptions {
     pub max_message_size: u64,
     /// Advertise PIPELINING in EHLO (default true).
     pub smtp_pipelining: bool,
+    /// Advertise CHUNKING and accept BDAT (RFC 3030) (default false).
+    pub smtp_chunking: bool,
     /// Advertise PIPELINING in CAPA (default true).
     pub pop3_pipelining: bool,
     /// Offer STARTTLS / STLS on the plain listeners (default true).
@@ -71,6 +73,9 @@ pub struct ServerOptions {
     pub cert_store: Option<CertStore>,
     /// Require a client certificate issued by this CA (PEM) on every TLS connection.
     pub client_ca_pem: Option<String>,
+    /// fsync every delivered message before the 250 reply (default true). The benchmark turns
+    /// it off so that the disk, not the client, does not set the pace.
+    pub sync_delivery: bool,
 }
 
 /// A certificate store and the name to pick a certificate for.
@@ -96,12 +101,14 @@ impl ServerOptions {
             pop3s_port: 0,
             max_message_size: 10_240_000,
             smtp_pipelining: true,
+            smtp_chunking: false,
             pop3_pipelining: true,
             offer_starttls: true,
             auth_requires_tls: false,
             require_auth: false,
             cert_store: None,
             client_ca_pem: None,
+            sync_delivery: true,
         }
     }
 }
@@ -114,12 +121,35 @@ pub(crate) struct Ctx {
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub max_size: u64,
     pub smtp_pipelining: bool,
+    pub smtp_chunking: bool,
     pub pop3_pipelining: bool,
     pub offer_starttls: bool,
     pub auth_requires_tls: bool,
     pub require_auth: bool,
+    pub sync_delivery: bool,
+    /// TLS handshakes completed: full ones and resumed ones (tests read them through
+    /// [`RunningServer::tls_handshakes`]).
+    pub handshakes: Arc<HandshakeCounts>,
     /// Users whose maildir is held by a POP3 session in TRANSACTION state.
     pub locks: Mutex<HashSet<String>>,
+}
+
+/// How many TLS handshakes a server completed, full and resumed.
+#[derive(Debug, Default)]
+pub struct HandshakeCounts {
+    full: AtomicU64,
+    resumed: AtomicU64,
+}
+
+impl Ctx {
+    /// Counts the handshake `conn` just completed.
+    pub(crate) fn count_handshake(&self, conn: &conn::Conn) {
+        match conn.tls_resumed() {
+            Some(true) => self.handshakes.resumed.fetch_add(1, Ordering::Relaxed),
+            Some(false) => self.handshakes.full.fetch_add(1, Ordering::Relaxed),
+            None => 0,
+        };
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -151,9 +181,16 @@ pub struct RunningServer {
     pub certificate_warning: Option<String>,
     registry: Arc<Registry>,
     listeners: Vec<(SocketAddr, JoinHandle<()>)>,
+    handshakes: Arc<HandshakeCounts>,
 }
 
 impl RunningServer {
+    /// TLS handshakes completed so far: (full, resumed). A resumed one is abbreviated: the
+    /// server sent no certificate.
+    pub fn tls_handshakes(&self) -> (u64, u64) {
+        (self.handshakes.full.load(Ordering::Relaxed), self.handshakes.resumed.load(Ordering::Relaxed))
+    }
+
     /// Stops the server: closes the listeners, shuts down open connections
     /// and waits for their threads.
     pub fn stop(mut self) {
@@ -263,16 +300,20 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         maildir::ensure(&opts.maildir_root, u)?;
     }
     let (tls, certificate_subject, certificate_warning) = tls_config(&opts)?;
+    let handshakes = Arc::new(HandshakeCounts::default());
     let ctx = Arc::new(Ctx {
         users: sasl::Users(opts.users.clone()),
         root: opts.maildir_root.clone(),
         tls: tls.clone(),
         max_size: opts.max_message_size,
         smtp_pipelining: opts.smtp_pipelining,
+        smtp_chunking: opts.smtp_chunking,
         pop3_pipelining: opts.pop3_pipelining,
         offer_starttls: opts.offer_starttls && tls.is_some(),
         auth_requires_tls: opts.auth_requires_tls,
         require_auth: opts.require_auth,
+        sync_delivery: opts.sync_delivery,
+        handshakes: handshakes.clone(),
         locks: Mutex::new(HashSet::new()),
     });
     let registry = Arc::new(Registry {
@@ -314,6 +355,7 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         certificate_warning,
         registry,
         listeners,
+        handshakes,
     })
 }
 
@@ -342,6 +384,9 @@ fn accept_loop(l: TcpListener, proto: Proto, implicit_tls: bool, ctx: Arc<Ctx>, 
             let _ = sock.set_write_timeout(Some(IDLE_TIMEOUT));
             let mut conn = conn::Conn::new(sock);
             let ok = !implicit_tls || ctx.tls.clone().is_some_and(|t| conn.start_tls(t).is_ok());
+            if implicit_tls && ok {
+                ctx.count_handshake(&conn);
+            }
             if ok {
                 match proto {
                     Proto::Smtp => smtp::serve(conn, &ctx),

@@ -35,15 +35,18 @@ pub(crate) fn ensure(root: &Path, user: &str) -> io::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Stores `data` exactly as given in the user's `new/` under `name`.
-pub(crate) fn deliver(root: &Path, user: &str, name: &str, data: &[u8]) -> io::Result<PathBuf> {
+/// Stores `data` exactly as given in the user's `new/` under `name`, synced to disk first
+/// when `sync` is set.
+pub(crate) fn deliver(root: &Path, user: &str, name: &str, data: &[u8], sync: bool) -> io::Result<PathBuf> {
     let dir = ensure(root, user)?;
     let tmp = dir.join("tmp").join(name);
     let dst = dir.join("new").join(name);
     {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(data)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
     }
     fs::rename(&tmp, &dst)?;
     Ok(dst)

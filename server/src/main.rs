@@ -15,13 +15,17 @@ usage:
   csmail-server --dir DIR [--bind 127.0.0.1] [--smtp-port 2525] [--smtps-port 2465]
                 [--pop3-port 1110] [--pop3s-port 1995] [--user name:pass]...
                 [--require-auth] [--auth-requires-tls] [--no-pipelining]
-                [--no-starttls] [--max-size BYTES] [--stdin-lifetime]
+                [--no-starttls] [--max-size BYTES] [--stdin-lifetime] [--no-fsync]
+                [--chunking]
       Generates a test CA and server certificate, writes DIR/ca.pem, stores
       mail in DIR/mail/<user>/{new,cur,tmp}, then writes DIR/ready
       (smtp=PORT, smtps=PORT, pop3=PORT, pop3s=PORT) and DIR/server.pid and
       prints the same lines. Runs until SIGTERM/SIGINT, or until standard
       input closes with --stdin-lifetime. Port 0 picks a free port.
       Default users: alice:alicepass and bob:bobpass (replaced by --user).
+      --chunking: SMTP offers CHUNKING and accepts BDAT (RFC 3030).
+      --no-fsync: delivered mail is not synced to disk before the 250 reply
+      (for benchmarks).
 
   csmail-server --script FILE --port N [--implicit-tls] [--dir DIR]
       Serves exactly one connection on 127.0.0.1:N following the script
@@ -72,6 +76,8 @@ struct Args {
     starttls: bool,
     max_size: Option<u64>,
     stdin_lifetime: bool,
+    fsync: bool,
+    chunking: bool,
     script: Option<PathBuf>,
     port: Option<u16>,
     implicit_tls: bool,
@@ -89,6 +95,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
         starttls: true,
         max_size: None,
         stdin_lifetime: false,
+        fsync: true,
+        chunking: false,
         script: None,
         port: None,
         implicit_tls: false,
@@ -124,6 +132,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--no-pipelining" => a.pipelining = false,
             "--no-starttls" => a.starttls = false,
             "--stdin-lifetime" => a.stdin_lifetime = true,
+            "--no-fsync" => a.fsync = false,
+            "--chunking" => a.chunking = true,
             "--script" => a.script = Some(PathBuf::from(val("--script")?)),
             "--implicit-tls" => a.implicit_tls = true,
             other => return Err(format!("unknown argument {other:?}")),
@@ -168,6 +178,8 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     opts.smtp_pipelining = a.pipelining;
     opts.pop3_pipelining = a.pipelining;
     opts.offer_starttls = a.starttls;
+    opts.sync_delivery = a.fsync;
+    opts.smtp_chunking = a.chunking;
     if let Some(m) = a.max_size {
         opts.max_message_size = m;
     }

@@ -97,6 +97,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                     conn.reply("+OK Begin TLS negotiation");
                     // Drops anything pipelined after STLS (CVE-2011-0411).
                     conn.start_tls(ctx.tls.clone().expect("STLS is offered only with a certificate"))?;
+                    ctx.count_handshake(conn);
                     // A fresh timestamp: nothing from before TLS carries over.
                     timestamp = sasl::challenge();
                 }
@@ -243,6 +244,10 @@ fn msg_index(mb: &Mailbox, arg: Option<&&str>) -> Option<usize> {
 /// Byte-stuffs `data` (RFC 1939 3) and terminates the multi-line response.
 /// Only up to `max_body_lines` body lines are sent when given (TOP).
 fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
+    let Some(max_body_lines) = max_body_lines else {
+        return send_whole_message(conn, data);
+    };
+    let max_body_lines = Some(max_body_lines);
     let mut in_body = false;
     let mut body_lines = 0usize;
     let mut out = Vec::with_capacity(data.len() + 64);
@@ -263,6 +268,27 @@ fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
             in_body = true;
         }
     }
+    if !out.is_empty() && !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b".\r\n");
+    conn.write(&out);
+}
+
+/// RETR: the whole message stuffed span by span (a dot is added after each `\n.`), so that a
+/// benchmark's client, not the server, sets the pace.
+fn send_whole_message(conn: &mut Conn, data: &[u8]) {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 256 + 8);
+    if data.first() == Some(&b'.') {
+        out.push(b'.');
+    }
+    let mut start = 0;
+    for i in memchr::memmem::find_iter(data, b"\n.") {
+        out.extend_from_slice(&data[start..=i]);
+        out.push(b'.');
+        start = i + 1;
+    }
+    out.extend_from_slice(&data[start..]);
     if !out.is_empty() && !out.ends_with(b"\r\n") {
         out.extend_from_slice(b"\r\n");
     }

@@ -1,6 +1,7 @@
 //! The SMTP side (RFC 5321) with ESMTP extensions: PIPELINING (RFC 2920),
 //! SIZE (RFC 1870), 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, STARTTLS
-//! (RFC 3207) and AUTH PLAIN/LOGIN/CRAM-MD5 (RFC 4954).
+//! (RFC 3207), AUTH PLAIN/LOGIN/CRAM-MD5 (RFC 4954) and, when asked for,
+//! CHUNKING (BDAT, RFC 3030).
 //!
 //! Replies are queued in the connection and flushed only when the server is
 //! about to wait for input, so a pipelined batch of commands gets its replies
@@ -27,12 +28,18 @@ struct State {
     user: Option<String>,
     from: Option<String>,
     rcpts: Vec<String>,
+    /// The BDAT chunks received so far (None: no BDAT in this transaction); `bdat_failed` once
+    /// a chunk was refused, so that the rest of the transaction is refused too (RFC 3030 4.2).
+    bdat: Option<Vec<u8>>,
+    bdat_failed: bool,
 }
 
 impl State {
     fn reset_transaction(&mut self) {
         self.from = None;
         self.rcpts.clear();
+        self.bdat = None;
+        self.bdat_failed = false;
     }
 }
 
@@ -80,6 +87,9 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                 if ctx.smtp_pipelining {
                     caps.push("PIPELINING".into());
                 }
+                if ctx.smtp_chunking {
+                    caps.push("CHUNKING".into());
+                }
                 caps.push(format!("SIZE {}", ctx.max_size));
                 caps.push("8BITMIME".into());
                 caps.push("SMTPUTF8".into());
@@ -115,6 +125,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                     conn.reply("220 2.0.0 Ready to start TLS");
                     // Drops anything pipelined after STARTTLS (CVE-2011-0411).
                     conn.start_tls(ctx.tls.clone().expect("STARTTLS is offered only with a certificate"))?;
+                    ctx.count_handshake(conn);
                     // RFC 3207 4.2: forget everything learned before TLS.
                     st = State::default();
                 }
@@ -122,7 +133,9 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
             "AUTH" => auth(conn, ctx, &mut st, arg)?,
             "MAIL" => mail(conn, ctx, &mut st, arg)?,
             "RCPT" => rcpt(conn, ctx, &mut st, arg)?,
+            "DATA" if st.bdat.is_some() => out(conn, ctx, "503 5.5.1 Error: DATA in a BDAT transaction")?,
             "DATA" => data(conn, ctx, &mut st, arg)?,
+            "BDAT" if ctx.smtp_chunking => bdat(conn, ctx, &mut st, arg)?,
             "RSET" => {
                 st.reset_transaction();
                 out(conn, ctx, "250 2.0.0 Ok")?;
@@ -360,9 +373,63 @@ fn data(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
     if too_big {
         return out(conn, ctx, "552 5.3.4 Message size exceeds fixed maximum message size");
     }
+    deliver(conn, ctx, &rcpts, &msg)
+}
+
+/// BDAT size [LAST] (RFC 3030): reads the chunk whatever happens (it is on its way), then
+/// answers; LAST delivers what the chunks made. The data is stored as sent: no dot-stuffing.
+fn bdat(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()> {
+    let mut words = arg.split_ascii_whitespace();
+    let size = words.next().and_then(|w| w.parse::<usize>().ok());
+    let last = match words.next() {
+        None => false,
+        Some(w) if w.eq_ignore_ascii_case("LAST") => true,
+        Some(_) => return out(conn, ctx, "501 5.5.4 Syntax: BDAT size [LAST]"),
+    };
+    let Some(size) = size.filter(|_| words.next().is_none()) else {
+        // Without a size the chunk cannot be skipped: the session cannot go on.
+        conn.reply("501 5.5.4 Syntax: BDAT size [LAST]");
+        conn.flush()?;
+        return Err(eof());
+    };
+    let max = usize::try_from(ctx.max_size).unwrap_or(usize::MAX);
+    let refusal = if st.from.is_none() {
+        Some("503 5.5.1 Error: need MAIL command")
+    } else if st.rcpts.is_empty() {
+        Some("554 5.5.1 Error: no valid recipients")
+    } else if st.bdat_failed {
+        Some("503 5.5.1 Error: an earlier chunk of this message was refused")
+    } else if st.bdat.as_ref().map_or(0, Vec::len) + size > max {
+        Some("552 5.3.4 Message size exceeds fixed maximum message size")
+    } else {
+        None
+    };
+    let keep = if refusal.is_none() { Some(st.bdat.get_or_insert_with(Vec::new)) } else { None };
+    if !conn.read_exact_into(size, keep)? {
+        return Err(eof());
+    }
+    if let Some(r) = refusal {
+        st.bdat_failed = st.from.is_some();
+        st.bdat.get_or_insert_with(Vec::new);
+        if last {
+            st.reset_transaction();
+        }
+        return out(conn, ctx, r);
+    }
+    if !last {
+        return out(conn, ctx, &format!("250 2.0.0 Ok: {size} octets received"));
+    }
+    let msg = st.bdat.take().unwrap_or_default();
+    let rcpts = std::mem::take(&mut st.rcpts);
+    st.reset_transaction();
+    deliver(conn, ctx, &rcpts, &msg)
+}
+
+/// Stores a received message for every recipient and answers for it.
+fn deliver(conn: &mut Conn, ctx: &Ctx, rcpts: &[String], msg: &[u8]) -> io::Result<()> {
     let (name, id) = maildir::unique_name();
-    for u in &rcpts {
-        if maildir::deliver(&ctx.root, u, &name, &msg).is_err() {
+    for u in rcpts {
+        if maildir::deliver(&ctx.root, u, &name, msg, ctx.sync_delivery).is_err() {
             return out(conn, ctx, "451 4.3.0 Error: queue file write error");
         }
     }

@@ -351,3 +351,60 @@ fn stop_closes_listeners_and_connections_promptly() {
     assert!(idle.at_eof());
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
 }
+
+#[test]
+fn bdat_chunks_are_stored_as_sent_and_refusals_consume_their_chunk() {
+    let (srv, dir) = server_with(|o| o.smtp_chunking = true);
+    let mut c = Client::connect(srv.smtp_port);
+    c.line();
+    assert!(ehlo(&mut c).contains(&"250-CHUNKING".to_owned()));
+    // No transaction: the chunk is read and refused, and the session goes on in step.
+    c.send(b"BDAT 5\r\nHELLO");
+    assert_eq!(c.reply().pop().unwrap(), "503 5.5.1 Error: need MAIL command");
+    assert_eq!(c.smtp("NOOP"), "250 2.0.0 Ok");
+    // Two chunks, pipelined; a line starting with a dot and a bare LF are stored untouched.
+    assert_eq!(c.smtp("MAIL FROM:<bob@example.org>"), "250 2.1.0 Ok");
+    assert_eq!(c.smtp("RCPT TO:<alice@example.com>"), "250 2.1.5 Ok");
+    let first = b"Subject: b\r\n\r\n.dot\r\n";
+    let last = b"bare\nLF\r\n";
+    let mut wire = format!("BDAT {}\r\n", first.len()).into_bytes();
+    wire.extend_from_slice(first);
+    wire.extend_from_slice(format!("BDAT {} LAST\r\n", last.len()).as_bytes());
+    wire.extend_from_slice(last);
+    c.send(&wire);
+    assert_eq!(c.reply(), vec![format!("250 2.0.0 Ok: {} octets received", first.len())]);
+    let queued = c.reply().pop().unwrap();
+    assert!(queued.starts_with("250 2.0.0 Ok: queued as "), "{queued}");
+    // DATA is refused in the middle of a BDAT transaction.
+    assert_eq!(c.smtp("MAIL FROM:<bob@example.org>"), "250 2.1.0 Ok");
+    assert_eq!(c.smtp("RCPT TO:<alice@example.com>"), "250 2.1.5 Ok");
+    c.send(b"BDAT 1\r\nx");
+    assert_eq!(c.reply().pop().unwrap(), "250 2.0.0 Ok: 1 octets received");
+    assert_eq!(c.smtp("DATA"), "503 5.5.1 Error: DATA in a BDAT transaction");
+    assert_eq!(c.smtp("RSET"), "250 2.0.0 Ok");
+    assert_eq!(c.smtp("QUIT"), "221 2.0.0 Bye");
+    let stored = files(&dir.path().join("mail"), "alice", "new");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), [&first[..], &last[..]].concat());
+}
+
+#[test]
+fn without_the_option_there_is_no_chunking() {
+    let (srv, _dir) = server_with(|_| {});
+    let mut c = Client::connect(srv.smtp_port);
+    c.line();
+    assert!(!ehlo(&mut c).iter().any(|l| l.contains("CHUNKING")));
+    assert_eq!(c.smtp("BDAT 0 LAST"), "500 5.5.2 Error: command not recognized");
+}
+
+#[test]
+fn tls_handshakes_are_counted_full_and_resumed() {
+    let (srv, _dir) = server_with(|_| {});
+    let config = common::client_config(&srv.ca_cert_pem);
+    for _ in 0..2 {
+        let mut c = Client::connect_tls_with(srv.smtps_port, config.clone());
+        assert_eq!(c.line(), "220 localhost ESMTP csmail-server");
+        assert_eq!(c.smtp("QUIT"), "221 2.0.0 Bye");
+    }
+    assert_eq!(srv.tls_handshakes(), (1, 1));
+}

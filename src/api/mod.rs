@@ -25,7 +25,7 @@ pub use errorinfo::ErrorInfo;
 pub use message::{Mailbox, Message, Section};
 pub use pop3_client::{Pop3, Pop3Client};
 pub use proxyinfo::ProxyInfo;
-pub use smtp_client::{Smtp, SmtpClient};
+pub use smtp_client::{Outgoing, Smtp, SmtpClient};
 pub use sslinfo::SslInfo;
 
 use std::sync::Arc;

@@ -9,7 +9,9 @@ use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
 use crate::protocol::pop3::Pop3Session;
 use crate::protocol::source::{FileSink, MessageSink};
+use std::cell::RefCell;
 use std::io;
+use std::rc::Rc;
 
 /// The POP3 protocol on the generic client.
 pub struct Pop3;
@@ -49,19 +51,24 @@ fn check_number(n: u32) -> Result<()> {
 }
 
 /// A batch's sink: collects one message and hands it whole to `deliver` once it has arrived.
+/// The messages of a batch arrive one after the other, so they share one buffer (grown to the
+/// largest message once), not a fresh one each.
 struct WholeMessage<F> {
     number: u32,
-    data: Vec<u8>,
+    data: Rc<RefCell<Vec<u8>>>,
     deliver: F,
 }
 
 impl<F: FnMut(u32, &[u8]) -> io::Result<()>> MessageSink for WholeMessage<F> {
     fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        self.data.extend_from_slice(data);
+        self.data.borrow_mut().extend_from_slice(data);
         Ok(())
     }
     fn finish(&mut self) -> io::Result<()> {
-        (self.deliver)(self.number, &self.data)
+        let mut data = self.data.borrow_mut();
+        let r = (self.deliver)(self.number, &data);
+        data.clear();
+        r
     }
 }
 
@@ -162,8 +169,10 @@ impl Client<Pop3> {
     where
         F: FnMut(u32, &[u8]) -> io::Result<()> + Clone + 'static,
     {
+        let buffer = Rc::new(RefCell::new(Vec::new()));
         let mut open = move |n: u32| -> Box<dyn MessageSink> {
-            Box::new(WholeMessage { number: n, data: Vec::new(), deliver: deliver.clone() })
+            buffer.borrow_mut().clear();
+            Box::new(WholeMessage { number: n, data: buffer.clone(), deliver: deliver.clone() })
         };
         self.retrieve_many(numbers, delete, &mut open)
     }

@@ -6,6 +6,7 @@ use super::properties::Object;
 use super::proxyinfo::ProxyKind;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
+pub use crate::protocol::smtp::Outgoing;
 use crate::protocol::smtp::{check_address, Reply, SmtpSession};
 use crate::protocol::source::{FileSource, MessageSource};
 
@@ -74,6 +75,26 @@ impl Client<Smtp> {
             }
         };
         self.send(from, recipients, &mut source)
+    }
+
+    /// Send a batch: every message in order, each to all its recipients or to none, with the
+    /// next message's envelope pipelined behind the previous message's end of data (one round
+    /// trip per message with PIPELINING). `results` gets one result per message, in order; a
+    /// message is delivered only when its own final reply was 2xx. Returns Ok when every
+    /// message was delivered, else the first failure (which ErrorInfo then describes).
+    pub fn send_batch(&self, messages: &mut [Outgoing], results: &mut Vec<Result<()>>) -> Result<()> {
+        results.clear();
+        let mut progress = self.progress_reporter();
+        let r = self.with_connected(|s| {
+            s.send_batch(messages, results, &mut progress);
+            results.iter().find_map(|r| r.clone().err()).map_or(Ok(()), Err)
+        });
+        if results.len() != messages.len() {
+            // Nothing was tried (not connected, busy): every message has that result.
+            let e = r.clone().err().unwrap_or_else(Error::not_connected);
+            *results = messages.iter().map(|_| Err(e.clone())).collect();
+        }
+        r
     }
 
     /// Reset: RSET.

@@ -201,6 +201,7 @@ impl SslInfo {
             (SSLCertificateStatus, c.status),
             (SSLCertificatePolicyErrors, c.policy_errors),
             (SSLCertificateCount, c.chain.len() as i32),
+            (SSLSessionResumed, n.resumed as i32),
         ];
         let strings = [
             (SSLCertificateSubject, &c.details.subject),

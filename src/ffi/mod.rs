@@ -32,7 +32,7 @@ pub use errorinfo::csmail_errorinfo;
 use crate::api::client::ProgressFn;
 use crate::api::AdvancedHandler;
 use crate::error::{self, Error, Result};
-use crate::protocol::source::{FnSink, FnSource};
+use crate::protocol::source::{ChunkedSink, FnSink, FnSource, MessageSink};
 use common::UserData;
 use handles::Object;
 use std::ffi::c_void;
@@ -113,17 +113,16 @@ pub(crate) fn read_callback_source(
     }))
 }
 
-pub(crate) fn write_callback_sink(
-    cb: csmail_write_callback,
-    ud: UserData,
-) -> Result<FnSink<impl FnMut(&[u8]) -> io::Result<()>>> {
+/// The application's write callback as a sink; it gets pieces of at least 16 KiB (only a
+/// message's last piece may be smaller), not a call per line.
+pub(crate) fn write_callback_sink(cb: csmail_write_callback, ud: UserData) -> Result<impl MessageSink> {
     let cb = cb.ok_or_else(|| Error::invalid_arg("the write callback is NULL"))?;
-    Ok(FnSink(move |data: &[u8]| {
+    Ok(ChunkedSink::new(FnSink(move |data: &[u8]| {
         // SAFETY: data is readable for its length during the call.
         let rc = unsafe { cb(ud.0, data.as_ptr(), data.len()) };
         if rc != 0 {
             return Err(io::Error::other(format!("the write callback returned {rc}")));
         }
         Ok(())
-    }))
+    })))
 }

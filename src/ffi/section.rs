@@ -281,10 +281,12 @@ pub extern "system" fn csmail_section_content_cb(
     object::on(section, |s| {
         let mut sink = write_callback_sink(callback, UserData(userdata))?;
         let data = s.content()?;
+        let failed = |e: std::io::Error| Error::new(error::CSMAIL_E_IO, error::eexMessageSink, e.to_string());
         for chunk in data.chunks(64 * 1024) {
-            sink.write(chunk).map_err(|e| Error::new(error::CSMAIL_E_IO, error::eexMessageSink, e.to_string()))?;
+            sink.write(chunk).map_err(failed)?;
         }
-        Ok(())
+        // The sink hands its pieces on in 16 KiB or more: finish passes the last one.
+        sink.finish().map_err(failed)
     })
 }
 

@@ -4,7 +4,7 @@
 use super::client::{self, checked, on_client};
 use super::common::{slice_arg, str_arg, str_array, UserData};
 use super::{csmail_errorinfo, csmail_progress_callback, csmail_read_callback, read_callback_source};
-use crate::api::Smtp;
+use crate::api::{Outgoing, Smtp};
 use std::ffi::{c_char, c_void};
 
 /// An SMTPClient: connects to an SMTP server and sends messages.
@@ -190,6 +190,77 @@ pub unsafe extern "system" fn csmail_smtp_send_mem(
         };
         let (from, rcpts, mut data) = checked(c, args)?;
         c.send(from, &rcpts, &mut data)
+    })
+}
+
+/// One message of `csmail_smtp_send_batch`: the envelope and the message in memory, as
+/// `csmail_smtp_send_mem` takes them.
+#[repr(C)]
+pub struct csmail_batch_message {
+    /// The sender's bare address ("" for the null sender), NUL-terminated UTF-8.
+    pub from: *const c_char,
+    /// `recipient_count` bare addresses (at least one).
+    pub recipients: *const *const c_char,
+    pub recipient_count: usize,
+    /// The RFC 5322 message, `len` bytes.
+    pub data: *const u8,
+    pub len: usize,
+}
+
+/// Send a batch: `count` messages in order over the connected session, each to all its
+/// recipients or to none, as `csmail_smtp_send_mem` sends one. With PIPELINING the next
+/// message's envelope goes out in the same write as the previous message's end of data: one
+/// round trip per message instead of two.
+///
+/// `results` (NULL, or `count` slots) receives each message's result: CSMAIL_OK only after that
+/// message's own final 2xx reply. The call returns CSMAIL_OK when every message was delivered,
+/// else the result of the first that was not (ErrorInfo describes it). Messages after one that
+/// broke the session (a lost connection, DELIVERY_UNKNOWN, a refused envelope after a pipelined
+/// DATA) are not sent: CSMAIL_E_NETWORK (eexNotConnected). Invalid arguments in any message
+/// (NULL, bad UTF-8, CR/LF/NUL) give CSMAIL_E_INVALID_ARGUMENT before anything is sent.
+///
+/// # Safety
+/// `messages` has `count` entries whose pointers follow `csmail_batch_message`; `results` is
+/// NULL or has `count` writable slots.
+#[no_mangle]
+pub unsafe extern "C" fn csmail_smtp_send_batch(
+    smtp: *const csmail_smtp,
+    messages: *const csmail_batch_message,
+    count: usize,
+    results: *mut i32,
+) -> i32 {
+    on_client::<Smtp, _>(smtp, |c| {
+        // SAFETY: caller contract.
+        let list = checked(c, unsafe { slice_arg(messages, count, "messages") })?;
+        let mut parts = Vec::with_capacity(count);
+        for m in list {
+            // SAFETY: caller contract.
+            let args = unsafe {
+                (|| {
+                    Ok((
+                        str_arg(m.from, "from")?,
+                        str_array(m.recipients, m.recipient_count, "recipients")?,
+                        slice_arg(m.data, m.len, "data")?,
+                    ))
+                })()
+            };
+            parts.push(checked(c, args)?);
+        }
+        let mut sources: Vec<&[u8]> = parts.iter().map(|p| p.2).collect();
+        let mut batch: Vec<Outgoing> = parts
+            .iter()
+            .zip(sources.iter_mut())
+            .map(|(p, source)| Outgoing { from: p.0, recipients: &p.1, source })
+            .collect();
+        let mut outcome = Vec::new();
+        let r = c.send_batch(&mut batch, &mut outcome);
+        if !results.is_null() {
+            for (i, o) in outcome.iter().enumerate() {
+                // SAFETY: caller contract: `count` writable slots.
+                unsafe { *results.add(i) = o.as_ref().map_or_else(|e| e.result, |_| crate::error::CSMAIL_OK) };
+            }
+        }
+        r
     })
 }
 

@@ -5,18 +5,21 @@
 //! bare LF becomes CRLF, so no sequence in the body can be read as an end of data by any server
 //! (SMTP smuggling), and the data always ends with exactly one CRLF.CRLF.
 
-use memchr::{memchr, memchr2};
+use memchr::{memchr2, memchr2_iter, memmem};
 
-/// SMTP DATA encoder.
+/// SMTP DATA encoder (and, without dots, the line-end canonicaliser of BDAT).
 #[derive(Debug)]
 pub struct Stuffer {
     at_line_start: bool,
     pending_cr: bool,
+    /// DATA: leading dots are doubled and `finish` appends the terminator. BDAT (RFC 3030)
+    /// sends the message as it is: only the line ends are made CRLF.
+    dots: bool,
 }
 
 impl Default for Stuffer {
     fn default() -> Self {
-        Stuffer { at_line_start: true, pending_cr: false }
+        Stuffer { at_line_start: true, pending_cr: false, dots: true }
     }
 }
 
@@ -25,48 +28,92 @@ impl Stuffer {
         Stuffer::default()
     }
 
-    /// Encodes `input` onto `out`.
-    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
-        let mut i = 0;
-        while i < input.len() {
-            if self.pending_cr {
-                self.pending_cr = false;
-                out.extend_from_slice(b"\r\n");
-                self.at_line_start = true;
-                if input[i] == b'\n' {
-                    i += 1;
-                    continue;
-                }
-            }
-            if self.at_line_start && input[i] == b'.' {
-                out.push(b'.');
-            }
-            let j = memchr2(b'\r', b'\n', &input[i..]).map_or(input.len(), |p| i + p);
-            if j > i {
-                out.extend_from_slice(&input[i..j]);
-                self.at_line_start = false;
-            }
-            if j == input.len() {
-                break;
-            }
-            if input[j] == b'\n' {
-                out.extend_from_slice(b"\r\n");
-                self.at_line_start = true;
-            } else {
-                self.pending_cr = true;
-            }
-            i = j + 1;
-        }
+    /// For BDAT chunks: bare CR and LF become CRLF, the data ends with CRLF, no dot is added.
+    pub fn without_dots() -> Stuffer {
+        Stuffer { dots: false, ..Stuffer::default() }
     }
 
-    /// Ends the data: completes the last line and appends the terminator.
+    /// Encodes `input` onto `out`.
+    ///
+    /// Works span by span: the bytes between two places that need attention (a dot at the start
+    /// of a line, a bare CR, a bare LF) are copied in one piece, so a canonical CRLF text with
+    /// few leading dots moves in a handful of copies whatever its line count.
+    pub fn push(&mut self, input: &[u8], out: &mut Vec<u8>) {
+        let len = input.len();
+        if len == 0 {
+            return;
+        }
+        let mut i = 0;
+        if self.pending_cr {
+            // The CR that ended the previous chunk: with an LF here it was a CRLF, else bare.
+            self.pending_cr = false;
+            out.extend_from_slice(b"\r\n");
+            self.at_line_start = true;
+            if input[0] == b'\n' {
+                i = 1;
+                if len == 1 {
+                    return;
+                }
+            }
+        }
+        if self.dots && self.at_line_start && input[i] == b'.' {
+            out.push(b'.');
+        }
+        // input[span..] is not copied yet; `skip` steps over the LF of a CRLF already handled.
+        let mut span = i;
+        let mut skip = usize::MAX;
+        for j in memchr2_iter(b'\r', b'\n', &input[i..]).map(|p| p + i) {
+            if j == skip {
+                continue;
+            }
+            let next = if input[j] == b'\r' {
+                match input.get(j + 1) {
+                    Some(b'\n') => {
+                        // A proper line end: nothing to change, the span goes on.
+                        skip = j + 1;
+                        j + 2
+                    }
+                    None => {
+                        // A CR at the end: the next chunk says whether an LF follows.
+                        out.extend_from_slice(&input[span..j]);
+                        self.pending_cr = true;
+                        self.at_line_start = false;
+                        return;
+                    }
+                    Some(_) => {
+                        out.extend_from_slice(&input[span..j]);
+                        out.extend_from_slice(b"\r\n");
+                        span = j + 1;
+                        j + 1
+                    }
+                }
+            } else {
+                // A bare LF.
+                out.extend_from_slice(&input[span..j]);
+                out.extend_from_slice(b"\r\n");
+                span = j + 1;
+                j + 1
+            };
+            if self.dots && input.get(next) == Some(&b'.') {
+                out.extend_from_slice(&input[span..next]);
+                out.push(b'.');
+                span = next;
+            }
+        }
+        out.extend_from_slice(&input[span..]);
+        self.at_line_start = input[len - 1] == b'\n';
+    }
+
+    /// Ends the data: completes the last line and appends the terminator (DATA only).
     pub fn finish(&mut self, out: &mut Vec<u8>) {
         if self.pending_cr || !self.at_line_start {
             out.extend_from_slice(b"\r\n");
         }
         self.pending_cr = false;
         self.at_line_start = true;
-        out.extend_from_slice(b".\r\n");
+        if self.dots {
+            out.extend_from_slice(b".\r\n");
+        }
     }
 }
 
@@ -173,7 +220,8 @@ impl Unstuffer {
         Unstuffer::default()
     }
 
-    /// Decodes `input`, handing content spans to `emit` (no copies of the body itself).
+    /// Decodes `input`, handing content spans to `emit` (no copies of the body itself): one span
+    /// for everything between two lines that start with a dot.
     pub fn push<E>(&mut self, input: &[u8], mut emit: impl FnMut(&[u8]) -> Result<(), E>) -> Result<Unstuffed, E> {
         let mut i = 0;
         while i < input.len() {
@@ -206,12 +254,21 @@ impl Unstuffer {
                     self.state = UState::Body;
                 }
                 UState::Body => {
-                    let end = memchr(b'\n', &input[i..]).map_or(input.len(), |p| i + p + 1);
-                    emit(&input[i..end])?;
-                    if input[end - 1] == b'\n' {
-                        self.state = UState::LineStart;
+                    // Everything up to the next line that starts with a dot goes out in one span.
+                    match memmem::find(&input[i..], b"\n.") {
+                        Some(p) => {
+                            emit(&input[i..i + p + 1])?;
+                            self.state = UState::Dot;
+                            i += p + 2;
+                        }
+                        None => {
+                            emit(&input[i..])?;
+                            if input[input.len() - 1] == b'\n' {
+                                self.state = UState::LineStart;
+                            }
+                            i = input.len();
+                        }
                     }
-                    i = end;
                 }
             }
         }
@@ -242,6 +299,101 @@ mod tests {
         let bytewise: Vec<&[u8]> = input.chunks(1).collect();
         assert_eq!(stuff_chunks(&bytewise), whole);
         whole
+    }
+
+    /// The rules spelled out byte by byte: the span stuffer must give exactly these bytes.
+    fn reference_stuff(input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut line_start = true;
+        let mut k = 0;
+        while k < input.len() {
+            let b = input[k];
+            if line_start && b == b'.' {
+                out.push(b'.');
+            }
+            match b {
+                b'\r' => {
+                    out.extend_from_slice(b"\r\n");
+                    if input.get(k + 1) == Some(&b'\n') {
+                        k += 1;
+                    }
+                    line_start = true;
+                }
+                b'\n' => {
+                    out.extend_from_slice(b"\r\n");
+                    line_start = true;
+                }
+                _ => {
+                    out.push(b);
+                    line_start = false;
+                }
+            }
+            k += 1;
+        }
+        if !line_start {
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b".\r\n");
+        out
+    }
+
+    /// 3000 deterministic random inputs over `alphabet` (up to 39 bytes), each with random
+    /// chunk boundaries, handed to `check(input, chunks)`.
+    fn random_inputs(mut seed: u64, alphabet: [u8; 6], mut check: impl FnMut(&[u8], &[&[u8]])) {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let len = (next() % 40) as usize;
+            let input: Vec<u8> = (0..len).map(|_| alphabet[(next() % 6) as usize]).collect();
+            let mut chunks = Vec::new();
+            let mut at = 0;
+            while at < input.len() {
+                let end = (at + 1 + (next() % 7) as usize).min(input.len());
+                chunks.push(&input[at..end]);
+                at = end;
+            }
+            check(&input, &chunks);
+        }
+    }
+
+    #[test]
+    fn spans_give_the_bytes_of_the_byte_by_byte_rules_for_any_input_and_chunking() {
+        // Inputs dense in CR, LF, dots and NULs.
+        random_inputs(0x9e37_79b9_7f4a_7c15, [b'\r', b'\n', b'.', b'a', b'\0', b'b'], |input, chunks| {
+            let expected = reference_stuff(input);
+            assert_eq!(stuff_chunks(chunks), expected, "input {input:?} in chunks {chunks:?}");
+            assert_eq!(stuff_chunks(&[input]), expected, "input {input:?}");
+        });
+    }
+
+    #[test]
+    fn without_dots_only_the_line_ends_change() {
+        for input in [&b".a\r\n.\r\nb\nc\rd"[..], b"", b"x\r", b".\n.\r\n"] {
+            let expected: Vec<u8> = {
+                // The DATA form minus its dots and terminator.
+                let mut u = Unstuffer::new();
+                let mut back = Vec::new();
+                let wire = reference_stuff(input);
+                u.push(&wire, |s| {
+                    back.extend_from_slice(s);
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+                back
+            };
+            for k in 0..=input.len() {
+                let mut s = Stuffer::without_dots();
+                let mut out = Vec::new();
+                s.push(&input[..k], &mut out);
+                s.push(&input[k..], &mut out);
+                s.finish(&mut out);
+                assert_eq!(out, expected, "{input:?} split at {k}");
+            }
+        }
     }
 
     #[test]
@@ -327,6 +479,47 @@ mod tests {
             let (out, c, d) = unstuff_chunks(&[&wire[..k], &wire[k..]]);
             assert_eq!((out.as_slice(), c, d), (whole.as_slice(), consumed, true), "split at {k}");
         }
+    }
+
+    /// The unstuffing rules byte by byte, for comparison: (content, consumed, done).
+    fn reference_unstuff(wire: &[u8]) -> (Vec<u8>, usize, bool) {
+        let mut out = Vec::new();
+        let mut k = 0;
+        let mut line_start = true;
+        while k < wire.len() {
+            if line_start && wire[k] == b'.' {
+                match (wire.get(k + 1), wire.get(k + 2)) {
+                    (Some(b'\n'), _) => return (out, k + 2, true),
+                    (Some(b'\r'), Some(b'\n')) => return (out, k + 3, true),
+                    // Undecided at the end of the input: the dot (and CR) wait.
+                    (None, _) | (Some(b'\r'), None) => return (out, wire.len(), false),
+                    _ => {
+                        k += 1;
+                        line_start = false;
+                        continue;
+                    }
+                }
+            }
+            out.push(wire[k]);
+            line_start = wire[k] == b'\n';
+            k += 1;
+        }
+        (out, wire.len(), false)
+    }
+
+    #[test]
+    fn span_unstuffing_matches_the_byte_rules_for_any_input_and_chunking() {
+        random_inputs(0x2545_f491_4f6c_dd1d, [b'\r', b'\n', b'.', b'a', b'\n', b'.'], |wire, chunks| {
+            let expected = reference_unstuff(wire);
+            let (out, consumed, done) = unstuff_chunks(chunks);
+            if expected.2 {
+                assert_eq!((&out, consumed, done), (&expected.0, expected.1, true), "wire {wire:?} chunks {chunks:?}");
+            } else {
+                // Not terminated: the content so far, less a dot (and CR) still undecided at the end.
+                assert!(!done, "wire {wire:?}");
+                assert_eq!(out, expected.0, "wire {wire:?} chunks {chunks:?}");
+            }
+        });
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct LineConnection {
     pub abort: Arc<Abort>,
     pub timeout: Duration,
     read_timeout: Option<Duration>,
+    /// How often SO_RCVTIMEO was set (a unit test checks that replies do not each cost one).
+    timeout_sets: u32,
 }
 
 /// Refuses CR, LF and NUL in anything that goes onto a command line.
@@ -59,6 +61,7 @@ impl LineConnection {
             abort,
             timeout,
             read_timeout: None,
+            timeout_sets: 0,
         }
     }
 
@@ -113,21 +116,23 @@ impl LineConnection {
         if self.end == self.buf.len() {
             return Err(Error::protocol(error::eexReplyTooLong, format!("line too long while {step}")));
         }
-        let wait = match deadline {
-            Some(d) => {
-                let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(Error::timeout(step));
-                }
-                left
-            }
-            None => self.timeout,
-        };
-        // setsockopt only when the value changes: bulk reads keep one idle timeout.
-        if self.read_timeout != Some(wait) {
+        // Bulk data may idle for the timeout on each read: a deadline that starts now.
+        let deadline = deadline.unwrap_or_else(|| Instant::now() + self.timeout);
+        let wait = deadline.saturating_duration_since(Instant::now());
+        if wait.is_zero() {
+            return Err(Error::timeout(step));
+        }
+        // The socket's receive timeout is set again only when it would outlast the deadline or
+        // end more than a sixteenth of the client's timeout before it: replies that come at once
+        // (nearly all) cost no setsockopt, and a read that times out early is tried again below
+        // with what is left.
+        let quantum = (self.timeout / 16).max(Duration::from_millis(1));
+        let keep = self.read_timeout.is_some_and(|cur| cur <= wait && wait - cur < quantum);
+        if !keep {
             let w = wait.max(Duration::from_millis(1));
             self.stream().tcp().set_read_timeout(Some(w)).map_err(|e| self.io_error(e, error::eexSocket, step))?;
             self.read_timeout = Some(wait);
+            self.timeout_sets += 1;
         }
         let end = self.end;
         let r = {
@@ -149,7 +154,15 @@ impl LineConnection {
                 Ok(n)
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => {
-                Ok(self.fill(deadline, step)?)
+                Ok(self.fill(Some(deadline), step)?)
+            }
+            // The socket's timeout ran out before the deadline: wait for the rest.
+            Err(e)
+                if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+                    && Instant::now() < deadline
+                    && !self.abort.is_requested() =>
+            {
+                Ok(self.fill(Some(deadline), step)?)
             }
             Err(e) => Err(self.io_error(e, error::eexSocketRx, step)),
         }
@@ -291,5 +304,54 @@ impl LineConnection {
 impl Drop for LineConnection {
     fn drop(&mut self) {
         self.abort.unwatch();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::BufRead;
+    use std::net::{TcpListener, TcpStream};
+
+    #[test]
+    fn replies_and_bulk_reads_in_quick_succession_set_the_receive_timeout_once() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (s, _) = listener.accept().unwrap();
+            let mut w = s.try_clone().unwrap();
+            for line in std::io::BufReader::new(s).lines() {
+                if line.unwrap() == "QUIT" {
+                    break;
+                }
+                w.write_all(b"+OK\r\n").unwrap();
+            }
+        });
+        let tcp = TcpStream::connect(addr).unwrap();
+        let mut conn = LineConnection::new(
+            Stream::Plain(tcp),
+            Logger::default(),
+            Arc::new(Abort::default()),
+            Duration::from_secs(600),
+        );
+        for i in 0..100 {
+            conn.send("NOOP", None, "test").unwrap();
+            if i % 2 == 0 {
+                let deadline = conn.deadline();
+                assert_eq!(conn.read_line(512, deadline, "test").unwrap(), b"+OK");
+            } else {
+                // A bulk read (a message body) between replies: no new timeout either.
+                while conn.buffered().len() < 5 {
+                    assert!(conn.fill(None, "test").unwrap() > 0);
+                }
+                assert_eq!(conn.buffered(), b"+OK\r\n");
+                conn.consume(5);
+            }
+        }
+        conn.send("QUIT", None, "test").unwrap();
+        server.join().unwrap();
+        // One setsockopt for 100 replies, each with its own deadline (a second one if the run
+        // crossed a step of timeout/16 = 37 s on a very busy machine).
+        assert!((1..=2).contains(&conn.timeout_sets), "{} setsockopt calls", conn.timeout_sets);
     }
 }

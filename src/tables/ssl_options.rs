@@ -108,4 +108,9 @@ ssl_options! {
     /// How many certificates the server sent; csmail_sslinfo_get_certificate_der(ssl, i, ...)
     /// gives each DER (0 = the server's own).
     SSLCertificateCount = 209, Int, ReadOnly, 0;
+    /// 1 when the last handshake resumed an earlier TLS session of this client (an abbreviated
+    /// handshake in which the server sends no certificate; the certificate outputs are then
+    /// those of the handshake that made the session), else 0. A client keeps its sessions while
+    /// its SSLInfo inputs stay the same.
+    SSLSessionResumed = 210, Bool, ReadOnly, 0;
 }

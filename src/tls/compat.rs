@@ -101,6 +101,8 @@ fn describe(s: &SslStream<TcpStream>, certificate: Verdict) -> Negotiated {
         group: group.map(|g| i32::from(u16::from(g))).unwrap_or(0),
         suite: i32::from(suite),
         certificate,
+        // The compatibility backend keeps no sessions: every handshake is a full one.
+        resumed: false,
     }
 }
 

@@ -9,7 +9,7 @@ use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::*;
 use rustls::pki_types::ServerName;
-use rustls::{CertificateError, ClientConnection, StreamOwned};
+use rustls::{CertificateError, ClientConnection, HandshakeKind, StreamOwned};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -171,6 +171,7 @@ pub fn handshake(
     abort: &Abort,
     log: &Logger,
 ) -> Result<TlsStream> {
+    params.config.verifier.start_handshake();
     #[cfg(feature = "compat")]
     if let Some(range) = params.config.compat {
         let s = super::compat::handshake(tcp, params, range, timeout, abort, log)?;
@@ -217,6 +218,9 @@ pub fn handshake(
         log.fatal(LOG_F_SSL, || err.text.clone());
         return Err(err);
     }
+    let resumed = conn.handshake_kind() == Some(HandshakeKind::Resumed);
+    // A resumed session shows no certificate: report the one its first handshake accepted.
+    let verdict = if resumed { params.config.verifier.accepted_for(&params.server_name) } else { verdict };
     let n = negotiated::describe(&conn, verdict.clone());
     (params.record)(&n);
     log.info(LOG_F_SSL, || negotiated::established_line(&n));

@@ -2,6 +2,7 @@
 //! mapping, the suite mapping and the negotiated parameters. The lowest layer: it works on a
 //! connected `TcpStream` and knows nothing of transport, protocol or api.
 
+pub mod cache;
 pub mod certinfo;
 #[cfg(feature = "compat")]
 pub mod compat;

@@ -4,7 +4,7 @@
 use super::suites;
 use super::verifier::Verdict;
 use crate::options::*;
-use rustls::{CipherSuite, ClientConnection, ProtocolVersion};
+use rustls::{CipherSuite, ClientConnection, HandshakeKind, ProtocolVersion};
 
 /// What a TLS connect negotiated, written into the output options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,8 +18,11 @@ pub struct Negotiated {
     pub exchange_strength: i32,
     pub group: i32,
     pub suite: i32,
-    /// What the verifier recorded about the server's certificate.
+    /// What the verifier recorded about the server's certificate (for a resumed session: what
+    /// it recorded in the handshake that made the session).
     pub certificate: Verdict,
+    /// The handshake resumed an earlier session: abbreviated, the server sent no certificate.
+    pub resumed: bool,
 }
 
 /// Reads the negotiated parameters off an established connection.
@@ -44,6 +47,7 @@ pub fn describe(conn: &ClientConnection, certificate: Verdict) -> Negotiated {
         group: group.map(|g| i32::from(u16::from(g))).unwrap_or(0),
         suite: suite.map(|s| i32::from(u16::from(s))).unwrap_or(0),
         certificate,
+        resumed: conn.handshake_kind() == Some(HandshakeKind::Resumed),
     }
 }
 
@@ -68,7 +72,7 @@ pub fn established_line(n: &Negotiated) -> String {
     };
     format!(
         "TLS established: {} {} (cipher {:#x}/{} bits, hash {:#x}/{} bits, exchange {:#x} group {}/{} bits), \
-         certificate status {}, subject {:?}, issuer {:?}, expires {}, SHA-256 {}",
+         certificate status {}, subject {:?}, issuer {:?}, expires {}, SHA-256 {}{}",
         protocol_name(n.protocol),
         suites::name(CipherSuite::from(n.suite as u16)),
         n.cipher,
@@ -83,5 +87,6 @@ pub fn established_line(n: &Negotiated) -> String {
         n.certificate.details.issuer,
         n.certificate.details.expires,
         n.certificate.details.fingerprint,
+        if n.resumed { ", session resumed (the certificate is the one its first handshake showed)" } else { "" },
     )
 }

@@ -20,6 +20,7 @@ use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSuppo
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
+use std::collections::HashMap;
 use std::sync::Arc;
 use webpki::{CertRevocationList, EndEntityCert, ExpirationPolicy, RevocationCheckDepth, UnknownStatusPolicy};
 
@@ -75,6 +76,9 @@ pub struct RecordingVerifier {
     algorithms: WebPkiSupportedAlgorithms,
     policy: VerifyPolicy,
     verdict: Mutex<Verdict>,
+    /// The verdict of the last certificate accepted for each server name: a resumed session
+    /// (which shows no certificate) reports the one its first handshake accepted.
+    accepted: Mutex<HashMap<String, Verdict>>,
 }
 
 impl std::fmt::Debug for RecordingVerifier {
@@ -107,11 +111,28 @@ impl RecordingVerifier {
         algorithms: WebPkiSupportedAlgorithms,
         policy: VerifyPolicy,
     ) -> RecordingVerifier {
-        RecordingVerifier { roots, algorithms, policy, verdict: Mutex::new(Verdict::default()) }
+        RecordingVerifier {
+            roots,
+            algorithms,
+            policy,
+            verdict: Mutex::new(Verdict::default()),
+            accepted: Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn verdict(&self) -> Verdict {
         self.verdict.lock().clone()
+    }
+
+    /// Forgets the previous handshake's verdict: the verifier lives as long as the client's
+    /// configuration, and a handshake that sees no certificate must not report an old one.
+    pub fn start_handshake(&self) {
+        *self.verdict.lock() = Verdict::default();
+    }
+
+    /// The verdict of the certificate last accepted for `server_name` (default: none seen).
+    pub fn accepted_for(&self, server_name: &str) -> Verdict {
+        self.accepted.lock().get(server_name).cloned().unwrap_or_default()
     }
 
     /// The chain check: a pin replaces trust in the CA; otherwise webpki with the CRLs.
@@ -206,7 +227,7 @@ impl ServerCertVerifier for RecordingVerifier {
             Some(v) => v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }),
             None => (chain.is_ok() || self.policy.no_validation) && (name.is_ok() || self.policy.no_name_check),
         };
-        *self.verdict.lock() = Verdict {
+        let verdict = Verdict {
             status,
             policy_errors,
             chain_error: chain.as_ref().err().map(|e| e.2.clone()),
@@ -214,7 +235,9 @@ impl ServerCertVerifier for RecordingVerifier {
             details,
             chain: chain_der,
         };
+        *self.verdict.lock() = verdict.clone();
         if accept {
+            self.accepted.lock().insert(server_name.to_str().into_owned(), verdict);
             return Ok(ServerCertVerified::assertion());
         }
         // The reason reported is the first one the policy did not waive, so the error points

@@ -437,6 +437,12 @@ SSLCertificateFingerprint = CSMAIL_SSLCertificateFingerprint
 #: each DER (0 = the server's own).
 CSMAIL_SSLCertificateCount = 209
 SSLCertificateCount = CSMAIL_SSLCertificateCount
+#: 1 when the last handshake resumed an earlier TLS session of this client (an abbreviated
+#: handshake in which the server sends no certificate; the certificate outputs are then those of
+#: the handshake that made the session), else 0. A client keeps its sessions while its SSLInfo
+#: inputs stay the same.
+CSMAIL_SSLSessionResumed = 210
+SSLSessionResumed = CSMAIL_SSLSessionResumed
 
 # ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ----
 #: Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear

@@ -50,15 +50,26 @@ impl Client {
         c
     }
 
+    /// Implicit TLS with a given client configuration (one configuration keeps its TLS sessions).
+    pub fn connect_tls_with(port: u16, config: Arc<rustls::ClientConfig>) -> Client {
+        let mut c = Client::connect(port);
+        c.upgrade_with(config);
+        c
+    }
+
     /// Starts TLS on the connection (after STARTTLS/STLS was accepted).
     pub fn upgrade(&mut self, ca_pem: &str) {
+        self.upgrade_with(client_config(ca_pem));
+    }
+
+    pub fn upgrade_with(&mut self, config: Arc<rustls::ClientConfig>) {
         assert!(self.buf.is_empty(), "unread plaintext before TLS");
         let sock = match std::mem::replace(&mut self.s, Stream::Gone) {
             Stream::Plain(s) => s,
             _ => panic!("not plain"),
         };
         let name = ServerName::try_from("localhost").unwrap();
-        let mut conn = ClientConnection::new(client_config(ca_pem), name).unwrap();
+        let mut conn = ClientConnection::new(config, name).unwrap();
         let mut sock = sock;
         while conn.is_handshaking() {
             conn.complete_io(&mut sock).unwrap();

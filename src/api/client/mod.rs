@@ -37,6 +37,7 @@ use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
 use crate::protocol::session::{Session, SessionParams};
+use crate::tls::cache::TlsSetupCache;
 use connect_error::as_connect_error;
 use error_record::ErrorRecord;
 use handlers::Handlers;
@@ -44,7 +45,6 @@ use operation::OperationGuard;
 use parking_lot::Mutex;
 use progress::progress_reporter;
 use published::Published;
-use rustls::client::ClientSessionMemoryCache;
 use std::sync::Arc;
 
 /// A mail client of protocol `P`: `SmtpClient` is `Client<Smtp>`, `Pop3Client` is
@@ -56,8 +56,8 @@ pub struct Client<P: Protocol> {
     abort: Arc<Abort>,
     operation: OperationGuard,
     progress: Mutex<Option<ProgressFn>>,
-    /// TLS sessions resumed across connects of this client.
-    tls_sessions: Arc<ClientSessionMemoryCache>,
+    /// The TLS configuration kept between connects, so that this client's TLS sessions resume.
+    tls_setup: TlsSetupCache,
     session: Mutex<Option<P::Session>>,
     published: Mutex<Published<ReplyOf<P>>>,
 }
@@ -71,7 +71,7 @@ impl<P: Protocol> Default for Client<P> {
             abort: Arc::new(Abort::default()),
             operation: OperationGuard::default(),
             progress: Mutex::new(None),
-            tls_sessions: Arc::new(ClientSessionMemoryCache::new(32)),
+            tls_setup: TlsSetupCache::new(),
             session: Mutex::new(None),
             published: Mutex::new(Published::default()),
         }
@@ -151,7 +151,7 @@ impl<P: Protocol> Client<P> {
                 self.config.lock().clone(),
                 self.handlers.proxy(),
                 self.handlers.ssl(),
-                &self.tls_sessions,
+                &self.tls_setup,
                 self.logger(),
             )?;
             P::check_plan(&plan)?;

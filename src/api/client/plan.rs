@@ -9,7 +9,7 @@ use crate::api::sslinfo::SslInfo;
 use crate::error::{Error, Result};
 use crate::log::Logger;
 use crate::protocol::session::TlsPolicy;
-use rustls::client::ClientSessionMemoryCache;
+use crate::tls::cache::TlsSetupCache;
 use std::sync::Arc;
 
 pub struct ConnectPlan {
@@ -25,7 +25,7 @@ pub(crate) fn plan(
     mut config: Config,
     proxy: Option<Arc<ProxyInfo>>,
     ssl: Option<Arc<SslInfo>>,
-    sessions: &Arc<ClientSessionMemoryCache>,
+    tls_setup: &TlsSetupCache,
     log: Logger,
 ) -> Result<ConnectPlan> {
     if config.host.is_empty() {
@@ -36,7 +36,7 @@ pub(crate) fn plan(
         None => None,
     };
     let tls = match ssl {
-        Some(ssl) => Some(tls_policy(&ssl, &config.host, sessions, &log)?),
+        Some(ssl) => Some(tls_policy(&ssl, &config.host, tls_setup, &log)?),
         None => None,
     };
     Ok(ConnectPlan { config, log, tls, tunnel })

@@ -9,7 +9,8 @@ use crate::protocol::session::Session;
 use crate::protocol::source::{MessageSink, Progress};
 use std::collections::VecDeque;
 
-/// Commands kept in flight by a pipelined batch (measured 4x faster than one at a time).
+/// Messages kept in flight by a pipelined batch (measured 4x faster than one at a time); with
+/// DELE each message takes two commands of the window.
 const PIPELINE_WINDOW: usize = 8;
 
 impl Pop3Session {
@@ -101,14 +102,26 @@ impl Pop3Session {
             let d = if delete { Some((n, false)) } else { None };
             std::iter::once((n, true)).chain(d)
         });
+        // Commands queued and not yet written.
+        let mut unsent = 0;
+        let window = PIPELINE_WINDOW * if delete { 2 } else { 1 };
         loop {
-            while queue.len() < PIPELINE_WINDOW {
+            while queue.len() < window {
                 let Some((n, retr)) = commands.next() else { break };
                 let line = if retr { format!("RETR {n}") } else { format!("DELE {n}") };
                 self.link.conn.queue(&line, None)?;
                 queue.push_back((n, retr));
+                unsent += 1;
             }
-            self.breaking_on_error(|s| s.link.conn.flush("sending pipelined commands"))?;
+            // Written in groups, not one command a write: when half the window waits, or when
+            // the next reply is not here yet (the server must have every command it can answer).
+            // A write per command, and DELE taking half of a window counted in commands, made a
+            // batch with DELE about twice as slow as one without (and cost a setsockopt each).
+            let reply_here = memchr::memchr(b'\n', self.link.conn.buffered()).is_some();
+            if unsent > 0 && (unsent >= window / 2 || !reply_here) {
+                self.breaking_on_error(|s| s.link.conn.flush("sending pipelined commands"))?;
+                unsent = 0;
+            }
             let Some((n, retr)) = queue.pop_front() else { return Ok(()) };
             let (ok, text) = self.status(if retr { "reading RETR" } else { "reading DELE" })?;
             if !ok {

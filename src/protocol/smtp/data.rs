@@ -1,5 +1,6 @@
-//! The message data after DATA's 354: streamed from the source through the dot-stuffer, the
-//! last bytes in one write with the terminator, and the final reply that alone means delivered.
+//! The message data: streamed from the source through the stuffer, either after DATA's 354
+//! (dot-stuffed, the last bytes in one write with the terminator) or as BDAT chunks (RFC 3030,
+//! line ends made CRLF, no stuffing), and the final reply that alone means delivered.
 
 use super::reply::server_error;
 use super::SmtpSession;
@@ -11,81 +12,222 @@ use crate::protocol::session::Session;
 use crate::protocol::source::{MessageSource, Progress};
 use std::time::Instant;
 
+/// How the message goes onto the wire.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Framing {
+    /// After DATA's 354: dot-stuffed, ended by CRLF.CRLF.
+    Data,
+    /// BDAT chunks; `last` puts LAST on the final one, else the caller sends `BDAT 0 LAST`.
+    Bdat { last: bool },
+}
+
 impl SmtpSession {
-    /// Streams the message after DATA's 354 and reads the final reply. Once the terminator is
-    /// out, a lost connection or an abort is DELIVERY_UNKNOWN: the server may have delivered.
-    pub(crate) fn send_data(
+    /// Queues the whole message in `framing`, flushing every WRITE_CHUNK, and leaves its end in
+    /// the output queue, so that the caller can add what follows (the next envelope) to the
+    /// same write. Returns the number of BDAT commands queued (each gets a reply).
+    pub(super) fn queue_message(
         &mut self,
         source: &mut dyn MessageSource,
         total: Option<u64>,
+        framing: Framing,
         progress: Progress,
-    ) -> Result<()> {
-        let mut stuffer = Stuffer::new();
-        let mut chunk = vec![0u8; WRITE_CHUNK];
+    ) -> Result<usize> {
+        let mut stuffer = if framing == Framing::Data { Stuffer::new() } else { Stuffer::without_dots() };
         let mut done: u64 = 0;
-        let log = self.link.conn.log.clone();
-        log.info(LOG_F_PROTOCOL, || {
-            format!("C: <message data{}>", total.map(|t| format!(", {t} bytes")).unwrap_or_default())
+        let mut chunks = 0;
+        self.link.conn.log.info(LOG_F_PROTOCOL, || {
+            let how = if framing == Framing::Data { "message data" } else { "message in BDAT chunks" };
+            format!("C: <{how}{}>", total.map(|t| format!(", {t} bytes")).unwrap_or_default())
         });
-        loop {
-            let n = match source.read(&mut chunk) {
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.mark_broken();
-                    return Err(Error::new(
-                        error::CSMAIL_E_IO,
-                        error::eexMessageSource,
-                        format!("reading the message failed: {e}"),
-                    )
-                    .with_os(&e));
+        // The read buffer and the BDAT chunk buffer live as long as the session.
+        let mut read_buf = std::mem::take(&mut self.read_buf);
+        let mut chunk = std::mem::take(&mut self.chunk_buf);
+        read_buf.resize(WRITE_CHUNK, 0);
+        let in_memory = source.in_memory().map(|m| m.len());
+        let mut offset = 0;
+        let result = loop {
+            // A message in memory is stuffed straight from it, WRITE_CHUNK at a time (for the
+            // progress reports and the flushes); other sources are read into the buffer.
+            let piece: &[u8] = match in_memory {
+                Some(len) => {
+                    let end = (offset + WRITE_CHUNK).min(len);
+                    let start = offset;
+                    offset = end;
+                    &source.in_memory().expect("a memory source stays in memory")[start..end]
                 }
+                None => match source.read(&mut read_buf) {
+                    Ok(n) => &read_buf[..n],
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        break Err(Error::new(
+                            error::CSMAIL_E_IO,
+                            error::eexMessageSource,
+                            format!("reading the message failed: {e}"),
+                        )
+                        .with_os(&e))
+                    }
+                },
             };
+            let n = piece.len();
             if n == 0 {
-                break;
+                break Ok(());
             }
-            stuffer.push(&chunk[..n], self.link.conn.data_queue());
+            match framing {
+                Framing::Data => stuffer.push(piece, self.link.conn.data_queue()),
+                Framing::Bdat { .. } => {
+                    chunk.clear();
+                    stuffer.push(piece, &mut chunk);
+                    if !chunk.is_empty() {
+                        queue_chunk(self.link.conn.data_queue(), &chunk, false);
+                        chunks += 1;
+                    }
+                }
+            }
             done += n as u64;
             if self.link.conn.pending() >= WRITE_CHUNK {
-                self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
+                if let Err(e) = self.link.conn.flush("sending the message") {
+                    break Err(e);
+                }
             }
             if !progress(done, total) {
-                self.mark_broken();
-                return Err(Error::aborted());
+                break Err(Error::aborted());
+            }
+        };
+        if result.is_ok() {
+            match framing {
+                Framing::Data => stuffer.finish(self.link.conn.data_queue()),
+                Framing::Bdat { last } => {
+                    chunk.clear();
+                    stuffer.finish(&mut chunk);
+                    if last || !chunk.is_empty() {
+                        queue_chunk(self.link.conn.data_queue(), &chunk, last);
+                        chunks += 1;
+                    }
+                }
             }
         }
-        // The message's last bytes and the terminator go out in one write: no delayed-ACK stall.
-        stuffer.finish(self.link.conn.data_queue());
-        self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
-        log.info(LOG_F_PROTOCOL, || "C: .".into());
-        let started = Instant::now();
+        self.read_buf = read_buf;
+        self.chunk_buf = chunk;
+        if let Err(e) = result {
+            // Part of the message is out: the transaction cannot be ended cleanly.
+            self.mark_broken();
+            return Err(e);
+        }
+        Ok(chunks)
+    }
+
+    /// Reads the reply that says whether the message was delivered. Once the end of the data
+    /// is out, a lost connection or an abort is DELIVERY_UNKNOWN: the server may have delivered.
+    pub(super) fn read_final(&mut self, started: Instant) -> Result<()> {
         let reply = match self.read_reply("waiting for the reply to the message") {
             Ok(r) => r,
-            Err(e) if e.result == error::CSMAIL_E_ABORTED => {
-                self.mark_broken();
-                return Err(Error::new(
-                    error::CSMAIL_E_DELIVERY_UNKNOWN,
-                    error::eexDeliveryUnknown,
-                    "aborted after the message was sent: delivery unknown",
-                ));
-            }
-            Err(e) => {
-                self.mark_broken();
-                return Err(Error {
-                    result: error::CSMAIL_E_DELIVERY_UNKNOWN,
-                    eex: error::eexDeliveryUnknown,
-                    text: format!(
-                        "the message was sent but no final reply came ({}; waited {} ms): delivery unknown",
-                        e.text,
-                        started.elapsed().as_millis()
-                    ),
-                    os_error: e.os_error,
-                });
-            }
+            Err(e) => return Err(self.delivery_unknown(e, started)),
         };
         if reply.code != 250 {
             return Err(server_error(error::CSMAIL_E_SERVER, "the message was refused", &reply));
         }
         Ok(())
     }
+
+    /// The error for a failure after the end of the data was sent.
+    pub(super) fn delivery_unknown(&mut self, e: Error, started: Instant) -> Error {
+        self.mark_broken();
+        if e.result == error::CSMAIL_E_ABORTED {
+            return Error::new(
+                error::CSMAIL_E_DELIVERY_UNKNOWN,
+                error::eexDeliveryUnknown,
+                "aborted after the message was sent: delivery unknown",
+            );
+        }
+        Error {
+            result: error::CSMAIL_E_DELIVERY_UNKNOWN,
+            eex: error::eexDeliveryUnknown,
+            text: format!(
+                "the message was sent but no final reply came ({}; waited {} ms): delivery unknown",
+                e.text,
+                started.elapsed().as_millis()
+            ),
+            os_error: e.os_error,
+        }
+    }
+
+    /// Streams the message after DATA's 354 and reads the final reply. The message's last
+    /// bytes and the terminator go out in one write: no delayed-ACK stall.
+    pub(crate) fn send_data(
+        &mut self,
+        source: &mut dyn MessageSource,
+        total: Option<u64>,
+        progress: Progress,
+    ) -> Result<()> {
+        self.queue_message(source, total, Framing::Data, progress)?;
+        self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
+        self.link.conn.log.info(LOG_F_PROTOCOL, || "C: .".into());
+        self.read_final(Instant::now())
+    }
+
+    /// CHUNKING with PIPELINING (RFC 3030): MAIL, RCPT and the BDAT chunks in one stream. With
+    /// one recipient the last chunk carries LAST at once (a refused recipient leaves the server
+    /// no one to deliver to, so it refuses the chunks): one round trip. With several, LAST
+    /// waits for every RCPT reply, so that a refused one still means nobody gets the message.
+    pub(super) fn send_chunked(
+        &mut self,
+        mail: &str,
+        recipients: &[&str],
+        source: &mut dyn MessageSource,
+        total: Option<u64>,
+        progress: Progress,
+    ) -> Result<()> {
+        let last_at_once = recipients.len() == 1;
+        self.queue_envelope(mail, recipients, false)?;
+        let mut chunks = self.queue_message(source, total, Framing::Bdat { last: last_at_once }, progress)?;
+        self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
+        let started = Instant::now();
+        let replies = if last_at_once {
+            self.link.conn.log.info(LOG_F_PROTOCOL, || "C: <BDAT LAST>".into());
+            match self.read_envelope(recipients.len(), false) {
+                Ok(r) => r,
+                Err(e) => return Err(self.delivery_unknown(e, started)),
+            }
+        } else {
+            self.read_envelope(recipients.len(), false)?
+        };
+        if let Some(err) = replies.refusal(recipients) {
+            // The chunks were refused or are dropped by the RSET: nothing is delivered.
+            for _ in 0..chunks {
+                self.breaking_on_error(|s| s.read_reply("reading the BDAT replies"))?;
+            }
+            return Err(self.abandon(replies, err, true));
+        }
+        if !last_at_once {
+            self.link.conn.queue("BDAT 0 LAST", None)?;
+            self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
+            chunks += 1;
+        }
+        // Every chunk but the last gets a 250 of its own; a refused one means the message is.
+        let started = Instant::now();
+        let mut refused = None;
+        for _ in 1..chunks {
+            let r = match self.read_reply("reading the BDAT replies") {
+                Ok(r) => r,
+                Err(e) => return Err(self.delivery_unknown(e, started)),
+            };
+            if r.code != 250 && refused.is_none() {
+                refused = Some(server_error(error::CSMAIL_E_SERVER, "a BDAT chunk was refused", &r));
+            }
+        }
+        let last = self.read_final(started);
+        match refused {
+            Some(e) => {
+                let _ = self.reset();
+                Err(e)
+            }
+            None => last,
+        }
+    }
+}
+
+/// `BDAT <size>[ LAST]` and the chunk.
+fn queue_chunk(out: &mut Vec<u8>, chunk: &[u8], last: bool) {
+    out.extend_from_slice(format!("BDAT {}{}\r\n", chunk.len(), if last { " LAST" } else { "" }).as_bytes());
+    out.extend_from_slice(chunk);
 }

@@ -27,48 +27,53 @@ pub fn check_address(what: &str, addr: &str) -> Result<()> {
     Ok(())
 }
 
-/// The replies to one envelope: MAIL, each RCPT sent, and DATA when it was sent.
-struct EnvelopeReplies {
-    mail: Reply,
-    rcpts: Vec<Reply>,
-    data: Option<Reply>,
+/// The replies to one envelope: MAIL, each RCPT, and DATA when it was sent.
+pub(super) struct EnvelopeReplies {
+    pub mail: Reply,
+    pub rcpts: Vec<Reply>,
+    pub data: Option<Reply>,
 }
 
 impl EnvelopeReplies {
-    /// The error for the first refusal, if any.
-    fn refusal(&self, recipients: &[&str]) -> Option<Error> {
+    /// The error a refusal among the replies means (MAIL, then the first RCPT, then DATA).
+    pub fn refusal(&self, recipients: &[&str]) -> Option<Error> {
         if !self.mail.is(2) {
-            return Some(server_error(error::CSMAIL_E_SERVER, "MAIL FROM refused", &self.mail));
-        }
-        if let Some((i, r)) = self.rcpts.iter().enumerate().find(|(_, r)| !r.is(2)) {
-            return Some(server_error(error::CSMAIL_E_SERVER, &format!("RCPT TO:<{}> refused", recipients[i]), r));
-        }
-        match &self.data {
-            Some(d) if d.code != 354 => Some(server_error(error::CSMAIL_E_SERVER, "DATA refused", d)),
-            _ => None,
+            Some(server_error(error::CSMAIL_E_SERVER, "MAIL FROM refused", &self.mail))
+        } else if let Some((i, r)) = self.rcpts.iter().enumerate().find(|(_, r)| !r.is(2)) {
+            Some(server_error(error::CSMAIL_E_SERVER, &format!("RCPT TO:<{}> refused", recipients[i]), r))
+        } else {
+            match &self.data {
+                Some(d) if d.code != 354 => Some(server_error(error::CSMAIL_E_SERVER, "DATA refused", d)),
+                _ => None,
+            }
         }
     }
 
-    /// The reply that explains the refusal (not the RSET that may follow it).
-    fn explaining(self) -> Reply {
-        if !self.mail.is(2) {
-            return self.mail;
+    /// Whether the server accepted DATA and now waits for the message.
+    pub fn data_accepted(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| d.code == 354)
+    }
+
+    /// The reply that explains a refusal (not the RSET that may follow it).
+    pub fn explaining(self) -> Reply {
+        if self.mail.is(2) {
+            let data = self.data;
+            self.rcpts.into_iter().find(|r| !r.is(2)).or(data).unwrap_or_default()
+        } else {
+            self.mail
         }
-        self.rcpts.into_iter().find(|r| !r.is(2)).or(self.data).unwrap_or_default()
     }
 }
 
-const STEP: &str = "sending the envelope";
-
 impl SmtpSession {
-    /// Sends one message to every recipient, or to none.
-    pub fn send(
+    /// The MAIL command for the message in `source`: measured (its size and 8-bit flag) and
+    /// checked against what the server announced, before anything is sent.
+    pub(super) fn mail_for(
         &mut self,
         from: &str,
         recipients: &[&str],
         source: &mut dyn MessageSource,
-        progress: Progress,
-    ) -> Result<()> {
+    ) -> Result<String> {
         let shape = source.shape().map_err(|e| {
             Error::new(
                 error::CSMAIL_E_IO,
@@ -76,34 +81,11 @@ impl SmtpSession {
                 format!("reading the message to measure it failed: {e}"),
             )
         })?;
-        let mail = match self.mail_command(from, recipients, shape, source.utf8_header_address()) {
-            Ok(mail) => mail,
-            Err(e) => {
-                // A refusal made here, before anything is sent, has no server reply: none
-                // stays visible as if it belonged to it.
-                self.link.last = Reply::default();
-                return Err(e);
-            }
-        };
-        let total = source.size();
-        let replies = if self.ext.pipelining {
-            self.pipelined_envelope(&mail, recipients)?
-        } else {
-            self.envelope_one_by_one(&mail, recipients)?
-        };
-        if let Some(mut err) = replies.refusal(recipients) {
-            if replies.data.as_ref().is_some_and(|d| d.code == 354) {
-                // The server waits for data that must not be delivered to the recipients it
-                // accepted. The only way out of DATA without delivering is to drop the connection.
-                err.text.push_str(" (the connection was closed to cancel the pipelined DATA)");
-                self.mark_broken();
-            } else {
-                let _ = self.reset();
-            }
-            self.link.last = replies.explaining();
-            return Err(err);
-        }
-        self.send_data(source, total, progress)
+        self.mail_command(from, recipients, shape, source.utf8_header_address()).inspect_err(|_| {
+            // A refusal made here, before anything is sent, has no server reply: none stays
+            // visible as if it belonged to it.
+            self.link.last = Reply::default();
+        })
     }
 
     /// MAIL FROM with the parameters the server's extensions call for, after the checks that
@@ -155,30 +137,38 @@ impl SmtpSession {
         Ok(mail)
     }
 
-    /// RFC 2920: MAIL, every RCPT and DATA in one write, then the replies in order.
-    fn pipelined_envelope(&mut self, mail: &str, recipients: &[&str]) -> Result<EnvelopeReplies> {
+    /// Queues MAIL, every RCPT and (for DATA) DATA: one group of RFC 2920.
+    pub(super) fn queue_envelope(&mut self, mail: &str, recipients: &[&str], data: bool) -> Result<()> {
         self.link.conn.queue(mail, None)?;
         for r in recipients {
             self.link.conn.queue(&format!("RCPT TO:<{r}>"), None)?;
         }
-        self.link.conn.queue("DATA", None)?;
-        self.breaking_on_error(|s| s.link.conn.flush(STEP))?;
-        let mail = self.breaking_on_error(|s| s.read_reply(STEP))?;
-        let mut rcpts = Vec::with_capacity(recipients.len());
-        for _ in recipients {
-            rcpts.push(self.breaking_on_error(|s| s.read_reply(STEP))?);
+        if data {
+            self.link.conn.queue("DATA", None)?;
         }
-        let data = self.breaking_on_error(|s| s.read_reply(STEP))?;
-        Ok(EnvelopeReplies { mail, rcpts, data: Some(data) })
+        Ok(())
     }
 
-    /// One command at a time, stopping at the first refusal; DATA only when all were accepted.
-    fn envelope_one_by_one(&mut self, mail: &str, recipients: &[&str]) -> Result<EnvelopeReplies> {
-        let mail = self.breaking_on_error(|s| s.command(mail, None, STEP))?;
+    /// Reads the replies to a queued envelope, in order.
+    pub(super) fn read_envelope(&mut self, recipients: usize, data: bool) -> Result<EnvelopeReplies> {
+        let step = "sending the envelope";
+        let mail = self.breaking_on_error(|s| s.read_reply(step))?;
+        let mut rcpts = Vec::with_capacity(recipients);
+        for _ in 0..recipients {
+            rcpts.push(self.breaking_on_error(|s| s.read_reply(step))?);
+        }
+        let data = if data { Some(self.breaking_on_error(|s| s.read_reply(step))?) } else { None };
+        Ok(EnvelopeReplies { mail, rcpts, data })
+    }
+
+    /// MAIL, RCPT and DATA one at a time (no PIPELINING): stops at the first refusal.
+    fn envelope_in_step(&mut self, mail: &str, recipients: &[&str]) -> Result<EnvelopeReplies> {
+        let step = "sending the envelope";
+        let mail_reply = self.breaking_on_error(|s| s.command(mail, None, step))?;
         let mut rcpts = Vec::new();
-        if mail.is(2) {
+        if mail_reply.is(2) {
             for r in recipients {
-                let reply = self.breaking_on_error(|s| s.command(&format!("RCPT TO:<{r}>"), None, STEP))?;
+                let reply = self.breaking_on_error(|s| s.command(&format!("RCPT TO:<{r}>"), None, step))?;
                 let refused = !reply.is(2);
                 rcpts.push(reply);
                 if refused {
@@ -186,8 +176,49 @@ impl SmtpSession {
                 }
             }
         }
-        let all_ok = mail.is(2) && rcpts.len() == recipients.len() && rcpts.iter().all(|r| r.is(2));
-        let data = if all_ok { Some(self.breaking_on_error(|s| s.command("DATA", None, STEP))?) } else { None };
-        Ok(EnvelopeReplies { mail, rcpts, data })
+        let all_ok = mail_reply.is(2) && rcpts.len() == recipients.len() && rcpts.iter().all(|r| r.is(2));
+        let data = if all_ok { Some(self.breaking_on_error(|s| s.command("DATA", None, step))?) } else { None };
+        Ok(EnvelopeReplies { mail: mail_reply, rcpts, data })
+    }
+
+    /// After a refused envelope: out of the transaction without delivering anything. A server
+    /// that already accepted DATA waits for the message; the only way out is to drop the
+    /// connection. Otherwise RSET (`rset` false: the caller queues it with what follows).
+    pub(super) fn abandon(&mut self, replies: EnvelopeReplies, mut err: Error, rset: bool) -> Error {
+        if replies.data_accepted() {
+            err.text.push_str(" (the connection was closed to cancel the pipelined DATA)");
+            self.mark_broken();
+        } else if rset {
+            let _ = self.reset();
+        }
+        self.link.last = replies.explaining();
+        err
+    }
+
+    /// Sends one message to every recipient, or to none.
+    pub fn send(
+        &mut self,
+        from: &str,
+        recipients: &[&str],
+        source: &mut dyn MessageSource,
+        progress: Progress,
+    ) -> Result<()> {
+        let mail = self.mail_for(from, recipients, source)?;
+        let total = source.size();
+        if self.ext.chunking && self.ext.pipelining {
+            return self.send_chunked(&mail, recipients, source, total, progress);
+        }
+        let replies = if self.ext.pipelining {
+            // RFC 2920: MAIL, every RCPT and DATA in one write, then the replies in order.
+            self.queue_envelope(&mail, recipients, true)?;
+            self.breaking_on_error(|s| s.link.conn.flush("sending the envelope"))?;
+            self.read_envelope(recipients.len(), true)?
+        } else {
+            self.envelope_in_step(&mail, recipients)?
+        };
+        if let Some(err) = replies.refusal(recipients) {
+            return Err(self.abandon(replies, err, true));
+        }
+        self.send_data(source, total, progress)
     }
 }

@@ -14,6 +14,8 @@ pub struct Extensions {
     /// The EHLO lines after the first, as the server sent them ("SIZE 10240000", ...).
     pub lines: Vec<String>,
     pub pipelining: bool,
+    /// CHUNKING: BDAT (RFC 3030).
+    pub chunking: bool,
     pub starttls: bool,
     pub eightbitmime: bool,
     pub smtputf8: bool,
@@ -32,6 +34,7 @@ impl Extensions {
             let kw = kw.to_ascii_uppercase();
             match kw.as_str() {
                 "PIPELINING" => e.pipelining = true,
+                "CHUNKING" => e.chunking = true,
                 "STARTTLS" => e.starttls = true,
                 "8BITMIME" => e.eightbitmime = true,
                 "SMTPUTF8" => e.smtputf8 = true,

@@ -8,11 +8,13 @@
 //! `protocol::session`.
 
 mod auth;
+mod batch;
 mod data;
 mod envelope;
 mod extensions;
 mod reply;
 
+pub use batch::Outgoing;
 pub use envelope::check_address;
 pub use extensions::Extensions;
 pub use reply::Reply;
@@ -27,6 +29,9 @@ pub struct SmtpSession {
     /// The EHLO name, sent again after STARTTLS.
     ehlo_name: String,
     pub ext: Extensions,
+    /// The message read buffer and the BDAT chunk buffer, allocated once per session.
+    read_buf: Vec<u8>,
+    chunk_buf: Vec<u8>,
 }
 
 impl SmtpSession {
@@ -65,6 +70,8 @@ impl Session for SmtpSession {
             link: SessionLink::new(conn),
             ehlo_name: params.ehlo_name.to_owned(),
             ext: Extensions::default(),
+            read_buf: Vec::new(),
+            chunk_buf: Vec::new(),
         };
         session.open_with(|s| s.introduce(params))
     }
