@@ -22,14 +22,14 @@ fn big_message() -> Vec<u8> {
     m
 }
 
-unsafe extern "C" fn record_piece(ud: *mut c_void, data: *const u8, len: usize) -> i32 {
+unsafe extern "system" fn record_piece(ud: *mut c_void, data: *const u8, len: usize) -> i32 {
     // SAFETY: ud is the Vec<Vec<u8>> below; data is readable for len bytes during the call.
     let pieces = unsafe { &mut *(ud as *mut Vec<Vec<u8>>) };
     pieces.push(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
     0
 }
 
-unsafe extern "C" fn refuse(_ud: *mut c_void, _data: *const u8, _len: usize) -> i32 {
+unsafe extern "system" fn refuse(_ud: *mut c_void, _data: *const u8, _len: usize) -> i32 {
     7
 }
 

@@ -223,7 +223,7 @@ pub struct csmail_batch_message {
 /// `messages` has `count` entries whose pointers follow `csmail_batch_message`; `results` is
 /// NULL or has `count` writable slots.
 #[no_mangle]
-pub unsafe extern "C" fn csmail_smtp_send_batch(
+pub unsafe extern "system" fn csmail_smtp_send_batch(
     smtp: *const csmail_smtp,
     messages: *const csmail_batch_message,
     count: usize,
