@@ -14,6 +14,7 @@ fn files() -> Vec<(String, String)> {
         "bindings/python/csmail/_constants.py",
         "bindings/vb/CSMailConstants.bas",
         "bindings/python/csmail/_ffi.py",
+        "bindings/python/csmail/_properties.py",
         "bindings/vb/CSMailDeclares.bas",
     ] {
         files.push((format!("{root}/{path}"), format!("{generated}/{path}")));
