@@ -141,12 +141,18 @@ class Client(Handle):
 
     def _error(self, result: int) -> CSMailError:
         """The exception for a failed operation, with this client's ExtendedError."""
+        # This thread's last error first: the ExtendedError call below succeeds and clears it.
+        fallback = last_error(result)
         if result == C.CSMAIL_E_INVALID_HANDLE:
-            return last_error(result)
+            return fallback
         try:
             info = self.ExtendedError
         except CSMailError:
-            return last_error(result)
+            return fallback
+        if info.number == 0:
+            # A call refused without becoming the client's operation (re-entrant, busy): the
+            # detail is in this thread's last error.
+            return fallback
         return make_error(result, info.number, info.text, info.os_error)
 
     def __enter__(self) -> "Client":
