@@ -54,6 +54,12 @@ class Handle:
     release = close
     Release = close
 
+    def __enter__(self) -> "Handle":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
     def __del__(self) -> None:
         try:
             self.close()

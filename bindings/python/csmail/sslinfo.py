@@ -74,8 +74,6 @@ class SSLInfo(Handle):
         super().__init__(LIB.csmail_sslinfo_new())
         self._validator: Any = None
         self._validator_fn: Optional[Callable[[CertificateInfo], Any]] = None
-        self.Option = _Options(self)
-        self.option = self.Option
         if mode is not None:
             self.Mode = mode
         for name, value in options.items():
@@ -84,6 +82,13 @@ class SSLInfo(Handle):
     def _before_release(self) -> None:
         if self._validator is not None:
             LIB.csmail_sslinfo_set_validation_callback(self._h, csmail_validation_callback(), None)
+
+    @property
+    def Option(self) -> _Options:
+        """The seed's ``Option(index)`` property array: ``ssl.Option[SSLNoServerNameCheck] = True``."""
+        return _Options(self)
+
+    option = Option
 
     @property
     def Mode(self) -> int:
