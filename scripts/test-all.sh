@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks) and the C examples under ctest.
+# server, header and exported-symbol checks), the C examples under ctest and the Python package's
+# pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,9 @@ cargo test --workspace
 
 step "C examples (ctest)"
 bash scripts/test-c.sh
+
+step "Python package: pip install ./bindings/python, pytest against the bundled server"
+bash scripts/test-python.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh

@@ -57,3 +57,17 @@ def test_prototype_sizes_match_the_platform():
     assert ctypes.sizeof(_ffi.csmail_certificate_info) == 2 * 4 + 6 * ctypes.sizeof(ctypes.c_void_p) + ctypes.sizeof(
         ctypes.c_size_t
     )
+
+
+def test_the_installed_package_loads_its_bundled_library():
+    import os
+    from pathlib import Path
+
+    if os.environ.get("CSMAIL_EXPECT_BUNDLED") != "1":
+        import pytest
+
+        pytest.skip("run by scripts/test-python.sh, which installs the wheel")
+    package = Path(csmail.__file__).resolve().parent
+    assert "site-packages" in package.parts
+    assert Path(csmail.library_path).resolve().parent == package
+    assert csmail.library_version == csmail.CSMAIL_VERSION
