@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
 # server, header and exported-symbol checks), the C examples under ctest and the Python package's
-# pytest suite.
+# pytest suite and the VB binding's ABI harness under wine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +24,9 @@ bash scripts/test-c.sh
 
 step "Python package: pip install ./bindings/python, pytest against the bundled server"
 bash scripts/test-python.sh
+
+step "VB binding: csmail.dll (x86_64, i686) called as the Declares do, under wine"
+bash scripts/test-vb-wine.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh
