@@ -55,7 +55,10 @@ fn main() {
         ("README.md", readme),
         ("bindings/python/csmail/_constants.py", codegen::bindings::python(&version)),
         ("bindings/vb/CSMailConstants.bas", codegen::bindings::vb(&version)),
-        ("bindings/python/csmail/_ffi.py", codegen::python_ffi::python(&declarations).unwrap_or_else(|e| panic!("{e}"))),
+        (
+            "bindings/python/csmail/_ffi.py",
+            codegen::python_ffi::python(&declarations).unwrap_or_else(|e| panic!("{e}")),
+        ),
         ("bindings/python/csmail/_properties.py", codegen::python_ffi::python_properties()),
         ("bindings/vb/CSMailDeclares.bas", codegen::vb_declares::vb(&declarations).unwrap_or_else(|e| panic!("{e}"))),
     ] {

@@ -221,18 +221,35 @@ fn parse_statement(statement: &str, doc: String, out: &mut Header) -> Result<(),
     Ok(())
 }
 
-/// Drops all-caps words that are no type (calling-convention macros such as `CSMAIL_CALL`).
+/// Drops the all-caps words that stand where no type can (calling-convention and export
+/// macros such as `CSMAIL_CALL`): after a type (`int32_t CSMAIL_CALL f(`), before a `*`
+/// (`(CSMAIL_CALL *callback)`), or first in a declaration (`CSMAIL_API int32_t f(`). An all-caps
+/// word in a parameter's type (`CSMAIL_SSL_MODE mode`) stays.
 fn drop_call_macros(statement: &str) -> String {
     let spaced = statement.replace('(', " ( ").replace(')', " ) ").replace('*', " * ").replace(',', " , ");
-    let kept: Vec<&str> = spaced
-        .split_whitespace()
-        .filter(|w| {
-            let all_caps = w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-                && w.chars().any(|c| c.is_ascii_uppercase());
-            !(all_caps && w.contains("CALL"))
-        })
-        .collect();
-    kept.join(" ").replace("( ", "(").replace(" )", ")").replace(" ,", ",").replace("* ", "*").replace(" *", " *")
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let is_macro = |w: &str| {
+        w.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && w.chars().any(|c| c.is_ascii_uppercase())
+    };
+    let mut kept: Vec<&str> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let after_type =
+            kept.last().is_some_and(|p| !matches!(*p, "(" | "," | "const" | "typedef" | "struct" | "{" | ";"));
+        let before_star = words.get(i + 1) == Some(&"*");
+        // An export macro first in a declaration (`CSMAIL_API int32_t f(...)`).
+        let first_of_declaration = kept.is_empty() && words.first() != Some(&"typedef");
+        if is_macro(w) && (after_type || before_star || first_of_declaration) && !is_typedef_name(&words, i) {
+            continue;
+        }
+        kept.push(w);
+    }
+    kept.join(" ").replace("( ", "(").replace(" )", ")").replace(" ,", ",").replace("* ", "*")
+}
+
+/// Whether word `i` is the name a plain typedef introduces (`typedef int32_t CSMAIL_SSL_MODE`).
+fn is_typedef_name(words: &[&str], i: usize) -> bool {
+    words.first() == Some(&"typedef") && i + 1 == words.len()
 }
 
 /// `(int32_t a, const char *b)` or `(void)`.
@@ -294,7 +311,8 @@ mod tests {
              #ifdef __cplusplus\nextern \"C\" {\n#endif\n\
              /**\n * Sends a\n * message. Then\n *\n * More.\n */\n\
              int32_t CSMAIL_CALL csmail_smtp_send_mem(const csmail_smtp *smtp,\n    const char *const *recipients, size_t count);\n\
-             const char *csmail_version(void);\n#ifdef __cplusplus\n}  // extern \"C\"\n#endif\n",
+             CSMAIL_API const char *CSMAIL_CALL csmail_version(void);\n\
+             int32_t csmail_mode(CSMAIL_SSL_MODE mode);\n#ifdef __cplusplus\n}  // extern \"C\"\n#endif\n",
         )
         .unwrap();
         assert_eq!(h.opaque, ["csmail_smtp"]);
@@ -302,7 +320,10 @@ mod tests {
         assert_eq!(h.callbacks[0].name, "csmail_log_callback");
         assert_eq!(h.callbacks[0].params.len(), 3);
         assert_eq!(h.structs[0].0, "csmail_info");
-        assert_eq!(h.structs[0].1[1], Param { name: "der".into(), ty: CType { base: "uint8_t".into(), pointers: 1, is_const: true } });
+        assert_eq!(
+            h.structs[0].1[1],
+            Param { name: "der".into(), ty: CType { base: "uint8_t".into(), pointers: 1, is_const: true } }
+        );
         let send = &h.functions[0];
         assert_eq!(send.name, "csmail_smtp_send_mem");
         assert_eq!(send.summary, "Sends a message.");
@@ -310,5 +331,6 @@ mod tests {
         assert_eq!(h.functions[1].name, "csmail_version");
         assert_eq!(h.functions[1].ret, CType { base: "char".into(), pointers: 1, is_const: true });
         assert!(h.functions[1].params.is_empty());
+        assert_eq!(h.functions[2].params[0].ty.base, "CSMAIL_SSL_MODE");
     }
 }

@@ -89,7 +89,8 @@ fn declares(section: &str) -> Declares {
 }
 
 /// VB keywords and built-ins that cannot be parameter names.
-const VB_RESERVED: &[&str] = &["len", "property", "on", "log", "type", "string", "long", "date", "error", "end", "next", "to"];
+const VB_RESERVED: &[&str] =
+    &["len", "property", "on", "log", "type", "string", "long", "date", "error", "end", "next", "to"];
 
 #[test]
 fn every_function_has_its_declare_with_the_right_vb_types() {
@@ -126,7 +127,15 @@ fn the_class_modules_call_only_declared_functions() {
     let functions: BTreeSet<String> = h.functions.iter().map(|f| f.name.clone()).collect();
     let types: BTreeSet<String> = h.opaque.iter().cloned().chain(h.callbacks.iter().map(|c| c.name.clone())).collect();
     let mut called = BTreeSet::new();
-    for file in ["CSMail.bas", "SMTPClient.cls", "POP3Client.cls", "SSLInfo.cls", "LogHandler.cls", "ErrorInfo.cls", "Message.cls"] {
+    for file in [
+        "CSMail.bas",
+        "SMTPClient.cls",
+        "POP3Client.cls",
+        "SSLInfo.cls",
+        "LogHandler.cls",
+        "ErrorInfo.cls",
+        "Message.cls",
+    ] {
         let text = read(&format!("bindings/vb/{file}"));
         assert!(!text.replace("\r\n", "").contains('\n'), "{file} has CRLF line ends");
         assert!(text.is_ascii(), "{file} is ASCII (the VB6 IDE reads the ANSI code page)");
@@ -138,7 +147,13 @@ fn the_class_modules_call_only_declared_functions() {
         }
     }
     // The object model reaches the library's core: every client operation is wrapped.
-    for f in ["csmail_smtp_connect", "csmail_smtp_send_mem", "csmail_smtp_send_file", "csmail_pop3_retrieve", "csmail_pop3_stat"] {
+    for f in [
+        "csmail_smtp_connect",
+        "csmail_smtp_send_mem",
+        "csmail_smtp_send_file",
+        "csmail_pop3_retrieve",
+        "csmail_pop3_stat",
+    ] {
         assert!(called.contains(f), "no class calls {f}");
     }
 }
@@ -171,9 +186,14 @@ fn the_clients_have_every_property_of_the_table() {
 #[test]
 fn the_seed_object_model_is_there() {
     let ssl = read("bindings/vb/SSLInfo.cls");
-    assert!(ssl.contains("Public Property Let Mode(") && ssl.contains("Public Property Let [Option](ByVal Index As Long, ByVal Value As Variant)"));
+    assert!(
+        ssl.contains("Public Property Let Mode(")
+            && ssl.contains("Public Property Let [Option](ByVal Index As Long, ByVal Value As Variant)")
+    );
     let log = read("bindings/vb/LogHandler.cls");
-    assert!(log.contains("Public Event OnLogMessage(ByVal Severity As Long, ByVal Facility As Long, ByVal Message As String)"));
+    assert!(log.contains(
+        "Public Event OnLogMessage(ByVal Severity As Long, ByVal Facility As Long, ByVal Message As String)"
+    ));
     assert!(log.contains("AddressOf CSMailLogCallback"));
     for file in ["SMTPClient.cls", "POP3Client.cls"] {
         let c = read(&format!("bindings/vb/{file}"));
