@@ -94,6 +94,25 @@ static FARPROC need(const char *name) {
 }
 #define FN(type, name) ((type)(void (*)(void))need(name))
 
+#if defined(__i386__)
+/* VB calls a Declare'd function with stdcall: the callee removes its arguments from the stack.
+ * A cdecl export leaves them there; VB then reports "Bad DLL calling convention" (error 49),
+ * while C code may not notice (its frame pointer hides the difference). So the harness compares
+ * the stack pointer around one call and fails on any difference. */
+static int stdcall_balanced(intptr_t ssl) {
+    f_h_reflong get_mode = FN(f_h_reflong, "csmail_sslinfo_get_mode");
+    int32_t mode = 0;
+    uintptr_t before, after;
+    __asm__ volatile("mov %%esp, %0" : "=r"(before) : : "memory");
+    get_mode(ssl, &mode);
+    __asm__ volatile("mov %%esp, %0" : "=r"(after) : : "memory");
+    if (before != after)
+        printf("FAIL: the stack moved by %ld bytes across a call: csmail.dll does not export stdcall\n",
+               (long)(before - after));
+    return before == after;
+}
+#endif
+
 /* ---- CSMail.bas's conversions ---- */
 static char *utf8z(const wchar_t *text) { /* Utf8Z */
     int n = WideCharToMultiByte(CP_UTF8, 0, text, (int)wcslen(text), NULL, 0, NULL, NULL);
@@ -147,6 +166,9 @@ int main(int argc, char **argv) {
 
     /* Dim ssl As New SSLInfo: ssl.Mode = MODE_STARTTLS: ssl.Option(SSLNoServerNameCheck) = True */
     intptr_t ssl = FN(f_new, "csmail_sslinfo_new")();
+#if defined(__i386__)
+    if (!stdcall_balanced(ssl)) return 1;
+#endif
     CHECK(FN(f_h_long, "csmail_sslinfo_set_mode")(ssl, MODE_STARTTLS) == CSMAIL_OK, "Mode");
     CHECK(FN(f_h_long_long, "csmail_sslinfo_set_int")(ssl, SSLNoServerNameCheck, -1 /* VB True */) == CSMAIL_OK, "True");
     int32_t flag = 0;
