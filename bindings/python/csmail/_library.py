@@ -60,8 +60,9 @@ def candidates() -> List[str]:
     return found
 
 
-def load() -> ctypes.CDLL:
-    """Loads the first library of ``candidates()`` and declares every function on it."""
+def load() -> "tuple[ctypes.CDLL, str]":
+    """Loads the first library of ``candidates()``, declares every function on it, and returns
+    it with its path."""
     tried = candidates()
     errors = []
     for path in tried:
@@ -76,8 +77,7 @@ def load() -> ctypes.CDLL:
                 f"{path} lacks {len(missing)} functions of this csmail package ({', '.join(missing[:5])} ...): "
                 "it is an older or newer csmail; point CSMAIL_LIBRARY at the matching libcsmail"
             )
-        lib._csmail_path = path  # type: ignore[attr-defined]
-        return lib
+        return lib, path
     detail = "; ".join(errors) if errors else "no candidate found"
     raise LibraryNotFound(
         "the csmail shared library was not found (" + detail + "). Install the package with pip so that it "
@@ -86,10 +86,8 @@ def load() -> ctypes.CDLL:
     )
 
 
-LIB = load()
-
-#: The path the library was loaded from.
-PATH: str = LIB._csmail_path  # type: ignore[attr-defined]
+#: The library, and the path it was loaded from.
+LIB, PATH = load()
 
 #: The version of the loaded library (csmail_version()).
 VERSION: str = LIB.csmail_version().decode("ascii")

@@ -18,7 +18,7 @@ def _message_from_handle(handle: int, number: Optional[int]) -> Message:
     data, length = ctypes.c_void_p(None), ctypes.c_size_t(0)
     try:
         check(LIB.csmail_message_data(handle, ctypes.byref(data), ctypes.byref(length)))
-        raw = ctypes.string_at(data.value, length.value) if length.value else b""
+        raw = ctypes.string_at(data.value, length.value) if data.value and length.value else b""
     finally:
         LIB.csmail_message_release(handle)
     return Message(raw, number)
