@@ -1,6 +1,5 @@
 """The README's Python example runs against the bundled server: its host, ports and passwords
-are swapped for the server's, and the server's test CA is trusted through SSL_CERT_FILE (the
-system roots csmail reads)."""
+are swapped for the server's, and its SSLInfo objects are given the server's test CA."""
 
 import contextlib
 import io
@@ -20,16 +19,17 @@ def example() -> str:
     return block.group(1)
 
 
-def test_the_readme_example_sends_and_fetches(server, monkeypatch):
-    monkeypatch.setenv("SSL_CERT_FILE", server.ca)
+def test_the_readme_example_sends_and_fetches(server):
     subject = f"Grüße {uuid.uuid4()}"
     code = (
         example()
         .replace('"mail.example.com", 587, "alice", "secret"', f'"localhost", {server.smtp}, "alice", "alicepass"')
         .replace('"mail.example.com", 995, "bob", "secret"', f'"localhost", {server.pop3s}, "bob", "bobpass"')
         .replace('"Grüße"', repr(subject))
+        .replace("csmail.SSLInfo()", f"csmail.SSLInfo(SSLCAFile={server.ca!r})")
+        .replace("csmail.SSLInfo(MODE_CHANNEL)", f"csmail.SSLInfo(MODE_CHANNEL, SSLCAFile={server.ca!r})")
     )
-    assert "mail.example.com" not in code
+    assert "mail.example.com" not in code and code.count("SSLCAFile") == 2
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the project's own README
