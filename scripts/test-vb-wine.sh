@@ -9,7 +9,8 @@
 #   CSMAIL_VB_ARCHES=x86_64 bash scripts/test-vb-wine.sh
 #
 # Installs mingw-w64 and wine with apt-get when missing (as root), adds the Rust targets with
-# rustup. The DLLs are built without the OpenSSL compatibility backend (--no-default-features).
+# rustup. The DLLs come from scripts/build-windows.sh when it exists (CSMAIL_VB_OWN_BUILD=1: a
+# debug build here instead), built without the OpenSSL compatibility backend.
 # wine 8.0 lacks bcryptprimitives.dll, which Rust's std imports: a stub is built next to the exe.
 set -euo pipefail
 
@@ -41,17 +42,29 @@ if [ ! -x "$server" ]; then
 fi
 
 mkdir -p "$build"
+# The packaging's DLL when scripts/build-windows.sh exists (release, stdcall on i686, what ships),
+# else a debug build made here the same way (the Windows targets without the compat feature).
+targets=()
+for arch in $arches; do targets+=("$arch-pc-windows-gnu"); done
+if [ -f "$root/scripts/build-windows.sh" ] && [ -z "${CSMAIL_VB_OWN_BUILD:-}" ]; then
+    echo "test-vb-wine: building csmail.dll with scripts/build-windows.sh ${targets[*]}"
+    bash "$root/scripts/build-windows.sh" "${targets[@]}"
+    dll_of() { echo "$root/target/windows/$1/csmail.dll"; }
+else
+    for target in "${targets[@]}"; do
+        rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+        flags=()
+        [ "$profile" = release ] && flags=(--release)
+        echo "test-vb-wine: building csmail.dll for $target ($profile)"
+        CARGO_TARGET_DIR=$root/target/win cargo build --quiet --lib --no-default-features --target "$target" \
+            "${flags[@]}" --manifest-path "$root/Cargo.toml"
+    done
+    dll_of() { echo "$root/target/win/$1/$profile/csmail.dll"; }
+fi
 for arch in $arches; do
-    target=$arch-pc-windows-gnu
-    rustup target list --installed | grep -qx "$target" || rustup target add "$target"
-    flags=()
-    [ "$profile" = release ] && flags=(--release)
-    echo "test-vb-wine: building csmail.dll for $target ($profile)"
-    CARGO_TARGET_DIR=$root/target/win cargo build --quiet --lib --no-default-features --target "$target" \
-        "${flags[@]}" --manifest-path "$root/Cargo.toml"
     out=$build/$arch
     mkdir -p "$out"
-    cp "$root/target/win/$target/$profile/csmail.dll" "$out/"
+    cp "$(dll_of "$arch-pc-windows-gnu")" "$out/"
     "$arch-w64-mingw32-gcc" -O2 -shared -o "$out/bcryptprimitives.dll" "$root/bindings/vb/harness/bcryptprimitives.c" -ladvapi32
     "$arch-w64-mingw32-gcc" -std=c11 -Wall -Wextra -Werror -pedantic -O1 -o "$out/vb_abi_harness.exe" \
         "$root/bindings/vb/harness/vb_abi_harness.c"
