@@ -11,7 +11,8 @@
 # Installs mingw-w64 and wine with apt-get when missing (as root), adds the Rust targets with
 # rustup. The DLLs come from scripts/build-windows.sh when it exists (CSMAIL_VB_OWN_BUILD=1: a
 # debug build here instead), built without the OpenSSL compatibility backend.
-# wine 8.0 lacks bcryptprimitives.dll, which Rust's std imports: a stub is built next to the exe.
+# wine 8.0 lacks bcryptprimitives.dll's ProcessPrng, which Rust's std imports: a stub is built
+# next to the exe (undecorated on i686) and preferred to wine's builtin.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -65,7 +66,8 @@ for arch in $arches; do
     out=$build/$arch
     mkdir -p "$out"
     cp "$(dll_of "$arch-pc-windows-gnu")" "$out/"
-    "$arch-w64-mingw32-gcc" -O2 -shared -o "$out/bcryptprimitives.dll" "$root/bindings/vb/harness/bcryptprimitives.c" -ladvapi32
+    "$arch-w64-mingw32-gcc" -O2 -shared -Wl,--kill-at -o "$out/bcryptprimitives.dll" \
+        "$root/bindings/vb/harness/bcryptprimitives.c" -ladvapi32
     "$arch-w64-mingw32-gcc" -std=c11 -Wall -Wextra -Werror -pedantic -O1 -o "$out/vb_abi_harness.exe" \
         "$root/bindings/vb/harness/vb_abi_harness.c"
 done
@@ -90,6 +92,8 @@ pop3s=$(sed -n 's/^pop3s=//p' "$state/ready")
 
 export WINEPREFIX=${WINEPREFIX:-$build/wineprefix}
 export WINEDEBUG=-all
+# 32-bit wine has a builtin bcryptprimitives.dll without ProcessPrng: the stub wins.
+export WINEDLLOVERRIDES="bcryptprimitives=n,b"
 ca=$(winepath -w "$state/ca.pem" 2>/dev/null)
 status=0
 for arch in $arches; do
