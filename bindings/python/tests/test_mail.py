@@ -117,7 +117,12 @@ def test_every_sink_kind_and_the_mailbox_operations(server, tmp_path):
         first, second, third = numbers
         assert pop3.MessageSize(first) >= len(data[0]) and pop3.UID(first) != pop3.UID(second)
         path = tmp_path / "ausgabe-ö.eml"
+        progress = []
+        pop3.progress = lambda done, total: progress.append((done, total))
         assert pop3.GetMessage(first, path) is None
+        pop3.progress = None
+        # Retrieval progress: bytes so far, the total unknown (-1) to POP3.
+        assert progress and progress[-1] == (path.stat().st_size, -1)
         assert path.read_bytes().endswith(data[0])
         buffer = io.BytesIO()
         pop3.retrieve(second, buffer)
