@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Optional
 from . import _constants as C
 from ._errors import CallbackError, CSMailError, ErrorInfo, check, last_error, make_error
 from ._ffi import csmail_progress_callback
-from ._handle import Handle, Operation, StrLike, current, operations, with_callback_cause
+from ._handle import Handle, Operation, StrLike, callback_failed, operations, set_given, with_callback_cause
 from ._library import LIB
 from .loghandler import LogHandler
 from .proxy import ProxyInfo
@@ -38,11 +38,7 @@ class Client(Handle):
         self._handlers: Dict[str, Handle] = {}
         self._progress: Any = None
         self._progress_fn: Optional[ProgressCallback] = None
-        for name, value in (("Host", host), ("Port", port), ("User", user), ("Password", password)):
-            if value is not None:
-                setattr(self, name, value)
-        if timeout_ms is not None:
-            self.TimeoutMs = timeout_ms  # type: ignore[attr-defined]
+        set_given(self, Host=host, Port=port, User=user, Password=password, TimeoutMs=timeout_ms)
         for handler in (ssl, log, proxy):
             if handler is not None:
                 self.SetAdvancedHandler(handler)
@@ -105,10 +101,7 @@ class Client(Handle):
                     client._progress_fn(done, total)
                 return 0
             except BaseException as e:  # noqa: B902 - the operation ends with it
-                op = current()
-                if op is not None:
-                    op.fail(e, "the progress callback")
-                return 1
+                return callback_failed(e, "the progress callback")
 
         callback = csmail_progress_callback(trampoline)
         check(self._fn("set_progress_callback")(self.handle, callback, None))

@@ -15,7 +15,32 @@ from . import _constants as C
 from ._library import LIB
 
 
-class CSMailError(Exception):
+class _ErrorDetail:
+    """The ErrorInfo names an exception and an ErrorInfo share: Number, Text, OSError, name."""
+
+    number: int
+    text: str
+    os_error: int
+
+    @property
+    def Number(self) -> int:
+        return self.number
+
+    @property
+    def Text(self) -> str:
+        return self.text
+
+    @property
+    def OSError(self) -> int:
+        return self.os_error
+
+    @property
+    def name(self) -> str:
+        """The eex constant's name (``eexSSLCertName``), "" for 0."""
+        return EEX_NAMES.get(self.number, str(self.number)) if self.number else ""
+
+
+class CSMailError(_ErrorDetail, Exception):
     """A csmail operation failed.
 
     Attributes: ``result`` (CSMAIL_E_*), ``number`` (ErrorInfo.Number, an eex value), ``text``
@@ -33,24 +58,6 @@ class CSMailError(Exception):
         self.text = text
         self.os_error = os_error
         self.callback_exception: Optional[BaseException] = None
-
-    # The legacy ErrorInfo names.
-    @property
-    def Number(self) -> int:
-        return self.number
-
-    @property
-    def Text(self) -> str:
-        return self.text
-
-    @property
-    def OSError(self) -> int:
-        return self.os_error
-
-    @property
-    def name(self) -> str:
-        """The eex constant's name (``eexSSLCertName``), or the number as text."""
-        return EEX_NAMES.get(self.number, str(self.number))
 
     def __str__(self) -> str:
         parts = [self.text or strerror(self.result)]
@@ -222,7 +229,7 @@ def check(result: int) -> None:
         raise last_error(result)
 
 
-class ErrorInfo:
+class ErrorInfo(_ErrorDetail):
     """ErrorInfo: the detail of a client's last operation (``ExtendedError``).
 
     ``Number`` (eex, 0 after a success), ``Text`` and ``OSError``; snake_case: ``number``,
@@ -241,23 +248,6 @@ class ErrorInfo:
         finally:
             LIB.csmail_errorinfo_release(handle)
             self._handle = 0
-
-    @property
-    def Number(self) -> int:
-        return self.number
-
-    @property
-    def Text(self) -> str:
-        return self.text
-
-    @property
-    def OSError(self) -> int:
-        return self.os_error
-
-    @property
-    def name(self) -> str:
-        """The eex constant's name, e.g. ``eexSSLCertName`` ("" for 0)."""
-        return EEX_NAMES.get(self.number, "") if self.number else ""
 
     def __repr__(self) -> str:
         return f"ErrorInfo(Number={self.number} {self.name}, Text={self.text!r}, OSError={self.os_error})"

@@ -121,3 +121,19 @@ def with_callback_cause(error: CSMailError, op: Operation) -> CSMailError:
         error.text = f"{error.text} ({op.source} raised {type(op.exception).__name__}: {op.exception})"
         error.args = (error.text,)
     return error
+
+
+def callback_failed(exc: BaseException, source: str, abort: bool = False) -> int:
+    """Records a callback's exception on the running operation (``abort``: and ends it, for
+    callbacks that cannot return a failure); returns 1, the callbacks' "failed" answer."""
+    op = current()
+    if op is not None:
+        op.fail(exc, source, abort)
+    return 1
+
+
+def set_given(obj: Any, **values: Any) -> None:
+    """Sets the properties whose value is not None (constructor keyword arguments)."""
+    for name, value in values.items():
+        if value is not None:
+            setattr(obj, name, value)

@@ -8,7 +8,7 @@ import os
 from typing import IO, Any, Callable, Optional, Tuple, Union
 
 from ._ffi import csmail_read_callback, csmail_write_callback
-from ._handle import current
+from ._handle import callback_failed
 from .message import Message
 
 Source = Union[bytes, bytearray, memoryview, str, "os.PathLike[Any]", IO[bytes], IO[str], email.message.Message, Message]
@@ -49,10 +49,7 @@ def reader(stream: Any) -> Any:
             n_out[0] = n
             return 0
         except BaseException as e:  # noqa: B902 - the send ends with it
-            op = current()
-            if op is not None:
-                op.fail(e, "the message source")
-            return 1
+            return callback_failed(e, "the message source")
 
     return csmail_read_callback(trampoline)
 
@@ -66,10 +63,7 @@ def writer(sink: Any) -> Any:
             write(ctypes.string_at(data, length))
             return 0
         except BaseException as e:  # noqa: B902 - the retrieval ends with it
-            op = current()
-            if op is not None:
-                op.fail(e, "the message sink")
-            return 1
+            return callback_failed(e, "the message sink")
 
     return csmail_write_callback(trampoline)
 

@@ -7,7 +7,7 @@ from typing import Any, Callable, Optional
 from . import _constants as C
 from ._errors import check
 from ._ffi import csmail_log_callback
-from ._handle import Handle, current
+from ._handle import Handle, callback_failed, current
 from ._library import LIB
 
 LogCallback = Callable[[int, int, str], Any]
@@ -99,11 +99,9 @@ class LogHandler(Handle):
             try:
                 handler._fn(severity, facility, (message or b"").decode("utf-8", "replace"))
             except BaseException as e:  # noqa: B902 - the operation ends with it
-                op = current()
-                if op is not None:
-                    op.fail(e, "OnLogMessage", abort=True)
-                else:
+                if current() is None:
                     handler.last_exception = e
+                callback_failed(e, "OnLogMessage", abort=True)
 
         callback = csmail_log_callback(trampoline)
         check(LIB.csmail_loghandler_set_callback(self.handle, callback, None))

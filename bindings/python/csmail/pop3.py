@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 from ._client import Client
 from ._errors import check
 from ._ffi import csmail_message_callback
-from ._handle import current, path_bytes
+from ._handle import callback_failed, path_bytes
 from ._library import LIB
 from ._properties_model import add_properties
 from ._streams import Sink, is_path, writer
@@ -107,10 +107,7 @@ class POP3Client(Client):
                     callback(message)
                 return 0
             except BaseException as e:  # noqa: B902 - the batch ends with it
-                op = current()
-                if op is not None:
-                    op.fail(e, "the message callback")
-                return 1
+                return callback_failed(e, "the message callback")
 
         self._run("retrieve_many", array, len(items), 1 if delete else 0, csmail_message_callback(trampoline), None)
         return got

@@ -3,7 +3,7 @@
 from typing import Optional
 
 from . import _constants as C
-from ._handle import Handle, StrLike
+from ._handle import Handle, StrLike, set_given
 from ._library import LIB
 from ._properties_model import add_properties
 
@@ -26,9 +26,7 @@ class ProxyInfo(Handle):
         kind: Optional[int] = None,
     ):
         super().__init__(LIB.csmail_proxyinfo_new(kind if kind is not None else self.KIND))
-        for name, value in (("Host", host), ("Port", port), ("User", user), ("Password", password)):
-            if value is not None:
-                setattr(self, name, value)
+        set_given(self, Host=host, Port=port, User=user, Password=password)
 
 
 add_properties(ProxyInfo, "proxyinfo", "proxy")

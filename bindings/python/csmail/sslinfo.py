@@ -9,7 +9,7 @@ from typing import Any, Callable, List, Optional, Union
 from . import _constants as C
 from ._errors import check, last_error, read_string
 from ._ffi import csmail_validation_callback
-from ._handle import Handle, current, utf8
+from ._handle import Handle, callback_failed, utf8
 from ._library import LIB
 
 OptionValue = Union[bool, int, str, List[int]]
@@ -211,10 +211,8 @@ class SSLInfo(Handle):
                 )
                 return 1 if ssl._validator_fn(info) else 0
             except BaseException as e:  # noqa: B902 - kept and raised by the connect
-                op = current()
-                if op is not None:
-                    op.fail(e, "the validation callback")
-                return 0
+                callback_failed(e, "the validation callback")
+                return 0  # refused
 
         callback = csmail_validation_callback(trampoline)
         check(LIB.csmail_sslinfo_set_validation_callback(self.handle, callback, None))
