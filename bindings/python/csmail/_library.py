@@ -27,6 +27,12 @@ else:
     _NAMES = ["libcsmail.so", "libcsmail.so.0"]
 
 
+# 32-bit csmail.dll exports stdcall (what VB calls): ctypes calls those through WinDLL.
+_LOADER = ctypes.CDLL
+if sys.platform == "win32" and ctypes.sizeof(ctypes.c_void_p) == 4:  # pragma: no cover
+    _LOADER = ctypes.WinDLL  # type: ignore[attr-defined,misc]
+
+
 class LibraryNotFound(ImportError):
     """The csmail shared library could not be found or does not match this package."""
 
@@ -67,7 +73,7 @@ def load() -> "tuple[ctypes.CDLL, str]":
     errors = []
     for path in tried:
         try:
-            lib = ctypes.CDLL(path)
+            lib = _LOADER(path)
         except OSError as e:
             errors.append(f"{path}: {e}")
             continue
