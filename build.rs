@@ -48,6 +48,7 @@ fn main() {
 
     let declarations = fs::read_to_string(&header).expect("the header was written");
     let declarations = codegen::cdecl::parse(&declarations).unwrap_or_else(|e| panic!("csmail.h: {e}"));
+    let known = codegen::bindings::table_names();
     let generated = out_dir.join("generated");
     let readme = fs::read_to_string(crate_dir.join("README.md")).expect("README.md is readable");
     let readme = codegen::readme::regenerate(&readme).unwrap_or_else(|e| panic!("{e}"));
@@ -57,10 +58,13 @@ fn main() {
         ("bindings/vb/CSMailConstants.bas", codegen::bindings::vb(&version)),
         (
             "bindings/python/csmail/_ffi.py",
-            codegen::python_ffi::python(&declarations).unwrap_or_else(|e| panic!("{e}")),
+            codegen::python_ffi::python(&declarations, &known).unwrap_or_else(|e| panic!("{e}")),
         ),
         ("bindings/python/csmail/_properties.py", codegen::python_ffi::python_properties()),
-        ("bindings/vb/CSMailDeclares.bas", codegen::vb_declares::vb(&declarations).unwrap_or_else(|e| panic!("{e}"))),
+        (
+            "bindings/vb/CSMailDeclares.bas",
+            codegen::vb_declares::vb(&declarations, &known).unwrap_or_else(|e| panic!("{e}")),
+        ),
     ] {
         let file = generated.join(path);
         fs::create_dir_all(file.parent().expect("a file in a folder")).expect("OUT_DIR is writable");

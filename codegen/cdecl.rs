@@ -48,6 +48,8 @@ pub struct Header {
     pub callbacks: Vec<Function>,
     /// Exported functions, in header order.
     pub functions: Vec<Function>,
+    /// `#define NAME <integer literal>` lines: (name, literal, the first sentence of its doc).
+    pub defines: Vec<(String, String, String)>,
 }
 
 impl Header {
@@ -78,11 +80,36 @@ impl Header {
 
 /// Parses the header text.
 pub fn parse(header: &str) -> Result<Header, String> {
-    let mut out = Header::default();
+    let mut out = Header { defines: defines(header), ..Header::default() };
     for (statement, doc) in statements(header) {
         parse_statement(&statement, doc, &mut out).map_err(|e| format!("{e} in `{statement}`"))?;
     }
     Ok(out)
+}
+
+/// The integer constants the header defines, with the first sentence of the doc comment right
+/// above each (`/** ... */`).
+fn defines(header: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut doc: Vec<String> = Vec::new();
+    for line in header.lines().map(str::trim) {
+        if line.starts_with("/**") {
+            doc.clear();
+        }
+        if let Some(text) = line.strip_prefix("* ").or_else(|| line.strip_prefix("/** ")) {
+            doc.push(text.trim_end_matches("*/").trim().to_owned());
+        }
+        let Some(rest) = line.strip_prefix("#define ") else { continue };
+        let mut words = rest.split_whitespace();
+        let (Some(name), Some(value), None) = (words.next(), words.next(), words.next()) else { continue };
+        let digits = value.strip_prefix("0x").unwrap_or(value.strip_prefix('-').unwrap_or(value));
+        let hex = value.starts_with("0x");
+        if !digits.is_empty() && digits.chars().all(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }) {
+            out.push((name.to_owned(), value.to_owned(), first_sentence(&doc.join(" "))));
+        }
+        doc.clear();
+    }
+    out
 }
 
 /// The statements of the header (text up to each `;` at brace depth 0), each with the first
@@ -181,10 +208,16 @@ fn ends_sentence(text: &str) -> bool {
 
 /// The text up to the end of its first sentence (". " or the end).
 fn first_sentence(text: &str) -> String {
-    match text.find(". ") {
-        Some(end) => text[..=end].to_owned(),
-        None => text.to_owned(),
+    let mut from = 0;
+    while let Some(at) = text[from..].find(". ") {
+        let end = from + at;
+        // "e.g. " and "i.e. " end no sentence.
+        if !(text[..end].ends_with("e.g") || text[..end].ends_with("i.e")) {
+            return text[..=end].to_owned();
+        }
+        from = end + 2;
     }
+    text.to_owned()
 }
 
 fn parse_statement(statement: &str, doc: String, out: &mut Header) -> Result<(), String> {

@@ -9,7 +9,7 @@ Option Explicit
 
 #If VBA7 Then
 
-' csmail_version: The library version, e.g.
+' csmail_version: The library version, e.g. "0.1.0".
 Public Declare PtrSafe Function csmail_version Lib "csmail.dll" () As LongPtr
 
 ' csmail_strerror: A static description of a result code (CSMAIL_OK, CSMAIL_E_*).
@@ -63,14 +63,110 @@ Public Declare PtrSafe Function csmail_loghandler_set_callback Lib "csmail.dll" 
 ' csmail_loghandler_set_log_secrets: Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
 Public Declare PtrSafe Function csmail_loghandler_set_log_secrets Lib "csmail.dll" (ByVal handler As LongPtr, ByVal enabled As Long) As Long
 
+' csmail_message_new: Creates an empty Message with one reference.
+Public Declare PtrSafe Function csmail_message_new Lib "csmail.dll" () As LongPtr
+
 ' csmail_message_addref: Adds a reference.
 Public Declare PtrSafe Function csmail_message_addref Lib "csmail.dll" (ByVal message As LongPtr) As Long
 
-' csmail_message_release: Releases a reference; the last one frees the message and its bytes.
+' csmail_message_release: Releases a reference; the last one frees the message (sections still referenced by the application stay valid).
 Public Declare PtrSafe Function csmail_message_release Lib "csmail.dll" (ByVal message As LongPtr) As Long
 
-' csmail_message_data: The message's bytes: `*data_out` points to `*len_out` bytes owned by the message, valid until its last reference is released.
+' csmail_message_data: The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now (with Bcc; a Date and a Message-ID are added when missing).
 Public Declare PtrSafe Function csmail_message_data Lib "csmail.dll" (ByVal message As LongPtr, ByRef data_out As LongPtr, ByRef len_out As LongPtr) As Long
+
+' csmail_message_load_mem: Replaces the whole message with one read from memory (parsed when first read; malformed MIME is never an error, the bytes stay available).
+Public Declare PtrSafe Function csmail_message_load_mem Lib "csmail.dll" (ByVal message As LongPtr, ByVal data As LongPtr, ByVal length As LongPtr) As Long
+
+' csmail_message_load_from_file: LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as `csmail_message_save_to_file` writes).
+Public Declare PtrSafe Function csmail_message_load_from_file Lib "csmail.dll" (ByVal message As LongPtr, ByVal path As LongPtr) As Long
+
+' csmail_message_save_to_file: SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated; attachment files are streamed, never held in memory.
+Public Declare PtrSafe Function csmail_message_save_to_file Lib "csmail.dll" (ByVal message As LongPtr, ByVal path As LongPtr) As Long
+
+' csmail_message_get_header: A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as `Name <a@b>, ...`); "" when the message has no such header.
+Public Declare PtrSafe Function csmail_message_get_header Lib "csmail.dll" (ByVal message As LongPtr, ByVal name As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_message_set_header: Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID, In-Reply-To, References or any other), replacing every field of the name; a NULL `value` removes it.
+Public Declare PtrSafe Function csmail_message_set_header Lib "csmail.dll" (ByVal message As LongPtr, ByVal name As LongPtr, ByVal value As LongPtr) As Long
+
+' csmail_message_add_header: Adds a header field, keeping those of the same name (e.g. a second Received or a custom list).
+Public Declare PtrSafe Function csmail_message_add_header Lib "csmail.dll" (ByVal message As LongPtr, ByVal name As LongPtr, ByVal value As LongPtr) As Long
+
+' csmail_message_header_count: How many header fields the message has (for `csmail_message_header_at`).
+Public Declare PtrSafe Function csmail_message_header_count Lib "csmail.dll" (ByVal message As LongPtr, ByRef count_out As LongPtr) As Long
+
+' csmail_message_header_at: The name and decoded value of header field `index` (0-based, in message order).
+Public Declare PtrSafe Function csmail_message_header_at Lib "csmail.dll" (ByVal message As LongPtr, ByVal index As LongPtr, ByVal name_buf As LongPtr, ByVal name_len As LongPtr, ByRef name_needed As LongPtr, ByVal value_buf As LongPtr, ByVal value_len As LongPtr, ByRef value_needed As LongPtr) As Long
+
+' csmail_message_add_address: Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc).
+Public Declare PtrSafe Function csmail_message_add_address Lib "csmail.dll" (ByVal message As LongPtr, ByVal header As LongPtr, ByVal display_name As LongPtr, ByVal address As LongPtr) As Long
+
+' csmail_message_address_count: How many mailboxes an address header holds (0 when absent).
+Public Declare PtrSafe Function csmail_message_address_count Lib "csmail.dll" (ByVal message As LongPtr, ByVal header As LongPtr, ByRef count_out As LongPtr) As Long
+
+' csmail_message_address_at: The display name ("" when none) and address of mailbox `index` of an address header.
+Public Declare PtrSafe Function csmail_message_address_at Lib "csmail.dll" (ByVal message As LongPtr, ByVal header As LongPtr, ByVal index As LongPtr, ByVal name_buf As LongPtr, ByVal name_len As LongPtr, ByRef name_needed As LongPtr, ByVal addr_buf As LongPtr, ByVal addr_len As LongPtr, ByRef addr_needed As LongPtr) As Long
+
+' csmail_message_get_text_body: TextBody: the plain-text body, decoded to UTF-8 ("" when none).
+Public Declare PtrSafe Function csmail_message_get_text_body Lib "csmail.dll" (ByVal message As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_message_get_html_body: HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
+Public Declare PtrSafe Function csmail_message_get_html_body Lib "csmail.dll" (ByVal message As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_message_set_text_body: TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
+Public Declare PtrSafe Function csmail_message_set_text_body Lib "csmail.dll" (ByVal message As LongPtr, ByVal text As LongPtr) As Long
+
+' csmail_message_set_html_body: HTMLBody = html: sets the HTML body (multipart/alternative beside a text body, multipart/related with inline parts).
+Public Declare PtrSafe Function csmail_message_set_html_body Lib "csmail.dll" (ByVal message As LongPtr, ByVal html As LongPtr) As Long
+
+' csmail_message_get_priority: Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
+Public Declare PtrSafe Function csmail_message_get_priority Lib "csmail.dll" (ByVal message As LongPtr, ByRef priority_out As Long) As Long
+
+' csmail_message_set_priority: Priority = 1..5 (X-Priority; 3, normal, removes the header).
+Public Declare PtrSafe Function csmail_message_set_priority Lib "csmail.dll" (ByVal message As LongPtr, ByVal priority As Long) As Long
+
+' csmail_message_add_attachment_file: AddAttachment from a file: the file is read only when the message is sent or saved, base64 encoded chunk by chunk (memory does not grow with its size).
+Public Declare PtrSafe Function csmail_message_add_attachment_file Lib "csmail.dll" (ByVal message As LongPtr, ByVal path As LongPtr, ByVal content_type As LongPtr, ByVal file_name As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_add_attachment_mem: AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
+Public Declare PtrSafe Function csmail_message_add_attachment_mem Lib "csmail.dll" (ByVal message As LongPtr, ByVal file_name As LongPtr, ByVal data As LongPtr, ByVal length As LongPtr, ByVal content_type As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_add_inline_mem: Adds an inline part from memory, which the HTML body shows as `cid:<content_id>` (multipart/related with the HTML body).
+Public Declare PtrSafe Function csmail_message_add_inline_mem Lib "csmail.dll" (ByVal message As LongPtr, ByVal content_id As LongPtr, ByVal file_name As LongPtr, ByVal data As LongPtr, ByVal length As LongPtr, ByVal content_type As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_add_inline_file: Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
+Public Declare PtrSafe Function csmail_message_add_inline_file Lib "csmail.dll" (ByVal message As LongPtr, ByVal content_id As LongPtr, ByVal path As LongPtr, ByVal content_type As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_section_count: Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message has, depth first.
+Public Declare PtrSafe Function csmail_message_section_count Lib "csmail.dll" (ByVal message As LongPtr, ByRef count_out As LongPtr) As Long
+
+' csmail_message_section: Sections(index): a new reference to leaf section `index` (0-based); release it.
+Public Declare PtrSafe Function csmail_message_section Lib "csmail.dll" (ByVal message As LongPtr, ByVal index As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_attachment_count: How many of the sections are attachments.
+Public Declare PtrSafe Function csmail_message_attachment_count Lib "csmail.dll" (ByVal message As LongPtr, ByRef count_out As LongPtr) As Long
+
+' csmail_message_attachment: A new reference to attachment `index` (0-based); release it.
+Public Declare PtrSafe Function csmail_message_attachment Lib "csmail.dll" (ByVal message As LongPtr, ByVal index As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_body: A new reference to the body section: the root of the MIME tree (a multipart or a single part), whose children are reached with `csmail_section_child`.
+Public Declare PtrSafe Function csmail_message_body Lib "csmail.dll" (ByVal message As LongPtr, ByRef section_out As LongPtr) As Long
+
+' csmail_message_add_section: Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part with a Content-ID, or a text body), laid out as for the Add functions.
+Public Declare PtrSafe Function csmail_message_add_section Lib "csmail.dll" (ByVal message As LongPtr, ByVal section As LongPtr) As Long
+
+' csmail_message_remove_section: Sections.Remove: removes a section from the message (the handle stays valid).
+Public Declare PtrSafe Function csmail_message_remove_section Lib "csmail.dll" (ByVal message As LongPtr, ByVal section As LongPtr) As Long
+
+' csmail_message_limits_exceeded: Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts): `*exceeded_out` is 1 when parts were left out of the sections (the bytes keep them), else 0.
+Public Declare PtrSafe Function csmail_message_limits_exceeded Lib "csmail.dll" (ByVal message As LongPtr, ByRef exceeded_out As Long) As Long
+
+' csmail_smtp_send_message: Send(Message): sends a Message, the envelope taken from it - the sender from Sender (else the first From), the recipients from To, Cc and Bcc.
+Public Declare PtrSafe Function csmail_smtp_send_message Lib "csmail.dll" (ByVal smtp As LongPtr, ByVal message As LongPtr) As Long
+
+' csmail_smtp_send_message_to: Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count` (NULL and 0: To, Cc and Bcc of the message).
+Public Declare PtrSafe Function csmail_smtp_send_message_to Lib "csmail.dll" (ByVal smtp As LongPtr, ByVal message As LongPtr, ByVal from As LongPtr, ByVal recipients As LongPtr, ByVal count As LongPtr) As Long
 
 ' csmail_pop3_new: Creates a POP3Client with one reference (release with `csmail_pop3_release`).
 Public Declare PtrSafe Function csmail_pop3_new Lib "csmail.dll" () As LongPtr
@@ -174,6 +270,69 @@ Public Declare PtrSafe Function csmail_proxyinfo_set_int Lib "csmail.dll" (ByVal
 ' csmail_proxyinfo_get_int: Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
 Public Declare PtrSafe Function csmail_proxyinfo_get_int Lib "csmail.dll" (ByVal proxy As LongPtr, ByVal prop As Long, ByRef value_out As Long) As Long
 
+' csmail_section_new: Creates a free-standing Section with one reference (add it with `csmail_message_add_section` or `csmail_section_add_child`).
+Public Declare PtrSafe Function csmail_section_new Lib "csmail.dll" (ByVal content_type As LongPtr, ByRef section_out_p As LongPtr) As Long
+
+' csmail_section_addref: Adds a reference.
+Public Declare PtrSafe Function csmail_section_addref Lib "csmail.dll" (ByVal section As LongPtr) As Long
+
+' csmail_section_release: Releases a reference; the part lives on while a message holds it.
+Public Declare PtrSafe Function csmail_section_release Lib "csmail.dll" (ByVal section As LongPtr) As Long
+
+' csmail_section_get_str: Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING, _FILE_NAME, _CONTENT_ID, _DISPOSITION ("" when unset).
+Public Declare PtrSafe Function csmail_section_get_str Lib "csmail.dll" (ByVal section As LongPtr, ByVal prop As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_section_set_str: Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL), _CHARSET, _FILE_NAME, _CONTENT_ID, _DISPOSITION.
+Public Declare PtrSafe Function csmail_section_set_str Lib "csmail.dll" (ByVal section As LongPtr, ByVal prop As Long, ByVal value As LongPtr) As Long
+
+' csmail_section_get_param: A Content-Type parameter by name (charset and name included); "" when absent.
+Public Declare PtrSafe Function csmail_section_get_param Lib "csmail.dll" (ByVal section As LongPtr, ByVal name As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_section_set_param: Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
+Public Declare PtrSafe Function csmail_section_set_param Lib "csmail.dll" (ByVal section As LongPtr, ByVal name As LongPtr, ByVal value As LongPtr) As Long
+
+' csmail_section_get_header: Another header of the part (Content-Description, Content-Location, X-...), decoded; "" when absent.
+Public Declare PtrSafe Function csmail_section_get_header Lib "csmail.dll" (ByVal section As LongPtr, ByVal name As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_section_set_header: Sets (NULL `value`: removes) a header of the part.
+Public Declare PtrSafe Function csmail_section_set_header Lib "csmail.dll" (ByVal section As LongPtr, ByVal name As LongPtr, ByVal value As LongPtr) As Long
+
+' csmail_section_size: The size of the decoded content in bytes.
+Public Declare PtrSafe Function csmail_section_size Lib "csmail.dll" (ByVal section As LongPtr, ByRef size_out As Currency) As Long
+
+' csmail_section_is_attachment: Whether the part is an attachment (1) or a body text, inline part or multipart (0).
+Public Declare PtrSafe Function csmail_section_is_attachment Lib "csmail.dll" (ByVal section As LongPtr, ByRef flag_out As Long) As Long
+
+' csmail_section_content: The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
+Public Declare PtrSafe Function csmail_section_content Lib "csmail.dll" (ByVal section As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_section_text: The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced), NUL-terminated, as for strings out.
+Public Declare PtrSafe Function csmail_section_text Lib "csmail.dll" (ByVal section As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_section_content_cb: The decoded content through a write callback, in chunks of at most 64 KiB (on this thread, during this call).
+Public Declare PtrSafe Function csmail_section_content_cb Lib "csmail.dll" (ByVal section As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
+
+' csmail_section_save_to_file: SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or under the section's own file name when `file_name` is NULL.
+Public Declare PtrSafe Function csmail_section_save_to_file Lib "csmail.dll" (ByVal section As LongPtr, ByVal folder As LongPtr, ByVal file_name As LongPtr) As Long
+
+' csmail_section_set_content_mem: Replaces the content with `len` bytes at `data` (copied).
+Public Declare PtrSafe Function csmail_section_set_content_mem Lib "csmail.dll" (ByVal section As LongPtr, ByVal data As LongPtr, ByVal length As LongPtr) As Long
+
+' csmail_section_set_content_file: Makes a file the content, read (and encoded) only when the message is sent or saved.
+Public Declare PtrSafe Function csmail_section_set_content_file Lib "csmail.dll" (ByVal section As LongPtr, ByVal path As LongPtr) As Long
+
+' csmail_section_set_text: Replaces the content with UTF-8 text (the charset becomes utf-8).
+Public Declare PtrSafe Function csmail_section_set_text Lib "csmail.dll" (ByVal section As LongPtr, ByVal text As LongPtr) As Long
+
+' csmail_section_child_count: How many sections are nested in this one (a multipart's parts; 0 for a leaf).
+Public Declare PtrSafe Function csmail_section_child_count Lib "csmail.dll" (ByVal section As LongPtr, ByRef count_out As LongPtr) As Long
+
+' csmail_section_child: A new reference to nested section `index` (0-based); release it.
+Public Declare PtrSafe Function csmail_section_child Lib "csmail.dll" (ByVal section As LongPtr, ByVal index As LongPtr, ByRef child_out As LongPtr) As Long
+
+' csmail_section_add_child: Appends `child` to a multipart section (the parent keeps its own reference).
+Public Declare PtrSafe Function csmail_section_add_child Lib "csmail.dll" (ByVal section As LongPtr, ByVal child As LongPtr) As Long
+
 ' csmail_smtp_new: Creates an SMTPClient with one reference.
 Public Declare PtrSafe Function csmail_smtp_new Lib "csmail.dll" () As LongPtr
 
@@ -275,7 +434,7 @@ Public Declare PtrSafe Function csmail_sslinfo_get_certificate_der Lib "csmail.d
 
 #Else
 
-' csmail_version: The library version, e.g.
+' csmail_version: The library version, e.g. "0.1.0".
 Public Declare Function csmail_version Lib "csmail.dll" () As Long
 
 ' csmail_strerror: A static description of a result code (CSMAIL_OK, CSMAIL_E_*).
@@ -329,14 +488,110 @@ Public Declare Function csmail_loghandler_set_callback Lib "csmail.dll" (ByVal h
 ' csmail_loghandler_set_log_secrets: Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
 Public Declare Function csmail_loghandler_set_log_secrets Lib "csmail.dll" (ByVal handler As Long, ByVal enabled As Long) As Long
 
+' csmail_message_new: Creates an empty Message with one reference.
+Public Declare Function csmail_message_new Lib "csmail.dll" () As Long
+
 ' csmail_message_addref: Adds a reference.
 Public Declare Function csmail_message_addref Lib "csmail.dll" (ByVal message As Long) As Long
 
-' csmail_message_release: Releases a reference; the last one frees the message and its bytes.
+' csmail_message_release: Releases a reference; the last one frees the message (sections still referenced by the application stay valid).
 Public Declare Function csmail_message_release Lib "csmail.dll" (ByVal message As Long) As Long
 
-' csmail_message_data: The message's bytes: `*data_out` points to `*len_out` bytes owned by the message, valid until its last reference is released.
+' csmail_message_data: The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now (with Bcc; a Date and a Message-ID are added when missing).
 Public Declare Function csmail_message_data Lib "csmail.dll" (ByVal message As Long, ByRef data_out As Long, ByRef len_out As Long) As Long
+
+' csmail_message_load_mem: Replaces the whole message with one read from memory (parsed when first read; malformed MIME is never an error, the bytes stay available).
+Public Declare Function csmail_message_load_mem Lib "csmail.dll" (ByVal message As Long, ByVal data As Long, ByVal length As Long) As Long
+
+' csmail_message_load_from_file: LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as `csmail_message_save_to_file` writes).
+Public Declare Function csmail_message_load_from_file Lib "csmail.dll" (ByVal message As Long, ByVal path As Long) As Long
+
+' csmail_message_save_to_file: SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated; attachment files are streamed, never held in memory.
+Public Declare Function csmail_message_save_to_file Lib "csmail.dll" (ByVal message As Long, ByVal path As Long) As Long
+
+' csmail_message_get_header: A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as `Name <a@b>, ...`); "" when the message has no such header.
+Public Declare Function csmail_message_get_header Lib "csmail.dll" (ByVal message As Long, ByVal name As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_message_set_header: Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID, In-Reply-To, References or any other), replacing every field of the name; a NULL `value` removes it.
+Public Declare Function csmail_message_set_header Lib "csmail.dll" (ByVal message As Long, ByVal name As Long, ByVal value As Long) As Long
+
+' csmail_message_add_header: Adds a header field, keeping those of the same name (e.g. a second Received or a custom list).
+Public Declare Function csmail_message_add_header Lib "csmail.dll" (ByVal message As Long, ByVal name As Long, ByVal value As Long) As Long
+
+' csmail_message_header_count: How many header fields the message has (for `csmail_message_header_at`).
+Public Declare Function csmail_message_header_count Lib "csmail.dll" (ByVal message As Long, ByRef count_out As Long) As Long
+
+' csmail_message_header_at: The name and decoded value of header field `index` (0-based, in message order).
+Public Declare Function csmail_message_header_at Lib "csmail.dll" (ByVal message As Long, ByVal index As Long, ByVal name_buf As Long, ByVal name_len As Long, ByRef name_needed As Long, ByVal value_buf As Long, ByVal value_len As Long, ByRef value_needed As Long) As Long
+
+' csmail_message_add_address: Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc).
+Public Declare Function csmail_message_add_address Lib "csmail.dll" (ByVal message As Long, ByVal header As Long, ByVal display_name As Long, ByVal address As Long) As Long
+
+' csmail_message_address_count: How many mailboxes an address header holds (0 when absent).
+Public Declare Function csmail_message_address_count Lib "csmail.dll" (ByVal message As Long, ByVal header As Long, ByRef count_out As Long) As Long
+
+' csmail_message_address_at: The display name ("" when none) and address of mailbox `index` of an address header.
+Public Declare Function csmail_message_address_at Lib "csmail.dll" (ByVal message As Long, ByVal header As Long, ByVal index As Long, ByVal name_buf As Long, ByVal name_len As Long, ByRef name_needed As Long, ByVal addr_buf As Long, ByVal addr_len As Long, ByRef addr_needed As Long) As Long
+
+' csmail_message_get_text_body: TextBody: the plain-text body, decoded to UTF-8 ("" when none).
+Public Declare Function csmail_message_get_text_body Lib "csmail.dll" (ByVal message As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_message_get_html_body: HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
+Public Declare Function csmail_message_get_html_body Lib "csmail.dll" (ByVal message As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_message_set_text_body: TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
+Public Declare Function csmail_message_set_text_body Lib "csmail.dll" (ByVal message As Long, ByVal text As Long) As Long
+
+' csmail_message_set_html_body: HTMLBody = html: sets the HTML body (multipart/alternative beside a text body, multipart/related with inline parts).
+Public Declare Function csmail_message_set_html_body Lib "csmail.dll" (ByVal message As Long, ByVal html As Long) As Long
+
+' csmail_message_get_priority: Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
+Public Declare Function csmail_message_get_priority Lib "csmail.dll" (ByVal message As Long, ByRef priority_out As Long) As Long
+
+' csmail_message_set_priority: Priority = 1..5 (X-Priority; 3, normal, removes the header).
+Public Declare Function csmail_message_set_priority Lib "csmail.dll" (ByVal message As Long, ByVal priority As Long) As Long
+
+' csmail_message_add_attachment_file: AddAttachment from a file: the file is read only when the message is sent or saved, base64 encoded chunk by chunk (memory does not grow with its size).
+Public Declare Function csmail_message_add_attachment_file Lib "csmail.dll" (ByVal message As Long, ByVal path As Long, ByVal content_type As Long, ByVal file_name As Long, ByRef section_out As Long) As Long
+
+' csmail_message_add_attachment_mem: AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
+Public Declare Function csmail_message_add_attachment_mem Lib "csmail.dll" (ByVal message As Long, ByVal file_name As Long, ByVal data As Long, ByVal length As Long, ByVal content_type As Long, ByRef section_out As Long) As Long
+
+' csmail_message_add_inline_mem: Adds an inline part from memory, which the HTML body shows as `cid:<content_id>` (multipart/related with the HTML body).
+Public Declare Function csmail_message_add_inline_mem Lib "csmail.dll" (ByVal message As Long, ByVal content_id As Long, ByVal file_name As Long, ByVal data As Long, ByVal length As Long, ByVal content_type As Long, ByRef section_out As Long) As Long
+
+' csmail_message_add_inline_file: Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
+Public Declare Function csmail_message_add_inline_file Lib "csmail.dll" (ByVal message As Long, ByVal content_id As Long, ByVal path As Long, ByVal content_type As Long, ByRef section_out As Long) As Long
+
+' csmail_message_section_count: Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message has, depth first.
+Public Declare Function csmail_message_section_count Lib "csmail.dll" (ByVal message As Long, ByRef count_out As Long) As Long
+
+' csmail_message_section: Sections(index): a new reference to leaf section `index` (0-based); release it.
+Public Declare Function csmail_message_section Lib "csmail.dll" (ByVal message As Long, ByVal index As Long, ByRef section_out As Long) As Long
+
+' csmail_message_attachment_count: How many of the sections are attachments.
+Public Declare Function csmail_message_attachment_count Lib "csmail.dll" (ByVal message As Long, ByRef count_out As Long) As Long
+
+' csmail_message_attachment: A new reference to attachment `index` (0-based); release it.
+Public Declare Function csmail_message_attachment Lib "csmail.dll" (ByVal message As Long, ByVal index As Long, ByRef section_out As Long) As Long
+
+' csmail_message_body: A new reference to the body section: the root of the MIME tree (a multipart or a single part), whose children are reached with `csmail_section_child`.
+Public Declare Function csmail_message_body Lib "csmail.dll" (ByVal message As Long, ByRef section_out As Long) As Long
+
+' csmail_message_add_section: Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part with a Content-ID, or a text body), laid out as for the Add functions.
+Public Declare Function csmail_message_add_section Lib "csmail.dll" (ByVal message As Long, ByVal section As Long) As Long
+
+' csmail_message_remove_section: Sections.Remove: removes a section from the message (the handle stays valid).
+Public Declare Function csmail_message_remove_section Lib "csmail.dll" (ByVal message As Long, ByVal section As Long) As Long
+
+' csmail_message_limits_exceeded: Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts): `*exceeded_out` is 1 when parts were left out of the sections (the bytes keep them), else 0.
+Public Declare Function csmail_message_limits_exceeded Lib "csmail.dll" (ByVal message As Long, ByRef exceeded_out As Long) As Long
+
+' csmail_smtp_send_message: Send(Message): sends a Message, the envelope taken from it - the sender from Sender (else the first From), the recipients from To, Cc and Bcc.
+Public Declare Function csmail_smtp_send_message Lib "csmail.dll" (ByVal smtp As Long, ByVal message As Long) As Long
+
+' csmail_smtp_send_message_to: Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count` (NULL and 0: To, Cc and Bcc of the message).
+Public Declare Function csmail_smtp_send_message_to Lib "csmail.dll" (ByVal smtp As Long, ByVal message As Long, ByVal from As Long, ByVal recipients As Long, ByVal count As Long) As Long
 
 ' csmail_pop3_new: Creates a POP3Client with one reference (release with `csmail_pop3_release`).
 Public Declare Function csmail_pop3_new Lib "csmail.dll" () As Long
@@ -440,6 +695,69 @@ Public Declare Function csmail_proxyinfo_set_int Lib "csmail.dll" (ByVal proxy A
 ' csmail_proxyinfo_get_int: Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
 Public Declare Function csmail_proxyinfo_get_int Lib "csmail.dll" (ByVal proxy As Long, ByVal prop As Long, ByRef value_out As Long) As Long
 
+' csmail_section_new: Creates a free-standing Section with one reference (add it with `csmail_message_add_section` or `csmail_section_add_child`).
+Public Declare Function csmail_section_new Lib "csmail.dll" (ByVal content_type As Long, ByRef section_out_p As Long) As Long
+
+' csmail_section_addref: Adds a reference.
+Public Declare Function csmail_section_addref Lib "csmail.dll" (ByVal section As Long) As Long
+
+' csmail_section_release: Releases a reference; the part lives on while a message holds it.
+Public Declare Function csmail_section_release Lib "csmail.dll" (ByVal section As Long) As Long
+
+' csmail_section_get_str: Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING, _FILE_NAME, _CONTENT_ID, _DISPOSITION ("" when unset).
+Public Declare Function csmail_section_get_str Lib "csmail.dll" (ByVal section As Long, ByVal prop As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_section_set_str: Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL), _CHARSET, _FILE_NAME, _CONTENT_ID, _DISPOSITION.
+Public Declare Function csmail_section_set_str Lib "csmail.dll" (ByVal section As Long, ByVal prop As Long, ByVal value As Long) As Long
+
+' csmail_section_get_param: A Content-Type parameter by name (charset and name included); "" when absent.
+Public Declare Function csmail_section_get_param Lib "csmail.dll" (ByVal section As Long, ByVal name As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_section_set_param: Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
+Public Declare Function csmail_section_set_param Lib "csmail.dll" (ByVal section As Long, ByVal name As Long, ByVal value As Long) As Long
+
+' csmail_section_get_header: Another header of the part (Content-Description, Content-Location, X-...), decoded; "" when absent.
+Public Declare Function csmail_section_get_header Lib "csmail.dll" (ByVal section As Long, ByVal name As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_section_set_header: Sets (NULL `value`: removes) a header of the part.
+Public Declare Function csmail_section_set_header Lib "csmail.dll" (ByVal section As Long, ByVal name As Long, ByVal value As Long) As Long
+
+' csmail_section_size: The size of the decoded content in bytes.
+Public Declare Function csmail_section_size Lib "csmail.dll" (ByVal section As Long, ByRef size_out As Currency) As Long
+
+' csmail_section_is_attachment: Whether the part is an attachment (1) or a body text, inline part or multipart (0).
+Public Declare Function csmail_section_is_attachment Lib "csmail.dll" (ByVal section As Long, ByRef flag_out As Long) As Long
+
+' csmail_section_content: The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
+Public Declare Function csmail_section_content Lib "csmail.dll" (ByVal section As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_section_text: The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced), NUL-terminated, as for strings out.
+Public Declare Function csmail_section_text Lib "csmail.dll" (ByVal section As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_section_content_cb: The decoded content through a write callback, in chunks of at most 64 KiB (on this thread, during this call).
+Public Declare Function csmail_section_content_cb Lib "csmail.dll" (ByVal section As Long, ByVal callback As Long, ByVal userdata As Long) As Long
+
+' csmail_section_save_to_file: SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or under the section's own file name when `file_name` is NULL.
+Public Declare Function csmail_section_save_to_file Lib "csmail.dll" (ByVal section As Long, ByVal folder As Long, ByVal file_name As Long) As Long
+
+' csmail_section_set_content_mem: Replaces the content with `len` bytes at `data` (copied).
+Public Declare Function csmail_section_set_content_mem Lib "csmail.dll" (ByVal section As Long, ByVal data As Long, ByVal length As Long) As Long
+
+' csmail_section_set_content_file: Makes a file the content, read (and encoded) only when the message is sent or saved.
+Public Declare Function csmail_section_set_content_file Lib "csmail.dll" (ByVal section As Long, ByVal path As Long) As Long
+
+' csmail_section_set_text: Replaces the content with UTF-8 text (the charset becomes utf-8).
+Public Declare Function csmail_section_set_text Lib "csmail.dll" (ByVal section As Long, ByVal text As Long) As Long
+
+' csmail_section_child_count: How many sections are nested in this one (a multipart's parts; 0 for a leaf).
+Public Declare Function csmail_section_child_count Lib "csmail.dll" (ByVal section As Long, ByRef count_out As Long) As Long
+
+' csmail_section_child: A new reference to nested section `index` (0-based); release it.
+Public Declare Function csmail_section_child Lib "csmail.dll" (ByVal section As Long, ByVal index As Long, ByRef child_out As Long) As Long
+
+' csmail_section_add_child: Appends `child` to a multipart section (the parent keeps its own reference).
+Public Declare Function csmail_section_add_child Lib "csmail.dll" (ByVal section As Long, ByVal child As Long) As Long
+
 ' csmail_smtp_new: Creates an SMTPClient with one reference.
 Public Declare Function csmail_smtp_new Lib "csmail.dll" () As Long
 
@@ -540,3 +858,23 @@ Public Declare Function csmail_sslinfo_set_validation_callback Lib "csmail.dll" 
 Public Declare Function csmail_sslinfo_get_certificate_der Lib "csmail.dll" (ByVal ssl As Long, ByVal index As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
 
 #End If
+
+' ---- The header's constants that are not in the tables ----
+' Section string properties for `csmail_section_get_str` / `_set_str`.
+Public Const CSMAIL_SECTION_CONTENT_TYPE As Long = 1
+' The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+Public Const CSMAIL_SECTION_CHARSET As Long = 2
+' The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+Public Const CSMAIL_SECTION_TRANSFER_ENCODING As Long = 3
+' The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+Public Const CSMAIL_SECTION_FILE_NAME As Long = 4
+' The Content-ID, without angle brackets.
+Public Const CSMAIL_SECTION_CONTENT_ID As Long = 5
+' The disposition: `attachment`, `inline` or empty.
+Public Const CSMAIL_SECTION_DISPOSITION As Long = 6
+' How deep multiparts may nest (the message body is depth 0).
+Public Const CSMAIL_MESSAGE_MAX_DEPTH As Long = 32
+' How many sections (every multipart and leaf part) a message may have.
+Public Const CSMAIL_MESSAGE_MAX_PARTS As Long = 1000
+' How many header fields a message or section may have when composing.
+Public Const CSMAIL_MESSAGE_MAX_HEADERS As Long = 1000

@@ -20,6 +20,7 @@ another thread ends the operation.
 """
 
 from ._constants import *  # noqa: F401,F403 - the generated constants, every one of csmail.h
+from ._ffi import HEADER_CONSTANTS as _HEADER_CONSTANTS
 from ._errors import (
     ERRORS,
     AbortedError,
@@ -64,6 +65,9 @@ from .proxy import (
 )
 from .smtp import SMTPClient
 from .sslinfo import CertificateInfo, SSLInfo, option_name
+
+# The header's constants declared outside the tables (e.g. CSMAIL_SECTION_*), from _ffi.py.
+globals().update(_HEADER_CONSTANTS)
 
 __version__ = CSMAIL_VERSION  # noqa: F405
 

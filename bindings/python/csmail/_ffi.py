@@ -79,9 +79,31 @@ csmail_validation_callback = FUNCTYPE(
     ctypes.POINTER(csmail_certificate_info),  # info
 )
 
+#: The header's constants that are not in the tables (src/tables/): name -> value.
+HEADER_CONSTANTS = {
+    # Section string properties for `csmail_section_get_str` / `_set_str`.
+    "CSMAIL_SECTION_CONTENT_TYPE": 1,
+    # The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+    "CSMAIL_SECTION_CHARSET": 2,
+    # The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+    "CSMAIL_SECTION_TRANSFER_ENCODING": 3,
+    # The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+    "CSMAIL_SECTION_FILE_NAME": 4,
+    # The Content-ID, without angle brackets.
+    "CSMAIL_SECTION_CONTENT_ID": 5,
+    # The disposition: `attachment`, `inline` or empty.
+    "CSMAIL_SECTION_DISPOSITION": 6,
+    # How deep multiparts may nest (the message body is depth 0).
+    "CSMAIL_MESSAGE_MAX_DEPTH": 32,
+    # How many sections (every multipart and leaf part) a message may have.
+    "CSMAIL_MESSAGE_MAX_PARTS": 1000,
+    # How many header fields a message or section may have when composing.
+    "CSMAIL_MESSAGE_MAX_HEADERS": 1000,
+}
+
 #: name -> (restype, argtypes), in the header's order.
 PROTOTYPES = {
-    # The library version, e.g.
+    # The library version, e.g. "0.1.0".
     "csmail_version": (ctypes.c_char_p, []),
     # A static description of a result code (CSMAIL_OK, CSMAIL_E_*).
     "csmail_strerror": (ctypes.c_char_p, [ctypes.c_int32]),
@@ -117,12 +139,76 @@ PROTOTYPES = {
     "csmail_loghandler_set_callback": (ctypes.c_int32, [ctypes.c_void_p, csmail_log_callback, ctypes.c_void_p]),
     # Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
     "csmail_loghandler_set_log_secrets": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32]),
+    # Creates an empty Message with one reference.
+    "csmail_message_new": (ctypes.c_void_p, []),
     # Adds a reference.
     "csmail_message_addref": (ctypes.c_int32, [ctypes.c_void_p]),
-    # Releases a reference; the last one frees the message and its bytes.
+    # Releases a reference; the last one frees the message (sections still referenced by the application stay valid).
     "csmail_message_release": (ctypes.c_int32, [ctypes.c_void_p]),
-    # The message's bytes: `*data_out` points to `*len_out` bytes owned by the message, valid until its last reference is released.
+    # The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now (with Bcc; a Date and a Message-ID are added when missing).
     "csmail_message_data": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
+    # Replaces the whole message with one read from memory (parsed when first read; malformed MIME is never an error, the bytes stay available).
+    "csmail_message_load_mem": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
+    # LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as `csmail_message_save_to_file` writes).
+    "csmail_message_load_from_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated; attachment files are streamed, never held in memory.
+    "csmail_message_save_to_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as `Name <a@b>, ...`); "" when the message has no such header.
+    "csmail_message_get_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID, In-Reply-To, References or any other), replacing every field of the name; a NULL `value` removes it.
+    "csmail_message_set_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # Adds a header field, keeping those of the same name (e.g. a second Received or a custom list).
+    "csmail_message_add_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # How many header fields the message has (for `csmail_message_header_at`).
+    "csmail_message_header_count": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]),
+    # The name and decoded value of header field `index` (0-based, in message order).
+    "csmail_message_header_at": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc).
+    "csmail_message_add_address": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # How many mailboxes an address header holds (0 when absent).
+    "csmail_message_address_count": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_size_t)]),
+    # The display name ("" when none) and address of mailbox `index` of an address header.
+    "csmail_message_address_at": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t), ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # TextBody: the plain-text body, decoded to UTF-8 ("" when none).
+    "csmail_message_get_text_body": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
+    "csmail_message_get_html_body": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
+    "csmail_message_set_text_body": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # HTMLBody = html: sets the HTML body (multipart/alternative beside a text body, multipart/related with inline parts).
+    "csmail_message_set_html_body": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
+    "csmail_message_get_priority": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32)]),
+    # Priority = 1..5 (X-Priority; 3, normal, removes the header).
+    "csmail_message_set_priority": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32]),
+    # AddAttachment from a file: the file is read only when the message is sent or saved, base64 encoded chunk by chunk (memory does not grow with its size).
+    "csmail_message_add_attachment_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
+    "csmail_message_add_attachment_mem": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # Adds an inline part from memory, which the HTML body shows as `cid:<content_id>` (multipart/related with the HTML body).
+    "csmail_message_add_inline_mem": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
+    "csmail_message_add_inline_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message has, depth first.
+    "csmail_message_section_count": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]),
+    # Sections(index): a new reference to leaf section `index` (0-based); release it.
+    "csmail_message_section": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
+    # How many of the sections are attachments.
+    "csmail_message_attachment_count": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]),
+    # A new reference to attachment `index` (0-based); release it.
+    "csmail_message_attachment": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
+    # A new reference to the body section: the root of the MIME tree (a multipart or a single part), whose children are reached with `csmail_section_child`.
+    "csmail_message_body": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part with a Content-ID, or a text body), laid out as for the Add functions.
+    "csmail_message_add_section": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    # Sections.Remove: removes a section from the message (the handle stays valid).
+    "csmail_message_remove_section": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    # Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts): `*exceeded_out` is 1 when parts were left out of the sections (the bytes keep them), else 0.
+    "csmail_message_limits_exceeded": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32)]),
+    # Send(Message): sends a Message, the envelope taken from it — the sender from Sender (else the first From), the recipients from To, Cc and Bcc.
+    "csmail_smtp_send_message": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    # Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count` (NULL and 0: To, Cc and Bcc of the message).
+    "csmail_smtp_send_message_to": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t]),
     # Creates a POP3Client with one reference (release with `csmail_pop3_release`).
     "csmail_pop3_new": (ctypes.c_void_p, []),
     # Adds a reference.
@@ -191,6 +277,48 @@ PROTOTYPES = {
     "csmail_proxyinfo_set_int": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32]),
     # Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
     "csmail_proxyinfo_get_int": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]),
+    # Creates a free-standing Section with one reference (add it with `csmail_message_add_section` or `csmail_section_add_child`).
+    "csmail_section_new": (ctypes.c_int32, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # Adds a reference.
+    "csmail_section_addref": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Releases a reference; the part lives on while a message holds it.
+    "csmail_section_release": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING, _FILE_NAME, _CONTENT_ID, _DISPOSITION ("" when unset).
+    "csmail_section_get_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL), _CHARSET, _FILE_NAME, _CONTENT_ID, _DISPOSITION.
+    "csmail_section_set_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p]),
+    # A Content-Type parameter by name (charset and name included); "" when absent.
+    "csmail_section_get_param": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
+    "csmail_section_set_param": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # Another header of the part (Content-Description, Content-Location, X-...), decoded; "" when absent.
+    "csmail_section_get_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Sets (NULL `value`: removes) a header of the part.
+    "csmail_section_set_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # The size of the decoded content in bytes.
+    "csmail_section_size": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint64)]),
+    # Whether the part is an attachment (1) or a body text, inline part or multipart (0).
+    "csmail_section_is_attachment": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32)]),
+    # The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
+    "csmail_section_content": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced), NUL-terminated, as for strings out.
+    "csmail_section_text": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # The decoded content through a write callback, in chunks of at most 64 KiB (on this thread, during this call).
+    "csmail_section_content_cb": (ctypes.c_int32, [ctypes.c_void_p, csmail_write_callback, ctypes.c_void_p]),
+    # SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or under the section's own file name when `file_name` is NULL.
+    "csmail_section_save_to_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # Replaces the content with `len` bytes at `data` (copied).
+    "csmail_section_set_content_mem": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
+    # Makes a file the content, read (and encoded) only when the message is sent or saved.
+    "csmail_section_set_content_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # Replaces the content with UTF-8 text (the charset becomes utf-8).
+    "csmail_section_set_text": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # How many sections are nested in this one (a multipart's parts; 0 for a leaf).
+    "csmail_section_child_count": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]),
+    # A new reference to nested section `index` (0-based); release it.
+    "csmail_section_child": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
+    # Appends `child` to a multipart section (the parent keeps its own reference).
+    "csmail_section_add_child": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
     # Creates an SMTPClient with one reference.
     "csmail_smtp_new": (ctypes.c_void_p, []),
     # Adds a reference to an SMTPClient.
