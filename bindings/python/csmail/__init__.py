@@ -49,7 +49,7 @@ from ._errors import (
 from ._library import PATH as library_path
 from ._library import VERSION as library_version
 from .loghandler import LogHandler
-from .message import Message
+from .message import Message, Section
 from .pop3 import POP3Client
 from .proxy import (
     HTTPProxyInfo,
@@ -78,6 +78,7 @@ __all__ = [
     "LogHandler",
     "ErrorInfo",
     "Message",
+    "Section",
     "CertificateInfo",
     "ProxyInfo",
     "SOCK4ProxyInfo",

@@ -16,9 +16,9 @@ Sink = Union["os.PathLike[Any]", IO[bytes], Callable[[bytes], Any]]
 
 
 def source_kind(source: Any) -> Tuple[str, Any]:
-    """("mem", bytes) | ("file", path) | ("cb", readable)."""
+    """("mem", bytes) | ("file", path) | ("cb", readable) | ("message", Message)."""
     if isinstance(source, Message):
-        return "mem", source.data
+        return "message", source
     if isinstance(source, (bytes, bytearray, memoryview)):
         return "mem", bytes(source)
     if isinstance(source, str):

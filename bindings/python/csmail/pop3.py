@@ -5,23 +5,11 @@ import ctypes
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from ._client import Client
-from ._errors import check
 from ._ffi import csmail_message_callback
 from ._handle import callback_failed, path_bytes
-from ._library import LIB
 from ._properties_model import add_properties
 from ._streams import Sink, is_path, writer
 from .message import Message
-
-
-def _message_from_handle(handle: int, number: Optional[int]) -> Message:
-    data, length = ctypes.c_void_p(None), ctypes.c_size_t(0)
-    try:
-        check(LIB.csmail_message_data(handle, ctypes.byref(data), ctypes.byref(length)))
-        raw = ctypes.string_at(data.value, length.value) if data.value and length.value else b""
-    finally:
-        LIB.csmail_message_release(handle)
-    return Message(raw, number)
 
 
 class POP3Client(Client):
@@ -78,7 +66,7 @@ class POP3Client(Client):
         if sink is None:
             handle = ctypes.c_void_p(None)
             self._run(op, number, *extra, ctypes.byref(handle))
-            return _message_from_handle(handle.value, number)  # type: ignore[arg-type]
+            return Message(number=number, _handle=handle.value)
         if is_path(sink):
             self._run(f"{op}_file", number, *extra, path_bytes(sink))  # type: ignore[arg-type]
         else:

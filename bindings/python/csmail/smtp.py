@@ -9,6 +9,7 @@ from ._client import Client
 from ._handle import StrLike, path_bytes, utf8
 from ._properties_model import add_properties
 from ._streams import Source, reader, source_kind
+from .message import Message
 
 Recipients = Union[StrLike, Iterable[StrLike]]
 
@@ -41,6 +42,8 @@ class SMTPClient(Client):
         kind, value = source_kind(message)
         if kind == "mem":
             self._run("send_mem", utf8(sender), rcpt, count, value, len(value))
+        elif kind == "message":
+            self._run("send_message_to", value.handle, utf8(sender), rcpt, count)
         elif kind == "file":
             self._run("send_file", utf8(sender), rcpt, count, path_bytes(value))
         else:
@@ -49,12 +52,19 @@ class SMTPClient(Client):
 
     def send_message(
         self,
-        msg: email.message.Message,
+        msg: "email.message.Message | Message",
         from_addr: Optional[str] = None,
         to_addrs: Optional[Recipients] = None,
     ) -> None:
-        """Like ``smtplib.SMTP.send_message``: the envelope from the headers (From or Sender;
-        To, Cc and Bcc) unless given; Bcc is not sent."""
+        """Like ``smtplib.SMTP.send_message``: the envelope from the headers (Sender or From;
+        To, Cc and Bcc) unless given; Bcc is not sent. A csmail ``Message`` is sent by the
+        library (Send(Message): attachment files streamed)."""
+        if isinstance(msg, Message):
+            if from_addr is None and to_addrs is None:
+                self._run("send_message", msg.handle)
+            else:
+                self.Send(from_addr or msg.addresses("From")[0][1], to_addrs or [], msg)
+            return
         if from_addr is None:
             from_addr = email.utils.parseaddr(str(msg.get("Sender") or msg.get("From") or ""))[1]
         if to_addrs is None:
@@ -74,6 +84,7 @@ class SMTPClient(Client):
 
     send = Send
     sendmail = Send
+    SendMessage = send_message
     reset = Reset
     disconnect = Disconnect
     quit = Disconnect
