@@ -15,6 +15,7 @@ pub mod python_ffi;
 pub mod readme;
 pub mod text;
 pub mod vb_declares;
+pub mod windows;
 
 /// The crate's version, from Cargo.toml (cargo passes it to build.rs).
 pub struct Version {

@@ -84,7 +84,7 @@ struct log_buf {
     int oom;
 };
 
-static void on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
+static void CSMAIL_CALL on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
 {
     struct log_buf *b = userdata;
     size_t n = strlen(message);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks), the C examples under ctest and the Python package's
-# pytest suite and the VB binding's ABI harness under wine.
+# server, header and exported-symbol checks), the C examples under ctest, the Python package's
+# pytest suite, the install test, the Windows DLLs under wine (the C examples, and the VB
+# binding's ABI harness), and the real servers and proxies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "rust-version is the locked dependencies' highest"
+python3 scripts/check-rust-version.py
 
 step "cargo build --workspace"
 cargo build --workspace --quiet
@@ -24,6 +28,12 @@ bash scripts/test-c.sh
 
 step "Python package: pip install ./bindings/python, pytest against the bundled server"
 bash scripts/test-python.sh
+
+step "install into a temporary prefix; pkg-config (shared, static) and CMake programs"
+bash scripts/test-install.sh
+
+step "Windows: csmail.dll for x86_64 and i686 (mingw-w64), the C examples under wine"
+bash scripts/test-windows.sh
 
 step "VB binding: csmail.dll (x86_64, i686) called as the Declares do, under wine"
 bash scripts/test-vb-wine.sh
