@@ -10,12 +10,16 @@ from csmail import _errors, _ffi
 HEADER = Path(__file__).resolve().parents[3] / "include" / "csmail.h"
 
 
+# Macros of the header that are no constant: the calling convention (__stdcall on 32-bit Windows).
+NOT_CONSTANTS = {"CSMAIL_CALL"}
+
+
 def header_defines():
     """NAME -> value of every numeric #define of the header, expressions evaluated."""
     values = {}
     for line in HEADER.read_text(encoding="utf-8").splitlines():
         m = re.match(r"#define (\w+) (.+)$", line.strip())
-        if not m or m.group(1) in ("CSMAIL_H",) or m.group(2).startswith('"'):
+        if not m or m.group(1) in NOT_CONSTANTS or m.group(2).startswith('"'):
             continue
         expr = m.group(2).replace("(int32_t)", "")
         values[m.group(1)] = eval(expr, {}, dict(values))  # noqa: S307 - the project's own header
