@@ -79,7 +79,7 @@ pub fn python(header: &Header, known: &std::collections::BTreeSet<String>) -> Re
         py.push_str(")\n");
     }
     py.push_str(
-        "\n#: The header's constants that are not in the tables (src/tables/): name -> value.\nHEADER_CONSTANTS = {\n",
+        "\n#: The header's constants that are not in the tables (src/tables/): name -> value.\nHEADER_CONSTANTS: \"dict[str, int]\" = {\n",
     );
     for (name, value, doc) in header.defines.iter().filter(|(n, _, _)| !known.contains(n)) {
         py.push_str(&format!("    # {doc}\n    \"{name}\": {value},\n"));
@@ -124,7 +124,7 @@ pub fn python_properties() -> String {
          # Regenerate with: CSMAIL_REGENERATE=1 cargo test --test generated\n\
          \"\"\"The client and proxy properties: (id, name, type, access, objects, doc).\n\n\
          type is \"int\" or \"str\"; access \"rw\", \"r\" (read-only) or \"w\" (write-only);\n\
-         objects a tuple of \"smtp\", \"pop3\", \"proxy\".\n\"\"\"\n\n\
+         objects a tuple of \"smtp\", \"pop3\", \"proxy\", \"section\".\n\"\"\"\n\n\
          PROPERTIES = (\n",
     );
     for p in super::data::properties() {
@@ -144,6 +144,7 @@ pub fn python_properties() -> String {
                 Object::Smtp => "\"smtp\"",
                 Object::Pop3 => "\"pop3\"",
                 Object::Proxy => "\"proxy\"",
+                Object::Section => "\"section\"",
             })
             .map(str::to_owned)
             .collect();

@@ -158,6 +158,13 @@
  */
 #define CSMAIL_E_TLS_CONFIG 19
 
+/**
+ * csmail refused to send, before sending anything, what the server announced it would not accept:
+ * a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+ * properties are cleared: no server reply belongs to this.
+ */
+#define CSMAIL_E_REFUSED_LOCALLY 20
+
 /* ---- ErrorInfo numbers (eex): 1001-1407 of the CSMail/SSL supplement, then csmail's own ---- */
 
 /**
@@ -681,6 +688,50 @@
  * Property RemoteDns: int, read-write, default 1; proxy.
  */
 #define CSMAIL_PROP_PROXY_REMOTE_DNS 30
+
+/* ---- Section properties (csmail_section_get_str / set_str) ---- */
+
+/**
+ * The content type, `type/subtype` (e.g. `application/pdf`); setting NULL is refused.
+ *
+ * Property ContentType: string, read-write, default text/plain; section.
+ */
+#define CSMAIL_SECTION_CONTENT_TYPE 1
+
+/**
+ * The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+ *
+ * Property Charset: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_CHARSET 2
+
+/**
+ * The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+ *
+ * Property ContentTransferEncoding: string, read-only, default ""; section.
+ */
+#define CSMAIL_SECTION_TRANSFER_ENCODING 3
+
+/**
+ * The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+ *
+ * Property FileName: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_FILE_NAME 4
+
+/**
+ * The Content-ID, without angle brackets.
+ *
+ * Property ContentID: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_CONTENT_ID 5
+
+/**
+ * The disposition: `attachment`, `inline` or empty.
+ *
+ * Property Disposition: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_DISPOSITION 6
 
 /* ---- SSLInfo option indices (csmail_sslinfo_set_* / get_*) ---- */
 
@@ -1531,6 +1582,23 @@
  */
 #define CSMAIL_OPTION_STRING 4
 
+/* ---- Message limits (csmail_message_limits_exceeded) ---- */
+
+/**
+ * How deep multiparts may nest (the message body is depth 0).
+ */
+#define CSMAIL_MESSAGE_MAX_DEPTH 32
+
+/**
+ * How many sections (every multipart and leaf part) a message may have.
+ */
+#define CSMAIL_MESSAGE_MAX_PARTS 1000
+
+/**
+ * How many header fields a message or section may have when composing.
+ */
+#define CSMAIL_MESSAGE_MAX_HEADERS 1000
+
 /**
  * The type of SSLInfo.Mode (MODE_CHANNEL, MODE_STARTTLS).
  *
@@ -1706,52 +1774,6 @@ typedef int32_t CSMAIL_SSL_MODE;
 typedef CSMAIL_SSL_MODE SSL_MODE;
 #endif /* !CSMAIL_NO_LEGACY_NAMES */
 
-
-/**
- * Section string properties for `csmail_section_get_str` / `_set_str`.
- * The content type, `type/subtype` (e.g. `application/pdf`).
- */
-#define CSMAIL_SECTION_CONTENT_TYPE 1
-
-/**
- * The charset parameter (e.g. `utf-8`, `iso-8859-1`).
- */
-#define CSMAIL_SECTION_CHARSET 2
-
-/**
- * The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
- */
-#define CSMAIL_SECTION_TRANSFER_ENCODING 3
-
-/**
- * The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
- */
-#define CSMAIL_SECTION_FILE_NAME 4
-
-/**
- * The Content-ID, without angle brackets.
- */
-#define CSMAIL_SECTION_CONTENT_ID 5
-
-/**
- * The disposition: `attachment`, `inline` or empty.
- */
-#define CSMAIL_SECTION_DISPOSITION 6
-
-/**
- * How deep multiparts may nest (the message body is depth 0).
- */
-#define CSMAIL_MESSAGE_MAX_DEPTH 32
-
-/**
- * How many sections (every multipart and leaf part) a message may have.
- */
-#define CSMAIL_MESSAGE_MAX_PARTS 1000
-
-/**
- * How many header fields a message or section may have when composing.
- */
-#define CSMAIL_MESSAGE_MAX_HEADERS 1000
 
 /**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.
@@ -2334,8 +2356,9 @@ int32_t CSMAIL_CALL csmail_message_limits_exceeded(const csmail_message *message
  * Attachment files are streamed. The message must be connected first (`csmail_smtp_connect`).
  *
  * Results: as `csmail_smtp_send_mem`, and CSMAIL_E_INVALID_ARGUMENT with eexNoEnvelope (no
- * sender or no recipient) or eexInvalidAddress; CSMAIL_E_NOT_SUPPORTED with
- * eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
+ * sender or no recipient) or eexInvalidAddress; CSMAIL_E_REFUSED_LOCALLY with
+ * eexSmtpUtf8Required (an address that is not ASCII, in the envelope or in any address header
+ * sent, and no SMTPUTF8: nothing is sent); CSMAIL_E_IO (an attachment file).
  * Threads: as every SMTPClient operation.
  */
 int32_t CSMAIL_CALL csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);

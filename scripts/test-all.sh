@@ -2,7 +2,9 @@
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
 # server, header and exported-symbol checks), the C examples under ctest, the Python package's
 # pytest suite, the install test, the Windows DLLs under wine (the C examples, and the VB
-# binding's ABI harness), and the real servers and proxies.
+# binding's ABI harness), and the real servers and proxies (Postfix + Dovecot, aiosmtpd +
+# GNU pop3d). Exim and OpenSMTPD have their own scripts (scripts/test-exim.sh,
+# scripts/test-opensmtpd.sh), run by hand: installing either removes Postfix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,3 +45,6 @@ bash scripts/test-real-proxies.sh
 
 step "real servers: Postfix and Dovecot (installs them when missing)"
 bash scripts/test-real-servers.sh
+
+step "real servers: aiosmtpd and GNU Mailutils pop3d (installs them when missing)"
+bash scripts/test-aiosmtpd-pop3d.sh

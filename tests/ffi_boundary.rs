@@ -5,12 +5,15 @@
 mod common;
 use common::*;
 use csmail::api::properties::*;
+use csmail::api::proxyinfo::CSMAIL_PROXY_SOCKS5;
 use csmail::error::*;
 use csmail::ffi::common::{csmail_last_eex, csmail_last_error_text, csmail_strerror, csmail_version};
 use csmail::ffi::errorinfo::*;
 use csmail::ffi::loghandler::*;
 use csmail::ffi::message::*;
 use csmail::ffi::pop3::*;
+use csmail::ffi::proxyinfo::*;
+use csmail::ffi::section::*;
 use csmail::ffi::smtp::*;
 use csmail::ffi::sslinfo::*;
 use csmail::log::{LOG_F_SSL, LOG_S_FATAL, LOG_S_INFORMATION};
@@ -230,17 +233,158 @@ fn errorinfo_calls(t: usize) -> Calls {
 fn message_calls(t: usize) -> Calls {
     let h = t as *const csmail_message;
     let mut data: *const u8 = null();
-    let mut len = 0usize;
+    let (mut len, mut n, mut n2) = (0usize, 0usize, 0usize);
+    let mut i = 0i32;
+    let (mut buf, mut buf2) = ([0 as c_char; 64], [0 as c_char; 64]);
+    let mut sec: *mut csmail_section = null_mut();
+    let (subject, to, addr, text, file) = (cs("Subject"), cs("To"), cs("b@example.com"), cs("hi"), cs("x.txt"));
+    let (cid, path) = (cs("cid1"), cs("no-such-dir/x.eml"));
     // SAFETY: as in smtp_calls.
     let calls = unsafe {
         vec![
             rec("csmail_message_addref", csmail_message_addref(h)),
             rec("csmail_message_data", csmail_message_data(h, &mut data, &mut len)),
+            rec("csmail_message_load_mem", csmail_message_load_mem(h, b"x".as_ptr(), 1)),
+            rec("csmail_message_load_from_file", csmail_message_load_from_file(h, path.as_ptr())),
+            rec("csmail_message_save_to_file", csmail_message_save_to_file(h, path.as_ptr())),
+            rec(
+                "csmail_message_get_header",
+                csmail_message_get_header(h, subject.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut n),
+            ),
+            rec("csmail_message_set_header", csmail_message_set_header(h, subject.as_ptr(), text.as_ptr())),
+            rec("csmail_message_add_header", csmail_message_add_header(h, subject.as_ptr(), text.as_ptr())),
+            rec("csmail_message_header_count", csmail_message_header_count(h, &mut n)),
+            rec(
+                "csmail_message_header_at",
+                csmail_message_header_at(
+                    h,
+                    0,
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut n,
+                    buf2.as_mut_ptr(),
+                    buf2.len(),
+                    &mut n2,
+                ),
+            ),
+            rec("csmail_message_add_address", csmail_message_add_address(h, to.as_ptr(), null(), addr.as_ptr())),
+            rec("csmail_message_address_count", csmail_message_address_count(h, to.as_ptr(), &mut n)),
+            rec(
+                "csmail_message_address_at",
+                csmail_message_address_at(
+                    h,
+                    to.as_ptr(),
+                    0,
+                    buf.as_mut_ptr(),
+                    buf.len(),
+                    &mut n,
+                    buf2.as_mut_ptr(),
+                    buf2.len(),
+                    &mut n2,
+                ),
+            ),
+            rec("csmail_message_get_text_body", csmail_message_get_text_body(h, buf.as_mut_ptr(), buf.len(), &mut n)),
+            rec("csmail_message_get_html_body", csmail_message_get_html_body(h, buf.as_mut_ptr(), buf.len(), &mut n)),
+            rec("csmail_message_set_text_body", csmail_message_set_text_body(h, text.as_ptr())),
+            rec("csmail_message_set_html_body", csmail_message_set_html_body(h, text.as_ptr())),
+            rec("csmail_message_get_priority", csmail_message_get_priority(h, &mut i)),
+            rec("csmail_message_set_priority", csmail_message_set_priority(h, 1)),
+            rec(
+                "csmail_message_add_attachment_file",
+                csmail_message_add_attachment_file(h, path.as_ptr(), null(), null(), &mut sec),
+            ),
+            rec(
+                "csmail_message_add_attachment_mem",
+                csmail_message_add_attachment_mem(h, file.as_ptr(), b"x".as_ptr(), 1, null(), &mut sec),
+            ),
+            rec(
+                "csmail_message_add_inline_mem",
+                csmail_message_add_inline_mem(h, cid.as_ptr(), file.as_ptr(), b"x".as_ptr(), 1, null(), &mut sec),
+            ),
+            rec(
+                "csmail_message_add_inline_file",
+                csmail_message_add_inline_file(h, cid.as_ptr(), path.as_ptr(), null(), &mut sec),
+            ),
+            rec("csmail_message_section_count", csmail_message_section_count(h, &mut n)),
+            rec("csmail_message_section", csmail_message_section(h, 0, &mut sec)),
+            rec("csmail_message_attachment_count", csmail_message_attachment_count(h, &mut n)),
+            rec("csmail_message_attachment", csmail_message_attachment(h, 0, &mut sec)),
+            rec("csmail_message_body", csmail_message_body(h, &mut sec)),
+            rec("csmail_message_add_section", csmail_message_add_section(h, null())),
+            rec("csmail_message_remove_section", csmail_message_remove_section(h, null())),
+            rec("csmail_message_limits_exceeded", csmail_message_limits_exceeded(h, &mut i)),
             rec("csmail_message_release", csmail_message_release(h)),
         ]
     };
     assert!(data.is_null());
+    assert!(sec.is_null(), "a Section was made for an invalid Message handle");
     calls
+}
+
+fn section_calls(t: usize) -> Calls {
+    let h = t as *const csmail_section;
+    let (mut n, mut size) = (0usize, 0u64);
+    let mut i = 0i32;
+    let mut buf = [0 as c_char; 64];
+    let mut bytes = [0u8; 64];
+    let mut child: *mut csmail_section = null_mut();
+    let (name, value, folder) = (cs("X-Tag"), cs("v"), cs("no-such-dir"));
+    // Property 0 is no section property: the handle is checked before the property.
+    // SAFETY: as in smtp_calls.
+    let calls = unsafe {
+        vec![
+            rec("csmail_section_addref", csmail_section_addref(h)),
+            rec("csmail_section_get_str", csmail_section_get_str(h, 0, buf.as_mut_ptr(), buf.len(), &mut n)),
+            rec("csmail_section_set_str", csmail_section_set_str(h, 0, value.as_ptr())),
+            rec(
+                "csmail_section_get_param",
+                csmail_section_get_param(h, name.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut n),
+            ),
+            rec("csmail_section_set_param", csmail_section_set_param(h, name.as_ptr(), value.as_ptr())),
+            rec(
+                "csmail_section_get_header",
+                csmail_section_get_header(h, name.as_ptr(), buf.as_mut_ptr(), buf.len(), &mut n),
+            ),
+            rec("csmail_section_set_header", csmail_section_set_header(h, name.as_ptr(), value.as_ptr())),
+            rec("csmail_section_size", csmail_section_size(h, &mut size)),
+            rec("csmail_section_is_attachment", csmail_section_is_attachment(h, &mut i)),
+            rec("csmail_section_content", csmail_section_content(h, bytes.as_mut_ptr(), bytes.len(), &mut n)),
+            rec("csmail_section_text", csmail_section_text(h, buf.as_mut_ptr(), buf.len(), &mut n)),
+            rec("csmail_section_content_cb", csmail_section_content_cb(h, None, null_mut())),
+            rec("csmail_section_save_to_file", csmail_section_save_to_file(h, folder.as_ptr(), name.as_ptr())),
+            rec("csmail_section_set_content_mem", csmail_section_set_content_mem(h, b"x".as_ptr(), 1)),
+            rec("csmail_section_set_content_file", csmail_section_set_content_file(h, folder.as_ptr())),
+            rec("csmail_section_set_text", csmail_section_set_text(h, value.as_ptr())),
+            rec("csmail_section_child_count", csmail_section_child_count(h, &mut n)),
+            rec("csmail_section_child", csmail_section_child(h, 0, &mut child)),
+            rec("csmail_section_add_child", csmail_section_add_child(h, null())),
+            rec("csmail_section_release", csmail_section_release(h)),
+        ]
+    };
+    assert!(child.is_null(), "a Section was made for an invalid Section handle");
+    calls
+}
+
+fn proxy_calls(t: usize) -> Calls {
+    let h = t as *const csmail_proxyinfo;
+    let mut i = 0i32;
+    let mut n = 0usize;
+    let mut buf = [0 as c_char; 64];
+    let host = cs("127.0.0.1");
+    // SAFETY: as in smtp_calls.
+    unsafe {
+        vec![
+            rec("csmail_proxyinfo_addref", csmail_proxyinfo_addref(h)),
+            rec("csmail_proxyinfo_set_str", csmail_proxyinfo_set_str(h, CSMAIL_PROP_HOST, host.as_ptr())),
+            rec(
+                "csmail_proxyinfo_get_str",
+                csmail_proxyinfo_get_str(h, CSMAIL_PROP_HOST, buf.as_mut_ptr(), buf.len(), &mut n),
+            ),
+            rec("csmail_proxyinfo_set_int", csmail_proxyinfo_set_int(h, CSMAIL_PROP_PORT, 1080)),
+            rec("csmail_proxyinfo_get_int", csmail_proxyinfo_get_int(h, CSMAIL_PROP_PORT, &mut i)),
+            rec("csmail_proxyinfo_release", csmail_proxyinfo_release(h)),
+        ]
+    }
 }
 
 /// Every call of the batch must have failed with CSMAIL_E_INVALID_HANDLE and left
@@ -257,7 +401,7 @@ fn assert_all_invalid(what: &str, calls: impl Fn(usize) -> Calls, token: usize) 
 }
 
 /// Each object's name and the function that lists its calls for a handle.
-type CallTable = [(&'static str, fn(usize) -> Calls); 6];
+type CallTable = [(&'static str, fn(usize) -> Calls); 8];
 
 fn all_calls() -> CallTable {
     [
@@ -267,6 +411,8 @@ fn all_calls() -> CallTable {
         ("LogHandler", log_calls),
         ("ErrorInfo", errorinfo_calls),
         ("Message", message_calls),
+        ("Section", section_calls),
+        ("ProxyInfo", proxy_calls),
     ]
 }
 
@@ -301,8 +447,17 @@ fn retrieved_message() -> *mut csmail_message {
     msg
 }
 
+/// A free-standing text/plain Section.
+fn new_section() -> *mut csmail_section {
+    let mut s: *mut csmail_section = null_mut();
+    // SAFETY: NULL content type (text/plain), local out-pointer.
+    assert_eq!(unsafe { csmail_section_new(null(), &mut s) }, CSMAIL_OK);
+    assert!(!s.is_null());
+    s
+}
+
 /// One live handle of each object type, as tokens.
-fn one_of_each() -> [(&'static str, usize); 6] {
+fn one_of_each() -> [(&'static str, usize); 8] {
     let smtp = csmail_smtp_new();
     let mut info: *mut csmail_errorinfo = null_mut();
     // SAFETY: valid handle, local out-pointer.
@@ -314,6 +469,8 @@ fn one_of_each() -> [(&'static str, usize); 6] {
         ("LogHandler", csmail_loghandler_new() as usize),
         ("ErrorInfo", info as usize),
         ("Message", retrieved_message() as usize),
+        ("Section", new_section() as usize),
+        ("ProxyInfo", csmail_proxyinfo_new(CSMAIL_PROXY_SOCKS5) as usize),
     ]
 }
 
@@ -325,6 +482,8 @@ fn release_token(kind: &str, t: usize) -> i32 {
         "LogHandler" => csmail_loghandler_release(t as *const _),
         "ErrorInfo" => csmail_errorinfo_release(t as *const _),
         "Message" => csmail_message_release(t as *const _),
+        "Section" => csmail_section_release(t as *const _),
+        "ProxyInfo" => csmail_proxyinfo_release(t as *const _),
         _ => unreachable!(),
     }
 }
@@ -337,6 +496,8 @@ fn addref_token(kind: &str, t: usize) -> i32 {
         "LogHandler" => csmail_loghandler_addref(t as *const _),
         "ErrorInfo" => csmail_errorinfo_addref(t as *const _),
         "Message" => csmail_message_addref(t as *const _),
+        "Section" => csmail_section_addref(t as *const _),
+        "ProxyInfo" => csmail_proxyinfo_addref(t as *const _),
         _ => unreachable!(),
     }
 }
@@ -346,6 +507,7 @@ fn probe(kind: &str, t: usize) -> i32 {
     let mut i = 0i32;
     let mut data: *const u8 = null();
     let mut len = 0usize;
+    let mut size = 0u64;
     // SAFETY: local out-pointers.
     unsafe {
         match kind {
@@ -355,6 +517,8 @@ fn probe(kind: &str, t: usize) -> i32 {
             "LogHandler" => csmail_loghandler_get_level(t as *const _, &mut i),
             "ErrorInfo" => csmail_errorinfo_number(t as *const _, &mut i),
             "Message" => csmail_message_data(t as *const _, &mut data, &mut len),
+            "Section" => csmail_section_size(t as *const _, &mut size),
+            "ProxyInfo" => csmail_proxyinfo_get_int(t as *const _, CSMAIL_PROP_PORT, &mut i),
             _ => unreachable!(),
         }
     }
@@ -828,6 +992,7 @@ fn sslinfo_int_array_sizing() {
         let mut small = [-7i32; 1];
         let rc = csmail_sslinfo_get_int_array(ssl, SSLConnectionProtocolIn, small.as_mut_ptr(), 1, &mut count);
         check("get_int_array too small", rc, CSMAIL_E_BUFFER_TOO_SMALL, eexBufferTooSmall);
+        assert_eq!(last_text(), "the buffer has 1 entries; 2 are needed");
         assert_eq!(small, [-7]);
         assert_eq!(count, 2);
         let mut exact = [0i32; 2];
@@ -870,6 +1035,7 @@ fn strerror_for_every_code() {
         CSMAIL_E_PROTOCOL,
         CSMAIL_E_IO,
         CSMAIL_E_TLS_CONFIG,
+        CSMAIL_E_REFUSED_LOCALLY,
     ];
     let mut seen = std::collections::HashSet::new();
     for code in codes {
@@ -883,7 +1049,7 @@ fn strerror_for_every_code() {
         // The same static pointer every time.
         assert_eq!(csmail_strerror(code), p);
     }
-    for code in [-1, 9, 20, 31, 32, 1000, i32::MIN, i32::MAX] {
+    for code in [-1, 9, 21, 31, 32, 1000, i32::MIN, i32::MAX] {
         let p = csmail_strerror(code);
         assert!(!p.is_null());
         // SAFETY: static NUL-terminated text.

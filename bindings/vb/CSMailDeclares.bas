@@ -858,23 +858,3 @@ Public Declare Function csmail_sslinfo_set_validation_callback Lib "csmail.dll" 
 Public Declare Function csmail_sslinfo_get_certificate_der Lib "csmail.dll" (ByVal ssl As Long, ByVal index As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
 
 #End If
-
-' ---- The header's constants that are not in the tables ----
-' Section string properties for `csmail_section_get_str` / `_set_str`.
-Public Const CSMAIL_SECTION_CONTENT_TYPE As Long = 1
-' The charset parameter (e.g. `utf-8`, `iso-8859-1`).
-Public Const CSMAIL_SECTION_CHARSET As Long = 2
-' The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
-Public Const CSMAIL_SECTION_TRANSFER_ENCODING As Long = 3
-' The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
-Public Const CSMAIL_SECTION_FILE_NAME As Long = 4
-' The Content-ID, without angle brackets.
-Public Const CSMAIL_SECTION_CONTENT_ID As Long = 5
-' The disposition: `attachment`, `inline` or empty.
-Public Const CSMAIL_SECTION_DISPOSITION As Long = 6
-' How deep multiparts may nest (the message body is depth 0).
-Public Const CSMAIL_MESSAGE_MAX_DEPTH As Long = 32
-' How many sections (every multipart and leaf part) a message may have.
-Public Const CSMAIL_MESSAGE_MAX_PARTS As Long = 1000
-' How many header fields a message or section may have when composing.
-Public Const CSMAIL_MESSAGE_MAX_HEADERS As Long = 1000

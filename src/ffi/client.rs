@@ -4,16 +4,17 @@
 
 use super::common::{guard, out, str_arg, write_str, UserData};
 use super::handles::{self, RegisteredClient};
+use super::object;
 use super::{advanced_handler, csmail_errorinfo, csmail_progress_callback, progress_callback};
 use crate::api::client::Client;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
 /// Runs the body of a C function on the client behind `h`.
 pub(crate) fn on_client<P: RegisteredClient, T>(h: *const T, f: impl FnOnce(&Client<P>) -> Result<()>) -> i32 {
     guard(|| {
-        let c = handles::client::<P, T>(h)?;
+        let c = handles::get::<Client<P>, T>(h)?;
         f(&c)
     })
 }
@@ -25,15 +26,15 @@ pub(crate) fn checked<P: RegisteredClient, A>(c: &Client<P>, args: Result<A>) ->
 }
 
 pub(crate) fn new<P: RegisteredClient>() -> usize {
-    handles::register(P::wrap(Arc::new(Client::<P>::new())))
+    handles::register_as(Arc::new(Client::<P>::new()))
 }
 
 pub(crate) fn addref<P: RegisteredClient, T>(h: *const T) -> i32 {
-    guard(|| handles::addref_typed(h, |o| P::unwrap(o).is_some(), P::WHAT))
+    guard(|| handles::addref_as::<Client<P>, T>(h))
 }
 
 pub(crate) fn release<P: RegisteredClient, T>(h: *const T) -> i32 {
-    guard(|| handles::release_typed(h, |o| P::unwrap(o).is_some(), P::WHAT))
+    guard(|| handles::release_as::<Client<P>, T>(h))
 }
 
 /// # Safety
@@ -87,13 +88,8 @@ pub(crate) fn remove_advanced_handler<P: RegisteredClient, T>(h: *const T, handl
 /// `info_out` is NULL or writable.
 pub(crate) unsafe fn extended_error<P: RegisteredClient, T>(h: *const T, info_out: *mut *mut csmail_errorinfo) -> i32 {
     on_client::<P, T>(h, |c| {
-        if info_out.is_null() {
-            return Err(Error::invalid_arg("info_out is NULL"));
-        }
-        let token = handles::register(handles::Object::Error(Arc::new(c.extended_error())));
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { *info_out = token as *mut csmail_errorinfo };
-        Ok(())
+        // SAFETY: caller contract.
+        unsafe { object::new_out(Arc::new(c.extended_error()), info_out, "info_out") }
     })
 }
 

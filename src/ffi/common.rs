@@ -85,10 +85,41 @@ pub(crate) unsafe fn slice_arg<'a, T>(p: *const T, len: usize, what: &str) -> Re
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 pub(crate) unsafe fn write_str(s: &str, buf: *mut c_char, len: usize, needed_out: *mut usize) -> Result<()> {
     let needed = s.len() + 1;
-    if !needed_out.is_null() {
-        // SAFETY: writable per the contract.
-        unsafe { *needed_out = needed };
+    // SAFETY: forwarded caller contract; the NUL is written below once the size is checked.
+    unsafe { write_slice(s.as_bytes(), needed, buf as *mut u8, len, needed_out, "bytes") }?;
+    if !buf.is_null() {
+        // SAFETY: buf has at least needed = s.len() + 1 bytes (checked by write_slice).
+        unsafe { *buf.add(s.len()) = 0 };
     }
+    Ok(())
+}
+
+/// Writes bytes into a caller buffer: `needed_out` gets the size (no NUL added); a NULL buffer
+/// only asks.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+pub(crate) unsafe fn write_bytes(data: &[u8], buf: *mut u8, len: usize, needed_out: *mut usize) -> Result<()> {
+    // SAFETY: forwarded caller contract.
+    unsafe { write_slice(data, data.len(), buf, len, needed_out, "bytes") }
+}
+
+/// Writes an array into a caller array of `len` entries: `needed_out` (if not NULL) gets
+/// `needed`, the entries the whole value takes (`data` plus any terminator the caller adds); a
+/// NULL `buf` only asks; an array too small gets nothing and CSMAIL_E_BUFFER_TOO_SMALL.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable entries; `needed_out` is NULL or writable.
+pub(crate) unsafe fn write_slice<T: Copy>(
+    data: &[T],
+    needed: usize,
+    buf: *mut T,
+    len: usize,
+    needed_out: *mut usize,
+    unit: &str,
+) -> Result<()> {
+    // SAFETY: NULL or writable per the contract.
+    unsafe { optional_out(needed_out, needed) };
     if buf.is_null() {
         return Ok(());
     }
@@ -96,15 +127,24 @@ pub(crate) unsafe fn write_str(s: &str, buf: *mut c_char, len: usize, needed_out
         return Err(Error::new(
             error::CSMAIL_E_BUFFER_TOO_SMALL,
             error::eexBufferTooSmall,
-            format!("the buffer has {len} bytes; {needed} are needed"),
+            format!("the buffer has {len} {unit}; {needed} are needed"),
         ));
     }
-    // SAFETY: buf has at least needed bytes.
-    unsafe {
-        std::ptr::copy_nonoverlapping(s.as_ptr(), buf as *mut u8, s.len());
-        *buf.add(s.len()) = 0;
-    }
+    // SAFETY: buf has at least needed >= data.len() entries.
+    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), buf, data.len()) };
     Ok(())
+}
+
+/// An optional string argument: NULL is None.
+///
+/// # Safety
+/// `p` is NULL or NUL-terminated.
+pub(crate) unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded.
+    unsafe { str_arg(p, what) }.map(Some)
 }
 
 /// Writes an out-parameter, refusing NULL.

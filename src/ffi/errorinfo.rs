@@ -1,7 +1,6 @@
 //! C functions of the ErrorInfo object.
 
-use super::common::{guard, out, write_str};
-use super::handles::{self, Object};
+use super::object;
 use std::ffi::c_char;
 
 /// An ErrorInfo: Number (eex), Text and OSError of a client's last operation.
@@ -9,20 +8,20 @@ pub struct csmail_errorinfo {
     _private: [u8; 0],
 }
 
-fn is_error(o: &Object) -> bool {
-    matches!(o, Object::Error(_))
+impl object::Handle for csmail_errorinfo {
+    type Object = crate::api::ErrorInfo;
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_errorinfo_addref(info: *const csmail_errorinfo) -> i32 {
-    guard(|| handles::addref_typed(info, is_error, "ErrorInfo handle"))
+    object::addref(info)
 }
 
 /// Releases a reference; the last one frees the ErrorInfo. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32 {
-    guard(|| handles::release_typed(info, is_error, "ErrorInfo handle"))
+    object::release(info)
 }
 
 /// Number: the eex value (0 when the operation succeeded).
@@ -31,11 +30,8 @@ pub extern "C" fn csmail_errorinfo_release(info: *const csmail_errorinfo) -> i32
 /// `number_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_errorinfo_number(info: *const csmail_errorinfo, number_out: *mut i32) -> i32 {
-    guard(|| {
-        let e = handles::error_info(info)?;
-        // SAFETY: caller contract.
-        unsafe { out(number_out, e.number, "number_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(info, number_out, "number_out", |e| Ok(e.number)) }
 }
 
 /// OSError: errno (Windows: the WSA code) of the failure, or 0.
@@ -44,11 +40,8 @@ pub unsafe extern "C" fn csmail_errorinfo_number(info: *const csmail_errorinfo, 
 /// `os_error_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_errorinfo_os_error(info: *const csmail_errorinfo, os_error_out: *mut i32) -> i32 {
-    guard(|| {
-        let e = handles::error_info(info)?;
-        // SAFETY: caller contract.
-        unsafe { out(os_error_out, e.os_error, "os_error_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(info, os_error_out, "os_error_out", |e| Ok(e.os_error)) }
 }
 
 /// Text: the description, UTF-8, into a caller buffer (NULL asks the size in `needed_out`).
@@ -62,9 +55,6 @@ pub unsafe extern "C" fn csmail_errorinfo_text(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let e = handles::error_info(info)?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&e.text, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(info, buf, len, needed_out, |e| Ok(e.text.clone())) }
 }

@@ -75,39 +75,65 @@ pub fn release(token: usize) -> bool {
     true
 }
 
-macro_rules! typed_lookup {
-    ($fn_name:ident, $variant:ident, $ty:ty, $what:expr) => {
-        pub fn $fn_name<T>(p: *const T) -> Result<Arc<$ty>> {
-            match lookup(p as usize) {
-                Some(Object::$variant(o)) => Ok(o),
-                _ => Err(Error::invalid_handle($what)),
+/// An object type the registry holds: how it goes in and out of an Object, and its name in
+/// error texts. Every handle function (lookup, addref, release) is written once over this.
+pub trait Registered {
+    /// The handle's name in error texts.
+    const WHAT: &'static str;
+    fn wrap(object: Arc<Self>) -> Object;
+    fn unwrap(object: &Object) -> Option<&Arc<Self>>;
+}
+
+macro_rules! registered {
+    ($ty:ty, $variant:ident, $what:expr) => {
+        impl Registered for $ty {
+            const WHAT: &'static str = $what;
+            fn wrap(object: Arc<$ty>) -> Object {
+                Object::$variant(object)
+            }
+            fn unwrap(object: &Object) -> Option<&Arc<$ty>> {
+                match object {
+                    Object::$variant(o) => Some(o),
+                    _ => None,
+                }
             }
         }
     };
 }
 
-typed_lookup!(ssl, Ssl, SslInfo, "SSLInfo handle");
-typed_lookup!(log, Log, LogHandler, "LogHandler handle");
-typed_lookup!(error_info, Error, ErrorInfo, "ErrorInfo handle");
-typed_lookup!(message, Message, Message, "Message handle");
-typed_lookup!(proxy, Proxy, ProxyInfo, "ProxyInfo handle");
-typed_lookup!(section, Section, Section, "Section handle");
+registered!(SslInfo, Ssl, "SSLInfo handle");
+registered!(LogHandler, Log, "LogHandler handle");
+registered!(ErrorInfo, Error, "ErrorInfo handle");
+registered!(Message, Message, "Message handle");
+registered!(ProxyInfo, Proxy, "ProxyInfo handle");
+registered!(Section, Section, "Section handle");
 
-/// Releases a handle of the expected kind only.
-pub fn release_typed<T>(p: *const T, check: impl Fn(&Object) -> bool, what: &str) -> Result<()> {
+/// Registers an object with one reference; returns its token.
+pub fn register_as<T: Registered>(object: Arc<T>) -> usize {
+    register(T::wrap(object))
+}
+
+/// The object of type `T` behind a handle; any other handle is invalid.
+pub fn get<T: Registered, H>(p: *const H) -> Result<Arc<T>> {
+    lookup(p as usize).as_ref().and_then(T::unwrap).cloned().ok_or_else(|| Error::invalid_handle(T::WHAT))
+}
+
+/// Adds a reference to a handle of type `T` only.
+pub fn addref_as<T: Registered, H>(p: *const H) -> Result<()> {
     match lookup(p as usize) {
-        Some(o) if check(&o) => {
-            release(p as usize);
-            Ok(())
-        }
-        _ => Err(Error::invalid_handle(what)),
+        Some(o) if T::unwrap(&o).is_some() && addref(p as usize) => Ok(()),
+        _ => Err(Error::invalid_handle(T::WHAT)),
     }
 }
 
-pub fn addref_typed<T>(p: *const T, check: impl Fn(&Object) -> bool, what: &str) -> Result<()> {
+/// Releases a handle of type `T` only.
+pub fn release_as<T: Registered, H>(p: *const H) -> Result<()> {
     match lookup(p as usize) {
-        Some(o) if check(&o) && addref(p as usize) => Ok(()),
-        _ => Err(Error::invalid_handle(what)),
+        Some(o) if T::unwrap(&o).is_some() => {
+            release(p as usize);
+            Ok(())
+        }
+        _ => Err(Error::invalid_handle(T::WHAT)),
     }
 }
 
@@ -139,7 +165,12 @@ macro_rules! registered_client {
 registered_client!(Smtp, Smtp, "SMTPClient handle");
 registered_client!(Pop3, Pop3, "POP3Client handle");
 
-/// The client of protocol `P` behind a handle.
-pub fn client<P: RegisteredClient, T>(p: *const T) -> Result<Arc<Client<P>>> {
-    lookup(p as usize).as_ref().and_then(P::unwrap).cloned().ok_or_else(|| Error::invalid_handle(P::WHAT))
+impl<P: RegisteredClient> Registered for Client<P> {
+    const WHAT: &'static str = P::WHAT;
+    fn wrap(client: Arc<Client<P>>) -> Object {
+        P::wrap(client)
+    }
+    fn unwrap(object: &Object) -> Option<&Arc<Client<P>>> {
+        P::unwrap(object)
+    }
 }

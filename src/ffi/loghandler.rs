@@ -1,8 +1,8 @@
 //! C functions of the LogHandler object.
 
-use super::common::{guard, out, UserData};
+use super::common::UserData;
 use super::csmail_log_callback;
-use super::handles::{self, Object};
+use super::object;
 use crate::api::LogHandler;
 use crate::error::Error;
 use std::ffi::{c_void, CString};
@@ -13,38 +13,34 @@ pub struct csmail_loghandler {
     _private: [u8; 0],
 }
 
-fn is_log(o: &Object) -> bool {
-    matches!(o, Object::Log(_))
+impl object::Handle for csmail_loghandler {
+    type Object = LogHandler;
 }
 
 /// Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
 /// reference (release with `csmail_loghandler_release`). Never NULL.
 #[no_mangle]
 pub extern "C" fn csmail_loghandler_new() -> *mut csmail_loghandler {
-    handles::register(Object::Log(Arc::new(LogHandler::new()))) as *mut csmail_loghandler
+    object::new(LogHandler::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_loghandler_addref(log: *const csmail_loghandler) -> i32 {
-    guard(|| handles::addref_typed(log, is_log, "LogHandler handle"))
+    object::addref(log)
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
 pub extern "C" fn csmail_loghandler_release(log: *const csmail_loghandler) -> i32 {
-    guard(|| handles::release_typed(log, is_log, "LogHandler handle"))
+    object::release(log)
 }
 
 /// Level: LOG_S_FATAL, LOG_S_WARNING or LOG_S_INFORMATION (most detail).
 #[no_mangle]
 pub extern "C" fn csmail_loghandler_set_level(log: *const csmail_loghandler, level: i32) -> i32 {
-    guard(|| {
-        if handles::log(log)?.set_level(level) {
-            Ok(())
-        } else {
-            Err(Error::invalid_arg(format!("log level {level} is not LOG_S_FATAL..LOG_S_INFORMATION")))
-        }
+    object::on(log, |l| {
+        accepted(l.set_level(level), || format!("log level {level} is not LOG_S_FATAL..LOG_S_INFORMATION"))
     })
 }
 
@@ -54,23 +50,14 @@ pub extern "C" fn csmail_loghandler_set_level(log: *const csmail_loghandler, lev
 /// `level_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_loghandler_get_level(log: *const csmail_loghandler, level_out: *mut i32) -> i32 {
-    guard(|| {
-        let l = handles::log(log)?;
-        // SAFETY: caller contract.
-        unsafe { out(level_out, l.level(), "level_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(log, level_out, "level_out", |l| Ok(l.level())) }
 }
 
 /// Facility: an OR of LOG_F_PROTOCOL, LOG_F_SSL, LOG_F_PROXY, LOG_F_USER.
 #[no_mangle]
 pub extern "C" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, flags: i32) -> i32 {
-    guard(|| {
-        if handles::log(log)?.set_facility(flags) {
-            Ok(())
-        } else {
-            Err(Error::invalid_arg(format!("facility flags {flags:#x} have unknown bits")))
-        }
-    })
+    object::on(log, |l| accepted(l.set_facility(flags), || format!("facility flags {flags:#x} have unknown bits")))
 }
 
 /// Reads Facility.
@@ -79,11 +66,8 @@ pub extern "C" fn csmail_loghandler_set_facility(log: *const csmail_loghandler, 
 /// `flags_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_loghandler_get_facility(log: *const csmail_loghandler, flags_out: *mut i32) -> i32 {
-    guard(|| {
-        let l = handles::log(log)?;
-        // SAFETY: caller contract.
-        unsafe { out(flags_out, l.facility(), "flags_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(log, flags_out, "flags_out", |l| Ok(l.facility())) }
 }
 
 /// OnLogMessage: sets (NULL clears) the callback. It runs on the thread of the operation that
@@ -95,8 +79,7 @@ pub extern "C" fn csmail_loghandler_set_callback(
     callback: csmail_log_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let l = handles::log(log)?;
+    object::on(log, |l| {
         let ud = UserData(userdata);
         l.set_callback(callback.map(|cb| {
             Arc::new(move |severity: i32, facility: i32, message: &str| {
@@ -115,8 +98,17 @@ pub extern "C" fn csmail_loghandler_set_callback(
 /// Off by default; for debugging against test servers only.
 #[no_mangle]
 pub extern "C" fn csmail_loghandler_set_log_secrets(log: *const csmail_loghandler, on: i32) -> i32 {
-    guard(|| {
-        handles::log(log)?.set_log_secrets(on != 0);
+    object::on(log, |l| {
+        l.set_log_secrets(on != 0);
         Ok(())
     })
+}
+
+/// A setter's verdict: refused values get CSMAIL_E_INVALID_ARGUMENT with `why`.
+fn accepted(ok: bool, why: impl FnOnce() -> String) -> crate::error::Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_arg(why()))
+    }
 }

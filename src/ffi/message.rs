@@ -5,13 +5,12 @@
 //! code and this thread's last error (`csmail_last_eex`, `csmail_last_error_text`). Every
 //! function may be called from any thread; a message locks itself briefly per call.
 
-use super::common::{guard, out, slice_arg, str_arg, write_str};
-use super::handles::{self, Object};
-use super::section::{csmail_section, opt_str, section_out as register_section};
+use super::common::{opt_str, out, slice_arg, str_arg};
+use super::object::{self, nth};
+use super::section::csmail_section;
 use crate::api::Message;
-use crate::error::{Error, Result};
+use crate::error::Error;
 use std::ffi::c_char;
-use std::sync::Arc;
 
 /// A Message: headers and MIME sections; made by `csmail_message_new` or returned by
 /// `csmail_pop3_retrieve`.
@@ -19,13 +18,8 @@ pub struct csmail_message {
     _private: [u8; 0],
 }
 
-fn is_message(o: &Object) -> bool {
-    matches!(o, Object::Message(_))
-}
-
-/// Registers a message and hands one reference to the caller.
-pub(crate) fn message_handle(m: Message) -> *mut csmail_message {
-    handles::register(Object::Message(Arc::new(m))) as *mut csmail_message
+impl object::Handle for csmail_message {
+    type Object = Message;
 }
 
 /// Creates an empty Message with one reference.
@@ -34,20 +28,20 @@ pub(crate) fn message_handle(m: Message) -> *mut csmail_message {
 /// Returns the handle; never NULL. Any thread.
 #[no_mangle]
 pub extern "C" fn csmail_message_new() -> *mut csmail_message {
-    message_handle(Message::new())
+    object::new(Message::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_message_addref(message: *const csmail_message) -> i32 {
-    guard(|| handles::addref_typed(message, is_message, "Message handle"))
+    object::addref(message)
 }
 
 /// Releases a reference; the last one frees the message (sections still referenced by the
 /// application stay valid). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_message_release(message: *const csmail_message) -> i32 {
-    guard(|| handles::release_typed(message, is_message, "Message handle"))
+    object::release(message)
 }
 
 /// The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now
@@ -66,8 +60,7 @@ pub unsafe extern "C" fn csmail_message_data(
     data_out: *mut *const u8,
     len_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
+    object::on(message, |m| {
         if data_out.is_null() || len_out.is_null() {
             return Err(Error::invalid_arg("data_out or len_out is NULL"));
         }
@@ -92,11 +85,9 @@ pub unsafe extern "C" fn csmail_message_data(
 /// `data` is NULL with `len` 0 or points to `len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message, data: *const u8, len: usize) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
+    object::on(message, |m| {
         // SAFETY: caller contract.
-        let bytes = unsafe { slice_arg(data, len, "data") }?;
-        m.load_bytes(bytes.to_vec());
+        m.load_bytes(unsafe { slice_arg(data, len, "data") }?.to_vec());
         Ok(())
     })
 }
@@ -111,12 +102,8 @@ pub unsafe extern "C" fn csmail_message_load_mem(message: *const csmail_message,
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_message, path: *const c_char) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let path = unsafe { str_arg(path, "path") }?;
-        m.load_from_file(path)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(message, path, "path", |m, path| m.load_from_file(path)) }
 }
 
 /// SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated;
@@ -129,12 +116,8 @@ pub unsafe extern "C" fn csmail_message_load_from_file(message: *const csmail_me
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_save_to_file(message: *const csmail_message, path: *const c_char) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let path = unsafe { str_arg(path, "path") }?;
-        m.save_to_file(path)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(message, path, "path", |m, path| m.save_to_file(path)) }
 }
 
 /// A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as
@@ -156,14 +139,8 @@ pub unsafe extern "C" fn csmail_message_get_header(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        let v = m.header(name).unwrap_or_default();
-        // SAFETY: caller contract.
-        unsafe { write_str(&v, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_header(message, name, buf, len, needed_out) }
 }
 
 /// Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
@@ -184,19 +161,8 @@ pub unsafe extern "C" fn csmail_message_set_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: caller contract.
-        match unsafe { opt_str(value, "value") }? {
-            Some(v) => m.set_header(name, v),
-            None => {
-                m.remove_header(name);
-                Ok(())
-            }
-        }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_header(message, name, value) }
 }
 
 /// Adds a header field, keeping those of the same name (e.g. a second Received or a custom
@@ -210,12 +176,8 @@ pub unsafe extern "C" fn csmail_message_add_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, str_arg(value, "value")?) };
-        m.add_header(name, value)
-    })
+    // SAFETY: caller contract.
+    object::on(message, |m| unsafe { m.add_header(str_arg(name, "name")?, str_arg(value, "value")?) })
 }
 
 /// How many header fields the message has (for `csmail_message_header_at`).
@@ -226,11 +188,8 @@ pub unsafe extern "C" fn csmail_message_add_header(
 /// `count_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_header_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, m.headers().len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.headers().len())) }
 }
 
 /// The name and decoded value of header field `index` (0-based, in message order).
@@ -252,16 +211,9 @@ pub unsafe extern "C" fn csmail_message_header_at(
     value_len: usize,
     value_needed: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        let h = m.headers();
-        let (n, v) = h.get(index).ok_or_else(|| Error::invalid_arg(format!("header index {index} of {}", h.len())))?;
-        // SAFETY: caller contract.
-        unsafe {
-            write_str(n, name_buf, name_len, name_needed)?;
-            write_str(v, value_buf, value_len, value_needed)
-        }
-    })
+    let (name, value) = ((name_buf, name_len, name_needed), (value_buf, value_len, value_needed));
+    // SAFETY: caller contract.
+    unsafe { object::get_str_pair(message, name, value, |m| object::nth(m.headers(), index, "header index")) }
 }
 
 /// Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc). The display
@@ -280,13 +232,9 @@ pub unsafe extern "C" fn csmail_message_add_address(
     display_name: *const c_char,
     address: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let (header, name, address) = unsafe {
-            (str_arg(header, "header")?, opt_str(display_name, "display_name")?, str_arg(address, "address")?)
-        };
-        m.add_address(header, name, address)
+    // SAFETY: caller contract.
+    object::on(message, |m| unsafe {
+        m.add_address(str_arg(header, "header")?, opt_str(display_name, "display_name")?, str_arg(address, "address")?)
     })
 }
 
@@ -300,13 +248,8 @@ pub unsafe extern "C" fn csmail_message_address_count(
     header: *const c_char,
     count_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let header = unsafe { str_arg(header, "header") }?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, m.addresses(header).len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.addresses(str_arg(header, "header")?).len())) }
 }
 
 /// The display name ("" when none) and address of mailbox `index` of an address header.
@@ -328,23 +271,14 @@ pub unsafe extern "C" fn csmail_message_address_at(
     addr_len: usize,
     addr_needed: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        let header = unsafe { str_arg(header, "header") }?;
-        let list = m.addresses(header);
-        let mb =
-            list.get(index).ok_or_else(|| Error::invalid_arg(format!("address index {index} of {}", list.len())))?;
-        // SAFETY: caller contract.
-        unsafe {
-            write_str(mb.name.as_deref().unwrap_or(""), name_buf, name_len, name_needed)?;
-            write_str(&mb.address, addr_buf, addr_len, addr_needed)
-        }
-    })
-}
-
-fn body_get(m: &Message, html: bool) -> String {
-    if html { m.html_body() } else { m.text_body() }.unwrap_or_default()
+    let (name, addr) = ((name_buf, name_len, name_needed), (addr_buf, addr_len, addr_needed));
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_str_pair(message, name, addr, |m| {
+            let mb = object::nth(m.addresses(str_arg(header, "header")?), index, "address index")?;
+            Ok((mb.name.unwrap_or_default(), mb.address))
+        })
+    }
 }
 
 /// TextBody: the plain-text body, decoded to UTF-8 ("" when none).
@@ -358,11 +292,8 @@ pub unsafe extern "C" fn csmail_message_get_text_body(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&body_get(&m, false), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(message, buf, len, needed_out, |m| Ok(m.text_body().unwrap_or_default())) }
 }
 
 /// HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
@@ -376,11 +307,8 @@ pub unsafe extern "C" fn csmail_message_get_html_body(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&body_get(&m, true), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(message, buf, len, needed_out, |m| Ok(m.html_body().unwrap_or_default())) }
 }
 
 /// TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
@@ -391,11 +319,8 @@ pub unsafe extern "C" fn csmail_message_get_html_body(
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_set_text_body(message: *const csmail_message, text: *const c_char) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        m.set_text_body(unsafe { str_arg(text, "text") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(message, text, "text", |m, v| m.set_text_body(v)) }
 }
 
 /// HTMLBody = html: sets the HTML body (multipart/alternative beside a text body,
@@ -405,11 +330,8 @@ pub unsafe extern "C" fn csmail_message_set_text_body(message: *const csmail_mes
 /// `html` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_set_html_body(message: *const csmail_message, html: *const c_char) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        m.set_html_body(unsafe { str_arg(html, "html") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(message, html, "html", |m, v| m.set_html_body(v)) }
 }
 
 /// Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
@@ -418,18 +340,15 @@ pub unsafe extern "C" fn csmail_message_set_html_body(message: *const csmail_mes
 /// `priority_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_get_priority(message: *const csmail_message, priority_out: *mut i32) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { out(priority_out, m.priority(), "priority_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, priority_out, "priority_out", |m| Ok(m.priority())) }
 }
 
 /// Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
 /// CSMAIL_E_INVALID_ARGUMENT.
 #[no_mangle]
 pub extern "C" fn csmail_message_set_priority(message: *const csmail_message, priority: i32) -> i32 {
-    guard(|| handles::message(message)?.set_priority(priority))
+    object::on(message, |m| m.set_priority(priority))
 }
 
 /// AddAttachment from a file: the file is read only when the message is sent or saved, base64
@@ -451,15 +370,13 @@ pub unsafe extern "C" fn csmail_message_add_attachment_file(
     file_name: *const c_char,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
+    object::on(message, |m| {
         // SAFETY: caller contract.
         let (path, ct, name) = unsafe {
             (str_arg(path, "path")?, opt_str(content_type, "content_type")?, opt_str(file_name, "file_name")?)
         };
-        let s = m.add_attachment_file(path, ct, name)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_attachment_file(path, ct, name)?, section_out) }
     })
 }
 
@@ -480,15 +397,13 @@ pub unsafe extern "C" fn csmail_message_add_attachment_mem(
     content_type: *const c_char,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
+    object::on(message, |m| {
         // SAFETY: caller contract.
         let (name, bytes, ct) = unsafe {
             (str_arg(file_name, "file_name")?, slice_arg(data, len, "data")?, opt_str(content_type, "content_type")?)
         };
-        let s = m.add_attachment_bytes(name, bytes.to_vec(), ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_attachment_bytes(name, bytes.to_vec(), ct)?, section_out) }
     })
 }
 
@@ -510,8 +425,7 @@ pub unsafe extern "C" fn csmail_message_add_inline_mem(
     content_type: *const c_char,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
+    object::on(message, |m| {
         // SAFETY: caller contract.
         let (cid, name, bytes, ct) = unsafe {
             (
@@ -521,9 +435,8 @@ pub unsafe extern "C" fn csmail_message_add_inline_mem(
                 opt_str(content_type, "content_type")?,
             )
         };
-        let s = m.add_inline_bytes(cid, name, bytes.to_vec(), ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_inline_bytes(cid, name, bytes.to_vec(), ct)?, section_out) }
     })
 }
 
@@ -539,31 +452,14 @@ pub unsafe extern "C" fn csmail_message_add_inline_file(
     content_type: *const c_char,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
+    object::on(message, |m| {
         // SAFETY: caller contract.
         let (cid, path, ct) = unsafe {
             (str_arg(content_id, "content_id")?, str_arg(path, "path")?, opt_str(content_type, "content_type")?)
         };
-        let s = m.add_inline_file(cid, path, ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out_opt(s, section_out) }
+        unsafe { object::optional_new_out(m.add_inline_file(cid, path, ct)?, section_out) }
     })
-}
-
-/// # Safety
-/// `p` is NULL or writable.
-unsafe fn section_out_opt(s: Arc<crate::api::Section>, p: *mut *mut csmail_section) -> Result<()> {
-    if p.is_null() {
-        return Ok(());
-    }
-    // SAFETY: forwarded.
-    unsafe { register_section(s, p) }
-}
-
-fn indexed(list: Vec<Arc<crate::api::Section>>, index: usize, what: &str) -> Result<Arc<crate::api::Section>> {
-    let n = list.len();
-    list.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("{what} index {index} of {n}")))
 }
 
 /// Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message
@@ -573,11 +469,8 @@ fn indexed(list: Vec<Arc<crate::api::Section>>, index: usize, what: &str) -> Res
 /// `count_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_section_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, m.sections().len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.sections().len())) }
 }
 
 /// Sections(index): a new reference to leaf section `index` (0-based); release it.
@@ -592,12 +485,8 @@ pub unsafe extern "C" fn csmail_message_section(
     index: usize,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        let s = indexed(m.sections(), index, "section")?;
-        // SAFETY: caller contract.
-        unsafe { register_section(s, section_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_handle(message, section_out, "section_out", |m| nth(m.sections(), index, "section index")) }
 }
 
 /// How many of the sections are attachments.
@@ -606,11 +495,8 @@ pub unsafe extern "C" fn csmail_message_section(
 /// `count_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_attachment_count(message: *const csmail_message, count_out: *mut usize) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, m.attachments().len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, count_out, "count_out", |m| Ok(m.attachments().len())) }
 }
 
 /// A new reference to attachment `index` (0-based); release it.
@@ -623,12 +509,10 @@ pub unsafe extern "C" fn csmail_message_attachment(
     index: usize,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        let s = indexed(m.attachments(), index, "attachment")?;
-        // SAFETY: caller contract.
-        unsafe { register_section(s, section_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_handle(message, section_out, "section_out", |m| nth(m.attachments(), index, "attachment index"))
+    }
 }
 
 /// A new reference to the body section: the root of the MIME tree (a multipart or a single
@@ -641,11 +525,8 @@ pub unsafe extern "C" fn csmail_message_body(
     message: *const csmail_message,
     section_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { register_section(m.body(), section_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_handle(message, section_out, "section_out", |m| Ok(m.body())) }
 }
 
 /// Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part
@@ -656,11 +537,7 @@ pub unsafe extern "C" fn csmail_message_body(
 /// message; eexMimeLimit).
 #[no_mangle]
 pub extern "C" fn csmail_message_add_section(message: *const csmail_message, section: *const csmail_section) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        let s = handles::section(section)?;
-        m.add_section(s)
-    })
+    object::on(message, |m| m.add_section(object::get(section)?))
 }
 
 /// Sections.Remove: removes a section from the message (the handle stays valid).
@@ -669,10 +546,8 @@ pub extern "C" fn csmail_message_add_section(message: *const csmail_message, sec
 /// or the body section itself).
 #[no_mangle]
 pub extern "C" fn csmail_message_remove_section(message: *const csmail_message, section: *const csmail_section) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        let s = handles::section(section)?;
-        if m.remove_section(&s) {
+    object::on(message, |m| {
+        if m.remove_section(&object::get(section)?) {
             Ok(())
         } else {
             Err(Error::invalid_arg("the section is not part of this message (or is its body)"))
@@ -687,9 +562,6 @@ pub extern "C" fn csmail_message_remove_section(message: *const csmail_message, 
 /// `exceeded_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_message_limits_exceeded(message: *const csmail_message, exceeded_out: *mut i32) -> i32 {
-    guard(|| {
-        let m = handles::message(message)?;
-        // SAFETY: caller contract.
-        unsafe { out(exceeded_out, m.limits_exceeded() as i32, "exceeded_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(message, exceeded_out, "exceeded_out", |m| Ok(m.limits_exceeded() as i32)) }
 }

@@ -1,10 +1,9 @@
 //! SMTPClient.Send(Message) in C: the envelope from the message unless given.
 
 use super::client::{checked, on_client};
-use super::common::str_array;
-use super::handles;
+use super::common::{opt_str, str_array};
 use super::message::csmail_message;
-use super::section::opt_str;
+use super::object;
 use super::smtp::csmail_smtp;
 use crate::api::Smtp;
 use std::ffi::c_char;
@@ -14,13 +13,14 @@ use std::ffi::c_char;
 /// Attachment files are streamed. The message must be connected first (`csmail_smtp_connect`).
 ///
 /// Results: as `csmail_smtp_send_mem`, and CSMAIL_E_INVALID_ARGUMENT with eexNoEnvelope (no
-/// sender or no recipient) or eexInvalidAddress; CSMAIL_E_NOT_SUPPORTED with
-/// eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
+/// sender or no recipient) or eexInvalidAddress; CSMAIL_E_REFUSED_LOCALLY with
+/// eexSmtpUtf8Required (an address that is not ASCII, in the envelope or in any address header
+/// sent, and no SMTPUTF8: nothing is sent); CSMAIL_E_IO (an attachment file).
 /// Threads: as every SMTPClient operation.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *const csmail_message) -> i32 {
     on_client::<Smtp, _>(smtp, |c| {
-        let m = checked(c, handles::message(message))?;
+        let m = checked(c, object::get(message))?;
         c.send_message(&m)
     })
 }
@@ -40,7 +40,7 @@ pub unsafe extern "C" fn csmail_smtp_send_message_to(
     count: usize,
 ) -> i32 {
     on_client::<Smtp, _>(smtp, |c| {
-        let m = checked(c, handles::message(message))?;
+        let m = checked(c, object::get(message))?;
         // SAFETY: caller contract.
         let args = unsafe { opt_str(from, "from").and_then(|f| Ok((f, str_array(recipients, count, "recipients")?))) };
         let (from, rcpts) = checked(c, args)?;

@@ -20,6 +20,7 @@ pub(crate) mod handles;
 pub mod loghandler;
 pub mod message;
 pub mod message_send;
+pub(crate) mod object;
 pub mod pop3;
 pub mod proxyinfo;
 pub mod section;

@@ -3,8 +3,8 @@
 
 use super::client::{self, checked, on_client};
 use super::common::{non_null, optional_out, slice_arg, str_arg, write_str, UserData};
-use super::handles::{self, Object};
 use super::message::csmail_message;
+use super::object;
 use super::{
     csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_write_callback, write_callback_sink,
 };
@@ -30,10 +30,8 @@ unsafe fn retrieve_message(
             Some(lines) => c.top_message(number, lines)?,
             None => c.retrieve_message(number)?,
         };
-        let token = handles::register(Object::Message(Arc::new(message)));
         // SAFETY: checked non-NULL; caller contract.
-        unsafe { *message_out = token as *mut csmail_message };
-        Ok(())
+        unsafe { object::new_out(Arc::new(message), message_out, "message_out") }
     })
 }
 

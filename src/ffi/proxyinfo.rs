@@ -1,19 +1,18 @@
 //! C functions of the proxy handlers (SOCK4ProxyInfo, SOCK5ProxyInfo, HTTP CONNECT,
 //! POP3ProxyInfo, SMTPProxyInfo).
 
-use super::common::{guard, out, str_arg, write_str};
-use super::handles::{self, Object};
+use super::common::guard;
+use super::object;
 use crate::api::ProxyInfo;
 use std::ffi::c_char;
-use std::sync::Arc;
 
 /// A proxy handler; its kind (CSMAIL_PROXY_*) is fixed at creation.
 pub struct csmail_proxyinfo {
     _private: [u8; 0],
 }
 
-fn is_proxy(o: &Object) -> bool {
-    matches!(o, Object::Proxy(_))
+impl object::Handle for csmail_proxyinfo {
+    type Object = ProxyInfo;
 }
 
 /// Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A,
@@ -24,26 +23,26 @@ fn is_proxy(o: &Object) -> bool {
 /// Returns NULL for an unknown kind (and `csmail_last_eex()` is eexInvalidArgument).
 #[no_mangle]
 pub extern "C" fn csmail_proxyinfo_new(kind: i32) -> *mut csmail_proxyinfo {
-    let mut token = 0usize;
+    let mut proxy = std::ptr::null_mut();
     guard(|| {
         let p = ProxyInfo::new(kind)
             .ok_or_else(|| crate::error::Error::invalid_arg(format!("unknown proxy kind {kind}")))?;
-        token = handles::register(Object::Proxy(Arc::new(p)));
+        proxy = object::new(p);
         Ok(())
     });
-    token as *mut csmail_proxyinfo
+    proxy
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_proxyinfo_addref(proxy: *const csmail_proxyinfo) -> i32 {
-    guard(|| handles::addref_typed(proxy, is_proxy, "ProxyInfo handle"))
+    object::addref(proxy)
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
 pub extern "C" fn csmail_proxyinfo_release(proxy: *const csmail_proxyinfo) -> i32 {
-    guard(|| handles::release_typed(proxy, is_proxy, "ProxyInfo handle"))
+    object::release(proxy)
 }
 
 /// Sets CSMAIL_PROP_HOST, _USER (SOCKS4 user id, SOCKS5/HTTP user; SMTP relay login) or
@@ -57,11 +56,8 @@ pub unsafe extern "C" fn csmail_proxyinfo_set_str(
     property: i32,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let p = handles::proxy(proxy)?;
-        // SAFETY: caller contract.
-        p.set_str(property, unsafe { str_arg(value, "value") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(proxy, value, "value", |p, v| p.set_str(property, v)) }
 }
 
 /// Reads CSMAIL_PROP_HOST or _USER into a caller buffer (the password is write-only).
@@ -76,18 +72,15 @@ pub unsafe extern "C" fn csmail_proxyinfo_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let v = handles::proxy(proxy)?.get_str(property)?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&v, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(proxy, buf, len, needed_out, |p| p.get_str(property)) }
 }
 
 /// Sets CSMAIL_PROP_PORT (0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for the
 /// application proxies) or CSMAIL_PROP_PROXY_REMOTE_DNS (SOCKS5; default 1).
 #[no_mangle]
 pub extern "C" fn csmail_proxyinfo_set_int(proxy: *const csmail_proxyinfo, property: i32, value: i32) -> i32 {
-    guard(|| handles::proxy(proxy)?.set_int(property, value))
+    object::on(proxy, |p| p.set_int(property, value))
 }
 
 /// Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
@@ -100,9 +93,6 @@ pub unsafe extern "C" fn csmail_proxyinfo_get_int(
     property: i32,
     value_out: *mut i32,
 ) -> i32 {
-    guard(|| {
-        let v = handles::proxy(proxy)?.get_int(property)?;
-        // SAFETY: caller contract.
-        unsafe { out(value_out, v, "value_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(proxy, value_out, "value_out", |p| p.get_int(property)) }
 }

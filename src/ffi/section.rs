@@ -4,8 +4,8 @@
 //! the message at once. Like Message, a Section reports failures through the result code and
 //! this thread's last error; any thread may call, each call locks the part briefly.
 
-use super::common::{guard, out, slice_arg, str_arg, write_str, UserData};
-use super::handles::{self, Object};
+use super::common::{guard, opt_str, slice_arg, str_arg, UserData};
+use super::object;
 use super::{csmail_write_callback, write_callback_sink};
 use crate::api::Section;
 use crate::error::{self, Error, Result};
@@ -22,8 +22,8 @@ pub struct csmail_section {
     _private: [u8; 0],
 }
 
-fn is_section(o: &Object) -> bool {
-    matches!(o, Object::Section(_))
+impl object::Handle for csmail_section {
+    type Object = Section;
 }
 
 /// Registers a new reference to a section in `*p`.
@@ -31,49 +31,8 @@ fn is_section(o: &Object) -> bool {
 /// # Safety
 /// `p` is NULL or writable.
 pub(crate) unsafe fn section_out(s: Arc<Section>, p: *mut *mut csmail_section) -> Result<()> {
-    if p.is_null() {
-        return Err(Error::invalid_arg("section_out is NULL"));
-    }
-    let token = handles::register(Object::Section(s));
-    // SAFETY: non-NULL and writable per the contract.
-    unsafe { *p = token as *mut csmail_section };
-    Ok(())
-}
-
-/// An optional string argument: NULL is None.
-///
-/// # Safety
-/// `p` is NULL or NUL-terminated.
-pub(crate) unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Result<Option<&'a str>> {
-    if p.is_null() {
-        return Ok(None);
-    }
-    // SAFETY: forwarded.
-    unsafe { str_arg(p, what) }.map(Some)
-}
-
-/// Writes bytes into a caller buffer: `needed_out` gets the size; a NULL buffer only asks.
-///
-/// # Safety
-/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
-unsafe fn write_bytes(data: &[u8], buf: *mut u8, len: usize, needed_out: *mut usize) -> Result<()> {
-    if !needed_out.is_null() {
-        // SAFETY: writable per the contract.
-        unsafe { *needed_out = data.len() };
-    }
-    if buf.is_null() {
-        return Ok(());
-    }
-    if len < data.len() {
-        return Err(Error::new(
-            error::CSMAIL_E_BUFFER_TOO_SMALL,
-            error::eexBufferTooSmall,
-            format!("the buffer has {len} bytes; {} are needed", data.len()),
-        ));
-    }
-    // SAFETY: buf has at least data.len() bytes.
-    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), buf, data.len()) };
-    Ok(())
+    // SAFETY: forwarded caller contract.
+    unsafe { object::new_out(s, p, "section_out") }
 }
 
 /// Creates a free-standing Section with one reference (add it with `csmail_message_add_section`
@@ -93,23 +52,22 @@ pub unsafe extern "C" fn csmail_section_new(
     guard(|| {
         // SAFETY: caller contract.
         let ct = unsafe { opt_str(content_type, "content_type") }?.unwrap_or("");
-        let s = Section::new(ct)?;
         // SAFETY: caller contract.
-        unsafe { section_out(s, section_out_p) }
+        unsafe { section_out(Section::new(ct)?, section_out_p) }
     })
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_section_addref(section: *const csmail_section) -> i32 {
-    guard(|| handles::addref_typed(section, is_section, "Section handle"))
+    object::addref(section)
 }
 
 /// Releases a reference; the part lives on while a message holds it.
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_section_release(section: *const csmail_section) -> i32 {
-    guard(|| handles::release_typed(section, is_section, "Section handle"))
+    object::release(section)
 }
 
 /// Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING,
@@ -128,20 +86,40 @@ pub unsafe extern "C" fn csmail_section_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        let v = match property {
-            CSMAIL_SECTION_CONTENT_TYPE => Some(s.content_type()),
-            CSMAIL_SECTION_CHARSET => s.charset(),
-            CSMAIL_SECTION_TRANSFER_ENCODING => s.transfer_encoding(),
-            CSMAIL_SECTION_FILE_NAME => s.file_name(),
-            CSMAIL_SECTION_CONTENT_ID => s.content_id(),
-            CSMAIL_SECTION_DISPOSITION => s.disposition(),
-            _ => return Err(unknown(property)),
-        };
-        // SAFETY: caller contract.
-        unsafe { write_str(v.as_deref().unwrap_or(""), buf, len, needed_out) }
+    // SAFETY: caller contract.
+    unsafe { object::get_str(section, buf, len, needed_out, |s| Ok(property_str(s, property)?.unwrap_or_default())) }
+}
+
+/// A string property's value (None when unset).
+fn property_str(s: &Section, property: i32) -> Result<Option<String>> {
+    Ok(match property {
+        CSMAIL_SECTION_CONTENT_TYPE => Some(s.content_type()),
+        CSMAIL_SECTION_CHARSET => s.charset(),
+        CSMAIL_SECTION_TRANSFER_ENCODING => s.transfer_encoding(),
+        CSMAIL_SECTION_FILE_NAME => s.file_name(),
+        CSMAIL_SECTION_CONTENT_ID => s.content_id(),
+        CSMAIL_SECTION_DISPOSITION => s.disposition(),
+        _ => return Err(unknown(property)),
     })
+}
+
+/// Sets a string property (None clears it).
+fn set_property_str(s: &Section, property: i32, v: Option<&str>) -> Result<()> {
+    match property {
+        CSMAIL_SECTION_CONTENT_TYPE => {
+            s.set_content_type(v.ok_or_else(|| Error::invalid_arg("the content type is NULL"))?)
+        }
+        CSMAIL_SECTION_CHARSET => s.set_charset(v),
+        CSMAIL_SECTION_FILE_NAME => s.set_file_name(v),
+        CSMAIL_SECTION_CONTENT_ID => s.set_content_id(v),
+        CSMAIL_SECTION_DISPOSITION => s.set_disposition(v),
+        CSMAIL_SECTION_TRANSFER_ENCODING => Err(Error::new(
+            error::CSMAIL_E_INVALID_ARGUMENT,
+            error::eexReadOnlyOption,
+            "the transfer encoding is chosen by csmail when it writes the part",
+        )),
+        _ => Err(unknown(property)),
+    }
 }
 
 fn unknown(property: i32) -> Error {
@@ -167,26 +145,8 @@ pub unsafe extern "C" fn csmail_section_set_str(
     property: i32,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        let v = unsafe { opt_str(value, "value") }?;
-        match property {
-            CSMAIL_SECTION_CONTENT_TYPE => {
-                s.set_content_type(v.ok_or_else(|| Error::invalid_arg("the content type is NULL"))?)
-            }
-            CSMAIL_SECTION_CHARSET => s.set_charset(v),
-            CSMAIL_SECTION_FILE_NAME => s.set_file_name(v),
-            CSMAIL_SECTION_CONTENT_ID => s.set_content_id(v),
-            CSMAIL_SECTION_DISPOSITION => s.set_disposition(v),
-            CSMAIL_SECTION_TRANSFER_ENCODING => Err(Error::new(
-                error::CSMAIL_E_INVALID_ARGUMENT,
-                error::eexReadOnlyOption,
-                "the transfer encoding is chosen by csmail when it writes the part",
-            )),
-            _ => Err(unknown(property)),
-        }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_opt_str(section, value, |s, v| set_property_str(s, property, v)) }
 }
 
 /// A Content-Type parameter by name (charset and name included); "" when absent.
@@ -201,13 +161,10 @@ pub unsafe extern "C" fn csmail_section_get_param(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&s.param(name).unwrap_or_default(), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_str(section, buf, len, needed_out, |s| Ok(s.param(str_arg(name, "name")?).unwrap_or_default()))
+    }
 }
 
 /// Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
@@ -220,12 +177,8 @@ pub unsafe extern "C" fn csmail_section_set_param(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
-        s.set_param(name, value)
-    })
+    // SAFETY: caller contract.
+    object::on(section, |s| unsafe { s.set_param(str_arg(name, "name")?, opt_str(value, "value")?) })
 }
 
 /// Another header of the part (Content-Description, Content-Location, X-...), decoded;
@@ -241,13 +194,8 @@ pub unsafe extern "C" fn csmail_section_get_header(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        let name = unsafe { str_arg(name, "name") }?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&s.header(name).unwrap_or_default(), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_header(section, name, buf, len, needed_out) }
 }
 
 /// Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
@@ -262,18 +210,8 @@ pub unsafe extern "C" fn csmail_section_set_header(
     name: *const c_char,
     value: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        let (name, value) = unsafe { (str_arg(name, "name")?, opt_str(value, "value")?) };
-        match value {
-            Some(v) => s.set_header(name, v),
-            None => {
-                s.remove_header(name);
-                Ok(())
-            }
-        }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_header(section, name, value) }
 }
 
 /// The size of the decoded content in bytes.
@@ -282,11 +220,8 @@ pub unsafe extern "C" fn csmail_section_set_header(
 /// `size_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, size_out: *mut u64) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        unsafe { out(size_out, s.size(), "size_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(section, size_out, "size_out", |s| Ok(s.size())) }
 }
 
 /// Whether the part is an attachment (1) or a body text, inline part or multipart (0).
@@ -295,11 +230,8 @@ pub unsafe extern "C" fn csmail_section_size(section: *const csmail_section, siz
 /// `flag_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_is_attachment(section: *const csmail_section, flag_out: *mut i32) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        unsafe { out(flag_out, s.is_attachment() as i32, "flag_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(section, flag_out, "flag_out", |s| Ok(s.is_attachment() as i32)) }
 }
 
 /// The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
@@ -317,12 +249,8 @@ pub unsafe extern "C" fn csmail_section_content(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        let data = s.content()?;
-        // SAFETY: caller contract.
-        unsafe { write_bytes(&data, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_bytes(section, buf, len, needed_out, |s| s.content()) }
 }
 
 /// The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced),
@@ -337,12 +265,8 @@ pub unsafe extern "C" fn csmail_section_text(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        let text = s.text()?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&text.replace('\0', "\u{FFFD}"), buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(section, buf, len, needed_out, |s| Ok(s.text()?.replace('\0', "\u{FFFD}"))) }
 }
 
 /// The decoded content through a write callback, in chunks of at most 64 KiB (on this thread,
@@ -354,8 +278,7 @@ pub extern "C" fn csmail_section_content_cb(
     callback: csmail_write_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         let mut sink = write_callback_sink(callback, UserData(userdata))?;
         let data = s.content()?;
         for chunk in data.chunks(64 * 1024) {
@@ -383,8 +306,7 @@ pub unsafe extern "C" fn csmail_section_save_to_file(
     folder: *const c_char,
     file_name: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
+    object::on(section, |s| {
         // SAFETY: caller contract.
         let (folder, name) = unsafe { (str_arg(folder, "folder")?, opt_str(file_name, "file_name")?) };
         s.save_to_folder(folder, name).map(|_| ())
@@ -403,12 +325,8 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
     data: *const u8,
     len: usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        let bytes = unsafe { slice_arg(data, len, "data") }?;
-        s.set_content(bytes.to_vec())
-    })
+    // SAFETY: caller contract.
+    object::on(section, |s| s.set_content(unsafe { slice_arg(data, len, "data") }?.to_vec()))
 }
 
 /// Makes a file the content, read (and encoded) only when the message is sent or saved.
@@ -419,11 +337,8 @@ pub unsafe extern "C" fn csmail_section_set_content_mem(
 /// `path` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_section, path: *const c_char) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        s.set_content_file(unsafe { str_arg(path, "path") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(section, path, "path", |s, path| s.set_content_file(path)) }
 }
 
 /// Replaces the content with UTF-8 text (the charset becomes utf-8).
@@ -432,11 +347,8 @@ pub unsafe extern "C" fn csmail_section_set_content_file(section: *const csmail_
 /// `text` is NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section, text: *const c_char) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        s.set_text(unsafe { str_arg(text, "text") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(section, text, "text", |s, text| s.set_text(text)) }
 }
 
 /// How many sections are nested in this one (a multipart's parts; 0 for a leaf).
@@ -445,11 +357,8 @@ pub unsafe extern "C" fn csmail_section_set_text(section: *const csmail_section,
 /// `count_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_section_child_count(section: *const csmail_section, count_out: *mut usize) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        // SAFETY: caller contract.
-        unsafe { out(count_out, s.children().len(), "count_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(section, count_out, "count_out", |s| Ok(s.children().len())) }
 }
 
 /// A new reference to nested section `index` (0-based); release it.
@@ -462,15 +371,10 @@ pub unsafe extern "C" fn csmail_section_child(
     index: usize,
     child_out: *mut *mut csmail_section,
 ) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        let children = s.children();
-        let n = children.len();
-        let c =
-            children.into_iter().nth(index).ok_or_else(|| Error::invalid_arg(format!("child index {index} of {n}")))?;
-        // SAFETY: caller contract.
-        unsafe { section_out(c, child_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_handle(section, child_out, "section_out", |s| object::nth(s.children(), index, "child index"))
+    }
 }
 
 /// Appends `child` to a multipart section (the parent keeps its own reference).
@@ -479,9 +383,5 @@ pub unsafe extern "C" fn csmail_section_child(
 /// a cycle, eexMimeLimit).
 #[no_mangle]
 pub extern "C" fn csmail_section_add_child(section: *const csmail_section, child: *const csmail_section) -> i32 {
-    guard(|| {
-        let s = handles::section(section)?;
-        let c = handles::section(child)?;
-        s.add_child(c)
-    })
+    object::on(section, |s| s.add_child(object::get(child)?))
 }

@@ -1,9 +1,8 @@
 //! C functions of the SSLInfo object: Mode and the indexed Option table.
 
-use super::common::{guard, out, str_arg, write_str, UserData};
-use super::handles::{self, Object};
+use super::common::{slice_arg, write_slice, UserData};
+use super::object;
 use crate::api::SslInfo;
-use crate::error::{self, Error};
 use crate::options::{self, CSMAIL_OPTION_UNKNOWN};
 use crate::tls::verifier::{ValidationInput, Validator};
 use once_cell::sync::Lazy;
@@ -15,34 +14,34 @@ pub struct csmail_sslinfo {
     _private: [u8; 0],
 }
 
-fn is_ssl(o: &Object) -> bool {
-    matches!(o, Object::Ssl(_))
+impl object::Handle for csmail_sslinfo {
+    type Object = SslInfo;
 }
 
 /// Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one
 /// reference (release with `csmail_sslinfo_release`). Never NULL.
 #[no_mangle]
 pub extern "C" fn csmail_sslinfo_new() -> *mut csmail_sslinfo {
-    handles::register(Object::Ssl(Arc::new(SslInfo::new()))) as *mut csmail_sslinfo
+    object::new(SslInfo::new())
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_sslinfo_addref(ssl: *const csmail_sslinfo) -> i32 {
-    guard(|| handles::addref_typed(ssl, is_ssl, "SSLInfo handle"))
+    object::addref(ssl)
 }
 
 /// Releases a reference. Clients it is attached to keep their own.
 #[no_mangle]
 pub extern "C" fn csmail_sslinfo_release(ssl: *const csmail_sslinfo) -> i32 {
-    guard(|| handles::release_typed(ssl, is_ssl, "SSLInfo handle"))
+    object::release(ssl)
 }
 
 /// Mode: MODE_CHANNEL (implicit TLS, default) or MODE_STARTTLS. Other values:
 /// CSMAIL_E_INVALID_ARGUMENT. Takes effect at the next Connect.
 #[no_mangle]
 pub extern "C" fn csmail_sslinfo_set_mode(ssl: *const csmail_sslinfo, mode: i32) -> i32 {
-    guard(|| handles::ssl(ssl)?.set_mode(mode))
+    object::on(ssl, |s| s.set_mode(mode))
 }
 
 /// Reads Mode.
@@ -51,11 +50,8 @@ pub extern "C" fn csmail_sslinfo_set_mode(ssl: *const csmail_sslinfo, mode: i32)
 /// `mode_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_sslinfo_get_mode(ssl: *const csmail_sslinfo, mode_out: *mut i32) -> i32 {
-    guard(|| {
-        let s = handles::ssl(ssl)?;
-        // SAFETY: caller contract.
-        unsafe { out(mode_out, s.mode(), "mode_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(ssl, mode_out, "mode_out", |s| Ok(s.mode())) }
 }
 
 /// Option(index) = value, for Bool and Int options (any non-zero sets a Bool, as VB's True).
@@ -64,7 +60,7 @@ pub unsafe extern "C" fn csmail_sslinfo_get_mode(ssl: *const csmail_sslinfo, mod
 /// eexReadOnlyOption (an output option), eexInvalidArgument (wrong type, negative strength).
 #[no_mangle]
 pub extern "C" fn csmail_sslinfo_set_int(ssl: *const csmail_sslinfo, index: i32, value: i32) -> i32 {
-    guard(|| handles::ssl(ssl)?.set_int(index, value))
+    object::on(ssl, |s| s.set_int(index, value))
 }
 
 /// Reads a Bool or Int option (inputs and outputs; outputs are 0 before a TLS connect).
@@ -73,11 +69,8 @@ pub extern "C" fn csmail_sslinfo_set_int(ssl: *const csmail_sslinfo, index: i32,
 /// `value_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_sslinfo_get_int(ssl: *const csmail_sslinfo, index: i32, value_out: *mut i32) -> i32 {
-    guard(|| {
-        let v = handles::ssl(ssl)?.get_int(index)?;
-        // SAFETY: caller contract.
-        unsafe { out(value_out, v, "value_out") }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_value(ssl, value_out, "value_out", |s| s.get_int(index)) }
 }
 
 /// Option(index) = string, for String options (SSLClientCertificateName, SSLCAFile).
@@ -86,11 +79,8 @@ pub unsafe extern "C" fn csmail_sslinfo_get_int(ssl: *const csmail_sslinfo, inde
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_sslinfo_set_str(ssl: *const csmail_sslinfo, index: i32, value: *const c_char) -> i32 {
-    guard(|| {
-        let s = handles::ssl(ssl)?;
-        // SAFETY: caller contract.
-        s.set_str(index, unsafe { str_arg(value, "value") }?)
-    })
+    // SAFETY: caller contract.
+    unsafe { object::set_str(ssl, value, "value", |s, v| s.set_str(index, v)) }
 }
 
 /// Reads a String option into a caller buffer (NULL asks the size).
@@ -105,11 +95,8 @@ pub unsafe extern "C" fn csmail_sslinfo_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let v = handles::ssl(ssl)?.get_str(index)?;
-        // SAFETY: caller contract.
-        unsafe { write_str(&v, buf, len, needed_out) }
-    })
+    // SAFETY: caller contract.
+    unsafe { object::get_str(ssl, buf, len, needed_out, |s| s.get_str(index)) }
 }
 
 /// Option(index) = array, for array options (SSLConnectionProtocolIn, SSLConnectionCipherIn).
@@ -126,18 +113,8 @@ pub unsafe extern "C" fn csmail_sslinfo_set_int_array(
     values: *const i32,
     count: usize,
 ) -> i32 {
-    guard(|| {
-        let s = handles::ssl(ssl)?;
-        let v: &[i32] = if count == 0 {
-            &[]
-        } else if values.is_null() {
-            return Err(Error::invalid_arg("values is NULL"));
-        } else {
-            // SAFETY: caller contract.
-            unsafe { std::slice::from_raw_parts(values, count) }
-        };
-        s.set_array(index, v)
-    })
+    // SAFETY: caller contract.
+    object::on(ssl, |s| s.set_array(index, unsafe { slice_arg(values, count, "values") }?))
 }
 
 /// Reads an array option: `*count_out` gets the number of entries; `values` (capacity
@@ -153,25 +130,10 @@ pub unsafe extern "C" fn csmail_sslinfo_get_int_array(
     capacity: usize,
     count_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let v = handles::ssl(ssl)?.get_array(index)?;
-        if !count_out.is_null() {
-            // SAFETY: caller contract.
-            unsafe { *count_out = v.len() };
-        }
-        if values.is_null() {
-            return Ok(());
-        }
-        if capacity < v.len() {
-            return Err(Error::new(
-                error::CSMAIL_E_BUFFER_TOO_SMALL,
-                error::eexBufferTooSmall,
-                format!("{} entries do not fit in {capacity}", v.len()),
-            ));
-        }
-        // SAFETY: values has capacity >= v.len() entries.
-        unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), values, v.len()) };
-        Ok(())
+    object::on(ssl, |s| {
+        let v = s.get_array(index)?;
+        // SAFETY: caller contract.
+        unsafe { write_slice(&v, v.len(), values, capacity, count_out, "entries") }
     })
 }
 
@@ -233,8 +195,7 @@ pub extern "C" fn csmail_sslinfo_set_validation_callback(
     callback: csmail_validation_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let s = handles::ssl(ssl)?;
+    object::on(ssl, |s| {
         let ud = UserData(userdata);
         s.set_validator(callback.map(|cb| {
             Arc::new(move |input: &ValidationInput| {
@@ -278,29 +239,10 @@ pub unsafe extern "C" fn csmail_sslinfo_get_certificate_der(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let n = handles::ssl(ssl)?.negotiated();
-        let der = n
-            .certificate
-            .chain
-            .get(index)
-            .ok_or_else(|| Error::invalid_arg(format!("certificate {index} of {}", n.certificate.chain.len())))?;
-        if !needed_out.is_null() {
-            // SAFETY: caller contract.
-            unsafe { *needed_out = der.len() };
-        }
-        if buf.is_null() {
-            return Ok(());
-        }
-        if len < der.len() {
-            return Err(Error::new(
-                error::CSMAIL_E_BUFFER_TOO_SMALL,
-                error::eexBufferTooSmall,
-                format!("{} bytes do not fit in {len}", der.len()),
-            ));
-        }
-        // SAFETY: buf has at least der.len() bytes.
-        unsafe { std::ptr::copy_nonoverlapping(der.as_ptr(), buf, der.len()) };
-        Ok(())
-    })
+    // SAFETY: caller contract.
+    unsafe {
+        object::get_bytes(ssl, buf, len, needed_out, |s| {
+            object::nth(s.negotiated().certificate.chain, index, "certificate")
+        })
+    }
 }

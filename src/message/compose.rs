@@ -3,9 +3,10 @@
 //! chunk by chunk while it is sent or saved and never held in memory.
 
 use super::headers::Value;
-use super::limits::{CSMAIL_MESSAGE_MAX_DEPTH, CSMAIL_MESSAGE_MAX_PARTS};
+use super::limits::{MAX_DEPTH, MAX_PARTS};
 use super::section::{limit_error, Body, Section};
 use crate::error::Result;
+use crate::protocol::dotstuff::{Measure, Shape};
 use crate::protocol::source::MessageSource;
 use base64::Engine;
 use mail_builder::headers::address::Address;
@@ -67,7 +68,7 @@ fn address_value(list: &[super::address::Mailbox]) -> Address<'_> {
 /// Lays out a message: its headers (without Bcc when `with_bcc` is false), MIME-Version, then the
 /// body section. Fails only on the limits.
 pub(crate) fn compose(headers: &[(String, Value)], root: &Arc<Section>, with_bcc: bool) -> Result<Vec<Segment>> {
-    if root.count() > CSMAIL_MESSAGE_MAX_PARTS || root.depth() > CSMAIL_MESSAGE_MAX_DEPTH {
+    if root.count() > MAX_PARTS || root.depth() > MAX_DEPTH {
         return Err(limit_error());
     }
     let mut c = Composer { segments: Vec::new(), buf: Vec::with_capacity(4096) };
@@ -209,6 +210,8 @@ pub struct ComposedSource {
     pos: usize,
     file: Option<(File, u64, PathBuf)>,
     total: u64,
+    /// Whether reading has begun: from then on the source can no longer measure itself.
+    started: bool,
 }
 
 impl ComposedSource {
@@ -220,7 +223,7 @@ impl ComposedSource {
                 Segment::FileBase64 { len, .. } => base64_len(*len),
             })
             .sum();
-        ComposedSource { segments: segments.into(), current: Vec::new(), pos: 0, file: None, total }
+        ComposedSource { segments: segments.into(), current: Vec::new(), pos: 0, file: None, total, started: false }
     }
 
     /// Refills `current`; false at the end.
@@ -274,6 +277,7 @@ impl ComposedSource {
 
 impl MessageSource for ComposedSource {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.started = true;
         while self.pos >= self.current.len() {
             if !self.refill()? {
                 return Ok(0);
@@ -286,6 +290,41 @@ impl MessageSource for ComposedSource {
     }
     fn size(&self) -> Option<u64> {
         Some(self.total)
+    }
+    /// The RFC 1870 size and the 8-bit flag, so MAIL carries an exact SIZE= and BODY=8BITMIME
+    /// only when a part really has 8-bit bytes. Measured without reading the attached files:
+    /// their base64 text is ASCII lines of a known layout, which `measure_base64_text` stands in
+    /// for. Only a source that has not begun sending can be measured.
+    fn shape(&mut self) -> io::Result<Option<Shape>> {
+        if self.started {
+            return Ok(None);
+        }
+        let mut m = Measure::new();
+        for segment in &self.segments {
+            match segment {
+                Segment::Bytes(b) => m.push(b),
+                Segment::FileBase64 { len, .. } => measure_base64_text(&mut m, base64_len(*len)),
+            }
+        }
+        Ok(Some(m.finish()))
+    }
+}
+
+/// Feeds a Measure with `len` bytes shaped as the encoder's base64 text: lines of LINE_OUT
+/// ASCII characters joined by CRLF, the last line without one. The characters themselves do
+/// not matter to the measure, only where the line ends fall.
+fn measure_base64_text(m: &mut Measure, len: u64) {
+    const LINES: usize = 840;
+    let mut template = Vec::with_capacity(LINES * (LINE_OUT + 2));
+    for _ in 0..LINES {
+        template.extend_from_slice(&[b'A'; LINE_OUT]);
+        template.extend_from_slice(b"\r\n");
+    }
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(template.len() as u64) as usize;
+        m.push(&template[..n]);
+        left -= n as u64;
     }
 }
 
@@ -327,6 +366,43 @@ mod tests {
                 data.chunks(LINE_IN).map(|l| base64::engine::general_purpose::STANDARD.encode(l)).collect();
             assert_eq!(base64_len(len), lines.join("\r\n").len() as u64, "{len}");
         }
+    }
+
+    /// The shape measured without reading the files equals the measure of the bytes sent,
+    /// for attachments that end on a full base64 line, mid-line, and are empty.
+    #[test]
+    fn shape_equals_the_measure_of_what_is_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [0usize, 1, 56, 57, 58, 114, 57 * 840, 57 * 840 + 1, 200_000] {
+            let path = dir.path().join(format!("a{len}.bin"));
+            std::fs::write(&path, (0..len).map(|i| (i % 251) as u8).collect::<Vec<u8>>()).unwrap();
+            let segments = || {
+                vec![
+                    Segment::Bytes(b"Subject: s\r\n\r\n--b\r\n\r\n".to_vec()),
+                    Segment::FileBase64 { path: path.clone(), len: len as u64 },
+                    Segment::Bytes(b"\r\n--b--".to_vec()),
+                ]
+            };
+            let mut sent = Vec::new();
+            let mut src = ComposedSource::new(segments());
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = src.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                sent.extend_from_slice(&buf[..n]);
+            }
+            let mut m = Measure::new();
+            m.push(&sent);
+            let shape = ComposedSource::new(segments()).shape().unwrap().unwrap();
+            assert_eq!(shape, m.finish(), "attachment of {len} bytes");
+            assert!(!shape.eight_bit);
+            // Once sending has begun, the source no longer claims a shape.
+            assert_eq!(src.shape().unwrap(), None);
+        }
+        let mut eight = ComposedSource::new(vec![Segment::Bytes("Subject: \u{e9}\r\n\r\nx".as_bytes().to_vec())]);
+        assert_eq!(eight.shape().unwrap(), Some(Shape { size: 9 + 2 + 2 + 2 + 1 + 2, eight_bit: true }));
     }
 
     #[test]

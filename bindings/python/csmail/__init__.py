@@ -44,6 +44,7 @@ from ._errors import (
     ServerError,
     TimeoutError,
     TLSConfigError,
+    RefusedLocallyError,
     strerror,
 )
 from ._library import PATH as library_path
@@ -110,6 +111,7 @@ __all__ = [
     "ProtocolError",
     "MessageIOError",
     "TLSConfigError",
+    "RefusedLocallyError",
     "ERRORS",
     "strerror",
     "option_name",

@@ -146,6 +146,10 @@ class TLSConfigError(CSMailError):
     result = C.CSMAIL_E_TLS_CONFIG
 
 
+class RefusedLocallyError(CSMailError):
+    result = C.CSMAIL_E_REFUSED_LOCALLY
+
+
 class CallbackError(CSMailError):
     """A Python callback raised while the operation still succeeded (result 0); the callback's
     exception is ``__cause__``. When the operation failed, its own class is raised instead."""
@@ -175,6 +179,7 @@ ERRORS: Dict[int, Type[CSMailError]] = {
         ProtocolError,
         MessageIOError,
         TLSConfigError,
+        RefusedLocallyError,
     )
 }
 

@@ -80,25 +80,7 @@ csmail_validation_callback = FUNCTYPE(
 )
 
 #: The header's constants that are not in the tables (src/tables/): name -> value.
-HEADER_CONSTANTS = {
-    # Section string properties for `csmail_section_get_str` / `_set_str`.
-    "CSMAIL_SECTION_CONTENT_TYPE": 1,
-    # The charset parameter (e.g. `utf-8`, `iso-8859-1`).
-    "CSMAIL_SECTION_CHARSET": 2,
-    # The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
-    "CSMAIL_SECTION_TRANSFER_ENCODING": 3,
-    # The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
-    "CSMAIL_SECTION_FILE_NAME": 4,
-    # The Content-ID, without angle brackets.
-    "CSMAIL_SECTION_CONTENT_ID": 5,
-    # The disposition: `attachment`, `inline` or empty.
-    "CSMAIL_SECTION_DISPOSITION": 6,
-    # How deep multiparts may nest (the message body is depth 0).
-    "CSMAIL_MESSAGE_MAX_DEPTH": 32,
-    # How many sections (every multipart and leaf part) a message may have.
-    "CSMAIL_MESSAGE_MAX_PARTS": 1000,
-    # How many header fields a message or section may have when composing.
-    "CSMAIL_MESSAGE_MAX_HEADERS": 1000,
+HEADER_CONSTANTS: "dict[str, int]" = {
 }
 
 #: name -> (restype, argtypes), in the header's order.

@@ -3,7 +3,7 @@
 """The client and proxy properties: (id, name, type, access, objects, doc).
 
 type is "int" or "str"; access "rw", "r" (read-only) or "w" (write-only);
-objects a tuple of "smtp", "pop3", "proxy".
+objects a tuple of "smtp", "pop3", "proxy", "section".
 """
 
 PROPERTIES = (

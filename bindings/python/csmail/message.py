@@ -8,6 +8,7 @@ import email.policy
 import os
 from typing import Any, List, Optional, Tuple, Union
 
+from . import _constants as C
 from ._errors import check, read_string
 from ._handle import Handle, StrLike, path_bytes, utf8
 from ._library import LIB
@@ -49,15 +50,11 @@ class Section(Handle):
 
     def get(self, name: str) -> str:
         """A string property by its name (``"FileName"``)."""
-        from . import _ffi
-
-        prop = _ffi.HEADER_CONSTANTS[_SECTION_STRINGS[name]]
+        prop = getattr(C, _SECTION_STRINGS[name])
         return read_string(lambda b, n, need: LIB.csmail_section_get_str(self.handle, prop, b, n, need))
 
     def set(self, name: str, value: Optional[StrLike]) -> None:
-        from . import _ffi
-
-        check(LIB.csmail_section_set_str(self.handle, _ffi.HEADER_CONSTANTS[_SECTION_STRINGS[name]], _opt(value)))
+        check(LIB.csmail_section_set_str(self.handle, getattr(C, _SECTION_STRINGS[name]), _opt(value)))
 
     ContentType = property(lambda self: self.get("ContentType"), lambda self, v: self.set("ContentType", v))
     Charset = property(lambda self: self.get("Charset"), lambda self, v: self.set("Charset", v))
