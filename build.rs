@@ -1,7 +1,8 @@
 //! Generates, into OUT_DIR (cargo forbids writing into the source tree):
 //! - the C header with cbindgen, its constant section written from the declarative tables in
 //!   src/tables/ (cbindgen does not expand the table macros);
-//! - the README with its generated tables, and the bindings' constant files.
+//! - the README with its generated tables, and the bindings' constant files;
+//! - the bindings' prototypes (Python ctypes, VB Declare), read from that header.
 //!
 //! tests/generated.rs checks the committed copies (include/csmail.h, README.md, bindings/...)
 //! against these, and `CSMAIL_REGENERATE=1 cargo test --test generated` rewrites them;
@@ -49,6 +50,9 @@ fn main() {
     println!("cargo:include={}", out_dir.display());
     println!("cargo:rustc-env=CSMAIL_GENERATED_HEADER={}", header.display());
 
+    let declarations = fs::read_to_string(&header).expect("the header was written");
+    let declarations = codegen::cdecl::parse(&declarations).unwrap_or_else(|e| panic!("csmail.h: {e}"));
+    let known = codegen::bindings::table_names();
     let generated = out_dir.join("generated");
     let readme = fs::read_to_string(crate_dir.join("README.md")).expect("README.md is readable");
     let readme = codegen::readme::regenerate(&readme).unwrap_or_else(|e| panic!("{e}"));
@@ -56,6 +60,15 @@ fn main() {
         ("README.md", readme),
         ("bindings/python/csmail/_constants.py", codegen::bindings::python(&version)),
         ("bindings/vb/CSMailConstants.bas", codegen::bindings::vb(&version)),
+        (
+            "bindings/python/csmail/_ffi.py",
+            codegen::python_ffi::python(&declarations, &known).unwrap_or_else(|e| panic!("{e}")),
+        ),
+        ("bindings/python/csmail/_properties.py", codegen::python_ffi::python_properties()),
+        (
+            "bindings/vb/CSMailDeclares.bas",
+            codegen::vb_declares::vb(&declarations, &known).unwrap_or_else(|e| panic!("{e}")),
+        ),
     ] {
         let file = generated.join(path);
         fs::create_dir_all(file.parent().expect("a file in a folder")).expect("OUT_DIR is writable");

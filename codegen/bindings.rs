@@ -52,6 +52,23 @@ fn sections() -> Vec<(String, Vec<Constant>)> {
     out
 }
 
+/// Every name the constant files give (CSMAIL_ and legacy names, the version), so that the
+/// prototype generators add only the header's other constants.
+pub fn table_names() -> std::collections::BTreeSet<String> {
+    let mut names: std::collections::BTreeSet<String> =
+        ["CSMAIL_VERSION", "CSMAIL_VERSION_MAJOR", "CSMAIL_VERSION_MINOR", "CSMAIL_VERSION_PATCH"]
+            .iter()
+            .map(|n| (*n).to_owned())
+            .collect();
+    for (_, constants) in sections() {
+        for c in constants {
+            names.insert(c.primary);
+            names.extend(c.legacy);
+        }
+    }
+    names
+}
+
 /// `bindings/python/csmail/_constants.py`.
 pub fn python(version: &Version) -> String {
     let mut py = format!(

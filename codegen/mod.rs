@@ -1,15 +1,20 @@
 //! The generators build.rs runs: from the declarative tables in src/tables/ they write the
-//! header's constant section, the README's tables and the bindings' constant files.
+//! header's constant section, the README's tables and the bindings' constant files; from the
+//! header cbindgen wrote (cdecl.rs reads it) the bindings' prototypes (python_ffi.rs,
+//! vb_declares.rs).
 //!
 //! Everything is rendered into strings here; build.rs writes them into OUT_DIR, and
 //! tests/generated.rs compares the committed copies with them, or rewrites the committed copies
 //! with CSMAIL_REGENERATE=1.
 
 pub mod bindings;
+pub mod cdecl;
 pub mod data;
 pub mod header;
+pub mod python_ffi;
 pub mod readme;
 pub mod text;
+pub mod vb_declares;
 pub mod windows;
 
 /// The crate's version, from Cargo.toml (cargo passes it to build.rs).

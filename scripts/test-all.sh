@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
 # server, header and exported-symbol checks), the C examples under ctest, the benchmark's quick
-# mode, the install test, the Windows DLLs under wine, and the real servers and proxies (Postfix +
+# mode, the Python package's pytest suite, the install test, the Windows DLLs under wine (the C
+# examples, and the VB binding's ABI harness), and the real servers and proxies (Postfix +
 # Dovecot, aiosmtpd + GNU pop3d). Exim and OpenSMTPD have their own scripts (scripts/test-exim.sh,
 # scripts/test-opensmtpd.sh), run by hand: installing either removes Postfix.
 set -euo pipefail
@@ -30,11 +31,17 @@ bash scripts/test-c.sh
 step "benchmark, quick mode (proves that every client and the bundled server work; no figures)"
 bash bench/run.sh --quick --no-real
 
+step "Python package: pip install ./bindings/python, pytest against the bundled server"
+bash scripts/test-python.sh
+
 step "install into a temporary prefix; pkg-config (shared, static) and CMake programs"
 bash scripts/test-install.sh
 
 step "Windows: csmail.dll for x86_64 and i686 (mingw-w64), the C examples under wine"
 bash scripts/test-windows.sh
+
+step "VB binding: csmail.dll (x86_64, i686) called as the Declares do, under wine"
+bash scripts/test-vb-wine.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh

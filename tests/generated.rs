@@ -9,7 +9,14 @@ fn files() -> Vec<(String, String)> {
     let root = env!("CARGO_MANIFEST_DIR");
     let generated = env!("CSMAIL_GENERATED_DIR");
     let mut files = vec![(format!("{root}/include/csmail.h"), env!("CSMAIL_GENERATED_HEADER").to_owned())];
-    for path in ["README.md", "bindings/python/csmail/_constants.py", "bindings/vb/CSMailConstants.bas"] {
+    for path in [
+        "README.md",
+        "bindings/python/csmail/_constants.py",
+        "bindings/vb/CSMailConstants.bas",
+        "bindings/python/csmail/_ffi.py",
+        "bindings/python/csmail/_properties.py",
+        "bindings/vb/CSMailDeclares.bas",
+    ] {
         files.push((format!("{root}/{path}"), format!("{generated}/{path}")));
     }
     files

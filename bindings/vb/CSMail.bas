@@ -1,0 +1,289 @@
+Attribute VB_Name = "CSMail"
+' csmail for VB6 and VBA: the helpers the class modules share.
+'  - UTF-16 (VB String) <-> UTF-8 (csmail) with WideCharToMultiByte / MultiByteToWideChar, so
+'    text in any language goes in and comes out intact;
+'  - reading the library's strings out (ask the size, then fill);
+'  - raising VB errors: Err.Number = CSMAIL_ERR_BASE + the C result code (CSMAIL_E_*, e.g.
+'    CSMAIL_ERR_BASE + errConnect), Err.Description = the ErrorInfo text, Err.Source = the object;
+'    the client's ExtendedError holds Number (eex), Text and OSError;
+'  - the OnLogMessage callback (AddressOf) that raises the LogHandler's VB event.
+' Needs CSMailDeclares.bas and CSMailConstants.bas (generated from csmail.h) in the project.
+Option Explicit
+
+' Err.Number of a csmail failure: CSMAIL_ERR_BASE + CSMAIL_E_* (vbObjectError + 512 + code).
+Public Const CSMAIL_ERR_BASE As Long = vbObjectError + 512
+
+Private Const CP_UTF8 As Long = 65001
+
+#If VBA7 Then
+Private Declare PtrSafe Function MultiByteToWideChar Lib "kernel32" (ByVal CodePage As Long, ByVal dwFlags As Long, ByVal lpMultiByteStr As LongPtr, ByVal cbMultiByte As Long, ByVal lpWideCharStr As LongPtr, ByVal cchWideChar As Long) As Long
+Private Declare PtrSafe Function WideCharToMultiByte Lib "kernel32" (ByVal CodePage As Long, ByVal dwFlags As Long, ByVal lpWideCharStr As LongPtr, ByVal cchWideChar As Long, ByVal lpMultiByteStr As LongPtr, ByVal cbMultiByte As Long, ByVal lpDefaultChar As LongPtr, ByVal lpUsedDefaultChar As LongPtr) As Long
+Private Declare PtrSafe Function lstrlenA Lib "kernel32" (ByVal lpString As LongPtr) As Long
+Private Declare PtrSafe Sub CopyMemory Lib "kernel32" Alias "RtlMoveMemory" (Destination As Any, Source As Any, ByVal Length As LongPtr)
+#Else
+Private Declare Function MultiByteToWideChar Lib "kernel32" (ByVal CodePage As Long, ByVal dwFlags As Long, ByVal lpMultiByteStr As Long, ByVal cbMultiByte As Long, ByVal lpWideCharStr As Long, ByVal cchWideChar As Long) As Long
+Private Declare Function WideCharToMultiByte Lib "kernel32" (ByVal CodePage As Long, ByVal dwFlags As Long, ByVal lpWideCharStr As Long, ByVal cchWideChar As Long, ByVal lpMultiByteStr As Long, ByVal cbMultiByte As Long, ByVal lpDefaultChar As Long, ByVal lpUsedDefaultChar As Long) As Long
+Private Declare Function lstrlenA Lib "kernel32" (ByVal lpString As Long) As Long
+Private Declare Sub CopyMemory Lib "kernel32" Alias "RtlMoveMemory" (Destination As Any, Source As Any, ByVal Length As Long)
+#End If
+
+' A VB String as NUL-terminated UTF-8; pass VarPtr(bytes(0)) where csmail takes a const char *.
+Public Function Utf8Z(ByVal Text As String) As Byte()
+    Dim bytes() As Byte
+    Dim n As Long
+    If Len(Text) = 0 Then
+        ReDim bytes(0)
+        Utf8Z = bytes
+        Exit Function
+    End If
+    n = WideCharToMultiByte(CP_UTF8, 0, StrPtr(Text), Len(Text), 0, 0, 0, 0)
+    ReDim bytes(n)                      ' n bytes and the NUL
+    WideCharToMultiByte CP_UTF8, 0, StrPtr(Text), Len(Text), VarPtr(bytes(0)), n, 0, 0
+    Utf8Z = bytes
+End Function
+
+' n UTF-8 bytes at an address as a VB String.
+#If VBA7 Then
+Public Function Utf8ToString(ByVal Pointer As LongPtr, ByVal Length As Long) As String
+#Else
+Public Function Utf8ToString(ByVal Pointer As Long, ByVal Length As Long) As String
+#End If
+    Dim n As Long
+    If Pointer = 0 Or Length <= 0 Then Exit Function
+    n = MultiByteToWideChar(CP_UTF8, 0, Pointer, Length, 0, 0)
+    Utf8ToString = String$(n, vbNullChar)
+    MultiByteToWideChar CP_UTF8, 0, Pointer, Length, StrPtr(Utf8ToString), n
+End Function
+
+' A NUL-terminated UTF-8 string at an address (the library's static strings, log messages).
+#If VBA7 Then
+Public Function Utf8PtrToString(ByVal Pointer As LongPtr) As String
+#Else
+Public Function Utf8PtrToString(ByVal Pointer As Long) As String
+#End If
+    If Pointer = 0 Then Exit Function
+    Utf8PtrToString = Utf8ToString(Pointer, lstrlenA(Pointer))
+End Function
+
+' A UTF-8 byte array (with or without a trailing NUL) as a VB String.
+Public Function Utf8BytesToString(Bytes() As Byte, ByVal Length As Long) As String
+    If Length > 0 Then
+        If Bytes(Length - 1) = 0 Then Length = Length - 1
+    End If
+    If Length > 0 Then Utf8BytesToString = Utf8ToString(VarPtr(Bytes(0)), Length)
+End Function
+
+' The text of this thread's last failed csmail call.
+Public Function LastErrorText() As String
+    Dim buf() As Byte
+#If VBA7 Then
+    Dim needed As LongPtr
+#Else
+    Dim needed As Long
+#End If
+    csmail_last_error_text 0, 0, needed
+    If needed <= 1 Then Exit Function
+    ReDim buf(CLng(needed) - 1)
+    If csmail_last_error_text(VarPtr(buf(0)), needed, needed) = CSMAIL_OK Then
+        LastErrorText = Utf8BytesToString(buf, CLng(needed))
+    End If
+End Function
+
+' Raises the VB error of a failed call: CSMAIL_ERR_BASE + Result, with the text of this
+' thread's last error (or Text, when the caller has the client's ErrorInfo).
+Public Sub RaiseResult(ByVal Result As Long, ByVal Source As String, Optional ByVal Text As String = "")
+    If Result = CSMAIL_OK Then Exit Sub
+    If Len(Text) = 0 Then Text = LastErrorText()
+    If Len(Text) = 0 Then Text = Utf8PtrToString(csmail_strerror(Result))
+    Err.Raise CSMAIL_ERR_BASE + Result, "csmail." & Source, Text
+End Sub
+
+' Turns an Err.Number back into the C result code (CSMAIL_E_*), 0 if it is no csmail error.
+Public Function CSMailResult(ByVal Number As Long) As Long
+    If Number > CSMAIL_ERR_BASE And Number < CSMAIL_ERR_BASE + 512 Then CSMailResult = Number - CSMAIL_ERR_BASE
+End Function
+
+' csmail's VB True: any non-zero Variant (True is -1 in VB) is 1.
+Public Function CBoolLong(ByVal Value As Variant) As Long
+    If CBool(Value) Then CBoolLong = 1 Else CBoolLong = 0
+End Function
+
+' Recipients (one address, or an array of them) as csmail_smtp_send_mem takes them: All holds
+' every address as NUL-terminated UTF-8, one after the other, and Pointers the address of each
+' inside All (pass Pointers(0) ByRef as the array; keep All alive meanwhile). Empty entries
+' (VB arrays' spare last element) are skipped. Returns the number of addresses.
+#If VBA7 Then
+Public Function AddressList(ByVal Recipients As Variant, All() As Byte, Pointers() As LongPtr) As Long
+#Else
+Public Function AddressList(ByVal Recipients As Variant, All() As Byte, Pointers() As Long) As Long
+#End If
+    Dim items() As String
+    Dim offsets() As Long
+    Dim i As Long, n As Long, total As Long
+    Dim one() As Byte
+    If IsArray(Recipients) Then
+        ReDim items(UBound(Recipients) - LBound(Recipients))
+        For i = LBound(Recipients) To UBound(Recipients)
+            If Len(Recipients(i)) > 0 Then
+                items(n) = CStr(Recipients(i))
+                n = n + 1
+            End If
+        Next
+    Else
+        ReDim items(0)
+        items(0) = CStr(Recipients)
+        n = 1
+    End If
+    If n = 0 Then Exit Function
+    ReDim offsets(n - 1)
+    ReDim All(0)
+    For i = 0 To n - 1
+        one = Utf8Z(items(i))
+        offsets(i) = total
+        ReDim Preserve All(total + UBound(one))
+        CopyMemory All(total), one(0), UBound(one) + 1
+        total = total + UBound(one) + 1
+    Next
+    ReDim Pointers(n - 1)
+    For i = 0 To n - 1
+        Pointers(i) = VarPtr(All(0)) + offsets(i)
+    Next
+    AddressList = n
+End Function
+
+' ---- OnLogMessage: the callback given to csmail_loghandler_set_callback with AddressOf ----
+' userdata is ObjPtr(LogHandler); the object is borrowed (no reference taken), which is safe:
+' LogHandler clears the callback in Class_Terminate before it goes away.
+#If VBA7 Then
+Public Sub CSMailLogCallback(ByVal UserData As LongPtr, ByVal Severity As Long, ByVal Facility As Long, ByVal Message As LongPtr)
+    Dim borrowed As Object, zero As LongPtr
+#Else
+Public Sub CSMailLogCallback(ByVal UserData As Long, ByVal Severity As Long, ByVal Facility As Long, ByVal Message As Long)
+    Dim borrowed As Object, zero As Long
+#End If
+    Dim handler As LogHandler
+    On Error Resume Next                ' an error must never unwind into csmail
+    CopyMemory borrowed, UserData, LenB(UserData)
+    Set handler = borrowed
+    CopyMemory borrowed, zero, LenB(zero)   ' forget the borrowed pointer without Release
+    handler.FireLogMessage Severity, Facility, Utf8PtrToString(Message)
+    Set handler = Nothing
+End Sub
+
+' ---- Client properties and errors, shared by SMTPClient and POP3Client (Pop3 selects) ----
+
+' Raises the VB error of a failed client call with the client's ExtendedError text.
+#If VBA7 Then
+Public Sub RaiseClient(ByVal Result As Long, ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Source As String)
+    Dim info As LongPtr
+#Else
+Public Sub RaiseClient(ByVal Result As Long, ByVal Pop3 As Boolean, ByVal H As Long, ByVal Source As String)
+    Dim info As Long
+#End If
+    Dim detail As ErrorInfo, text As String
+    If Result = CSMAIL_OK Then Exit Sub
+    text = LastErrorText()              ' first: the ExtendedError call clears it
+    If Pop3 Then
+        If csmail_pop3_extended_error(H, info) <> CSMAIL_OK Then info = 0
+    Else
+        If csmail_smtp_extended_error(H, info) <> CSMAIL_OK Then info = 0
+    End If
+    If info <> 0 Then
+        Set detail = New ErrorInfo
+        detail.Load info
+        If detail.Number <> 0 Then text = detail.Text
+    End If
+    RaiseResult Result, Source, text
+End Sub
+
+#If VBA7 Then
+Public Function ClientGetString(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long) As String
+    Dim needed As LongPtr
+#Else
+Public Function ClientGetString(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long) As String
+    Dim needed As Long
+#End If
+    Dim buf() As Byte, rc As Long
+    ReDim buf(255)
+    Do
+        If Pop3 Then
+            rc = csmail_pop3_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
+        Else
+            rc = csmail_smtp_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
+        End If
+        If rc <> CSMAIL_E_BUFFER_TOO_SMALL Then Exit Do
+        ReDim buf(CLng(needed) - 1)
+    Loop
+    RaiseClient rc, Pop3, H, "Property"
+    ClientGetString = Utf8BytesToString(buf, CLng(needed))
+End Function
+
+#If VBA7 Then
+Public Sub ClientSetString(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long, ByVal Value As String)
+#Else
+Public Sub ClientSetString(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long, ByVal Value As String)
+#End If
+    Dim text() As Byte, rc As Long
+    text = Utf8Z(Value)
+    If Pop3 Then
+        rc = csmail_pop3_set_str(H, Id, VarPtr(text(0)))
+    Else
+        rc = csmail_smtp_set_str(H, Id, VarPtr(text(0)))
+    End If
+    RaiseClient rc, Pop3, H, "Property"
+End Sub
+
+#If VBA7 Then
+Public Function ClientGetLong(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long) As Long
+#Else
+Public Function ClientGetLong(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long) As Long
+#End If
+    Dim rc As Long
+    If Pop3 Then rc = csmail_pop3_get_int(H, Id, ClientGetLong) Else rc = csmail_smtp_get_int(H, Id, ClientGetLong)
+    RaiseClient rc, Pop3, H, "Property"
+End Function
+
+#If VBA7 Then
+Public Sub ClientSetLong(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long, ByVal Value As Long)
+#Else
+Public Sub ClientSetLong(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long, ByVal Value As Long)
+#End If
+    Dim rc As Long
+    If Pop3 Then rc = csmail_pop3_set_int(H, Id, Value) Else rc = csmail_smtp_set_int(H, Id, Value)
+    RaiseClient rc, Pop3, H, "Property"
+End Sub
+
+' The csmail handle of an advanced handler object (SSLInfo, LogHandler, ProxyInfo).
+#If VBA7 Then
+Public Function HandlerHandle(ByVal Handler As Object) As LongPtr
+#Else
+Public Function HandlerHandle(ByVal Handler As Object) As Long
+#End If
+    If TypeOf Handler Is SSLInfo Then
+        Dim ssl As SSLInfo
+        Set ssl = Handler
+        HandlerHandle = ssl.Handle
+    ElseIf TypeOf Handler Is LogHandler Then
+        Dim log As LogHandler
+        Set log = Handler
+        HandlerHandle = log.Handle
+    Else
+        Err.Raise CSMAIL_ERR_BASE + CSMAIL_E_NOT_SUPPORTED, "csmail.SetAdvancedHandler", _
+            "not an advanced handler: give an SSLInfo or a LogHandler"
+    End If
+End Function
+
+' Copies n bytes from an address into a Byte array (Message.Load).
+#If VBA7 Then
+Public Sub CopyBytes(Destination() As Byte, ByVal Source As LongPtr, ByVal Length As Long)
+#Else
+Public Sub CopyBytes(Destination() As Byte, ByVal Source As Long, ByVal Length As Long)
+#End If
+    If Length > 0 Then CopyMemory Destination(0), ByVal Source, Length
+End Sub
+
+' The number of elements of a Byte array, 0 for an empty (unallocated) one.
+Public Function ByteCount(Bytes() As Byte) As Long
+    On Error Resume Next
+    ByteCount = UBound(Bytes) - LBound(Bytes) + 1
+End Function
