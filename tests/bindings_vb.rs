@@ -40,6 +40,9 @@ fn expected(h: &cdecl::Header, ty: &cdecl::CType) -> (&'static str, &'static str
         "void*" => ("ByVal", "LongPtr", "Long"),
         // An array of string addresses.
         "const char**" => ("ByVal", "LongPtr", "Long"),
+        // The batch send's array of message descriptions: the address of its first element
+        // (VarPtr of a UDT array laid out as the C struct).
+        "const csmail_batch_message*" => ("ByVal", "LongPtr", "Long"),
         // Out-parameters, and Long arrays passed by their first element.
         "int32_t*" | "uint32_t*" | "const int32_t*" | "const uint32_t*" => ("ByRef", "Long", "Long"),
         "size_t*" => ("ByRef", "LongPtr", "Long"),

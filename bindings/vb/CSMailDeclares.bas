@@ -372,6 +372,9 @@ Public Declare PtrSafe Function csmail_smtp_connect Lib "csmail.dll" (ByVal smtp
 ' csmail_smtp_send_mem: Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
 Public Declare PtrSafe Function csmail_smtp_send_mem Lib "csmail.dll" (ByVal smtp As LongPtr, ByVal from As LongPtr, ByVal recipients As LongPtr, ByVal count As LongPtr, ByVal data As LongPtr, ByVal length As LongPtr) As Long
 
+' csmail_smtp_send_batch: Send a batch: `count` messages in order over the connected session, each to all its recipients or to none, as `csmail_smtp_send_mem` sends one.
+Public Declare PtrSafe Function csmail_smtp_send_batch Lib "csmail.dll" (ByVal smtp As LongPtr, ByVal messages As LongPtr, ByVal count As LongPtr, ByRef results As Long) As Long
+
 ' csmail_smtp_send_file: Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.
 Public Declare PtrSafe Function csmail_smtp_send_file Lib "csmail.dll" (ByVal smtp As LongPtr, ByVal from As LongPtr, ByVal recipients As LongPtr, ByVal count As LongPtr, ByVal path As LongPtr) As Long
 
@@ -796,6 +799,9 @@ Public Declare Function csmail_smtp_connect Lib "csmail.dll" (ByVal smtp As Long
 
 ' csmail_smtp_send_mem: Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
 Public Declare Function csmail_smtp_send_mem Lib "csmail.dll" (ByVal smtp As Long, ByVal from As Long, ByVal recipients As Long, ByVal count As Long, ByVal data As Long, ByVal length As Long) As Long
+
+' csmail_smtp_send_batch: Send a batch: `count` messages in order over the connected session, each to all its recipients or to none, as `csmail_smtp_send_mem` sends one.
+Public Declare Function csmail_smtp_send_batch Lib "csmail.dll" (ByVal smtp As Long, ByVal messages As Long, ByVal count As Long, ByRef results As Long) As Long
 
 ' csmail_smtp_send_file: Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.
 Public Declare Function csmail_smtp_send_file Lib "csmail.dll" (ByVal smtp As Long, ByVal from As Long, ByVal recipients As Long, ByVal count As Long, ByVal path As Long) As Long

@@ -15,6 +15,16 @@ if sys.platform == "win32" and ctypes.sizeof(ctypes.c_void_p) == 4:  # pragma: n
     FUNCTYPE = ctypes.WINFUNCTYPE  # type: ignore[attr-defined]
 
 
+class csmail_batch_message(ctypes.Structure):
+    _fields_ = [
+        ("from", ctypes.c_char_p),
+        ("recipients", ctypes.POINTER(ctypes.c_char_p)),
+        ("recipient_count", ctypes.c_size_t),
+        ("data", ctypes.c_void_p),
+        ("len", ctypes.c_size_t),
+    ]
+
+
 class csmail_certificate_info(ctypes.Structure):
     _fields_ = [
         ("status", ctypes.c_int32),
@@ -327,6 +337,8 @@ PROTOTYPES = {
     "csmail_smtp_connect": (ctypes.c_int32, [ctypes.c_void_p]),
     # Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
     "csmail_smtp_send_mem": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]),
+    # Send a batch: `count` messages in order over the connected session, each to all its recipients or to none, as `csmail_smtp_send_mem` sends one.
+    "csmail_smtp_send_batch": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(csmail_batch_message), ctypes.c_size_t, ctypes.POINTER(ctypes.c_int32)]),
     # Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.
     "csmail_smtp_send_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_size_t, ctypes.c_char_p]),
     # Send from a read callback, streamed: the callback fills `buf` (up to `capacity` bytes), stores the count in `*n_out`, and returns 0; `*n_out` = 0 ends the message.
