@@ -4,19 +4,28 @@
 //! memory does not grow with its size. The stuffer also canonicalises line ends: a bare CR or a
 //! bare LF becomes CRLF, so no sequence in the body can be read as an end of data by any server
 //! (SMTP smuggling), and the data always ends with exactly one CRLF.CRLF.
+//!
+//! NUL bytes pass through unchanged, but a line whose first byte other than NUL is a dot counts
+//! as dot-leading: `\0.x` goes out as `.\0.x`. A receiver that keeps NULs removes the added dot
+//! and gets the line back; one that drops NULs (many do) sees `..x` and removes one dot. So no
+//! body gives a second CRLF.CRLF either way, and both receive the message the sender meant.
 
 use memchr::{memchr, memchr2};
 
 /// SMTP DATA encoder.
 #[derive(Debug)]
 pub struct Stuffer {
+    /// No byte other than NUL has been seen on the current line.
     at_line_start: bool,
     pending_cr: bool,
+    /// NULs at the start of the current line, held until the next byte shows whether the line
+    /// is dot-leading (they may end one chunk and the dot begin the next).
+    held_nuls: usize,
 }
 
 impl Default for Stuffer {
     fn default() -> Self {
-        Stuffer { at_line_start: true, pending_cr: false }
+        Stuffer { at_line_start: true, pending_cr: false, held_nuls: 0 }
     }
 }
 
@@ -38,8 +47,18 @@ impl Stuffer {
                     continue;
                 }
             }
-            if self.at_line_start && input[i] == b'.' {
-                out.push(b'.');
+            if self.at_line_start {
+                let nuls = input[i..].iter().take_while(|&&b| b == 0).count();
+                self.held_nuls += nuls;
+                i += nuls;
+                if i == input.len() {
+                    break;
+                }
+                if input[i] == b'.' {
+                    out.push(b'.');
+                }
+                out.resize(out.len() + self.held_nuls, 0);
+                self.held_nuls = 0;
             }
             let j = memchr2(b'\r', b'\n', &input[i..]).map_or(input.len(), |p| i + p);
             if j > i {
@@ -61,6 +80,11 @@ impl Stuffer {
 
     /// Ends the data: completes the last line and appends the terminator.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.held_nuls > 0 {
+            out.resize(out.len() + self.held_nuls, 0);
+            self.held_nuls = 0;
+            self.at_line_start = false;
+        }
         if self.pending_cr || !self.at_line_start {
             out.extend_from_slice(b"\r\n");
         }
@@ -226,6 +250,72 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `data` with its NUL bytes removed: what a receiver that drops NULs sees.
+    fn without_nuls(data: &[u8]) -> Vec<u8> {
+        data.iter().copied().filter(|&b| b != 0).collect()
+    }
+
+    /// How many end-of-data sequences the receiver sees, the DATA command's CRLF included.
+    fn ends_of_data(wire: &[u8]) -> usize {
+        let mut all = b"\r\n".to_vec();
+        all.extend_from_slice(wire);
+        all.windows(5).filter(|w| w == b"\r\n.\r\n").count()
+    }
+
+    /// Defect 2: a NUL before a dot at the start of a line made the line dot-leading for a
+    /// receiver that drops NULs, so `\r\n\0.\r\n` was an end of data there. Every placement of
+    /// NULs around dots and line ends, split at every chunk boundary (`stuff` checks that every
+    /// split gives the same bytes): exactly one end of data with and without NULs, and both
+    /// kinds of receiver unstuff the message the sender meant.
+    #[test]
+    fn nuls_before_a_dot_cannot_end_the_data() {
+        assert_eq!(stuff(b"a\r\n\0.\r\nMAIL FROM:<e@x>\r\n"), b"a\r\n.\0.\r\nMAIL FROM:<e@x>\r\n.\r\n");
+        assert_eq!(stuff(b"\0\0.x"), b".\0\0.x\r\n.\r\n");
+        assert_eq!(stuff(b"\0"), b"\0\r\n.\r\n");
+        assert_eq!(stuff(b"x\r\n\0\0"), b"x\r\n\0\0\r\n.\r\n");
+        assert_eq!(stuff(b"\0x.\r\n"), b"\0x.\r\n.\r\n");
+        let pieces: [&[u8]; 8] = [b"\0", b".", b"\r\n", b"\r", b"\n", b"x", b"\0\0", b".\0"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let msg = [b"t\r\n", a, b, c, d, b"\r\nRCPT TO:<e@x>"].concat();
+                        let wire = stuff(&msg);
+                        assert_eq!(ends_of_data(&wire), 1, "{msg:?} gave {wire:?}");
+                        assert_eq!(ends_of_data(&without_nuls(&wire)), 1, "{msg:?} gave {wire:?} (NULs dropped)");
+                        let (kept, _, done) = unstuff_chunks(&[&wire]);
+                        assert!(done);
+                        assert_eq!(kept, stuff_canonical(&msg), "{msg:?}");
+                        let (dropped, _, done) = unstuff_chunks(&[&without_nuls(&wire)]);
+                        assert!(done);
+                        assert_eq!(dropped, without_nuls(&stuff_canonical(&msg)), "{msg:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The canonical form of a message: bare CR and LF as CRLF, ending with CRLF (unless empty).
+    fn stuff_canonical(msg: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < msg.len() {
+            match msg[i] {
+                b'\r' if msg.get(i + 1) == Some(&b'\n') => {
+                    out.extend_from_slice(b"\r\n");
+                    i += 1;
+                }
+                b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        if !out.is_empty() && !out.ends_with(b"\r\n") {
+            out.extend_from_slice(b"\r\n");
+        }
+        out
     }
 
     fn unstuff_chunks(chunks: &[&[u8]]) -> (Vec<u8>, usize, bool) {
