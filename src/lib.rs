@@ -32,3 +32,11 @@ pub mod transport;
 
 pub use api::{ErrorInfo, LogHandler, Message, Pop3Client, SmtpClient, SslInfo};
 pub use error::{Error, Result};
+
+/// What the fuzz targets in `fuzz/` drive besides the C ABI: the internals that parse what a
+/// server sends and encode what goes out. Only with the `fuzzing` feature; not a public API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzz_api {
+    pub use crate::protocol::dotstuff::{Stuffer, Unstuffed, Unstuffer};
+}
