@@ -46,6 +46,16 @@ pub unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
     })
 }
 
+/// Refuses a count of `T`s that no array can hold (over `isize::MAX` bytes), before a slice is
+/// made of it: such a count is a caller's error (an unset or negative length), and a slice of it
+/// is undefined behaviour.
+pub fn check_count<T>(count: usize, what: &str) -> Result<()> {
+    if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(Error::invalid_arg(format!("{what}: a count of {count} is larger than any array can be")));
+    }
+    Ok(())
+}
+
 /// Borrows an array of strings.
 ///
 /// # Safety
@@ -57,6 +67,7 @@ pub unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str) -> Re
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
+    check_count::<*const c_char>(n, what)?;
     // SAFETY: p points to n pointers per the contract.
     let ptrs = unsafe { std::slice::from_raw_parts(p, n) };
     ptrs.iter().map(|&s| unsafe { str_arg(s, what) }).collect()
@@ -73,6 +84,7 @@ pub unsafe fn bytes_arg<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a 
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
+    check_count::<u8>(len, what)?;
     // SAFETY: non-NULL, len readable bytes per the contract.
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }

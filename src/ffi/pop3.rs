@@ -393,6 +393,9 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_many(
         if count > 0 && numbers.is_null() {
             return c.core().record_failure(Err(Error::invalid_arg("numbers is NULL")));
         }
+        if let Err(e) = super::common::check_count::<u32>(count, "numbers") {
+            return c.core().record_failure(Err(e));
+        }
         // SAFETY: caller contract; checked non-NULL when count > 0.
         let nums: &[u32] = if count == 0 { &[] } else { unsafe { std::slice::from_raw_parts(numbers, count) } };
         let ud = UserData(userdata);

@@ -133,6 +133,7 @@ pub unsafe extern "C" fn csmail_sslinfo_set_int_array(
         } else if values.is_null() {
             return Err(Error::invalid_arg("values is NULL"));
         } else {
+            super::common::check_count::<i32>(count, "values")?;
             // SAFETY: caller contract.
             unsafe { std::slice::from_raw_parts(values, count) }
         };
