@@ -277,7 +277,7 @@ fn misuses(p: &Param, i: usize, next_is_len: bool) -> Vec<(String, String, Expec
                 "int64_t" => &["INT64_MIN", "INT64_MAX"],
                 _ => &["0", "SIZE_MAX"],
             };
-            values.iter().map(|v| (format!("{v}"), format!("{t} a{i} = {v};"), Documented)).collect()
+            values.iter().map(|v| (v.to_string(), format!("{t} a{i} = {v};"), Documented)).collect()
         }
         Param::Len => Vec::new(),
     }
