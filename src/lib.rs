@@ -13,25 +13,43 @@
 //!
 //! Shared by all layers and importing none: `abort` (ending an operation from another thread),
 //! `options` (the SSLInfo option table), `log`, `error` and `tables` (the declarative tables the
-//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`. tests/layers.rs checks all of this on the source.
+//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`.
+//! tests/layers.rs checks all of this on the source.
+//!
+//! The Rust API is what this file makes public, on purpose: the objects (`api`), the result
+//! codes and eex numbers (`error`), the SSLInfo options and modes (`options`), the LogHandler
+//! and its levels (`log`), message sources and sinks (`source`), the certificate store rules
+//! (`store`), and the C functions (`ffi`) for programs that call them from Rust. The protocol
+//! engines, the transport and the TLS plumbing are the crate's own.
 
 #![allow(non_upper_case_globals)]
 
 // The declarative tables; first, so their macros are in scope for the modules that include them.
 mod tables;
 
-pub mod abort;
+pub(crate) mod abort;
 pub mod api;
 pub mod error;
 pub mod ffi;
 pub mod log;
 pub mod options;
-pub mod protocol;
-pub mod tls;
-pub mod transport;
+pub(crate) mod protocol;
+pub(crate) mod tls;
+pub(crate) mod transport;
 
-pub use api::{ErrorInfo, LogHandler, Message, Pop3Client, SmtpClient, SslInfo};
+pub use api::{Client, ErrorInfo, LogHandler, Message, Pop3Client, SmtpClient, SslInfo};
 pub use error::{Error, Result};
+
+/// Where a message comes from (Send) and goes to (RETR, TOP): memory, a file, or a function.
+pub mod source {
+    pub use crate::protocol::source::{FileSink, FileSource, FnSink, FnSource, MessageSink, MessageSource};
+}
+
+/// The certificate store and its seed-003 selection rules: the client picks its client
+/// certificate by them, and a server (the bundled one) its own certificate.
+pub mod store {
+    pub use crate::tls::store::{load, now, select, Choice, Identity, Usage};
+}
 
 /// What the fuzz targets in `fuzz/` drive besides the C ABI: the internals that parse what a
 /// server sends and encode what goes out. Only with the `fuzzing` feature; not a public API.

@@ -87,7 +87,7 @@ impl LogHandler {
 
 /// The logging side of one operation: the client's LogHandler, if any. Cheap to clone.
 #[derive(Clone, Default)]
-pub struct Logger {
+pub(crate) struct Logger {
     handler: Option<Arc<LogHandler>>,
 }
 

@@ -1,15 +1,12 @@
-//! Addresses: IPv6 loopback, going on to the next resolved address after a refusal, and the
-//! connect timeout.
+//! Addresses: IPv6 loopback and the connect timeout (going on to the next resolved address
+//! after a refusal is a unit test of the transport, src/transport/connect_tests.rs).
 
 mod common;
 use common::*;
-use csmail::abort::Abort;
 use csmail::api::properties::*;
 use csmail::error::*;
-use csmail::log::Logger;
 use csmail::options::*;
-use csmail::transport::connect::connect_any;
-use std::net::{Ipv6Addr, SocketAddr, TcpListener};
+use std::net::{Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -29,36 +26,6 @@ fn ipv6_loopback_with_implicit_tls_and_starttls() {
     assert_eq!(pop.stat().unwrap().0, 2);
     // The certificate's IP SAN ::1 matched the address given.
     assert_eq!(ssl.negotiated().certificate.status, CERTIFICATE_VALID);
-}
-
-#[test]
-fn a_refused_address_moves_on_to_the_next() {
-    let live = TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let (log, lines) = collecting_log();
-    let addrs = [dead, live.local_addr().unwrap()];
-    let s = connect_any(
-        &addrs,
-        "test",
-        Instant::now() + Duration::from_secs(5),
-        &Abort::default(),
-        &Logger::new(Some(log)),
-    )
-    .expect("the second address accepts");
-    assert_eq!(s.peer_addr().unwrap(), live.local_addr().unwrap());
-    let lines: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
-    assert!(lines.iter().any(|l| l.starts_with(&format!("connect to {dead} failed"))), "{lines:#?}");
-    assert!(lines.contains(&format!("connected to {}", live.local_addr().unwrap())), "{lines:#?}");
-    // All refused: eexTCPConnect with the last error.
-    let e = connect_any(
-        &[dead, dead],
-        "test",
-        Instant::now() + Duration::from_secs(5),
-        &Abort::default(),
-        &Logger::default(),
-    )
-    .unwrap_err();
-    assert_eq!((e.result, e.eex, e.os_error), (CSMAIL_E_CONNECT, eexTCPConnect, libc::ECONNREFUSED));
 }
 
 /// A listener whose accept queue is full drops further SYNs, so a connect hangs: the client's

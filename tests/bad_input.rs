@@ -10,7 +10,7 @@ use csmail::api::{AdvancedHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::log::*;
 use csmail::options::*;
-use csmail::protocol::source::FnSource;
+use csmail::source::FnSource;
 use std::net::TcpListener;
 use std::sync::Arc;
 

@@ -25,6 +25,7 @@ mod fixtures;
 
 use common::*;
 use csmail::api::properties::*;
+use csmail::api::ValidationInput;
 use csmail::api::{AdvancedHandler, ErrorInfo, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::{
     eexSSLCertName, eexSSLCertificate, eexSSLProtocol, eexStartTlsNotOffered, eexTlsConfig, CSMAIL_E_CONNECT,
@@ -32,8 +33,7 @@ use csmail::error::{
 };
 use csmail::log::*;
 use csmail::options::*;
-use csmail::tls::store::{self, Usage};
-use csmail::tls::verifier::ValidationInput;
+use csmail::store::{self, Usage};
 use csmail_server::{CertStore, RunningServer, ServerOptions};
 use fixtures::*;
 use parking_lot::Mutex;
@@ -662,7 +662,7 @@ fn client_certificate_from_pkcs12_with_password() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The seed-003 store rules, through csmail::tls::store
+// The seed-003 store rules, through csmail::store
 // ---------------------------------------------------------------------------------------------
 
 /// 2030-01-01T00:00:00Z: "now" for the selection rules.

@@ -35,7 +35,7 @@ fn send_starttls_fetch_pop3s_byte_for_byte() {
     smtp.disconnect().unwrap();
     let logged: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
     assert!(logged.iter().any(|l| l == "C: AUTH PLAIN <redacted>"), "{logged:#?}");
-    assert!(!logged.iter().any(|l| l.contains(&csmail::protocol::sasl::plain("alice", "alicepass"))));
+    assert!(!logged.iter().any(|l| l.contains(&common::sasl::plain("alice", "alicepass"))));
     assert!(lines.lock().iter().any(|l| l.1 == LOG_F_SSL && l.2.starts_with("TLS established: TLS 1.3")));
 
     let pop = fx.pop3(fx.server.pop3s_port, Some(fx.ssl(MODE_CHANNEL)), "bob", "bobpass");
@@ -72,7 +72,7 @@ fn send_implicit_tls_and_batch_retrieve() {
     let nums: Vec<u32> = (1..=10).collect();
     pop.retrieve_many(&nums, true, &mut |n| {
         let g = g.clone();
-        Box::new(csmail::protocol::source::FnSink(move |d: &[u8]| {
+        Box::new(csmail::source::FnSink(move |d: &[u8]| {
             g.lock().push((n, d.to_vec()));
             Ok(())
         }))
@@ -111,12 +111,12 @@ fn large_message_streams_through_tls() {
     let smtp = fx.smtp(fx.server.smtps_port, Some(fx.ssl(MODE_CHANNEL)));
     let reports = std::sync::Arc::new(parking_lot::Mutex::new(Vec::new()));
     let r = reports.clone();
-    smtp.core().set_progress(Some(std::sync::Arc::new(move |done, total| {
+    smtp.set_progress(Some(std::sync::Arc::new(move |done, total| {
         r.lock().push((done, total));
         true
     })));
     smtp.connect().unwrap();
-    let mut source = csmail::protocol::source::FileSource::open(src.to_str().unwrap()).unwrap();
+    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
     smtp.send("a@example.com", &["bob@example.com"], &mut source).unwrap();
     smtp.disconnect().unwrap();
     let reports = reports.lock();

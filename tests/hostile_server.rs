@@ -9,15 +9,15 @@
 #![allow(clippy::type_complexity)]
 
 mod common;
+use common::sasl;
 use common::*;
-use csmail::api::client_core::ProgressFn;
+use csmail::api::client::ProgressFn;
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, Pop3Client, SmtpClient};
 use csmail::error::*;
 use csmail::log::*;
 use csmail::options::*;
-use csmail::protocol::sasl;
-use csmail::protocol::source::{FnSink, FnSource};
+use csmail::source::{FnSink, FnSource};
 use parking_lot::Mutex;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -1323,9 +1323,9 @@ fn smtp_progress_callback_reentering_the_client_gets_reentrant() {
         }
         true
     });
-    c.core().set_progress(Some(progress));
+    c.set_progress(Some(progress));
     c.send("a@example.com", &["b@example.com"], &mut &MSG[..]).unwrap();
-    c.core().set_progress(None);
+    c.set_progress(None);
     let calls = calls.lock();
     assert_eq!(calls.len(), 4, "the progress callback did not run");
     assert!(getters_ok.load(Ordering::SeqCst) >= 1, "property access from the callback failed");
@@ -1351,7 +1351,7 @@ fn pop3_progress_callback_reentering_the_client_gets_reentrant() {
     let seen: Arc<Mutex<Vec<std::result::Result<(u32, u64), Error>>>> = Arc::new(Mutex::new(Vec::new()));
     let weak: Weak<Pop3Client> = Arc::downgrade(&c);
     let rec = seen.clone();
-    c.core().set_progress(Some(Arc::new(move |_, _| {
+    c.set_progress(Some(Arc::new(move |_, _| {
         if let Some(c) = weak.upgrade() {
             rec.lock().push(c.stat());
         }
@@ -1381,7 +1381,7 @@ fn smtp_progress_stop_leaves_message_unterminated() {
     c.connect().unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
     let k = calls.clone();
-    c.core().set_progress(Some(Arc::new(move |_, _| k.fetch_add(1, Ordering::SeqCst) == 0)));
+    c.set_progress(Some(Arc::new(move |_, _| k.fetch_add(1, Ordering::SeqCst) == 0)));
     let body: Vec<u8> = b"Subject: big\r\n\r\n"
         .iter()
         .copied()
@@ -1703,7 +1703,7 @@ fn smtp_implicit_tls_against_plaintext_server() {
 #[test]
 fn pop3_auto_over_tls_uses_apop_when_user_is_not_listed() {
     let ts = "<1896.697170952@dbc.mtview.ca.us>";
-    let digest = csmail::protocol::sasl::apop(ts, "p");
+    let digest = common::sasl::apop(ts, "p");
     let script = csmail_server::Script::parse(&format!(
         "S: +OK ready {ts}\nC: CAPA\nS: +OK\nS: TOP\nS: UIDL\nS: .\nC: APOP u {digest}\nS: +OK in\nC: QUIT\nS: +OK bye\n"
     ))

@@ -21,11 +21,14 @@
 // Shared result collectors in tests are spelled out where they are used.
 #![allow(clippy::type_complexity)]
 
+#[path = "common/sasl.rs"]
+mod sasl;
+
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::options::*;
-use csmail::protocol::source::{FnSink, FnSource, MessageSink};
+use csmail::source::{FnSink, FnSource, MessageSink};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -126,11 +129,7 @@ impl<C> Client<C> {
     /// Neither the password nor an encoding of it reached the log.
     #[track_caller]
     fn assert_no_secret_logged(&self, user: &str, password: &str) {
-        let forms = [
-            password.to_owned(),
-            csmail::protocol::sasl::b64(password.as_bytes()),
-            csmail::protocol::sasl::plain(user, password),
-        ];
+        let forms = [password.to_owned(), sasl::b64(password.as_bytes()), sasl::plain(user, password)];
         for l in self.log() {
             for f in &forms {
                 assert!(!l.contains(f.as_str()), "the log shows a secret ({f:?}): {l:?}");
@@ -1110,7 +1109,7 @@ fn large_message_under_the_limit() {
 
     let s = smtp("127.0.0.1", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
     s.connect_ok();
-    let mut source = csmail::protocol::source::FileSource::open(src.to_str().unwrap()).unwrap();
+    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
     if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
         panic!("send failed: {e}\n{}", s.transcript());
     }

@@ -216,9 +216,9 @@ fn tls_config(opts: &ServerOptions) -> io::Result<(Option<Arc<rustls::ServerConf
             (chain, key, None, None)
         }
         Some(store) => {
-            let ids = csmail::tls::store::load(&store.path, &store.password).map_err(io::Error::other)?;
-            let now = csmail::tls::store::now();
-            match csmail::tls::store::select(ids, &store.fqdn, csmail::tls::store::Usage::ServerAuth, now) {
+            let ids = csmail::store::load(&store.path, &store.password).map_err(io::Error::other)?;
+            let now = csmail::store::now();
+            match csmail::store::select(ids, &store.fqdn, csmail::store::Usage::ServerAuth, now) {
                 None => return Ok((None, None, None)),
                 Some(c) => {
                     let warning = c.expired.then(|| {

@@ -1,7 +1,9 @@
 //! Safe Rust types for each legacy object. The rlib is a real Rust API; the C functions in
 //! `ffi` are thin wrappers over these.
 
-pub mod client_core;
+#![forbid(unsafe_code)]
+
+pub mod client;
 pub mod errorinfo;
 pub mod message;
 pub mod pop3_client;
@@ -11,11 +13,18 @@ pub mod smtp_client;
 pub mod sslinfo;
 
 pub use crate::log::LogHandler;
+/// What SSLInfo reports and what its validation callback (seed 001) sees.
+pub use crate::tls::{
+    certinfo::CertDetails,
+    negotiated::Negotiated,
+    verifier::{ValidationInput, Validator},
+};
+pub use client::Client;
 pub use errorinfo::ErrorInfo;
 pub use message::Message;
-pub use pop3_client::Pop3Client;
+pub use pop3_client::{Pop3, Pop3Client};
 pub use proxyinfo::ProxyInfo;
-pub use smtp_client::SmtpClient;
+pub use smtp_client::{Smtp, SmtpClient};
 pub use sslinfo::SslInfo;
 
 use std::sync::Arc;

@@ -1,34 +1,43 @@
-//! The POP3Client object.
+//! The POP3Client object: what POP3 adds to the generic client — its ports and settings, its
+//! introduction, and the mailbox and retrieval operations.
 
-use super::client_core::{as_connect_error, ClientCore, Protocol};
-use super::properties::*;
-use super::{AdvancedHandler, ErrorInfo};
+use super::client::{Applicable, Client, ConnectPlan, DefaultPorts, Protocol, ReplyProperties};
+use super::message::Message;
+use super::properties::Object;
+use super::proxyinfo::ProxyKind;
 use crate::error::{self, Error, Result};
-use crate::protocol::pop3::{Pop3Params, Pop3Session};
+use crate::protocol::mechanism::Mechanism;
+use crate::protocol::pop3::Pop3Session;
 use crate::protocol::source::{FileSink, MessageSink};
-use parking_lot::Mutex;
+use std::io;
 
-#[derive(Default)]
-struct Published {
-    connected: bool,
-    tls: bool,
-    capabilities: String,
-    reply: String,
-}
+/// The POP3 protocol on the generic client.
+pub struct Pop3;
 
-pub struct Pop3Client {
-    core: ClientCore,
-    session: Mutex<Option<Pop3Session>>,
-    published: Mutex<Published>,
-}
+/// POP3Client.
+pub type Pop3Client = Client<Pop3>;
 
-impl Default for Pop3Client {
-    fn default() -> Self {
-        Pop3Client {
-            core: ClientCore::new(Protocol::Pop3),
-            session: Mutex::new(None),
-            published: Mutex::new(Published::default()),
+impl Protocol for Pop3 {
+    type Session = Pop3Session;
+    const PORTS: DefaultPorts = DefaultPorts { plain: 110, implicit_tls: 995 };
+    const APPLICATION_PROXY: Option<ProxyKind> = Some(ProxyKind::Pop3);
+    const SETTINGS: Applicable = Applicable {
+        object: Object::Pop3,
+        mechanism: |m| matches!(m, Mechanism::Auto | Mechanism::Plain | Mechanism::UserPass | Mechanism::Apop),
+    };
+
+    fn check_plan(plan: &ConnectPlan) -> Result<()> {
+        if plan.config.user.is_empty() {
+            return Err(Error::invalid_arg("User is not set (POP3 needs a login)"));
         }
+        Ok(())
+    }
+}
+
+/// The POP3 status line: REPLY_TEXT only.
+impl ReplyProperties for String {
+    fn text(&self) -> String {
+        self.clone()
     }
 }
 
@@ -39,175 +48,76 @@ fn check_number(n: u32) -> Result<()> {
     Ok(())
 }
 
-impl Pop3Client {
-    pub fn new() -> Pop3Client {
-        Pop3Client::default()
-    }
+/// A batch's sink: collects one message and hands it whole to `deliver` once it has arrived.
+struct WholeMessage<F> {
+    number: u32,
+    data: Vec<u8>,
+    deliver: F,
+}
 
-    pub fn core(&self) -> &ClientCore {
-        &self.core
+impl<F: FnMut(u32, &[u8]) -> io::Result<()>> MessageSink for WholeMessage<F> {
+    fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        self.data.extend_from_slice(data);
+        Ok(())
     }
-
-    pub fn extended_error(&self) -> ErrorInfo {
-        self.core.error_info()
+    fn finish(&mut self) -> io::Result<()> {
+        (self.deliver)(self.number, &self.data)
     }
+}
 
-    pub fn set_advanced_handler(&self, h: AdvancedHandler) -> Result<()> {
-        self.core.set_handler(h)
-    }
-
-    pub fn set_str(&self, prop: i32, value: &str) -> Result<()> {
-        self.core.set_str(prop, value)
-    }
-
-    pub fn set_int(&self, prop: i32, value: i32) -> Result<()> {
-        self.core.set_int(prop, value)
-    }
-
-    pub fn get_str(&self, prop: i32) -> Result<String> {
-        if let Some(r) = self.core.get_str(prop) {
-            return r;
+impl Client<Pop3> {
+    /// Checks a message number, then runs an operation on the connected session.
+    fn on_message<T>(&self, n: u32, f: impl FnOnce(&mut Pop3Session) -> Result<T>) -> Result<T> {
+        if let Err(e) = check_number(n) {
+            return self.refuse(e);
         }
-        let p = self.published.lock();
-        Ok(match prop {
-            CSMAIL_PROP_REPLY_TEXT => p.reply.clone(),
-            CSMAIL_PROP_CAPABILITIES => p.capabilities.clone(),
-            _ => {
-                return Err(Error::new(
-                    error::CSMAIL_E_INVALID_ARGUMENT,
-                    error::eexUnknownOption,
-                    format!("unknown string property {prop}"),
-                ))
-            }
-        })
-    }
-
-    pub fn get_int(&self, prop: i32) -> Result<i32> {
-        if let Some(v) = self.core.get_int(prop) {
-            return Ok(v);
-        }
-        let p = self.published.lock();
-        Ok(match prop {
-            CSMAIL_PROP_CONNECTED => p.connected as i32,
-            CSMAIL_PROP_TLS_ACTIVE => p.tls as i32,
-            _ => {
-                return Err(Error::new(
-                    error::CSMAIL_E_INVALID_ARGUMENT,
-                    error::eexUnknownOption,
-                    format!("unknown integer property {prop}"),
-                ))
-            }
-        })
-    }
-
-    pub fn abort(&self) -> bool {
-        self.core.abort.request()
-    }
-
-    fn with_session<T>(&self, f: impl FnOnce(&mut Pop3Session) -> Result<T>) -> Result<T> {
-        self.core.operate(&self.session, |slot| {
-            let Some(s) = slot.as_mut() else { return Err(Error::not_connected()) };
-            let r = f(s);
-            self.publish(slot);
-            r
-        })
-    }
-
-    fn publish(&self, slot: &mut Option<Pop3Session>) {
-        if slot.as_ref().is_some_and(|s| s.broken) {
-            if let Some(s) = slot.take() {
-                s.close();
-            }
-        }
-        let mut p = self.published.lock();
-        match slot.as_ref() {
-            Some(s) => {
-                p.connected = true;
-                p.tls = s.is_tls();
-                p.capabilities = s.caps.lines.join("\n");
-                p.reply = s.last.clone();
-            }
-            None => {
-                p.connected = false;
-                p.tls = false;
-            }
-        }
-    }
-
-    /// Connect: TCP, TLS or STLS as SSLInfo says, greeting, CAPA, login.
-    pub fn connect(&self) -> Result<()> {
-        self.core.operate(&self.session, |slot| {
-            if slot.is_some() {
-                return Err(Error::new(
-                    error::CSMAIL_E_INVALID_ARGUMENT,
-                    error::eexAlreadyConnected,
-                    "already connected; Disconnect first",
-                ));
-            }
-            self.published.lock().reply.clear();
-            let plan = self.core.plan()?;
-            if plan.config.user.is_empty() {
-                return Err(Error::invalid_arg("User is not set (POP3 needs a login)"));
-            }
-            let (conn, _) = self.core.open_connection(&plan, 110, 995).map_err(as_connect_error)?;
-            let params = Pop3Params {
-                user: &plan.config.user,
-                password: &plan.config.password,
-                mechanism: plan.config.mechanism,
-                tls: plan.tls.clone(),
-            };
-            let session = Pop3Session::open(conn, &params).map_err(|(e, last)| {
-                self.published.lock().reply = last;
-                as_connect_error(e)
-            })?;
-            **slot = Some(session);
-            self.publish(slot);
-            Ok(())
-        })
+        self.with_connected(f)
     }
 
     /// STAT: (message count, mailbox size in bytes).
     pub fn stat(&self) -> Result<(u32, u64)> {
-        self.with_session(|s| s.stat())
+        self.with_connected(|s| s.stat())
     }
 
     /// LIST n: the size of message n.
     pub fn message_size(&self, n: u32) -> Result<u64> {
-        if let Err(e) = check_number(n) {
-            return self.core.record(Err(e));
-        }
-        self.with_session(|s| s.list(n))
+        self.on_message(n, |s| s.list(n))
     }
 
     /// UIDL n: the unique id of message n.
     pub fn uid(&self, n: u32) -> Result<String> {
-        if let Err(e) = check_number(n) {
-            return self.core.record(Err(e));
-        }
-        self.with_session(|s| s.uidl(n))
+        self.on_message(n, |s| s.uidl(n))
     }
 
     /// UIDL: every (number, unique id).
     pub fn uids(&self) -> Result<Vec<(u32, String)>> {
-        self.with_session(|s| s.uidl_all())
+        self.with_connected(|s| s.uidl_all())
     }
 
     /// RETR n into a sink; returns the bytes written.
     pub fn retrieve(&self, n: u32, sink: &mut dyn MessageSink) -> Result<u64> {
-        if let Err(e) = check_number(n) {
-            return self.core.record(Err(e));
-        }
-        let mut progress = self.core.progress_fn();
-        self.with_session(|s| s.retr(n, sink, None, &mut progress))
+        let mut progress = self.progress_reporter();
+        self.on_message(n, |s| s.retr(n, sink, None, &mut progress))
     }
 
     /// TOP n lines: the headers and the first `lines` body lines.
     pub fn top(&self, n: u32, lines: u32, sink: &mut dyn MessageSink) -> Result<u64> {
-        if let Err(e) = check_number(n) {
-            return self.core.record(Err(e));
-        }
-        let mut progress = self.core.progress_fn();
-        self.with_session(|s| s.top(n, lines, sink, &mut progress))
+        let mut progress = self.progress_reporter();
+        self.on_message(n, |s| s.top(n, lines, sink, &mut progress))
+    }
+
+    /// GetMessage: RETR n into memory, as a Message.
+    pub fn retrieve_message(&self, n: u32) -> Result<Message> {
+        let mut data = Vec::new();
+        self.retrieve(n, &mut data)?;
+        Ok(Message::from_bytes(data))
+    }
+
+    /// TOP n lines as a Message (the headers and the first `lines` lines of the body).
+    pub fn top_message(&self, n: u32, lines: u32) -> Result<Message> {
+        let mut data = Vec::new();
+        self.top(n, lines, &mut data)?;
+        Ok(Message::from_bytes(data))
     }
 
     /// RETR n (or TOP n lines) into a file, synced to disk; on failure the partial file is removed.
@@ -217,7 +127,7 @@ impl Pop3Client {
             Err(e) => {
                 let err = Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("cannot create {path}: {e}"))
                     .with_os(&e);
-                return self.core.record(Err(err));
+                return self.refuse(err);
             }
         };
         let r = match top_lines {
@@ -240,39 +150,36 @@ impl Pop3Client {
         open: &mut dyn FnMut(u32) -> Box<dyn MessageSink>,
     ) -> Result<()> {
         if let Some(e) = numbers.iter().find_map(|&n| check_number(n).err()) {
-            return self.core.record(Err(e));
+            return self.refuse(e);
         }
-        let mut progress = self.core.progress_fn();
-        self.with_session(|s| s.retrieve_many(numbers, delete, open, &mut progress))
+        let mut progress = self.progress_reporter();
+        self.with_connected(|s| s.retrieve_many(numbers, delete, open, &mut progress))
+    }
+
+    /// `retrieve_many` with each whole message handed to `deliver(number, bytes)` as it
+    /// arrives; an error from `deliver` fails the batch.
+    pub fn retrieve_many_whole<F>(&self, numbers: &[u32], delete: bool, deliver: F) -> Result<()>
+    where
+        F: FnMut(u32, &[u8]) -> io::Result<()> + Clone + 'static,
+    {
+        let mut open = move |n: u32| -> Box<dyn MessageSink> {
+            Box::new(WholeMessage { number: n, data: Vec::new(), deliver: deliver.clone() })
+        };
+        self.retrieve_many(numbers, delete, &mut open)
     }
 
     /// DELE n (committed by Disconnect).
     pub fn delete(&self, n: u32) -> Result<()> {
-        if let Err(e) = check_number(n) {
-            return self.core.record(Err(e));
-        }
-        self.with_session(|s| s.dele(n))
+        self.on_message(n, |s| s.dele(n))
     }
 
     /// RSET: undoes the deletions of this session.
     pub fn reset(&self) -> Result<()> {
-        self.with_session(|s| s.rset())
+        self.with_connected(|s| s.rset())
     }
 
     /// NOOP.
     pub fn noop(&self) -> Result<()> {
-        self.with_session(|s| s.noop())
-    }
-
-    /// Disconnect: QUIT; returns whether the server confirmed it, which commits the deletions.
-    pub fn disconnect(&self) -> Result<bool> {
-        self.core.operate(&self.session, |slot| {
-            let r = match slot.take() {
-                Some(s) => s.quit(),
-                None => Ok(false),
-            };
-            self.publish(slot);
-            r
-        })
+        self.with_connected(|s| s.noop())
     }
 }

@@ -51,7 +51,7 @@ impl ProxyInfo {
         self.kind
     }
 
-    pub fn endpoint(&self) -> ProxyEndpoint {
+    pub(crate) fn endpoint(&self) -> ProxyEndpoint {
         self.endpoint.lock().clone()
     }
 
@@ -112,7 +112,7 @@ fn unknown(prop: i32) -> Error {
 }
 
 /// The port a tunnel proxy listens on when none is set.
-pub fn default_tunnel_port(kind: TunnelKind) -> u16 {
+pub(crate) fn default_tunnel_port(kind: TunnelKind) -> u16 {
     match kind {
         TunnelKind::HttpConnect => 8080,
         _ => 1080,

@@ -16,7 +16,7 @@ thread_local! {
 
 /// Runs the body of a C function: converts its outcome to a result code, remembers the error
 /// for `csmail_last_eex`, and stops panics at the boundary.
-pub fn guard(f: impl FnOnce() -> Result<()>) -> i32 {
+pub(crate) fn guard(f: impl FnOnce() -> Result<()>) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err(Error::new(error::CSMAIL_E_PANIC, error::eexPanic, "internal error: a panic was caught at the C boundary"))
     });
@@ -36,7 +36,7 @@ pub fn guard(f: impl FnOnce() -> Result<()>) -> i32 {
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
-pub unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
+pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
@@ -49,7 +49,7 @@ pub unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
 /// Refuses a count of `T`s that no array can hold (over `isize::MAX` bytes), before a slice is
 /// made of it: such a count is a caller's error (an unset or negative length), and a slice of it
 /// is undefined behaviour.
-pub fn check_count<T>(count: usize, what: &str) -> Result<()> {
+pub(crate) fn check_count<T>(count: usize, what: &str) -> Result<()> {
     if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
         return Err(Error::invalid_arg(format!("{what}: a count of {count} is larger than any array can be")));
     }
@@ -60,7 +60,7 @@ pub fn check_count<T>(count: usize, what: &str) -> Result<()> {
 ///
 /// # Safety
 /// `p` is NULL (with `n` 0) or points to `n` string pointers valid for the call.
-pub unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str) -> Result<Vec<&'a str>> {
+pub(crate) unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str) -> Result<Vec<&'a str>> {
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -73,19 +73,19 @@ pub unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str) -> Re
     ptrs.iter().map(|&s| unsafe { str_arg(s, what) }).collect()
 }
 
-/// Borrows a byte buffer; (NULL, 0) is the empty buffer.
+/// Borrows an array (a byte buffer, message numbers); (NULL, 0) is the empty array.
 ///
 /// # Safety
-/// `p` is NULL with `len` 0, or points to `len` readable bytes.
-pub unsafe fn bytes_arg<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a [u8]> {
+/// `p` is NULL with `len` 0, or points to `len` readable elements.
+pub(crate) unsafe fn slice_arg<'a, T>(p: *const T, len: usize, what: &str) -> Result<&'a [T]> {
     if len == 0 {
         return Ok(&[]);
     }
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
-    check_count::<u8>(len, what)?;
-    // SAFETY: non-NULL, len readable bytes per the contract.
+    check_count::<T>(len, what)?;
+    // SAFETY: non-NULL, len readable elements per the contract.
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }
 
@@ -95,7 +95,7 @@ pub unsafe fn bytes_arg<'a>(p: *const u8, len: usize, what: &str) -> Result<&'a 
 ///
 /// # Safety
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
-pub unsafe fn write_str(s: &str, buf: *mut c_char, len: usize, needed_out: *mut usize) -> Result<()> {
+pub(crate) unsafe fn write_str(s: &str, buf: *mut c_char, len: usize, needed_out: *mut usize) -> Result<()> {
     let needed = s.len() + 1;
     if !needed_out.is_null() {
         // SAFETY: writable per the contract.
@@ -123,7 +123,7 @@ pub unsafe fn write_str(s: &str, buf: *mut c_char, len: usize, needed_out: *mut 
 ///
 /// # Safety
 /// `p` is NULL or writable.
-pub unsafe fn out<T>(p: *mut T, value: T, what: &str) -> Result<()> {
+pub(crate) unsafe fn out<T>(p: *mut T, value: T, what: &str) -> Result<()> {
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
@@ -135,7 +135,7 @@ pub unsafe fn out<T>(p: *mut T, value: T, what: &str) -> Result<()> {
 /// An application's userdata pointer, carried to the operation's thread. The application
 /// promises (as documented for every callback) that it may be used there.
 #[derive(Clone, Copy)]
-pub struct UserData(pub *mut c_void);
+pub(crate) struct UserData(pub *mut c_void);
 // SAFETY: csmail only passes the pointer back to the application's own callback.
 unsafe impl Send for UserData {}
 // SAFETY: as above.
@@ -188,5 +188,24 @@ pub unsafe extern "C" fn csmail_last_error_text(buf: *mut c_char, len: usize, ne
     match unsafe { write_str(&text, buf, len, needed_out) } {
         Ok(()) => error::CSMAIL_OK,
         Err(e) => e.result,
+    }
+}
+
+/// Refuses a NULL out-parameter before the call does anything.
+pub(crate) fn non_null<T>(p: *mut T, what: &str) -> Result<()> {
+    if p.is_null() {
+        return Err(Error::invalid_arg(format!("{what} is NULL")));
+    }
+    Ok(())
+}
+
+/// Writes an out-parameter the caller may leave NULL.
+///
+/// # Safety
+/// `p` is NULL or writable.
+pub(crate) unsafe fn optional_out<T>(p: *mut T, value: T) {
+    if !p.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *p = value };
     }
 }

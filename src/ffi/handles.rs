@@ -5,7 +5,8 @@
 //! the object's Arc and releases the registry lock at once, so an operation running on one
 //! thread never blocks handle lookups (abort, release) on another.
 
-use crate::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, SmtpClient, SslInfo};
+use crate::api::client::{Client, Protocol};
+use crate::api::{ErrorInfo, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Smtp, SmtpClient, SslInfo};
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
@@ -84,8 +85,6 @@ macro_rules! typed_lookup {
     };
 }
 
-typed_lookup!(smtp, Smtp, SmtpClient, "SMTPClient handle");
-typed_lookup!(pop3, Pop3, Pop3Client, "POP3Client handle");
 typed_lookup!(ssl, Ssl, SslInfo, "SSLInfo handle");
 typed_lookup!(log, Log, LogHandler, "LogHandler handle");
 typed_lookup!(error_info, Error, ErrorInfo, "ErrorInfo handle");
@@ -108,4 +107,37 @@ pub fn addref_typed<T>(p: *const T, check: impl Fn(&Object) -> bool, what: &str)
         Some(o) if check(&o) && addref(p as usize) => Ok(()),
         _ => Err(Error::invalid_handle(what)),
     }
+}
+
+/// A protocol whose clients the registry holds: how its client goes in and out of an Object.
+pub trait RegisteredClient: Protocol + Sized {
+    /// The handle's name in error texts.
+    const WHAT: &'static str;
+    fn wrap(client: Arc<Client<Self>>) -> Object;
+    fn unwrap(object: &Object) -> Option<&Arc<Client<Self>>>;
+}
+
+macro_rules! registered_client {
+    ($protocol:ident, $variant:ident, $what:expr) => {
+        impl RegisteredClient for $protocol {
+            const WHAT: &'static str = $what;
+            fn wrap(client: Arc<Client<$protocol>>) -> Object {
+                Object::$variant(client)
+            }
+            fn unwrap(object: &Object) -> Option<&Arc<Client<$protocol>>> {
+                match object {
+                    Object::$variant(c) => Some(c),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+registered_client!(Smtp, Smtp, "SMTPClient handle");
+registered_client!(Pop3, Pop3, "POP3Client handle");
+
+/// The client of protocol `P` behind a handle.
+pub fn client<P: RegisteredClient, T>(p: *const T) -> Result<Arc<Client<P>>> {
+    lookup(p as usize).as_ref().and_then(P::unwrap).cloned().ok_or_else(|| Error::invalid_handle(P::WHAT))
 }

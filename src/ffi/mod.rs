@@ -13,9 +13,10 @@
 
 #![allow(non_camel_case_types)]
 
+pub(crate) mod client;
 pub mod common;
 pub mod errorinfo;
-pub mod handles;
+pub(crate) mod handles;
 pub mod loghandler;
 pub mod message;
 pub mod pop3;
@@ -25,7 +26,7 @@ pub mod sslinfo;
 
 pub use errorinfo::csmail_errorinfo;
 
-use crate::api::client_core::ProgressFn;
+use crate::api::client::ProgressFn;
 use crate::api::AdvancedHandler;
 use crate::error::{self, Error, Result};
 use crate::protocol::source::{FnSink, FnSource};

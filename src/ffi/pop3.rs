@@ -1,45 +1,94 @@
-//! C functions of the POP3Client object.
+//! C functions of the POP3Client object: each a one-line call into the generic client
+//! functions (`ffi::client`), the shared retrieval helpers below, or the POP3Client API.
 
-use super::common::{guard, out, str_arg, write_str, UserData};
+use super::client::{self, checked, on_client};
+use super::common::{non_null, optional_out, slice_arg, str_arg, write_str, UserData};
 use super::handles::{self, Object};
 use super::message::csmail_message;
 use super::{
-    advanced_handler, csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_write_callback,
-    progress_callback, write_callback_sink,
+    csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_write_callback, write_callback_sink,
 };
-use crate::api::{Message, Pop3Client};
+use crate::api::Pop3;
 use crate::error::Error;
-use crate::protocol::source::MessageSink;
 use std::ffi::{c_char, c_void};
 use std::io;
 use std::sync::Arc;
+
+/// RETR n (or TOP n lines) into a new Message for the caller.
+///
+/// # Safety
+/// `message_out` is NULL or writable.
+unsafe fn retrieve_message(
+    pop3: *const csmail_pop3,
+    number: u32,
+    top_lines: Option<u32>,
+    message_out: *mut *mut csmail_message,
+) -> i32 {
+    on_client::<Pop3, _>(pop3, |c| {
+        checked(c, non_null(message_out, "message_out"))?;
+        let message = match top_lines {
+            Some(lines) => c.top_message(number, lines)?,
+            None => c.retrieve_message(number)?,
+        };
+        let token = handles::register(Object::Message(Arc::new(message)));
+        // SAFETY: checked non-NULL; caller contract.
+        unsafe { *message_out = token as *mut csmail_message };
+        Ok(())
+    })
+}
+
+/// RETR n (or TOP n lines) into a file.
+///
+/// # Safety
+/// `path` is NULL or a NUL-terminated string.
+unsafe fn retrieve_file(pop3: *const csmail_pop3, number: u32, top_lines: Option<u32>, path: *const c_char) -> i32 {
+    on_client::<Pop3, _>(pop3, |c| {
+        // SAFETY: caller contract.
+        let path = checked(c, unsafe { str_arg(path, "path") })?;
+        c.retrieve_file(number, path, top_lines).map(|_| ())
+    })
+}
+
+/// RETR n (or TOP n lines) into a write callback.
+fn retrieve_cb(
+    pop3: *const csmail_pop3,
+    number: u32,
+    top_lines: Option<u32>,
+    callback: csmail_write_callback,
+    userdata: *mut c_void,
+) -> i32 {
+    on_client::<Pop3, _>(pop3, |c| {
+        let mut sink = checked(c, write_callback_sink(callback, UserData(userdata)))?;
+        match top_lines {
+            Some(lines) => c.top(number, lines, &mut sink),
+            None => c.retrieve(number, &mut sink),
+        }
+        .map(|_| ())
+    })
+}
 
 /// A POP3Client: connects to a POP3 server, lists, retrieves and deletes messages.
 pub struct csmail_pop3 {
     _private: [u8; 0],
 }
 
-fn is_pop3(o: &Object) -> bool {
-    matches!(o, Object::Pop3(_))
-}
-
 /// Creates a POP3Client with one reference (release with `csmail_pop3_release`). Never NULL.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_new() -> *mut csmail_pop3 {
-    handles::register(Object::Pop3(Arc::new(Pop3Client::new()))) as *mut csmail_pop3
+    client::new::<Pop3>() as *mut csmail_pop3
 }
 
 /// Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_addref(pop3: *const csmail_pop3) -> i32 {
-    guard(|| handles::addref_typed(pop3, is_pop3, "POP3Client handle"))
+    client::addref::<Pop3, _>(pop3)
 }
 
 /// Releases a reference; the last one closes the connection WITHOUT QUIT (deletions are not
 /// committed) and frees the client. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_release(pop3: *const csmail_pop3) -> i32 {
-    guard(|| handles::release_typed(pop3, is_pop3, "POP3Client handle"))
+    client::release::<Pop3, _>(pop3)
 }
 
 /// Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD). CR, LF, NUL are refused.
@@ -48,12 +97,8 @@ pub extern "C" fn csmail_pop3_release(pop3: *const csmail_pop3) -> i32 {
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_pop3_set_str(pop3: *const csmail_pop3, property: i32, value: *const c_char) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        // SAFETY: caller contract.
-        let r = unsafe { str_arg(value, "value") }.and_then(|v| c.set_str(property, v));
-        c.core().record_failure(r)
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::set_str::<Pop3, _>(pop3, property, value) }
 }
 
 /// Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
@@ -68,21 +113,14 @@ pub unsafe extern "C" fn csmail_pop3_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        // SAFETY: caller contract.
-        let r = c.get_str(property).and_then(|s| unsafe { write_str(&s, buf, len, needed_out) });
-        c.core().record_failure(r)
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::get_str::<Pop3, _>(pop3, property, buf, len, needed_out) }
 }
 
 /// Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, USER_PASS, APOP).
 #[no_mangle]
 pub extern "C" fn csmail_pop3_set_int(pop3: *const csmail_pop3, property: i32, value: i32) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        c.core().record_failure(c.set_int(property, value))
-    })
+    client::set_int::<Pop3, _>(pop3, property, value)
 }
 
 /// Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
@@ -91,35 +129,21 @@ pub extern "C" fn csmail_pop3_set_int(pop3: *const csmail_pop3, property: i32, v
 /// `value_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_pop3_get_int(pop3: *const csmail_pop3, property: i32, value_out: *mut i32) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        // SAFETY: caller contract.
-        let r = c.get_int(property).and_then(|v| unsafe { out(value_out, v, "value_out") });
-        c.core().record_failure(r)
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::get_int::<Pop3, _>(pop3, property, value_out) }
 }
 
 /// SetAdvancedHandler: attaches an SSLInfo or a LogHandler (the client keeps its own reference).
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_set_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        let r = advanced_handler(handler).and_then(|h| c.set_advanced_handler(h));
-        c.core().record_failure(r)
-    })
+    client::set_advanced_handler::<Pop3, _>(pop3, handler)
 }
 
 /// Detaches an advanced handler. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_remove_advanced_handler(pop3: *const csmail_pop3, handler: *const c_void) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        let r = advanced_handler(handler).map(|h| {
-            c.core().remove_handler(&h);
-        });
-        c.core().record_failure(r)
-    })
+    client::remove_advanced_handler::<Pop3, _>(pop3, handler)
 }
 
 /// ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
@@ -131,16 +155,8 @@ pub unsafe extern "C" fn csmail_pop3_extended_error(
     pop3: *const csmail_pop3,
     info_out: *mut *mut csmail_errorinfo,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        if info_out.is_null() {
-            return Err(Error::invalid_arg("info_out is NULL"));
-        }
-        let token = handles::register(Object::Error(Arc::new(c.extended_error())));
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { *info_out = token as *mut csmail_errorinfo };
-        Ok(())
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::extended_error::<Pop3, _>(pop3, info_out) }
 }
 
 /// Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
@@ -151,11 +167,7 @@ pub extern "C" fn csmail_pop3_set_progress_callback(
     callback: csmail_progress_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        c.core().set_progress(progress_callback(callback, UserData(userdata)));
-        Ok(())
-    })
+    client::set_progress_callback::<Pop3, _>(pop3, callback, userdata)
 }
 
 /// Connect: TCP, TLS (MODE_CHANNEL) or STLS (MODE_STARTTLS) with an SSLInfo, greeting, CAPA,
@@ -166,7 +178,7 @@ pub extern "C" fn csmail_pop3_set_progress_callback(
 /// included), CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_TLS_CONFIG.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_connect(pop3: *const csmail_pop3) -> i32 {
-    guard(|| handles::pop3(pop3)?.connect())
+    client::connect::<Pop3, _>(pop3)
 }
 
 /// STAT: number of messages and mailbox size in bytes. Either out pointer may be NULL.
@@ -175,16 +187,12 @@ pub extern "C" fn csmail_pop3_connect(pop3: *const csmail_pop3) -> i32 {
 /// `count_out` and `size_out` are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_pop3_stat(pop3: *const csmail_pop3, count_out: *mut u32, size_out: *mut u64) -> i32 {
-    guard(|| {
-        let (n, size) = handles::pop3(pop3)?.stat()?;
+    on_client::<Pop3, _>(pop3, |c| {
+        let (n, size) = c.stat()?;
         // SAFETY: caller contract (NULL allowed).
         unsafe {
-            if !count_out.is_null() {
-                *count_out = n;
-            }
-            if !size_out.is_null() {
-                *size_out = size;
-            }
+            optional_out(count_out, n);
+            optional_out(size_out, size);
         }
         Ok(())
     })
@@ -196,11 +204,8 @@ pub unsafe extern "C" fn csmail_pop3_stat(pop3: *const csmail_pop3, count_out: *
 /// `size_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_pop3_message_size(pop3: *const csmail_pop3, number: u32, size_out: *mut u64) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        if size_out.is_null() {
-            return c.core().record_failure(Err(Error::invalid_arg("size_out is NULL")));
-        }
+    on_client::<Pop3, _>(pop3, |c| {
+        checked(c, non_null(size_out, "size_out"))?;
         let size = c.message_size(number)?;
         // SAFETY: checked non-NULL.
         unsafe { *size_out = size };
@@ -220,19 +225,11 @@ pub unsafe extern "C" fn csmail_pop3_uid(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
+    on_client::<Pop3, _>(pop3, |c| {
         let id = c.uid(number)?;
         // SAFETY: caller contract.
         unsafe { write_str(&id, buf, len, needed_out) }
     })
-}
-
-/// Stores a retrieved message in a new Message object for the caller.
-fn new_message(data: Vec<u8>, message_out: *mut *mut csmail_message) {
-    let token = handles::register(Object::Message(Arc::new(Message::from_bytes(data))));
-    // SAFETY: callers check message_out for NULL first.
-    unsafe { *message_out = token as *mut csmail_message };
 }
 
 /// RETR n into memory: a new Message (release with `csmail_message_release`).
@@ -248,16 +245,8 @@ pub unsafe extern "C" fn csmail_pop3_retrieve(
     number: u32,
     message_out: *mut *mut csmail_message,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        if message_out.is_null() {
-            return c.core().record_failure(Err(Error::invalid_arg("message_out is NULL")));
-        }
-        let mut data = Vec::new();
-        c.retrieve(number, &mut data)?;
-        new_message(data, message_out);
-        Ok(())
-    })
+    // SAFETY: caller contract.
+    unsafe { retrieve_message(pop3, number, None, message_out) }
 }
 
 /// RETR n into a file (created or truncated, synced at the end; removed again on failure).
@@ -266,12 +255,8 @@ pub unsafe extern "C" fn csmail_pop3_retrieve(
 /// `path` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_pop3_retrieve_file(pop3: *const csmail_pop3, number: u32, path: *const c_char) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        // SAFETY: caller contract.
-        let path = c.core().record_failure(unsafe { str_arg(path, "path") })?;
-        c.retrieve_file(number, path, None).map(|_| ())
-    })
+    // SAFETY: caller contract.
+    unsafe { retrieve_file(pop3, number, None, path) }
 }
 
 /// RETR n into a write callback, streamed (the callback runs on this thread, during this call).
@@ -282,11 +267,7 @@ pub extern "C" fn csmail_pop3_retrieve_cb(
     callback: csmail_write_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        let mut sink = c.core().record_failure(write_callback_sink(callback, UserData(userdata)))?;
-        c.retrieve(number, &mut sink).map(|_| ())
-    })
+    retrieve_cb(pop3, number, None, callback, userdata)
 }
 
 /// TOP n lines into memory: the headers and the first `lines` body lines, as a new Message.
@@ -300,16 +281,8 @@ pub unsafe extern "C" fn csmail_pop3_top(
     lines: u32,
     message_out: *mut *mut csmail_message,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        if message_out.is_null() {
-            return c.core().record_failure(Err(Error::invalid_arg("message_out is NULL")));
-        }
-        let mut data = Vec::new();
-        c.top(number, lines, &mut data)?;
-        new_message(data, message_out);
-        Ok(())
-    })
+    // SAFETY: caller contract.
+    unsafe { retrieve_message(pop3, number, Some(lines), message_out) }
 }
 
 /// TOP n lines into a file (removed again on failure).
@@ -323,12 +296,8 @@ pub unsafe extern "C" fn csmail_pop3_top_file(
     lines: u32,
     path: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        // SAFETY: caller contract.
-        let path = c.core().record_failure(unsafe { str_arg(path, "path") })?;
-        c.retrieve_file(number, path, Some(lines)).map(|_| ())
-    })
+    // SAFETY: caller contract.
+    unsafe { retrieve_file(pop3, number, Some(lines), path) }
 }
 
 /// TOP n lines into a write callback.
@@ -340,34 +309,7 @@ pub extern "C" fn csmail_pop3_top_cb(
     callback: csmail_write_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        let mut sink = c.core().record_failure(write_callback_sink(callback, UserData(userdata)))?;
-        c.top(number, lines, &mut sink).map(|_| ())
-    })
-}
-
-/// A sink that collects one message and hands it to the batch callback when complete.
-struct BatchSink {
-    number: u32,
-    data: Vec<u8>,
-    callback: unsafe extern "C" fn(*mut c_void, u32, *const u8, usize) -> i32,
-    userdata: UserData,
-}
-
-impl MessageSink for BatchSink {
-    fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        self.data.extend_from_slice(data);
-        Ok(())
-    }
-    fn finish(&mut self) -> io::Result<()> {
-        // SAFETY: the application's callback; data is valid during the call.
-        let rc = unsafe { (self.callback)(self.userdata.0, self.number, self.data.as_ptr(), self.data.len()) };
-        if rc != 0 {
-            return Err(io::Error::other(format!("the message callback returned {rc}")));
-        }
-        Ok(())
-    }
+    retrieve_cb(pop3, number, Some(lines), callback, userdata)
 }
 
 /// Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
@@ -385,43 +327,39 @@ pub unsafe extern "C" fn csmail_pop3_retrieve_many(
     callback: csmail_message_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
-        let Some(cb) = callback else {
-            return c.core().record_failure(Err(Error::invalid_arg("the message callback is NULL")));
-        };
-        if count > 0 && numbers.is_null() {
-            return c.core().record_failure(Err(Error::invalid_arg("numbers is NULL")));
-        }
-        if let Err(e) = super::common::check_count::<u32>(count, "numbers") {
-            return c.core().record_failure(Err(e));
-        }
-        // SAFETY: caller contract; checked non-NULL when count > 0.
-        let nums: &[u32] = if count == 0 { &[] } else { unsafe { std::slice::from_raw_parts(numbers, count) } };
+    on_client::<Pop3, _>(pop3, |c| {
+        let cb = checked(c, callback.ok_or_else(|| Error::invalid_arg("the message callback is NULL")))?;
+        // SAFETY: caller contract.
+        let nums = checked(c, unsafe { slice_arg(numbers, count, "numbers") })?;
         let ud = UserData(userdata);
-        let mut open = move |n: u32| -> Box<dyn MessageSink> {
-            Box::new(BatchSink { number: n, data: Vec::new(), callback: cb, userdata: ud })
-        };
-        c.retrieve_many(nums, delete_each != 0, &mut open)
+        c.retrieve_many_whole(nums, delete_each != 0, move |n, data| {
+            let ud = ud;
+            // SAFETY: the application's callback; data is valid during the call.
+            let rc = unsafe { cb(ud.0, n, data.as_ptr(), data.len()) };
+            if rc != 0 {
+                return Err(io::Error::other(format!("the message callback returned {rc}")));
+            }
+            Ok(())
+        })
     })
 }
 
 /// DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
 #[no_mangle]
 pub extern "C" fn csmail_pop3_delete(pop3: *const csmail_pop3, number: u32) -> i32 {
-    guard(|| handles::pop3(pop3)?.delete(number))
+    on_client::<Pop3, _>(pop3, |c| c.delete(number))
 }
 
 /// RSET: unmarks every deletion of this session.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_reset(pop3: *const csmail_pop3) -> i32 {
-    guard(|| handles::pop3(pop3)?.reset())
+    on_client::<Pop3, _>(pop3, |c| c.reset())
 }
 
 /// NOOP: keeps the session alive.
 #[no_mangle]
 pub extern "C" fn csmail_pop3_noop(pop3: *const csmail_pop3) -> i32 {
-    guard(|| handles::pop3(pop3)?.noop())
+    on_client::<Pop3, _>(pop3, |c| c.noop())
 }
 
 /// Disconnect: QUIT and close. `*committed_out` (may be NULL) is 1 when the server confirmed
@@ -431,13 +369,10 @@ pub extern "C" fn csmail_pop3_noop(pop3: *const csmail_pop3) -> i32 {
 /// `committed_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_pop3_disconnect(pop3: *const csmail_pop3, committed_out: *mut i32) -> i32 {
-    guard(|| {
-        let c = handles::pop3(pop3)?;
+    on_client::<Pop3, _>(pop3, |c| {
         let r = c.disconnect();
-        if !committed_out.is_null() {
-            // SAFETY: caller contract.
-            unsafe { *committed_out = matches!(r, Ok(true)) as i32 };
-        }
+        // SAFETY: caller contract (NULL allowed).
+        unsafe { optional_out(committed_out, matches!(r, Ok(true)) as i32) };
         r.map(|_| ())
     })
 }
@@ -445,8 +380,5 @@ pub unsafe extern "C" fn csmail_pop3_disconnect(pop3: *const csmail_pop3, commit
 /// Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
 #[no_mangle]
 pub extern "C" fn csmail_pop3_abort(pop3: *const csmail_pop3) -> i32 {
-    guard(|| {
-        handles::pop3(pop3)?.abort();
-        Ok(())
-    })
+    client::abort::<Pop3, _>(pop3)
 }

@@ -1,24 +1,15 @@
-//! C functions of the SMTPClient object.
+//! C functions of the SMTPClient object: each a one-line call into the generic client
+//! functions (`ffi::client`) or the SMTPClient API.
 
-use super::common::{bytes_arg, guard, out, str_arg, str_array, write_str, UserData};
-use super::handles::{self, Object};
-use super::{
-    advanced_handler, csmail_errorinfo, csmail_progress_callback, csmail_read_callback, progress_callback,
-    read_callback_source,
-};
-use crate::api::SmtpClient;
-use crate::error::{self, Error};
-use crate::protocol::source::FileSource;
+use super::client::{self, checked, on_client};
+use super::common::{slice_arg, str_arg, str_array, UserData};
+use super::{csmail_errorinfo, csmail_progress_callback, csmail_read_callback, read_callback_source};
+use crate::api::Smtp;
 use std::ffi::{c_char, c_void};
-use std::sync::Arc;
 
 /// An SMTPClient: connects to an SMTP server and sends messages.
 pub struct csmail_smtp {
     _private: [u8; 0],
-}
-
-fn is_smtp(o: &Object) -> bool {
-    matches!(o, Object::Smtp(_))
 }
 
 /// Creates an SMTPClient with one reference.
@@ -27,7 +18,7 @@ fn is_smtp(o: &Object) -> bool {
 /// Returns the handle; never NULL. Any thread.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_new() -> *mut csmail_smtp {
-    handles::register(Object::Smtp(Arc::new(SmtpClient::new()))) as *mut csmail_smtp
+    client::new::<Smtp>() as *mut csmail_smtp
 }
 
 /// Adds a reference to an SMTPClient.
@@ -35,7 +26,7 @@ pub extern "C" fn csmail_smtp_new() -> *mut csmail_smtp {
 /// Returns CSMAIL_OK, or CSMAIL_E_INVALID_HANDLE for a NULL, released or wrong-type handle.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
-    guard(|| handles::addref_typed(smtp, is_smtp, "SMTPClient handle"))
+    client::addref::<Smtp, _>(smtp)
 }
 
 /// Releases a reference; the last one closes the connection (without QUIT) and frees the client.
@@ -45,7 +36,7 @@ pub extern "C" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
 /// Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
-    guard(|| handles::release_typed(smtp, is_smtp, "SMTPClient handle"))
+    client::release::<Smtp, _>(smtp)
 }
 
 /// Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD, _EHLO_NAME).
@@ -58,12 +49,8 @@ pub extern "C" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
 /// `value` is NULL or a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_smtp_set_str(smtp: *const csmail_smtp, property: i32, value: *const c_char) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        // SAFETY: caller contract.
-        let r = unsafe { str_arg(value, "value") }.and_then(|v| c.set_str(property, v));
-        c.core().record_failure(r)
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::set_str::<Smtp, _>(smtp, property, value) }
 }
 
 /// Reads a string property (HOST, USER, EHLO_NAME, REPLY_TEXT, REPLY_ENHANCED, CAPABILITIES).
@@ -82,12 +69,8 @@ pub unsafe extern "C" fn csmail_smtp_get_str(
     len: usize,
     needed_out: *mut usize,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        // SAFETY: caller contract.
-        let r = c.get_str(property).and_then(|s| unsafe { write_str(&s, buf, len, needed_out) });
-        c.core().record_failure(r)
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::get_str::<Smtp, _>(smtp, property, buf, len, needed_out) }
 }
 
 /// Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH).
@@ -95,10 +78,7 @@ pub unsafe extern "C" fn csmail_smtp_get_str(
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, unknown).
 #[no_mangle]
 pub extern "C" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, value: i32) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        c.core().record_failure(c.set_int(property, value))
-    })
+    client::set_int::<Smtp, _>(smtp, property, value)
 }
 
 /// Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, REPLY_CODE, TLS_ACTIVE).
@@ -109,12 +89,8 @@ pub extern "C" fn csmail_smtp_set_int(smtp: *const csmail_smtp, property: i32, v
 /// `value_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property: i32, value_out: *mut i32) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        // SAFETY: caller contract.
-        let r = c.get_int(property).and_then(|v| unsafe { out(value_out, v, "value_out") });
-        c.core().record_failure(r)
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::get_int::<Smtp, _>(smtp, property, value_out) }
 }
 
 /// SetAdvancedHandler: attaches an SSLInfo or a LogHandler (replacing one of the same kind).
@@ -124,11 +100,7 @@ pub unsafe extern "C" fn csmail_smtp_get_int(smtp: *const csmail_smtp, property:
 /// valid handle of an object that is not an advanced handler).
 #[no_mangle]
 pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        let r = advanced_handler(handler).and_then(|h| c.set_advanced_handler(h));
-        c.core().record_failure(r)
-    })
+    client::set_advanced_handler::<Smtp, _>(smtp, handler)
 }
 
 /// Detaches an advanced handler attached with `csmail_smtp_set_advanced_handler`.
@@ -136,13 +108,7 @@ pub extern "C" fn csmail_smtp_set_advanced_handler(smtp: *const csmail_smtp, han
 /// Results: CSMAIL_OK (also when it was not attached), CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_remove_advanced_handler(smtp: *const csmail_smtp, handler: *const c_void) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        let r = advanced_handler(handler).map(|h| {
-            c.core().remove_handler(&h);
-        });
-        c.core().record_failure(r)
-    })
+    client::remove_advanced_handler::<Smtp, _>(smtp, handler)
 }
 
 /// ExtendedError: a new ErrorInfo holding the last operation's Number, Text and OSError.
@@ -157,16 +123,8 @@ pub unsafe extern "C" fn csmail_smtp_extended_error(
     smtp: *const csmail_smtp,
     info_out: *mut *mut csmail_errorinfo,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        if info_out.is_null() {
-            return Err(Error::invalid_arg("info_out is NULL"));
-        }
-        let token = handles::register(Object::Error(Arc::new(c.extended_error())));
-        // SAFETY: checked non-NULL; caller contract.
-        unsafe { *info_out = token as *mut csmail_errorinfo };
-        Ok(())
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe { client::extended_error::<Smtp, _>(smtp, info_out) }
 }
 
 /// Sets (or with NULL clears) the progress callback for Send: bytes of the message read so far
@@ -180,11 +138,7 @@ pub extern "C" fn csmail_smtp_set_progress_callback(
     callback: csmail_progress_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
-        c.core().set_progress(progress_callback(callback, UserData(userdata)));
-        Ok(())
-    })
+    client::set_progress_callback::<Smtp, _>(smtp, callback, userdata)
 }
 
 /// Connect: TCP connect to HOST:PORT, TLS (MODE_CHANNEL) or STARTTLS (MODE_STARTTLS) when an
@@ -197,7 +151,7 @@ pub extern "C" fn csmail_smtp_set_progress_callback(
 /// CSMAIL_E_ABORTED, CSMAIL_E_TLS_CONFIG, CSMAIL_E_BUSY, CSMAIL_E_REENTRANT.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_connect(smtp: *const csmail_smtp) -> i32 {
-    guard(|| handles::smtp(smtp)?.connect())
+    client::connect::<Smtp, _>(smtp)
 }
 
 /// Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
@@ -223,16 +177,14 @@ pub unsafe extern "C" fn csmail_smtp_send_mem(
     data: *const u8,
     len: usize,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
+    on_client::<Smtp, _>(smtp, |c| {
         // SAFETY: caller contract.
         let args = unsafe {
-            (str_arg(from, "from"), str_array(recipients, count, "recipients"), bytes_arg(data, len, "data"))
+            (|| {
+                Ok((str_arg(from, "from")?, str_array(recipients, count, "recipients")?, slice_arg(data, len, "data")?))
+            })()
         };
-        let (from, rcpts, mut data) = match args {
-            (Ok(f), Ok(r), Ok(d)) => (f, r, d),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record_failure(Err(e)),
-        };
+        let (from, rcpts, mut data) = checked(c, args)?;
         c.send(from, &rcpts, &mut data)
     })
 }
@@ -251,27 +203,13 @@ pub unsafe extern "C" fn csmail_smtp_send_file(
     count: usize,
     path: *const c_char,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
+    on_client::<Smtp, _>(smtp, |c| {
         // SAFETY: caller contract.
-        let args =
-            unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients"), str_arg(path, "path")) };
-        let (from, rcpts, path) = match args {
-            (Ok(f), Ok(r), Ok(p)) => (f, r, p),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return c.core().record_failure(Err(e)),
+        let args = unsafe {
+            (|| Ok((str_arg(from, "from")?, str_array(recipients, count, "recipients")?, str_arg(path, "path")?)))()
         };
-        let mut source = match FileSource::open(path) {
-            Ok(s) => s,
-            Err(e) => {
-                return c.core().record_failure(Err(Error::new(
-                    error::CSMAIL_E_IO,
-                    error::eexMessageSource,
-                    format!("cannot open {path}: {e}"),
-                )
-                .with_os(&e)))
-            }
-        };
-        c.send(from, &rcpts, &mut source)
+        let (from, rcpts, path) = checked(c, args)?;
+        c.send_file(from, &rcpts, path)
     })
 }
 
@@ -293,18 +231,11 @@ pub unsafe extern "C" fn csmail_smtp_send_cb(
     callback: csmail_read_callback,
     userdata: *mut c_void,
 ) -> i32 {
-    guard(|| {
-        let c = handles::smtp(smtp)?;
+    on_client::<Smtp, _>(smtp, |c| {
         // SAFETY: caller contract.
-        let args = unsafe { (str_arg(from, "from"), str_array(recipients, count, "recipients")) };
-        let (from, rcpts) = match args {
-            (Ok(f), Ok(r)) => (f, r),
-            (Err(e), _) | (_, Err(e)) => return c.core().record_failure(Err(e)),
-        };
-        let mut source = match read_callback_source(callback, UserData(userdata)) {
-            Ok(s) => s,
-            Err(e) => return c.core().record_failure(Err(e)),
-        };
+        let args = unsafe { (|| Ok((str_arg(from, "from")?, str_array(recipients, count, "recipients")?)))() };
+        let (from, rcpts) = checked(c, args)?;
+        let mut source = checked(c, read_callback_source(callback, UserData(userdata)))?;
         c.send(from, &rcpts, &mut source)
     })
 }
@@ -314,13 +245,13 @@ pub unsafe extern "C" fn csmail_smtp_send_cb(
 /// Results: CSMAIL_OK, CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER, CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_reset(smtp: *const csmail_smtp) -> i32 {
-    guard(|| handles::smtp(smtp)?.reset())
+    on_client::<Smtp, _>(smtp, |c| c.reset())
 }
 
 /// Disconnect: QUIT and close. CSMAIL_OK also when not connected.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
-    guard(|| handles::smtp(smtp)?.disconnect())
+    on_client::<Smtp, _>(smtp, |c| c.disconnect())
 }
 
 /// Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED
@@ -328,8 +259,5 @@ pub extern "C" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
 /// Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_abort(smtp: *const csmail_smtp) -> i32 {
-    guard(|| {
-        handles::smtp(smtp)?.abort();
-        Ok(())
-    })
+    client::abort::<Smtp, _>(smtp)
 }

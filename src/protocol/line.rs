@@ -15,13 +15,15 @@ const READ_BUF: usize = 64 * 1024;
 /// Output is flushed when this much is buffered (message data), or at the end of a command group.
 pub(crate) const WRITE_CHUNK: usize = 64 * 1024;
 
-pub struct Conn {
+/// A connection read and written line by line: the stream, a read buffer that line reads and
+/// bulk message reads share, and the output queued until the next flush.
+pub struct LineConnection {
     stream: Option<Stream>,
     buf: Box<[u8]>,
     start: usize,
     end: usize,
     out: Vec<u8>,
-    pub log: Logger,
+    pub(crate) log: Logger,
     pub abort: Arc<Abort>,
     pub timeout: Duration,
     read_timeout: Option<Duration>,
@@ -39,11 +41,11 @@ pub fn check_command_arg(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-impl Conn {
-    pub fn new(stream: Stream, log: Logger, abort: Arc<Abort>, timeout: Duration) -> Conn {
+impl LineConnection {
+    pub(crate) fn new(stream: Stream, log: Logger, abort: Arc<Abort>, timeout: Duration) -> LineConnection {
         abort.watch(stream.tcp());
         let _ = stream.tcp().set_write_timeout(Some(timeout));
-        Conn {
+        LineConnection {
             stream: Some(stream),
             buf: vec![0u8; READ_BUF].into_boxed_slice(),
             start: 0,
@@ -198,8 +200,9 @@ impl Conn {
         Ok(())
     }
 
-    /// Queues raw bytes (message data).
-    pub fn queue_raw(&mut self) -> &mut Vec<u8> {
+    /// The output queue itself, for message data appended as it is stuffed (no command checks:
+    /// message data may hold any byte, and the stuffer keeps CR LF . from ending it early).
+    pub fn data_queue(&mut self) -> &mut Vec<u8> {
         &mut self.out
     }
 
@@ -268,7 +271,7 @@ impl Conn {
     }
 }
 
-impl Drop for Conn {
+impl Drop for LineConnection {
     fn drop(&mut self) {
         self.abort.unwatch();
     }

@@ -19,16 +19,12 @@ pub fn plain(user: &str, password: &str) -> String {
     b64(format!("\0{user}\0{password}").as_bytes())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// CRAM-MD5: "user hex(HMAC-MD5(password, challenge))", base64-encoded.
 pub fn cram_md5(challenge_b64: &str, user: &str, password: &str) -> Option<String> {
     let challenge = unb64(challenge_b64)?;
     let mut mac = Hmac::<Md5>::new_from_slice(password.as_bytes()).ok()?;
     mac.update(&challenge);
-    Some(b64(format!("{user} {}", hex(&mac.finalize().into_bytes())).as_bytes()))
+    Some(b64(format!("{user} {}", hex::encode(mac.finalize().into_bytes())).as_bytes()))
 }
 
 /// XOAUTH2 initial response; the token is the Password property.
@@ -41,7 +37,7 @@ pub fn apop(timestamp: &str, password: &str) -> String {
     let mut h = Md5::new();
     h.update(timestamp.as_bytes());
     h.update(password.as_bytes());
-    hex(&h.finalize())
+    hex::encode(h.finalize())
 }
 
 #[cfg(test)]

@@ -4,3 +4,6 @@
 pub mod connect;
 pub mod proxy;
 pub mod stream;
+
+#[cfg(test)]
+mod connect_tests;

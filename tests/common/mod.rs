@@ -1,6 +1,8 @@
 //! Shared test fixtures: the bundled server in-process, a CA file, configured clients.
 #![allow(dead_code)]
 
+pub mod sasl;
+
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::log::LogHandler;

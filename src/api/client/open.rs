@@ -1,0 +1,51 @@
+//! Opening the connection a session runs on: TCP (directly or through a tunnel), and the TLS
+//! handshake for implicit TLS; the protocol's greeting comes next.
+
+use super::ehlo_name::default_ehlo_name;
+use super::plan::ConnectPlan;
+use crate::abort::Abort;
+use crate::error::Result;
+use crate::protocol::line::LineConnection;
+use crate::transport::connect;
+use crate::transport::proxy;
+use crate::transport::stream::{self, Stream};
+use std::sync::Arc;
+
+/// The well-known ports of a protocol: plain (and STARTTLS), and implicit TLS.
+#[derive(Clone, Copy)]
+pub struct DefaultPorts {
+    pub plain: u16,
+    pub implicit_tls: u16,
+}
+
+/// Returns the connection and the EHLO name (the setting, else the default for this
+/// connection's local end) when `wants_ehlo_name`.
+pub(crate) fn open_connection(
+    plan: &ConnectPlan,
+    ports: DefaultPorts,
+    wants_ehlo_name: bool,
+    abort: &Arc<Abort>,
+) -> Result<(LineConnection, String)> {
+    let implicit = plan.tls.as_ref().is_some_and(|t| t.is_implicit());
+    let port = match plan.config.port {
+        0 if implicit => ports.implicit_tls,
+        0 => ports.plain,
+        p => p,
+    };
+    let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
+    let tcp = match &plan.tunnel {
+        Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, plan.config.timeout, abort, &plan.log)?,
+        None => connect::connect(host, port, plan.config.timeout, abort, &plan.log)?,
+    };
+    let ehlo = match (wants_ehlo_name, plan.config.ehlo_name.as_str()) {
+        (false, _) => String::new(),
+        (true, "") => default_ehlo_name(&tcp),
+        (true, name) => name.to_owned(),
+    };
+    abort.watch(&tcp);
+    let stream = match &plan.tls {
+        Some(t) if implicit => stream::start_tls(tcp, &t.handshake, plan.config.timeout, abort, &plan.log)?,
+        _ => Stream::Plain(tcp),
+    };
+    Ok((LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout), ehlo))
+}

@@ -1,0 +1,34 @@
+//! The TLS policy of a connect, built from the attached SSLInfo: the rustls configuration (with
+//! the client's TLS session cache), the name to verify, where the negotiated parameters are
+//! recorded, and when and how strictly TLS is used.
+
+use crate::api::sslinfo::SslInfo;
+use crate::error::Result;
+use crate::log::Logger;
+use crate::options::{SSLAllowPlaintext, SSLServerName, SslState, MODE_STARTTLS};
+use crate::protocol::session::{TlsPolicy, TlsStart};
+use crate::tls::config::{self, TlsHandshakeParams};
+use crate::tls::negotiated::Negotiated;
+use rustls::client::ClientSessionMemoryCache;
+use std::sync::Arc;
+
+pub(crate) fn tls_policy(
+    ssl: &Arc<SslInfo>,
+    host: &str,
+    sessions: &Arc<ClientSessionMemoryCache>,
+    log: &Logger,
+) -> Result<TlsPolicy> {
+    let state: SslState = ssl.snapshot();
+    let tls_config = Arc::new(config::build(&state, sessions, ssl.validator(), log)?);
+    // The outputs of a previous connect are cleared before this one can fail.
+    ssl.record(&Negotiated::default());
+    let server_name = match state.string(SSLServerName) {
+        "" => host.trim_start_matches('[').trim_end_matches(']').to_owned(),
+        name => name.to_owned(),
+    };
+    Ok(TlsPolicy {
+        handshake: TlsHandshakeParams { config: tls_config, server_name, record: ssl.recorder() },
+        start: if state.mode == MODE_STARTTLS { TlsStart::Upgrade } else { TlsStart::Implicit },
+        allow_plaintext: state.flag(SSLAllowPlaintext),
+    })
+}
