@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(stuff unstuff setters)
+    targets=(smtp_reply pop3_response stuff unstuff setters)
 fi
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then

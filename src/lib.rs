@@ -57,4 +57,17 @@ pub mod store {
 #[doc(hidden)]
 pub mod fuzz_api {
     pub use crate::protocol::dotstuff::{Stuffer, Unstuffed, Unstuffer};
+    pub use crate::protocol::pop3::{listing_line, parse_status};
+    pub use crate::protocol::smtp::Reply;
+
+    /// What an EHLO reply offers, as the client reads it: (SIZE, AUTH mechanisms).
+    pub fn ehlo_extensions(reply: &Reply) -> (u64, Vec<String>) {
+        let e = crate::protocol::smtp::Extensions::parse(reply);
+        (e.size, e.auth)
+    }
+
+    /// Reads CAPA's lines as the client does.
+    pub fn capabilities(lines: Vec<String>) {
+        crate::protocol::pop3::Capabilities::parse(lines);
+    }
 }

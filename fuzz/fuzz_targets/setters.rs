@@ -9,9 +9,9 @@
 
 use csmail::api::properties::PROPERTIES;
 use csmail::error::{result_row, CSMAIL_E_BUFFER_TOO_SMALL, CSMAIL_E_PANIC, CSMAIL_OK};
+use csmail::ffi::pop3::*;
 use csmail::ffi::proxyinfo::*;
 use csmail::ffi::smtp::*;
-use csmail::ffi::pop3::*;
 use csmail::ffi::sslinfo::*;
 use csmail::options::OPTIONS;
 use libfuzzer_sys::fuzz_target;
@@ -143,8 +143,24 @@ fuzz_target!(|data: &[u8]| {
             break;
         }
         match inp.byte() % 4 {
-            0 => property_op!(inp, &props, o.smtp, csmail_smtp_set_str, csmail_smtp_get_str, csmail_smtp_set_int, csmail_smtp_get_int),
-            1 => property_op!(inp, &props, o.pop3, csmail_pop3_set_str, csmail_pop3_get_str, csmail_pop3_set_int, csmail_pop3_get_int),
+            0 => property_op!(
+                inp,
+                &props,
+                o.smtp,
+                csmail_smtp_set_str,
+                csmail_smtp_get_str,
+                csmail_smtp_set_int,
+                csmail_smtp_get_int
+            ),
+            1 => property_op!(
+                inp,
+                &props,
+                o.pop3,
+                csmail_pop3_set_str,
+                csmail_pop3_get_str,
+                csmail_pop3_set_int,
+                csmail_pop3_get_int
+            ),
             2 => property_op!(
                 inp,
                 &props,
@@ -163,7 +179,9 @@ fuzz_target!(|data: &[u8]| {
                     0 => {
                         let v = inp.string();
                         if check(unsafe { csmail_sslinfo_set_str(h, id, v.as_ptr()) }) == CSMAIL_OK {
-                            if let Some(back) = read_str(4096, |b, l, n| unsafe { csmail_sslinfo_get_str(h, id, b, l, n) }) {
+                            if let Some(back) =
+                                read_str(4096, |b, l, n| unsafe { csmail_sslinfo_get_str(h, id, b, l, n) })
+                            {
                                 assert_eq!(back, v.as_bytes(), "option {id} set to {v:?}");
                             }
                         }
