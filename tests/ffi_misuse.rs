@@ -185,9 +185,8 @@ fn misuses(p: &Param, i: usize, next_is_len: bool) -> Vec<(String, String, Expec
                 ("forged handle 0xdeadbee0".into(), h("(const void *)(uintptr_t)0xdeadbee0u"), InvalidHandle),
                 ("forged handle -16".into(), h("(const void *)(uintptr_t)-16"), InvalidHandle),
                 ("forged handle 1".into(), h("(const void *)(uintptr_t)1"), InvalidHandle),
-                // Defect 8 (handles are sequential, so a computed one can be live) is not fixed
-                // yet: only "no crash, documented code" for now.
-                ("computed handle (live one - 16)".into(), h(&format!("computed_{k}()")), Documented),
+                // Handles are not sequential: a value computed from a live one is no handle.
+                ("computed handle (live one - 16)".into(), h(&format!("computed_{k}()")), InvalidHandle),
             ]
         }
         Param::AnyObject => vec![
@@ -311,8 +310,8 @@ fn prelude(funcs: &[Function]) -> String {
             "static const void *released_{k}(void) {{\n    const void *h = make_{k}();\n    \
              if (h) csmail_{k}_release((const csmail_{k} *)h);\n    return h;\n}}"
         );
-        // Two objects made in a row: the second's value minus 16 is the first (sequential
-        // tokens) or nothing.
+        // Two objects made in a row: with sequential tokens the second's value minus 16 would
+        // be the first.
         let _ = writeln!(
             c,
             "static const void *computed_{k}(void) {{\n    make_{k}();\n    const void *h = make_{k}();\n    \

@@ -2,6 +2,7 @@
 
 use super::common::{guard, out};
 use super::handles::{self, Object};
+use crate::error::Error;
 
 /// A Message: the raw RFC 5322 bytes of a message retrieved by POP3Client.
 pub struct csmail_message {
@@ -40,7 +41,11 @@ pub unsafe extern "C" fn csmail_message_data(
         // The bytes live inside the Arc the registry holds, so the pointer stays valid while
         // the handle is alive.
         let data = m.data();
-        // SAFETY: caller contract.
+        // Both out-pointers are checked before either is written: a failure writes nothing.
+        if data_out.is_null() || len_out.is_null() {
+            return Err(Error::invalid_arg(if data_out.is_null() { "data_out is NULL" } else { "len_out is NULL" }));
+        }
+        // SAFETY: caller contract; both checked non-NULL.
         unsafe {
             out(data_out, data.as_ptr(), "data_out")?;
             out(len_out, data.len(), "len_out")
