@@ -581,6 +581,24 @@ fn pop3_capabilities_reread_after_stls() {
     assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
 }
 
+/// Defect 1: after STLS the re-read CAPA lists neither USER nor a SASL mechanism the client
+/// can use: AUTO fails with CSMAIL_E_AUTH / eexAuthNotSupported before any credential is sent
+/// (it used to send USER and PASS anyway).
+#[test]
+fn pop3_auto_without_user_or_usable_sasl_after_stls_sends_no_credentials() {
+    let s = Scripted::start("pop3_caps_after_stls_no_login", false);
+    let c = s.pop3(3000);
+    c.set_advanced_handler(AdvancedHandler::Ssl(s.ssl(MODE_STARTTLS))).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported);
+    assert!(e.text.contains("neither USER nor"), "{e}");
+    assert_info(&c.extended_error(), &e);
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    drop(c);
+    let out = s.finish();
+    assert_eq!(out.received, b"CAPA\r\nSTLS\r\nCAPA\r\n", "{}", show(&out.received));
+    assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
+}
+
 // =============================================================================================
 // 6. Malformed, over-long and never-ending replies
 // =============================================================================================
