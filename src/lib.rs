@@ -12,8 +12,9 @@
 //!   lower module needs to know SSLInfo.
 //!
 //! Shared by all layers and importing none: `abort` (ending an operation from another thread),
-//! `options` (the SSLInfo option table), `log`, `error` and `tables` (the declarative tables the
-//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`.
+//! `options` (the SSLInfo option table), `log`, `callback` (a callback slot that never runs a
+//! replaced callback once the replacement returns), `error` and `tables` (the declarative tables
+//! the constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`.
 //! tests/layers.rs checks all of this on the source.
 //!
 //! The Rust API is what this file makes public, on purpose: the objects (`api`), the result
@@ -29,6 +30,7 @@ mod tables;
 
 pub(crate) mod abort;
 pub mod api;
+pub(crate) mod callback;
 pub mod error;
 pub mod ffi;
 pub mod log;

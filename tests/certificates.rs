@@ -144,7 +144,8 @@ fn apply_policy(ssl: &SslInfo, policy: Policy) -> Seen {
             ssl.set_validator(Some(Arc::new(move |v: &ValidationInput| {
                 s.lock().push((v.status, v.policy_errors, v.details.subject.clone(), sha256_hex(v.der)));
                 seed001_accepts(v.status, v.policy_errors)
-            })));
+            })))
+            .unwrap();
         }
         Policy::Pin => ssl.set_str(SSLCertificatePin, &pin_text()).unwrap(),
     }
@@ -897,7 +898,8 @@ fn validation_callback_answer_replaces_the_options() {
         ssl.set_validator(Some(Arc::new(move |_: &ValidationInput| {
             *n.lock() += 1;
             answer
-        })));
+        })))
+        .unwrap();
         let c = Client::new(Transport::SmtpStarttls, f.host, served.smtp, &ssl);
         let r = c.connect();
         let what = format!("{name} relax={relax} answer={answer}");
@@ -914,7 +916,7 @@ fn validation_callback_answer_replaces_the_options() {
         let want_status = expected(f, Policy::Default).status;
         assert_eq!(ssl.get_int(SSLCertificateStatus).unwrap(), want_status, "{what}");
         // Clearing the callback gives the options back their say.
-        ssl.set_validator(None);
+        ssl.set_validator(None).unwrap();
         let c = Client::new(Transport::SmtpStarttls, f.host, served.smtp, &ssl);
         assert_eq!(c.connect().is_ok(), relax || name == "valid", "{what}, callback cleared");
     }

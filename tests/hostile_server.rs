@@ -1341,9 +1341,9 @@ fn smtp_progress_callback_reentering_the_client_gets_reentrant() {
         }
         true
     });
-    c.set_progress(Some(progress));
+    c.set_progress(Some(progress)).unwrap();
     c.send("a@example.com", &["b@example.com"], &mut &MSG[..]).unwrap();
-    c.set_progress(None);
+    c.set_progress(None).unwrap();
     let calls = calls.lock();
     assert_eq!(calls.len(), 4, "the progress callback did not run");
     assert!(getters_ok.load(Ordering::SeqCst) >= 1, "property access from the callback failed");
@@ -1374,7 +1374,8 @@ fn pop3_progress_callback_reentering_the_client_gets_reentrant() {
             rec.lock().push(c.stat());
         }
         true
-    })));
+    })))
+    .unwrap();
     let mut got = Vec::new();
     c.retrieve(1, &mut got).unwrap();
     assert_eq!(got, b"Subject: one\r\n\r\nbody\r\n");
@@ -1399,7 +1400,7 @@ fn smtp_progress_stop_leaves_message_unterminated() {
     c.connect().unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
     let k = calls.clone();
-    c.set_progress(Some(Arc::new(move |_, _| k.fetch_add(1, Ordering::SeqCst) == 0)));
+    c.set_progress(Some(Arc::new(move |_, _| k.fetch_add(1, Ordering::SeqCst) == 0))).unwrap();
     let body: Vec<u8> = b"Subject: big\r\n\r\n"
         .iter()
         .copied()
@@ -1676,7 +1677,8 @@ fn log_callback_reentering_on_the_fatal_message_gets_reentrant() {
                 n.lock().push(r);
             }
         }
-    })));
+    })))
+    .unwrap();
     c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
     let e = expect_err(c.connect(), CSMAIL_E_CONNECT, eexTCPConnect);
     let nested = nested.lock();

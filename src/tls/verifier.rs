@@ -12,6 +12,7 @@
 //! server must prove it holds the certificate's key.
 
 use super::certinfo::{self, CertDetails};
+use crate::callback::CallbackSlot;
 use crate::options::*;
 use parking_lot::Mutex;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -33,6 +34,10 @@ pub struct ValidationInput<'a> {
 
 /// The application's validation callback: true accepts the certificate.
 pub type Validator = Arc<dyn Fn(&ValidationInput) -> bool + Send + Sync>;
+
+/// Where the SSLInfo keeps its validation callback; the verifier reads it at the handshake, so
+/// a callback cleared before returns is never called (see `crate::callback`).
+pub type ValidatorSlot = Arc<CallbackSlot<dyn Fn(&ValidationInput) -> bool + Send + Sync>>;
 
 /// What the verifier learned about the server's certificate during the last handshake.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,8 +71,8 @@ pub struct VerifyPolicy {
     /// SSLCertificatePin, normalised: the one certificate trusted, whatever its issuer.
     pub pin: Option<String>,
     pub revocation: Revocation,
-    /// The application's callback; its answer replaces the two flags above.
-    pub validator: Option<Validator>,
+    /// The application's callback, when one is set; its answer replaces the two flags above.
+    pub validator: ValidatorSlot,
 }
 
 pub struct RecordingVerifier {
@@ -202,10 +207,13 @@ impl ServerCertVerifier for RecordingVerifier {
         };
         let policy_errors = if chain.is_err() { CERT_POLICY_CHAIN_ERRORS } else { 0 }
             | if name.is_err() { CERT_POLICY_NAME_MISMATCH } else { 0 };
-        let accept = match &self.policy.validator {
-            Some(v) => v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }),
-            None => (chain.is_ok() || self.policy.no_validation) && (name.is_ok() || self.policy.no_name_check),
-        };
+        let by_callback = self
+            .policy
+            .validator
+            .call(|v| v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }));
+        let accept = by_callback.unwrap_or_else(|| {
+            (chain.is_ok() || self.policy.no_validation) && (name.is_ok() || self.policy.no_name_check)
+        });
         *self.verdict.lock() = Verdict {
             status,
             policy_errors,
@@ -219,8 +227,8 @@ impl ServerCertVerifier for RecordingVerifier {
         }
         // The reason reported is the first one the policy did not waive, so the error points
         // to what is still wrong (a waived chain leaves the name: eexSSLCertName).
-        let chain_counts = chain.is_err() && (self.policy.validator.is_some() || !self.policy.no_validation);
-        let name_counts = name.is_err() && (self.policy.validator.is_some() || !self.policy.no_name_check);
+        let chain_counts = chain.is_err() && (by_callback.is_some() || !self.policy.no_validation);
+        let name_counts = name.is_err() && (by_callback.is_some() || !self.policy.no_name_check);
         Err(Error::InvalidCertificate(match (chain, name) {
             (Err((_, c, _)), _) if chain_counts => c,
             (_, Err(_)) if name_counts => CertificateError::NotValidForName,
