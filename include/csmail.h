@@ -528,6 +528,44 @@
  */
 #define CSMAIL_eexAlreadyConnected 1613
 
+/**
+ * An e-mail address is not valid (syntax, forbidden characters, or a display name that would carry
+ * an address of its own).
+ *
+ * Legacy name: eexInvalidAddress.
+ */
+#define CSMAIL_eexInvalidAddress 1701
+
+/**
+ * A section's file name would leave the target folder (path separators, "..", an absolute path, a
+ * Windows device name) or is empty.
+ *
+ * Legacy name: eexUnsafeFileName.
+ */
+#define CSMAIL_eexUnsafeFileName 1702
+
+/**
+ * A message goes over the MIME limits (nesting depth or number of parts).
+ *
+ * Legacy name: eexMimeLimit.
+ */
+#define CSMAIL_eexMimeLimit 1703
+
+/**
+ * The message has no sender (From or Sender) or no recipient (To, Cc, Bcc) to send to.
+ *
+ * Legacy name: eexNoEnvelope.
+ */
+#define CSMAIL_eexNoEnvelope 1704
+
+/**
+ * A header name or value is not allowed (a name that is not printable ASCII without ':', a MIME
+ * header that belongs to the sections).
+ *
+ * Legacy name: eexInvalidHeader.
+ */
+#define CSMAIL_eexInvalidHeader 1705
+
 /* ---- Client and proxy properties (csmail_smtp_/pop3_/proxyinfo_ get/set) ---- */
 
 /**
@@ -1551,6 +1589,11 @@ typedef int32_t CSMAIL_SSL_MODE;
 #define eexLegacyValue                   CSMAIL_eexLegacyValue
 #define eexPanic                         CSMAIL_eexPanic
 #define eexAlreadyConnected              CSMAIL_eexAlreadyConnected
+#define eexInvalidAddress                CSMAIL_eexInvalidAddress
+#define eexUnsafeFileName                CSMAIL_eexUnsafeFileName
+#define eexMimeLimit                     CSMAIL_eexMimeLimit
+#define eexNoEnvelope                    CSMAIL_eexNoEnvelope
+#define eexInvalidHeader                 CSMAIL_eexInvalidHeader
 #define SSLNoServerNameCheck             CSMAIL_SSLNoServerNameCheck
 #define SSLNoServerCertificateValidation CSMAIL_SSLNoServerCertificateValidation
 #define SSLRevocationCheckAll            CSMAIL_SSLRevocationCheckAll
@@ -1652,6 +1695,52 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 
 
 /**
+ * Section string properties for `csmail_section_get_str` / `_set_str`.
+ * The content type, `type/subtype` (e.g. `application/pdf`).
+ */
+#define CSMAIL_SECTION_CONTENT_TYPE 1
+
+/**
+ * The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+ */
+#define CSMAIL_SECTION_CHARSET 2
+
+/**
+ * The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+ */
+#define CSMAIL_SECTION_TRANSFER_ENCODING 3
+
+/**
+ * The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+ */
+#define CSMAIL_SECTION_FILE_NAME 4
+
+/**
+ * The Content-ID, without angle brackets.
+ */
+#define CSMAIL_SECTION_CONTENT_ID 5
+
+/**
+ * The disposition: `attachment`, `inline` or empty.
+ */
+#define CSMAIL_SECTION_DISPOSITION 6
+
+/**
+ * How deep multiparts may nest (the message body is depth 0).
+ */
+#define CSMAIL_MESSAGE_MAX_DEPTH 32
+
+/**
+ * How many sections (every multipart and leaf part) a message may have.
+ */
+#define CSMAIL_MESSAGE_MAX_PARTS 1000
+
+/**
+ * How many header fields a message or section may have when composing.
+ */
+#define CSMAIL_MESSAGE_MAX_HEADERS 1000
+
+/**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.
  */
 typedef struct csmail_errorinfo csmail_errorinfo;
@@ -1662,7 +1751,8 @@ typedef struct csmail_errorinfo csmail_errorinfo;
 typedef struct csmail_loghandler csmail_loghandler;
 
 /**
- * A Message: the raw RFC 5322 bytes of a message retrieved by POP3Client.
+ * A Message: headers and MIME sections; made by `csmail_message_new` or returned by
+ * `csmail_pop3_retrieve`.
  */
 typedef struct csmail_message csmail_message;
 
@@ -1675,6 +1765,11 @@ typedef struct csmail_pop3 csmail_pop3;
  * A proxy handler; its kind (CSMAIL_PROXY_*) is fixed at creation.
  */
 typedef struct csmail_proxyinfo csmail_proxyinfo;
+
+/**
+ * A Section: one MIME part (content type, file name, content, nested parts).
+ */
+typedef struct csmail_section csmail_section;
 
 /**
  * An SMTPClient: connects to an SMTP server and sends messages.
@@ -1895,23 +1990,356 @@ int32_t csmail_loghandler_set_callback(const csmail_loghandler *log, csmail_log_
 int32_t csmail_loghandler_set_log_secrets(const csmail_loghandler *log, int32_t on);
 
 /**
+ * Creates an empty Message with one reference.
+ *
+ * Ownership: the caller owns the reference and ends it with `csmail_message_release`.
+ * Returns the handle; never NULL. Any thread.
+ */
+csmail_message *csmail_message_new(void);
+
+/**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
 int32_t csmail_message_addref(const csmail_message *message);
 
 /**
- * Releases a reference; the last one frees the message and its bytes.
+ * Releases a reference; the last one frees the message (sections still referenced by the
+ * application stay valid). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
 int32_t csmail_message_release(const csmail_message *message);
 
 /**
- * The message's bytes: `*data_out` points to `*len_out` bytes owned by the message, valid
- * until its last reference is released. Not NUL-terminated.
+ * The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now
+ * (with Bcc; a Date and a Message-ID are added when missing).
+ *
+ * `*data_out` points to `*len_out` bytes owned by the message, valid until its last reference
+ * is released (later changes give new bytes and leave these alone). Not NUL-terminated.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL out pointer;
+ * eexMimeLimit), CSMAIL_E_IO (an attachment file cannot be read: eexMessageSource).
  *
  * # Safety
  * `data_out` and `len_out` are NULL or writable.
  */
 int32_t csmail_message_data(const csmail_message *message, const uint8_t **data_out, size_t *len_out);
+
+/**
+ * Replaces the whole message with one read from memory (parsed when first read; malformed
+ * MIME is never an error, the bytes stay available).
+ *
+ * `data`/`len`: the bytes, copied. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE,
+ * CSMAIL_E_INVALID_ARGUMENT (NULL `data` with `len` > 0).
+ *
+ * # Safety
+ * `data` is NULL with `len` 0 or points to `len` readable bytes.
+ */
+int32_t csmail_message_load_mem(const csmail_message *message, const uint8_t *data, size_t len);
+
+/**
+ * LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as
+ * `csmail_message_save_to_file` writes).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, bad UTF-8),
+ * CSMAIL_E_IO (eexMessageSource, with the OS error).
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int32_t csmail_message_load_from_file(const csmail_message *message, const char *path);
+
+/**
+ * SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated;
+ * attachment files are streamed, never held in memory. A failed save removes the file.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_IO
+ * (eexMessageSink: the file; eexMessageSource: an attachment file).
+ *
+ * # Safety
+ * `path` is NULL or a NUL-terminated string.
+ */
+int32_t csmail_message_save_to_file(const csmail_message *message, const char *path);
+
+/**
+ * A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as
+ * `Name <a@b>, ...`); "" when the message has no such header. The MIME headers
+ * (Content-*) are the body section's (`csmail_message_body`).
+ *
+ * `name`: the header name, any case. `buf`/`len`: caller buffer, NULL to ask the size;
+ * `needed_out`: size with the NUL (may be NULL).
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
+ * is NULL or writable.
+ */
+int32_t csmail_message_get_header(const csmail_message *message, const char *name, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
+ * In-Reply-To, References or any other), replacing every field of the name; a NULL `value`
+ * removes it. Address headers are parsed (`"Name" <a@b>, c@d`) and every address validated;
+ * non-ASCII text is RFC 2047-encoded when written.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT: eexForbiddenCharacter
+ * (CR, LF or NUL in the value: a value can never start a header of its own),
+ * eexInvalidAddress, eexInvalidHeader (a bad name; Content-* and MIME-Version belong to the
+ * sections), eexInvalidUtf8.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `value` is NULL or NUL-terminated.
+ */
+int32_t csmail_message_set_header(const csmail_message *message, const char *name, const char *value);
+
+/**
+ * Adds a header field, keeping those of the same name (e.g. a second Received or a custom
+ * list). Checks and results as `csmail_message_set_header`; `value` must not be NULL.
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t csmail_message_add_header(const csmail_message *message, const char *name, const char *value);
+
+/**
+ * How many header fields the message has (for `csmail_message_header_at`).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL `count_out`).
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t csmail_message_header_count(const csmail_message *message, size_t *count_out);
+
+/**
+ * The name and decoded value of header field `index` (0-based, in message order).
+ *
+ * Two caller buffers as for strings out; either may be NULL to ask its size.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of range),
+ * CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * Every buffer is NULL or has its length writable; every `*_needed` is NULL or writable.
+ */
+int32_t csmail_message_header_at(const csmail_message *message, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *value_buf, size_t value_len, size_t *value_needed);
+
+/**
+ * Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc). The display
+ * name and the address are separate arguments, so no name can act as an address; a
+ * non-ASCII name is RFC 2047-encoded when written.
+ *
+ * `display_name`: NULL or "" for none. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE,
+ * CSMAIL_E_INVALID_ARGUMENT (eexInvalidAddress, eexInvalidHeader for another header).
+ *
+ * # Safety
+ * `header` and `address` are NULL or NUL-terminated; `display_name` is NULL or NUL-terminated.
+ */
+int32_t csmail_message_add_address(const csmail_message *message, const char *header, const char *display_name, const char *address);
+
+/**
+ * How many mailboxes an address header holds (0 when absent).
+ *
+ * # Safety
+ * `header` is NULL or NUL-terminated; `count_out` is NULL or writable.
+ */
+int32_t csmail_message_address_count(const csmail_message *message, const char *header, size_t *count_out);
+
+/**
+ * The display name ("" when none) and address of mailbox `index` of an address header.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of range),
+ * CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `header` is NULL or NUL-terminated; buffers and `*_needed` as for strings out.
+ */
+int32_t csmail_message_address_at(const csmail_message *message, const char *header, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *addr_buf, size_t addr_len, size_t *addr_needed);
+
+/**
+ * TextBody: the plain-text body, decoded to UTF-8 ("" when none).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_message_get_text_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_message_get_html_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, bad UTF-8).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated.
+ */
+int32_t csmail_message_set_text_body(const csmail_message *message, const char *text);
+
+/**
+ * HTMLBody = html: sets the HTML body (multipart/alternative beside a text body,
+ * multipart/related with inline parts).
+ *
+ * # Safety
+ * `html` is NULL or NUL-terminated.
+ */
+int32_t csmail_message_set_html_body(const csmail_message *message, const char *html);
+
+/**
+ * Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
+ *
+ * # Safety
+ * `priority_out` is NULL or writable.
+ */
+int32_t csmail_message_get_priority(const csmail_message *message, int32_t *priority_out);
+
+/**
+ * Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
+ * CSMAIL_E_INVALID_ARGUMENT.
+ */
+int32_t csmail_message_set_priority(const csmail_message *message, int32_t priority);
+
+/**
+ * AddAttachment from a file: the file is read only when the message is sent or saved, base64
+ * encoded chunk by chunk (memory does not grow with its size).
+ *
+ * `path`: the file. `content_type`: NULL to guess from the name (application/octet-stream when
+ * unknown). `file_name`: NULL for the last component of `path`. `section_out`: NULL, or
+ * receives a new reference to the attachment's Section (release it).
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (bad content type:
+ * eexInvalidHeader), CSMAIL_E_IO (the file cannot be opened: eexMessageSource).
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
+ */
+int32_t csmail_message_add_attachment_file(const csmail_message *message, const char *path, const char *content_type, const char *file_name, csmail_section **section_out);
+
+/**
+ * AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
+ *
+ * `content_type`: NULL to guess from `file_name`. `section_out`: NULL or receives a new
+ * reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `data` points to `len` bytes (NULL with 0);
+ * `section_out` is NULL or writable.
+ */
+int32_t csmail_message_add_attachment_mem(const csmail_message *message, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+
+/**
+ * Adds an inline part from memory, which the HTML body shows as `cid:<content_id>`
+ * (multipart/related with the HTML body).
+ *
+ * `content_id`: without angle brackets. `file_name`, `content_type`: may be NULL
+ * (the type is then guessed from the name). Results as `csmail_message_add_attachment_mem`.
+ *
+ * # Safety
+ * As `csmail_message_add_attachment_mem`.
+ */
+int32_t csmail_message_add_inline_mem(const csmail_message *message, const char *content_id, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+
+/**
+ * Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
+ */
+int32_t csmail_message_add_inline_file(const csmail_message *message, const char *content_id, const char *path, const char *content_type, csmail_section **section_out);
+
+/**
+ * Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message
+ * has, depth first. The MIME tree itself is reachable from `csmail_message_body`.
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t csmail_message_section_count(const csmail_message *message, size_t *count_out);
+
+/**
+ * Sections(index): a new reference to leaf section `index` (0-based); release it.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, NULL).
+ *
+ * # Safety
+ * `section_out` is NULL or writable.
+ */
+int32_t csmail_message_section(const csmail_message *message, size_t index, csmail_section **section_out);
+
+/**
+ * How many of the sections are attachments.
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t csmail_message_attachment_count(const csmail_message *message, size_t *count_out);
+
+/**
+ * A new reference to attachment `index` (0-based); release it.
+ *
+ * # Safety
+ * `section_out` is NULL or writable.
+ */
+int32_t csmail_message_attachment(const csmail_message *message, size_t index, csmail_section **section_out);
+
+/**
+ * A new reference to the body section: the root of the MIME tree (a multipart or a single
+ * part), whose children are reached with `csmail_section_child`.
+ *
+ * # Safety
+ * `section_out` is NULL or writable.
+ */
+int32_t csmail_message_body(const csmail_message *message, csmail_section **section_out);
+
+/**
+ * Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part
+ * with a Content-ID, or a text body), laid out as for the Add functions. The message keeps its
+ * own reference.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (already in the
+ * message; eexMimeLimit).
+ */
+int32_t csmail_message_add_section(const csmail_message *message, const csmail_section *section);
+
+/**
+ * Sections.Remove: removes a section from the message (the handle stays valid).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not in this message,
+ * or the body section itself).
+ */
+int32_t csmail_message_remove_section(const csmail_message *message, const csmail_section *section);
+
+/**
+ * Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts):
+ * `*exceeded_out` is 1 when parts were left out of the sections (the bytes keep them), else 0.
+ *
+ * # Safety
+ * `exceeded_out` is NULL or writable.
+ */
+int32_t csmail_message_limits_exceeded(const csmail_message *message, int32_t *exceeded_out);
+
+/**
+ * Send(Message): sends a Message, the envelope taken from it — the sender from Sender (else
+ * the first From), the recipients from To, Cc and Bcc. Bcc never appears in what is sent.
+ * Attachment files are streamed. The message must be connected first (`csmail_smtp_connect`).
+ *
+ * Results: as `csmail_smtp_send_mem`, and CSMAIL_E_INVALID_ARGUMENT with eexNoEnvelope (no
+ * sender or no recipient) or eexInvalidAddress; CSMAIL_E_NOT_SUPPORTED with
+ * eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
+ * Threads: as every SMTPClient operation.
+ */
+int32_t csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);
+
+/**
+ * Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count`
+ * (NULL and 0: To, Cc and Bcc of the message). Results as `csmail_smtp_send_message`.
+ *
+ * # Safety
+ * `from` is NULL or NUL-terminated; `recipients` is NULL (with `count` 0) or points to
+ * `count` NUL-terminated strings.
+ */
+int32_t csmail_smtp_send_message_to(const csmail_smtp *smtp, const csmail_message *message, const char *from, const char *const *recipients, size_t count);
 
 /**
  * Creates a POP3Client with one reference (release with `csmail_pop3_release`). Never NULL.
@@ -2153,6 +2581,202 @@ int32_t csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property
  * `value_out` is NULL or writable.
  */
 int32_t csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property, int32_t *value_out);
+
+/**
+ * Creates a free-standing Section with one reference (add it with `csmail_message_add_section`
+ * or `csmail_section_add_child`).
+ *
+ * `content_type`: `type/subtype`, NULL or "" for text/plain. `section_out` receives the handle
+ * (release it). Results: CSMAIL_OK, CSMAIL_E_INVALID_ARGUMENT (NULL `section_out`, not a
+ * content type: eexInvalidHeader). Any thread.
+ *
+ * # Safety
+ * `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
+ */
+int32_t csmail_section_new(const char *content_type, csmail_section **section_out_p);
+
+/**
+ * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t csmail_section_addref(const csmail_section *section);
+
+/**
+ * Releases a reference; the part lives on while a message holds it.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t csmail_section_release(const csmail_section *section);
+
+/**
+ * Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING,
+ * _FILE_NAME, _CONTENT_ID, _DISPOSITION ("" when unset).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (unknown property:
+ * eexUnknownOption), CSMAIL_E_BUFFER_TOO_SMALL.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_section_get_str(const csmail_section *section, int32_t property, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL),
+ * _CHARSET, _FILE_NAME, _CONTENT_ID, _DISPOSITION. _TRANSFER_ENCODING is read-only: csmail
+ * picks a 7-bit-safe encoding when it writes the part.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (eexInvalidHeader,
+ * eexForbiddenCharacter, eexReadOnlyOption, eexUnknownOption).
+ *
+ * # Safety
+ * `value` is NULL or NUL-terminated.
+ */
+int32_t csmail_section_set_str(const csmail_section *section, int32_t property, const char *value);
+
+/**
+ * A Content-Type parameter by name (charset and name included); "" when absent.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
+ */
+int32_t csmail_section_get_param(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t csmail_section_set_param(const csmail_section *section, const char *name, const char *value);
+
+/**
+ * Another header of the part (Content-Description, Content-Location, X-...), decoded;
+ * "" when absent.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
+ */
+int32_t csmail_section_get_header(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
+ * (eexForbiddenCharacter); the Content-Type/-Disposition/-ID/-Transfer-Encoding headers are
+ * set through the properties (eexInvalidHeader).
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t csmail_section_set_header(const csmail_section *section, const char *name, const char *value);
+
+/**
+ * The size of the decoded content in bytes.
+ *
+ * # Safety
+ * `size_out` is NULL or writable.
+ */
+int32_t csmail_section_size(const csmail_section *section, uint64_t *size_out);
+
+/**
+ * Whether the part is an attachment (1) or a body text, inline part or multipart (0).
+ *
+ * # Safety
+ * `flag_out` is NULL or writable.
+ */
+int32_t csmail_section_is_attachment(const csmail_section *section, int32_t *flag_out);
+
+/**
+ * The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
+ *
+ * `buf`/`len`: NULL to ask the size; `needed_out` receives the size in bytes (no NUL added).
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_BUFFER_TOO_SMALL, CSMAIL_E_IO (a
+ * file-backed content cannot be read).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_section_content(const csmail_section *section, uint8_t *buf, size_t len, size_t *needed_out);
+
+/**
+ * The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced),
+ * NUL-terminated, as for strings out.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t csmail_section_text(const csmail_section *section, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * The decoded content through a write callback, in chunks of at most 64 KiB (on this thread,
+ * during this call). A non-zero return from the callback stops with CSMAIL_E_IO
+ * (eexMessageSink).
+ */
+int32_t csmail_section_content_cb(const csmail_section *section, csmail_write_callback callback, void *userdata);
+
+/**
+ * SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or
+ * under the section's own file name when `file_name` is NULL. The name must be one plain file
+ * name: path separators, "..", absolute paths, drive letters, control characters and Windows
+ * device names (CON, NUL, COM1 ...) are refused (eexUnsafeFileName), so a hostile attachment
+ * name can never write outside the folder. An existing file is replaced; a symbolic link in
+ * its place is not followed.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (eexUnsafeFileName),
+ * CSMAIL_E_IO (eexMessageSink with the OS error).
+ *
+ * # Safety
+ * `folder` is NULL or NUL-terminated; `file_name` is NULL or NUL-terminated.
+ */
+int32_t csmail_section_save_to_file(const csmail_section *section, const char *folder, const char *file_name);
+
+/**
+ * Replaces the content with `len` bytes at `data` (copied).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (a multipart section).
+ *
+ * # Safety
+ * `data` is NULL with `len` 0 or points to `len` readable bytes.
+ */
+int32_t csmail_section_set_content_mem(const csmail_section *section, const uint8_t *data, size_t len);
+
+/**
+ * Makes a file the content, read (and encoded) only when the message is sent or saved.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_IO.
+ *
+ * # Safety
+ * `path` is NULL or NUL-terminated.
+ */
+int32_t csmail_section_set_content_file(const csmail_section *section, const char *path);
+
+/**
+ * Replaces the content with UTF-8 text (the charset becomes utf-8).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated.
+ */
+int32_t csmail_section_set_text(const csmail_section *section, const char *text);
+
+/**
+ * How many sections are nested in this one (a multipart's parts; 0 for a leaf).
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t csmail_section_child_count(const csmail_section *section, size_t *count_out);
+
+/**
+ * A new reference to nested section `index` (0-based); release it.
+ *
+ * # Safety
+ * `child_out` is NULL or writable.
+ */
+int32_t csmail_section_child(const csmail_section *section, size_t index, csmail_section **child_out);
+
+/**
+ * Appends `child` to a multipart section (the parent keeps its own reference).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not multipart,
+ * a cycle, eexMimeLimit).
+ */
+int32_t csmail_section_add_child(const csmail_section *section, const csmail_section *child);
 
 /**
  * Creates an SMTPClient with one reference.

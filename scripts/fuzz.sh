@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(smtp_reply pop3_response stuff unstuff setters)
+    targets=(smtp_reply pop3_response stuff unstuff setters mime_parse)
 fi
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
@@ -59,7 +59,14 @@ for t in "${targets[@]}"; do
         continue
     fi
     log=$scratch/$t.log
-    if nice -n "${CSMAIL_FUZZ_NICE:-19}" "$bin/$t" "$scratch/$t" "$corpus" -max_total_time="$seconds" \
+    # mime_parse also starts from the MIME samples and the message helper's regressions.
+    seeds=()
+    if [ "$t" = mime_parse ]; then
+        for d in "$root/tests/mime-samples" "$root/fuzz/regressions"; do
+            [ -d "$d" ] && seeds+=("$d")
+        done
+    fi
+    if nice -n "${CSMAIL_FUZZ_NICE:-19}" "$bin/$t" "$scratch/$t" "$corpus" ${seeds[@]+"${seeds[@]}"} -max_total_time="$seconds" \
         -print_final_stats=1 -artifact_prefix="$root/fuzz/artifacts/$t/" -max_len=65536 >"$log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
         rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")

@@ -8,7 +8,8 @@
 //! (see src/tables/mod.rs); the header, the README and the bindings are generated from them.
 //! The `eex*` values 1001–1407 are exactly those of the CSMail/SSL supplement (seed 002). New
 //! numbers live in new ranges and are never renumbered: 1501–1599 protocol and connection
-//! conditions the legacy table had no number for, 1601–1699 API misuse.
+//! conditions the legacy table had no number for, 1601–1699 API misuse, 1701–1799 the Message
+//! object.
 #![allow(non_upper_case_globals)]
 
 use std::fmt;

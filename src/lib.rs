@@ -1,8 +1,10 @@
 //! csmail: the CSMail mail client object model — SMTPClient, POP3Client, SSLInfo, LogHandler,
 //! ErrorInfo — as a C-ABI library and a Rust API, on rustls.
 //!
-//! Layers point one way: `ffi → api → protocol → transport → tls`. A module uses only the
-//! layers below its own (skipping is fine), never one above:
+//! Layers point one way: `ffi → api → message → protocol → transport → tls`. A module uses only
+//! the layers below its own (skipping is fine), never one above:
+//! - `message` composes and parses MIME (Message, Section) on mail-builder and mail-parser; the
+//!   api's clients send and return it, and it streams through protocol's `MessageSource`.
 //! - `tls` is the lowest: configuration, verifier, handshake and its errors on a connected
 //!   `TcpStream`; it knows nothing of transport.
 //! - `transport` connects (directly or through a proxy) and wraps the socket into one `Stream`,
@@ -34,6 +36,7 @@ pub(crate) mod callback;
 pub mod error;
 pub mod ffi;
 pub mod log;
+pub mod message;
 pub mod options;
 pub(crate) mod protocol;
 pub(crate) mod tls;

@@ -223,6 +223,24 @@ Public Const eexPanic As Long = CSMAIL_eexPanic
 ' Connect was called on a connected client.
 Public Const CSMAIL_eexAlreadyConnected As Long = 1613
 Public Const eexAlreadyConnected As Long = CSMAIL_eexAlreadyConnected
+' An e-mail address is not valid (syntax, forbidden characters, or a display name that would carry
+' an address of its own).
+Public Const CSMAIL_eexInvalidAddress As Long = 1701
+Public Const eexInvalidAddress As Long = CSMAIL_eexInvalidAddress
+' A section's file name would leave the target folder (path separators, "..", an absolute path, a
+' Windows device name) or is empty.
+Public Const CSMAIL_eexUnsafeFileName As Long = 1702
+Public Const eexUnsafeFileName As Long = CSMAIL_eexUnsafeFileName
+' A message goes over the MIME limits (nesting depth or number of parts).
+Public Const CSMAIL_eexMimeLimit As Long = 1703
+Public Const eexMimeLimit As Long = CSMAIL_eexMimeLimit
+' The message has no sender (From or Sender) or no recipient (To, Cc, Bcc) to send to.
+Public Const CSMAIL_eexNoEnvelope As Long = 1704
+Public Const eexNoEnvelope As Long = CSMAIL_eexNoEnvelope
+' A header name or value is not allowed (a name that is not printable ASCII without ':', a MIME
+' header that belongs to the sections).
+Public Const CSMAIL_eexInvalidHeader As Long = 1705
+Public Const eexInvalidHeader As Long = CSMAIL_eexInvalidHeader
 
 ' ---- Client and proxy properties ----
 ' Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the

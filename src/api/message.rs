@@ -1,16 +1,4 @@
-//! The Message object, as far as the clients need it: the raw RFC 5322 bytes of a message
-//! retrieved by POP3Client (building and parsing MIME comes later).
+//! The Message and Section objects (MIME compose and parse) live in `crate::message`; the
+//! clients send and return them (see `message_transfer`).
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Message {
-    data: Vec<u8>,
-}
-
-impl Message {
-    pub fn from_bytes(data: Vec<u8>) -> Message {
-        Message { data }
-    }
-    pub fn data(&self) -> &[u8] {
-        &self.data
-    }
-}
+pub use crate::message::{Mailbox, Message, Section};

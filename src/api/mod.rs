@@ -6,6 +6,7 @@
 pub mod client;
 pub mod errorinfo;
 pub mod message;
+pub mod message_transfer;
 pub mod pop3_client;
 pub mod properties;
 pub mod proxyinfo;
@@ -21,7 +22,7 @@ pub use crate::tls::{
 };
 pub use client::Client;
 pub use errorinfo::ErrorInfo;
-pub use message::Message;
+pub use message::{Mailbox, Message, Section};
 pub use pop3_client::{Pop3, Pop3Client};
 pub use proxyinfo::ProxyInfo;
 pub use smtp_client::{Smtp, SmtpClient};

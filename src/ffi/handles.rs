@@ -9,7 +9,7 @@
 //! thread never blocks handle lookups (abort, release) on another.
 
 use crate::api::client::{Client, Protocol};
-use crate::api::{ErrorInfo, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Smtp, SmtpClient, SslInfo};
+use crate::api::{ErrorInfo, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo};
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
@@ -26,6 +26,7 @@ pub enum Object {
     Error(Arc<ErrorInfo>),
     Message(Arc<Message>),
     Proxy(Arc<ProxyInfo>),
+    Section(Arc<Section>),
 }
 
 struct Entry {
@@ -88,6 +89,7 @@ typed_lookup!(log, Log, LogHandler, "LogHandler handle");
 typed_lookup!(error_info, Error, ErrorInfo, "ErrorInfo handle");
 typed_lookup!(message, Message, Message, "Message handle");
 typed_lookup!(proxy, Proxy, ProxyInfo, "ProxyInfo handle");
+typed_lookup!(section, Section, Section, "Section handle");
 
 /// Releases a handle of the expected kind only; the object goes away with the last reference
 /// (clients keep their own Arc to every handler attached to them). The check and the release are one step under

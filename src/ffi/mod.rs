@@ -19,8 +19,10 @@ pub mod errorinfo;
 pub(crate) mod handles;
 pub mod loghandler;
 pub mod message;
+pub mod message_send;
 pub mod pop3;
 pub mod proxyinfo;
+pub mod section;
 pub mod smtp;
 pub mod sslinfo;
 

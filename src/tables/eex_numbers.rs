@@ -1,7 +1,7 @@
 // The ErrorInfo numbers (eex). 1001-1407 are exactly those of the CSMail/SSL supplement (seed
 // 002), with its notes as texts. New numbers live in new ranges and are never renumbered:
 // 1501-1599 protocol and connection conditions the legacy table had no number for, 1601-1699 API
-// misuse. Included by src/error.rs and build.rs.
+// misuse, 1701-1799 the Message object. Included by src/error.rs and build.rs.
 eex_numbers! {
     /// The object was unable to create a TCP connection to the proxy server.
     eexProxyNoconn = 1001;
@@ -115,4 +115,17 @@ eex_numbers! {
     eexPanic = 1612;
     /// Connect was called on a connected client.
     eexAlreadyConnected = 1613;
+    /// An e-mail address is not valid (syntax, forbidden characters, or a display name that would
+    /// carry an address of its own).
+    eexInvalidAddress = 1701;
+    /// A section's file name would leave the target folder (path separators, "..", an absolute
+    /// path, a Windows device name) or is empty.
+    eexUnsafeFileName = 1702;
+    /// A message goes over the MIME limits (nesting depth or number of parts).
+    eexMimeLimit = 1703;
+    /// The message has no sender (From or Sender) or no recipient (To, Cc, Bcc) to send to.
+    eexNoEnvelope = 1704;
+    /// A header name or value is not allowed (a name that is not printable ASCII without ':', a
+    /// MIME header that belongs to the sections).
+    eexInvalidHeader = 1705;
 }

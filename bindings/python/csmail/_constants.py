@@ -222,6 +222,24 @@ eexPanic = CSMAIL_eexPanic
 #: Connect was called on a connected client.
 CSMAIL_eexAlreadyConnected = 1613
 eexAlreadyConnected = CSMAIL_eexAlreadyConnected
+#: An e-mail address is not valid (syntax, forbidden characters, or a display name that would carry
+#: an address of its own).
+CSMAIL_eexInvalidAddress = 1701
+eexInvalidAddress = CSMAIL_eexInvalidAddress
+#: A section's file name would leave the target folder (path separators, "..", an absolute path, a
+#: Windows device name) or is empty.
+CSMAIL_eexUnsafeFileName = 1702
+eexUnsafeFileName = CSMAIL_eexUnsafeFileName
+#: A message goes over the MIME limits (nesting depth or number of parts).
+CSMAIL_eexMimeLimit = 1703
+eexMimeLimit = CSMAIL_eexMimeLimit
+#: The message has no sender (From or Sender) or no recipient (To, Cc, Bcc) to send to.
+CSMAIL_eexNoEnvelope = 1704
+eexNoEnvelope = CSMAIL_eexNoEnvelope
+#: A header name or value is not allowed (a name that is not printable ASCII without ':', a MIME
+#: header that belongs to the sections).
+CSMAIL_eexInvalidHeader = 1705
+eexInvalidHeader = CSMAIL_eexInvalidHeader
 
 # ---- Client and proxy properties ----
 #: Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the
