@@ -20,14 +20,25 @@ struct Function {
     ret: String,
     name: String,
     params: Vec<(String, String)>,
+    /// The doc comment above the prototype.
+    doc: String,
 }
 
 /// Prototypes are one line each: `RET NAME(TYPE NAME, ...);`.
 fn functions() -> Vec<Function> {
     let mut out = Vec::new();
+    let mut doc = String::new();
     for line in HEADER.lines() {
         let line = line.trim();
-        if line.starts_with('*') || line.starts_with("/*") || line.starts_with("typedef") || !line.ends_with(");") {
+        if line.starts_with('*') || line.starts_with("/*") {
+            doc.push_str(line);
+            doc.push('\n');
+            continue;
+        }
+        if line.starts_with("typedef") || !line.ends_with(");") {
+            if !line.is_empty() {
+                doc.clear();
+            }
             continue;
         }
         let Some(paren) = line.find('(') else { continue };
@@ -50,13 +61,13 @@ fn functions() -> Vec<Function> {
                 })
                 .collect()
         };
-        out.push(Function { ret, name, params });
+        out.push(Function { ret, name, params, doc: std::mem::take(&mut doc) });
     }
     out
 }
 
 /// The handle types: `csmail_<kind>`.
-const KINDS: [&str; 7] = ["smtp", "pop3", "sslinfo", "loghandler", "errorinfo", "message", "proxyinfo"];
+const KINDS: [&str; 8] = ["smtp", "pop3", "sslinfo", "loghandler", "errorinfo", "message", "section", "proxyinfo"];
 
 /// What a parameter is, from its type and name.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +75,8 @@ enum Param {
     Handle(&'static str),
     AnyObject,
     OutHandle(&'static str),
-    Str,
+    /// A string; `true` when the documentation gives NULL a meaning (remove, default).
+    Str(bool),
     CharBuf,
     ByteBuf,
     InBytes,
@@ -106,7 +118,11 @@ fn classify(f: &Function) -> Vec<Param> {
         } else {
             match t.as_str() {
                 "constvoid*" => Param::AnyObject,
-                "constchar*" => Param::Str,
+                // NULL has a meaning when a doc line names the parameter with NULL, other than
+                // the Safety section's "is NULL or NUL-terminated".
+                "constchar*" => Param::Str(f.doc.lines().any(|l| {
+                    l.contains(&format!("`{name}`")) && l.contains("NULL") && !l.contains("NULL or NUL-terminated")
+                })),
                 "char*" => Param::CharBuf,
                 "uint8_t*" => Param::ByteBuf,
                 "constuint8_t*" => Param::InBytes,
@@ -145,7 +161,7 @@ fn valid(p: &Param, i: usize, next_is_len: bool) -> String {
         Param::Handle(k) => format!("const csmail_{k} *a{i} = (const csmail_{k} *)make_{k}();"),
         Param::AnyObject => format!("const void *a{i} = make_proxyinfo();"),
         Param::OutHandle(k) => format!("csmail_{k} *a{i}v = NULL; csmail_{k} **a{i} = &a{i}v;"),
-        Param::Str => format!("const char *a{i} = \"/nonexistent-csmail-dir/x\";"),
+        Param::Str(_) => format!("const char *a{i} = \"/nonexistent-csmail-dir/x\";"),
         Param::CharBuf => format!("char a{i}v[256]; char *a{i} = a{i}v;{}", len("256")),
         Param::ByteBuf => format!("uint8_t a{i}v[256]; uint8_t *a{i} = a{i}v;{}", len("256")),
         Param::InBytes => format!("const uint8_t *a{i} = (const uint8_t *)\"hello\";{}", len("5")),
@@ -196,8 +212,12 @@ fn misuses(p: &Param, i: usize, next_is_len: bool) -> Vec<(String, String, Expec
             ("an ErrorInfo as handler".into(), format!("const void *a{i} = make_errorinfo();"), NotOk),
         ],
         Param::OutHandle(k) => vec![("NULL out-pointer".into(), format!("csmail_{k} **a{i} = NULL;"), NotOk)],
-        Param::Str => vec![
-            ("NULL string".into(), format!("const char *a{i} = NULL;"), NotOk),
+        Param::Str(null_means_something) => vec![
+            (
+                "NULL string".into(),
+                format!("const char *a{i} = NULL;"),
+                if *null_means_something { Documented } else { NotOk },
+            ),
             ("invalid UTF-8".into(), format!("const char *a{i} = \"\\xff\\xfe\\xc3(\";"), NotOk),
             ("CR LF in string".into(), format!("const char *a{i} = \"a\\r\\nQUIT\";"), Documented),
             ("1 MiB string".into(), format!("const char *a{i} = huge_string();"), Documented),
@@ -298,6 +318,9 @@ fn prelude(funcs: &[Function]) -> String {
             "errorinfo" => {
                 "csmail_errorinfo *e = NULL;\n    csmail_smtp_extended_error(csmail_smtp_new(), &e);\n    return e;"
                     .to_owned()
+            }
+            "section" if has("csmail_section_new", 2) => {
+                "csmail_section *s = NULL;\n    csmail_section_new(\"text/plain\", &s);\n    return s;".to_owned()
             }
             _ if has(&format!("csmail_{k}_new"), 0) => format!("return csmail_{k}_new();"),
             // No constructor in this header: cases that need a live one use NULL (and still
