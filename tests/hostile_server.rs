@@ -948,11 +948,13 @@ fn smtp_message_data_is_canonicalised_and_dot_stuffed() {
     // smtpsmug end-of-data variants, bare CR and LF, leading dots, a NUL, no final line end.
     let body: &[u8] = b"Subject: t\r\n\r\na\n.\nb\r.\rc\r\n.\rd\r.\r\ne\n.\r\nf\r\n\x00.\r\n..g\r\n.h";
     let want: &[u8] =
-        b"Subject: t\r\n\r\na\r\n..\r\nb\r\n..\r\nc\r\n..\r\nd\r\n..\r\ne\r\n..\r\nf\r\n\x00.\r\n...g\r\n..h\r\n.\r\n";
+        b"Subject: t\r\n\r\na\r\n..\r\nb\r\n..\r\nc\r\n..\r\nd\r\n..\r\ne\r\n..\r\nf\r\n.\x00.\r\n...g\r\n..h\r\n.\r\n";
     let got = wire_data_for(body);
     assert_eq!(got, want, "\n got: {}\nwant: {}", show(&got), show(want));
-    // Exactly one end-of-data sequence, at the very end.
+    // Exactly one end-of-data sequence, at the very end, also for a receiver that drops NULs.
     assert_eq!(got.windows(5).filter(|w| w == b"\r\n.\r\n").count(), 1);
+    let no_nuls: Vec<u8> = got.iter().copied().filter(|&b| b != 0).collect();
+    assert_eq!(no_nuls.windows(5).filter(|w| w == b"\r\n.\r\n").count(), 1);
 }
 
 #[test]
@@ -968,7 +970,8 @@ fn smtp_message_data_smuggling_vectors_each_neutralised() {
         b"\r\n..\r\n",
         b"\r\n..\r\n",
         b"\r\n..\r\n",
-        b"\r\n\x00.\r\n",
+        // A NUL before the dot: still dot-leading, for receivers that drop NULs (defect 2).
+        b"\r\n.\x00.\r\n",
     ];
     for (v, w) in vectors.iter().zip(wants) {
         let mut body = b"Subject: s\r\n\r\nbody".to_vec();
