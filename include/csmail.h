@@ -124,8 +124,8 @@
 #define CSMAIL_E_ABORTED 15
 
 /**
- * The message data and terminator were sent but the final reply never came: the message may or may
- * not have been delivered.
+ * The message data and terminator were sent but the final reply never came (the connection ended
+ * or the wait for the reply timed out): the message may or may not have been delivered.
  */
 #define CSMAIL_E_DELIVERY_UNKNOWN 16
 

@@ -1192,3 +1192,14 @@ fn message_data_writes_nothing_on_failure() {
     }
     assert_eq!(csmail_message_release(msg), CSMAIL_OK);
 }
+
+/// Issue 8 §2: the text of CSMAIL_E_DELIVERY_UNKNOWN covers a timeout after the end of data too.
+#[test]
+fn delivery_unknown_text_covers_a_timeout() {
+    // SAFETY: csmail_strerror returns a static NUL-terminated string.
+    let text = unsafe { CStr::from_ptr(csmail_strerror(CSMAIL_E_DELIVERY_UNKNOWN)) }.to_str().unwrap();
+    assert_eq!(
+        text,
+        "delivery unknown: the message was sent, but the connection ended or timed out before the server's final reply"
+    );
+}

@@ -59,7 +59,7 @@ impl Pop3Session {
 
     pub(crate) fn command(&mut self, line: &str, redacted: Option<&str>, step: &str) -> Result<(bool, String)> {
         self.breaking_on_error(|s| s.link.conn.send(line, redacted, step))?;
-        self.status(step)
+        self.status(&crate::protocol::line::reply_step(step))
     }
 
     /// Reads the lines of a multi-line response into memory (CAPA, LIST, UIDL).

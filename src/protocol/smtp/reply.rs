@@ -120,6 +120,6 @@ impl SmtpSession {
 
     pub(crate) fn command(&mut self, line: &str, redacted: Option<&str>, step: &str) -> Result<Reply> {
         self.link.conn.send(line, redacted, step)?;
-        self.read_reply(step)
+        self.read_reply(&crate::protocol::line::reply_step(step))
     }
 }
