@@ -226,7 +226,8 @@ fn run_case(f: &CertFixture, files: &CaseFiles, served: &Serving, t: Transport, 
     }
     if policy == Policy::Callback {
         let seen = seen.lock();
-        let want_seen = vec![(want.status, want.policy_errors, f.leaf.subject.clone(), f.leaf.fingerprint.clone())];
+        let (seen_status, seen_flags) = want.seen_by_callback;
+        let want_seen = vec![(seen_status, seen_flags, f.leaf.subject.clone(), f.leaf.fingerprint.clone())];
         if *seen != want_seen {
             problems.push(format!("the callback saw {seen:?}, want {want_seen:?}"));
         }
@@ -330,7 +331,8 @@ fn expectations_follow_the_documented_precedence() {
         Expected {
             status: CERTIFICATE_EXPIRED,
             policy_errors: CERT_POLICY_CHAIN_ERRORS | CERT_POLICY_NAME_MISMATCH,
-            result: Err(eexSSLCertificate)
+            result: Err(eexSSLCertificate),
+            seen_by_callback: (CERTIFICATE_EXPIRED, CERT_POLICY_CHAIN_ERRORS | CERT_POLICY_NAME_MISMATCH),
         }
     );
     assert_eq!(expected(f, Policy::NoValidation).result, Err(eexSSLCertName));

@@ -82,6 +82,32 @@ pub struct RecordingVerifier {
     verdict: Mutex<Verdict>,
 }
 
+impl RecordingVerifier {
+    /// A certificate whose key cannot prove the handshake (a key the engine refuses, such as
+    /// RSA under 2048 bits, or a bad signature) is refused after the chain check recorded it:
+    /// the verdict must then say CERTIFICATE_INVALID with the chain flag and the reason, not
+    /// the status the chain check left.
+    fn signature_checked(
+        &self,
+        checked: Result<HandshakeSignatureValid, Error>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        if let Err(e) = &checked {
+            let reason = match e {
+                Error::InvalidCertificate(_) | Error::PeerIncompatible(_) => {
+                    format!("the server's key cannot prove its handshake signature ({:?}): the key is of a kind or size this TLS engine refuses (e.g. RSA under 2048 bits), or the signature is wrong", dss.scheme)
+                }
+                _ => format!("the server's handshake signature ({:?}) was refused", dss.scheme),
+            };
+            let mut v = self.verdict.lock();
+            v.status = CERTIFICATE_INVALID;
+            v.policy_errors |= CERT_POLICY_CHAIN_ERRORS;
+            v.chain_error = Some(reason);
+        }
+        checked
+    }
+}
+
 impl std::fmt::Debug for RecordingVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RecordingVerifier").field("verdict", &*self.verdict.lock()).finish_non_exhaustive()
@@ -243,7 +269,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
+        self.signature_checked(verify_tls12_signature(message, cert, dss, &self.algorithms), dss)
     }
 
     fn verify_tls13_signature(
@@ -252,7 +278,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(message, cert, dss, &self.algorithms)
+        self.signature_checked(verify_tls13_signature(message, cert, dss, &self.algorithms), dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
