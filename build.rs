@@ -34,14 +34,18 @@ fn main() {
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml parses");
     // The constants follow whatever cbindgen.toml puts after the includes.
     let before = config.after_includes.take().unwrap_or_default();
-    config.after_includes = Some(format!("{before}\n{}", codegen::header::constants(&version)));
+    config.after_includes =
+        Some(format!("{before}\n{}\n{}", codegen::windows::CALLING_CONVENTION, codegen::header::constants(&version)));
     let header = out_dir.join("csmail.h");
+    let mut text = Vec::new();
     cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(codegen::windows::cbindgen_source(&crate_dir, &out_dir))
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header")
-        .write_to_file(&header);
+        .write(&mut text);
+    let text = String::from_utf8(text).expect("cbindgen writes UTF-8");
+    fs::write(&header, codegen::windows::with_calling_convention(&text)).expect("OUT_DIR is writable");
     println!("cargo:include={}", out_dir.display());
     println!("cargo:rustc-env=CSMAIL_GENERATED_HEADER={}", header.display());
 
@@ -60,7 +64,21 @@ fn main() {
     println!("cargo:rustc-env=CSMAIL_GENERATED_DIR={}", generated.display());
 
     if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libcsmail.so.{}", version.major);
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{}", soname(&version));
+    }
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
+        codegen::windows::dll(&out_dir);
+    }
+}
+
+/// The ABI policy (README, "ABI policy"): before 1.0 every minor release may break the ABI, so
+/// the SONAME carries major and minor (`libcsmail.so.0.1`, as cargo-c names it); from 1.0 on
+/// only the major version.
+fn soname(version: &codegen::Version) -> String {
+    if version.major == 0 {
+        format!("libcsmail.so.0.{}", version.minor)
+    } else {
+        format!("libcsmail.so.{}", version.major)
     }
 }
 

@@ -35,6 +35,10 @@ fn sections() -> Vec<(String, Vec<Constant>)> {
             data::properties().iter().map(|p| constant(p.doc, p.constant, &[], p.id.to_string())).collect(),
         ),
         (
+            "Section properties".to_owned(),
+            data::section_properties().iter().map(|p| constant(p.doc, p.constant, &[], p.id.to_string())).collect(),
+        ),
+        (
             "SSLInfo option indices".to_owned(),
             data::options().iter().map(|o| constant(o.doc, o.name, &[], o.index.to_string())).collect(),
         ),

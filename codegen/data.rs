@@ -26,6 +26,11 @@ pub mod properties {
     include!("../src/tables/properties.rs");
 }
 
+pub mod message {
+    use crate::tables::{constants, properties};
+    include!("../src/tables/message_values.rs");
+}
+
 pub mod proxyinfo {
     use crate::tables::constants;
     include!("../src/tables/proxy_kinds.rs");
@@ -47,8 +52,13 @@ pub fn properties() -> &'static [PropertyDef] {
     properties::PROPERTIES
 }
 
+/// The Section properties (csmail_section_get_str / set_str).
+pub fn section_properties() -> &'static [PropertyDef] {
+    message::SECTION_PROPERTIES
+}
+
 /// The groups of plain constants, in header order.
-pub fn groups() -> [&'static ConstGroup; 13] {
+pub fn groups() -> [&'static ConstGroup; 14] {
     [
         &properties::AUTH_MECHANISMS,
         &proxyinfo::PROXY_KINDS,
@@ -63,5 +73,6 @@ pub fn groups() -> [&'static ConstGroup; 13] {
         &options::CERT_POLICY_FLAGS,
         &options::CERTIFICATE_STATUSES,
         &options::OPTION_TYPES,
+        &message::MESSAGE_LIMITS,
     ]
 }

@@ -4,6 +4,7 @@
 use super::data;
 use super::text::{self, c_names, doc_line, literal, wrap};
 use super::Version;
+use crate::tables::PropertyDef;
 
 /// The constant section: version, every table's constants under their CSMAIL_ names, then the
 /// legacy names in a block CSMAIL_NO_LEGACY_NAMES leaves out.
@@ -30,17 +31,9 @@ pub fn constants(version: &Version) -> String {
     }
 
     h.section("Client and proxy properties (csmail_smtp_/pop3_/proxyinfo_ get/set)");
-    for p in data::properties() {
-        let facts = format!(
-            "Property {}: {}, {}, default {}; {}.",
-            p.name,
-            text::prop_kind(p.kind),
-            text::access(p.access),
-            text::property_default(p.default),
-            text::objects(p.objects)
-        );
-        h.constant(&doc_line(p.doc), p.constant, &[facts], &p.id.to_string(), &[]);
-    }
+    h.properties(data::properties());
+    h.section("Section properties (csmail_section_get_str / set_str)");
+    h.properties(data::section_properties());
 
     h.section("SSLInfo option indices (csmail_sslinfo_set_* / get_*)");
     for o in data::options() {
@@ -58,6 +51,24 @@ pub fn constants(version: &Version) -> String {
     h.typedef("The type of SSLInfo.Mode (MODE_CHANNEL, MODE_STARTTLS).", "SSL_MODE");
 
     h.finish()
+}
+
+impl Header {
+    /// One constant per property row, its facts (name, type, access, default, objects) in its
+    /// comment.
+    fn properties(&mut self, rows: &[PropertyDef]) {
+        for p in rows {
+            let facts = format!(
+                "Property {}: {}, {}, default {}; {}.",
+                p.name,
+                text::prop_kind(p.kind),
+                text::access(p.access),
+                text::property_default(p.default),
+                text::objects(p.objects)
+            );
+            self.constant(&doc_line(p.doc), p.constant, &[facts], &p.id.to_string(), &[]);
+        }
+    }
 }
 
 /// The section being written and the legacy names gathered on the way.

@@ -10,6 +10,7 @@ pub mod data;
 pub mod header;
 pub mod readme;
 pub mod text;
+pub mod windows;
 
 /// The crate's version, from Cargo.toml (cargo passes it to build.rs).
 pub struct Version {

@@ -3,7 +3,7 @@
 
 use super::data;
 use super::text::{self, c_names, doc_line, literal};
-use crate::tables::Access;
+use crate::tables::{Access, PropertyDef};
 
 /// The README with every generated table replaced by a fresh rendering.
 pub fn regenerate(readme: &str) -> Result<String, String> {
@@ -12,7 +12,8 @@ pub fn regenerate(readme: &str) -> Result<String, String> {
         ("result-codes", result_codes()),
         ("eex-numbers", eex_numbers()),
         ("ssl-options", ssl_options()),
-        ("properties", properties()),
+        ("properties", properties(data::properties())),
+        ("section-properties", properties(data::section_properties())),
         ("constants", constants()),
     ] {
         out = splice(&out, name, &table)?;
@@ -70,10 +71,10 @@ fn ssl_options() -> String {
     t
 }
 
-fn properties() -> String {
+fn properties(rows: &[PropertyDef]) -> String {
     let mut t = String::from("| id | constant | property | type | access | default | objects | meaning |\n");
     t.push_str("|---|---|---|---|---|---|---|---|\n");
-    for p in data::properties() {
+    for p in rows {
         t.push_str(&format!(
             "| {} | `{}` | {} | {} | {} | {} | {} | {} |\n",
             p.id,

@@ -94,6 +94,7 @@ pub fn objects(objects: &[Object]) -> String {
             Object::Smtp => "SMTP",
             Object::Pop3 => "POP3",
             Object::Proxy => "proxy",
+            Object::Section => "section",
         })
         .collect();
     names.join(", ")

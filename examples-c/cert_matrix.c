@@ -338,7 +338,7 @@ struct seen {
 
 /* Seed 001's callback: a self-signed certificate and a name mismatch are acceptable, expired,
  * revoked or broken certificates are not. Records what it was shown. */
-static int32_t seed001_callback(void *userdata, const csmail_certificate_info *info)
+static int32_t CSMAIL_CALL seed001_callback(void *userdata, const csmail_certificate_info *info)
 {
     struct seen *seen = userdata;
     const int32_t ignorable = CERT_POLICY_NAME_MISMATCH | CERT_POLICY_CHAIN_ERRORS;

@@ -57,7 +57,7 @@ struct batch {
 };
 
 /* csmail_message_callback: one whole message of the batch (data valid during the call). */
-static int32_t on_batch_message(void *userdata, uint32_t number, const uint8_t *data, size_t len)
+static int32_t CSMAIL_CALL on_batch_message(void *userdata, uint32_t number, const uint8_t *data, size_t len)
 {
     struct batch *b = userdata;
     const uint8_t *kept = NULL;

@@ -22,7 +22,7 @@
  * What it does, each step printed as "ok" or "FAILED":
  *   1. sends three tagged messages from alice to bob: over 2525 with STARTTLS and AUTH PLAIN
  *      (after a message over the server's SIZE, refused by the client with
- *      eexMessageTooLarge), over 2465 with implicit TLS and AUTH LOGIN (after a refused
+ *      CSMAIL_E_REFUSED_LOCALLY, eexMessageTooLarge), over 2465 with implicit TLS and AUTH LOGIN (after a refused
  *      recipient, 550), over 2587 with STARTTLS and AUTH CRAM-MD5;
  *   2. fetches each from bob's mailbox: over 1110 with STLS and USER/PASS, over 1995 with APOP,
  *      over [::1]:1995 with SASL PLAIN; the retrieved bytes must END with exactly the bytes
@@ -84,7 +84,7 @@ struct log_buf {
     int oom;
 };
 
-static void on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
+static void CSMAIL_CALL on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
 {
     struct log_buf *b = userdata;
     size_t n = strlen(message);
@@ -701,7 +701,8 @@ static void send_2525_starttls_plain(struct sent *m, struct sent *too_big)
         rc = csmail_smtp_send_mem(c.smtp, SENDER, recipients, 1, (const uint8_t *)too_big->data, too_big->len);
         smtp_failure(c.smtp, rc, &f);
         snprintf(fragment, sizeof fragment, "at most %d (SIZE)", SIZE_LIMIT);
-        expect_failure("a message of more than SIZE bytes", &f, CSMAIL_E_SERVER, eexMessageTooLarge, fragment);
+        expect_failure("a message of more than SIZE bytes", &f, CSMAIL_E_REFUSED_LOCALLY, eexMessageTooLarge, fragment);
+        check(client_int(&c, CSMAIL_PROP_REPLY_CODE) == 0, "%s: no reply belongs to a local refusal", c.name);
         expect_not_logged(&c, "C: MAIL");
         check(client_int(&c, CSMAIL_PROP_CONNECTED) == 1, "%s: still connected after the refused message", c.name);
 

@@ -114,7 +114,7 @@ static void append_line(char **text, size_t *len, size_t *cap, int *oom, const c
 }
 
 /* OnLogMessage: runs on the thread of the operation, during the call that logs. */
-static void on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
+static void CSMAIL_CALL on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
 {
     struct log_buf *b = userdata;
 

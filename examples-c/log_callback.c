@@ -64,7 +64,7 @@ static const char *facility_name(int32_t facility)
 }
 
 /* OnLogMessage: runs on the thread of the operation, during the call that logs. */
-static void on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
+static void CSMAIL_CALL on_log(void *userdata, int32_t severity, int32_t facility, const char *message)
 {
     struct log_state *st = userdata;
     size_t i;

@@ -4,7 +4,8 @@
 #   run-example.sh DIR EXAMPLE SERVICE [ARGS...]
 #
 # SERVICE picks the port from DIR/ready: smtp (STARTTLS), smtps (implicit TLS), pop3 (STLS),
-# pop3s (implicit TLS), or `closed`: a local port nothing listens on (bound, then closed).
+# pop3s (implicit TLS), `closed`: a local port nothing listens on (bound, then closed), or
+# `unanswered`: a port whose connection requests are never answered (unanswered-listener.py).
 # The example is run as
 #
 #   EXAMPLE HOST PORT DIR/ca.pem [ARGS...]
@@ -50,8 +51,12 @@ smtp | smtps | pop3 | pop3s)
 closed)
     port=$(closed_port)
     ;;
+unanswered)
+    echo "run-example: $(basename "$example") $host <a port that never answers> $dir/ca.pem${*:+ $*}"
+    exec python3 "$(dirname "${BASH_SOURCE[0]}")/unanswered-listener.py" "$example" "$host" "{port}" "$dir/ca.pem" "$@"
+    ;;
 *)
-    echo "run-example: unknown service '$service' (smtp, smtps, pop3, pop3s or closed)" >&2
+    echo "run-example: unknown service '$service' (smtp, smtps, pop3, pop3s, closed or unanswered)" >&2
     exit 2
     ;;
 esac

@@ -86,7 +86,7 @@ struct progress {
     unsigned calls;
 };
 
-static int32_t on_progress(void *userdata, uint64_t done, int64_t total)
+static int32_t CSMAIL_CALL on_progress(void *userdata, uint64_t done, int64_t total)
 {
     struct progress *p = userdata;
 
@@ -182,7 +182,7 @@ static int generate(struct generator *g)
 }
 
 /* csmail_read_callback: fill buf with up to capacity bytes, *n_out = 0 at the end. */
-static int32_t on_read(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out)
+static int32_t CSMAIL_CALL on_read(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out)
 {
     struct generator *g = userdata;
     size_t n;

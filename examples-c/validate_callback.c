@@ -19,7 +19,7 @@
 
 /* The callback of seed 001: self-signed and wrong-host certificates are fine here (a test
  * server), expired, revoked or broken ones are not. Return non-zero to accept. */
-static int32_t accept_self_signed(void *userdata, const csmail_certificate_info *info)
+static int32_t CSMAIL_CALL accept_self_signed(void *userdata, const csmail_certificate_info *info)
 {
     int *calls = userdata;
     const int32_t ignorable = CERT_POLICY_NAME_MISMATCH | CERT_POLICY_CHAIN_ERRORS;

@@ -19,6 +19,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- The calling convention of every function and callback ---- */
+
+/**
+ * `__stdcall` on 32-bit Windows (what 32-bit VB6 and Office call), empty everywhere else.
+ * Every csmail function is declared with it; declare the callbacks you pass to csmail with it
+ * too: `static void CSMAIL_CALL on_log(void *userdata, ...)`.
+ */
+#if defined(_WIN32) && !defined(_WIN64)
+#define CSMAIL_CALL __stdcall
+#else
+#define CSMAIL_CALL
+#endif
+
 /* ---- The version of csmail this header belongs to (from Cargo.toml) ---- */
 
 /**
@@ -144,6 +157,13 @@
  * The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
  */
 #define CSMAIL_E_TLS_CONFIG 19
+
+/**
+ * csmail refused to send, before sending anything, what the server announced it would not accept:
+ * a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+ * properties are cleared: no server reply belongs to this.
+ */
+#define CSMAIL_E_REFUSED_LOCALLY 20
 
 /* ---- ErrorInfo numbers (eex): 1001-1407 of the CSMail/SSL supplement, then csmail's own ---- */
 
@@ -668,6 +688,50 @@
  * Property RemoteDns: int, read-write, default 1; proxy.
  */
 #define CSMAIL_PROP_PROXY_REMOTE_DNS 30
+
+/* ---- Section properties (csmail_section_get_str / set_str) ---- */
+
+/**
+ * The content type, `type/subtype` (e.g. `application/pdf`); setting NULL is refused.
+ *
+ * Property ContentType: string, read-write, default text/plain; section.
+ */
+#define CSMAIL_SECTION_CONTENT_TYPE 1
+
+/**
+ * The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+ *
+ * Property Charset: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_CHARSET 2
+
+/**
+ * The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+ *
+ * Property ContentTransferEncoding: string, read-only, default ""; section.
+ */
+#define CSMAIL_SECTION_TRANSFER_ENCODING 3
+
+/**
+ * The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+ *
+ * Property FileName: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_FILE_NAME 4
+
+/**
+ * The Content-ID, without angle brackets.
+ *
+ * Property ContentID: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_CONTENT_ID 5
+
+/**
+ * The disposition: `attachment`, `inline` or empty.
+ *
+ * Property Disposition: string, read-write, default ""; section.
+ */
+#define CSMAIL_SECTION_DISPOSITION 6
 
 /* ---- SSLInfo option indices (csmail_sslinfo_set_* / get_*) ---- */
 
@@ -1518,6 +1582,23 @@
  */
 #define CSMAIL_OPTION_STRING 4
 
+/* ---- Message limits (csmail_message_limits_exceeded) ---- */
+
+/**
+ * How deep multiparts may nest (the message body is depth 0).
+ */
+#define CSMAIL_MESSAGE_MAX_DEPTH 32
+
+/**
+ * How many sections (every multipart and leaf part) a message may have.
+ */
+#define CSMAIL_MESSAGE_MAX_PARTS 1000
+
+/**
+ * How many header fields a message or section may have when composing.
+ */
+#define CSMAIL_MESSAGE_MAX_HEADERS 1000
+
 /**
  * The type of SSLInfo.Mode (MODE_CHANNEL, MODE_STARTTLS).
  *
@@ -1695,52 +1776,6 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 
 
 /**
- * Section string properties for `csmail_section_get_str` / `_set_str`.
- * The content type, `type/subtype` (e.g. `application/pdf`).
- */
-#define CSMAIL_SECTION_CONTENT_TYPE 1
-
-/**
- * The charset parameter (e.g. `utf-8`, `iso-8859-1`).
- */
-#define CSMAIL_SECTION_CHARSET 2
-
-/**
- * The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
- */
-#define CSMAIL_SECTION_TRANSFER_ENCODING 3
-
-/**
- * The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
- */
-#define CSMAIL_SECTION_FILE_NAME 4
-
-/**
- * The Content-ID, without angle brackets.
- */
-#define CSMAIL_SECTION_CONTENT_ID 5
-
-/**
- * The disposition: `attachment`, `inline` or empty.
- */
-#define CSMAIL_SECTION_DISPOSITION 6
-
-/**
- * How deep multiparts may nest (the message body is depth 0).
- */
-#define CSMAIL_MESSAGE_MAX_DEPTH 32
-
-/**
- * How many sections (every multipart and leaf part) a message may have.
- */
-#define CSMAIL_MESSAGE_MAX_PARTS 1000
-
-/**
- * How many header fields a message or section may have when composing.
- */
-#define CSMAIL_MESSAGE_MAX_HEADERS 1000
-
-/**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.
  */
 typedef struct csmail_errorinfo csmail_errorinfo;
@@ -1785,31 +1820,31 @@ typedef struct csmail_sslinfo csmail_sslinfo;
  * OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8,
  * valid only during the call). Runs on the thread of the operation that logs.
  */
-typedef void (*csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
+typedef void (CSMAIL_CALL *csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
 
 /**
  * Progress: bytes done and the total (-1 when unknown). Return 0 to go on, non-zero to stop
  * the operation (CSMAIL_E_ABORTED).
  */
-typedef int32_t (*csmail_progress_callback)(void *userdata, uint64_t done, int64_t total);
+typedef int32_t (CSMAIL_CALL *csmail_progress_callback)(void *userdata, uint64_t done, int64_t total);
 
 /**
  * Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on,
  * non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
  */
-typedef int32_t (*csmail_write_callback)(void *userdata, const uint8_t *data, size_t len);
+typedef int32_t (CSMAIL_CALL *csmail_write_callback)(void *userdata, const uint8_t *data, size_t len);
 
 /**
  * One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
  * go on, non-zero to fail the batch.
  */
-typedef int32_t (*csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
+typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
 
 /**
  * Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
  * `*n_out` = 0 is the end of the message; a non-zero return is a failure.
  */
-typedef int32_t (*csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
+typedef int32_t (CSMAIL_CALL *csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
 
 /**
  * What a validation callback sees; every pointer is valid only during the call.
@@ -1856,7 +1891,7 @@ typedef struct {
  * (valid ones too); its answer replaces SSLNoServerNameCheck and SSLNoServerCertificateValidation.
  * Accepting never skips the handshake signature check.
  */
-typedef int32_t (*csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
+typedef int32_t (CSMAIL_CALL *csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
 
 #ifdef __cplusplus
 extern "C" {
@@ -1867,7 +1902,7 @@ extern "C" {
  *
  * Returns a static NUL-terminated string; never NULL; any thread.
  */
-const char *csmail_version(void);
+const char *CSMAIL_CALL csmail_version(void);
 
 /**
  * A static description of a result code (CSMAIL_OK, CSMAIL_E_*).
@@ -1875,7 +1910,7 @@ const char *csmail_version(void);
  * Returns a static NUL-terminated string, "unknown result code" for values not defined;
  * never NULL; any thread.
  */
-const char *csmail_strerror(int32_t result);
+const char *CSMAIL_CALL csmail_strerror(int32_t result);
 
 /**
  * The eex number of this thread's last failed csmail call (0 if the last call succeeded).
@@ -1884,7 +1919,7 @@ const char *csmail_strerror(int32_t result);
  * each thread has its own. Calls from a thread-local destructor (a pthread key's, after
  * csmail's own storage of the thread is gone) work, but keep no last error: this gives 0.
  */
-int32_t csmail_last_eex(void);
+int32_t CSMAIL_CALL csmail_last_eex(void);
 
 /**
  * The text of this thread's last failed csmail call ("" if it succeeded).
@@ -1895,17 +1930,17 @@ int32_t csmail_last_eex(void);
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_last_error_text(char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_last_error_text(char *buf, size_t len, size_t *needed_out);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_errorinfo_addref(const csmail_errorinfo *info);
+int32_t CSMAIL_CALL csmail_errorinfo_addref(const csmail_errorinfo *info);
 
 /**
  * Releases a reference; the last one frees the ErrorInfo. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_errorinfo_release(const csmail_errorinfo *info);
+int32_t CSMAIL_CALL csmail_errorinfo_release(const csmail_errorinfo *info);
 
 /**
  * Number: the eex value (0 when the operation succeeded).
@@ -1913,7 +1948,7 @@ int32_t csmail_errorinfo_release(const csmail_errorinfo *info);
  * # Safety
  * `number_out` is NULL or writable.
  */
-int32_t csmail_errorinfo_number(const csmail_errorinfo *info, int32_t *number_out);
+int32_t CSMAIL_CALL csmail_errorinfo_number(const csmail_errorinfo *info, int32_t *number_out);
 
 /**
  * OSError: errno (Windows: the WSA code) of the failure, or 0.
@@ -1921,7 +1956,7 @@ int32_t csmail_errorinfo_number(const csmail_errorinfo *info, int32_t *number_ou
  * # Safety
  * `os_error_out` is NULL or writable.
  */
-int32_t csmail_errorinfo_os_error(const csmail_errorinfo *info, int32_t *os_error_out);
+int32_t CSMAIL_CALL csmail_errorinfo_os_error(const csmail_errorinfo *info, int32_t *os_error_out);
 
 /**
  * Text: the description, UTF-8, into a caller buffer (NULL asks the size in `needed_out`).
@@ -1929,28 +1964,28 @@ int32_t csmail_errorinfo_os_error(const csmail_errorinfo *info, int32_t *os_erro
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_errorinfo_text(const csmail_errorinfo *info, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_errorinfo_text(const csmail_errorinfo *info, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
  * reference (release with `csmail_loghandler_release`). Never NULL.
  */
-csmail_loghandler *csmail_loghandler_new(void);
+csmail_loghandler *CSMAIL_CALL csmail_loghandler_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_loghandler_addref(const csmail_loghandler *log);
+int32_t CSMAIL_CALL csmail_loghandler_addref(const csmail_loghandler *log);
 
 /**
  * Releases a reference. Clients it is attached to keep their own.
  */
-int32_t csmail_loghandler_release(const csmail_loghandler *log);
+int32_t CSMAIL_CALL csmail_loghandler_release(const csmail_loghandler *log);
 
 /**
  * Level: LOG_S_FATAL, LOG_S_WARNING or LOG_S_INFORMATION (most detail).
  */
-int32_t csmail_loghandler_set_level(const csmail_loghandler *log, int32_t level);
+int32_t CSMAIL_CALL csmail_loghandler_set_level(const csmail_loghandler *log, int32_t level);
 
 /**
  * Reads Level.
@@ -1958,12 +1993,12 @@ int32_t csmail_loghandler_set_level(const csmail_loghandler *log, int32_t level)
  * # Safety
  * `level_out` is NULL or writable.
  */
-int32_t csmail_loghandler_get_level(const csmail_loghandler *log, int32_t *level_out);
+int32_t CSMAIL_CALL csmail_loghandler_get_level(const csmail_loghandler *log, int32_t *level_out);
 
 /**
  * Facility: an OR of LOG_F_PROTOCOL, LOG_F_SSL, LOG_F_PROXY, LOG_F_USER.
  */
-int32_t csmail_loghandler_set_facility(const csmail_loghandler *log, int32_t flags);
+int32_t CSMAIL_CALL csmail_loghandler_set_facility(const csmail_loghandler *log, int32_t flags);
 
 /**
  * Reads Facility.
@@ -1971,7 +2006,7 @@ int32_t csmail_loghandler_set_facility(const csmail_loghandler *log, int32_t fla
  * # Safety
  * `flags_out` is NULL or writable.
  */
-int32_t csmail_loghandler_get_facility(const csmail_loghandler *log, int32_t *flags_out);
+int32_t CSMAIL_CALL csmail_loghandler_get_facility(const csmail_loghandler *log, int32_t *flags_out);
 
 /**
  * OnLogMessage: sets (NULL clears) the callback. It runs on the thread of the operation that
@@ -1981,13 +2016,13 @@ int32_t csmail_loghandler_get_facility(const csmail_loghandler *log, int32_t *fl
  * gives CSMAIL_E_REENTRANT.
  * Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
  */
-int32_t csmail_loghandler_set_callback(const csmail_loghandler *log, csmail_log_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_loghandler_set_callback(const csmail_loghandler *log, csmail_log_callback callback, void *userdata);
 
 /**
  * Shows credentials (AUTH payloads, PASS, APOP digests) in the log when `on` is non-zero.
  * Off by default; for debugging against test servers only.
  */
-int32_t csmail_loghandler_set_log_secrets(const csmail_loghandler *log, int32_t on);
+int32_t CSMAIL_CALL csmail_loghandler_set_log_secrets(const csmail_loghandler *log, int32_t on);
 
 /**
  * Creates an empty Message with one reference.
@@ -1995,18 +2030,18 @@ int32_t csmail_loghandler_set_log_secrets(const csmail_loghandler *log, int32_t 
  * Ownership: the caller owns the reference and ends it with `csmail_message_release`.
  * Returns the handle; never NULL. Any thread.
  */
-csmail_message *csmail_message_new(void);
+csmail_message *CSMAIL_CALL csmail_message_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_message_addref(const csmail_message *message);
+int32_t CSMAIL_CALL csmail_message_addref(const csmail_message *message);
 
 /**
  * Releases a reference; the last one frees the message (sections still referenced by the
  * application stay valid). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_message_release(const csmail_message *message);
+int32_t CSMAIL_CALL csmail_message_release(const csmail_message *message);
 
 /**
  * The message's bytes (RFC 5322): as retrieved or loaded while unchanged, else composed now
@@ -2020,7 +2055,7 @@ int32_t csmail_message_release(const csmail_message *message);
  * # Safety
  * `data_out` and `len_out` are NULL or writable.
  */
-int32_t csmail_message_data(const csmail_message *message, const uint8_t **data_out, size_t *len_out);
+int32_t CSMAIL_CALL csmail_message_data(const csmail_message *message, const uint8_t **data_out, size_t *len_out);
 
 /**
  * Replaces the whole message with one read from memory (parsed when first read; malformed
@@ -2032,7 +2067,7 @@ int32_t csmail_message_data(const csmail_message *message, const uint8_t **data_
  * # Safety
  * `data` is NULL with `len` 0 or points to `len` readable bytes.
  */
-int32_t csmail_message_load_mem(const csmail_message *message, const uint8_t *data, size_t len);
+int32_t CSMAIL_CALL csmail_message_load_mem(const csmail_message *message, const uint8_t *data, size_t len);
 
 /**
  * LoadFromFile: replaces the message with the one in a file (RFC 5322 / .eml, as
@@ -2044,7 +2079,7 @@ int32_t csmail_message_load_mem(const csmail_message *message, const uint8_t *da
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_message_load_from_file(const csmail_message *message, const char *path);
+int32_t CSMAIL_CALL csmail_message_load_from_file(const csmail_message *message, const char *path);
 
 /**
  * SaveToFile: writes the message (RFC 5322, with Bcc) to a file, created or truncated;
@@ -2056,7 +2091,7 @@ int32_t csmail_message_load_from_file(const csmail_message *message, const char 
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_message_save_to_file(const csmail_message *message, const char *path);
+int32_t CSMAIL_CALL csmail_message_save_to_file(const csmail_message *message, const char *path);
 
 /**
  * A header's decoded value (RFC 2047 words and charsets decoded to UTF-8; address headers as
@@ -2071,7 +2106,7 @@ int32_t csmail_message_save_to_file(const csmail_message *message, const char *p
  * `name` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
  * is NULL or writable.
  */
-int32_t csmail_message_get_header(const csmail_message *message, const char *name, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_message_get_header(const csmail_message *message, const char *name, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets a header (From, To, Cc, Bcc, Reply-To, Sender, Subject, Date, Message-ID,
@@ -2087,7 +2122,7 @@ int32_t csmail_message_get_header(const csmail_message *message, const char *nam
  * # Safety
  * `name` is NULL or NUL-terminated; `value` is NULL or NUL-terminated.
  */
-int32_t csmail_message_set_header(const csmail_message *message, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_message_set_header(const csmail_message *message, const char *name, const char *value);
 
 /**
  * Adds a header field, keeping those of the same name (e.g. a second Received or a custom
@@ -2096,7 +2131,7 @@ int32_t csmail_message_set_header(const csmail_message *message, const char *nam
  * # Safety
  * `name` and `value` are NULL or NUL-terminated.
  */
-int32_t csmail_message_add_header(const csmail_message *message, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_message_add_header(const csmail_message *message, const char *name, const char *value);
 
 /**
  * How many header fields the message has (for `csmail_message_header_at`).
@@ -2106,7 +2141,7 @@ int32_t csmail_message_add_header(const csmail_message *message, const char *nam
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_message_header_count(const csmail_message *message, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_header_count(const csmail_message *message, size_t *count_out);
 
 /**
  * The name and decoded value of header field `index` (0-based, in message order).
@@ -2118,7 +2153,7 @@ int32_t csmail_message_header_count(const csmail_message *message, size_t *count
  * # Safety
  * Every buffer is NULL or has its length writable; every `*_needed` is NULL or writable.
  */
-int32_t csmail_message_header_at(const csmail_message *message, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *value_buf, size_t value_len, size_t *value_needed);
+int32_t CSMAIL_CALL csmail_message_header_at(const csmail_message *message, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *value_buf, size_t value_len, size_t *value_needed);
 
 /**
  * Adds one mailbox to an address header (From, Sender, Reply-To, To, Cc, Bcc). The display
@@ -2131,7 +2166,7 @@ int32_t csmail_message_header_at(const csmail_message *message, size_t index, ch
  * # Safety
  * `header` and `address` are NULL or NUL-terminated; `display_name` is NULL or NUL-terminated.
  */
-int32_t csmail_message_add_address(const csmail_message *message, const char *header, const char *display_name, const char *address);
+int32_t CSMAIL_CALL csmail_message_add_address(const csmail_message *message, const char *header, const char *display_name, const char *address);
 
 /**
  * How many mailboxes an address header holds (0 when absent).
@@ -2139,7 +2174,7 @@ int32_t csmail_message_add_address(const csmail_message *message, const char *he
  * # Safety
  * `header` is NULL or NUL-terminated; `count_out` is NULL or writable.
  */
-int32_t csmail_message_address_count(const csmail_message *message, const char *header, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_address_count(const csmail_message *message, const char *header, size_t *count_out);
 
 /**
  * The display name ("" when none) and address of mailbox `index` of an address header.
@@ -2150,7 +2185,7 @@ int32_t csmail_message_address_count(const csmail_message *message, const char *
  * # Safety
  * `header` is NULL or NUL-terminated; buffers and `*_needed` as for strings out.
  */
-int32_t csmail_message_address_at(const csmail_message *message, const char *header, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *addr_buf, size_t addr_len, size_t *addr_needed);
+int32_t CSMAIL_CALL csmail_message_address_at(const csmail_message *message, const char *header, size_t index, char *name_buf, size_t name_len, size_t *name_needed, char *addr_buf, size_t addr_len, size_t *addr_needed);
 
 /**
  * TextBody: the plain-text body, decoded to UTF-8 ("" when none).
@@ -2158,7 +2193,7 @@ int32_t csmail_message_address_at(const csmail_message *message, const char *hea
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_message_get_text_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_message_get_text_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
 
 /**
  * HTMLBody: the HTML body, decoded to UTF-8 ("" when none).
@@ -2166,7 +2201,7 @@ int32_t csmail_message_get_text_body(const csmail_message *message, char *buf, s
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_message_get_html_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_message_get_html_body(const csmail_message *message, char *buf, size_t len, size_t *needed_out);
 
 /**
  * TextBody = text: sets the plain-text body (UTF-8; multipart/alternative beside an HTML body).
@@ -2176,7 +2211,7 @@ int32_t csmail_message_get_html_body(const csmail_message *message, char *buf, s
  * # Safety
  * `text` is NULL or NUL-terminated.
  */
-int32_t csmail_message_set_text_body(const csmail_message *message, const char *text);
+int32_t CSMAIL_CALL csmail_message_set_text_body(const csmail_message *message, const char *text);
 
 /**
  * HTMLBody = html: sets the HTML body (multipart/alternative beside a text body,
@@ -2185,7 +2220,7 @@ int32_t csmail_message_set_text_body(const csmail_message *message, const char *
  * # Safety
  * `html` is NULL or NUL-terminated.
  */
-int32_t csmail_message_set_html_body(const csmail_message *message, const char *html);
+int32_t CSMAIL_CALL csmail_message_set_html_body(const csmail_message *message, const char *html);
 
 /**
  * Priority: 1 (highest) to 5 (lowest) from X-Priority, 3 when absent.
@@ -2193,13 +2228,13 @@ int32_t csmail_message_set_html_body(const csmail_message *message, const char *
  * # Safety
  * `priority_out` is NULL or writable.
  */
-int32_t csmail_message_get_priority(const csmail_message *message, int32_t *priority_out);
+int32_t CSMAIL_CALL csmail_message_get_priority(const csmail_message *message, int32_t *priority_out);
 
 /**
  * Priority = 1..5 (X-Priority; 3, normal, removes the header). Other values:
  * CSMAIL_E_INVALID_ARGUMENT.
  */
-int32_t csmail_message_set_priority(const csmail_message *message, int32_t priority);
+int32_t CSMAIL_CALL csmail_message_set_priority(const csmail_message *message, int32_t priority);
 
 /**
  * AddAttachment from a file: the file is read only when the message is sent or saved, base64
@@ -2214,7 +2249,7 @@ int32_t csmail_message_set_priority(const csmail_message *message, int32_t prior
  * # Safety
  * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
  */
-int32_t csmail_message_add_attachment_file(const csmail_message *message, const char *path, const char *content_type, const char *file_name, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_attachment_file(const csmail_message *message, const char *path, const char *content_type, const char *file_name, csmail_section **section_out);
 
 /**
  * AddAttachment from memory: `len` bytes at `data` (copied) named `file_name`.
@@ -2226,7 +2261,7 @@ int32_t csmail_message_add_attachment_file(const csmail_message *message, const 
  * Strings are NULL or NUL-terminated; `data` points to `len` bytes (NULL with 0);
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_add_attachment_mem(const csmail_message *message, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_attachment_mem(const csmail_message *message, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
 
 /**
  * Adds an inline part from memory, which the HTML body shows as `cid:<content_id>`
@@ -2238,7 +2273,7 @@ int32_t csmail_message_add_attachment_mem(const csmail_message *message, const c
  * # Safety
  * As `csmail_message_add_attachment_mem`.
  */
-int32_t csmail_message_add_inline_mem(const csmail_message *message, const char *content_id, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_inline_mem(const csmail_message *message, const char *content_id, const char *file_name, const uint8_t *data, size_t len, const char *content_type, csmail_section **section_out);
 
 /**
  * Adds an inline part from a file (streamed like attachments), shown as `cid:<content_id>`.
@@ -2246,7 +2281,7 @@ int32_t csmail_message_add_inline_mem(const csmail_message *message, const char 
  * # Safety
  * Strings are NULL or NUL-terminated; `section_out` is NULL or writable.
  */
-int32_t csmail_message_add_inline_file(const csmail_message *message, const char *content_id, const char *path, const char *content_type, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_add_inline_file(const csmail_message *message, const char *content_id, const char *path, const char *content_type, csmail_section **section_out);
 
 /**
  * Sections.Count: how many leaf sections (text, HTML, inline parts, attachments) the message
@@ -2255,7 +2290,7 @@ int32_t csmail_message_add_inline_file(const csmail_message *message, const char
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_message_section_count(const csmail_message *message, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_section_count(const csmail_message *message, size_t *count_out);
 
 /**
  * Sections(index): a new reference to leaf section `index` (0-based); release it.
@@ -2265,7 +2300,7 @@ int32_t csmail_message_section_count(const csmail_message *message, size_t *coun
  * # Safety
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_section(const csmail_message *message, size_t index, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_section(const csmail_message *message, size_t index, csmail_section **section_out);
 
 /**
  * How many of the sections are attachments.
@@ -2273,7 +2308,7 @@ int32_t csmail_message_section(const csmail_message *message, size_t index, csma
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_message_attachment_count(const csmail_message *message, size_t *count_out);
+int32_t CSMAIL_CALL csmail_message_attachment_count(const csmail_message *message, size_t *count_out);
 
 /**
  * A new reference to attachment `index` (0-based); release it.
@@ -2281,7 +2316,7 @@ int32_t csmail_message_attachment_count(const csmail_message *message, size_t *c
  * # Safety
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_attachment(const csmail_message *message, size_t index, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_attachment(const csmail_message *message, size_t index, csmail_section **section_out);
 
 /**
  * A new reference to the body section: the root of the MIME tree (a multipart or a single
@@ -2290,7 +2325,7 @@ int32_t csmail_message_attachment(const csmail_message *message, size_t index, c
  * # Safety
  * `section_out` is NULL or writable.
  */
-int32_t csmail_message_body(const csmail_message *message, csmail_section **section_out);
+int32_t CSMAIL_CALL csmail_message_body(const csmail_message *message, csmail_section **section_out);
 
 /**
  * Sections.Add: adds a section made with `csmail_section_new` (an attachment, an inline part
@@ -2300,7 +2335,7 @@ int32_t csmail_message_body(const csmail_message *message, csmail_section **sect
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (already in the
  * message; eexMimeLimit).
  */
-int32_t csmail_message_add_section(const csmail_message *message, const csmail_section *section);
+int32_t CSMAIL_CALL csmail_message_add_section(const csmail_message *message, const csmail_section *section);
 
 /**
  * Sections.Remove: removes a section from the message (the handle stays valid).
@@ -2308,7 +2343,7 @@ int32_t csmail_message_add_section(const csmail_message *message, const csmail_s
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not in this message,
  * or the body section itself).
  */
-int32_t csmail_message_remove_section(const csmail_message *message, const csmail_section *section);
+int32_t CSMAIL_CALL csmail_message_remove_section(const csmail_message *message, const csmail_section *section);
 
 /**
  * Whether parsing met more nesting or parts than csmail's limits (32 levels, 1000 parts):
@@ -2317,7 +2352,7 @@ int32_t csmail_message_remove_section(const csmail_message *message, const csmai
  * # Safety
  * `exceeded_out` is NULL or writable.
  */
-int32_t csmail_message_limits_exceeded(const csmail_message *message, int32_t *exceeded_out);
+int32_t CSMAIL_CALL csmail_message_limits_exceeded(const csmail_message *message, int32_t *exceeded_out);
 
 /**
  * Send(Message): sends a Message, the envelope taken from it — the sender from Sender (else
@@ -2325,11 +2360,12 @@ int32_t csmail_message_limits_exceeded(const csmail_message *message, int32_t *e
  * Attachment files are streamed. The message must be connected first (`csmail_smtp_connect`).
  *
  * Results: as `csmail_smtp_send_mem`, and CSMAIL_E_INVALID_ARGUMENT with eexNoEnvelope (no
- * sender or no recipient) or eexInvalidAddress; CSMAIL_E_NOT_SUPPORTED with
- * eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
+ * sender or no recipient) or eexInvalidAddress; CSMAIL_E_REFUSED_LOCALLY with
+ * eexSmtpUtf8Required (an address that is not ASCII, in the envelope or in any address header
+ * sent, and no SMTPUTF8: nothing is sent); CSMAIL_E_IO (an attachment file).
  * Threads: as every SMTPClient operation.
  */
-int32_t csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);
+int32_t CSMAIL_CALL csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *message);
 
 /**
  * Send(Message) with an envelope: `from` (NULL: from the message) and `recipients`/`count`
@@ -2339,23 +2375,23 @@ int32_t csmail_smtp_send_message(const csmail_smtp *smtp, const csmail_message *
  * `from` is NULL or NUL-terminated; `recipients` is NULL (with `count` 0) or points to
  * `count` NUL-terminated strings.
  */
-int32_t csmail_smtp_send_message_to(const csmail_smtp *smtp, const csmail_message *message, const char *from, const char *const *recipients, size_t count);
+int32_t CSMAIL_CALL csmail_smtp_send_message_to(const csmail_smtp *smtp, const csmail_message *message, const char *from, const char *const *recipients, size_t count);
 
 /**
  * Creates a POP3Client with one reference (release with `csmail_pop3_release`). Never NULL.
  */
-csmail_pop3 *csmail_pop3_new(void);
+csmail_pop3 *CSMAIL_CALL csmail_pop3_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_pop3_addref(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_addref(const csmail_pop3 *pop3);
 
 /**
  * Releases a reference; the last one closes the connection WITHOUT QUIT (deletions are not
  * committed) and frees the client. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_pop3_release(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_release(const csmail_pop3 *pop3);
 
 /**
  * Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD). CR, LF, NUL are refused.
@@ -2363,7 +2399,7 @@ int32_t csmail_pop3_release(const csmail_pop3 *pop3);
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_pop3_set_str(const csmail_pop3 *pop3, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_pop3_set_str(const csmail_pop3 *pop3, int32_t property, const char *value);
 
 /**
  * Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
@@ -2371,12 +2407,12 @@ int32_t csmail_pop3_set_str(const csmail_pop3 *pop3, int32_t property, const cha
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_pop3_get_str(const csmail_pop3 *pop3, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_pop3_get_str(const csmail_pop3 *pop3, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, USER_PASS, APOP).
  */
-int32_t csmail_pop3_set_int(const csmail_pop3 *pop3, int32_t property, int32_t value);
+int32_t CSMAIL_CALL csmail_pop3_set_int(const csmail_pop3 *pop3, int32_t property, int32_t value);
 
 /**
  * Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
@@ -2384,18 +2420,18 @@ int32_t csmail_pop3_set_int(const csmail_pop3 *pop3, int32_t property, int32_t v
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_pop3_get_int(const csmail_pop3 *pop3, int32_t property, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_pop3_get_int(const csmail_pop3 *pop3, int32_t property, int32_t *value_out);
 
 /**
  * SetAdvancedHandler: attaches an SSLInfo or a LogHandler (the client keeps its own reference).
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
  */
-int32_t csmail_pop3_set_advanced_handler(const csmail_pop3 *pop3, const void *handler);
+int32_t CSMAIL_CALL csmail_pop3_set_advanced_handler(const csmail_pop3 *pop3, const void *handler);
 
 /**
  * Detaches an advanced handler. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
  */
-int32_t csmail_pop3_remove_advanced_handler(const csmail_pop3 *pop3, const void *handler);
+int32_t CSMAIL_CALL csmail_pop3_remove_advanced_handler(const csmail_pop3 *pop3, const void *handler);
 
 /**
  * ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
@@ -2403,7 +2439,7 @@ int32_t csmail_pop3_remove_advanced_handler(const csmail_pop3 *pop3, const void 
  * # Safety
  * `info_out` is NULL or writable.
  */
-int32_t csmail_pop3_extended_error(const csmail_pop3 *pop3, csmail_errorinfo **info_out);
+int32_t CSMAIL_CALL csmail_pop3_extended_error(const csmail_pop3 *pop3, csmail_errorinfo **info_out);
 
 /**
  * Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
@@ -2411,7 +2447,7 @@ int32_t csmail_pop3_extended_error(const csmail_pop3 *pop3, csmail_errorinfo **i
  * Once this returns, the callback it replaced never runs again, also in an operation already
  * running (a call in progress is waited for), so its userdata may be freed.
  */
-int32_t csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progress_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progress_callback callback, void *userdata);
 
 /**
  * Connect: TCP, TLS (MODE_CHANNEL) or STLS (MODE_STARTTLS) with an SSLInfo, greeting, CAPA,
@@ -2421,7 +2457,7 @@ int32_t csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progre
  * eexPopServer), CSMAIL_E_AUTH (eexPopServer with the server's -ERR line, RESP-CODES
  * included), CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_TLS_CONFIG.
  */
-int32_t csmail_pop3_connect(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_connect(const csmail_pop3 *pop3);
 
 /**
  * STAT: number of messages and mailbox size in bytes. Either out pointer may be NULL.
@@ -2429,7 +2465,7 @@ int32_t csmail_pop3_connect(const csmail_pop3 *pop3);
  * # Safety
  * `count_out` and `size_out` are NULL or writable.
  */
-int32_t csmail_pop3_stat(const csmail_pop3 *pop3, uint32_t *count_out, uint64_t *size_out);
+int32_t CSMAIL_CALL csmail_pop3_stat(const csmail_pop3 *pop3, uint32_t *count_out, uint64_t *size_out);
 
 /**
  * LIST n: the size of message `number` (1-based) in bytes.
@@ -2437,7 +2473,7 @@ int32_t csmail_pop3_stat(const csmail_pop3 *pop3, uint32_t *count_out, uint64_t 
  * # Safety
  * `size_out` is NULL or writable.
  */
-int32_t csmail_pop3_message_size(const csmail_pop3 *pop3, uint32_t number, uint64_t *size_out);
+int32_t CSMAIL_CALL csmail_pop3_message_size(const csmail_pop3 *pop3, uint32_t number, uint64_t *size_out);
 
 /**
  * UIDL n: the unique id of message `number` into a caller buffer.
@@ -2445,7 +2481,7 @@ int32_t csmail_pop3_message_size(const csmail_pop3 *pop3, uint32_t number, uint6
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_pop3_uid(const csmail_pop3 *pop3, uint32_t number, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_pop3_uid(const csmail_pop3 *pop3, uint32_t number, char *buf, size_t len, size_t *needed_out);
 
 /**
  * RETR n into memory: a new Message (release with `csmail_message_release`).
@@ -2456,7 +2492,7 @@ int32_t csmail_pop3_uid(const csmail_pop3 *pop3, uint32_t number, char *buf, siz
  * # Safety
  * `message_out` is NULL or writable.
  */
-int32_t csmail_pop3_retrieve(const csmail_pop3 *pop3, uint32_t number, csmail_message **message_out);
+int32_t CSMAIL_CALL csmail_pop3_retrieve(const csmail_pop3 *pop3, uint32_t number, csmail_message **message_out);
 
 /**
  * RETR n into a file (created or truncated, synced at the end; removed again on failure).
@@ -2464,12 +2500,12 @@ int32_t csmail_pop3_retrieve(const csmail_pop3 *pop3, uint32_t number, csmail_me
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_pop3_retrieve_file(const csmail_pop3 *pop3, uint32_t number, const char *path);
+int32_t CSMAIL_CALL csmail_pop3_retrieve_file(const csmail_pop3 *pop3, uint32_t number, const char *path);
 
 /**
  * RETR n into a write callback, streamed (the callback runs on this thread, during this call).
  */
-int32_t csmail_pop3_retrieve_cb(const csmail_pop3 *pop3, uint32_t number, csmail_write_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_retrieve_cb(const csmail_pop3 *pop3, uint32_t number, csmail_write_callback callback, void *userdata);
 
 /**
  * TOP n lines into memory: the headers and the first `lines` body lines, as a new Message.
@@ -2477,7 +2513,7 @@ int32_t csmail_pop3_retrieve_cb(const csmail_pop3 *pop3, uint32_t number, csmail
  * # Safety
  * `message_out` is NULL or writable.
  */
-int32_t csmail_pop3_top(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_message **message_out);
+int32_t CSMAIL_CALL csmail_pop3_top(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_message **message_out);
 
 /**
  * TOP n lines into a file (removed again on failure).
@@ -2485,12 +2521,12 @@ int32_t csmail_pop3_top(const csmail_pop3 *pop3, uint32_t number, uint32_t lines
  * # Safety
  * `path` is NULL or a NUL-terminated string.
  */
-int32_t csmail_pop3_top_file(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, const char *path);
+int32_t CSMAIL_CALL csmail_pop3_top_file(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, const char *path);
 
 /**
  * TOP n lines into a write callback.
  */
-int32_t csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_write_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number, uint32_t lines, csmail_write_callback callback, void *userdata);
 
 /**
  * Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
@@ -2500,22 +2536,22 @@ int32_t csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number, uint32_t li
  * # Safety
  * `numbers` has `count` entries.
  */
-int32_t csmail_pop3_retrieve_many(const csmail_pop3 *pop3, const uint32_t *numbers, size_t count, int32_t delete_each, csmail_message_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_pop3_retrieve_many(const csmail_pop3 *pop3, const uint32_t *numbers, size_t count, int32_t delete_each, csmail_message_callback callback, void *userdata);
 
 /**
  * DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
  */
-int32_t csmail_pop3_delete(const csmail_pop3 *pop3, uint32_t number);
+int32_t CSMAIL_CALL csmail_pop3_delete(const csmail_pop3 *pop3, uint32_t number);
 
 /**
  * RSET: unmarks every deletion of this session.
  */
-int32_t csmail_pop3_reset(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_reset(const csmail_pop3 *pop3);
 
 /**
  * NOOP: keeps the session alive.
  */
-int32_t csmail_pop3_noop(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_noop(const csmail_pop3 *pop3);
 
 /**
  * Disconnect: QUIT and close. `*committed_out` (may be NULL) is 1 when the server confirmed
@@ -2524,12 +2560,12 @@ int32_t csmail_pop3_noop(const csmail_pop3 *pop3);
  * # Safety
  * `committed_out` is NULL or writable.
  */
-int32_t csmail_pop3_disconnect(const csmail_pop3 *pop3, int32_t *committed_out);
+int32_t CSMAIL_CALL csmail_pop3_disconnect(const csmail_pop3 *pop3, int32_t *committed_out);
 
 /**
  * Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
  */
-int32_t csmail_pop3_abort(const csmail_pop3 *pop3);
+int32_t CSMAIL_CALL csmail_pop3_abort(const csmail_pop3 *pop3);
 
 /**
  * Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A,
@@ -2539,17 +2575,17 @@ int32_t csmail_pop3_abort(const csmail_pop3 *pop3);
  *
  * Returns NULL for an unknown kind (and `csmail_last_eex()` is eexInvalidArgument).
  */
-csmail_proxyinfo *csmail_proxyinfo_new(int32_t kind);
+csmail_proxyinfo *CSMAIL_CALL csmail_proxyinfo_new(int32_t kind);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_proxyinfo_addref(const csmail_proxyinfo *proxy);
+int32_t CSMAIL_CALL csmail_proxyinfo_addref(const csmail_proxyinfo *proxy);
 
 /**
  * Releases a reference. Clients it is attached to keep their own.
  */
-int32_t csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
+int32_t CSMAIL_CALL csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
 
 /**
  * Sets CSMAIL_PROP_HOST, _USER (SOCKS4 user id, SOCKS5/HTTP user; SMTP relay login) or
@@ -2558,7 +2594,7 @@ int32_t csmail_proxyinfo_release(const csmail_proxyinfo *proxy);
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property, const char *value);
 
 /**
  * Reads CSMAIL_PROP_HOST or _USER into a caller buffer (the password is write-only).
@@ -2566,13 +2602,13 @@ int32_t csmail_proxyinfo_set_str(const csmail_proxyinfo *proxy, int32_t property
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_proxyinfo_get_str(const csmail_proxyinfo *proxy, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_proxyinfo_get_str(const csmail_proxyinfo *proxy, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets CSMAIL_PROP_PORT (0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for the
  * application proxies) or CSMAIL_PROP_PROXY_REMOTE_DNS (SOCKS5; default 1).
  */
-int32_t csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property, int32_t value);
+int32_t CSMAIL_CALL csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property, int32_t value);
 
 /**
  * Reads CSMAIL_PROP_PORT or CSMAIL_PROP_PROXY_REMOTE_DNS.
@@ -2580,7 +2616,7 @@ int32_t csmail_proxyinfo_set_int(const csmail_proxyinfo *proxy, int32_t property
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property, int32_t *value_out);
 
 /**
  * Creates a free-standing Section with one reference (add it with `csmail_message_add_section`
@@ -2593,18 +2629,18 @@ int32_t csmail_proxyinfo_get_int(const csmail_proxyinfo *proxy, int32_t property
  * # Safety
  * `content_type` is NULL or NUL-terminated; `section_out` is NULL or writable.
  */
-int32_t csmail_section_new(const char *content_type, csmail_section **section_out_p);
+int32_t CSMAIL_CALL csmail_section_new(const char *content_type, csmail_section **section_out_p);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_section_addref(const csmail_section *section);
+int32_t CSMAIL_CALL csmail_section_addref(const csmail_section *section);
 
 /**
  * Releases a reference; the part lives on while a message holds it.
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_section_release(const csmail_section *section);
+int32_t CSMAIL_CALL csmail_section_release(const csmail_section *section);
 
 /**
  * Reads a string property: CSMAIL_SECTION_CONTENT_TYPE, _CHARSET, _TRANSFER_ENCODING,
@@ -2616,7 +2652,7 @@ int32_t csmail_section_release(const csmail_section *section);
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_section_get_str(const csmail_section *section, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_get_str(const csmail_section *section, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets a string property (NULL `value` clears it): CSMAIL_SECTION_CONTENT_TYPE (not NULL),
@@ -2629,7 +2665,7 @@ int32_t csmail_section_get_str(const csmail_section *section, int32_t property, 
  * # Safety
  * `value` is NULL or NUL-terminated.
  */
-int32_t csmail_section_set_str(const csmail_section *section, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_section_set_str(const csmail_section *section, int32_t property, const char *value);
 
 /**
  * A Content-Type parameter by name (charset and name included); "" when absent.
@@ -2637,7 +2673,7 @@ int32_t csmail_section_set_str(const csmail_section *section, int32_t property, 
  * # Safety
  * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
  */
-int32_t csmail_section_get_param(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_get_param(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets (NULL `value`: removes) a Content-Type parameter; `boundary` is csmail's own.
@@ -2645,7 +2681,7 @@ int32_t csmail_section_get_param(const csmail_section *section, const char *name
  * # Safety
  * `name` and `value` are NULL or NUL-terminated.
  */
-int32_t csmail_section_set_param(const csmail_section *section, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_section_set_param(const csmail_section *section, const char *name, const char *value);
 
 /**
  * Another header of the part (Content-Description, Content-Location, X-...), decoded;
@@ -2654,7 +2690,7 @@ int32_t csmail_section_set_param(const csmail_section *section, const char *name
  * # Safety
  * `name` is NULL or NUL-terminated; `buf`/`needed_out` as for strings out.
  */
-int32_t csmail_section_get_header(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_get_header(const csmail_section *section, const char *name, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets (NULL `value`: removes) a header of the part. CR, LF and NUL are refused
@@ -2664,7 +2700,7 @@ int32_t csmail_section_get_header(const csmail_section *section, const char *nam
  * # Safety
  * `name` and `value` are NULL or NUL-terminated.
  */
-int32_t csmail_section_set_header(const csmail_section *section, const char *name, const char *value);
+int32_t CSMAIL_CALL csmail_section_set_header(const csmail_section *section, const char *name, const char *value);
 
 /**
  * The size of the decoded content in bytes.
@@ -2672,7 +2708,7 @@ int32_t csmail_section_set_header(const csmail_section *section, const char *nam
  * # Safety
  * `size_out` is NULL or writable.
  */
-int32_t csmail_section_size(const csmail_section *section, uint64_t *size_out);
+int32_t CSMAIL_CALL csmail_section_size(const csmail_section *section, uint64_t *size_out);
 
 /**
  * Whether the part is an attachment (1) or a body text, inline part or multipart (0).
@@ -2680,7 +2716,7 @@ int32_t csmail_section_size(const csmail_section *section, uint64_t *size_out);
  * # Safety
  * `flag_out` is NULL or writable.
  */
-int32_t csmail_section_is_attachment(const csmail_section *section, int32_t *flag_out);
+int32_t CSMAIL_CALL csmail_section_is_attachment(const csmail_section *section, int32_t *flag_out);
 
 /**
  * The decoded content (transfer encoding undone, charset unchanged) into a caller buffer.
@@ -2692,7 +2728,7 @@ int32_t csmail_section_is_attachment(const csmail_section *section, int32_t *fla
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_section_content(const csmail_section *section, uint8_t *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_content(const csmail_section *section, uint8_t *buf, size_t len, size_t *needed_out);
 
 /**
  * The content as text: decoded from the part's charset to UTF-8 (invalid sequences replaced),
@@ -2701,14 +2737,14 @@ int32_t csmail_section_content(const csmail_section *section, uint8_t *buf, size
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_section_text(const csmail_section *section, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_section_text(const csmail_section *section, char *buf, size_t len, size_t *needed_out);
 
 /**
  * The decoded content through a write callback, in chunks of at most 64 KiB (on this thread,
  * during this call). A non-zero return from the callback stops with CSMAIL_E_IO
  * (eexMessageSink).
  */
-int32_t csmail_section_content_cb(const csmail_section *section, csmail_write_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_section_content_cb(const csmail_section *section, csmail_write_callback callback, void *userdata);
 
 /**
  * SaveToFile of a section: writes its decoded content into `folder` under `file_name`, or
@@ -2724,7 +2760,7 @@ int32_t csmail_section_content_cb(const csmail_section *section, csmail_write_ca
  * # Safety
  * `folder` is NULL or NUL-terminated; `file_name` is NULL or NUL-terminated.
  */
-int32_t csmail_section_save_to_file(const csmail_section *section, const char *folder, const char *file_name);
+int32_t CSMAIL_CALL csmail_section_save_to_file(const csmail_section *section, const char *folder, const char *file_name);
 
 /**
  * Replaces the content with `len` bytes at `data` (copied).
@@ -2734,7 +2770,7 @@ int32_t csmail_section_save_to_file(const csmail_section *section, const char *f
  * # Safety
  * `data` is NULL with `len` 0 or points to `len` readable bytes.
  */
-int32_t csmail_section_set_content_mem(const csmail_section *section, const uint8_t *data, size_t len);
+int32_t CSMAIL_CALL csmail_section_set_content_mem(const csmail_section *section, const uint8_t *data, size_t len);
 
 /**
  * Makes a file the content, read (and encoded) only when the message is sent or saved.
@@ -2744,7 +2780,7 @@ int32_t csmail_section_set_content_mem(const csmail_section *section, const uint
  * # Safety
  * `path` is NULL or NUL-terminated.
  */
-int32_t csmail_section_set_content_file(const csmail_section *section, const char *path);
+int32_t CSMAIL_CALL csmail_section_set_content_file(const csmail_section *section, const char *path);
 
 /**
  * Replaces the content with UTF-8 text (the charset becomes utf-8).
@@ -2752,7 +2788,7 @@ int32_t csmail_section_set_content_file(const csmail_section *section, const cha
  * # Safety
  * `text` is NULL or NUL-terminated.
  */
-int32_t csmail_section_set_text(const csmail_section *section, const char *text);
+int32_t CSMAIL_CALL csmail_section_set_text(const csmail_section *section, const char *text);
 
 /**
  * How many sections are nested in this one (a multipart's parts; 0 for a leaf).
@@ -2760,7 +2796,7 @@ int32_t csmail_section_set_text(const csmail_section *section, const char *text)
  * # Safety
  * `count_out` is NULL or writable.
  */
-int32_t csmail_section_child_count(const csmail_section *section, size_t *count_out);
+int32_t CSMAIL_CALL csmail_section_child_count(const csmail_section *section, size_t *count_out);
 
 /**
  * A new reference to nested section `index` (0-based); release it.
@@ -2768,7 +2804,7 @@ int32_t csmail_section_child_count(const csmail_section *section, size_t *count_
  * # Safety
  * `child_out` is NULL or writable.
  */
-int32_t csmail_section_child(const csmail_section *section, size_t index, csmail_section **child_out);
+int32_t CSMAIL_CALL csmail_section_child(const csmail_section *section, size_t index, csmail_section **child_out);
 
 /**
  * Appends `child` to a multipart section (the parent keeps its own reference).
@@ -2776,7 +2812,7 @@ int32_t csmail_section_child(const csmail_section *section, size_t index, csmail
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (not multipart,
  * a cycle, eexMimeLimit).
  */
-int32_t csmail_section_add_child(const csmail_section *section, const csmail_section *child);
+int32_t CSMAIL_CALL csmail_section_add_child(const csmail_section *section, const csmail_section *child);
 
 /**
  * Creates an SMTPClient with one reference.
@@ -2784,14 +2820,14 @@ int32_t csmail_section_add_child(const csmail_section *section, const csmail_sec
  * Ownership: the caller owns the reference and ends it with `csmail_smtp_release`.
  * Returns the handle; never NULL. Any thread.
  */
-csmail_smtp *csmail_smtp_new(void);
+csmail_smtp *CSMAIL_CALL csmail_smtp_new(void);
 
 /**
  * Adds a reference to an SMTPClient.
  *
  * Returns CSMAIL_OK, or CSMAIL_E_INVALID_HANDLE for a NULL, released or wrong-type handle.
  */
-int32_t csmail_smtp_addref(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_addref(const csmail_smtp *smtp);
 
 /**
  * Releases a reference; the last one closes the connection (without QUIT) and frees the client.
@@ -2800,7 +2836,7 @@ int32_t csmail_smtp_addref(const csmail_smtp *smtp);
  * CSMAIL_E_INVALID_HANDLE). An operation running on another thread finishes first.
  * Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_smtp_release(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_release(const csmail_smtp *smtp);
 
 /**
  * Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD, _EHLO_NAME).
@@ -2812,7 +2848,7 @@ int32_t csmail_smtp_release(const csmail_smtp *smtp);
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_smtp_set_str(const csmail_smtp *smtp, int32_t property, const char *value);
+int32_t CSMAIL_CALL csmail_smtp_set_str(const csmail_smtp *smtp, int32_t property, const char *value);
 
 /**
  * Reads a string property (HOST, USER, EHLO_NAME, REPLY_TEXT, REPLY_ENHANCED, CAPABILITIES).
@@ -2824,14 +2860,14 @@ int32_t csmail_smtp_set_str(const csmail_smtp *smtp, int32_t property, const cha
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_smtp_get_str(const csmail_smtp *smtp, int32_t property, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_smtp_get_str(const csmail_smtp *smtp, int32_t property, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH).
  *
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (out of range, unknown).
  */
-int32_t csmail_smtp_set_int(const csmail_smtp *smtp, int32_t property, int32_t value);
+int32_t CSMAIL_CALL csmail_smtp_set_int(const csmail_smtp *smtp, int32_t property, int32_t value);
 
 /**
  * Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, REPLY_CODE, TLS_ACTIVE).
@@ -2841,7 +2877,7 @@ int32_t csmail_smtp_set_int(const csmail_smtp *smtp, int32_t property, int32_t v
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_smtp_get_int(const csmail_smtp *smtp, int32_t property, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_smtp_get_int(const csmail_smtp *smtp, int32_t property, int32_t *value_out);
 
 /**
  * SetAdvancedHandler: attaches an SSLInfo or a LogHandler (replacing one of the same kind).
@@ -2850,14 +2886,14 @@ int32_t csmail_smtp_get_int(const csmail_smtp *smtp, int32_t property, int32_t *
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_NOT_SUPPORTED (a
  * valid handle of an object that is not an advanced handler).
  */
-int32_t csmail_smtp_set_advanced_handler(const csmail_smtp *smtp, const void *handler);
+int32_t CSMAIL_CALL csmail_smtp_set_advanced_handler(const csmail_smtp *smtp, const void *handler);
 
 /**
  * Detaches an advanced handler attached with `csmail_smtp_set_advanced_handler`.
  *
  * Results: CSMAIL_OK (also when it was not attached), CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
  */
-int32_t csmail_smtp_remove_advanced_handler(const csmail_smtp *smtp, const void *handler);
+int32_t CSMAIL_CALL csmail_smtp_remove_advanced_handler(const csmail_smtp *smtp, const void *handler);
 
 /**
  * ExtendedError: a new ErrorInfo holding the last operation's Number, Text and OSError.
@@ -2868,7 +2904,7 @@ int32_t csmail_smtp_remove_advanced_handler(const csmail_smtp *smtp, const void 
  * # Safety
  * `info_out` is NULL or writable.
  */
-int32_t csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_errorinfo **info_out);
+int32_t CSMAIL_CALL csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_errorinfo **info_out);
 
 /**
  * Sets (or with NULL clears) the progress callback for Send: bytes of the message read so far
@@ -2879,7 +2915,7 @@ int32_t csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_errorinfo **i
  * Once this returns, the callback it replaced never runs again, also in an operation already
  * running (a call in progress is waited for), so its userdata may be freed.
  */
-int32_t csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progress_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progress_callback callback, void *userdata);
 
 /**
  * Connect: TCP connect to HOST:PORT, TLS (MODE_CHANNEL) or STARTTLS (MODE_STARTTLS) when an
@@ -2891,7 +2927,7 @@ int32_t csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progre
  * eexStartTlsRefused, eexStartTlsInjection, eexSmtpServer, ...), CSMAIL_E_AUTH, CSMAIL_E_TIMEOUT,
  * CSMAIL_E_ABORTED, CSMAIL_E_TLS_CONFIG, CSMAIL_E_BUSY, CSMAIL_E_REENTRANT.
  */
-int32_t csmail_smtp_connect(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_connect(const csmail_smtp *smtp);
 
 /**
  * Send from memory: MAIL FROM `from`, RCPT TO each of `recipients`, DATA with `data`.
@@ -2909,7 +2945,7 @@ int32_t csmail_smtp_connect(const csmail_smtp *smtp);
  * # Safety
  * The strings are NUL-terminated; `recipients` has `count` pointers; `data` has `len` bytes.
  */
-int32_t csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const uint8_t *data, size_t len);
+int32_t CSMAIL_CALL csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const uint8_t *data, size_t len);
 
 /**
  * Send from a file, streamed: like `csmail_smtp_send_mem` with the file's bytes.
@@ -2919,7 +2955,7 @@ int32_t csmail_smtp_send_mem(const csmail_smtp *smtp, const char *from, const ch
  * # Safety
  * As `csmail_smtp_send_mem`; `path` is a NUL-terminated UTF-8 path.
  */
-int32_t csmail_smtp_send_file(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const char *path);
+int32_t CSMAIL_CALL csmail_smtp_send_file(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, const char *path);
 
 /**
  * Send from a read callback, streamed: the callback fills `buf` (up to `capacity` bytes),
@@ -2932,48 +2968,48 @@ int32_t csmail_smtp_send_file(const csmail_smtp *smtp, const char *from, const c
  * # Safety
  * As `csmail_smtp_send_mem`.
  */
-int32_t csmail_smtp_send_cb(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, csmail_read_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_smtp_send_cb(const csmail_smtp *smtp, const char *from, const char *const *recipients, size_t count, csmail_read_callback callback, void *userdata);
 
 /**
  * Reset: RSET, ending the current mail transaction.
  *
  * Results: CSMAIL_OK, CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER, CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
  */
-int32_t csmail_smtp_reset(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_reset(const csmail_smtp *smtp);
 
 /**
  * Disconnect: QUIT and close. CSMAIL_OK also when not connected.
  */
-int32_t csmail_smtp_disconnect(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_disconnect(const csmail_smtp *smtp);
 
 /**
  * Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED
  * (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
  * Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_smtp_abort(const csmail_smtp *smtp);
+int32_t CSMAIL_CALL csmail_smtp_abort(const csmail_smtp *smtp);
 
 /**
  * Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one
  * reference (release with `csmail_sslinfo_release`). Never NULL.
  */
-csmail_sslinfo *csmail_sslinfo_new(void);
+csmail_sslinfo *CSMAIL_CALL csmail_sslinfo_new(void);
 
 /**
  * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
-int32_t csmail_sslinfo_addref(const csmail_sslinfo *ssl);
+int32_t CSMAIL_CALL csmail_sslinfo_addref(const csmail_sslinfo *ssl);
 
 /**
  * Releases a reference. Clients it is attached to keep their own.
  */
-int32_t csmail_sslinfo_release(const csmail_sslinfo *ssl);
+int32_t CSMAIL_CALL csmail_sslinfo_release(const csmail_sslinfo *ssl);
 
 /**
  * Mode: MODE_CHANNEL (implicit TLS, default) or MODE_STARTTLS. Other values:
  * CSMAIL_E_INVALID_ARGUMENT. Takes effect at the next Connect.
  */
-int32_t csmail_sslinfo_set_mode(const csmail_sslinfo *ssl, int32_t mode);
+int32_t CSMAIL_CALL csmail_sslinfo_set_mode(const csmail_sslinfo *ssl, int32_t mode);
 
 /**
  * Reads Mode.
@@ -2981,7 +3017,7 @@ int32_t csmail_sslinfo_set_mode(const csmail_sslinfo *ssl, int32_t mode);
  * # Safety
  * `mode_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_mode(const csmail_sslinfo *ssl, int32_t *mode_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_mode(const csmail_sslinfo *ssl, int32_t *mode_out);
 
 /**
  * Option(index) = value, for Bool and Int options (any non-zero sets a Bool, as VB's True).
@@ -2989,7 +3025,7 @@ int32_t csmail_sslinfo_get_mode(const csmail_sslinfo *ssl, int32_t *mode_out);
  * Results: CSMAIL_OK; CSMAIL_E_INVALID_ARGUMENT with eexUnknownOption (unknown index),
  * eexReadOnlyOption (an output option), eexInvalidArgument (wrong type, negative strength).
  */
-int32_t csmail_sslinfo_set_int(const csmail_sslinfo *ssl, int32_t index, int32_t value);
+int32_t CSMAIL_CALL csmail_sslinfo_set_int(const csmail_sslinfo *ssl, int32_t index, int32_t value);
 
 /**
  * Reads a Bool or Int option (inputs and outputs; outputs are 0 before a TLS connect).
@@ -2997,7 +3033,7 @@ int32_t csmail_sslinfo_set_int(const csmail_sslinfo *ssl, int32_t index, int32_t
  * # Safety
  * `value_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_int(const csmail_sslinfo *ssl, int32_t index, int32_t *value_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_int(const csmail_sslinfo *ssl, int32_t index, int32_t *value_out);
 
 /**
  * Option(index) = string, for String options (SSLClientCertificateName, SSLCAFile).
@@ -3005,7 +3041,7 @@ int32_t csmail_sslinfo_get_int(const csmail_sslinfo *ssl, int32_t index, int32_t
  * # Safety
  * `value` is NULL or a NUL-terminated string.
  */
-int32_t csmail_sslinfo_set_str(const csmail_sslinfo *ssl, int32_t index, const char *value);
+int32_t CSMAIL_CALL csmail_sslinfo_set_str(const csmail_sslinfo *ssl, int32_t index, const char *value);
 
 /**
  * Reads a String option into a caller buffer (NULL asks the size).
@@ -3013,7 +3049,7 @@ int32_t csmail_sslinfo_set_str(const csmail_sslinfo *ssl, int32_t index, const c
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_str(const csmail_sslinfo *ssl, int32_t index, char *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_str(const csmail_sslinfo *ssl, int32_t index, char *buf, size_t len, size_t *needed_out);
 
 /**
  * Option(index) = array, for array options (SSLConnectionProtocolIn, SSLConnectionCipherIn).
@@ -3024,7 +3060,7 @@ int32_t csmail_sslinfo_get_str(const csmail_sslinfo *ssl, int32_t index, char *b
  * # Safety
  * `values` is NULL or has `count` readable entries.
  */
-int32_t csmail_sslinfo_set_int_array(const csmail_sslinfo *ssl, int32_t index, const int32_t *values, size_t count);
+int32_t CSMAIL_CALL csmail_sslinfo_set_int_array(const csmail_sslinfo *ssl, int32_t index, const int32_t *values, size_t count);
 
 /**
  * Reads an array option: `*count_out` gets the number of entries; `values` (capacity
@@ -3033,19 +3069,19 @@ int32_t csmail_sslinfo_set_int_array(const csmail_sslinfo *ssl, int32_t index, c
  * # Safety
  * `values` is NULL or has `capacity` writable entries; `count_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_int_array(const csmail_sslinfo *ssl, int32_t index, int32_t *values, size_t capacity, size_t *count_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_int_array(const csmail_sslinfo *ssl, int32_t index, int32_t *values, size_t capacity, size_t *count_out);
 
 /**
  * The value type of an option index: CSMAIL_OPTION_BOOL, _INT, _INT_ARRAY, _STRING, or
  * CSMAIL_OPTION_UNKNOWN. Any thread.
  */
-int32_t csmail_sslinfo_option_type(int32_t index);
+int32_t CSMAIL_CALL csmail_sslinfo_option_type(int32_t index);
 
 /**
  * The legacy name of an option index ("SSLNoServerNameCheck", ...), or NULL when unknown.
  * Static string; any thread.
  */
-const char *csmail_sslinfo_option_name(int32_t index);
+const char *CSMAIL_CALL csmail_sslinfo_option_name(int32_t index);
 
 /**
  * Sets (NULL clears) the certificate validation callback of this SSLInfo.
@@ -3055,7 +3091,7 @@ const char *csmail_sslinfo_option_name(int32_t index);
  * its userdata may be freed; called from inside that callback it gives CSMAIL_E_REENTRANT.
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_REENTRANT.
  */
-int32_t csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail_validation_callback callback, void *userdata);
+int32_t CSMAIL_CALL csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail_validation_callback callback, void *userdata);
 
 /**
  * The DER of certificate `index` (0 = the server's own, then the intermediates as sent) of
@@ -3067,7 +3103,7 @@ int32_t csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail
  * # Safety
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
-int32_t csmail_sslinfo_get_certificate_der(const csmail_sslinfo *ssl, size_t index, uint8_t *buf, size_t len, size_t *needed_out);
+int32_t CSMAIL_CALL csmail_sslinfo_get_certificate_der(const csmail_sslinfo *ssl, size_t index, uint8_t *buf, size_t len, size_t *needed_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -38,6 +38,9 @@ LISTENERS=(
 )
 PORTS_RE='(1110|1995|2424|12345|2525|2465|2587)'
 
+# shellcheck source=scripts/test-pki.sh
+. "$(dirname "$0")/test-pki.sh"
+
 say() { printf '[mailservers %s] %s\n' "$(date +%T)" "$*"; }
 die() { printf '[mailservers] error: %s\n' "$*" >&2; exit 1; }
 
@@ -64,25 +67,6 @@ do_install() {
   fi
   id "$MAIL_USER" >/dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$MAIL_USER"
   say "installed: $(dpkg-query -W -f='${Package} ${Version}  ' dovecot-core postfix)"
-}
-
-make_pki() {
-  local P="$DIR/pki"
-  mkdir -p "$P"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$P/ca.key" -out "$P/ca.pem" -days 30 -sha256 \
-    -subj "/CN=csmail test mail CA" -addext "basicConstraints=critical,CA:TRUE" \
-    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -keyout "$P/server.key" -out "$P/server.csr" \
-    -subj "/CN=localhost" 2>/dev/null
-  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-    "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2,IP:::1" \
-    >"$P/server.ext"
-  openssl x509 -req -in "$P/server.csr" -CA "$P/ca.pem" -CAkey "$P/ca.key" -CAcreateserial \
-    -out "$P/server.pem" -days 30 -sha256 -extfile "$P/server.ext" 2>/dev/null
-  cat "$P/server.pem" "$P/ca.pem" >"$P/server-chain.pem"
-  # Both servers read the key as root before they drop privileges.
-  chmod 600 "$P/ca.key" "$P/server.key"
-  chmod 644 "$P/ca.pem" "$P/server.pem" "$P/server-chain.pem"
 }
 
 write_dovecot() {
@@ -325,7 +309,7 @@ do_start() {
   mkdir -p "$DIR"
   touch "$DIR/.csmail-mailsrv"
   chmod 755 "$DIR" # the daemons drop privileges and must reach their files
-  make_pki
+  make_test_pki "$DIR/pki"
   write_dovecot
   write_postfix
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
 # server, header and exported-symbol checks, the random hostile server, the FFI misuse test),
-# the C examples under ctest, then under ASan + UBSan and valgrind, and the fuzz targets.
+# the C examples under ctest, then under ASan + UBSan and valgrind, the fuzz targets, the
+# install test, the Windows DLLs under wine, and the real servers and proxies (Postfix +
+# Dovecot, aiosmtpd + GNU pop3d). Exim and OpenSMTPD have their own scripts
+# (scripts/test-exim.sh, scripts/test-opensmtpd.sh), run by hand: installing either removes
+# Postfix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +16,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "rust-version is the locked dependencies' highest"
+python3 scripts/check-rust-version.py
 
 step "cargo build --workspace"
 cargo build --workspace --quiet
@@ -28,8 +35,17 @@ bash scripts/test-sanitizers.sh
 step "fuzz targets, ${CSMAIL_FUZZ_SECONDS:-20} s each (nightly Rust, libFuzzer)"
 bash scripts/fuzz.sh
 
+step "install into a temporary prefix; pkg-config (shared, static) and CMake programs"
+bash scripts/test-install.sh
+
+step "Windows: csmail.dll for x86_64 and i686 (mingw-w64), the C examples under wine"
+bash scripts/test-windows.sh
+
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh
 
 step "real servers: Postfix and Dovecot (installs them when missing)"
 bash scripts/test-real-servers.sh
+
+step "real servers: aiosmtpd and GNU Mailutils pop3d (installs them when missing)"
+bash scripts/test-aiosmtpd-pop3d.sh

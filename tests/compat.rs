@@ -110,7 +110,10 @@ fn legacy_server(fx: &Fixture, replies: &str) -> LegacyServer {
 /// s_server with the given protocol and cipher arguments.
 fn legacy_server_with(fx: &Fixture, replies: &str, tls_args: &[&str]) -> LegacyServer {
     let dir = fx.dir.path();
-    rsa_pki(dir);
+    // One PKI per fixture: a second server of the same test presents the same certificate.
+    if !dir.join("legacy-chain.pem").exists() {
+        rsa_pki(dir);
+    }
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = Command::new("openssl")
         .args(["s_server", "-accept", &format!("127.0.0.1:{port}"), "-quiet", "-naccept", "1", "-crlf"])
@@ -190,7 +193,14 @@ fn the_compatibility_backend_reaches_tls_1_0_with_the_same_outputs() {
     assert_eq!(ssl.get_int(SSLConnectionProtocolOut).unwrap(), SSL_TLS1);
     assert_eq!(ssl.get_str(SSLCertificateSubject).unwrap(), "CN=localhost");
     smtp.disconnect().unwrap();
-    assert!(lines.lock().iter().any(|l| l.2.starts_with("TLS established (compatibility backend)")));
+    let line = established(&lines);
+    assert!(
+        line.starts_with(
+            "TLS established: TLS 1.0 TLS_RSA_WITH_AES_128_CBC_SHA (cipher 0x6621/128 bits, hash 0x8004/160 bits, \
+             exchange 0xa400 group none/2048 bits), certificate status 1, subject \"CN=localhost\", issuer \"CN=legacy test CA\""
+        ),
+        "{line}"
+    );
 }
 
 #[test]
@@ -227,4 +237,90 @@ fn a_dhe_only_cbc_server_through_the_compatibility_backend() {
     assert_eq!(n.suite, 0x006B, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256");
     assert_eq!(n.certificate.status, CERTIFICATE_VALID);
     smtp.disconnect().unwrap();
+}
+
+/// The "TLS established" log line of a connect.
+fn established(lines: &LogLines) -> String {
+    let lines = lines.lock();
+    let found: Vec<&String> = lines.iter().map(|l| &l.2).filter(|m| m.starts_with("TLS established")).collect();
+    assert_eq!(found.len(), 1, "one TLS established line: {found:?}");
+    found[0].clone()
+}
+
+/// Every SSLInfo output option, by index.
+fn outputs(ssl: &csmail::SslInfo) -> Vec<(i32, i32)> {
+    [
+        SSLConnectionProtocolOut,
+        SSLConnectionCipherOut,
+        SSLCipherStrength,
+        SSLHash,
+        SSLHashStrength,
+        SSLExchange,
+        SSLExchangeStrength,
+        SSLExchangeGroup,
+        SSLCipherSuite,
+        SSLCertificateStatus,
+    ]
+    .into_iter()
+    .map(|i| (i, ssl.get_int(i).unwrap()))
+    .collect()
+}
+
+/// Connects once with rustls and once with the compatibility backend to an s_server run with
+/// `tls_args` (a new one for each: s_server takes one connection), and returns both backends'
+/// outputs and log lines, after checking they are the same.
+/// The rustls connect's SSLInfo comes back, for its negotiated parameters.
+fn side_by_side(tls_args: &[&str]) -> (std::sync::Arc<csmail::SslInfo>, String) {
+    let fx = Fixture::start();
+    let mut seen = Vec::new();
+    for compat in [false, true] {
+        let server = legacy_server_with(&fx, "220 modern ESMTP\n250 ok\n221 bye\n", tls_args);
+        let (smtp, ssl) = client(&fx, server.port, compat);
+        let (log, lines) = collecting_log();
+        smtp.set_advanced_handler(csmail::api::AdvancedHandler::Log(log)).unwrap();
+        if let Err(e) = smtp.connect() {
+            panic!("connect (compat {compat}): {e}");
+        }
+        smtp.disconnect().unwrap();
+        seen.push((ssl.negotiated(), outputs(&ssl), established(&lines), ssl));
+    }
+    let (rustls, compat) = (&seen[0], &seen[1]);
+    assert_eq!(rustls.0, compat.0, "the negotiated parameters, rustls vs the compatibility backend");
+    assert_eq!(rustls.1, compat.1, "the output options, rustls vs the compatibility backend");
+    assert_eq!(rustls.2, compat.2, "the log line, rustls vs the compatibility backend");
+    (seen[0].3.clone(), seen[0].2.clone())
+}
+
+/// TLS 1.3 with X25519: both backends report the same group, strengths and log line.
+#[test]
+fn both_backends_report_tls13_alike() {
+    let (ssl, line) = side_by_side(&["-tls1_3", "-groups", "X25519", "-ciphersuites", "TLS_AES_128_GCM_SHA256"]);
+    let n = ssl.negotiated();
+    assert_eq!(n.protocol, SSL_TLS13);
+    assert_eq!(n.suite, 0x1301, "TLS13_AES_128_GCM_SHA256");
+    assert_eq!((n.cipher, n.cipher_strength, n.hash, n.hash_strength), (SSL_AES128_GCM, 128, SSL_SHA256, 256));
+    assert_eq!((n.exchange, n.group, n.exchange_strength), (SSL_ECDHE, SSL_GROUP_X25519, 255));
+    assert_eq!(n.certificate.status, CERTIFICATE_VALID);
+    assert!(
+        line.starts_with(
+            "TLS established: TLS 1.3 TLS13_AES_128_GCM_SHA256 (cipher 0x660e/128 bits, hash 0x800c/256 bits, \
+             exchange 0xae06 group X25519/255 bits), certificate status 1, subject \"CN=localhost\", \
+             issuer \"CN=legacy test CA\", expires "
+        ),
+        "{line}"
+    );
+    assert!(line.contains(&format!(", SHA-256 {}", n.certificate.details.fingerprint)), "{line}");
+}
+
+/// TLS 1.2 ECDHE on P-256 with AES-GCM: the same from both backends.
+#[test]
+fn both_backends_report_tls12_ecdhe_alike() {
+    let (ssl, line) = side_by_side(&["-tls1_2", "-groups", "P-256", "-cipher", "ECDHE-RSA-AES256-GCM-SHA384"]);
+    let n = ssl.negotiated();
+    assert_eq!(n.protocol, SSL_TLS12);
+    assert_eq!(n.suite, 0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+    assert_eq!((n.cipher, n.cipher_strength, n.hash, n.hash_strength), (SSL_AES256_GCM, 256, SSL_SHA384, 384));
+    assert_eq!((n.exchange, n.group, n.exchange_strength), (SSL_ECDHE, 0x17, 256), "secp256r1");
+    assert!(line.starts_with("TLS established: TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 ("), "{line}");
+    assert!(line.contains(" group secp256r1/256 bits)"), "{line}");
 }

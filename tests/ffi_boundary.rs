@@ -870,6 +870,7 @@ fn strerror_for_every_code() {
         CSMAIL_E_PROTOCOL,
         CSMAIL_E_IO,
         CSMAIL_E_TLS_CONFIG,
+        CSMAIL_E_REFUSED_LOCALLY,
     ];
     let mut seen = std::collections::HashSet::new();
     for code in codes {
@@ -883,7 +884,7 @@ fn strerror_for_every_code() {
         // The same static pointer every time.
         assert_eq!(csmail_strerror(code), p);
     }
-    for code in [-1, 9, 20, 31, 32, 1000, i32::MIN, i32::MAX] {
+    for code in [-1, 9, 21, 31, 32, 1000, i32::MIN, i32::MAX] {
         let p = csmail_strerror(code);
         assert!(!p.is_null());
         // SAFETY: static NUL-terminated text.

@@ -49,14 +49,15 @@ fn python_constants_execute_with_the_table_values() {
     let script = format!(
         "import runpy; c = runpy.run_path({path:?}); print(c['CSMAIL_eexSSLCertName'], c['eexSSLCertName'], \
          c['SSL_MD5'], c['mailCertificateUntrusted'], c['CSMAIL_LOG_F_ALL'], c['errConnect'], \
-         c['SSLNoServerNameCheck'], c['CSMAIL_PROP_PROXY_REMOTE_DNS'], c['CSMAIL_VERSION'])"
+         c['SSLNoServerNameCheck'], c['CSMAIL_PROP_PROXY_REMOTE_DNS'], c['CSMAIL_SECTION_DISPOSITION'], \
+         c['CSMAIL_MESSAGE_MAX_PARTS'], c['CSMAIL_VERSION'])"
     );
     let out = std::process::Command::new("python3").args(["-c", &script]).output().expect("python3 runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap().trim(),
         format!(
-            "{} {} {} {} {} {} {} {} {}",
+            "{} {} {} {} {} {} {} {} {} {} {}",
             csmail::error::eexSSLCertName,
             csmail::error::eexSSLCertName,
             csmail::options::SSL_MD5,
@@ -65,6 +66,8 @@ fn python_constants_execute_with_the_table_values() {
             csmail::error::CSMAIL_E_CONNECT,
             csmail::options::SSLNoServerNameCheck,
             csmail::api::properties::CSMAIL_PROP_PROXY_REMOTE_DNS,
+            csmail::message::CSMAIL_SECTION_DISPOSITION,
+            csmail::message::CSMAIL_MESSAGE_MAX_PARTS,
             env!("CARGO_PKG_VERSION"),
         )
     );
@@ -94,6 +97,8 @@ fn vb_constants_are_distinct_longs() {
     }
     assert_eq!(seen.get("ssl_md5").map(String::as_str), Some("SSL_MD5"));
     assert!(vb.contains("Public Const CSMAIL_SSL_MD5 As Long = &H8003&\r\n"));
+    assert!(vb.contains("Public Const CSMAIL_SECTION_CONTENT_TYPE As Long = 1\r\n"));
+    assert!(vb.contains("Public Const CSMAIL_MESSAGE_MAX_DEPTH As Long = 32\r\n"));
     assert!(vb.contains("Public Const mailCertificateNone As Long = CSMAIL_CERTIFICATE_NONE\r\n"));
 }
 
@@ -107,13 +112,16 @@ fn readme_tables_list_every_row() {
     for row in csmail::options::OPTIONS {
         assert!(readme.contains(&format!("| {} | `{}` |", row.index, row.name)), "README lacks {}", row.name);
     }
-    for row in csmail::api::properties::PROPERTIES {
+    for row in csmail::api::properties::PROPERTIES.iter().chain(csmail::message::SECTION_PROPERTIES) {
         assert!(readme.contains(&format!("| {} | `{}` |", row.id, row.constant)), "README lacks {}", row.constant);
     }
     for row in csmail::error::RESULT_CODES {
         assert!(readme.contains(&format!("| `{}`", row.name)), "README lacks {}", row.name);
     }
     for row in csmail::options::SSL_CIPHERS.rows {
+        assert!(readme.contains(&format!("`{}` {}", row.name, row.literal)), "README lacks {}", row.name);
+    }
+    for row in csmail::message::MESSAGE_LIMITS.rows {
         assert!(readme.contains(&format!("`{}` {}", row.name, row.literal)), "README lacks {}", row.name);
     }
     // An expression in the table is shown by its value.

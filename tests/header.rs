@@ -64,7 +64,7 @@ fn every_table_constant_is_in_the_header_with_its_value() {
     for o in csmail::options::OPTIONS {
         check(o.name, o.index);
     }
-    for p in csmail::api::properties::PROPERTIES {
+    for p in csmail::api::properties::PROPERTIES.iter().chain(csmail::message::SECTION_PROPERTIES) {
         check(p.constant, p.id);
     }
     for g in [
@@ -81,6 +81,7 @@ fn every_table_constant_is_in_the_header_with_its_value() {
         &csmail::log::LOG_FACILITIES,
         &csmail::api::properties::AUTH_MECHANISMS,
         &csmail::api::proxyinfo::PROXY_KINDS,
+        &csmail::message::MESSAGE_LIMITS,
     ] {
         for r in g.rows {
             check(r.name, r.value);
@@ -89,6 +90,8 @@ fn every_table_constant_is_in_the_header_with_its_value() {
             }
         }
     }
+    assert_eq!(value(&d, "CSMAIL_SECTION_DISPOSITION"), 6);
+    assert_eq!(value(&d, "CSMAIL_MESSAGE_MAX_DEPTH"), 32);
     assert!(checked > 190, "{checked} constants checked");
 }
 

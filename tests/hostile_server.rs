@@ -998,7 +998,7 @@ fn smtp_empty_message_is_just_the_terminator() {
 
 #[test]
 fn smtp_auth_not_offered() {
-    let s = Scripted::start("smtp_no_auth", false);
+    let s = Scripted::start("smtp_no_mechanism_quit", false);
     let c = s.smtp(1500);
     c.set_str(CSMAIL_PROP_USER, "u").unwrap();
     c.set_str(CSMAIL_PROP_PASSWORD, "p").unwrap();
@@ -1007,7 +1007,7 @@ fn smtp_auth_not_offered() {
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"EHLO client.test\r\n");
+    assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
@@ -1023,7 +1023,7 @@ fn smtp_chosen_mechanism_not_offered() {
     assert_info(&c.extended_error(), &e);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"EHLO client.test\r\n");
+    assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
@@ -1039,7 +1039,7 @@ fn smtp_auth_535_is_auth_error_with_server_text() {
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"EHLO client.test\r\nAUTH PLAIN AHUAcA==\r\n");
+    assert_eq!(out.received, b"EHLO client.test\r\nAUTH PLAIN AHUAcA==\r\nQUIT\r\n");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
@@ -1053,7 +1053,7 @@ fn pop3_auth_failure_surfaces_resp_code() {
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"CAPA\r\nUSER u\r\nPASS p\r\n");
+    assert_eq!(out.received, b"CAPA\r\nUSER u\r\nPASS p\r\nQUIT\r\n");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
@@ -1067,7 +1067,7 @@ fn pop3_apop_without_greeting_timestamp() {
     assert_info(&c.extended_error(), &e);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"CAPA\r\n");
+    assert_eq!(out.received, b"CAPA\r\nQUIT\r\n");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 
@@ -1080,7 +1080,7 @@ fn pop3_sasl_plain_not_offered() {
     assert_info(&c.extended_error(), &e);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"CAPA\r\n");
+    assert_eq!(out.received, b"CAPA\r\nQUIT\r\n");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
 

@@ -207,7 +207,7 @@ fn hostile_nesting_and_part_counts_are_bounded() {
     let deep = Message::from_bytes(raw.clone());
     assert!(deep.limits_exceeded());
     assert_eq!(deep.subject().as_deref(), Some("deep"));
-    assert!(deep.body().depth() <= csmail::message::limits::CSMAIL_MESSAGE_MAX_DEPTH);
+    assert!(deep.body().depth() <= csmail::message::limits::CSMAIL_MESSAGE_MAX_DEPTH as usize);
     assert_eq!(deep.data().unwrap().as_slice(), raw.as_slice(), "the bytes stay available");
 
     let mut wide = String::from("From: a@example.com\r\nContent-Type: multipart/mixed; boundary=W\r\n\r\n");
@@ -217,7 +217,7 @@ fn hostile_nesting_and_part_counts_are_bounded() {
     wide += "--W--\r\n";
     let wide = Message::from_bytes(wide.into_bytes());
     assert!(wide.limits_exceeded());
-    assert_eq!(wide.body().count(), csmail::message::limits::CSMAIL_MESSAGE_MAX_PARTS);
+    assert_eq!(wide.body().count(), csmail::message::limits::CSMAIL_MESSAGE_MAX_PARTS as usize);
 
     // Composing refuses to go over the limits.
     let root = Section::new("multipart/mixed").unwrap();

@@ -34,7 +34,10 @@ fn get(f: impl Fn(*mut c_char, usize, *mut usize) -> i32) -> String {
     unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_str().unwrap().to_owned()
 }
 
-fn message_calls(m: *const csmail_message) -> Vec<(&'static str, i32)> {
+/// Every csmail_message_ function that takes a Message handle, called with `m` (the names
+/// without the prefix). `live` is a valid section for the functions that take one, so only `m`
+/// can make them fail.
+fn message_calls(m: *const csmail_message, live: *const csmail_section) -> Vec<(&'static str, i32)> {
     let (n, v, a) = (cs("Subject"), cs("x"), cs("a@example.com"));
     let mut count = 0usize;
     let mut i = 0i32;
@@ -90,14 +93,19 @@ fn message_calls(m: *const csmail_message) -> Vec<(&'static str, i32)> {
             ("attachment_count", csmail_message_attachment_count(m, &mut count)),
             ("attachment", csmail_message_attachment(m, 0, &mut sec)),
             ("body", csmail_message_body(m, &mut sec)),
-            ("remove_section", csmail_message_remove_section(m, null())),
+            ("add_section", csmail_message_add_section(m, live)),
+            ("remove_section", csmail_message_remove_section(m, live)),
             ("limits_exceeded", csmail_message_limits_exceeded(m, &mut i)),
             ("addref", csmail_message_addref(m)),
+            // Last: with a valid handle it would go.
+            ("release", csmail_message_release(m)),
         ]
     }
 }
 
-fn section_calls(s: *const csmail_section) -> Vec<(&'static str, i32)> {
+/// Every csmail_section_ function that takes a Section handle, called with `s`; `live` is a
+/// valid section for add_child.
+fn section_calls(s: *const csmail_section, live: *const csmail_section) -> Vec<(&'static str, i32)> {
     let v = cs("x");
     let mut count = 0usize;
     let mut size = 0u64;
@@ -123,8 +131,20 @@ fn section_calls(s: *const csmail_section) -> Vec<(&'static str, i32)> {
             ("set_text", csmail_section_set_text(s, v.as_ptr())),
             ("child_count", csmail_section_child_count(s, &mut count)),
             ("child", csmail_section_child(s, 0, &mut child)),
-            ("add_child", csmail_section_add_child(s, null())),
+            ("add_child", csmail_section_add_child(s, live)),
             ("addref", csmail_section_addref(s)),
+            ("release", csmail_section_release(s)),
+        ]
+    }
+}
+
+/// The SMTPClient functions that send a Message, called with `smtp` and `m` (full names).
+fn send_calls(smtp: *const csmail_smtp, m: *const csmail_message) -> Vec<(&'static str, i32)> {
+    // SAFETY: NULL from and recipients (count 0) are allowed; the handles are what is tested.
+    unsafe {
+        vec![
+            ("csmail_smtp_send_message", csmail_smtp_send_message(smtp, m)),
+            ("csmail_smtp_send_message_to", csmail_smtp_send_message_to(smtp, m, null(), null(), 0)),
         ]
     }
 }
@@ -136,37 +156,95 @@ fn new_section(ct: &str) -> *mut csmail_section {
     s
 }
 
-#[test]
-fn null_released_and_wrong_type_handles_are_refused() {
+/// Every Message, Section and Send(Message) function refuses NULL, released and wrong-type
+/// handles with CSMAIL_E_INVALID_HANDLE and eexInvalidHandle; returns the names it swept.
+fn sweep_invalid_handles() -> std::collections::BTreeSet<String> {
+    let mut swept = std::collections::BTreeSet::new();
+    let mut check = |name: String, kind: &str, rc: i32| {
+        assert_eq!(rc, CSMAIL_E_INVALID_HANDLE, "{name} with {kind}: {}", last_text());
+        assert_eq!(csmail_last_eex(), eexInvalidHandle, "{name} with {kind}");
+        assert!(last_text().contains("handle"), "{name} with {kind}: {}", last_text());
+        swept.insert(name);
+    };
     let released_msg = csmail_message_new();
     assert_eq!(csmail_message_release(released_msg), CSMAIL_OK);
     let released_sec = new_section("text/plain");
     assert_eq!(csmail_section_release(released_sec), CSMAIL_OK);
+    let released_smtp = csmail_smtp_new();
+    assert_eq!(csmail_smtp_release(released_smtp), CSMAIL_OK);
     let live_sec = new_section("text/plain");
     let live_msg = csmail_message_new();
+    let live_smtp = csmail_smtp_new();
     for (kind, m) in
         [("NULL", null()), ("released", released_msg as *const _), ("a Section", live_sec as *const csmail_message)]
     {
-        for (name, rc) in message_calls(m) {
-            assert_eq!(rc, CSMAIL_E_INVALID_HANDLE, "csmail_message_{name} with {kind}");
-            assert_eq!(csmail_last_eex(), eexInvalidHandle, "csmail_message_{name} with {kind}");
+        for (name, rc) in message_calls(m, live_sec) {
+            check(format!("csmail_message_{name}"), kind, rc);
+        }
+        for (name, rc) in send_calls(live_smtp, m) {
+            check(name.to_owned(), &format!("{kind} as the message"), rc);
         }
     }
     for (kind, s) in
         [("NULL", null()), ("released", released_sec as *const _), ("a Message", live_msg as *const csmail_section)]
     {
-        for (name, rc) in section_calls(s) {
-            assert_eq!(rc, CSMAIL_E_INVALID_HANDLE, "csmail_section_{name} with {kind}");
+        for (name, rc) in section_calls(s, live_sec) {
+            check(format!("csmail_section_{name}"), kind, rc);
         }
     }
-    assert_eq!(csmail_message_release(live_sec as *const _), CSMAIL_E_INVALID_HANDLE);
-    assert_eq!(csmail_section_release(live_msg as *const _), CSMAIL_E_INVALID_HANDLE);
-    assert_eq!(csmail_smtp_send_message(null(), live_msg), CSMAIL_E_INVALID_HANDLE);
-    let smtp = csmail_smtp_new();
-    assert_eq!(csmail_smtp_send_message(smtp, live_sec as *const _), CSMAIL_E_INVALID_HANDLE);
-    assert_eq!(csmail_smtp_release(smtp), CSMAIL_OK);
+    for (kind, smtp) in
+        [("NULL", null()), ("released", released_smtp as *const _), ("a Message", live_msg as *const csmail_smtp)]
+    {
+        for (name, rc) in send_calls(smtp, live_msg) {
+            check(name.to_owned(), &format!("{kind} as the SMTPClient"), rc);
+        }
+    }
+    // The wrong-type calls left the objects alone: each still has exactly its one reference.
+    assert_eq!(csmail_smtp_release(live_smtp), CSMAIL_OK);
     assert_eq!(csmail_section_release(live_sec), CSMAIL_OK);
     assert_eq!(csmail_message_release(live_msg), CSMAIL_OK);
+    assert_eq!(csmail_section_release(live_sec), CSMAIL_E_INVALID_HANDLE);
+    assert_eq!(csmail_message_release(live_msg), CSMAIL_E_INVALID_HANDLE);
+    swept
+}
+
+#[test]
+fn null_released_and_wrong_type_handles_are_refused() {
+    sweep_invalid_handles();
+}
+
+/// The functions the header declares for Message, Section and Send(Message): a new one that the
+/// sweep above does not call makes this test fail.
+#[test]
+fn the_handle_sweep_covers_every_message_function_of_the_header() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/csmail.h")).unwrap();
+    let mut declared = std::collections::BTreeSet::new();
+    for line in header.lines().filter(|l| !l.trim_start().starts_with(['*', '/', '#'])) {
+        for prefix in ["csmail_message_", "csmail_section_", "csmail_smtp_send_message"] {
+            let mut rest = line;
+            while let Some(at) = rest.find(prefix) {
+                let tail = &rest[at..];
+                let end = tail.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(tail.len());
+                if tail[end..].starts_with('(') {
+                    declared.insert(tail[..end].to_owned());
+                }
+                rest = &tail[end..];
+            }
+        }
+    }
+    // The constructors take no handle: csmail_message_new has no argument, and
+    // csmail_section_new refuses a NULL out-pointer.
+    for constructor in ["csmail_message_new", "csmail_section_new"] {
+        assert!(declared.remove(constructor), "{constructor} is declared");
+    }
+    // SAFETY: NULL is what is tested.
+    assert_eq!(unsafe { csmail_section_new(null(), null_mut()) }, CSMAIL_E_INVALID_ARGUMENT);
+    assert!(declared.len() > 50, "{declared:?}");
+    let swept = sweep_invalid_handles();
+    let missing: Vec<_> = declared.difference(&swept).collect();
+    assert!(missing.is_empty(), "not in the invalid-handle sweep of tests/message_ffi.rs: {missing:?}");
+    let unknown: Vec<_> = swept.difference(&declared).collect();
+    assert!(unknown.is_empty(), "swept but not in the header: {unknown:?}");
 }
 
 #[test]

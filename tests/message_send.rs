@@ -122,14 +122,124 @@ fn an_address_that_needs_smtputf8_is_refused_clearly_without_it() {
     m.set_header("To", "bob@example.com").unwrap();
     m.set_text_body("hi").unwrap();
     let e = c.send_message(&m).unwrap_err();
-    assert_eq!((e.result, e.eex), (CSMAIL_E_NOT_SUPPORTED, eexSmtpUtf8Required));
-    assert!(e.text.contains("SMTPUTF8"), "{e}");
+    // Refused before anything is sent: a local refusal, not the server's.
+    assert_eq!((e.result, e.eex), (CSMAIL_E_REFUSED_LOCALLY, eexSmtpUtf8Required));
+    assert_eq!(e.text, "an address is not ASCII and the server does not offer SMTPUTF8");
     assert_eq!(c.extended_error().number, eexSmtpUtf8Required);
     c.disconnect().unwrap();
     drop(c);
     let out = s.finish();
     assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n", "no envelope was sent");
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
+
+/// The message a scripted session received: from after DATA to the line before the final dot.
+fn data_sent(received: &[u8]) -> &[u8] {
+    let start = received.windows(6).position(|w| w == b"DATA\r\n").expect("DATA was sent") + 6;
+    let end = received.windows(5).position(|w| w == b"\r\n.\r\n").expect("the data was ended") + 2;
+    &received[start..end]
+}
+
+/// One message sent to the server without SMTPUTF8: refused before MAIL with eexSmtpUtf8Required,
+/// the text naming the header and the address; only EHLO and QUIT on the wire.
+fn assert_refused_without_smtputf8(m: &Message, envelope: Option<(&str, &[&str])>, header: &str, address: &str) {
+    let s = Scripted::start("smtp_message_no_smtputf8", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let e = match envelope {
+        None => c.send_message(m),
+        Some((from, rcpts)) => c.send_message_to(m, Some(from), Some(rcpts)),
+    }
+    .unwrap_err();
+    assert_eq!((e.result, e.eex), (CSMAIL_E_REFUSED_LOCALLY, eexSmtpUtf8Required), "{header}: {e}");
+    assert_eq!(
+        e.text,
+        format!(
+            "the {header} address {address} is not ASCII and the server does not offer SMTPUTF8; use an ASCII \
+             address (a domain may be written in its xn-- form) or a server with SMTPUTF8"
+        )
+    );
+    assert_eq!(c.extended_error().number, eexSmtpUtf8Required);
+    // A local refusal: no server reply belongs to it.
+    assert_eq!(c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert_eq!(out.received, b"EHLO client.test\r\nQUIT\r\n", "{header}: no MAIL was sent");
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+}
+
+#[test]
+fn a_non_ascii_address_outside_the_envelope_is_refused_without_smtputf8() {
+    let ascii = || {
+        let m = Message::new();
+        m.set_header("From", "Alice <alice@example.com>").unwrap();
+        m.set_header("To", "bob@example.com").unwrap();
+        m.set_text_body("hi").unwrap();
+        m
+    };
+    // Only in Reply-To: the envelope is ASCII.
+    let m = ascii();
+    m.add_address("Reply-To", Some("Jörg"), "jörg@bücher.example").unwrap();
+    assert_refused_without_smtputf8(&m, None, "Reply-To", "jörg@bücher.example");
+    // Only in Sender, the envelope given.
+    let m = ascii();
+    m.set_header("Sender", "jörg@bücher.example").unwrap();
+    assert_refused_without_smtputf8(
+        &m,
+        Some(("alice@example.com", &["bob@example.com"])),
+        "Sender",
+        "jörg@bücher.example",
+    );
+    // Only in To, the envelope given.
+    let m = ascii();
+    m.add_address("To", None, "zoë@example.com").unwrap();
+    assert_refused_without_smtputf8(&m, Some(("alice@example.com", &["bob@example.com"])), "To", "zoë@example.com");
+}
+
+/// With SMTPUTF8 on the server, a non-ASCII address only in the header still puts SMTPUTF8 on
+/// MAIL (the script expects it), and the address goes out as UTF-8.
+#[test]
+fn a_non_ascii_header_address_asks_for_smtputf8_with_an_ascii_envelope() {
+    let s = Scripted::start("smtp_message_smtputf8_header", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let m = Message::new();
+    m.set_header("From", "a@example.com").unwrap();
+    m.set_header("To", "b@example.com").unwrap();
+    m.add_address("Reply-To", None, "jörg@bücher.example").unwrap();
+    m.set_text_body("hi").unwrap();
+    c.send_message(&m).unwrap();
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+    let back = Message::from_bytes(data_sent(&out.received).to_vec());
+    assert_eq!(back.addresses("Reply-To")[0].address, "jörg@bücher.example");
+}
+
+/// A non-ASCII display name needs no SMTPUTF8: it goes out RFC 2047-encoded, the address as is.
+#[test]
+fn a_non_ascii_display_name_is_encoded_without_smtputf8() {
+    let s = Scripted::start("smtp_message_no_8bitmime", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let m = Message::new();
+    m.set_header("From", "a@example.com").unwrap();
+    m.set_header("To", "b@example.com").unwrap();
+    m.add_address("Reply-To", Some("Jörg Bücher"), "joerg@example.com").unwrap();
+    m.set_text_body("hi").unwrap();
+    c.send_message(&m).unwrap();
+    c.disconnect().unwrap();
+    drop(c);
+    let out = s.finish();
+    assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
+    let data = data_sent(&out.received);
+    assert!(data.is_ascii(), "7-bit on the wire: {}", show(data));
+    let back = Message::from_bytes(data.to_vec());
+    let reply_to = back.addresses("Reply-To");
+    assert_eq!(reply_to.len(), 1);
+    assert_eq!((reply_to[0].name.as_deref(), reply_to[0].address.as_str()), (Some("Jörg Bücher"), "joerg@example.com"));
 }
 
 #[test]
@@ -145,9 +255,7 @@ fn an_8bit_message_goes_7bit_to_a_server_without_8bitmime() {
     drop(c);
     let out = s.finish();
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
-    let start = out.received.windows(6).position(|w| w == b"DATA\r\n").unwrap() + 6;
-    let end = out.received.windows(5).position(|w| w == b"\r\n.\r\n").unwrap() + 2;
-    let data = &out.received[start..end];
+    let data = data_sent(&out.received);
     assert!(data.is_ascii(), "7-bit on the wire: {}", show(data));
     let back = Message::from_bytes(data.to_vec());
     assert_eq!(back.subject().as_deref(), Some("café"));

@@ -4,7 +4,10 @@
 
 use csmail::api::properties::{Access, Object, PropKind, AUTH_MECHANISMS, PROPERTIES};
 use csmail::api::proxyinfo::CSMAIL_PROXY_SOCKS5;
-use csmail::error::{eexUnknownOption, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_NOT_SUPPORTED, CSMAIL_OK};
+use csmail::error::{
+    eexReadOnlyOption, eexUnknownOption, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_NOT_SUPPORTED, CSMAIL_OK,
+};
+use csmail::message::SECTION_PROPERTIES;
 use std::ffi::{c_char, c_void, CStr};
 
 extern "C" {
@@ -26,6 +29,10 @@ extern "C" {
     fn csmail_proxyinfo_get_str(h: *const c_void, p: i32, buf: *mut c_char, len: usize, needed: *mut usize) -> i32;
     fn csmail_proxyinfo_set_int(h: *const c_void, p: i32, v: i32) -> i32;
     fn csmail_proxyinfo_get_int(h: *const c_void, p: i32, v: *mut i32) -> i32;
+    fn csmail_section_new(content_type: *const c_char, out: *mut *mut c_void) -> i32;
+    fn csmail_section_release(h: *const c_void) -> i32;
+    fn csmail_section_set_str(h: *const c_void, p: i32, v: *const c_char) -> i32;
+    fn csmail_section_get_str(h: *const c_void, p: i32, buf: *mut c_char, len: usize, needed: *mut usize) -> i32;
     fn csmail_last_eex() -> i32;
 }
 
@@ -182,4 +189,71 @@ fn the_table_names_every_property_once() {
         assert!(names.insert(p.name), "{} repeats name {}", p.constant, p.name);
         assert!(p.constant.starts_with("CSMAIL_PROP_"), "{}", p.constant);
     }
+}
+
+/// A value a Section property accepts, different from its default (a new row needs one here).
+fn section_sample(constant: &str) -> &'static CStr {
+    match constant {
+        "CSMAIL_SECTION_CONTENT_TYPE" => c"application/pdf",
+        "CSMAIL_SECTION_CHARSET" => c"iso-8859-1",
+        "CSMAIL_SECTION_FILE_NAME" => c"report.pdf",
+        "CSMAIL_SECTION_CONTENT_ID" => c"part1@example.org",
+        "CSMAIL_SECTION_DISPOSITION" => c"attachment",
+        "CSMAIL_SECTION_TRANSFER_ENCODING" => c"8bit",
+        other => panic!("no sample value for {other}: add one"),
+    }
+}
+
+fn section_get(section: *mut c_void, p: i32) -> (i32, String) {
+    let mut buf = [0 as c_char; 256];
+    let mut needed = 0usize;
+    // SAFETY: a live handle, a local buffer of the given size.
+    let rc = unsafe { csmail_section_get_str(section, p, buf.as_mut_ptr(), buf.len(), &mut needed) };
+    // SAFETY: NUL-terminated on success; all zeros otherwise.
+    (rc, unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+}
+
+/// The Section has exactly the rows of SECTION_PROPERTIES (src/tables/message_values.rs): each
+/// with the row's default and access, and no other id (the client ids 1..30 included).
+#[test]
+fn the_section_has_exactly_the_properties_of_its_table() {
+    let mut section = std::ptr::null_mut();
+    // SAFETY: NULL content type (text/plain) and a local out pointer.
+    assert_eq!(unsafe { csmail_section_new(std::ptr::null(), &mut section) }, CSMAIL_OK);
+    let mut ids = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::new();
+    for p in SECTION_PROPERTIES {
+        let what = p.constant;
+        assert!(ids.insert(p.id), "{what} repeats id {}", p.id);
+        assert!(names.insert(p.name), "{what} repeats name {}", p.name);
+        assert!(p.constant.starts_with("CSMAIL_SECTION_"), "{what}");
+        assert_eq!(p.objects, [Object::Section], "{what}");
+        // csmail_section_get_str / set_str are the Section's only property functions.
+        assert_eq!(p.kind, PropKind::Str, "{what}");
+        assert_eq!(section_get(section, p.id), (CSMAIL_OK, p.default.to_owned()), "{what}: default");
+        let sample = section_sample(p.constant);
+        // SAFETY: a live handle and a NUL-terminated string.
+        let set = unsafe { csmail_section_set_str(section, p.id, sample.as_ptr()) };
+        match p.access {
+            Access::ReadOnly => {
+                assert_eq!(set, CSMAIL_E_INVALID_ARGUMENT, "{what}: set");
+                // SAFETY: reads this thread's last error.
+                assert_eq!(unsafe { csmail_last_eex() }, eexReadOnlyOption, "{what}: set");
+                assert_eq!(section_get(section, p.id), (CSMAIL_OK, p.default.to_owned()), "{what}: unchanged");
+            }
+            Access::ReadWrite => {
+                assert_eq!(set, CSMAIL_OK, "{what}: set");
+                let back = sample.to_str().unwrap().to_owned();
+                assert_eq!(section_get(section, p.id), (CSMAIL_OK, back), "{what}: read back");
+            }
+            Access::WriteOnly => panic!("{what}: a section has no secrets"),
+        }
+    }
+    for id in (-1..=64).chain([999, i32::MAX, i32::MIN]).filter(|id| !ids.contains(id)) {
+        assert_unknown(section_get(section, id).0, &format!("section id {id}"));
+        // SAFETY: a live handle and a NUL-terminated string.
+        assert_unknown(unsafe { csmail_section_set_str(section, id, c"x".as_ptr()) }, &format!("section id {id}"));
+    }
+    // SAFETY: the handle made above.
+    assert_eq!(unsafe { csmail_section_release(section) }, CSMAIL_OK);
 }

@@ -47,5 +47,10 @@ fn exports_only_csmail_symbols_and_has_soname() {
     assert_eq!(declared.len(), exported.len(), "exported functions not in the header");
 
     let dynamic = run("readelf", &["-d", lib]);
-    assert!(dynamic.contains("Library soname: [libcsmail.so.0]"), "no SONAME:\n{dynamic}");
+    // The ABI policy: for 0.x the SONAME carries the minor version, from 1.0 only the major.
+    let soname = match (env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR")) {
+        ("0", minor) => format!("libcsmail.so.0.{minor}"),
+        (major, _) => format!("libcsmail.so.{major}"),
+    };
+    assert!(dynamic.contains(&format!("Library soname: [{soname}]")), "SONAME is not {soname}:\n{dynamic}");
 }

@@ -56,6 +56,10 @@ Public Const CSMAIL_E_PROTOCOL As Long = 17
 Public Const CSMAIL_E_IO As Long = 18
 ' The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
 Public Const CSMAIL_E_TLS_CONFIG As Long = 19
+' csmail refused to send, before sending anything, what the server announced it would not accept:
+' a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+' properties are cleared: no server reply belongs to this.
+Public Const CSMAIL_E_REFUSED_LOCALLY As Long = 20
 
 ' ---- ErrorInfo numbers (eex) ----
 ' The object was unable to create a TCP connection to the proxy server.
@@ -274,6 +278,20 @@ Public Const CSMAIL_PROP_CAPABILITIES As Long = 24
 Public Const CSMAIL_PROP_TLS_ACTIVE As Long = 25
 ' SOCKS5: 1 lets the proxy resolve the target's name, 0 resolves it here.
 Public Const CSMAIL_PROP_PROXY_REMOTE_DNS As Long = 30
+
+' ---- Section properties ----
+' The content type, `type/subtype` (e.g. `application/pdf`); setting NULL is refused.
+Public Const CSMAIL_SECTION_CONTENT_TYPE As Long = 1
+' The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+Public Const CSMAIL_SECTION_CHARSET As Long = 2
+' The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+Public Const CSMAIL_SECTION_TRANSFER_ENCODING As Long = 3
+' The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+Public Const CSMAIL_SECTION_FILE_NAME As Long = 4
+' The Content-ID, without angle brackets.
+Public Const CSMAIL_SECTION_CONTENT_ID As Long = 5
+' The disposition: `attachment`, `inline` or empty.
+Public Const CSMAIL_SECTION_DISPOSITION As Long = 6
 
 ' ---- SSLInfo option indices ----
 ' Accept a certificate whose names do not match the host; the chain is still validated.
@@ -642,3 +660,11 @@ Public Const CSMAIL_OPTION_INT As Long = 2
 Public Const CSMAIL_OPTION_INT_ARRAY As Long = 3
 ' A string (csmail_sslinfo_get_str / set_str).
 Public Const CSMAIL_OPTION_STRING As Long = 4
+
+' ---- Message limits (csmail_message_limits_exceeded) ----
+' How deep multiparts may nest (the message body is depth 0).
+Public Const CSMAIL_MESSAGE_MAX_DEPTH As Long = 32
+' How many sections (every multipart and leaf part) a message may have.
+Public Const CSMAIL_MESSAGE_MAX_PARTS As Long = 1000
+' How many header fields a message or section may have when composing.
+Public Const CSMAIL_MESSAGE_MAX_HEADERS As Long = 1000

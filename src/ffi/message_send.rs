@@ -14,8 +14,9 @@ use std::ffi::c_char;
 /// Attachment files are streamed. The message must be connected first (`csmail_smtp_connect`).
 ///
 /// Results: as `csmail_smtp_send_mem`, and CSMAIL_E_INVALID_ARGUMENT with eexNoEnvelope (no
-/// sender or no recipient) or eexInvalidAddress; CSMAIL_E_NOT_SUPPORTED with
-/// eexSmtpUtf8Required (a non-ASCII address and no SMTPUTF8); CSMAIL_E_IO (an attachment file).
+/// sender or no recipient) or eexInvalidAddress; CSMAIL_E_REFUSED_LOCALLY with
+/// eexSmtpUtf8Required (an address that is not ASCII, in the envelope or in any address header
+/// sent, and no SMTPUTF8: nothing is sent); CSMAIL_E_IO (an attachment file).
 /// Threads: as every SMTPClient operation.
 #[no_mangle]
 pub extern "C" fn csmail_smtp_send_message(smtp: *const csmail_smtp, message: *const csmail_message) -> i32 {

@@ -196,7 +196,7 @@ impl Message {
 
     /// Replaces the body with a section tree built by hand.
     pub fn set_body(&self, root: Arc<Section>) -> Result<()> {
-        if root.count() > limits::CSMAIL_MESSAGE_MAX_PARTS || root.depth() > limits::CSMAIL_MESSAGE_MAX_DEPTH {
+        if root.count() > limits::MAX_PARTS || root.depth() > limits::MAX_DEPTH {
             return Err(super::section::limit_error());
         }
         let mut s = self.state.lock();

@@ -3,7 +3,7 @@
 //! chunk by chunk while it is sent or saved and never held in memory.
 
 use super::headers::Value;
-use super::limits::{CSMAIL_MESSAGE_MAX_DEPTH, CSMAIL_MESSAGE_MAX_PARTS};
+use super::limits::{MAX_DEPTH, MAX_PARTS};
 use super::section::{limit_error, Body, Section};
 use crate::error::Result;
 use crate::protocol::source::MessageSource;
@@ -67,7 +67,7 @@ fn address_value(list: &[super::address::Mailbox]) -> Address<'_> {
 /// Lays out a message: its headers (without Bcc when `with_bcc` is false), MIME-Version, then the
 /// body section. Fails only on the limits.
 pub(crate) fn compose(headers: &[(String, Value)], root: &Arc<Section>, with_bcc: bool) -> Result<Vec<Segment>> {
-    if root.count() > CSMAIL_MESSAGE_MAX_PARTS || root.depth() > CSMAIL_MESSAGE_MAX_DEPTH {
+    if root.count() > MAX_PARTS || root.depth() > MAX_DEPTH {
         return Err(limit_error());
     }
     let mut c = Composer { segments: Vec::new(), buf: Vec::with_capacity(4096) };

@@ -37,19 +37,11 @@ use section::{next_version, Part};
 use std::path::Path;
 use std::sync::Arc;
 
-/// Section string properties for `csmail_section_get_str` / `_set_str`.
-/// The content type, `type/subtype` (e.g. `application/pdf`).
-pub const CSMAIL_SECTION_CONTENT_TYPE: i32 = 1;
-/// The charset parameter (e.g. `utf-8`, `iso-8859-1`).
-pub const CSMAIL_SECTION_CHARSET: i32 = 2;
-/// The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
-pub const CSMAIL_SECTION_TRANSFER_ENCODING: i32 = 3;
-/// The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
-pub const CSMAIL_SECTION_FILE_NAME: i32 = 4;
-/// The Content-ID, without angle brackets.
-pub const CSMAIL_SECTION_CONTENT_ID: i32 = 5;
-/// The disposition: `attachment`, `inline` or empty.
-pub const CSMAIL_SECTION_DISPOSITION: i32 = 6;
+// CSMAIL_SECTION_* (the Section properties, table SECTION_PROPERTIES) and CSMAIL_MESSAGE_MAX_*
+// (table MESSAGE_LIMITS): src/tables/message_values.rs, the one place they are declared.
+use crate::tables::{constants, properties};
+pub use crate::tables::{Access, Object, PropKind, PropertyDef};
+include!("../tables/message_values.rs");
 
 #[derive(Clone, Debug)]
 struct Doc {
@@ -287,7 +279,7 @@ impl Message {
     pub fn add_header(&self, name: &str, value: &str) -> Result<()> {
         let (name, value) = Self::checked(name, value)?;
         self.edit_headers(|h| {
-            if h.len() >= limits::CSMAIL_MESSAGE_MAX_HEADERS {
+            if h.len() >= limits::MAX_HEADERS {
                 return Err(section::limit_error());
             }
             h.push((name, value));
@@ -393,6 +385,17 @@ impl Message {
         })?;
         address::validate_address(&from.address)?;
         Ok(from.address)
+    }
+
+    /// The first address written into the header (every address header but Bcc, which is not
+    /// sent) that is not ASCII, with its header's name: such a header needs SMTPUTF8 (RFC 6531).
+    /// RFC 2047 encodes display names, never addresses, so nothing else can carry it.
+    pub fn non_ascii_header_address(&self) -> Option<(String, String)> {
+        let mut s = self.state.lock();
+        s.doc().headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("Bcc")).find_map(|(k, v)| match v {
+            Value::Addresses(l) => l.iter().find(|m| !m.address.is_ascii()).map(|m| (k.clone(), m.address.clone())),
+            _ => None,
+        })
     }
 
     /// The envelope recipients: every address of To, Cc and Bcc once, validated.

@@ -4,7 +4,7 @@
 
 use super::address::{collect, Mailbox};
 use super::headers::{self, Value};
-use super::limits::{CSMAIL_MESSAGE_MAX_DEPTH, CSMAIL_MESSAGE_MAX_PARTS};
+use super::limits::{MAX_DEPTH, MAX_PARTS};
 use super::section::{Body, Part, Section};
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
@@ -108,7 +108,7 @@ impl Walk<'_, '_> {
                     p.content_type = "multipart/mixed".into();
                 }
                 for &child in ids {
-                    if depth + 1 > CSMAIL_MESSAGE_MAX_DEPTH || self.count >= CSMAIL_MESSAGE_MAX_PARTS {
+                    if depth + 1 > MAX_DEPTH || self.count >= MAX_PARTS {
                         self.exceeded = true;
                         break;
                     }

@@ -330,7 +330,7 @@ impl Section {
         if !self.is_multipart() {
             return Err(bad_value("only a multipart/* section holds nested sections".into()));
         }
-        if self.count() + child.count() > super::limits::CSMAIL_MESSAGE_MAX_PARTS {
+        if self.count() + child.count() > super::limits::MAX_PARTS {
             return Err(limit_error());
         }
         self.edit().children.push(child);
@@ -398,8 +398,8 @@ pub(crate) fn limit_error() -> Error {
         error::eexMimeLimit,
         format!(
             "the message would have more than {} sections or nest deeper than {}",
-            super::limits::CSMAIL_MESSAGE_MAX_PARTS,
-            super::limits::CSMAIL_MESSAGE_MAX_DEPTH
+            super::limits::MAX_PARTS,
+            super::limits::MAX_DEPTH
         ),
     )
 }

@@ -94,6 +94,75 @@ impl Stuffer {
     }
 }
 
+/// What a message amounts to before it is sent: its size as RFC 1870 counts it for SIZE= (the
+/// octets the Stuffer sends, CRLF line ends included, without the stuffing dots and the final
+/// ".\r\n"), and whether it has 8-bit bytes (BODY=8BITMIME is declared only then). Follows the
+/// Stuffer's line-end rules: a bare CR or LF counts as CRLF, a missing final CRLF is added.
+#[derive(Debug)]
+pub struct Measure {
+    size: u64,
+    eight_bit: bool,
+    at_line_start: bool,
+    pending_cr: bool,
+}
+
+impl Default for Measure {
+    fn default() -> Self {
+        Measure { size: 0, eight_bit: false, at_line_start: true, pending_cr: false }
+    }
+}
+
+/// The result of a Measure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    /// RFC 1870 size.
+    pub size: u64,
+    /// Any byte over 0x7F.
+    pub eight_bit: bool,
+}
+
+impl Measure {
+    pub fn new() -> Measure {
+        Measure::default()
+    }
+
+    pub fn push(&mut self, input: &[u8]) {
+        let mut i = 0;
+        while i < input.len() {
+            if self.pending_cr {
+                self.pending_cr = false;
+                self.size += 2;
+                self.at_line_start = true;
+                if input[i] == b'\n' {
+                    i += 1;
+                    continue;
+                }
+            }
+            let j = memchr2(b'\r', b'\n', &input[i..]).map_or(input.len(), |p| i + p);
+            if j > i {
+                self.size += (j - i) as u64;
+                self.eight_bit = self.eight_bit || !input[i..j].is_ascii();
+                self.at_line_start = false;
+            }
+            if j == input.len() {
+                break;
+            }
+            if input[j] == b'\n' {
+                self.size += 2;
+                self.at_line_start = true;
+            } else {
+                self.pending_cr = true;
+            }
+            i = j + 1;
+        }
+    }
+
+    pub fn finish(self) -> Shape {
+        let end = if self.pending_cr || !self.at_line_start { 2 } else { 0 };
+        Shape { size: self.size + end, eight_bit: self.eight_bit }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum UState {
     LineStart,
@@ -366,5 +435,48 @@ mod tests {
         let (back, _, done) = unstuff_chunks(&[&wire]);
         assert!(done);
         assert_eq!(back, msg);
+    }
+
+    /// The Measure's size is the stuffed data less its stuffing dots and terminator, for every
+    /// split of the input; 8-bit bytes are seen wherever they are.
+    #[test]
+    fn measure_matches_the_stuffer() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"hello",
+            b"Subject: x\r\n\r\nhello\r\n",
+            b".\r\n..x\r\n.y",
+            b"a\nb\rc\r\n",
+            b"ends in CR\r",
+            b"\r\n.\r\n",
+            "Gr\u{fc}\u{df}e\r\n".as_bytes(),
+        ];
+        for input in cases {
+            // The stuffed data less its terminator, less the dot added at each line that
+            // begins with one.
+            let stuffed = stuff(input);
+            let body = &stuffed[..stuffed.len() - 3];
+            let dots = body.split(|&b| b == b'\n').filter(|l| l.first() == Some(&b'.')).count();
+            let expected = (body.len() - dots) as u64;
+            for k in 0..=input.len() {
+                let mut m = Measure::new();
+                m.push(&input[..k]);
+                m.push(&input[k..]);
+                let shape = m.finish();
+                assert_eq!(shape.size, expected, "{:?} split at {k}", String::from_utf8_lossy(input));
+                assert_eq!(shape.eight_bit, !input.is_ascii(), "{:?}", String::from_utf8_lossy(input));
+            }
+        }
+    }
+
+    #[test]
+    fn measure_of_a_crlf_message_is_its_length() {
+        let msg = b"Subject: x\r\n\r\n.leading dot\r\nlast\r\n";
+        let mut m = Measure::new();
+        m.push(msg);
+        assert_eq!(m.finish(), Shape { size: msg.len() as u64, eight_bit: false });
+        let mut m = Measure::new();
+        m.push(b"no final line end");
+        assert_eq!(m.finish().size, 19);
     }
 }

@@ -11,6 +11,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Read buffer size: large enough that bulk RETR data moves in big reads.
+/// How long a QUIT after a refused login waits for its reply.
+pub const QUIT_AFTER_REFUSAL_WAIT: Duration = Duration::from_secs(2);
+/// The longest reply line to that QUIT read (a longer one is not waited for).
+const QUIT_REPLY_MAX: usize = 512;
 const READ_BUF: usize = 64 * 1024;
 /// Output is flushed when this much is buffered (message data), or at the end of a command group.
 pub(crate) const WRITE_CHUNK: usize = 64 * 1024;
@@ -239,6 +243,19 @@ impl LineConnection {
 
     pub fn deadline(&self) -> Instant {
         Instant::now() + self.timeout
+    }
+
+    /// QUIT after a refusal that left the protocol state clean (a refused login, no usable
+    /// mechanism): the server then ends the session in order (RFC 5321 4.1.1.10, RFC 1939 6)
+    /// instead of logging a lost connection, which log-based blockers can read as an attack.
+    /// The outcome is already known, so its reply gets only a short wait, and neither a missing
+    /// reply nor an error changes anything.
+    pub fn quit_after_refusal(&mut self) {
+        if self.send("QUIT", None, "sending QUIT").is_err() {
+            return;
+        }
+        let deadline = Instant::now() + self.timeout.min(QUIT_AFTER_REFUSAL_WAIT);
+        let _ = self.read_line(QUIT_REPLY_MAX, deadline, "waiting for the reply to QUIT");
     }
 
     /// STARTTLS/STLS: the server's reply has been read; anything already buffered was sent in

@@ -110,7 +110,9 @@ pub trait Session: Sized {
 
     /// Runs the protocol's introduction (greeting, capabilities, TLS, login) on a new session.
     /// On failure the connection is closed and the last reply (the refusal) comes back with the
-    /// error, so the client can still show it.
+    /// error, so the client can still show it. A refused login (SMTP 535 or no usable
+    /// mechanism, POP3 -ERR) leaves the protocol state clean: then QUIT goes first, with a short
+    /// wait for its reply (see LineConnection::quit_after_refusal).
     fn open_with(
         mut self,
         introduce: impl FnOnce(&mut Self) -> Result<()>,
@@ -119,6 +121,9 @@ pub trait Session: Sized {
             Ok(()) => Ok(self),
             Err(e) => {
                 let last = std::mem::take(&mut self.link_mut().last);
+                if e.result == error::CSMAIL_E_AUTH && !self.is_broken() {
+                    self.link_mut().conn.quit_after_refusal();
+                }
                 self.close();
                 Err((e, last))
             }

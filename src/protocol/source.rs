@@ -1,15 +1,29 @@
 //! Where message bytes come from (SMTP Send) and go to (POP3 RETR/TOP): memory, a file, or an
 //! application callback, always in chunks.
 
+use super::dotstuff::{Measure, Shape};
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 
 /// A message to send.
 pub trait MessageSource {
     /// Reads the next chunk; 0 means the end of the message.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize>;
-    /// The size, when known in advance (SIZE= and progress totals).
+    /// The size in bytes, when known in advance (progress totals).
     fn size(&self) -> Option<u64>;
+    /// What MAIL FROM declares, when it can be known before sending: the RFC 1870 size for
+    /// SIZE= and whether there are 8-bit bytes (BODY=8BITMIME). None when the bytes cannot be
+    /// looked at beforehand (a read callback): then no SIZE= is declared, and BODY=8BITMIME is
+    /// (RFC 6152 allows it for 7-bit data too).
+    fn shape(&mut self) -> io::Result<Option<Shape>> {
+        Ok(None)
+    }
+    /// An address of the message's header that is not ASCII, described for the error text
+    /// ("the Reply-To address jörg@bücher.example"): MAIL then needs SMTPUTF8 even for an ASCII
+    /// envelope (RFC 6531 3.4). Raw sources cannot tell: None.
+    fn utf8_header_address(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl MessageSource for &[u8] {
@@ -18,6 +32,11 @@ impl MessageSource for &[u8] {
     }
     fn size(&self) -> Option<u64> {
         Some(self.len() as u64)
+    }
+    fn shape(&mut self) -> io::Result<Option<Shape>> {
+        let mut m = Measure::new();
+        m.push(self);
+        Ok(Some(m.finish()))
     }
 }
 
@@ -41,6 +60,21 @@ impl MessageSource for FileSource {
     }
     fn size(&self) -> Option<u64> {
         Some(self.len)
+    }
+    /// Reads the file through once (from where reading stands) and goes back there.
+    fn shape(&mut self) -> io::Result<Option<Shape>> {
+        let start = self.file.stream_position()?;
+        let mut m = Measure::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = self.file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            m.push(&buf[..n]);
+        }
+        self.file.seek(io::SeekFrom::Start(start))?;
+        Ok(Some(m.finish()))
     }
 }
 
@@ -105,3 +139,40 @@ impl<F: FnMut(&[u8]) -> io::Result<()>> MessageSink for FnSink<F> {
 
 /// Progress reports: bytes done and the total when known; returning false asks to stop.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, Option<u64>) -> bool;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file's shape is its bytes' shape, and reading afterwards still starts at the beginning.
+    #[test]
+    fn file_shape_then_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.eml");
+        let body = "Subject: \u{e9}\n\n.x\nend".as_bytes();
+        std::fs::write(&path, body).unwrap();
+        let mut f = FileSource::open(path.to_str().unwrap()).unwrap();
+        let mut m = Measure::new();
+        m.push(body);
+        assert_eq!(f.shape().unwrap(), Some(m.finish()));
+        assert_eq!(f.shape().unwrap().unwrap().size, 11 + 2 + 2 + 4 + 5);
+        let mut back = Vec::new();
+        let mut buf = [0u8; 7];
+        loop {
+            let n = MessageSource::read(&mut f, &mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            back.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(back, body);
+    }
+
+    #[test]
+    fn callbacks_have_no_shape() {
+        let mut f = FnSource(|_: &mut [u8]| Ok(0));
+        assert_eq!(f.shape().unwrap(), None);
+        let mut mem: &[u8] = b"a\r\n";
+        assert_eq!(mem.shape().unwrap(), Some(Shape { size: 3, eight_bit: false }));
+    }
+}

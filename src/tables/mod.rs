@@ -4,7 +4,8 @@
 //! Each data file is a single invocation of one of the macros below. The library includes it
 //! (`include!`) in the module that owns the constants — `error.rs` the result codes and eex
 //! numbers, `options.rs` the SSLInfo options and their value constants, `log.rs` the LogHandler
-//! constants, `api/properties.rs` the properties, mechanisms and proxy kinds — and the macro
+//! constants, `api/properties.rs` the properties, mechanisms and proxy kinds, `message/mod.rs` the Section
+//! properties and the message limits — and the macro
 //! makes every row a documented `pub const` plus one row of a static table.
 //!
 //! `build.rs` includes this module and the same data files (see `codegen/`): from the static
@@ -106,9 +107,11 @@ pub enum Object {
     Smtp,
     Pop3,
     Proxy,
+    /// A Message's section (csmail_section_get_str / set_str).
+    Section,
 }
 
-/// One row of the property table (csmail_smtp_/pop3_/proxyinfo_ get/set).
+/// One row of a property table (csmail_smtp_/pop3_/proxyinfo_ get/set, csmail_section_get/set_str).
 #[derive(Clone, Copy, Debug)]
 pub struct PropertyDef {
     /// The constant's name, `CSMAIL_PROP_...`.

@@ -45,4 +45,8 @@ result_codes! {
     CSMAIL_E_IO = 18, "message source or sink failed";
     /// The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
     CSMAIL_E_TLS_CONFIG = 19, "unusable TLS configuration";
+    /// csmail refused to send, before sending anything, what the server announced it would not
+    /// accept: a message over its SIZE, an address that is not ASCII when it does not offer
+    /// SMTPUTF8. The reply properties are cleared: no server reply belongs to this.
+    CSMAIL_E_REFUSED_LOCALLY = 20, "refused before sending: the server announced it would not accept this";
 }

@@ -18,10 +18,12 @@ use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::*;
-use openssl::ssl::{SslConnector, SslMethod, SslStream, SslVerifyMode, SslVersion};
+use openssl::nid::Nid;
+use openssl::pkey::Id;
+use openssl::ssl::{SslConnector, SslMethod, SslRef, SslStream, SslVerifyMode, SslVersion};
 use rustls::client::danger::ServerCertVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::CipherSuite;
+use rustls::{CipherSuite, NamedGroup};
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -32,6 +34,30 @@ fn ssl_version(protocol: i32) -> SslVersion {
         SSL_TLS11 => SslVersion::TLS1_1,
         SSL_TLS12 => SslVersion::TLS1_2,
         _ => SslVersion::TLS1_3,
+    }
+}
+
+/// The key-exchange group, read off the server's ephemeral key, and the exchange's strength in
+/// bits: the group's (as with rustls) when it is a named one, else the key's size (finite-field
+/// DHE with the server's own parameters).
+fn key_exchange(ssl: &SslRef) -> (Option<NamedGroup>, i32) {
+    let Ok(key) = ssl.peer_tmp_key() else {
+        return (None, 0);
+    };
+    let group = match key.id() {
+        Id::X25519 => Some(NamedGroup::X25519),
+        Id::X448 => Some(NamedGroup::X448),
+        Id::EC => match key.ec_key().ok().and_then(|k| k.group().curve_name()) {
+            Some(Nid::X9_62_PRIME256V1) => Some(NamedGroup::secp256r1),
+            Some(Nid::SECP384R1) => Some(NamedGroup::secp384r1),
+            Some(Nid::SECP521R1) => Some(NamedGroup::secp521r1),
+            _ => None,
+        },
+        _ => None,
+    };
+    match group {
+        Some(g) => (Some(g), suites::group_bits(g)),
+        None => (None, key.bits() as i32),
     }
 }
 
@@ -51,12 +77,18 @@ fn describe(s: &SslStream<TcpStream>, certificate: Verdict) -> Negotiated {
     };
     let suite = u16::from_be_bytes(cipher.protocol_id());
     let parts = suites::parts(CipherSuite::from(suite));
-    // TLS 1.3 suites leave the key exchange to the group, which OpenSSL does not report here.
-    let exchange = if protocol == SSL_TLS13 { SSL_ECDHE } else { parts.exchange };
+    let (group, group_strength) = key_exchange(ssl);
+    // TLS 1.3 suites leave the key exchange to the group; a TLS 1.2 suite names it.
+    let exchange = match (protocol, group) {
+        (SSL_TLS13, Some(g)) => suites::group_exchange(g),
+        (SSL_TLS13, None) => SSL_ECDHE,
+        _ => parts.exchange,
+    };
+    // Static RSA: the strength is the server key's.
     let exchange_strength = if exchange == SSL_RSA {
         ssl.peer_certificate().and_then(|c| c.public_key().ok()).map(|k| k.bits() as i32).unwrap_or(0)
     } else {
-        0
+        group_strength
     };
     Negotiated {
         protocol,
@@ -66,7 +98,7 @@ fn describe(s: &SslStream<TcpStream>, certificate: Verdict) -> Negotiated {
         hash_strength: suites::hash_bits(parts.hash),
         exchange,
         exchange_strength,
-        group: 0,
+        group: group.map(|g| i32::from(u16::from(g))).unwrap_or(0),
         suite: i32::from(suite),
         certificate,
     }
@@ -149,17 +181,6 @@ pub fn handshake(
     }
     let n = describe(&stream, verdict);
     (params.record)(&n);
-    log.info(LOG_F_SSL, || {
-        format!(
-            "TLS established (compatibility backend): {:?} {} (cipher {:#x}/{} bits, hash {:#x}, exchange {:#x}), certificate status {}",
-            stream.ssl().version2(),
-            stream.ssl().current_cipher().map(|c| c.name()).unwrap_or(""),
-            n.cipher,
-            n.cipher_strength,
-            n.hash,
-            n.exchange,
-            n.certificate.status
-        )
-    });
+    log.info(LOG_F_SSL, || super::negotiated::established_line(&n));
     Ok(stream)
 }

@@ -219,24 +219,7 @@ pub fn handshake(
     }
     let n = negotiated::describe(&conn, verdict.clone());
     (params.record)(&n);
-    log.info(LOG_F_SSL, || {
-        format!(
-            "TLS established: {} {} (cipher {:#x}/{} bits, hash {:#x}, exchange {:#x} group {:#x}/{} bits), certificate status {}, subject {:?}, issuer {:?}, expires {}, SHA-256 {}",
-            if n.protocol == SSL_TLS13 { "TLS 1.3" } else { "TLS 1.2" },
-            conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default(),
-            n.cipher,
-            n.cipher_strength,
-            n.hash,
-            n.exchange,
-            n.group,
-            n.exchange_strength,
-            n.certificate.status,
-            n.certificate.details.subject,
-            n.certificate.details.issuer,
-            n.certificate.details.expires,
-            n.certificate.details.fingerprint,
-        )
-    });
+    log.info(LOG_F_SSL, || negotiated::established_line(&n));
     if verdict.status != CERTIFICATE_VALID {
         log.warn(LOG_F_SSL, || format!("certificate accepted by policy despite: {}", problems(&verdict)));
     }

@@ -1,9 +1,10 @@
-//! Maps what rustls negotiated onto the SSLInfo output constants.
+//! Maps what rustls negotiated onto the SSLInfo output constants, and tells it in the log line
+//! both backends write.
 
 use super::suites;
 use super::verifier::Verdict;
 use crate::options::*;
-use rustls::{ClientConnection, ProtocolVersion};
+use rustls::{CipherSuite, ClientConnection, ProtocolVersion};
 
 /// What a TLS connect negotiated, written into the output options.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,4 +45,43 @@ pub fn describe(conn: &ClientConnection, certificate: Verdict) -> Negotiated {
         suite: suite.map(|s| i32::from(u16::from(s))).unwrap_or(0),
         certificate,
     }
+}
+
+/// The protocol's name as people write it.
+fn protocol_name(protocol: i32) -> &'static str {
+    match protocol {
+        SSL_TLS1 => "TLS 1.0",
+        SSL_TLS11 => "TLS 1.1",
+        SSL_TLS12 => "TLS 1.2",
+        SSL_TLS13 => "TLS 1.3",
+        _ => "TLS (unknown version)",
+    }
+}
+
+/// The log line after a handshake, the same from rustls and the compatibility backend (the
+/// handshake's first line says which backend): everything the outputs hold, by the IANA names
+/// of the suite and the group.
+pub fn established_line(n: &Negotiated) -> String {
+    let group = match n.group {
+        0 => "none".to_owned(),
+        g => format!("{:?}", rustls::NamedGroup::from(g as u16)),
+    };
+    format!(
+        "TLS established: {} {} (cipher {:#x}/{} bits, hash {:#x}/{} bits, exchange {:#x} group {}/{} bits), \
+         certificate status {}, subject {:?}, issuer {:?}, expires {}, SHA-256 {}",
+        protocol_name(n.protocol),
+        suites::name(CipherSuite::from(n.suite as u16)),
+        n.cipher,
+        n.cipher_strength,
+        n.hash,
+        n.hash_strength,
+        n.exchange,
+        group,
+        n.exchange_strength,
+        n.certificate.status,
+        n.certificate.details.subject,
+        n.certificate.details.issuer,
+        n.certificate.details.expires,
+        n.certificate.details.fingerprint,
+    )
 }

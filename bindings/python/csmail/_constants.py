@@ -55,6 +55,10 @@ CSMAIL_E_PROTOCOL = 17
 CSMAIL_E_IO = 18
 #: The TLS configuration is unusable (no protocol or cipher left, unreadable CA file).
 CSMAIL_E_TLS_CONFIG = 19
+#: csmail refused to send, before sending anything, what the server announced it would not accept:
+#: a message over its SIZE, an address that is not ASCII when it does not offer SMTPUTF8. The reply
+#: properties are cleared: no server reply belongs to this.
+CSMAIL_E_REFUSED_LOCALLY = 20
 
 # ---- ErrorInfo numbers (eex) ----
 #: The object was unable to create a TCP connection to the proxy server.
@@ -273,6 +277,20 @@ CSMAIL_PROP_CAPABILITIES = 24
 CSMAIL_PROP_TLS_ACTIVE = 25
 #: SOCKS5: 1 lets the proxy resolve the target's name, 0 resolves it here.
 CSMAIL_PROP_PROXY_REMOTE_DNS = 30
+
+# ---- Section properties ----
+#: The content type, `type/subtype` (e.g. `application/pdf`); setting NULL is refused.
+CSMAIL_SECTION_CONTENT_TYPE = 1
+#: The charset parameter (e.g. `utf-8`, `iso-8859-1`).
+CSMAIL_SECTION_CHARSET = 2
+#: The Content-Transfer-Encoding it was received with (read-only: csmail chooses one when writing).
+CSMAIL_SECTION_TRANSFER_ENCODING = 3
+#: The file name (Content-Disposition filename, RFC 2231 for long and non-ASCII names).
+CSMAIL_SECTION_FILE_NAME = 4
+#: The Content-ID, without angle brackets.
+CSMAIL_SECTION_CONTENT_ID = 5
+#: The disposition: `attachment`, `inline` or empty.
+CSMAIL_SECTION_DISPOSITION = 6
 
 # ---- SSLInfo option indices ----
 #: Accept a certificate whose names do not match the host; the chain is still validated.
@@ -641,3 +659,11 @@ CSMAIL_OPTION_INT = 2
 CSMAIL_OPTION_INT_ARRAY = 3
 #: A string (csmail_sslinfo_get_str / set_str).
 CSMAIL_OPTION_STRING = 4
+
+# ---- Message limits (csmail_message_limits_exceeded) ----
+#: How deep multiparts may nest (the message body is depth 0).
+CSMAIL_MESSAGE_MAX_DEPTH = 32
+#: How many sections (every multipart and leaf part) a message may have.
+CSMAIL_MESSAGE_MAX_PARTS = 1000
+#: How many header fields a message or section may have when composing.
+CSMAIL_MESSAGE_MAX_HEADERS = 1000

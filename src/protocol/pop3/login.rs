@@ -12,6 +12,11 @@ impl Pop3Session {
     pub(crate) fn login(&mut self, p: &SessionParams) -> Result<()> {
         let tls = self.link.conn.is_tls();
         let sasl_plain = self.caps.sasl.iter().any(|m| m == "PLAIN");
+        // AUTO's order. Over TLS the password is protected either way: SASL PLAIN when the
+        // server lists it, else USER/PASS (or APOP when the server lists its capabilities
+        // without USER). In the clear, APOP when the greeting offers it (a timestamp), because
+        // APOP keeps the password off the wire; if the server refuses it, AUTO does not fall
+        // back to USER/PASS, which would send the password in the clear.
         let mech = match p.mechanism {
             Mechanism::Auto if tls && sasl_plain => Mechanism::Plain,
             Mechanism::Auto if !tls && self.timestamp.is_some() => Mechanism::Apop,
@@ -37,7 +42,25 @@ impl Pop3Session {
             _ => return Err(Error::invalid_arg("POP3 authentication is AUTO, PLAIN, USER/PASS or APOP")),
         };
         let step = "logging in";
-        let failed = |line: &str| pop_error(error::CSMAIL_E_AUTH, "login failed", line);
+        let name = match mech {
+            Mechanism::Apop => "APOP",
+            Mechanism::Plain => "SASL PLAIN",
+            _ => "USER/PASS",
+        };
+        // The refusal names the mechanism tried; when AUTO chose APOP in the clear it also says
+        // why, and what to do instead.
+        let why = if p.mechanism == Mechanism::Auto && mech == Mechanism::Apop && !tls {
+            " (AUTO chose APOP because the connection is not encrypted and APOP keeps the password \
+             off the wire; it does not fall back to USER/PASS, which would send the password in the \
+             clear: use TLS, or ask for USER/PASS explicitly)"
+        } else {
+            ""
+        };
+        let failed = |line: &str| {
+            let mut e = pop_error(error::CSMAIL_E_AUTH, &format!("{name} login failed"), line);
+            e.text.push_str(why);
+            e
+        };
         match mech {
             Mechanism::Apop => {
                 let Some(ts) = self.timestamp.clone() else {

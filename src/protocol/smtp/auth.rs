@@ -92,6 +92,10 @@ impl SmtpSession {
             }
             _ => unreachable!("choose_mechanism returns SMTP mechanisms only"),
         };
+        if r.code == 334 {
+            // The server still waits for a SASL response: a QUIT now would be read as one.
+            self.mark_broken();
+        }
         if r.code != 235 {
             return Err(server_error(error::CSMAIL_E_AUTH, "authentication failed", &r));
         }

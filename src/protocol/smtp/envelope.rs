@@ -5,6 +5,7 @@
 use super::reply::{server_error, Reply};
 use super::SmtpSession;
 use crate::error::{self, Error, Result};
+use crate::protocol::dotstuff::Shape;
 use crate::protocol::line::check_command_arg;
 use crate::protocol::session::Session;
 use crate::protocol::source::{MessageSource, Progress};
@@ -68,8 +69,23 @@ impl SmtpSession {
         source: &mut dyn MessageSource,
         progress: Progress,
     ) -> Result<()> {
+        let shape = source.shape().map_err(|e| {
+            Error::new(
+                error::CSMAIL_E_IO,
+                error::eexMessageSource,
+                format!("reading the message to measure it failed: {e}"),
+            )
+        })?;
+        let mail = match self.mail_command(from, recipients, shape, source.utf8_header_address()) {
+            Ok(mail) => mail,
+            Err(e) => {
+                // A refusal made here, before anything is sent, has no server reply: none
+                // stays visible as if it belonged to it.
+                self.link.last = Reply::default();
+                return Err(e);
+            }
+        };
         let total = source.size();
-        let mail = self.mail_command(from, recipients, total)?;
         let replies = if self.ext.pipelining {
             self.pipelined_envelope(&mail, recipients)?
         } else {
@@ -91,31 +107,46 @@ impl SmtpSession {
     }
 
     /// MAIL FROM with the parameters the server's extensions call for, after the checks that
-    /// need no round trip: SMTPUTF8 for addresses that are not ASCII, the SIZE limit.
-    fn mail_command(&self, from: &str, recipients: &[&str], total: Option<u64>) -> Result<String> {
-        let needs_utf8 = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+    /// need no round trip: SMTPUTF8 for addresses that are not ASCII (in the envelope, or
+    /// `utf8_header` in the message's header), the SIZE limit. What the server announced it would
+    /// not accept is refused here (CSMAIL_E_REFUSED_LOCALLY). `shape` is the message's RFC 1870
+    /// size and 8-bit flag, when they could be measured.
+    fn mail_command(
+        &self,
+        from: &str,
+        recipients: &[&str],
+        shape: Option<Shape>,
+        utf8_header: Option<&str>,
+    ) -> Result<String> {
+        let utf8_envelope = !from.is_ascii() || recipients.iter().any(|r| !r.is_ascii());
+        let needs_utf8 = utf8_envelope || utf8_header.is_some();
         if needs_utf8 && !self.ext.smtputf8 {
-            return Err(Error::new(
-                error::CSMAIL_E_NOT_SUPPORTED,
-                error::eexSmtpUtf8Required,
-                "an address is not ASCII and the server does not offer SMTPUTF8",
-            ));
+            // RFC 2047 encodes display names, never addresses: there is no 7-bit form to send.
+            let text = match utf8_header {
+                Some(address) if !utf8_envelope => format!(
+                    "{address} is not ASCII and the server does not offer SMTPUTF8; use an ASCII \
+                     address (a domain may be written in its xn-- form) or a server with SMTPUTF8"
+                ),
+                _ => "an address is not ASCII and the server does not offer SMTPUTF8".to_owned(),
+            };
+            return Err(Error::new(error::CSMAIL_E_REFUSED_LOCALLY, error::eexSmtpUtf8Required, text));
         }
-        if let (Some(size), limit) = (total, self.ext.size) {
-            if limit > 0 && size > limit {
+        if let (Some(shape), limit) = (shape, self.ext.size) {
+            if limit > 0 && shape.size > limit {
                 return Err(Error::new(
-                    error::CSMAIL_E_SERVER,
+                    error::CSMAIL_E_REFUSED_LOCALLY,
                     error::eexMessageTooLarge,
-                    format!("the message has {size} bytes; the server accepts at most {limit} (SIZE)"),
+                    format!("the message has {} bytes; the server accepts at most {limit} (SIZE)", shape.size),
                 ));
             }
         }
         let mut mail = format!("MAIL FROM:<{from}>");
-        if let (Some(size), true) = (total, self.ext.size > 0 || self.ext.keywords.iter().any(|k| k == "SIZE")) {
-            mail.push_str(&format!(" SIZE={size}"));
+        if let (Some(shape), true) = (shape, self.ext.size > 0 || self.ext.keywords.iter().any(|k| k == "SIZE")) {
+            mail.push_str(&format!(" SIZE={}", shape.size));
         }
-        if self.ext.eightbitmime {
-            // Declaring 8BITMIME for 7-bit data is allowed (RFC 6152) and spares a scan of the body.
+        // BODY=8BITMIME for 8-bit data, and for data that cannot be looked at beforehand (RFC
+        // 6152 allows declaring it for 7-bit data too); a 7-bit message goes without it.
+        if self.ext.eightbitmime && shape.is_none_or(|s| s.eight_bit) {
             mail.push_str(" BODY=8BITMIME");
         }
         if needs_utf8 {

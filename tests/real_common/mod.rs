@@ -1,0 +1,593 @@
+//! What the tests against real servers share (tests/real_servers.rs: Postfix and Dovecot;
+//! tests/real_aiosmtpd_pop3d.rs: aiosmtpd and GNU pop3d; tests/real_exim.rs: Exim): clients with
+//! their log, tagged messages, finding, retrieving and deleting them over POP3, and the checks of
+//! TLS outputs and errors.
+//!
+//! The test file that includes this module names its servers with a few items of its own:
+//! `fn ca_file() -> String` (the CA that signed the servers' certificate), `fn via_pop3s() ->
+//! Pop3Via` (how to look into a mailbox), `QUEUED: &str` and `QUEUED_ENHANCED: &str` (how the server's 250
+//! after the data begins, and its enhanced status code) and
+//! `fn check_uid(uid: &str, message: &[u8])` (what the server's UIDL looks like).
+// Shared result collectors in tests are spelled out where they are used; not every test file
+// uses every helper.
+#![allow(clippy::type_complexity, dead_code)]
+
+#[path = "../common/sasl.rs"]
+mod sasl;
+
+use crate::{ca_file, check_uid, via_pop3s, QUEUED, QUEUED_ENHANCED};
+use csmail::api::properties::*;
+use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
+use csmail::error::*;
+use csmail::options::*;
+use csmail::source::{FnSink, FnSource, MessageSink};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub const SENDER: &str = "alice@example.com";
+pub const BOB_ADDR: &str = "bob@example.com";
+pub const ALICE_ADDR: &str = "alice@example.com";
+/// A wrong password, distinctive enough to look for in the logs.
+pub const WRONG: &str = "Wr0ng-Pa55";
+
+/// How long a delivery may take to show up in the mailbox (it takes well under a second).
+pub const DELIVERY_WAIT: Duration = Duration::from_secs(5);
+
+// ---- clients ----
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    /// No SSLInfo.
+    Plain,
+    /// MODE_STARTTLS: STARTTLS / STLS.
+    StartTls,
+    /// MODE_CHANNEL: implicit TLS.
+    Implicit,
+}
+
+/// An SSLInfo in `mode` that trusts the test CA only.
+pub fn sslinfo(mode: i32) -> Arc<SslInfo> {
+    let ssl = Arc::new(SslInfo::new());
+    ssl.set_mode(mode).unwrap();
+    ssl.set_str(SSLCAFile, &ca_file()).unwrap();
+    ssl.set_int(SSLNoSystemRoots, 1).unwrap();
+    ssl
+}
+
+pub type LogLines = Arc<Mutex<Vec<String>>>;
+
+/// A client with everything attached: its SSLInfo (if any) and a log collecting every line.
+pub struct Client<C> {
+    pub c: C,
+    pub ssl: Option<Arc<SslInfo>>,
+    pub log: LogLines,
+}
+
+impl<C> Client<C> {
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+    /// The log, for failure messages.
+    pub fn transcript(&self) -> String {
+        self.log().join("\n")
+    }
+    pub fn ssl(&self) -> &SslInfo {
+        self.ssl.as_deref().expect("this client has an SSLInfo")
+    }
+    #[track_caller]
+    pub fn assert_logged(&self, line: &str) {
+        assert!(self.log().iter().any(|l| l == line), "no log line {line:?} in:\n{}", self.transcript());
+    }
+    #[track_caller]
+    pub fn assert_not_logged_prefix(&self, prefix: &str) {
+        let log = self.log();
+        assert!(!log.iter().any(|l| l.starts_with(prefix)), "a log line starts with {prefix:?}:\n{}", log.join("\n"));
+    }
+    /// Neither the password nor an encoding of it reached the log.
+    #[track_caller]
+    pub fn assert_no_secret_logged(&self, user: &str, password: &str) {
+        let forms = [password.to_owned(), sasl::b64(password.as_bytes()), sasl::plain(user, password)];
+        for l in self.log() {
+            for f in &forms {
+                assert!(!l.contains(f.as_str()), "the log shows a secret ({f:?}): {l:?}");
+            }
+        }
+    }
+}
+
+pub fn attach_common(
+    set_str: impl Fn(i32, &str),
+    set_int: impl Fn(i32, i32),
+    set_handler: impl Fn(AdvancedHandler),
+    host: &str,
+    port: u16,
+    tls: Security,
+) -> (Option<Arc<SslInfo>>, LogLines) {
+    set_str(CSMAIL_PROP_HOST, host);
+    set_int(CSMAIL_PROP_PORT, port as i32);
+    set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000);
+    let ssl = match tls {
+        Security::Plain => None,
+        Security::StartTls => Some(sslinfo(MODE_STARTTLS)),
+        Security::Implicit => Some(sslinfo(MODE_CHANNEL)),
+    };
+    if let Some(s) = &ssl {
+        set_handler(AdvancedHandler::Ssl(s.clone()));
+    }
+    let lines: LogLines = Arc::new(Mutex::new(Vec::new()));
+    let l = lines.clone();
+    let log = Arc::new(LogHandler::new());
+    log.set_callback(Some(Arc::new(move |_sev, _fac, m: &str| l.lock().unwrap().push(m.to_owned())))).unwrap();
+    set_handler(AdvancedHandler::Log(log));
+    (ssl, lines)
+}
+
+/// An SMTP client; `login` sets User and Password (AUTH at connect).
+pub fn smtp(host: &str, port: u16, tls: Security, login: Option<(&str, &str)>) -> Client<SmtpClient> {
+    let c = SmtpClient::new();
+    let (ssl, log) = attach_common(
+        |p, v| c.set_str(p, v).unwrap(),
+        |p, v| c.set_int(p, v).unwrap(),
+        |h| c.set_advanced_handler(h).unwrap(),
+        host,
+        port,
+        tls,
+    );
+    if let Some((user, password)) = login {
+        c.set_str(CSMAIL_PROP_USER, user).unwrap();
+        c.set_str(CSMAIL_PROP_PASSWORD, password).unwrap();
+    }
+    Client { c, ssl, log }
+}
+
+/// A POP3 client logging in as `login` with the mechanism `mech` (CSMAIL_AUTH_*).
+pub fn pop3(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<Pop3Client> {
+    let c = Pop3Client::new();
+    let (ssl, log) = attach_common(
+        |p, v| c.set_str(p, v).unwrap(),
+        |p, v| c.set_int(p, v).unwrap(),
+        |h| c.set_advanced_handler(h).unwrap(),
+        host,
+        port,
+        tls,
+    );
+    c.set_str(CSMAIL_PROP_USER, login.0).unwrap();
+    c.set_str(CSMAIL_PROP_PASSWORD, login.1).unwrap();
+    c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
+    Client { c, ssl, log }
+}
+
+impl Client<SmtpClient> {
+    #[track_caller]
+    pub fn connect_ok(&self) {
+        if let Err(e) = self.c.connect() {
+            panic!("SMTP connect failed: {e}\n{}", self.transcript());
+        }
+        assert_eq!(self.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    }
+}
+
+impl Client<Pop3Client> {
+    #[track_caller]
+    pub fn connect_ok(&self) {
+        if let Err(e) = self.c.connect() {
+            panic!("POP3 connect failed: {e}\n{}", self.transcript());
+        }
+        assert_eq!(self.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    }
+}
+
+// ---- messages ----
+
+/// A tag no other test, run or process uses.
+pub fn unique_tag() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+    format!("{}-{n}-{}.{:09}", std::process::id(), t.as_secs(), t.subsec_nanos())
+}
+
+pub fn subject_line(tag: &str) -> String {
+    format!("\r\nSubject: csmail real-servers {tag}\r\n")
+}
+
+/// A message with every header Postfix would otherwise add, and a body that exercises
+/// dot-stuffing both ways (a lone ".", leading dots), 8-bit text, tabs and trailing spaces.
+pub fn message(tag: &str, to: &str) -> Vec<u8> {
+    format!(
+        "From: Alice <{SENDER}>\r\nTo: <{to}>{subject}Date: Sun, 22 Nov 2026 06:00:00 +0000\r\n\
+         Message-ID: <{tag}@csmail.test>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+         Hello, {tag}.\r\n.leading dot\r\n..two dots\r\n.\r\n. dot space\r\n\
+         Gr\u{fc}\u{df}e aus K\u{f6}ln \u{2014} \u{1F4EC}\r\n\tindented, trailing spaces  \r\n\r\nlast line\r\n",
+        subject = subject_line(tag),
+    )
+    .into_bytes()
+}
+
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+}
+
+pub fn show(b: &[u8]) -> String {
+    b.escape_ascii().to_string()
+}
+
+/// Sends a new tagged message from alice to `rcpt` on a connected client; returns (tag, bytes).
+#[track_caller]
+pub fn send_tagged(smtp: &Client<SmtpClient>, rcpt: &str) -> (String, Vec<u8>) {
+    let tag = unique_tag();
+    let msg = message(&tag, rcpt);
+    if let Err(e) = smtp.c.send(SENDER, &[rcpt], &mut &msg[..]) {
+        panic!("send failed: {e}\n{}", smtp.transcript());
+    }
+    assert_eq!(smtp.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
+    assert_eq!(smtp.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), QUEUED_ENHANCED);
+    let text = smtp.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap();
+    assert!(text.starts_with(QUEUED), "{text:?}");
+    (tag, msg)
+}
+
+// ---- mailboxes ----
+
+/// Where and how to read a mailbox.
+#[derive(Clone, Copy)]
+pub struct Pop3Via {
+    pub host: &'static str,
+    pub port: u16,
+    pub tls: Security,
+    pub mech: i32,
+}
+
+pub fn connect_pop3(via: Pop3Via, login: (&str, &str)) -> Client<Pop3Client> {
+    let p = pop3(via.host, via.port, via.tls, login, via.mech);
+    p.connect_ok();
+    p
+}
+
+/// The number of the message tagged `tag` in a connected session, looked up with TOP n 0.
+pub fn find_tagged(p: &Client<Pop3Client>, tag: &str) -> Option<u32> {
+    let (count, _) = p.c.stat().unwrap();
+    let subject = subject_line(tag);
+    (1..=count).find(|&n| {
+        let mut head = Vec::new();
+        p.c.top(n, 0, &mut head).unwrap();
+        contains(&head, subject.as_bytes())
+    })
+}
+
+/// Waits (up to DELIVERY_WAIT, reconnecting: a POP3 session sees the mailbox as it was at login)
+/// until every message tagged with one of `tags` is in the mailbox; returns the connected
+/// session and their numbers, in the order of `tags`.
+pub fn await_all(via: Pop3Via, login: (&str, &str), tags: &[&str]) -> (Client<Pop3Client>, Vec<u32>) {
+    let start = Instant::now();
+    loop {
+        let p = connect_pop3(via, login);
+        let found: Vec<Option<u32>> = tags.iter().map(|t| find_tagged(&p, t)).collect();
+        if found.iter().all(Option::is_some) {
+            return (p, found.into_iter().flatten().collect());
+        }
+        p.c.disconnect().unwrap();
+        let missing: Vec<&str> = tags.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|(t, _)| *t).collect();
+        assert!(
+            start.elapsed() < DELIVERY_WAIT,
+            "{missing:?} did not reach {}'s mailbox within {DELIVERY_WAIT:?}",
+            login.0
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `await_all` for one message.
+pub fn await_tagged(via: Pop3Via, login: (&str, &str), tag: &str) -> (Client<Pop3Client>, u32) {
+    let (p, numbers) = await_all(via, login, &[tag]);
+    (p, numbers[0])
+}
+
+/// Retrieves message `n`, checking that LIST announced its exact size and that TOP n 0 gives
+/// exactly its header section.
+pub fn retrieve_checked(p: &Client<Pop3Client>, n: u32) -> Vec<u8> {
+    let mut got = Vec::new();
+    let written = p.c.retrieve(n, &mut got).unwrap();
+    assert_eq!(written, got.len() as u64);
+    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64, "LIST size vs retrieved bytes");
+    let end = got.windows(4).position(|w| w == b"\r\n\r\n").expect("a header section") + 4;
+    let mut head = Vec::new();
+    p.c.top(n, 0, &mut head).unwrap();
+    assert_eq!(show(&head), show(&got[..end]), "TOP n 0 is the header section");
+    check_uid(&p.c.uid(n).unwrap(), &got);
+    got
+}
+
+/// Waits for the tagged message, retrieves it, deletes it (committed by QUIT) and returns it.
+pub fn take_tagged(via: Pop3Via, login: (&str, &str), tag: &str) -> Vec<u8> {
+    let (p, n) = await_tagged(via, login, tag);
+    let got = retrieve_checked(&p, n);
+    p.c.delete(n).unwrap();
+    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletion is committed");
+    got
+}
+
+/// Asserts that the tagged message is not in the mailbox (checked once, after `settle`).
+pub fn assert_absent(login: (&str, &str), tag: &str, settle: Duration) {
+    std::thread::sleep(settle);
+    let p = connect_pop3(via_pop3s(), login);
+    assert_eq!(find_tagged(&p, tag), None, "message {tag} is in {}'s mailbox", login.0);
+    p.c.disconnect().unwrap();
+}
+
+/// One header field of the prefix the servers added: (name, value with folding whitespace
+/// collapsed to single spaces).
+pub fn header_fields(prefix: &[u8]) -> Vec<(String, String)> {
+    let text = std::str::from_utf8(prefix).expect("ASCII headers");
+    assert!(text.ends_with("\r\n"), "the added prefix is whole lines: {text:?}");
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for line in text[..text.len() - 2].split("\r\n") {
+        if line.starts_with([' ', '\t']) {
+            let last = fields.last_mut().expect("a continuation follows a field");
+            last.1.push(' ');
+            last.1.push_str(line.trim());
+        } else {
+            let (name, value) = line.split_once(':').unwrap_or_else(|| panic!("not a header field: {line:?}"));
+            fields.push((name.to_owned(), value.trim().to_owned()));
+        }
+    }
+    for f in &mut fields {
+        f.1 = f.1.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    fields
+}
+
+// ---- TLS ----
+
+/// TLS 1.3 with a certificate the test CA vouches for, as the SSLInfo outputs tell it.
+#[track_caller]
+pub fn assert_tls13_valid(ssl: &SslInfo) {
+    let n = ssl.negotiated();
+    assert_eq!(n.protocol, SSL_TLS13, "{n:?}");
+    assert!(matches!(n.cipher, SSL_AES128_GCM | SSL_AES256_GCM | SSL_CHACHA20_POLY1305), "{n:?}");
+    assert_eq!(n.exchange, SSL_ECDHE, "{n:?}");
+    assert_eq!(ssl.get_int(SSLConnectionProtocolOut).unwrap(), SSL_TLS13);
+    assert_eq!(ssl.get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_VALID);
+}
+
+/// An error's result code, eex and text, and the client's ErrorInfo agreeing with it.
+#[track_caller]
+pub fn expect_err<T: std::fmt::Debug>(
+    r: csmail::Result<T>,
+    result: i32,
+    eex: i32,
+    info: csmail::api::ErrorInfo,
+) -> Error {
+    let e = match r {
+        Ok(v) => panic!("expected result {result} / eex {eex}, got Ok({v:?})"),
+        Err(e) => e,
+    };
+    assert_eq!((e.result, e.eex), (result, eex), "wrong result/eex: {e}");
+    assert_eq!(info.number, eex, "ErrorInfo.Number");
+    assert_eq!(info.text, e.text, "ErrorInfo.Text");
+    e
+}
+
+// ---- the server's view, as each test file names it ----
+
+/// A port from the environment variable `var`, or `default` (the scripts read the same ones).
+pub fn env_port(var: &str, default: u16) -> u16 {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => p.parse().unwrap_or_else(|_| panic!("{var}={p:?} is not a port")),
+        _ => default,
+    }
+}
+
+/// The CA certificate in the state directory `$var` (or `default`) that `script` made.
+pub fn ca_file_in(var: &str, default: &str, script: &str) -> String {
+    let dir = match std::env::var_os(var) {
+        Some(d) if !d.is_empty() => std::path::PathBuf::from(d),
+        _ => std::path::PathBuf::from(default),
+    };
+    let ca = dir.join("pki").join("ca.pem");
+    assert!(ca.is_file(), "{} is missing: run {script} first", ca.display());
+    ca.to_str().expect("UTF-8 path").to_owned()
+}
+
+/// Checks a retrieved message against the bytes sent to `rcpt`: the server's prefix, then
+/// exactly those bytes.
+pub type Delivered<'a> = &'a dyn Fn(&[u8], &[u8], &str);
+
+// ---- cases every SMTP server gets, on a client the test file connects ----
+
+/// A message over the advertised SIZE is refused by the client before MAIL FROM, as a local
+/// refusal with no server reply shown; the session stays usable and the next message arrives.
+/// `bob` is the POP3 login of bob@example.com.
+pub fn case_over_advertised_size(s: &Client<SmtpClient>, limit: u64, bob: (&str, &str), delivered: Delivered) {
+    s.assert_logged(&format!("S: 250-SIZE {limit}"));
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    while (msg.len() as u64) <= limit {
+        msg.extend_from_slice(&[b'x'; 76]);
+        msg.extend_from_slice(b"\r\n");
+    }
+    let e = expect_err(
+        s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
+        CSMAIL_E_REFUSED_LOCALLY,
+        eexMessageTooLarge,
+        s.c.extended_error(),
+    );
+    assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {limit} (SIZE)", msg.len()));
+    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
+    // does not stay visible as if it did.
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
+    s.assert_not_logged_prefix("C: MAIL");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    let (tag2, sent) = send_tagged(s, BOB_ADDR);
+    s.c.disconnect().unwrap();
+    delivered(&take_tagged(via_pop3s(), bob, &tag2), &sent, BOB_ADDR);
+    assert_absent(bob, &tag, Duration::ZERO);
+}
+
+/// A message of unknown length (a read callback) cannot be checked against SIZE beforehand; the
+/// server refuses it after the data with `refusal` (code `code`), and nothing is delivered.
+pub fn case_over_size_of_unknown_length(s: &Client<SmtpClient>, limit: u64, bob: (&str, &str), refusal: &str) {
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    while (msg.len() as u64) <= limit + 64 * 1024 {
+        msg.extend_from_slice(&[b'y'; 998]);
+        msg.extend_from_slice(b"\r\n");
+    }
+    let mut rest = &msg[..];
+    let mut source = FnSource(move |buf: &mut [u8]| std::io::Read::read(&mut rest, buf));
+    let e =
+        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut source), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
+    assert_eq!(e.text, format!("the message was refused: {refusal}"));
+    let code: i32 = refusal[..3].parse().expect("a reply code");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), code);
+    s.assert_logged("C: <message data>");
+    s.c.disconnect().unwrap();
+    assert_absent(bob, &tag, Duration::from_millis(500));
+}
+
+/// Twelve messages on one session, fetched with the pipelined batch (the POP3 server offers
+/// PIPELINING) and deleted in the same batch; all arrive unchanged and are gone afterwards.
+pub fn case_pipelined_batch_retrieve_and_delete(s: Client<SmtpClient>, bob: (&str, &str), delivered: Delivered) {
+    let sent: Vec<(String, Vec<u8>)> = (0..12).map(|_| send_tagged(&s, BOB_ADDR)).collect();
+    s.c.disconnect().unwrap();
+    // Servers may deliver in parallel: not necessarily in the order sent.
+    let tags: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    let (p, numbers) = await_all(via_pop3s(), bob, &tags);
+    assert!(p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap().lines().any(|l| l == "PIPELINING"));
+    let got: Arc<Mutex<BTreeMap<u32, Vec<u8>>>> = Arc::default();
+    let g = got.clone();
+    let r = p.c.retrieve_many(&numbers, true, &mut |n| {
+        let g = g.clone();
+        Box::new(FnSink(move |d: &[u8]| {
+            g.lock().unwrap().entry(n).or_default().extend_from_slice(d);
+            Ok(())
+        })) as Box<dyn MessageSink>
+    });
+    if let Err(e) = r {
+        panic!("retrieve_many failed: {e}\n{}", p.transcript());
+    }
+    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletions are committed");
+    let got = got.lock().unwrap();
+    for ((_, msg), n) in sent.iter().zip(&numbers) {
+        delivered(&got[n], msg, BOB_ADDR);
+    }
+    let p = connect_pop3(via_pop3s(), bob);
+    for (tag, _) in &sent {
+        assert_eq!(find_tagged(&p, tag), None, "{tag} deleted by the batch");
+    }
+    p.c.disconnect().unwrap();
+}
+
+/// A message just under the size limit (many TLS records and write chunks, long lines, leading
+/// dots) goes through unchanged, from a file and back into a file.
+pub fn case_large_message_under_the_limit(s: Client<SmtpClient>, limit: u64, bob: (&str, &str), delivered: Delivered) {
+    let tag = unique_tag();
+    let mut msg = message(&tag, BOB_ADDR);
+    let mut i = 0u32;
+    // Room for the servers' trace headers: some count them against the limit too.
+    while msg.len() < (limit - 8 * 1024) as usize {
+        let line = format!(
+            "{}line {i} {}\r\n",
+            if i.is_multiple_of(7) { "." } else { "" },
+            "z".repeat((i as usize * 37) % 900)
+        );
+        msg.extend_from_slice(line.as_bytes());
+        i += 1;
+    }
+    let dir = std::env::temp_dir().join(format!("csmail-real-{tag}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = dir.join("out.eml");
+    std::fs::write(&src, &msg).unwrap();
+
+    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
+    if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
+        panic!("send failed: {e}\n{}", s.transcript());
+    }
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
+    s.assert_logged(&format!("C: <message data, {} bytes>", msg.len()));
+    s.c.disconnect().unwrap();
+
+    let (p, n) = await_tagged(via_pop3s(), bob, &tag);
+    let dst = dir.join("back.eml");
+    p.c.retrieve_file(n, dst.to_str().unwrap(), None).unwrap();
+    let got = std::fs::read(&dst).unwrap();
+    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64);
+    delivered(&got, &msg, BOB_ADDR);
+    p.c.delete(n).unwrap();
+    assert!(p.c.disconnect().unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Connects `s` with `tls`, checks the TLS outputs and whether STARTTLS was used, sends to bob
+/// and finds the message in his mailbox unchanged.
+pub fn case_smtp_tls_roundtrip(s: Client<SmtpClient>, tls: Security, bob: (&str, &str), delivered: Delivered) {
+    s.connect_ok();
+    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
+    assert_tls13_valid(s.ssl());
+    match tls {
+        Security::StartTls => s.assert_logged("C: STARTTLS"),
+        _ => s.assert_not_logged_prefix("C: STARTTLS"),
+    }
+    let (tag, sent) = send_tagged(&s, BOB_ADDR);
+    s.c.disconnect().unwrap();
+    delivered(&take_tagged(via_pop3s(), bob, &tag), &sent, BOB_ADDR);
+}
+
+/// An unknown recipient of the server's own domain is refused with `refusal` (its enhanced
+/// code `enhanced`); DATA is not reached, so the session stays usable for the next message.
+pub fn case_rejected_recipient(
+    s: &Client<SmtpClient>,
+    refusal: &str,
+    enhanced: &str,
+    bob: (&str, &str),
+    delivered: Delivered,
+) {
+    let tag = unique_tag();
+    let msg = message(&tag, "nobody@example.com");
+    let e = expect_err(
+        s.c.send(SENDER, &["nobody@example.com"], &mut &msg[..]),
+        CSMAIL_E_SERVER,
+        eexSmtpServer,
+        s.c.extended_error(),
+    );
+    assert_eq!(e.text, format!("RCPT TO:<nobody@example.com> refused: {refusal}"));
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), enhanced);
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    let (tag, sent) = send_tagged(s, BOB_ADDR);
+    s.c.disconnect().unwrap();
+    delivered(&take_tagged(via_pop3s(), bob, &tag), &sent, BOB_ADDR);
+}
+
+/// A user is set but the server offers no AUTH (before STARTTLS): no mechanism to use, nothing
+/// sent for it, and the refusal is local.
+pub fn case_no_auth_offered(s: &Client<SmtpClient>) {
+    let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
+    assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    s.assert_not_logged_prefix("C: AUTH");
+    s.assert_not_logged_prefix("C: MAIL");
+    // The state is clean: QUIT.
+    s.assert_logged("C: QUIT");
+}
+
+/// A send the server refuses in the envelope (MAIL or RCPT) with `refusal` and the enhanced
+/// code `enhanced`: no data is sent, the session stays usable, nothing arrives.
+pub fn case_envelope_refused(s: &Client<SmtpClient>, refusal: &str, enhanced: &str, bob: (&str, &str)) {
+    let tag = unique_tag();
+    let msg = message(&tag, BOB_ADDR);
+    let e =
+        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
+    assert_eq!(e.text, refusal);
+    let code: i32 = refusal.split_once(" refused: ").and_then(|(_, r)| r[..3].parse().ok()).expect("a reply code");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), code);
+    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), enhanced);
+    s.assert_not_logged_prefix("C: <message data");
+    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    s.c.disconnect().unwrap();
+    assert_absent(bob, &tag, Duration::from_millis(500));
+}
