@@ -47,7 +47,8 @@ fn functions() -> Vec<Function> {
         if !name.starts_with("csmail_") {
             continue;
         }
-        let ret = line[..open].trim().to_owned();
+        // CSMAIL_CALL is the calling-convention macro (stdcall on 32-bit Windows).
+        let ret = line[..open].replace("CSMAIL_CALL", "").trim().to_owned();
         let inner = &line[paren + 1..line.len() - 2];
         let params = if inner.trim() == "void" {
             Vec::new()
@@ -440,11 +441,20 @@ fn every_exported_function_survives_misuse() {
     std::fs::write(&c_file, &source).unwrap();
     let lib_dir = profile_dir();
     assert!(lib_dir.join("libcsmail.so").exists(), "no libcsmail.so in {}", lib_dir.display());
-    // The library's SONAME is libcsmail.so.0: the loader looks for that name.
+    // The loader looks for the library's SONAME (libcsmail.so.<major>[.<minor>]): a link of
+    // that name, read from the library (objdump, as examples-c/CMakeLists.txt does).
     let link_dir = dir.path().join("lib");
     std::fs::create_dir(&link_dir).unwrap();
     std::os::unix::fs::symlink(lib_dir.join("libcsmail.so"), link_dir.join("libcsmail.so")).unwrap();
-    std::os::unix::fs::symlink(lib_dir.join("libcsmail.so"), link_dir.join("libcsmail.so.0")).unwrap();
+    let dynamic = Command::new("objdump").arg("-p").arg(lib_dir.join("libcsmail.so")).output().expect("objdump");
+    let dynamic = String::from_utf8_lossy(&dynamic.stdout);
+    let soname = dynamic
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("SONAME").map(|n| n.trim().to_owned()))
+        .expect("the library has a SONAME");
+    if soname != "libcsmail.so" {
+        std::os::unix::fs::symlink(lib_dir.join("libcsmail.so"), link_dir.join(&soname)).unwrap();
+    }
     let lib_dir = link_dir;
     let exe = dir.path().join("ffi_misuse");
     let include = concat!(env!("CARGO_MANIFEST_DIR"), "/include");

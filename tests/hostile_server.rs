@@ -596,7 +596,7 @@ fn pop3_auto_without_user_or_usable_sasl_after_stls_sends_no_credentials() {
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
     drop(c);
     let out = s.finish();
-    assert_eq!(out.received, b"CAPA\r\nSTLS\r\nCAPA\r\n", "{}", show(&out.received));
+    assert_eq!(out.received, b"CAPA\r\nSTLS\r\nCAPA\r\nQUIT\r\n", "{}", show(&out.received));
     assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
 }
 

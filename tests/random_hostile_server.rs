@@ -39,7 +39,7 @@ fn cs(s: &str) -> CString {
 /// table too.
 fn check(seed: u64, dialect: Dialect, call: &'static str, rc: i32, tally: &mut Tally) {
     let eex = if rc == CSMAIL_OK { 0 } else { csmail_last_eex() };
-    let again = || random_text(seed, dialect, seed % 3 == 0);
+    let again = || random_text(seed, dialect, seed.is_multiple_of(3));
     assert_ne!(rc, CSMAIL_E_PANIC, "seed {seed}: {call} panicked; the script:\n{}", again());
     assert!(result_row(rc).is_some(), "seed {seed}: {call} returned {rc}, not a documented code:\n{}", again());
     if rc != CSMAIL_OK {
@@ -49,7 +49,7 @@ fn check(seed: u64, dialect: Dialect, call: &'static str, rc: i32, tally: &mut T
 }
 
 fn session(seed: u64, dialect: Dialect, tally: &mut Tally) {
-    let login = seed % 3 == 0;
+    let login = seed.is_multiple_of(3);
     let server = ScriptedServer::start(Script::random(seed, dialect, login), None, false).unwrap();
     let started = Instant::now();
     let host = cs("127.0.0.1");
