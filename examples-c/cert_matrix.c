@@ -149,6 +149,8 @@ enum {
     F_ISSUED,
     F_EXPIRES,
     F_FINGERPRINT,
+    F_SEEN_STATUS,
+    F_SEEN_FLAGS,
     NFIELDS
 };
 
@@ -160,7 +162,7 @@ struct kase {
     int pop3;
     int32_t mode;
     enum policy policy;
-    int32_t port, result, eex, status, flags, count;
+    int32_t port, result, eex, status, flags, count, seen_status, seen_flags;
 };
 
 /* Splits `line` into fields in place: space-separated, a field in double quotes may hold spaces
@@ -274,6 +276,10 @@ static int parse_case(char *line, const char *where, struct kase *k)
         bad = "status";
     if (flags_value(fields[F_FLAGS], &k->flags) != 0)
         bad = "policy_errors";
+    if (value_of(statuses, fields[F_SEEN_STATUS], &k->seen_status) != 0)
+        bad = "seen_status";
+    if (flags_value(fields[F_SEEN_FLAGS], &k->seen_flags) != 0)
+        bad = "seen_flags";
     if (parse_int(fields[F_COUNT], 0, 100, &k->count) != 0)
         bad = "count";
     if (bad != NULL) {
@@ -496,12 +502,12 @@ static void run_case(const struct kase *k, struct problems *p, char *outcome, si
     if (k->policy == P_CALLBACK) {
         if (seen.calls != 1)
             problem(p, "the callback was called %d times, want once", seen.calls);
-        else if (seen.status != k->status || seen.flags != k->flags ||
+        else if (seen.status != k->seen_status || seen.flags != k->seen_flags ||
                  strcmp(seen.subject, k->field[F_SUBJECT]) != 0 ||
                  strcmp(seen.fingerprint, k->field[F_FINGERPRINT]) != 0)
             problem(p, "the callback saw (%s, %s, \"%s\", %s), want (%s, %s, \"%s\", %s)",
                     name_of(statuses, seen.status, b1, sizeof b1), flags_text(seen.flags, b2, sizeof b2),
-                    seen.subject, seen.fingerprint, k->field[F_STATUS], k->field[F_FLAGS], k->field[F_SUBJECT],
+                    seen.subject, seen.fingerprint, k->field[F_SEEN_STATUS], k->field[F_SEEN_FLAGS], k->field[F_SUBJECT],
                     k->field[F_FINGERPRINT]);
     } else if (seen.calls != 0) {
         problem(p, "a callback that was never set was called");

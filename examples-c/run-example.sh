@@ -11,7 +11,7 @@
 #   EXAMPLE HOST PORT DIR/ca.pem [ARGS...]
 #
 # with HOST = $CSMAIL_HOST (default 127.0.0.1; the test certificate is also valid for
-# localhost and ::1).
+# localhost and ::1), under $CSMAIL_EXAMPLE_WRAPPER when it is set (a command and its options).
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
@@ -62,4 +62,6 @@ unanswered)
 esac
 
 echo "run-example: $(basename "$example") $host $port $dir/ca.pem${*:+ $*}"
-exec "$example" "$host" "$port" "$dir/ca.pem" "$@"
+# CSMAIL_EXAMPLE_WRAPPER runs the example under a tool (scripts/test-sanitizers.sh: valgrind).
+# shellcheck disable=SC2086
+exec ${CSMAIL_EXAMPLE_WRAPPER:-} "$example" "$host" "$port" "$dir/ca.pem" "$@"

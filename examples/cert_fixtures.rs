@@ -43,11 +43,14 @@
 //!  17 issued         SSLCertificateIssued (ISO 8601 UTC)
 //!  18 expires        SSLCertificateExpires
 //!  19 fingerprint    SSLCertificateFingerprint (64 lowercase hex digits)
+//!  20 seen_status    the status a validation callback sees (the chain and name check's; a
+//!                    handshake signature refused afterwards makes field 12 CERTIFICATE_INVALID)
+//!  21 seen_flags     the policy errors a validation callback sees
 //!
 //! Results, numbers and flags are written as the names in csmail.h, so the C side compares
 //! against its header's constants. The expectations are tests/fixtures' `expected()`, the very
 //! ones tests/certificates.rs asserts; under the callback policy the callback must be called once
-//! and see fields 12, 13, 15 and 19.
+//! and see fields 20, 21, 15 and 19.
 
 #[path = "../tests/fixtures/mod.rs"]
 mod fixtures;
@@ -237,6 +240,8 @@ fn cases(live: &Live, pin: &str, out: &mut String) -> usize {
                 field(&f.leaf.issued),
                 field(&f.leaf.expires),
                 field(&f.leaf.fingerprint),
+                status_name(want.seen_by_callback.0).to_owned(),
+                flags_name(want.seen_by_callback.1),
             ];
             writeln!(out, "{}", fields.join(" ")).unwrap();
             n += 1;
@@ -300,7 +305,7 @@ fn main() -> ExitCode {
     text.push_str(concat!(
         "# csmail certificate matrix (examples/cert_fixtures.rs describes the fields)\n",
         "# fixture transport policy host port server_name trust_file crl_file pin result eex status ",
-        "policy_errors count subject issuer issued expires fingerprint\n"
+        "policy_errors count subject issuer issued expires fingerprint seen_status seen_flags\n"
     ));
     let mut total = 0;
     for l in &live {

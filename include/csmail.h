@@ -137,8 +137,8 @@
 #define CSMAIL_E_ABORTED 15
 
 /**
- * The message data and terminator were sent but the final reply never came: the message may or may
- * not have been delivered.
+ * The message data and terminator were sent but the final reply never came (the connection ended
+ * or the wait for the reply timed out): the message may or may not have been delivered.
  */
 #define CSMAIL_E_DELIVERY_UNKNOWN 16
 
@@ -1950,7 +1950,8 @@ const char *CSMAIL_CALL csmail_strerror(int32_t result);
  * The eex number of this thread's last failed csmail call (0 if the last call succeeded).
  *
  * Use it when no client handle is at hand, e.g. after CSMAIL_E_INVALID_HANDLE. Any thread;
- * each thread has its own.
+ * each thread has its own. Calls from a thread-local destructor (a pthread key's, after
+ * csmail's own storage of the thread is gone) work, but keep no last error: this gives 0.
  */
 int32_t CSMAIL_CALL csmail_last_eex(void);
 
@@ -2044,6 +2045,9 @@ int32_t CSMAIL_CALL csmail_loghandler_get_facility(const csmail_loghandler *log,
 /**
  * OnLogMessage: sets (NULL clears) the callback. It runs on the thread of the operation that
  * logs, possibly several threads when the handler is shared; `userdata` must allow that.
+ * Once this returns, the callback it replaced never runs again (a call in progress on another
+ * thread is waited for), so its userdata may be freed; called from inside that callback it
+ * gives CSMAIL_E_REENTRANT.
  * Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
  */
 int32_t CSMAIL_CALL csmail_loghandler_set_callback(const csmail_loghandler *log, csmail_log_callback callback, void *userdata);
@@ -2474,6 +2478,8 @@ int32_t CSMAIL_CALL csmail_pop3_extended_error(const csmail_pop3 *pop3, csmail_e
 /**
  * Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
  * the server's estimate). Runs on the operation's thread; non-zero stops (CSMAIL_E_ABORTED).
+ * Once this returns, the callback it replaced never runs again, also in an operation already
+ * running (a call in progress is waited for), so its userdata may be freed.
  */
 int32_t CSMAIL_CALL csmail_pop3_set_progress_callback(const csmail_pop3 *pop3, csmail_progress_callback callback, void *userdata);
 
@@ -2940,6 +2946,8 @@ int32_t CSMAIL_CALL csmail_smtp_extended_error(const csmail_smtp *smtp, csmail_e
  *
  * The callback runs on the thread of the operation; returning non-zero ends it with
  * CSMAIL_E_ABORTED. `userdata` is passed back unchanged and must be usable on that thread.
+ * Once this returns, the callback it replaced never runs again, also in an operation already
+ * running (a call in progress is waited for), so its userdata may be freed.
  */
 int32_t CSMAIL_CALL csmail_smtp_set_progress_callback(const csmail_smtp *smtp, csmail_progress_callback callback, void *userdata);
 
@@ -3131,8 +3139,10 @@ const char *CSMAIL_CALL csmail_sslinfo_option_name(int32_t index);
 /**
  * Sets (NULL clears) the certificate validation callback of this SSLInfo.
  *
- * `userdata` is passed back unchanged and must be usable on the connecting thread.
- * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ * `userdata` is passed back unchanged and must be usable on the connecting thread. Once this
+ * returns, the callback it replaced never runs again (a call in progress is waited for), so
+ * its userdata may be freed; called from inside that callback it gives CSMAIL_E_REENTRANT.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_REENTRANT.
  */
 int32_t CSMAIL_CALL csmail_sslinfo_set_validation_callback(const csmail_sslinfo *ssl, csmail_validation_callback callback, void *userdata);
 

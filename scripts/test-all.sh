@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Every test of csmail: formatting, clippy, the Rust tests (unit, integration, misbehaving
-# server, header and exported-symbol checks), the C examples under ctest, the benchmark's quick
-# mode, the Python package's pytest suite, the install test, the Windows DLLs under wine (the C
-# examples, and the VB binding's ABI harness), and the real servers and proxies (Postfix +
-# Dovecot, aiosmtpd + GNU pop3d). Exim and OpenSMTPD have their own scripts (scripts/test-exim.sh,
-# scripts/test-opensmtpd.sh), run by hand: installing either removes Postfix.
+# server, header and exported-symbol checks, the random hostile server, the FFI misuse test),
+# the C examples under ctest, then under ASan + UBSan and valgrind, the fuzz targets, the
+# benchmark's quick mode, the Python package's pytest suite, the install test, the Windows DLLs
+# under wine (the C examples, and the VB binding's ABI harness), and the real servers and proxies
+# (Postfix + Dovecot, aiosmtpd + GNU pop3d). Exim and OpenSMTPD have their own scripts
+# (scripts/test-exim.sh, scripts/test-opensmtpd.sh), run by hand: installing either removes
+# Postfix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +29,12 @@ cargo test --workspace
 
 step "C examples (ctest)"
 bash scripts/test-c.sh
+
+step "C examples under ASan + UBSan and valgrind memcheck"
+bash scripts/test-sanitizers.sh
+
+step "fuzz targets, ${CSMAIL_FUZZ_SECONDS:-20} s each (nightly Rust, libFuzzer)"
+bash scripts/fuzz.sh
 
 step "benchmark, quick mode (proves that every client and the bundled server work; no figures)"
 bash bench/run.sh --quick --no-real

@@ -12,7 +12,10 @@
 # start the daemons and run them with `--real -R interop_mail` / `--real -R interop_proxy`.
 #
 # Environment: CSMAIL_LIB_DIR, CSMAIL_SERVER override the CMake cache variables of the same
-# name; CSMAIL_C_BUILD_DIR the build directory. Installs cmake with apt-get when it is missing
+# name; CSMAIL_C_BUILD_DIR the build directory; CSMAIL_C_FLAGS and CSMAIL_C_LDFLAGS the C
+# programs' compile and link flags (the sanitizer builds of scripts/test-sanitizers.sh; not
+# CFLAGS, which would also reach the C code cargo builds for the fixtures);
+# CSMAIL_TEST_TIMEOUT the per-test timeout in seconds (default 30). Installs cmake with apt-get when it is missing
 # and this runs as root.
 set -euo pipefail
 
@@ -46,7 +49,11 @@ if [ ! -x "$server" ]; then
     exit 1
 fi
 
-cmake -S "$root/examples-c" -B "$build" -DCSMAIL_LIB_DIR="$lib_dir" -DCSMAIL_SERVER="$server"
+extra=()
+[ -z "${CSMAIL_C_FLAGS:-}" ] || extra+=("-DCMAKE_C_FLAGS=$CSMAIL_C_FLAGS")
+[ -z "${CSMAIL_C_LDFLAGS:-}" ] || extra+=("-DCMAKE_EXE_LINKER_FLAGS=$CSMAIL_C_LDFLAGS")
+[ -z "${CSMAIL_TEST_TIMEOUT:-}" ] || extra+=("-DCSMAIL_TEST_TIMEOUT=$CSMAIL_TEST_TIMEOUT")
+cmake -S "$root/examples-c" -B "$build" -DCSMAIL_LIB_DIR="$lib_dir" -DCSMAIL_SERVER="$server" ${extra[@]+"${extra[@]}"}
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
 cd "$build"
 case $mode in

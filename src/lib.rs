@@ -14,8 +14,9 @@
 //!   lower module needs to know SSLInfo.
 //!
 //! Shared by all layers and importing none: `abort` (ending an operation from another thread),
-//! `options` (the SSLInfo option table), `log`, `error` and `tables` (the declarative tables the
-//! constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`.
+//! `options` (the SSLInfo option table), `log`, `callback` (a callback slot that never runs a
+//! replaced callback once the replacement returns), `error` and `tables` (the declarative tables
+//! the constants come from), each using only those after it in that list. `unsafe` lives only in `ffi`.
 //! tests/layers.rs checks all of this on the source.
 //!
 //! The Rust API is what this file makes public, on purpose: the objects (`api`), the result
@@ -31,6 +32,7 @@ mod tables;
 
 pub(crate) mod abort;
 pub mod api;
+pub(crate) mod callback;
 pub mod error;
 pub mod ffi;
 pub mod log;
@@ -52,4 +54,25 @@ pub mod source {
 /// certificate by them, and a server (the bundled one) its own certificate.
 pub mod store {
     pub use crate::tls::store::{load, now, select, Choice, Identity, Usage};
+}
+
+/// What the fuzz targets in `fuzz/` drive besides the C ABI: the internals that parse what a
+/// server sends and encode what goes out. Only with the `fuzzing` feature; not a public API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzz_api {
+    pub use crate::protocol::dotstuff::{Stuffer, Unstuffed, Unstuffer};
+    pub use crate::protocol::pop3::{listing_line, parse_status};
+    pub use crate::protocol::smtp::Reply;
+
+    /// What an EHLO reply offers, as the client reads it: (SIZE, AUTH mechanisms).
+    pub fn ehlo_extensions(reply: &Reply) -> (u64, Vec<String>) {
+        let e = crate::protocol::smtp::Extensions::parse(reply);
+        (e.size, e.auth)
+    }
+
+    /// Reads CAPA's lines as the client does.
+    pub fn capabilities(lines: Vec<String>) {
+        crate::protocol::pop3::Capabilities::parse(lines);
+    }
 }

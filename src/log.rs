@@ -6,7 +6,7 @@
 //! redacted twin, and this module chooses which one to show.
 #![allow(non_upper_case_globals)]
 
-use parking_lot::Mutex;
+use crate::callback::CallbackSlot;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 
@@ -16,14 +16,15 @@ use crate::tables::constants;
 include!("tables/log_values.rs");
 
 /// What the application's OnLogMessage receives: severity, facility, message.
-pub type LogCallback = Arc<dyn Fn(i32, i32, &str) + Send + Sync>;
+pub type LogCallback = Arc<LogFn>;
+pub type LogFn = dyn Fn(i32, i32, &str) + Send + Sync;
 
 /// The LogHandler advanced handler.
 pub struct LogHandler {
     level: AtomicI32,
     facility: AtomicI32,
     log_secrets: AtomicBool,
-    callback: Mutex<Option<LogCallback>>,
+    callback: CallbackSlot<LogFn>,
 }
 
 impl Default for LogHandler {
@@ -32,7 +33,7 @@ impl Default for LogHandler {
             level: AtomicI32::new(LOG_S_INFORMATION),
             facility: AtomicI32::new(LOG_F_ALL),
             log_secrets: AtomicBool::new(false),
-            callback: Mutex::new(None),
+            callback: CallbackSlot::default(),
         }
     }
 }
@@ -70,18 +71,17 @@ impl LogHandler {
     pub fn set_log_secrets(&self, on: bool) {
         self.log_secrets.store(on, Ordering::Relaxed)
     }
-    pub fn set_callback(&self, cb: Option<LogCallback>) {
-        *self.callback.lock() = cb;
+    /// Sets (None clears) the callback. Once this returns the old callback never runs again
+    /// (a call in progress on another thread is waited for); from inside the callback itself it
+    /// is refused.
+    pub fn set_callback(&self, cb: Option<LogCallback>) -> crate::error::Result<()> {
+        Ok(self.callback.set(cb)?)
     }
     fn wants(&self, severity: i32, facility: i32) -> bool {
         severity <= self.level() && facility & self.facility() != 0
     }
     fn emit(&self, severity: i32, facility: i32, message: &str) {
-        // Clone the callback out so the lock is not held while application code runs.
-        let cb = self.callback.lock().clone();
-        if let Some(cb) = cb {
-            cb(severity, facility, message);
-        }
+        self.callback.call(|cb| cb(severity, facility, message));
     }
 }
 

@@ -144,7 +144,8 @@ fn apply_policy(ssl: &SslInfo, policy: Policy) -> Seen {
             ssl.set_validator(Some(Arc::new(move |v: &ValidationInput| {
                 s.lock().push((v.status, v.policy_errors, v.details.subject.clone(), sha256_hex(v.der)));
                 seed001_accepts(v.status, v.policy_errors)
-            })));
+            })))
+            .unwrap();
         }
         Policy::Pin => ssl.set_str(SSLCertificatePin, &pin_text()).unwrap(),
     }
@@ -225,7 +226,8 @@ fn run_case(f: &CertFixture, files: &CaseFiles, served: &Serving, t: Transport, 
     }
     if policy == Policy::Callback {
         let seen = seen.lock();
-        let want_seen = vec![(want.status, want.policy_errors, f.leaf.subject.clone(), f.leaf.fingerprint.clone())];
+        let (seen_status, seen_flags) = want.seen_by_callback;
+        let want_seen = vec![(seen_status, seen_flags, f.leaf.subject.clone(), f.leaf.fingerprint.clone())];
         if *seen != want_seen {
             problems.push(format!("the callback saw {seen:?}, want {want_seen:?}"));
         }
@@ -329,7 +331,8 @@ fn expectations_follow_the_documented_precedence() {
         Expected {
             status: CERTIFICATE_EXPIRED,
             policy_errors: CERT_POLICY_CHAIN_ERRORS | CERT_POLICY_NAME_MISMATCH,
-            result: Err(eexSSLCertificate)
+            result: Err(eexSSLCertificate),
+            seen_by_callback: (CERTIFICATE_EXPIRED, CERT_POLICY_CHAIN_ERRORS | CERT_POLICY_NAME_MISMATCH),
         }
     );
     assert_eq!(expected(f, Policy::NoValidation).result, Err(eexSSLCertName));
@@ -897,7 +900,8 @@ fn validation_callback_answer_replaces_the_options() {
         ssl.set_validator(Some(Arc::new(move |_: &ValidationInput| {
             *n.lock() += 1;
             answer
-        })));
+        })))
+        .unwrap();
         let c = Client::new(Transport::SmtpStarttls, f.host, served.smtp, &ssl);
         let r = c.connect();
         let what = format!("{name} relax={relax} answer={answer}");
@@ -914,7 +918,7 @@ fn validation_callback_answer_replaces_the_options() {
         let want_status = expected(f, Policy::Default).status;
         assert_eq!(ssl.get_int(SSLCertificateStatus).unwrap(), want_status, "{what}");
         // Clearing the callback gives the options back their say.
-        ssl.set_validator(None);
+        ssl.set_validator(None).unwrap();
         let c = Client::new(Transport::SmtpStarttls, f.host, served.smtp, &ssl);
         assert_eq!(c.connect().is_ok(), relax || name == "valid", "{what}, callback cleared");
     }

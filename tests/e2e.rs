@@ -114,7 +114,8 @@ fn large_message_streams_through_tls() {
     smtp.set_progress(Some(std::sync::Arc::new(move |done, total| {
         r.lock().push((done, total));
         true
-    })));
+    })))
+    .unwrap();
     smtp.connect().unwrap();
     let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
     smtp.send("a@example.com", &["bob@example.com"], &mut source).unwrap();

@@ -1294,3 +1294,80 @@ fn malformed_utf8_status_is_not_a_panic() {
     assert_eq!(csmail_pop3_release(p), CSMAIL_OK);
     s.finish();
 }
+
+/// Defect 7: releasing the last reference from eight threads at once gives exactly one
+/// CSMAIL_OK; the others get CSMAIL_E_INVALID_HANDLE (lookup and release are one step).
+#[test]
+fn concurrent_over_release_succeeds_once() {
+    for round in 0..300 {
+        let h = csmail_smtp_new() as usize;
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let b = barrier.clone();
+                std::thread::spawn(move || {
+                    b.wait();
+                    csmail_smtp_release(h as *const csmail_smtp)
+                })
+            })
+            .collect();
+        let mut results: Vec<i32> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        results.sort();
+        let mut expected = vec![CSMAIL_E_INVALID_HANDLE; 7];
+        expected.insert(0, CSMAIL_OK);
+        assert_eq!(results, expected, "round {round}");
+    }
+}
+
+/// Defect 8: handles are not sequential, so a value computed from a live handle is not another
+/// object: every h ± 16·k around two handles made one after the other is refused.
+#[test]
+fn computed_handles_are_refused() {
+    let a = csmail_smtp_new();
+    let b = csmail_smtp_new();
+    let mut v = 0;
+    // SAFETY: live handles and a local out-value.
+    unsafe {
+        assert_eq!(csmail_smtp_get_int(a, CSMAIL_PROP_CONNECTED, &mut v), CSMAIL_OK);
+        for h in [a as usize, b as usize] {
+            for k in 1..=256usize {
+                for t in [h.wrapping_sub(16 * k), h.wrapping_add(16 * k), h ^ (16 * k)] {
+                    assert_eq!(
+                        csmail_smtp_get_int(t as *const csmail_smtp, CSMAIL_PROP_CONNECTED, &mut v),
+                        CSMAIL_E_INVALID_HANDLE,
+                        "{t:#x} computed from {h:#x}"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(csmail_smtp_release(a), CSMAIL_OK);
+    assert_eq!(csmail_smtp_release(b), CSMAIL_OK);
+}
+
+/// Defect 8: `csmail_message_data` with one NULL out-pointer writes nothing to the other.
+#[test]
+fn message_data_writes_nothing_on_failure() {
+    let msg = retrieved_message();
+    let sentinel = 0x5a5a_usize as *const u8;
+    let (mut data, mut len) = (sentinel, 77usize);
+    // SAFETY: a live handle and local out-values (one of them NULL on purpose).
+    unsafe {
+        assert_eq!(csmail_message_data(msg, &mut data, null_mut()), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(data, sentinel);
+        assert_eq!(csmail_message_data(msg, null_mut(), &mut len), CSMAIL_E_INVALID_ARGUMENT);
+        assert_eq!(len, 77);
+    }
+    assert_eq!(csmail_message_release(msg), CSMAIL_OK);
+}
+
+/// Issue 8 §2: the text of CSMAIL_E_DELIVERY_UNKNOWN covers a timeout after the end of data too.
+#[test]
+fn delivery_unknown_text_covers_a_timeout() {
+    // SAFETY: csmail_strerror returns a static NUL-terminated string.
+    let text = unsafe { CStr::from_ptr(csmail_strerror(CSMAIL_E_DELIVERY_UNKNOWN)) }.to_str().unwrap();
+    assert_eq!(
+        text,
+        "delivery unknown: the message was sent, but the connection ended or timed out before the server's final reply"
+    );
+}

@@ -46,8 +46,8 @@ Public Const CSMAIL_E_NETWORK As Long = 13
 Public Const CSMAIL_E_TIMEOUT As Long = 14
 ' The operation was ended by csmail_*_abort or by a callback's request.
 Public Const CSMAIL_E_ABORTED As Long = 15
-' The message data and terminator were sent but the final reply never came: the message may or may
-' not have been delivered.
+' The message data and terminator were sent but the final reply never came (the connection ended
+' or the wait for the reply timed out): the message may or may not have been delivered.
 Public Const CSMAIL_E_DELIVERY_UNKNOWN As Long = 16
 ' The server broke the protocol: malformed, over-long or never-ending replies, bytes injected
 ' after STARTTLS/STLS.

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = m.addresses(h);
     }
     let body = m.body();
-    assert!(body.count() <= limits::CSMAIL_MESSAGE_MAX_PARTS && body.depth() <= limits::CSMAIL_MESSAGE_MAX_DEPTH);
+    assert!(body.count() <= limits::CSMAIL_MESSAGE_MAX_PARTS as usize && body.depth() <= limits::CSMAIL_MESSAGE_MAX_DEPTH as usize);
     for s in m.sections() {
         let _ = (s.content(), s.text(), s.file_name(), s.content_type(), s.params(), s.headers(), s.is_attachment());
         if let Some(name) = s.file_name() {

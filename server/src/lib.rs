@@ -21,7 +21,7 @@ mod script;
 mod smtp;
 
 pub use pki::Pki;
-pub use script::{Script, ScriptOutcome, ScriptedServer};
+pub use script::{random_text, Dialect, Script, ScriptOutcome, ScriptedServer};
 
 use std::collections::{HashMap, HashSet};
 use std::io;

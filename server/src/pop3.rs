@@ -73,10 +73,18 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
         let verb = words.next().unwrap_or("").to_ascii_uppercase();
         let args: Vec<&str> = words.collect();
         let was_user = pending_user.take();
-        if let Some(mb) = mbox.as_mut() {
-            if transaction(conn, ctx, mb, &verb, &args)? {
+        if verb == "QUIT" {
+            if let Some(mb) = mbox.take() {
+                // The UPDATE state ends the session's hold on the maildir before the reply goes
+                // out, so a client that reconnects as soon as it reads "+OK" finds it free.
+                let reply = update(mb);
+                conn.reply(reply);
+                conn.flush()?;
                 return Ok(());
             }
+        }
+        if let Some(mb) = mbox.as_mut() {
+            transaction(conn, ctx, mb, &verb, &args)?;
             continue;
         }
         // AUTHORIZATION state.
@@ -296,8 +304,25 @@ fn send_whole_message(conn: &mut Conn, data: &[u8]) {
     conn.write(&out);
 }
 
-/// Handles one command in TRANSACTION state; returns true after QUIT.
-fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &[&str]) -> io::Result<bool> {
+/// The UPDATE state (RFC 1939 6): removes the messages marked deleted, releases the maildir
+/// lock (the mailbox is consumed), and gives QUIT's reply.
+fn update(mb: Mailbox) -> &'static str {
+    let mut failed = false;
+    for (m, d) in mb.msgs.iter().zip(&mb.deleted) {
+        if *d && std::fs::remove_file(&m.path).is_err() {
+            failed = true;
+        }
+    }
+    drop(mb);
+    if failed {
+        "-ERR [SYS/TEMP] Some deleted messages not removed"
+    } else {
+        "+OK csmail-server signing off"
+    }
+}
+
+/// Handles one command in TRANSACTION state (QUIT is `update`).
+fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &[&str]) -> io::Result<()> {
     let no_such = "-ERR no such message";
     match verb {
         "STAT" => {
@@ -344,7 +369,7 @@ fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &
                     Some(n) if args.len() == 2 => Some(n),
                     _ => {
                         out(conn, ctx, "-ERR Syntax: TOP msg lines")?;
-                        return Ok(false);
+                        return Ok(());
                     }
                 }
             } else {
@@ -376,27 +401,11 @@ fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &
             mb.deleted.iter_mut().for_each(|d| *d = false);
             out(conn, ctx, "+OK")?;
         }
-        "QUIT" => {
-            // UPDATE state: remove what was marked.
-            let mut failed = false;
-            for (m, d) in mb.msgs.iter().zip(&mb.deleted) {
-                if *d && std::fs::remove_file(&m.path).is_err() {
-                    failed = true;
-                }
-            }
-            if failed {
-                conn.reply("-ERR [SYS/TEMP] Some deleted messages not removed");
-            } else {
-                conn.reply("+OK csmail-server signing off");
-            }
-            conn.flush()?;
-            return Ok(true);
-        }
         "CAPA" => capa(conn, ctx, false)?,
         "USER" | "PASS" | "APOP" | "AUTH" | "STLS" => out(conn, ctx, "-ERR Already authenticated")?,
         _ => out(conn, ctx, "-ERR Unknown command")?,
     }
-    Ok(false)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -416,5 +425,69 @@ mod tests {
         assert_eq!(msg_index(&mb, Some(&"0")), None);
         assert_eq!(msg_index(&mb, Some(&"x")), None);
         assert_eq!(msg_index(&mb, None), None);
+    }
+
+    /// Defect 10: QUIT's reply must go out after the maildir lock is released, so a client
+    /// that reconnects as soon as it reads "+OK" never gets "-ERR [IN-USE]". The test holds the
+    /// lock table's mutex while it sends QUIT: a server that replies first lets the reply
+    /// through while the user is still in the table (the failure); a correct server waits for
+    /// the mutex before replying, and once the test lets go the table is empty when the reply
+    /// arrives.
+    #[test]
+    fn quit_releases_the_mailbox_lock_before_replying() {
+        use std::io::{BufRead, BufReader, Write};
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        maildir::ensure(dir.path(), "alice").unwrap();
+        let ctx = Arc::new(Ctx {
+            users: sasl::Users(vec![("alice".into(), "alicepass".into())]),
+            root: dir.path().to_path_buf(),
+            tls: None,
+            max_size: 1 << 20,
+            smtp_pipelining: false,
+            pop3_pipelining: false,
+            offer_starttls: false,
+            auth_requires_tls: false,
+            require_auth: false,
+            smtp_chunking: false,
+            sync_delivery: false,
+            handshakes: Default::default(),
+            locks: Mutex::new(HashSet::new()),
+        });
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server_ctx = ctx.clone();
+        let server = std::thread::spawn(move || {
+            let (sock, _) = listener.accept().unwrap();
+            serve(Conn::new(sock), &server_ctx);
+        });
+        let sock = std::net::TcpStream::connect(addr).unwrap();
+        let mut reader = BufReader::new(sock.try_clone().unwrap());
+        let mut writer = sock.try_clone().unwrap();
+        let mut line = String::new();
+        let mut read = |reader: &mut BufReader<std::net::TcpStream>| {
+            line.clear();
+            reader.read_line(&mut line).map(|_| line.trim_end().to_owned())
+        };
+        assert!(read(&mut reader).unwrap().starts_with("+OK csmail-server ready"));
+        writer.write_all(b"USER alice\r\nPASS alicepass\r\n").unwrap();
+        assert_eq!(read(&mut reader).unwrap(), "+OK");
+        assert_eq!(read(&mut reader).unwrap(), "+OK alice has 0 messages (0 octets)");
+        assert!(ctx.locks.lock().unwrap().contains("alice"));
+
+        let held = ctx.locks.lock().unwrap();
+        writer.write_all(b"QUIT\r\n").unwrap();
+        // Only decides which branch runs: a reply cannot arrive while `held` lives unless the
+        // server replies before it releases the lock.
+        sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        match read(&mut reader) {
+            Ok(reply) => panic!("QUIT replied {reply:?} while alice's maildir was still locked"),
+            Err(e) => assert!(matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut), "{e}"),
+        }
+        drop(held);
+        sock.set_read_timeout(None).unwrap();
+        assert_eq!(read(&mut reader).unwrap(), "+OK csmail-server signing off");
+        assert!(ctx.locks.lock().unwrap().is_empty(), "the lock outlived QUIT's reply");
+        server.join().unwrap();
     }
 }

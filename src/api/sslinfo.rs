@@ -5,7 +5,7 @@ use crate::options::*;
 use crate::options::{self, Kind, OptionDef};
 use crate::tls::config::NegotiatedRecorder;
 use crate::tls::negotiated::Negotiated;
-use crate::tls::verifier::Validator;
+use crate::tls::verifier::{Validator, ValidatorSlot};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use std::sync::Arc;
 pub struct SslInfo {
     state: Mutex<SslState>,
     last: Mutex<Negotiated>,
-    validator: Mutex<Option<Validator>>,
+    validator: ValidatorSlot,
 }
 
 impl Default for SslInfo {
@@ -22,7 +22,7 @@ impl Default for SslInfo {
         SslInfo {
             state: Mutex::new(SslState::new()),
             last: Mutex::new(Negotiated::default()),
-            validator: Mutex::new(None),
+            validator: Arc::default(),
         }
     }
 }
@@ -235,12 +235,13 @@ impl SslInfo {
     }
 
     /// Sets (None clears) the validation callback: it sees the status, the policy-error flags
-    /// and the certificate, and its answer replaces the options' decision.
-    pub fn set_validator(&self, v: Option<Validator>) {
-        *self.validator.lock() = v;
+    /// and the certificate, and its answer replaces the options' decision. Once this returns
+    /// the old callback never runs again (a call in progress is waited for).
+    pub fn set_validator(&self, v: Option<Validator>) -> Result<()> {
+        Ok(self.validator.set(v)?)
     }
 
-    pub(crate) fn validator(&self) -> Option<Validator> {
-        self.validator.lock().clone()
+    pub(crate) fn validator(&self) -> ValidatorSlot {
+        self.validator.clone()
     }
 }

@@ -99,7 +99,7 @@ pub(crate) fn set_progress_callback<P: RegisteredClient, T>(
     userdata: *mut c_void,
 ) -> i32 {
     on_client::<P, T>(h, |c| {
-        c.set_progress(progress_callback(callback, UserData(userdata)));
+        c.set_progress(progress_callback(callback, UserData(userdata)))?;
         Ok(())
     })
 }

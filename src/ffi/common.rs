@@ -20,10 +20,14 @@ pub(crate) fn guard(f: impl FnOnce() -> Result<()>) -> i32 {
     let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err(Error::new(error::CSMAIL_E_PANIC, error::eexPanic, "internal error: a panic was caught at the C boundary"))
     });
-    LAST.with(|l| {
-        *l.borrow_mut() = match &outcome {
-            Ok(()) => (0, String::new()),
-            Err(e) => (e.eex, e.text.clone()),
+    // try_with: a call from a thread-local destructor may come after LAST is gone; the result
+    // code still tells the caller, only the thread's last error is not kept.
+    let _ = LAST.try_with(|l| {
+        if let Ok(mut l) = l.try_borrow_mut() {
+            *l = match &outcome {
+                Ok(()) => (0, String::new()),
+                Err(e) => (e.eex, e.text.clone()),
+            }
         }
     });
     match outcome {
@@ -46,6 +50,16 @@ pub(crate) unsafe fn str_arg<'a>(p: *const c_char, what: &str) -> Result<&'a str
     })
 }
 
+/// Refuses a count of `T`s that no array can hold (over `isize::MAX` bytes), before a slice is
+/// made of it: such a count is a caller's error (an unset or negative length), and a slice of it
+/// is undefined behaviour.
+pub(crate) fn check_count<T>(count: usize, what: &str) -> Result<()> {
+    if count > isize::MAX as usize / std::mem::size_of::<T>().max(1) {
+        return Err(Error::invalid_arg(format!("{what}: a count of {count} is larger than any array can be")));
+    }
+    Ok(())
+}
+
 /// Borrows an array of strings.
 ///
 /// # Safety
@@ -57,6 +71,7 @@ pub(crate) unsafe fn str_array<'a>(p: *const *const c_char, n: usize, what: &str
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
+    check_count::<*const c_char>(n, what)?;
     // SAFETY: p points to n pointers per the contract.
     let ptrs = unsafe { std::slice::from_raw_parts(p, n) };
     ptrs.iter().map(|&s| unsafe { str_arg(s, what) }).collect()
@@ -73,6 +88,7 @@ pub(crate) unsafe fn slice_arg<'a, T>(p: *const T, len: usize, what: &str) -> Re
     if p.is_null() {
         return Err(Error::invalid_arg(format!("{what} is NULL")));
     }
+    check_count::<T>(len, what)?;
     // SAFETY: non-NULL, len readable elements per the contract.
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
 }
@@ -196,10 +212,12 @@ pub extern "system" fn csmail_strerror(result: i32) -> *const c_char {
 /// The eex number of this thread's last failed csmail call (0 if the last call succeeded).
 ///
 /// Use it when no client handle is at hand, e.g. after CSMAIL_E_INVALID_HANDLE. Any thread;
-/// each thread has its own.
+/// each thread has its own. Calls from a thread-local destructor (a pthread key's, after
+/// csmail's own storage of the thread is gone) work, but keep no last error: this gives 0.
 #[no_mangle]
 pub extern "system" fn csmail_last_eex() -> i32 {
-    LAST.with(|l| l.borrow().0)
+    // 0 once the thread's storage is gone (a call from a thread-local destructor).
+    LAST.try_with(|l| l.try_borrow().map_or(0, |l| l.0)).unwrap_or(0)
 }
 
 /// The text of this thread's last failed csmail call ("" if it succeeded).
@@ -211,7 +229,7 @@ pub extern "system" fn csmail_last_eex() -> i32 {
 /// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "system" fn csmail_last_error_text(buf: *mut c_char, len: usize, needed_out: *mut usize) -> i32 {
-    let text = LAST.with(|l| l.borrow().1.clone());
+    let text = LAST.try_with(|l| l.try_borrow().map(|l| l.1.clone()).unwrap_or_default()).unwrap_or_default();
     // SAFETY: forwarded caller contract.
     match unsafe { write_str(&text, buf, len, needed_out) } {
         Ok(()) => error::CSMAIL_OK,

@@ -1,7 +1,10 @@
 //! The handle registry: opaque tokens mapped to reference-counted objects.
 //!
-//! A handle is a token from a counter that never repeats, not an address, so a released handle
-//! can never alias a newer object and a stale pointer is simply "not found". A lookup clones
+//! A handle is a token made from a counter that never repeats, not an address, so a released
+//! handle can never alias a newer object and a stale pointer is simply "not found". The counter
+//! goes through a keyed permutation (a per-process random key), so tokens are not sequential:
+//! a value computed from a live handle (`h - 16`) or carried over from another process is not
+//! someone else's object. A lookup clones
 //! the object's Arc and releases the registry lock at once, so an operation running on one
 //! thread never blocks handle lookups (abort, release) on another.
 
@@ -32,47 +35,42 @@ struct Entry {
 }
 
 static REGISTRY: Lazy<RwLock<HashMap<usize, Entry>>> = Lazy::new(|| RwLock::new(HashMap::new()));
-/// Tokens look like aligned pointers and start well above the NULL page.
-static NEXT: AtomicUsize = AtomicUsize::new(0x0010_0000);
+/// The counter of registrations; each one's token is `token_of(n)`.
+static NEXT: AtomicUsize = AtomicUsize::new(1);
+/// The per-process key of the token permutation.
+static KEY: Lazy<usize> = Lazy::new(|| {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new().build_hasher().finish() as usize
+});
+
+/// Bits of the permuted counter: the token is `1 PERMUTED 0000` in binary, so it is aligned
+/// like a pointer, never NULL, and never in the low pages.
+const PERMUTED_BITS: u32 = usize::BITS - 5;
+
+/// The token of registration `n`: XOR with the key and multiplication by an odd number are
+/// both one-to-one modulo 2^PERMUTED_BITS, so tokens repeat only after 2^PERMUTED_BITS
+/// registrations (and `register` skips one still in use), while neighbouring counters give
+/// unrelated tokens.
+fn token_of(n: usize) -> usize {
+    let mask = (1usize << PERMUTED_BITS) - 1;
+    let permuted = ((n ^ *KEY) & mask).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize | 1) & mask;
+    ((1usize << PERMUTED_BITS) | permuted) << 4
+}
 
 /// Registers an object with one reference; returns its token.
 pub fn register(object: Object) -> usize {
-    let token = NEXT.fetch_add(16, Ordering::Relaxed);
-    REGISTRY.write().insert(token, Entry { refs: 1, object });
-    token
+    let mut reg = REGISTRY.write();
+    loop {
+        let token = token_of(NEXT.fetch_add(1, Ordering::Relaxed));
+        if let std::collections::hash_map::Entry::Vacant(v) = reg.entry(token) {
+            v.insert(Entry { refs: 1, object });
+            return token;
+        }
+    }
 }
 
 pub fn lookup(token: usize) -> Option<Object> {
     REGISTRY.read().get(&token).map(|e| e.object.clone())
-}
-
-pub fn addref(token: usize) -> bool {
-    match REGISTRY.write().get_mut(&token) {
-        Some(e) if e.refs < u32::MAX => {
-            e.refs += 1;
-            true
-        }
-        _ => false,
-    }
-}
-
-/// Drops one reference; the object goes away with the last (clients keep their own Arc to
-/// every handler attached to them).
-pub fn release(token: usize) -> bool {
-    let removed = {
-        let mut reg = REGISTRY.write();
-        match reg.get_mut(&token) {
-            None => return false,
-            Some(e) if e.refs > 1 => {
-                e.refs -= 1;
-                None
-            }
-            Some(_) => reg.remove(&token),
-        }
-    };
-    // The object is dropped here, outside the lock: dropping a client closes its connection.
-    drop(removed);
-    true
 }
 
 /// An object type the registry holds: how it goes in and out of an Object, and its name in
@@ -118,23 +116,41 @@ pub fn get<T: Registered, H>(p: *const H) -> Result<Arc<T>> {
     lookup(p as usize).as_ref().and_then(T::unwrap).cloned().ok_or_else(|| Error::invalid_handle(T::WHAT))
 }
 
-/// Adds a reference to a handle of type `T` only.
+/// Adds a reference to a handle of type `T` only; the check and the count are one step under
+/// the registry lock.
 pub fn addref_as<T: Registered, H>(p: *const H) -> Result<()> {
-    match lookup(p as usize) {
-        Some(o) if T::unwrap(&o).is_some() && addref(p as usize) => Ok(()),
-        _ => Err(Error::invalid_handle(T::WHAT)),
-    }
-}
-
-/// Releases a handle of type `T` only.
-pub fn release_as<T: Registered, H>(p: *const H) -> Result<()> {
-    match lookup(p as usize) {
-        Some(o) if T::unwrap(&o).is_some() => {
-            release(p as usize);
+    match REGISTRY.write().get_mut(&(p as usize)) {
+        Some(e) if T::unwrap(&e.object).is_some() && e.refs < u32::MAX => {
+            e.refs += 1;
             Ok(())
         }
         _ => Err(Error::invalid_handle(T::WHAT)),
     }
+}
+
+/// Releases a handle of type `T` only; the object goes away with the last reference (clients
+/// keep their own Arc to every handler attached to them). The check and the release are one
+/// step under the registry lock, so of several threads releasing the last reference exactly
+/// one succeeds and the others get an invalid handle.
+pub fn release_as<T: Registered, H>(p: *const H) -> Result<()> {
+    let token = p as usize;
+    let removed = {
+        let mut reg = REGISTRY.write();
+        match reg.get_mut(&token) {
+            Some(e) if T::unwrap(&e.object).is_some() => {
+                if e.refs > 1 {
+                    e.refs -= 1;
+                    None
+                } else {
+                    reg.remove(&token)
+                }
+            }
+            _ => return Err(Error::invalid_handle(T::WHAT)),
+        }
+    };
+    // The object is dropped here, outside the lock: dropping a client closes its connection.
+    drop(removed);
+    Ok(())
 }
 
 /// A protocol whose clients the registry holds: how its client goes in and out of an Object.

@@ -75,6 +75,9 @@ pub unsafe extern "system" fn csmail_loghandler_get_facility(
 
 /// OnLogMessage: sets (NULL clears) the callback. It runs on the thread of the operation that
 /// logs, possibly several threads when the handler is shared; `userdata` must allow that.
+/// Once this returns, the callback it replaced never runs again (a call in progress on another
+/// thread is waited for), so its userdata may be freed; called from inside that callback it
+/// gives CSMAIL_E_REENTRANT.
 /// Credentials are shown as `<redacted>` unless `csmail_loghandler_set_log_secrets` is on.
 #[no_mangle]
 pub extern "system" fn csmail_loghandler_set_callback(
@@ -92,7 +95,7 @@ pub extern "system" fn csmail_loghandler_set_callback(
                 // SAFETY: the application's callback; c lives for the call.
                 unsafe { cb(ud.0, severity, facility, c.as_ptr()) }
             }) as crate::log::LogCallback
-        }));
+        }))?;
         Ok(())
     })
 }

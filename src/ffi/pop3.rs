@@ -163,6 +163,8 @@ pub unsafe extern "system" fn csmail_pop3_extended_error(
 
 /// Sets (NULL clears) the progress callback for RETR and TOP (total is -1: POP3 sizes are
 /// the server's estimate). Runs on the operation's thread; non-zero stops (CSMAIL_E_ABORTED).
+/// Once this returns, the callback it replaced never runs again, also in an operation already
+/// running (a call in progress is waited for), so its userdata may be freed.
 #[no_mangle]
 pub extern "system" fn csmail_pop3_set_progress_callback(
     pop3: *const csmail_pop3,

@@ -136,6 +136,8 @@ pub unsafe extern "system" fn csmail_smtp_extended_error(
 ///
 /// The callback runs on the thread of the operation; returning non-zero ends it with
 /// CSMAIL_E_ABORTED. `userdata` is passed back unchanged and must be usable on that thread.
+/// Once this returns, the callback it replaced never runs again, also in an operation already
+/// running (a call in progress is waited for), so its userdata may be freed.
 #[no_mangle]
 pub extern "system" fn csmail_smtp_set_progress_callback(
     smtp: *const csmail_smtp,

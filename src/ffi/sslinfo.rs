@@ -195,8 +195,10 @@ pub type csmail_validation_callback =
 
 /// Sets (NULL clears) the certificate validation callback of this SSLInfo.
 ///
-/// `userdata` is passed back unchanged and must be usable on the connecting thread.
-/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+/// `userdata` is passed back unchanged and must be usable on the connecting thread. Once this
+/// returns, the callback it replaced never runs again (a call in progress is waited for), so
+/// its userdata may be freed; called from inside that callback it gives CSMAIL_E_REENTRANT.
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_REENTRANT.
 #[no_mangle]
 pub extern "system" fn csmail_sslinfo_set_validation_callback(
     ssl: *const csmail_sslinfo,
@@ -226,7 +228,7 @@ pub extern "system" fn csmail_sslinfo_set_validation_callback(
                 // SAFETY: the application's callback; info and its strings live for the call.
                 unsafe { cb(ud.0, &info) != 0 }
             }) as Validator
-        }));
+        }))?;
         Ok(())
     })
 }

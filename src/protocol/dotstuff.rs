@@ -4,22 +4,31 @@
 //! memory does not grow with its size. The stuffer also canonicalises line ends: a bare CR or a
 //! bare LF becomes CRLF, so no sequence in the body can be read as an end of data by any server
 //! (SMTP smuggling), and the data always ends with exactly one CRLF.CRLF.
+//!
+//! NUL bytes pass through unchanged, but a line whose first byte other than NUL is a dot counts
+//! as dot-leading: `\0.x` goes out as `.\0.x`. A receiver that keeps NULs removes the added dot
+//! and gets the line back; one that drops NULs (many do) sees `..x` and removes one dot. So no
+//! body gives a second CRLF.CRLF either way, and both receive the message the sender meant.
 
 use memchr::{memchr2, memchr2_iter, memmem};
 
 /// SMTP DATA encoder (and, without dots, the line-end canonicaliser of BDAT).
 #[derive(Debug)]
 pub struct Stuffer {
+    /// No byte other than NUL has been seen on the current line.
     at_line_start: bool,
     pending_cr: bool,
     /// DATA: leading dots are doubled and `finish` appends the terminator. BDAT (RFC 3030)
     /// sends the message as it is: only the line ends are made CRLF.
     dots: bool,
+    /// NULs at the start of the current line, held until the next byte shows whether the line
+    /// is dot-leading (they may end one chunk and the dot begin the next).
+    held_nuls: usize,
 }
 
 impl Default for Stuffer {
     fn default() -> Self {
-        Stuffer { at_line_start: true, pending_cr: false, dots: true }
+        Stuffer { at_line_start: true, pending_cr: false, dots: true, held_nuls: 0 }
     }
 }
 
@@ -56,11 +65,21 @@ impl Stuffer {
                 }
             }
         }
-        if self.dots && self.at_line_start && input[i] == b'.' {
-            out.push(b'.');
-        }
         // input[span..] is not copied yet; `skip` steps over the LF of a CRLF already handled.
         let mut span = i;
+        if self.dots && self.at_line_start {
+            // NULs held from the previous chunk stand before this input's first byte.
+            let nuls = leading_nuls(&input[i..]);
+            if i + nuls == len {
+                self.held_nuls += nuls;
+                return;
+            }
+            if input[i + nuls] == b'.' {
+                out.push(b'.');
+            }
+            out.resize(out.len() + self.held_nuls, 0);
+            self.held_nuls = 0;
+        }
         let mut skip = usize::MAX;
         for j in memchr2_iter(b'\r', b'\n', &input[i..]).map(|p| p + i) {
             if j == skip {
@@ -94,10 +113,21 @@ impl Stuffer {
                 span = j + 1;
                 j + 1
             };
-            if self.dots && input.get(next) == Some(&b'.') {
-                out.extend_from_slice(&input[span..next]);
-                out.push(b'.');
-                span = next;
+            if self.dots && next < len {
+                // A line starts at `next`: it is dot-leading when its first byte other than NUL
+                // is a dot. NULs that reach the end of the input are held for the next chunk.
+                let nuls = leading_nuls(&input[next..]);
+                if next + nuls == len {
+                    out.extend_from_slice(&input[span..next]);
+                    self.held_nuls = nuls;
+                    self.at_line_start = true;
+                    return;
+                }
+                if input[next + nuls] == b'.' {
+                    out.extend_from_slice(&input[span..next]);
+                    out.push(b'.');
+                    span = next;
+                }
             }
         }
         out.extend_from_slice(&input[span..]);
@@ -106,6 +136,11 @@ impl Stuffer {
 
     /// Ends the data: completes the last line and appends the terminator (DATA only).
     pub fn finish(&mut self, out: &mut Vec<u8>) {
+        if self.held_nuls > 0 {
+            out.resize(out.len() + self.held_nuls, 0);
+            self.held_nuls = 0;
+            self.at_line_start = false;
+        }
         if self.pending_cr || !self.at_line_start {
             out.extend_from_slice(b"\r\n");
         }
@@ -115,6 +150,11 @@ impl Stuffer {
             out.extend_from_slice(b".\r\n");
         }
     }
+}
+
+/// How many NUL bytes `input` starts with.
+fn leading_nuls(input: &[u8]) -> usize {
+    input.iter().take_while(|&&b| b == 0).count()
 }
 
 /// What a message amounts to before it is sent: its size as RFC 1870 counts it for SIZE= (the
@@ -307,6 +347,22 @@ mod tests {
         let mut line_start = true;
         let mut k = 0;
         while k < input.len() {
+            if line_start {
+                // A line whose first byte other than NUL is a dot is dot-leading: the dot goes
+                // before the NULs.
+                let n = input[k..].iter().take_while(|&&b| b == 0).count();
+                if input.get(k + n) == Some(&b'.') {
+                    out.push(b'.');
+                }
+                out.resize(out.len() + n, 0);
+                if n > 0 {
+                    line_start = false;
+                }
+                k += n;
+                if k == input.len() {
+                    break;
+                }
+            }
             let b = input[k];
             if line_start && b == b'.' {
                 out.push(b'.');
@@ -447,6 +503,72 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `data` with its NUL bytes removed: what a receiver that drops NULs sees.
+    fn without_nuls(data: &[u8]) -> Vec<u8> {
+        data.iter().copied().filter(|&b| b != 0).collect()
+    }
+
+    /// How many end-of-data sequences the receiver sees, the DATA command's CRLF included.
+    fn ends_of_data(wire: &[u8]) -> usize {
+        let mut all = b"\r\n".to_vec();
+        all.extend_from_slice(wire);
+        all.windows(5).filter(|w| w == b"\r\n.\r\n").count()
+    }
+
+    /// Defect 2: a NUL before a dot at the start of a line made the line dot-leading for a
+    /// receiver that drops NULs, so `\r\n\0.\r\n` was an end of data there. Every placement of
+    /// NULs around dots and line ends, split at every chunk boundary (`stuff` checks that every
+    /// split gives the same bytes): exactly one end of data with and without NULs, and both
+    /// kinds of receiver unstuff the message the sender meant.
+    #[test]
+    fn nuls_before_a_dot_cannot_end_the_data() {
+        assert_eq!(stuff(b"a\r\n\0.\r\nMAIL FROM:<e@x>\r\n"), b"a\r\n.\0.\r\nMAIL FROM:<e@x>\r\n.\r\n");
+        assert_eq!(stuff(b"\0\0.x"), b".\0\0.x\r\n.\r\n");
+        assert_eq!(stuff(b"\0"), b"\0\r\n.\r\n");
+        assert_eq!(stuff(b"x\r\n\0\0"), b"x\r\n\0\0\r\n.\r\n");
+        assert_eq!(stuff(b"\0x.\r\n"), b"\0x.\r\n.\r\n");
+        let pieces: [&[u8]; 8] = [b"\0", b".", b"\r\n", b"\r", b"\n", b"x", b"\0\0", b".\0"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let msg = [b"t\r\n", a, b, c, d, b"\r\nRCPT TO:<e@x>"].concat();
+                        let wire = stuff(&msg);
+                        assert_eq!(ends_of_data(&wire), 1, "{msg:?} gave {wire:?}");
+                        assert_eq!(ends_of_data(&without_nuls(&wire)), 1, "{msg:?} gave {wire:?} (NULs dropped)");
+                        let (kept, _, done) = unstuff_chunks(&[&wire]);
+                        assert!(done);
+                        assert_eq!(kept, stuff_canonical(&msg), "{msg:?}");
+                        let (dropped, _, done) = unstuff_chunks(&[&without_nuls(&wire)]);
+                        assert!(done);
+                        assert_eq!(dropped, without_nuls(&stuff_canonical(&msg)), "{msg:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The canonical form of a message: bare CR and LF as CRLF, ending with CRLF (unless empty).
+    fn stuff_canonical(msg: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < msg.len() {
+            match msg[i] {
+                b'\r' if msg.get(i + 1) == Some(&b'\n') => {
+                    out.extend_from_slice(b"\r\n");
+                    i += 1;
+                }
+                b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        if !out.is_empty() && !out.ends_with(b"\r\n") {
+            out.extend_from_slice(b"\r\n");
+        }
+        out
     }
 
     fn unstuff_chunks(chunks: &[&[u8]]) -> (Vec<u8>, usize, bool) {

@@ -35,6 +35,15 @@ pub struct LineConnection {
     timeout_sets: u32,
 }
 
+/// The step a command's reply is waited for in: "sending EHLO" gives "waiting for the reply to
+/// EHLO", so a stall names what the client waits for, not what it already did.
+pub fn reply_step(step: &str) -> std::borrow::Cow<'_, str> {
+    match step.strip_prefix("sending ") {
+        Some(command) => format!("waiting for the reply to {command}").into(),
+        None => step.into(),
+    }
+}
+
 /// Refuses CR, LF and NUL in anything that goes onto a command line.
 pub fn check_command_arg(what: &str, value: &str) -> Result<()> {
     if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {

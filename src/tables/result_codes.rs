@@ -35,9 +35,9 @@ result_codes! {
     CSMAIL_E_TIMEOUT = 14, "timed out";
     /// The operation was ended by csmail_*_abort or by a callback's request.
     CSMAIL_E_ABORTED = 15, "aborted";
-    /// The message data and terminator were sent but the final reply never came: the message may
-    /// or may not have been delivered.
-    CSMAIL_E_DELIVERY_UNKNOWN = 16, "delivery unknown: the connection ended after the message was sent";
+    /// The message data and terminator were sent but the final reply never came (the connection
+    /// ended or the wait for the reply timed out): the message may or may not have been delivered.
+    CSMAIL_E_DELIVERY_UNKNOWN = 16, "delivery unknown: the message was sent, but the connection ended or timed out before the server's final reply";
     /// The server broke the protocol: malformed, over-long or never-ending replies, bytes
     /// injected after STARTTLS/STLS.
     CSMAIL_E_PROTOCOL = 17, "protocol violation by the server";

@@ -7,7 +7,7 @@
 //! (its size or modification time).
 
 use super::config::{self, TlsClientConfig};
-use super::verifier::Validator;
+use super::verifier::ValidatorSlot;
 use crate::error::Result;
 use crate::log::Logger;
 use crate::options::{OptValue, SSLCAFile, SSLCRLFile, SSLClientCertificateName, SSLClientCertificateStore, SslState};
@@ -23,21 +23,24 @@ const SESSIONS: usize = 32;
 #[derive(PartialEq)]
 struct Key {
     inputs: Vec<OptValue>,
-    /// The validation callback, by identity.
+    /// The validation callback set when the configuration was built, by identity: the verifier
+    /// reads the slot at each handshake, but a session resumed after the callback changed would
+    /// skip what the new callback decides, so a change builds a new configuration (and rustls
+    /// resumes only with the configuration that stored the session).
     validator: Option<usize>,
     /// (size, modification time) of each file or directory the options name.
     files: Vec<Option<(u64, SystemTime)>>,
 }
 
 impl Key {
-    fn of(ssl: &SslState, validator: &Option<Validator>) -> Key {
+    fn of(ssl: &SslState, validator: &ValidatorSlot) -> Key {
         let files = [SSLCAFile, SSLCRLFile, SSLClientCertificateName, SSLClientCertificateStore]
             .into_iter()
             .map(|o| ssl.string(o))
             .map(|p| if p.is_empty() { None } else { std::fs::metadata(p).ok() })
             .map(|m| m.and_then(|m| Some((m.len(), m.modified().ok()?))))
             .collect();
-        Key { inputs: ssl.inputs(), validator: validator.as_ref().map(|v| Arc::as_ptr(v) as *const () as usize), files }
+        Key { inputs: ssl.inputs(), validator: validator.current_id(), files }
     }
 }
 
@@ -60,7 +63,7 @@ impl TlsSetupCache {
 
     /// The configuration for a connect with these settings: the last one when nothing changed
     /// (so the session it stored can resume), else a new one.
-    pub fn get(&self, ssl: &SslState, validator: Option<Validator>, log: &Logger) -> Result<Arc<TlsClientConfig>> {
+    pub fn get(&self, ssl: &SslState, validator: ValidatorSlot, log: &Logger) -> Result<Arc<TlsClientConfig>> {
         let key = Key::of(ssl, &validator);
         let mut last = self.last.lock();
         if let Some((k, c)) = last.as_ref() {
@@ -78,6 +81,7 @@ impl TlsSetupCache {
 mod tests {
     use super::*;
     use crate::options::{find, SSLNoServerNameCheck};
+    use crate::tls::verifier::Validator;
 
     fn with(ssl: &mut SslState, index: i32, v: OptValue) {
         let (i, _) = find(index).unwrap();
@@ -89,16 +93,20 @@ mod tests {
         let cache = TlsSetupCache::new();
         let log = Logger::default();
         let mut ssl = SslState::new();
-        let a = cache.get(&ssl, None, &log).unwrap();
-        let b = cache.get(&ssl, None, &log).unwrap();
+        let slot = ValidatorSlot::default();
+        let a = cache.get(&ssl, slot.clone(), &log).unwrap();
+        let b = cache.get(&ssl, slot.clone(), &log).unwrap();
         assert!(Arc::ptr_eq(&a, &b), "same inputs: the same configuration");
         with(&mut ssl, SSLNoServerNameCheck, OptValue::Int(1));
-        let c = cache.get(&ssl, None, &log).unwrap();
+        let c = cache.get(&ssl, slot.clone(), &log).unwrap();
         assert!(!Arc::ptr_eq(&b, &c), "a changed option builds a new configuration");
         let v: Validator = Arc::new(|_| true);
-        let d = cache.get(&ssl, Some(v.clone()), &log).unwrap();
+        slot.set(Some(v)).unwrap();
+        let d = cache.get(&ssl, slot.clone(), &log).unwrap();
         assert!(!Arc::ptr_eq(&c, &d), "a validation callback builds a new configuration");
-        assert!(Arc::ptr_eq(&d, &cache.get(&ssl, Some(v), &log).unwrap()));
+        assert!(Arc::ptr_eq(&d, &cache.get(&ssl, slot.clone(), &log).unwrap()));
+        slot.set(None).unwrap();
+        assert!(!Arc::ptr_eq(&d, &cache.get(&ssl, slot, &log).unwrap()), "clearing it too");
     }
 
     #[test]
@@ -116,10 +124,10 @@ mod tests {
         let log = Logger::default();
         let mut ssl = SslState::new();
         with(&mut ssl, SSLCAFile, OptValue::Str(path.to_str().unwrap().to_owned()));
-        let a = cache.get(&ssl, None, &log).unwrap();
-        assert!(Arc::ptr_eq(&a, &cache.get(&ssl, None, &log).unwrap()));
+        let a = cache.get(&ssl, ValidatorSlot::default(), &log).unwrap();
+        assert!(Arc::ptr_eq(&a, &cache.get(&ssl, ValidatorSlot::default(), &log).unwrap()));
         // Two certificates: another size, whatever the clock's resolution.
         std::fs::write(&path, ca(&["a.test"]) + &ca(&["b.test"])).unwrap();
-        assert!(!Arc::ptr_eq(&a, &cache.get(&ssl, None, &log).unwrap()));
+        assert!(!Arc::ptr_eq(&a, &cache.get(&ssl, ValidatorSlot::default(), &log).unwrap()));
     }
 }

@@ -5,7 +5,7 @@ use super::certinfo;
 use super::negotiated::Negotiated;
 use super::store::{self, Identity, Usage};
 use super::suites;
-use super::verifier::{RecordingVerifier, Revocation, Validator, VerifyPolicy};
+use super::verifier::{RecordingVerifier, Revocation, ValidatorSlot, VerifyPolicy};
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::SslState;
@@ -217,7 +217,7 @@ fn client_identity(ssl: &SslState, log: &Logger) -> Result<Option<Identity>> {
 pub fn build(
     ssl: &SslState,
     sessions: &Arc<ClientSessionMemoryCache>,
-    validator: Option<Validator>,
+    validator: ValidatorSlot,
     log: &Logger,
 ) -> Result<TlsClientConfig> {
     let compat = if ssl.flag(SSLCompatibilityBackend) { Some(compat_range(ssl)?) } else { None };

@@ -12,6 +12,7 @@
 //! server must prove it holds the certificate's key.
 
 use super::certinfo::{self, CertDetails};
+use crate::callback::CallbackSlot;
 use crate::options::*;
 use parking_lot::Mutex;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -34,6 +35,10 @@ pub struct ValidationInput<'a> {
 
 /// The application's validation callback: true accepts the certificate.
 pub type Validator = Arc<dyn Fn(&ValidationInput) -> bool + Send + Sync>;
+
+/// Where the SSLInfo keeps its validation callback; the verifier reads it at the handshake, so
+/// a callback cleared before returns is never called (see `crate::callback`).
+pub type ValidatorSlot = Arc<CallbackSlot<dyn Fn(&ValidationInput) -> bool + Send + Sync>>;
 
 /// What the verifier learned about the server's certificate during the last handshake.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -67,8 +72,8 @@ pub struct VerifyPolicy {
     /// SSLCertificatePin, normalised: the one certificate trusted, whatever its issuer.
     pub pin: Option<String>,
     pub revocation: Revocation,
-    /// The application's callback; its answer replaces the two flags above.
-    pub validator: Option<Validator>,
+    /// The application's callback, when one is set; its answer replaces the two flags above.
+    pub validator: ValidatorSlot,
 }
 
 pub struct RecordingVerifier {
@@ -79,6 +84,32 @@ pub struct RecordingVerifier {
     /// The verdict of the last certificate accepted for each server name: a resumed session
     /// (which shows no certificate) reports the one its first handshake accepted.
     accepted: Mutex<HashMap<String, Verdict>>,
+}
+
+impl RecordingVerifier {
+    /// A certificate whose key cannot prove the handshake (a key the engine refuses, such as
+    /// RSA under 2048 bits, or a bad signature) is refused after the chain check recorded it:
+    /// the verdict must then say CERTIFICATE_INVALID with the chain flag and the reason, not
+    /// the status the chain check left.
+    fn signature_checked(
+        &self,
+        checked: Result<HandshakeSignatureValid, Error>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        if let Err(e) = &checked {
+            let reason = match e {
+                Error::InvalidCertificate(_) | Error::PeerIncompatible(_) => {
+                    format!("the server's key cannot prove its handshake signature ({:?}): the key is of a kind or size this TLS engine refuses (e.g. RSA under 2048 bits), or the signature is wrong", dss.scheme)
+                }
+                _ => format!("the server's handshake signature ({:?}) was refused", dss.scheme),
+            };
+            let mut v = self.verdict.lock();
+            v.status = CERTIFICATE_INVALID;
+            v.policy_errors |= CERT_POLICY_CHAIN_ERRORS;
+            v.chain_error = Some(reason);
+        }
+        checked
+    }
 }
 
 impl std::fmt::Debug for RecordingVerifier {
@@ -223,10 +254,13 @@ impl ServerCertVerifier for RecordingVerifier {
         };
         let policy_errors = if chain.is_err() { CERT_POLICY_CHAIN_ERRORS } else { 0 }
             | if name.is_err() { CERT_POLICY_NAME_MISMATCH } else { 0 };
-        let accept = match &self.policy.validator {
-            Some(v) => v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }),
-            None => (chain.is_ok() || self.policy.no_validation) && (name.is_ok() || self.policy.no_name_check),
-        };
+        let by_callback = self
+            .policy
+            .validator
+            .call(|v| v(&ValidationInput { status, policy_errors, details: &details, der: end_entity.as_ref() }));
+        let accept = by_callback.unwrap_or_else(|| {
+            (chain.is_ok() || self.policy.no_validation) && (name.is_ok() || self.policy.no_name_check)
+        });
         let verdict = Verdict {
             status,
             policy_errors,
@@ -242,8 +276,8 @@ impl ServerCertVerifier for RecordingVerifier {
         }
         // The reason reported is the first one the policy did not waive, so the error points
         // to what is still wrong (a waived chain leaves the name: eexSSLCertName).
-        let chain_counts = chain.is_err() && (self.policy.validator.is_some() || !self.policy.no_validation);
-        let name_counts = name.is_err() && (self.policy.validator.is_some() || !self.policy.no_name_check);
+        let chain_counts = chain.is_err() && (by_callback.is_some() || !self.policy.no_validation);
+        let name_counts = name.is_err() && (by_callback.is_some() || !self.policy.no_name_check);
         Err(Error::InvalidCertificate(match (chain, name) {
             (Err((_, c, _)), _) if chain_counts => c,
             (_, Err(_)) if name_counts => CertificateError::NotValidForName,
@@ -258,7 +292,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
+        self.signature_checked(verify_tls12_signature(message, cert, dss, &self.algorithms), dss)
     }
 
     fn verify_tls13_signature(
@@ -267,7 +301,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls13_signature(message, cert, dss, &self.algorithms)
+        self.signature_checked(verify_tls13_signature(message, cert, dss, &self.algorithms), dss)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

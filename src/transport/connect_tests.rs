@@ -17,7 +17,7 @@ fn a_refused_address_moves_on_to_the_next() {
     let lines = Arc::new(Mutex::new(Vec::<String>::new()));
     let handler = Arc::new(LogHandler::new());
     let sink = lines.clone();
-    handler.set_callback(Some(Arc::new(move |_, _, m: &str| sink.lock().push(m.to_owned()))));
+    handler.set_callback(Some(Arc::new(move |_, _, m: &str| sink.lock().push(m.to_owned())))).unwrap();
     let addrs = [dead, live.local_addr().unwrap()];
     let deadline = Instant::now() + Duration::from_secs(5);
     let s = connect_any(&addrs, "test", deadline, &Abort::default(), &Logger::new(Some(handler)))

@@ -75,7 +75,7 @@ pub fn collecting_log() -> (Arc<LogHandler>, LogLines) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let l = lines.clone();
     let h = Arc::new(LogHandler::new());
-    h.set_callback(Some(Arc::new(move |s, f, m: &str| l.lock().push((s, f, m.to_owned())))));
+    h.set_callback(Some(Arc::new(move |s, f, m: &str| l.lock().push((s, f, m.to_owned()))))).unwrap();
     (h, lines)
 }
 

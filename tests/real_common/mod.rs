@@ -119,7 +119,7 @@ pub fn attach_common(
     let lines: LogLines = Arc::new(Mutex::new(Vec::new()));
     let l = lines.clone();
     let log = Arc::new(LogHandler::new());
-    log.set_callback(Some(Arc::new(move |_sev, _fac, m: &str| l.lock().unwrap().push(m.to_owned()))));
+    log.set_callback(Some(Arc::new(move |_sev, _fac, m: &str| l.lock().unwrap().push(m.to_owned())))).unwrap();
     set_handler(AdvancedHandler::Log(log));
     (ssl, lines)
 }

@@ -45,8 +45,8 @@ CSMAIL_E_NETWORK = 13
 CSMAIL_E_TIMEOUT = 14
 #: The operation was ended by csmail_*_abort or by a callback's request.
 CSMAIL_E_ABORTED = 15
-#: The message data and terminator were sent but the final reply never came: the message may or may
-#: not have been delivered.
+#: The message data and terminator were sent but the final reply never came (the connection ended
+#: or the wait for the reply timed out): the message may or may not have been delivered.
 CSMAIL_E_DELIVERY_UNKNOWN = 16
 #: The server broke the protocol: malformed, over-long or never-ending replies, bytes injected
 #: after STARTTLS/STLS.

@@ -2,7 +2,8 @@
 //! of how a client copes with a misbehaving (or precisely controlled) server.
 //!
 //! `parse` reads the script text into steps, `run` plays them on the one
-//! connection, `server` is the public handle that starts and finishes it.
+//! connection, `server` is the public handle that starts and finishes it,
+//! `random` writes seeded random hostile sessions ([`Script::random`]).
 //!
 //! # Script format
 //!
@@ -34,12 +35,14 @@
 //! `completed` is false; a missing `C:` line is also recorded as a mismatch.
 
 mod parse;
+mod random;
 mod run;
 mod server;
 
 use std::time::Duration;
 
 pub use parse::Script;
+pub use random::{random_text, Dialect};
 pub use server::{ScriptOutcome, ScriptedServer};
 
 /// How long `finish`, HANG and EXPECT-EOF wait, and how long the server

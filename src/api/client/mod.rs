@@ -43,7 +43,7 @@ use error_record::ErrorRecord;
 use handlers::Handlers;
 use operation::OperationGuard;
 use parking_lot::Mutex;
-use progress::progress_reporter;
+use progress::{progress_reporter, ProgressSlot};
 use published::Published;
 use std::sync::Arc;
 
@@ -55,7 +55,7 @@ pub struct Client<P: Protocol> {
     errors: ErrorRecord,
     abort: Arc<Abort>,
     operation: OperationGuard,
-    progress: Mutex<Option<ProgressFn>>,
+    progress: ProgressSlot,
     /// The TLS configuration kept between connects, so that this client's TLS sessions resume.
     tls_setup: TlsSetupCache,
     session: Mutex<Option<P::Session>>,
@@ -70,7 +70,7 @@ impl<P: Protocol> Default for Client<P> {
             errors: ErrorRecord::default(),
             abort: Arc::new(Abort::default()),
             operation: OperationGuard::default(),
-            progress: Mutex::new(None),
+            progress: Arc::default(),
             tls_setup: TlsSetupCache::new(),
             session: Mutex::new(None),
             published: Mutex::new(Published::default()),
@@ -98,9 +98,11 @@ impl<P: Protocol> Client<P> {
         self.handlers.remove(h)
     }
 
-    /// Sets (or with None clears) the progress callback of long operations.
-    pub fn set_progress(&self, p: Option<ProgressFn>) {
-        *self.progress.lock() = p;
+    /// Sets (or with None clears) the progress callback of long operations. Once this returns
+    /// the old callback never runs again, also in an operation already running (a call in
+    /// progress on another thread is waited for); from inside that callback it is refused.
+    pub fn set_progress(&self, p: Option<ProgressFn>) -> Result<()> {
+        Ok(self.progress.set(p)?)
     }
 
     /// Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED.
@@ -200,7 +202,7 @@ impl<P: Protocol> Client<P> {
 
     /// The progress function for an operation starting now.
     pub(crate) fn progress_reporter(&self) -> impl FnMut(u64, Option<u64>) -> bool {
-        progress_reporter(self.progress.lock().clone(), self.abort.clone())
+        progress_reporter(self.progress.clone(), self.abort.clone())
     }
 
     /// Runs an operation on the connected session.

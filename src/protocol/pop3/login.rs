@@ -22,6 +22,21 @@ impl Pop3Session {
             Mechanism::Auto if !tls && self.timestamp.is_some() => Mechanism::Apop,
             // A server that lists its capabilities without USER does not take USER/PASS.
             Mechanism::Auto if self.caps.known && !self.caps.user && self.timestamp.is_some() => Mechanism::Apop,
+            Mechanism::Auto if self.caps.known && !self.caps.user && sasl_plain => Mechanism::Plain,
+            // Nothing the server lists is something csmail can log in with: stop before any
+            // credential leaves (as SMTP does when AUTH offers nothing usable).
+            Mechanism::Auto if self.caps.known && !self.caps.user => {
+                let offered = if self.caps.sasl.is_empty() { "none".to_owned() } else { self.caps.sasl.join(" ") };
+                return Err(Error::new(
+                    error::CSMAIL_E_AUTH,
+                    error::eexAuthNotSupported,
+                    format!(
+                        "the server's capabilities list neither USER nor a SASL mechanism csmail can use \
+                         (SASL: {offered}); no credentials were sent. Set CSMAIL_PROP_AUTH_MECH to a \
+                         mechanism the server offers, or ask its administrator which login it expects"
+                    ),
+                ));
+            }
             Mechanism::Auto => Mechanism::UserPass,
             Mechanism::Plain | Mechanism::UserPass | Mechanism::Apop => p.mechanism,
             _ => return Err(Error::invalid_arg("POP3 authentication is AUTO, PLAIN, USER/PASS or APOP")),

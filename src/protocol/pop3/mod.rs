@@ -13,6 +13,8 @@ mod retrieval;
 mod status;
 
 pub use capabilities::Capabilities;
+#[cfg(feature = "fuzzing")]
+pub use status::{listing_line, parse_status};
 
 use super::line::LineConnection;
 use super::session::{upgrade_to_tls, Session, SessionLink, SessionParams, TlsPolicy};

@@ -15,20 +15,36 @@ pub(crate) fn pop_error(result: i32, what: &str, line: &str) -> Error {
     Error::new(result, error::eexPopServer, format!("{what}: {line}"))
 }
 
+/// A status line: `Some((true, text))` for "+OK text", `Some((false, line))` for "-ERR ...",
+/// `None` for anything else. "+OK" and "-ERR" are whole words (RFC 1939 3): "+OKAY" is not a
+/// status. Depends on the line alone, so the fuzz target drives it directly.
+pub fn parse_status(line: &[u8]) -> Option<(bool, String)> {
+    let text = String::from_utf8_lossy(line).into_owned();
+    let word = |w: &str| text == w || text.starts_with(&format!("{w} "));
+    if word("+OK") {
+        Some((true, text[3..].trim_start().to_owned()))
+    } else if word("-ERR") {
+        Some((false, text))
+    } else {
+        None
+    }
+}
+
+/// One line of a multi-line listing (CAPA, LIST, UIDL) other than the terminating ".", with its
+/// stuffed dot removed.
+pub fn listing_line(line: &[u8]) -> String {
+    let l = line.strip_prefix(b".").unwrap_or(line);
+    String::from_utf8_lossy(l).into_owned()
+}
+
 impl Pop3Session {
     /// Reads a status line: (true, text) for +OK, (false, line) for -ERR.
     pub(crate) fn status(&mut self, step: &str) -> Result<(bool, String)> {
         let deadline = self.link.conn.deadline();
         let line = self.breaking_on_error(|s| s.link.conn.read_line(MAX_STATUS_LINE, deadline, step))?;
-        let text = String::from_utf8_lossy(&line).into_owned();
-        // "+OK" and "-ERR" are whole words (RFC 1939 3): "+OKAY" is not a status.
-        let word = |w: &str| text == w || text.starts_with(&format!("{w} "));
-        if word("+OK") {
-            self.link.last = text[3..].trim_start().to_owned();
-            Ok((true, self.link.last.clone()))
-        } else if word("-ERR") {
+        if let Some((ok, text)) = parse_status(&line) {
             self.link.last = text.clone();
-            Ok((false, text))
+            Ok((ok, text))
         } else {
             self.mark_broken();
             Err(Error::protocol(
@@ -43,7 +59,7 @@ impl Pop3Session {
 
     pub(crate) fn command(&mut self, line: &str, redacted: Option<&str>, step: &str) -> Result<(bool, String)> {
         self.breaking_on_error(|s| s.link.conn.send(line, redacted, step))?;
-        self.status(step)
+        self.status(&crate::protocol::line::reply_step(step))
     }
 
     /// Reads the lines of a multi-line response into memory (CAPA, LIST, UIDL).
@@ -62,8 +78,7 @@ impl Pop3Session {
                     format!("listing of over {MAX_LIST_LINES} lines while {step}"),
                 ));
             }
-            let l = line.strip_prefix(b".").unwrap_or(&line);
-            out.push(String::from_utf8_lossy(l).into_owned());
+            out.push(listing_line(&line));
         }
     }
 

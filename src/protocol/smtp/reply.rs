@@ -32,6 +32,36 @@ impl Reply {
     pub(crate) fn is(&self, class: u16) -> bool {
         self.code / 100 == class
     }
+
+    /// Adds one line of a reply (without its line end): `Some(true)` when it is the last line,
+    /// `Some(false)` when more follow, `None` when it is not a reply line (no 2xx-5xx code, a
+    /// NUL, a code other than the first line's, a fourth character other than space or `-`).
+    /// What it returns depends on the line alone, so the fuzz target drives it directly.
+    pub fn push_line(&mut self, line: &[u8]) -> Option<bool> {
+        if line.len() < 3
+            || !line[..3].iter().all(u8::is_ascii_digit)
+            || line.contains(&0)
+            || !(b'2'..=b'5').contains(&line[0])
+        {
+            return None;
+        }
+        let code: u16 = std::str::from_utf8(&line[..3]).ok().and_then(|c| c.parse().ok())?;
+        if self.code != 0 && code != self.code {
+            return None;
+        }
+        let last = match line.get(3) {
+            None | Some(b' ') => true,
+            Some(b'-') => false,
+            Some(_) => return None,
+        };
+        self.code = code;
+        let text = String::from_utf8_lossy(line.get(4..).unwrap_or(&[])).into_owned();
+        if self.lines.is_empty() {
+            self.enhanced = enhanced_code(&text);
+        }
+        self.lines.push(text);
+        Some(last)
+    }
 }
 
 fn enhanced_code(text: &str) -> String {
@@ -68,39 +98,19 @@ impl SmtpSession {
                     format!("reply of over {MAX_REPLY_LINES} lines or {MAX_REPLY_BYTES} bytes while {step}"),
                 ));
             }
-            let malformed = || {
-                Error::protocol(
-                    error::eexMalformedReply,
-                    format!("malformed reply while {step}: {:?}", String::from_utf8_lossy(&line[..line.len().min(80)])),
-                )
-            };
-            if line.len() < 3
-                || !line[..3].iter().all(u8::is_ascii_digit)
-                || line.contains(&0)
-                || !(b'2'..=b'5').contains(&line[0])
-            {
-                self.mark_broken();
-                return Err(malformed());
-            }
-            let code: u16 = std::str::from_utf8(&line[..3]).ok().and_then(|c| c.parse().ok()).unwrap_or(0);
-            if reply.code != 0 && code != reply.code {
-                self.mark_broken();
-                return Err(malformed());
-            }
-            reply.code = code;
-            let last = match line.get(3) {
-                None | Some(b' ') => true,
-                Some(b'-') => false,
-                Some(_) => {
+            let last = match reply.push_line(&line) {
+                Some(last) => last,
+                None => {
                     self.mark_broken();
-                    return Err(malformed());
+                    return Err(Error::protocol(
+                        error::eexMalformedReply,
+                        format!(
+                            "malformed reply while {step}: {:?}",
+                            String::from_utf8_lossy(&line[..line.len().min(80)])
+                        ),
+                    ));
                 }
             };
-            let text = String::from_utf8_lossy(line.get(4..).unwrap_or(&[])).into_owned();
-            if reply.lines.is_empty() {
-                reply.enhanced = enhanced_code(&text);
-            }
-            reply.lines.push(text);
             if last {
                 self.link.last = reply.clone();
                 return Ok(reply);
@@ -110,6 +120,6 @@ impl SmtpSession {
 
     pub(crate) fn command(&mut self, line: &str, redacted: Option<&str>, step: &str) -> Result<Reply> {
         self.link.conn.send(line, redacted, step)?;
-        self.read_reply(step)
+        self.read_reply(&crate::protocol::line::reply_step(step))
     }
 }
