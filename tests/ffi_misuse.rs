@@ -171,7 +171,11 @@ fn valid(p: &Param, i: usize, next_is_len: bool) -> String {
         }
         Param::IntArrayIn(t) => format!("{t} a{i}v[1] = {{1}}; const {t} *a{i} = a{i}v;{}", len("1")),
         Param::IntArrayOut => format!("int32_t a{i}v[16]; int32_t *a{i} = a{i}v;{}", len("16")),
-        Param::OutScalar(t) => format!("{t} a{i}v; {t} *a{i} = &a{i}v; memset(&a{i}v, 0, sizeof a{i}v);"),
+        // A const pointee (an input struct such as csmail_batch_message) is still zeroed here.
+        Param::OutScalar(t) => {
+            let v = t.strip_prefix("const ").unwrap_or(t);
+            format!("{v} a{i}v; {t} *a{i} = &a{i}v; memset(&a{i}v, 0, sizeof a{i}v);")
+        }
         Param::OutBytesPtr => format!("const uint8_t *a{i}v = NULL; const uint8_t **a{i} = &a{i}v;"),
         Param::Callback(t) => format!("{t} a{i} = NULL;"),
         Param::UserData => format!("void *a{i} = NULL;"),

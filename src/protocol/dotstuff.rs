@@ -347,17 +347,15 @@ mod tests {
         let mut line_start = true;
         let mut k = 0;
         while k < input.len() {
-            if line_start {
+            let n = input[k..].iter().take_while(|&&b| b == 0).count();
+            if line_start && n > 0 {
                 // A line whose first byte other than NUL is a dot is dot-leading: the dot goes
                 // before the NULs.
-                let n = input[k..].iter().take_while(|&&b| b == 0).count();
                 if input.get(k + n) == Some(&b'.') {
                     out.push(b'.');
                 }
                 out.resize(out.len() + n, 0);
-                if n > 0 {
-                    line_start = false;
-                }
+                line_start = false;
                 k += n;
                 if k == input.len() {
                     break;
