@@ -475,6 +475,24 @@ static void sent_free(struct sent *m)
     m->data = NULL;
 }
 
+/* Whether a final reply says "queued": "2.0.0 Ok: queued as X" after DATA, and
+ * "2.0.0 Ok: 456 bytes queued as X" after BDAT (Postfix offers CHUNKING). */
+static int queued_reply(const char *text)
+{
+    const char *p = text + 10;
+
+    if (strncmp(text, "2.0.0 Ok: ", 10) != 0)
+        return 0;
+    if (*p >= '0' && *p <= '9') {
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (strncmp(p, " bytes ", 7) != 0)
+            return 0;
+        p += 7;
+    }
+    return strncmp(p, "queued as ", 10) == 0;
+}
+
 /* Sends m from alice to rcpt; checks the final reply (250, 2.0.0, "Ok: queued as"). */
 static int send_ok(struct client *c, const struct sent *m, const char *rcpt)
 {
@@ -497,7 +515,7 @@ static int send_ok(struct client *c, const struct sent *m, const char *rcpt)
     code = client_int(c, CSMAIL_PROP_REPLY_CODE);
     client_str(c, CSMAIL_PROP_REPLY_ENHANCED, enhanced, sizeof enhanced);
     client_str(c, CSMAIL_PROP_REPLY_TEXT, text, sizeof text);
-    return check(code == 250 && strcmp(enhanced, "2.0.0") == 0 && strncmp(text, "2.0.0 Ok: queued as ", 20) == 0,
+    return check(code == 250 && strcmp(enhanced, "2.0.0") == 0 && queued_reply(text),
                  "%s: sent %s (%zu bytes) to %s: %d %s", c->name, m->tag, m->len, rcpt, (int)code, text);
 }
 

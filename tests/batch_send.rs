@@ -125,7 +125,7 @@ fn bdat_when_the_server_offers_chunking() {
     let (log, lines) = collecting_log();
     smtp.set_advanced_handler(csmail::api::AdvancedHandler::Log(log)).unwrap();
     smtp.connect().unwrap();
-    // One recipient: MAIL, RCPT and BDAT ... LAST in one go; the dots are not stuffed.
+    // One recipient: MAIL and RCPT, then (once accepted) BDAT ... LAST; dots are not stuffed.
     let m = message(1);
     smtp.send("b@example.com", &["alice@example.com"], &mut &m[..]).unwrap();
     assert_eq!(smtp.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
@@ -139,7 +139,7 @@ fn bdat_when_the_server_offers_chunking() {
     // Alone and refused: the server refuses the chunk, nothing is delivered.
     let e = smtp.send("b@example.com", &["nobody@example.com"], &mut &m[..]).unwrap_err();
     assert_eq!(e.result, CSMAIL_E_SERVER);
-    // A batch over CHUNKING.
+    // A batch goes with DATA also over CHUNKING: the next envelope behind the previous dot.
     let (m2, m3) = (message(2), message(3));
     let (mut s2, mut s3) = (&m2[..], &m3[..]);
     let rcpt: &[&str] = &["alice@example.com"];
@@ -152,8 +152,8 @@ fn bdat_when_the_server_offers_chunking() {
     assert_eq!(results, vec![Ok(()), Ok(())]);
     smtp.disconnect().unwrap();
     let logged: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
-    assert!(!logged.iter().any(|l| l == "C: DATA"), "{logged:#?}");
-    assert!(logged.iter().any(|l| l.starts_with("C: <message in BDAT chunks")), "{logged:#?}");
+    assert_eq!(logged.iter().filter(|l| *l == "C: DATA").count(), 2, "only the batch's two: {logged:#?}");
+    assert_eq!(logged.iter().filter(|l| l.starts_with("C: <message in BDAT chunks")).count(), 2, "{logged:#?}");
     assert_eq!(stored(&fx, "alice"), vec![canonical(&m), big.clone(), canonical(&m2), canonical(&m3)]);
     assert_eq!(stored(&fx, "bob"), vec![big]);
 }
@@ -213,8 +213,8 @@ fn the_c_batch_fills_one_result_per_message() {
     assert_eq!(stored(&fx, "alice"), vec![canonical(&m1), canonical(&m2)]);
 }
 
-/// CHUNKING: two one-recipient messages in flight at a time; a refused one is followed by RSET
-/// and the rest go on; a message for two recipients goes alone.
+/// A batch to a server with CHUNKING goes with DATA, one round trip a message; a refused
+/// message is followed by RSET and the rest go on; a message for two recipients is all or none.
 #[test]
 fn a_chunked_batch_keeps_two_messages_in_flight_and_survives_a_refusal() {
     let fx = Fixture::with(|o| o.smtp_chunking = true);

@@ -175,3 +175,21 @@ fn size_body_and_local_refusals() {
     );
     assert_wire(s, wire.as_bytes());
 }
+
+// ---- CHUNKING: no message byte before the envelope is accepted ----
+
+/// MAIL refused on a server with CHUNKING: the client sent MAIL and RCPT only — no BDAT, no
+/// message byte that the server could read as commands — then RSET, and stays connected.
+#[test]
+fn chunking_sends_no_chunk_behind_a_refused_envelope() {
+    let s = Scripted::start("smtp_chunking_mail_refused", false);
+    let c = s.smtp(1500);
+    c.connect().unwrap();
+    let msg = b"Subject: x\r\n\r\nRCPT TO:<evil@example.com>\r\n";
+    let e = expect_err(c.send("a@example.com", &["b@example.com"], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer);
+    assert_eq!(e.text, "MAIL FROM refused: 530 5.7.0 Must issue a STARTTLS command first");
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    c.disconnect().unwrap();
+    drop(c);
+    assert_wire(s, b"EHLO client.test\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRSET\r\nQUIT\r\n");
+}

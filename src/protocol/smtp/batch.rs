@@ -2,18 +2,16 @@
 //! PIPELINING the next message's envelope (MAIL, RCPT, DATA) goes out in the same write as the
 //! previous message's end of data, so the server's final reply for one message and its replies
 //! to the next envelope come back together (RFC 2920 allows message content first in a group).
-//! Each message is still all or nothing, and "delivered" still means its own final 2xx.
+//! Each message is still all or nothing, and "delivered" still means its own final 2xx. A
+//! server that offers CHUNKING gets the same DATA batch (see `send_batch`).
 
 use super::data::Framing;
 use super::envelope::check_address;
-use super::envelope::EnvelopeReplies;
-use super::reply::{server_error, Reply};
 use super::SmtpSession;
 use crate::error::{Error, Result};
 use crate::log::LOG_F_PROTOCOL;
 use crate::protocol::session::Session;
 use crate::protocol::source::{MessageSource, Progress};
-use std::collections::VecDeque;
 use std::time::Instant;
 
 /// One message of a batch.
@@ -22,9 +20,6 @@ pub struct Outgoing<'a> {
     pub recipients: &'a [&'a str],
     pub source: &'a mut dyn MessageSource,
 }
-
-/// In the queue of replies to read: an RSET, not a message.
-const RSET: usize = usize::MAX;
 
 fn not_sent(why: &str) -> Error {
     Error::new(crate::error::CSMAIL_E_NETWORK, crate::error::eexNotConnected, format!("not sent: {why}"))
@@ -60,9 +55,9 @@ impl SmtpSession {
                 }
             }
         }
-        if self.ext.chunking {
-            return self.send_batch_chunked(messages, &mails, results, progress);
-        }
+        // A batch goes with DATA even when CHUNKING is offered: the next envelope rides behind
+        // the previous end of data (one round trip a message), while BDAT chunks may not go
+        // before their envelope is accepted (see `send_chunked`).
         let next_after = |i: Option<usize>| (i.map_or(0, |i| i + 1)..mails.len()).find(|&j| mails[j].is_some());
         let Some(mut i) = next_after(None) else { return };
         // Whether an RSET goes in front of the next envelope (after a refused one).
@@ -139,125 +134,5 @@ impl SmtpSession {
                 _ => return,
             }
         }
-    }
-
-    /// CHUNKING: each one-recipient message goes out whole (MAIL, RCPT, BDAT ... LAST) while
-    /// the replies to the one before are still on their way, two messages in flight. A message
-    /// with several recipients waits for the ones in flight and goes alone (`send`), so that a
-    /// refused recipient still means nobody gets it.
-    fn send_batch_chunked(
-        &mut self,
-        messages: &mut [Outgoing],
-        mails: &[Option<String>],
-        results: &mut [Result<()>],
-        progress: Progress,
-    ) {
-        // (message, BDAT commands) whose replies are still to be read.
-        let mut in_flight: VecDeque<(usize, usize)> = VecDeque::new();
-        for i in 0..messages.len() {
-            let Some(mail) = mails[i].as_deref() else { continue };
-            if messages[i].recipients.len() != 1 {
-                if !self.replies_in_flight(&mut in_flight, 0, messages, results) {
-                    return;
-                }
-                results[i] = self.send(messages[i].from, messages[i].recipients, messages[i].source, &mut *progress);
-                if self.is_broken() {
-                    return;
-                }
-                continue;
-            }
-            let total = messages[i].source.size();
-            let queued = self.queue_envelope(mail, messages[i].recipients, false).and_then(|_| {
-                self.queue_message(messages[i].source, total, Framing::Bdat { last: true }, &mut *progress)
-            });
-            let sent = queued.and_then(|chunks| {
-                self.breaking_on_error(|s| s.link.conn.flush("sending the message")).map(|_| chunks)
-            });
-            match sent {
-                Ok(chunks) => in_flight.push_back((i, chunks)),
-                Err(e) => {
-                    // Part of a message is out: the session is closed; those in flight are
-                    // read no more (their delivery is unknown).
-                    self.mark_broken();
-                    results[i] = Err(e);
-                    for (j, _) in in_flight.drain(..) {
-                        results[j] = Err(self.delivery_unknown(Error::aborted(), Instant::now()));
-                    }
-                    return;
-                }
-            }
-            if !self.replies_in_flight(&mut in_flight, 1, messages, results) {
-                return;
-            }
-        }
-        self.replies_in_flight(&mut in_flight, 0, messages, results);
-    }
-
-    /// Reads the replies of the messages in flight until `keep` are left; false when the
-    /// session broke. A refused message is followed by RSET, in order behind what is in flight.
-    fn replies_in_flight(
-        &mut self,
-        in_flight: &mut VecDeque<(usize, usize)>,
-        keep: usize,
-        messages: &[Outgoing],
-        results: &mut [Result<()>],
-    ) -> bool {
-        while in_flight.len() > keep {
-            let (i, chunks) = in_flight.pop_front().expect("more than keep");
-            if i == RSET {
-                if self.breaking_on_error(|s| s.read_reply("reading the reply to RSET")).is_err() {
-                    return false;
-                }
-                continue;
-            }
-            let started = Instant::now();
-            let recipients = messages[i].recipients;
-            let mut read = || -> Result<(EnvelopeReplies, Vec<Reply>)> {
-                let env = self.read_envelope(recipients.len(), false)?;
-                let mut replies = Vec::with_capacity(chunks);
-                for _ in 0..chunks {
-                    replies.push(self.breaking_on_error(|s| s.read_reply("reading the BDAT replies"))?);
-                }
-                Ok((env, replies))
-            };
-            let (env, replies) = match read() {
-                Ok(r) => r,
-                Err(e) => {
-                    results[i] = Err(self.delivery_unknown(e, started));
-                    for (j, _) in in_flight.drain(..) {
-                        results[j] = Err(self.delivery_unknown(Error::aborted(), started));
-                    }
-                    return false;
-                }
-            };
-            let last = replies.last().cloned().unwrap_or_default();
-            let refusal = env.refusal(recipients).or_else(|| {
-                let bad = replies.iter().find(|r| r.code != 250)?;
-                Some(server_error(crate::error::CSMAIL_E_SERVER, "the message was refused", bad))
-            });
-            results[i] = match refusal {
-                None => {
-                    self.link.last = last;
-                    Ok(())
-                }
-                Some(err) => {
-                    let explaining = env.explaining();
-                    // Out of the refused transaction: RSET, behind what is in flight (whose
-                    // replies come first); its reply is read in its turn.
-                    let reset = self
-                        .link
-                        .conn
-                        .queue("RSET", None)
-                        .and_then(|_| self.breaking_on_error(|s| s.link.conn.flush("sending RSET")));
-                    if reset.is_err() {
-                        return false;
-                    }
-                    in_flight.push_back((RSET, 0));
-                    self.link.last = explaining;
-                    Err(err)
-                }
-            };
-        }
-        true
     }
 }

@@ -165,10 +165,11 @@ impl SmtpSession {
         self.read_final(Instant::now())
     }
 
-    /// CHUNKING with PIPELINING (RFC 3030): MAIL, RCPT and the BDAT chunks in one stream. With
-    /// one recipient the last chunk carries LAST at once (a refused recipient leaves the server
-    /// no one to deliver to, so it refuses the chunks): one round trip. With several, LAST
-    /// waits for every RCPT reply, so that a refused one still means nobody gets the message.
+    /// CHUNKING with PIPELINING (RFC 3030): MAIL and every RCPT in one write, then — only once
+    /// the server accepted them — the message as BDAT chunks, the last with LAST. No message byte
+    /// goes out before the envelope is accepted: a server that refuses MAIL (Postfix's "530 Must
+    /// issue a STARTTLS command first") may not read a refused BDAT's chunk as data but as
+    /// commands, so chunks pipelined behind a refused envelope would be run as SMTP commands.
     pub(super) fn send_chunked(
         &mut self,
         mail: &str,
@@ -177,32 +178,15 @@ impl SmtpSession {
         total: Option<u64>,
         progress: Progress,
     ) -> Result<()> {
-        let last_at_once = recipients.len() == 1;
         self.queue_envelope(mail, recipients, false)?;
-        let mut chunks = self.queue_message(source, total, Framing::Bdat { last: last_at_once }, progress)?;
-        self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
-        let started = Instant::now();
-        let replies = if last_at_once {
-            self.link.conn.log.info(LOG_F_PROTOCOL, || "C: <BDAT LAST>".into());
-            match self.read_envelope(recipients.len(), false) {
-                Ok(r) => r,
-                Err(e) => return Err(self.delivery_unknown(e, started)),
-            }
-        } else {
-            self.read_envelope(recipients.len(), false)?
-        };
+        self.breaking_on_error(|s| s.link.conn.flush("sending the envelope"))?;
+        let replies = self.read_envelope(recipients.len(), false)?;
         if let Some(err) = replies.refusal(recipients) {
-            // The chunks were refused or are dropped by the RSET: nothing is delivered.
-            for _ in 0..chunks {
-                self.breaking_on_error(|s| s.read_reply("reading the BDAT replies"))?;
-            }
             return Err(self.abandon(replies, err, true));
         }
-        if !last_at_once {
-            self.link.conn.queue("BDAT 0 LAST", None)?;
-            self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
-            chunks += 1;
-        }
+        let chunks = self.queue_message(source, total, Framing::Bdat { last: true }, progress)?;
+        self.breaking_on_error(|s| s.link.conn.flush("sending the message"))?;
+        self.link.conn.log.info(LOG_F_PROTOCOL, || "C: <BDAT LAST>".into());
         // Every chunk but the last gets a 250 of its own; a refused one means the message is.
         let started = Instant::now();
         let mut refused = None;
@@ -212,13 +196,15 @@ impl SmtpSession {
                 Err(e) => return Err(self.delivery_unknown(e, started)),
             };
             if r.code != 250 && refused.is_none() {
-                refused = Some(server_error(error::CSMAIL_E_SERVER, "a BDAT chunk was refused", &r));
+                refused = Some((server_error(error::CSMAIL_E_SERVER, "a BDAT chunk was refused", &r), r));
             }
         }
         let last = self.read_final(started);
         match refused {
-            Some(e) => {
+            Some((e, reply)) => {
                 let _ = self.reset();
+                // The reply properties describe the refusal, not the RSET after it.
+                self.link.last = reply;
                 Err(e)
             }
             None => last,
