@@ -59,7 +59,7 @@ for t in "${targets[@]}"; do
         continue
     fi
     log=$scratch/$t.log
-    # mime_parse also starts from the MIME samples and the message helper's regressions.
+    # mime_parse also starts from the MIME samples and the Message regressions in fuzz/regressions.
     seeds=()
     if [ "$t" = mime_parse ]; then
         for d in "$root/tests/mime-samples" "$root/fuzz/regressions"; do
