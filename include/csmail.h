@@ -627,7 +627,8 @@
 #define CSMAIL_PROP_EHLO_NAME 5
 
 /**
- * Timeout of each network step in milliseconds (1 .. 86400000).
+ * Timeout of each network step in milliseconds (1 .. 86400000): the TCP connect, the TLS
+ * handshake, each whole reply, each wait for more message data.
  *
  * Property TimeoutMs: int, read-write, default 30000; SMTP, POP3.
  */
@@ -639,6 +640,32 @@
  * Property AuthMechanism: int, read-write, default CSMAIL_AUTH_AUTO; SMTP, POP3.
  */
 #define CSMAIL_PROP_AUTH_MECH 7
+
+/**
+ * Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none (0 ..
+ * 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
+ * with a text that names this property.
+ *
+ * Property OperationTimeoutMs: int, read-write, default 0; SMTP, POP3.
+ */
+#define CSMAIL_PROP_OPERATION_TIMEOUT_MS 8
+
+/**
+ * Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
+ * CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
+ * gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+ *
+ * Property LowSpeedLimit: int, read-write, default 0; POP3.
+ */
+#define CSMAIL_PROP_LOW_SPEED_LIMIT 9
+
+/**
+ * The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
+ * CURLOPT_LOW_SPEED_TIME.
+ *
+ * Property LowSpeedTimeMs: int, read-write, default 30000; POP3.
+ */
+#define CSMAIL_PROP_LOW_SPEED_TIME_MS 10
 
 /**
  * 1 while connected.

@@ -48,12 +48,26 @@ pub struct Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The OS's "timed out" error number: ETIMEDOUT, or WSAETIMEDOUT on Windows.
+#[cfg(windows)]
+const OS_TIMED_OUT: i32 = 10060;
+/// The OS's "timed out" error number: ETIMEDOUT, or WSAETIMEDOUT on Windows.
+#[cfg(not(windows))]
+const OS_TIMED_OUT: i32 = libc::ETIMEDOUT;
+
 impl Error {
     pub fn new(result: i32, eex: i32, text: impl Into<String>) -> Error {
         Error { result, eex, text: text.into(), os_error: 0 }
     }
+    /// Records the OS error behind `e` as ErrorInfo.OSError. A blocking socket's timeout
+    /// shows on Unix as EAGAIN/EWOULDBLOCK ("try again"), which would mislead: a timed-out read
+    /// or write is recorded as ETIMEDOUT (Windows: WSAETIMEDOUT), whatever the OS said.
     pub fn with_os(mut self, e: &std::io::Error) -> Error {
-        self.os_error = e.raw_os_error().unwrap_or(0);
+        use std::io::ErrorKind::{TimedOut, WouldBlock};
+        self.os_error = match e.kind() {
+            WouldBlock | TimedOut => OS_TIMED_OUT,
+            _ => e.raw_os_error().unwrap_or(0),
+        };
         self
     }
     pub fn invalid_arg(text: impl Into<String>) -> Error {

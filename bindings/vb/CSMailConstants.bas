@@ -260,10 +260,22 @@ Public Const CSMAIL_PROP_USER As Long = 3
 Public Const CSMAIL_PROP_PASSWORD As Long = 4
 ' SMTP EHLO name; empty = the host's FQDN, else the local address literal.
 Public Const CSMAIL_PROP_EHLO_NAME As Long = 5
-' Timeout of each network step in milliseconds (1 .. 86400000).
+' Timeout of each network step in milliseconds (1 .. 86400000): the TCP connect, the TLS
+' handshake, each whole reply, each wait for more message data.
 Public Const CSMAIL_PROP_TIMEOUT_MS As Long = 6
 ' Authentication mechanism (CSMAIL_AUTH_*).
 Public Const CSMAIL_PROP_AUTH_MECH As Long = 7
+' Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none (0 ..
+' 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
+' with a text that names this property.
+Public Const CSMAIL_PROP_OPERATION_TIMEOUT_MS As Long = 8
+' Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
+' CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
+' gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+Public Const CSMAIL_PROP_LOW_SPEED_LIMIT As Long = 9
+' The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
+' CURLOPT_LOW_SPEED_TIME.
+Public Const CSMAIL_PROP_LOW_SPEED_TIME_MS As Long = 10
 ' 1 while connected.
 Public Const CSMAIL_PROP_CONNECTED As Long = 20
 ' SMTP: the last reply's code.

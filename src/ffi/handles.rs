@@ -80,6 +80,9 @@ pub trait Registered {
     const WHAT: &'static str;
     fn wrap(object: Arc<Self>) -> Object;
     fn unwrap(object: &Object) -> Option<&Arc<Self>>;
+    /// Called when the last C reference goes; the object itself may live on in a call running
+    /// on another thread.
+    fn last_reference_released(_object: &Arc<Self>) {}
 }
 
 macro_rules! registered {
@@ -149,6 +152,9 @@ pub fn release_as<T: Registered, H>(p: *const H) -> Result<()> {
         }
     };
     // The object is dropped here, outside the lock: dropping a client closes its connection.
+    if let Some(o) = removed.as_ref().and_then(|e| T::unwrap(&e.object)) {
+        T::last_reference_released(o);
+    }
     drop(removed);
     Ok(())
 }
@@ -188,5 +194,10 @@ impl<P: RegisteredClient> Registered for Client<P> {
     }
     fn unwrap(object: &Object) -> Option<&Arc<Client<P>>> {
         P::unwrap(object)
+    }
+    /// An operation still running on another thread holds the client: it is aborted, so it
+    /// returns at once instead of running to its timeout for an application that let go.
+    fn last_reference_released(client: &Arc<Client<P>>) {
+        client.retire();
     }
 }

@@ -17,10 +17,22 @@ properties! { PROPERTIES;
     CSMAIL_PROP_PASSWORD = 4, "Password", Str, WriteOnly, default "", [Smtp, Pop3, Proxy];
     /// SMTP EHLO name; empty = the host's FQDN, else the local address literal.
     CSMAIL_PROP_EHLO_NAME = 5, "EhloName", Str, ReadWrite, default "", [Smtp];
-    /// Timeout of each network step in milliseconds (1 .. 86400000).
+    /// Timeout of each network step in milliseconds (1 .. 86400000): the TCP connect, the TLS
+    /// handshake, each whole reply, each wait for more message data.
     CSMAIL_PROP_TIMEOUT_MS = 6, "TimeoutMs", Int, ReadWrite, default "30000", [Smtp, Pop3];
     /// Authentication mechanism (CSMAIL_AUTH_*).
     CSMAIL_PROP_AUTH_MECH = 7, "AuthMechanism", Int, ReadWrite, default "CSMAIL_AUTH_AUTO", [Smtp, Pop3];
+    /// Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none
+    /// (0 .. 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT
+    /// (eexTimeout) with a text that names this property.
+    CSMAIL_PROP_OPERATION_TIMEOUT_MS = 8, "OperationTimeoutMs", Int, ReadWrite, default "0", [Smtp, Pop3];
+    /// Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
+    /// CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower
+    /// window gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+    CSMAIL_PROP_LOW_SPEED_LIMIT = 9, "LowSpeedLimit", Int, ReadWrite, default "0", [Pop3];
+    /// The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like
+    /// libcurl's CURLOPT_LOW_SPEED_TIME.
+    CSMAIL_PROP_LOW_SPEED_TIME_MS = 10, "LowSpeedTimeMs", Int, ReadWrite, default "30000", [Pop3];
     /// 1 while connected.
     CSMAIL_PROP_CONNECTED = 20, "Connected", Int, ReadOnly, default "0", [Smtp, Pop3];
     /// SMTP: the last reply's code.

@@ -259,10 +259,22 @@ CSMAIL_PROP_USER = 3
 CSMAIL_PROP_PASSWORD = 4
 #: SMTP EHLO name; empty = the host's FQDN, else the local address literal.
 CSMAIL_PROP_EHLO_NAME = 5
-#: Timeout of each network step in milliseconds (1 .. 86400000).
+#: Timeout of each network step in milliseconds (1 .. 86400000): the TCP connect, the TLS
+#: handshake, each whole reply, each wait for more message data.
 CSMAIL_PROP_TIMEOUT_MS = 6
 #: Authentication mechanism (CSMAIL_AUTH_*).
 CSMAIL_PROP_AUTH_MECH = 7
+#: Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none (0 ..
+#: 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
+#: with a text that names this property.
+CSMAIL_PROP_OPERATION_TIMEOUT_MS = 8
+#: Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
+#: CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
+#: gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+CSMAIL_PROP_LOW_SPEED_LIMIT = 9
+#: The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
+#: CURLOPT_LOW_SPEED_TIME.
+CSMAIL_PROP_LOW_SPEED_TIME_MS = 10
 #: 1 while connected.
 CSMAIL_PROP_CONNECTED = 20
 #: SMTP: the last reply's code.

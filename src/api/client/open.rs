@@ -33,9 +33,10 @@ pub(crate) fn open_connection(
         p => p,
     };
     let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
+    // Each step's timeout ends at the operation's deadline at the latest.
     let tcp = match &plan.tunnel {
-        Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, plan.config.timeout, abort, &plan.log)?,
-        None => connect::connect(host, port, plan.config.timeout, abort, &plan.log)?,
+        Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, abort.cap(plan.config.timeout), abort, &plan.log)?,
+        None => connect::connect(host, port, abort.cap(plan.config.timeout), abort, &plan.log)?,
     };
     let ehlo = match (wants_ehlo_name, plan.config.ehlo_name.as_str()) {
         (false, _) => String::new(),
@@ -44,7 +45,7 @@ pub(crate) fn open_connection(
     };
     abort.watch(&tcp);
     let stream = match &plan.tls {
-        Some(t) if implicit => stream::start_tls(tcp, &t.handshake, plan.config.timeout, abort, &plan.log)?,
+        Some(t) if implicit => stream::start_tls(tcp, &t.handshake, abort.cap(plan.config.timeout), abort, &plan.log)?,
         _ => Stream::Plain(tcp),
     };
     Ok((LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout), ehlo))
