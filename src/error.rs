@@ -86,8 +86,10 @@ impl Error {
     pub fn aborted() -> Error {
         Error::new(CSMAIL_E_ABORTED, eexAborted, "the operation was aborted")
     }
+    /// A step that took longer than its timeout; OSError ETIMEDOUT (WSAETIMEDOUT), whether
+    /// the socket's timeout or the client's own clock noticed.
     pub fn timeout(step: &str) -> Error {
-        Error::new(CSMAIL_E_TIMEOUT, eexTimeout, format!("timed out while {step}"))
+        Error { os_error: OS_TIMED_OUT, ..Error::new(CSMAIL_E_TIMEOUT, eexTimeout, format!("timed out while {step}")) }
     }
     pub fn protocol(eex: i32, text: impl Into<String>) -> Error {
         Error::new(CSMAIL_E_PROTOCOL, eex, text)
