@@ -163,33 +163,43 @@ fn abort_around_completion_leaves_connected_true() {
     let fx = Fixture::start();
     let c = Arc::new(fx.smtp(fx.server.smtp_port, None));
     c.connect().unwrap();
-    let (mut closed, mut usable) = (0, 0);
-    for round in 0..150u32 {
+    // (operation's result, CONNECTED afterwards) -> rounds.
+    let mut seen = std::collections::BTreeMap::<(&str, i32), u32>::new();
+    for round in 0..200u32 {
         let c2 = c.clone();
-        let h = thread::spawn(move || c2.reset());
-        // Land the abort at a different moment of RSET each round: before, during, after.
-        for _ in 0..(round % 30) * 200 {
+        let go = Arc::new(std::sync::Barrier::new(2));
+        let go2 = go.clone();
+        let h = thread::spawn(move || {
+            go2.wait();
+            c2.reset()
+        });
+        // Land the abort at a different moment of RSET each round: before it begins, while it
+        // waits for the reply, as the reply arrives, after it returned.
+        go.wait();
+        let at = Instant::now() + Duration::from_micros(u64::from(round % 50) * 20);
+        while Instant::now() < at {
             std::hint::spin_loop();
         }
         c.abort();
-        match h.join().unwrap() {
-            Ok(()) => {}
-            Err(e) => assert_eq!((e.result, e.eex), (CSMAIL_E_ABORTED, eexAborted), "round {round}: {e}"),
-        }
-        match c.get_int(CSMAIL_PROP_CONNECTED).unwrap() {
+        let outcome = match h.join().unwrap() {
+            Ok(()) => "ok",
+            Err(e) => {
+                assert_eq!((e.result, e.eex), (CSMAIL_E_ABORTED, eexAborted), "round {round}: {e}");
+                "aborted"
+            }
+        };
+        let connected = c.get_int(CSMAIL_PROP_CONNECTED).unwrap();
+        *seen.entry((outcome, connected)).or_default() += 1;
+        match connected {
             0 => {
-                closed += 1;
                 expect_err(c.reset(), CSMAIL_E_NOT_CONNECTED, eexNotConnected);
                 c.connect().unwrap();
             }
-            1 => {
-                usable += 1;
-                c.reset().unwrap_or_else(|e| panic!("round {round}: CONNECTED=1 but RSET failed: {e}"));
-            }
+            1 => c.reset().unwrap_or_else(|e| panic!("round {round}: CONNECTED=1 but RSET failed: {e}")),
             v => panic!("CONNECTED = {v}"),
         }
     }
-    eprintln!("abort around completion: {closed} closed, {usable} left usable");
+    eprintln!("abort around completion, (result, CONNECTED) -> rounds: {seen:?}");
     c.disconnect().unwrap();
 }
 
@@ -319,7 +329,8 @@ fn low_speed_limit_ends_a_slow_drip() {
     let e = expect_err(c.retrieve(1, &mut got), CSMAIL_E_TIMEOUT, eexTimeout);
     hang_guard(started);
     let head = "the transfer was slower than CSMAIL_PROP_LOW_SPEED_LIMIT (100 bytes/s) over CSMAIL_PROP_LOW_SPEED_TIME_MS (1000 ms) while receiving the message: ";
-    let tail = " bytes arrived, 100 were needed; lower CSMAIL_PROP_LOW_SPEED_LIMIT, or set it to 0 to turn the check off";
+    let tail =
+        " bytes arrived, 100 were needed; lower CSMAIL_PROP_LOW_SPEED_LIMIT, or set it to 0 to turn the check off";
     let count = e.text.strip_prefix(head).and_then(|r| r.strip_suffix(tail)).unwrap_or_else(|| panic!("{e}"));
     let count: usize = count.parse().unwrap();
     assert!(count < 100 && count <= got.len() + 5, "{count} bytes counted, {} delivered", got.len());
@@ -393,7 +404,8 @@ fn limit_properties_have_defaults_ranges_and_owners() {
     assert_eq!(pop3.get_int(CSMAIL_PROP_LOW_SPEED_TIME_MS).unwrap(), 30_000);
     pop3.set_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS, 1234).unwrap();
     assert_eq!(pop3.get_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS).unwrap(), 1234);
-    let e = expect_err(pop3.set_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS, -1), CSMAIL_E_INVALID_ARGUMENT, eexInvalidArgument);
+    let e =
+        expect_err(pop3.set_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS, -1), CSMAIL_E_INVALID_ARGUMENT, eexInvalidArgument);
     assert_eq!(e.text, "operation timeout -1 ms is not 0..86400000");
     let e = expect_err(pop3.set_int(CSMAIL_PROP_LOW_SPEED_TIME_MS, 0), CSMAIL_E_INVALID_ARGUMENT, eexInvalidArgument);
     assert_eq!(e.text, "low-speed time 0 ms is not 1..86400000");

@@ -246,7 +246,7 @@ Public Declare PtrSafe Function csmail_pop3_noop Lib "csmail.dll" (ByVal pop3 As
 ' csmail_pop3_disconnect: Disconnect: QUIT and close.
 Public Declare PtrSafe Function csmail_pop3_disconnect Lib "csmail.dll" (ByVal pop3 As LongPtr, ByRef committed_out As Long) As Long
 
-' csmail_pop3_abort: Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+' csmail_pop3_abort: Ends the operation in progress on this client, from any thread.
 Public Declare PtrSafe Function csmail_pop3_abort Lib "csmail.dll" (ByVal pop3 As LongPtr) As Long
 
 ' csmail_proxyinfo_new: Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A, _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
@@ -387,7 +387,7 @@ Public Declare PtrSafe Function csmail_smtp_reset Lib "csmail.dll" (ByVal smtp A
 ' csmail_smtp_disconnect: Disconnect: QUIT and close.
 Public Declare PtrSafe Function csmail_smtp_disconnect Lib "csmail.dll" (ByVal smtp As LongPtr) As Long
 
-' csmail_smtp_abort: Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+' csmail_smtp_abort: Ends the operation in progress on this client, from any thread.
 Public Declare PtrSafe Function csmail_smtp_abort Lib "csmail.dll" (ByVal smtp As LongPtr) As Long
 
 ' csmail_sslinfo_new: Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one reference (release with `csmail_sslinfo_release`).
@@ -674,7 +674,7 @@ Public Declare Function csmail_pop3_noop Lib "csmail.dll" (ByVal pop3 As Long) A
 ' csmail_pop3_disconnect: Disconnect: QUIT and close.
 Public Declare Function csmail_pop3_disconnect Lib "csmail.dll" (ByVal pop3 As Long, ByRef committed_out As Long) As Long
 
-' csmail_pop3_abort: Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+' csmail_pop3_abort: Ends the operation in progress on this client, from any thread.
 Public Declare Function csmail_pop3_abort Lib "csmail.dll" (ByVal pop3 As Long) As Long
 
 ' csmail_proxyinfo_new: Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A, _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
@@ -815,7 +815,7 @@ Public Declare Function csmail_smtp_reset Lib "csmail.dll" (ByVal smtp As Long) 
 ' csmail_smtp_disconnect: Disconnect: QUIT and close.
 Public Declare Function csmail_smtp_disconnect Lib "csmail.dll" (ByVal smtp As Long) As Long
 
-' csmail_smtp_abort: Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+' csmail_smtp_abort: Ends the operation in progress on this client, from any thread.
 Public Declare Function csmail_smtp_abort Lib "csmail.dll" (ByVal smtp As Long) As Long
 
 ' csmail_sslinfo_new: Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one reference (release with `csmail_sslinfo_release`).

@@ -253,7 +253,7 @@ PROTOTYPES = {
     "csmail_pop3_noop": (ctypes.c_int32, [ctypes.c_void_p]),
     # Disconnect: QUIT and close.
     "csmail_pop3_disconnect": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32)]),
-    # Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+    # Ends the operation in progress on this client, from any thread.
     "csmail_pop3_abort": (ctypes.c_int32, [ctypes.c_void_p]),
     # Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A, _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
     "csmail_proxyinfo_new": (ctypes.c_void_p, [ctypes.c_int32]),
@@ -347,7 +347,7 @@ PROTOTYPES = {
     "csmail_smtp_reset": (ctypes.c_int32, [ctypes.c_void_p]),
     # Disconnect: QUIT and close.
     "csmail_smtp_disconnect": (ctypes.c_int32, [ctypes.c_void_p]),
-    # Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+    # Ends the operation in progress on this client, from any thread.
     "csmail_smtp_abort": (ctypes.c_int32, [ctypes.c_void_p]),
     # Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one reference (release with `csmail_sslinfo_release`).
     "csmail_sslinfo_new": (ctypes.c_void_p, []),
