@@ -48,12 +48,28 @@ pub struct Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The OS error number of a timeout: ETIMEDOUT, or WSAETIMEDOUT on Windows.
+#[cfg(unix)]
+pub const TIMED_OUT: i32 = libc::ETIMEDOUT;
+#[cfg(windows)]
+pub const TIMED_OUT: i32 = 10060;
+
 impl Error {
     pub fn new(result: i32, eex: i32, text: impl Into<String>) -> Error {
         Error { result, eex, text: text.into(), os_error: 0 }
     }
+    /// Keeps the OS error number of `e` in `os_error` (ErrorInfo.OSError), and takes the
+    /// standard library's " (os error N)" suffix off the text: the number has its own field,
+    /// and the text is for people. A timeout reports ETIMEDOUT (WSAETIMEDOUT on Windows), not
+    /// the EAGAIN a socket receive timeout leaves behind: EAGAIN would read as "try again".
     pub fn with_os(mut self, e: &std::io::Error) -> Error {
-        self.os_error = e.raw_os_error().unwrap_or(0);
+        let raw = e.raw_os_error().unwrap_or(0);
+        if raw != 0 {
+            if let Some(cut) = self.text.find(&format!(" (os error {raw})")) {
+                self.text.replace_range(cut..cut + format!(" (os error {raw})").len(), "");
+            }
+        }
+        self.os_error = if self.result == CSMAIL_E_TIMEOUT && raw != 0 { TIMED_OUT } else { raw };
         self
     }
     pub fn invalid_arg(text: impl Into<String>) -> Error {

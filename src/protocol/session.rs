@@ -7,6 +7,87 @@ use super::mechanism::Mechanism;
 use crate::error::{self, Error, Result};
 use crate::log::LOG_F_SSL;
 use crate::tls::config::TlsHandshakeParams;
+use std::time::{Duration, Instant};
+
+/// The ports where servers speak TLS from the first byte (implicit TLS): SMTP submission
+/// (465), IMAPS (993), POP3S (995). A client without implicit TLS that connects there waits for
+/// a greeting that never comes: the server waits for the client's TLS handshake.
+pub const IMPLICIT_TLS_PORTS: [u16; 3] = [465, 993, 995];
+
+/// How long a client without implicit TLS waits for the first byte of a greeting on one of
+/// the implicit-TLS ports before it says so (at most the client's timeout). Plain servers
+/// greet at once; on other ports the whole timeout applies, since some servers delay their
+/// greeting on purpose (Postfix's postscreen waits 6 s by default).
+pub const IMPLICIT_TLS_PORT_GRACE: Duration = Duration::from_secs(5);
+
+/// How long to wait for the first byte of the greeting on `port`: the grace on an
+/// implicit-TLS port, else None (the whole timeout).
+pub fn greeting_grace(port: u16, timeout: Duration) -> Option<Duration> {
+    IMPLICIT_TLS_PORTS.contains(&port).then(|| timeout.min(IMPLICIT_TLS_PORT_GRACE))
+}
+
+/// What a connection without implicit TLS should do when the port turns out to want it.
+fn use_implicit_tls(with_ssl: bool) -> &'static str {
+    if with_ssl {
+        "use MODE_CHANNEL"
+    } else {
+        "attach an SSLInfo with MODE_CHANNEL"
+    }
+}
+
+/// Whether the first bytes a server sent are a TLS record (an alert, 0x15, or a handshake
+/// message, 0x16, with the major version 3), not the text of a greeting.
+pub fn looks_like_tls(first: &[u8]) -> bool {
+    matches!(first, [0x15 | 0x16] | [0x15 | 0x16, 0x03, ..])
+}
+
+/// Waits for the first bytes of the server's greeting on a connection that has no TLS yet
+/// (plain, or STARTTLS/STLS to come), within `grace` (see `greeting_grace`) or else the
+/// connection's timeout, and leaves them buffered for the protocol's greeting read. It tells a
+/// port that expects implicit TLS by what happens: silence for the grace on a well-known
+/// implicit-TLS port, TLS bytes (an alert sent when the server gave up waiting for our
+/// handshake) on any port, or silence for the whole timeout (then the timeout's text says
+/// that this may be the cause). `with_ssl`: whether an SSLInfo is attached (for the advice).
+pub fn await_greeting(conn: &mut LineConnection, port: u16, grace: Option<Duration>, with_ssl: bool) -> Result<()> {
+    if conn.is_tls() {
+        return Ok(());
+    }
+    let step = "waiting for the server's greeting";
+    let deadline = Instant::now() + grace.unwrap_or(conn.timeout);
+    while conn.buffered().is_empty() {
+        match conn.fill(Some(deadline), step) {
+            // The greeting read reports a connection closed without a word.
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+            Err(e) if e.result == error::CSMAIL_E_TIMEOUT => {
+                let text = match grace {
+                    Some(g) => format!(
+                        "no greeting from the server within {} s on port {port}, a port for implicit TLS where the server waits for the client's TLS handshake: {}",
+                        g.as_secs_f32(),
+                        use_implicit_tls(with_ssl)
+                    ),
+                    None => format!(
+                        "timed out while {step} on port {port}: if the server expects TLS from the first byte (implicit TLS), {}",
+                        use_implicit_tls(with_ssl)
+                    ),
+                };
+                return Err(Error { text, ..e });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if looks_like_tls(conn.buffered()) {
+        return Err(Error::new(
+            error::CSMAIL_E_CONNECT,
+            error::eexSSLProtocol,
+            format!(
+                "the server answered in TLS, not with a greeting in plain text: port {port} expects TLS from the first byte (implicit TLS): {}",
+                use_implicit_tls(with_ssl)
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// When the TLS handshake happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
