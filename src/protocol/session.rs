@@ -284,3 +284,76 @@ pub fn upgrade_to_tls<S: TlsUpgrade>(s: &mut S, policy: &TlsPolicy) -> Result<()
     s.link_mut().conn.upgrade(&policy.handshake)?;
     s.relearn_capabilities()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abort::Abort;
+    use crate::log::Logger;
+    use crate::transport::stream::Stream;
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::Arc;
+
+    #[test]
+    fn the_grace_applies_on_implicit_tls_ports_only_and_never_outlasts_the_timeout() {
+        let t = Duration::from_secs(30);
+        for port in [465, 993, 995] {
+            assert_eq!(greeting_grace(port, t), Some(IMPLICIT_TLS_PORT_GRACE), "{port}");
+        }
+        assert_eq!(greeting_grace(465, Duration::from_secs(2)), Some(Duration::from_secs(2)));
+        for port in [25, 110, 143, 587, 2525] {
+            assert_eq!(greeting_grace(port, t), None, "{port}");
+        }
+    }
+
+    #[test]
+    fn tls_records_are_told_from_greeting_text() {
+        assert!(looks_like_tls(b"\x15\x03\x03\x00\x02\x02\x28"));
+        assert!(looks_like_tls(b"\x16\x03\x01\x00\x05"));
+        assert!(looks_like_tls(b"\x15"));
+        assert!(!looks_like_tls(b"220 mail.example.com ESMTP\r\n"));
+        assert!(!looks_like_tls(b"+OK ready\r\n"));
+        assert!(!looks_like_tls(b"\x16\x01"));
+        assert!(!looks_like_tls(b""));
+    }
+
+    /// A connection to `addr` with a 30 s timeout, as the clients make it.
+    fn connection(addr: std::net::SocketAddr) -> LineConnection {
+        let tcp = TcpStream::connect(addr).unwrap();
+        LineConnection::new(Stream::Plain(tcp), Logger::default(), Arc::new(Abort::default()), Duration::from_secs(30))
+    }
+
+    /// The silence path with a grace given: it ends after the grace (long before the 30 s
+    /// timeout, else the test would hang), with the advice to use implicit TLS.
+    #[test]
+    fn silence_for_the_grace_tells_of_implicit_tls() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut conn = connection(listener.local_addr().unwrap());
+        let (_held, _) = listener.accept().unwrap();
+        let e = await_greeting(&mut conn, 465, Some(Duration::from_millis(300)), true).unwrap_err();
+        assert_eq!((e.result, e.eex), (error::CSMAIL_E_TIMEOUT, error::eexTimeout));
+        assert_eq!(
+            e.text,
+            "no greeting from the server within 0.3 s on port 465, a port for implicit TLS where the server waits for the client's TLS handshake: use MODE_CHANNEL"
+        );
+        assert!(e.os_error == error::TIMED_OUT || e.os_error == 0, "{}", e.os_error);
+    }
+
+    /// A greeting is left buffered for the protocol's read; a closed connection is left for
+    /// the protocol to report.
+    #[test]
+    fn a_greeting_is_left_for_the_protocol() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut conn = connection(listener.local_addr().unwrap());
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(b"220 hi\r\n").unwrap();
+        await_greeting(&mut conn, 465, Some(Duration::from_secs(30)), true).unwrap();
+        assert_eq!(conn.buffered(), b"220 hi\r\n");
+        drop(s);
+        let mut conn = connection(listener.local_addr().unwrap());
+        drop(listener.accept().unwrap());
+        await_greeting(&mut conn, 25, None, false).unwrap();
+        assert_eq!(conn.buffered(), b"");
+    }
+}
