@@ -218,7 +218,7 @@ fn describe_oauth_error(challenge_b64: &str) -> String {
     if let Some(schemes) = field("schemes") {
         words.push(format!("schemes {schemes}"));
     }
-    format!("the server rejected the OAuth token ({})", words.join(", "))
+    format!("the server rejected the OAuth token: {}", words.join(", "))
 }
 
 /// At most 200 characters of server-supplied text, without control characters.
@@ -275,7 +275,7 @@ mod tests {
         assert_eq!(ex.respond(&challenge), Ok("AQ==".to_owned()));
         assert_eq!(
             ex.oauth_error(),
-            Some("the server rejected the OAuth token (status invalid_token, required scope example_scope, schemes bearer)")
+            Some("the server rejected the OAuth token: status invalid_token, required scope example_scope, schemes bearer")
         );
         assert_eq!(ex.respond(""), Err(StepError::Unexpected));
     }
@@ -285,7 +285,7 @@ mod tests {
         let mut ex = SaslExchange::new(SaslMechanism::XOAuth2, creds());
         assert!(ex.initial_response(|_| true).is_some());
         assert_eq!(ex.respond(&b64(br#"{"status":"401"}"#)), Ok(String::new()));
-        assert_eq!(ex.oauth_error(), Some("the server rejected the OAuth token (status 401)"));
+        assert_eq!(ex.oauth_error(), Some("the server rejected the OAuth token: status 401"));
         let mut bad = SaslExchange::new(SaslMechanism::XOAuth2, creds());
         bad.initial_response(|_| true);
         bad.respond(&b64(b"not json\x07")).unwrap();

@@ -108,7 +108,7 @@ impl Pop3Session {
         let failed = |line: &str, oauth_error: Option<&str>| {
             let mut e = pop_error(error::CSMAIL_E_AUTH, &format!("{} login failed", login.name()), line);
             if let Some(o) = oauth_error {
-                e.text.push_str(&format!(" ({o})"));
+                e.text.push_str(&format!("; {o}"));
             }
             e.text.push_str(why);
             e

@@ -70,7 +70,7 @@ impl SmtpSession {
         if r.code != 235 {
             let mut e = server_error(error::CSMAIL_E_AUTH, "authentication failed", &r);
             if let Some(why) = sasl.oauth_error() {
-                e.text.push_str(&format!(" ({why})"));
+                e.text.push_str(&format!("; {why}"));
             }
             return Err(e);
         }
