@@ -6,6 +6,7 @@
 //! (RFC 5034) and IMAP AUTHENTICATE (RFC 3501) differ only in how they frame these lines: the
 //! command, the continuation prefix ("334 ", "+ ") and the final reply.
 
+use crate::error::{self, Error};
 use crate::protocol::mechanism::Mechanism;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -106,6 +107,9 @@ pub struct Credentials<'a> {
     pub port: u16,
 }
 
+/// What the log shows for every SASL response.
+pub const REDACTED: &str = "<redacted>";
+
 /// Why a challenge got no response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepError {
@@ -155,6 +159,24 @@ impl<'a> SaslExchange<'a> {
         let ir = self.initial().filter(|ir| fits(ir))?;
         self.initial_sent = true;
         Some(ir)
+    }
+
+    /// The command that opens the exchange, `VERB NAME [initial-response]` (VERB: "AUTH", or a
+    /// tag and "AUTHENTICATE"), and what the log shows of it. The initial response stays off
+    /// when the line with its CRLF would be longer than `max_line`.
+    pub fn command(&mut self, verb: &str, max_line: usize) -> (String, Option<String>) {
+        let name = self.mech.name();
+        let fits = |ir: &str| verb.len() + name.len() + ir.len() + "  \r\n".len() <= max_line;
+        match self.initial_response(fits) {
+            Some(ir) => (format!("{verb} {name} {ir}"), Some(format!("{verb} {name} {REDACTED}"))),
+            None => (format!("{verb} {name}"), None),
+        }
+    }
+
+    /// The error for a challenge the mechanism cannot read (the session must close: the
+    /// server still waits for a response).
+    pub fn unreadable_challenge(&self) -> Error {
+        Error::protocol(error::eexMalformedReply, format!("the {} challenge is not base64", self.mech.name()))
     }
 
     /// The response (base64, possibly empty) to a server challenge (base64, as received).

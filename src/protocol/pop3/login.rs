@@ -5,7 +5,7 @@ use super::status::{parse_status, pop_error, MAX_STATUS_LINE};
 use super::Pop3Session;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
-use crate::protocol::sasl::{self, Credentials, SaslExchange, SaslMechanism, StepError};
+use crate::protocol::sasl::{self, Credentials, SaslExchange, SaslMechanism, StepError, REDACTED};
 use crate::protocol::session::{Session, SessionParams};
 
 /// RFC 5034 4 (with RFC 2449 4): a command line is at most 255 octets with its CRLF; an
@@ -171,11 +171,7 @@ impl Pop3Session {
     /// Ok(Err(line)) is the server's refusal.
     fn sasl_exchange(&mut self, sasl: &mut SaslExchange, step: &str) -> Result<std::result::Result<(), String>> {
         let name = sasl.mechanism().name();
-        let fits = |ir: &str| "AUTH  \r\n".len() + name.len() + ir.len() <= MAX_COMMAND_LINE;
-        let (command, logged) = match sasl.initial_response(fits) {
-            Some(ir) => (format!("AUTH {name} {ir}"), Some(format!("AUTH {name} <redacted>"))),
-            None => (format!("AUTH {name}"), None),
-        };
+        let (command, logged) = sasl.command("AUTH", MAX_COMMAND_LINE);
         self.breaking_on_error(|s| s.link.conn.send(&command, logged.as_deref(), step))?;
         loop {
             let deadline = self.link.conn.deadline();
@@ -191,13 +187,10 @@ impl Pop3Session {
             };
             let challenge = String::from_utf8_lossy(challenge).into_owned();
             match sasl.respond(&challenge) {
-                Ok(response) => self.breaking_on_error(|s| s.link.conn.send(&response, Some("<redacted>"), step))?,
+                Ok(response) => self.breaking_on_error(|s| s.link.conn.send(&response, Some(REDACTED), step))?,
                 Err(StepError::NotBase64) => {
                     self.mark_broken();
-                    return Err(Error::protocol(
-                        error::eexMalformedReply,
-                        format!("the {name} challenge is not base64"),
-                    ));
+                    return Err(sasl.unreadable_challenge());
                 }
                 // The server still waits for a SASL response: a QUIT now would be read as one.
                 Err(StepError::Unexpected) => {

@@ -5,7 +5,7 @@ use super::reply::server_error;
 use super::SmtpSession;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
-use crate::protocol::sasl::{Credentials, SaslExchange, SaslMechanism, StepError};
+use crate::protocol::sasl::{Credentials, SaslExchange, SaslMechanism, StepError, REDACTED};
 use crate::protocol::session::{Session, SessionParams};
 
 /// RFC 4954 4: an AUTH line longer than this goes without its initial response, which then
@@ -41,24 +41,18 @@ impl SmtpSession {
     pub(crate) fn authenticate(&mut self, p: &SessionParams) -> Result<()> {
         let mech = self.choose_mechanism(p.mechanism)?;
         let step = "authenticating";
-        let name = mech.name();
         let creds = Credentials { user: p.user, secret: p.password, host: p.host, port: p.port };
         let mut sasl = SaslExchange::new(mech, creds);
         // Every SASL payload is a credential or derived from one: the log shows it redacted.
-        let mut r = match sasl.initial_response(|ir| "AUTH  \r\n".len() + name.len() + ir.len() <= MAX_AUTH_LINE) {
-            Some(ir) => self.command(&format!("AUTH {name} {ir}"), Some(&format!("AUTH {name} <redacted>")), step)?,
-            None => self.command(&format!("AUTH {name}"), None, step)?,
-        };
+        let (command, logged) = sasl.command("AUTH", MAX_AUTH_LINE);
+        let mut r = self.command(&command, logged.as_deref(), step)?;
         while r.code == 334 {
             let challenge = r.lines.first().cloned().unwrap_or_default();
             match sasl.respond(&challenge) {
-                Ok(response) => r = self.command(&response, Some("<redacted>"), step)?,
+                Ok(response) => r = self.command(&response, Some(REDACTED), step)?,
                 Err(StepError::NotBase64) => {
                     self.mark_broken();
-                    return Err(Error::protocol(
-                        error::eexMalformedReply,
-                        format!("the {name} challenge is not base64"),
-                    ));
+                    return Err(sasl.unreadable_challenge());
                 }
                 // The server still waits for a SASL response: a QUIT now would be read as one.
                 Err(StepError::Unexpected) => {
