@@ -123,6 +123,9 @@ pub struct SessionParams<'a> {
     pub user: &'a str,
     pub password: &'a str,
     pub mechanism: Mechanism,
+    /// The server's host name and port as the application set them (OAUTHBEARER names them).
+    pub host: &'a str,
+    pub port: u16,
     pub tls: Option<TlsPolicy>,
     pub ehlo_name: &'a str,
 }
