@@ -309,7 +309,7 @@ fn operation_deadline_ends_a_connect_without_greeting() {
     hang_guard(started);
     assert_eq!(
         e.text,
-        "the operation ran longer than CSMAIL_PROP_OPERATION_TIMEOUT_MS allows (500 ms) and stopped while reading the greeting; raise CSMAIL_PROP_OPERATION_TIMEOUT_MS, or set it to 0 for no limit"
+        "the operation ran longer than CSMAIL_PROP_OPERATION_TIMEOUT_MS allows (500 ms) and stopped while waiting for the server's greeting; raise CSMAIL_PROP_OPERATION_TIMEOUT_MS, or set it to 0 for no limit"
     );
     assert_eq!(e.os_error, ETIMEDOUT);
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
