@@ -386,7 +386,10 @@ fn a_read_timeout_reports_etimedout() {
     let s = Scripted::start("pop3_greeting_hang", false);
     let c = s.pop3(300);
     let e = expect_err(c.connect(), CSMAIL_E_TIMEOUT, eexTimeout);
-    assert_eq!(e.text, "timed out while reading the greeting");
+    assert_eq!(
+        e.text,
+        format!("timed out while waiting for the server's greeting on port {}: if the server expects TLS from the first byte (implicit TLS), attach an SSLInfo with MODE_CHANNEL", s.port())
+    );
     assert_eq!(e.os_error, ETIMEDOUT);
     assert_eq!(c.extended_error().os_error, ETIMEDOUT);
 }
