@@ -20,7 +20,6 @@ use csmail::ffi::message::csmail_message_release;
 use csmail::ffi::pop3::*;
 use csmail::ffi::smtp::*;
 use csmail_server::Script;
-use std::ffi::CString;
 use std::net::{TcpListener, TcpStream};
 use std::ptr::null_mut;
 use std::sync::mpsc;
@@ -55,6 +54,45 @@ fn silent_listener() -> (u16, mpsc::Receiver<TcpStream>) {
         }
     });
     (port, rx)
+}
+
+/// A POP3Client made through the C API for 127.0.0.1:`port` (user "u", password "p", the
+/// generous timeout); the handle as a number, so that threads can share it.
+fn c_pop3(port: u16) -> usize {
+    let h = csmail_pop3_new() as usize;
+    // SAFETY: a live handle and NUL-terminated strings.
+    unsafe {
+        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_HOST, c"127.0.0.1".as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_USER, c"u".as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_PASSWORD, c"p".as_ptr()), CSMAIL_OK);
+    }
+    assert_eq!(csmail_pop3_set_int(h as *const _, CSMAIL_PROP_PORT, port as i32), CSMAIL_OK);
+    assert_eq!(csmail_pop3_set_int(h as *const _, CSMAIL_PROP_TIMEOUT_MS, GENEROUS_MS), CSMAIL_OK);
+    h
+}
+
+/// An SMTPClient made through the C API for 127.0.0.1:`port` with the generous timeout.
+fn c_smtp(port: u16) -> usize {
+    let h = csmail_smtp_new() as usize;
+    // SAFETY: a live handle and a NUL-terminated string.
+    unsafe {
+        assert_eq!(csmail_smtp_set_str(h as *const _, CSMAIL_PROP_HOST, c"127.0.0.1".as_ptr()), CSMAIL_OK);
+    }
+    assert_eq!(csmail_smtp_set_int(h as *const _, CSMAIL_PROP_PORT, port as i32), CSMAIL_OK);
+    assert_eq!(csmail_smtp_set_int(h as *const _, CSMAIL_PROP_TIMEOUT_MS, GENEROUS_MS), CSMAIL_OK);
+    h
+}
+
+/// Waits until the silent listener accepted the client's connection: its connect is under way
+/// (a connect that failed at once shows its result instead of a hang).
+fn await_accept(
+    accepted: &mpsc::Receiver<TcpStream>,
+    worker: thread::JoinHandle<i32>,
+) -> (TcpStream, thread::JoinHandle<i32>) {
+    match accepted.recv_timeout(Duration::from_secs(30)) {
+        Ok(conn) => (conn, worker),
+        Err(_) => panic!("the client did not connect: result {}", worker.join().unwrap()),
+    }
 }
 
 /// A POP3 script: login, then RETR 1 answered "+OK" and `body` sent one byte per `gap_ms`.
@@ -101,23 +139,9 @@ fn abort_right_after_connect_starts_is_not_lost() {
 #[test]
 fn c_abort_during_a_silent_greeting_returns_aborted_and_disconnected() {
     let (port, accepted) = silent_listener();
-    let h = csmail_pop3_new() as usize;
-    let host = CString::new("127.0.0.1").unwrap();
-    // SAFETY: a live handle and NUL-terminated strings.
-    unsafe {
-        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_HOST, host.as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_USER, c"u".as_ptr()), CSMAIL_OK);
-    }
-    assert_eq!(csmail_pop3_set_int(h as *const _, CSMAIL_PROP_PORT, port as i32), CSMAIL_OK);
-    assert_eq!(csmail_pop3_set_int(h as *const _, CSMAIL_PROP_TIMEOUT_MS, GENEROUS_MS), CSMAIL_OK);
+    let h = c_pop3(port);
     let started = Instant::now();
-    let t = thread::spawn(move || csmail_pop3_connect(h as *const _));
-    // The connect is under way once the server accepted (a connect that failed at once would
-    // show its result here instead of a hang).
-    let _conn = match accepted.recv_timeout(Duration::from_secs(30)) {
-        Ok(conn) => conn,
-        Err(_) => panic!("the client did not connect: result {}", t.join().unwrap()),
-    };
+    let (_conn, t) = await_accept(&accepted, thread::spawn(move || csmail_pop3_connect(h as *const _)));
     assert_eq!(csmail_pop3_abort(h as *const _), CSMAIL_OK);
     assert_eq!(t.join().unwrap(), CSMAIL_E_ABORTED);
     hang_guard(started);
@@ -210,20 +234,9 @@ fn abort_around_completion_leaves_connected_true() {
 #[test]
 fn releasing_the_last_reference_aborts_a_running_connect() {
     let (port, accepted) = silent_listener();
-    let h = csmail_smtp_new() as usize;
-    let host = CString::new("127.0.0.1").unwrap();
-    // SAFETY: a live handle and a NUL-terminated string.
-    unsafe {
-        assert_eq!(csmail_smtp_set_str(h as *const _, CSMAIL_PROP_HOST, host.as_ptr()), CSMAIL_OK);
-    }
-    assert_eq!(csmail_smtp_set_int(h as *const _, CSMAIL_PROP_PORT, port as i32), CSMAIL_OK);
-    assert_eq!(csmail_smtp_set_int(h as *const _, CSMAIL_PROP_TIMEOUT_MS, GENEROUS_MS), CSMAIL_OK);
+    let h = c_smtp(port);
     let started = Instant::now();
-    let t = thread::spawn(move || csmail_smtp_connect(h as *const _));
-    let _conn = match accepted.recv_timeout(Duration::from_secs(30)) {
-        Ok(conn) => conn,
-        Err(_) => panic!("the client did not connect: result {}", t.join().unwrap()),
-    };
+    let (_conn, t) = await_accept(&accepted, thread::spawn(move || csmail_smtp_connect(h as *const _)));
     assert_eq!(csmail_smtp_release(h as *const _), CSMAIL_OK);
     assert_eq!(t.join().unwrap(), CSMAIL_E_ABORTED);
     hang_guard(started);
@@ -234,17 +247,7 @@ fn releasing_the_last_reference_aborts_a_running_connect() {
 #[test]
 fn releasing_the_last_reference_aborts_a_running_retrieve() {
     let s = Scripted::start("pop3_retr_stall", false);
-    let h = csmail_pop3_new() as usize;
-    let host = CString::new("127.0.0.1").unwrap();
-    let user = CString::new("u").unwrap();
-    // SAFETY: a live handle and NUL-terminated strings.
-    unsafe {
-        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_HOST, host.as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_USER, user.as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_pop3_set_str(h as *const _, CSMAIL_PROP_PASSWORD, c"p".as_ptr()), CSMAIL_OK);
-    }
-    assert_eq!(csmail_pop3_set_int(h as *const _, CSMAIL_PROP_PORT, s.port() as i32), CSMAIL_OK);
-    assert_eq!(csmail_pop3_set_int(h as *const _, CSMAIL_PROP_TIMEOUT_MS, GENEROUS_MS), CSMAIL_OK);
+    let h = c_pop3(s.port());
     assert_eq!(csmail_pop3_connect(h as *const _), CSMAIL_OK);
     let started = Instant::now();
     let t = thread::spawn(move || {
