@@ -110,7 +110,7 @@ impl Abort {
         let now = Instant::now();
         st.began = Some(now);
         self.epoch.fetch_add(1, Ordering::SeqCst);
-        Running { abort: self, done: false, aborted_at_start: hit, deadline: limits.deadline_from(now) }
+        Running { abort: self, done: false, aborted_at_start: hit, limits, deadline: limits.deadline_from(now) }
     }
 
     /// Ends the operation in progress, or remembers the abort for a call in progress whose
@@ -214,6 +214,7 @@ pub struct Running<'a> {
     abort: &'a Abort,
     done: bool,
     aborted_at_start: bool,
+    limits: Limits,
     deadline: Option<Instant>,
 }
 
@@ -234,6 +235,7 @@ impl Running<'_> {
         st.running = false;
         st.set_requested(&self.abort.requested, false);
         st.began = None;
+        st.limits = Limits::default();
         std::mem::take(&mut st.shut)
     }
 
@@ -241,7 +243,7 @@ impl Running<'_> {
     /// its text then says so and names the property to raise (see `Limits::deadline_error`).
     pub fn attribute(&self, e: Error) -> Error {
         match self.deadline {
-            Some(d) if Instant::now() >= d => self.abort.state.lock().limits.deadline_error(e),
+            Some(d) if Instant::now() >= d => self.limits.deadline_error(e),
             _ => e,
         }
     }
