@@ -6,7 +6,7 @@
 //! happen only on QUIT (the UPDATE state), as RFC 1939 requires.
 
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Read};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -36,6 +36,8 @@ struct Mailbox<'a> {
     _lock: MailboxLock<'a>,
     msgs: Vec<Entry>,
     deleted: Vec<bool>,
+    /// The message RETR or TOP reads, kept from one command to the next.
+    scratch: Vec<u8>,
 }
 
 pub(crate) fn serve(mut conn: Conn, ctx: &Ctx) {
@@ -237,7 +239,13 @@ fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<
     };
     let total: u64 = msgs.iter().map(|m| m.size).sum();
     out(conn, ctx, &format!("+OK {} has {} messages ({} octets)", user, msgs.len(), total))?;
-    Ok(Some(Mailbox { _lock: lock, deleted: vec![false; msgs.len()], msgs }))
+    Ok(Some(Mailbox { _lock: lock, deleted: vec![false; msgs.len()], msgs, scratch: Vec::new() }))
+}
+
+/// Reads a message file into `buf`, which keeps its capacity from one message to the next.
+fn read_into(path: &std::path::Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    std::fs::File::open(path)?.read_to_end(buf).map(|_| ())
 }
 
 /// Resolves a 1-based message number to an index of a live message.
@@ -251,7 +259,7 @@ fn msg_index(mb: &Mailbox, arg: Option<&&str>) -> Option<usize> {
 
 /// Byte-stuffs `data` (RFC 1939 3) and terminates the multi-line response.
 /// Only up to `max_body_lines` body lines are sent when given (TOP).
-fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
+fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) -> io::Result<()> {
     let Some(max_body_lines) = max_body_lines else {
         return send_whole_message(conn, data);
     };
@@ -281,27 +289,46 @@ fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
     }
     out.extend_from_slice(b".\r\n");
     conn.write(&out);
+    Ok(())
 }
 
-/// RETR: the whole message stuffed span by span (a dot is added after each `\n.`), so that a
-/// benchmark's client, not the server, sets the pace.
-fn send_whole_message(conn: &mut Conn, data: &[u8]) {
-    let mut out = Vec::with_capacity(data.len() + data.len() / 256 + 8);
+/// How much of a RETR is queued before it is written: the client starts on the first part
+/// while the rest is stuffed, and the queue stays small for a large message.
+const RETR_CHUNK: usize = 256 * 1024;
+
+/// RETR: the whole message stuffed span by span (a dot is added before each dot that starts a line) straight
+/// into the write queue, written every RETR_CHUNK bytes, so that a benchmark's client, not the
+/// server, sets the pace.
+fn send_whole_message(conn: &mut Conn, data: &[u8]) -> io::Result<()> {
     if data.first() == Some(&b'.') {
-        out.push(b'.');
+        conn.write(b".");
     }
     let mut start = 0;
-    for i in memchr::memmem::find_iter(data, b"\n.") {
-        out.extend_from_slice(&data[start..=i]);
-        out.push(b'.');
-        start = i + 1;
+    // A dot is rarer than a line end: find dots, keep those that start a line.
+    let line_dots = memchr::memchr_iter(b'.', data).filter(|&i| i > 0 && data[i - 1] == b'\n');
+    let spans = line_dots.chain(std::iter::once(data.len()));
+    for end in spans {
+        // The span up to and including the LF; the dot that follows is doubled below.
+        let mut from = start;
+        while from < end {
+            let room = RETR_CHUNK.saturating_sub(conn.pending()).max(1);
+            let to = end.min(from + room);
+            conn.write(&data[from..to]);
+            from = to;
+            if conn.pending() >= RETR_CHUNK {
+                conn.flush()?;
+            }
+        }
+        if end < data.len() {
+            conn.write(b".");
+        }
+        start = end;
     }
-    out.extend_from_slice(&data[start..]);
-    if !out.is_empty() && !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
+    if !data.is_empty() && !data.ends_with(b"\r\n") {
+        conn.write(b"\r\n");
     }
-    out.extend_from_slice(b".\r\n");
-    conn.write(&out);
+    conn.write(b".\r\n");
+    Ok(())
 }
 
 /// The UPDATE state (RFC 1939 6): removes the messages marked deleted, releases the maildir
@@ -376,10 +403,11 @@ fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &
                 None
             };
             match msg_index(mb, args.first()) {
-                Some(i) if verb == "TOP" || args.len() == 1 => match std::fs::read(&mb.msgs[i].path) {
-                    Ok(data) => {
+                Some(i) if verb == "TOP" || args.len() == 1 => match read_into(&mb.msgs[i].path, &mut mb.scratch) {
+                    Ok(()) => {
+                        let data = &mb.scratch;
                         conn.reply(&format!("+OK {} octets", data.len()));
-                        send_message(conn, &data, lines);
+                        send_message(conn, data, lines)?;
                         if !ctx.pop3_pipelining {
                             conn.flush()?;
                         }
@@ -419,6 +447,7 @@ mod tests {
             _lock: MailboxLock { locks: &locks, user: "x".into() },
             msgs: vec![Entry { path: "/nonexistent".into(), uid: "a".into(), size: 1 }; 2],
             deleted: vec![false, true],
+            scratch: Vec::new(),
         };
         assert_eq!(msg_index(&mb, Some(&"1")), Some(0));
         assert_eq!(msg_index(&mb, Some(&"2")), None);
