@@ -530,14 +530,16 @@ def main():
             raise SystemExit(f"error: {tool} is needed")
     started = time.time()
     load_before = os.getloadavg()
-    # The bundled server's maildir, the messages and the retrieved files live in memory
-    # (tmpfs) where there is one: on a disk file system, creating and removing thousands of
-    # small files costs the server more CPU than the client spends per message (P3), and the
-    # benchmark measures the clients, not the disk.
+    work = tempfile.mkdtemp(prefix="csmail-bench-")
+    # The bundled server's maildir lives in memory (tmpfs) where there is one: on a disk file
+    # system, creating and removing thousands of small files costs the server more CPU than
+    # the client spends per message (P3), and the benchmark measures the clients, not the disk.
+    # The clients' files (P5's message and its copy) stay on disk: reading a file from tmpfs
+    # costs a client more CPU than reading it from a disk file system's page cache.
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-    work = tempfile.mkdtemp(prefix="csmail-bench-", dir=shm)
+    server_work = tempfile.mkdtemp(prefix="csmail-bench-server-", dir=shm)
     bins = build_c(profile_dir, work)
-    server = BundledServer(os.path.join(profile_dir, "csmail-server"), work)
+    server = BundledServer(os.path.join(profile_dir, "csmail-server"), server_work)
     relay, relay_port = start_relay(int(server.ports["smtp"]), 5)
     results = []
     try:
@@ -568,6 +570,7 @@ def main():
         relay.wait()
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(server_work, ignore_errors=True)
     load_after = os.getloadavg()
     md = table(results)
     info = (f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}, {platform.node() and 'this machine'}: "
