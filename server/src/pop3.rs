@@ -486,6 +486,48 @@ mod tests {
         assert_eq!(msg_index(&mb, None), None);
     }
 
+    /// RETR's span-by-span stuffing straight into the write queue, written every RETR_CHUNK:
+    /// the bytes of the line-by-line rule (a dot added to every line that starts with one, a
+    /// final CRLF when missing, the terminator), for messages that start with a dot, end without
+    /// a line end, and have dots on both sides of every RETR_CHUNK boundary.
+    #[test]
+    fn whole_message_stuffing_matches_the_line_rule() {
+        use std::io::Read;
+        let mut big = b".first\r\n".to_vec();
+        while big.len() < 3 * RETR_CHUNK + 100 {
+            let at_boundary = big.len() / RETR_CHUNK != (big.len() + 80) / RETR_CHUNK;
+            big.extend_from_slice(if at_boundary { b".dot\r\n".as_slice() } else { b"line of text ... and more\r\n" });
+        }
+        big.extend_from_slice(b"..two\r\nno end");
+        for data in [&b""[..], b".", b"a\r\n.\r\n", b"x\n.y", &big] {
+            let mut expected = Vec::new();
+            for line in data.split_inclusive(|&b| b == b'\n') {
+                if line.first() == Some(&b'.') {
+                    expected.push(b'.');
+                }
+                expected.extend_from_slice(line);
+            }
+            if !expected.is_empty() && !expected.ends_with(b"\r\n") {
+                expected.extend_from_slice(b"\r\n");
+            }
+            expected.extend_from_slice(b".\r\n");
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+            let (sock, _) = listener.accept().unwrap();
+            let reader = std::thread::spawn(move || {
+                let mut got = Vec::new();
+                let mut client = client;
+                client.read_to_end(&mut got).unwrap();
+                got
+            });
+            let mut conn = Conn::new(sock);
+            send_whole_message(&mut conn, data).unwrap();
+            conn.flush().unwrap();
+            drop(conn);
+            assert!(reader.join().unwrap() == expected, "{} bytes", data.len());
+        }
+    }
+
     /// Defect 10: QUIT's reply must go out after the maildir lock is released, so a client
     /// that reconnects as soon as it reads "+OK" never gets "-ERR [IN-USE]". The test holds the
     /// lock table's mutex while it sends QUIT: a server that replies first lets the reply

@@ -68,7 +68,11 @@ fn enhanced_code(text: &str) -> String {
     let token = text.split(' ').next().unwrap_or("");
     let mut parts = token.split('.');
     let ok = matches!(parts.next(), Some("2" | "4" | "5"))
-        && parts.by_ref().take(2).filter(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())).count()
+        && parts
+            .by_ref()
+            .take(2)
+            .filter(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .count()
             == 2
         && parts.next().is_none();
     if ok {
