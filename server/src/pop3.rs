@@ -326,9 +326,9 @@ fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) -> 
 /// while the rest is stuffed, and the queue stays small for a large message.
 const RETR_CHUNK: usize = 256 * 1024;
 
-/// RETR: the whole message stuffed span by span (a dot is added before each dot that starts a line) straight
-/// into the write queue, written every RETR_CHUNK bytes, so that a benchmark's client, not the
-/// server, sets the pace.
+/// RETR: the whole message stuffed span by span (a dot added before each dot that starts a
+/// line) straight into the write queue, written every RETR_CHUNK bytes, so that a benchmark's
+/// client, not the server, sets the pace.
 fn send_whole_message(conn: &mut Conn, data: &[u8]) -> io::Result<()> {
     if data.first() == Some(&b'.') {
         conn.write(b".");
