@@ -581,3 +581,19 @@ fn pop3_auto_in_the_clear_prefers_cram_md5() {
     assert!(c.disconnect().unwrap());
     assert_wire(s, b"CAPA\r\nAUTH CRAM-MD5\r\ndGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\nQUIT\r\n");
 }
+
+/// A server that ignores the initial response on the AUTH line and asks with an empty
+/// challenge gets it once more (as SMTP clients have always done), then no more.
+#[test]
+fn pop3_ignored_initial_response_goes_again_once() {
+    let ir = sasl::plain("u", "p");
+    let s = scripted(&format!(
+        "{POP3_GREETING}S: SASL PLAIN\nS: .\nC: AUTH PLAIN {ir}\nS: +\nC: {ir}\nS: + \nEXPECT-EOF\n"
+    ));
+    let c = s.pop3(3000);
+    c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_PLAIN).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexPopServer);
+    assert_eq!(e.text, "SASL PLAIN login failed: + ");
+    drop(c);
+    assert_wire(s, format!("CAPA\r\nAUTH PLAIN {ir}\r\n{ir}\r\n").as_bytes());
+}

@@ -119,12 +119,20 @@ pub enum StepError {
     Unexpected,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Initial {
+    NotSent,
+    OnCommandLine,
+    Answered,
+}
+
 /// One SASL exchange on the client side: the initial response, then one response per server
 /// challenge. Every response is a credential or derived from one: protocols log them redacted.
 pub struct SaslExchange<'a> {
     mech: SaslMechanism,
     creds: Credentials<'a>,
-    initial_sent: bool,
+    /// Where the initial response went: not yet, on the command line, or as an answer.
+    initial: Initial,
     /// Challenges answered after the initial response.
     steps: usize,
     /// The OAuth server's error (the JSON challenge of a failed XOAUTH2/OAUTHBEARER), in words.
@@ -133,7 +141,7 @@ pub struct SaslExchange<'a> {
 
 impl<'a> SaslExchange<'a> {
     pub fn new(mech: SaslMechanism, creds: Credentials<'a>) -> SaslExchange<'a> {
-        SaslExchange { mech, creds, initial_sent: false, steps: 0, oauth_error: None }
+        SaslExchange { mech, creds, initial: Initial::NotSent, steps: 0, oauth_error: None }
     }
 
     pub fn mechanism(&self) -> SaslMechanism {
@@ -157,7 +165,7 @@ impl<'a> SaslExchange<'a> {
     /// RFC 5034 4).
     pub fn initial_response(&mut self, fits: impl FnOnce(&str) -> bool) -> Option<String> {
         let ir = self.initial().filter(|ir| fits(ir))?;
-        self.initial_sent = true;
+        self.initial = Initial::OnCommandLine;
         Some(ir)
     }
 
@@ -181,11 +189,17 @@ impl<'a> SaslExchange<'a> {
 
     /// The response (base64, possibly empty) to a server challenge (base64, as received).
     pub fn respond(&mut self, challenge: &str) -> Result<String, StepError> {
-        if !self.initial_sent {
+        // The server asks for the initial response: any first challenge when it did not go on
+        // the command line; an empty first challenge when the server ignored it there (as
+        // servers without initial-response support do). Never more than twice.
+        let asks = match self.initial {
+            Initial::NotSent => true,
+            Initial::OnCommandLine => challenge.trim().is_empty(),
+            Initial::Answered => false,
+        };
+        if self.steps == 0 && asks {
             if let Some(ir) = self.initial() {
-                // The initial response did not go on the AUTH line: the server's empty
-                // challenge asks for it now.
-                self.initial_sent = true;
+                self.initial = Initial::Answered;
                 return Ok(ir);
             }
         }
@@ -319,6 +333,20 @@ mod tests {
         let mut ex = SaslExchange::new(SaslMechanism::Plain, creds());
         assert_eq!(ex.initial_response(|_| false), None);
         assert_eq!(ex.respond(""), Ok(plain("u@x", "tok")));
+        assert_eq!(ex.respond(""), Err(StepError::Unexpected));
+    }
+
+    #[test]
+    fn an_ignored_initial_response_goes_again_once() {
+        let mut ex = SaslExchange::new(SaslMechanism::Plain, creds());
+        assert_eq!(ex.initial_response(|_| true), Some(plain("u@x", "tok")));
+        assert_eq!(ex.respond(""), Ok(plain("u@x", "tok")));
+        assert_eq!(ex.respond(""), Err(StepError::Unexpected));
+        // An OAuth server that ignored it: the token again, then the error is acknowledged.
+        let mut ex = SaslExchange::new(SaslMechanism::OAuthBearer, creds());
+        let ir = ex.initial_response(|_| true).unwrap();
+        assert_eq!(ex.respond(" "), Ok(ir));
+        assert_eq!(ex.respond(&b64(br#"{"status":"invalid_token"}"#)), Ok("AQ==".to_owned()));
         assert_eq!(ex.respond(""), Err(StepError::Unexpected));
     }
 
