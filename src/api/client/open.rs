@@ -6,6 +6,8 @@ use super::plan::ConnectPlan;
 use crate::abort::Abort;
 use crate::error::Result;
 use crate::protocol::line::LineConnection;
+use crate::protocol::session::{await_greeting, greeting_grace};
+use crate::tls::config::TlsHandshakeParams;
 use crate::transport::connect;
 use crate::transport::proxy;
 use crate::transport::stream::{self, Stream};
@@ -49,8 +51,18 @@ pub(crate) fn open_connection(
     };
     abort.watch(&tcp);
     let stream = match &plan.tls {
-        Some(t) if implicit => stream::start_tls(tcp, &t.handshake, plan.config.timeout, abort, &plan.log)?,
+        Some(t) if implicit => {
+            let handshake = TlsHandshakeParams { port, ..t.handshake.clone() };
+            stream::start_tls(tcp, &handshake, plan.config.timeout, abort, &plan.log)?
+        }
         _ => Stream::Plain(tcp),
     };
-    Ok((LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout), ehlo))
+    let mut conn = LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout);
+    // Every protocol here starts with the server's greeting: a port that wants implicit TLS is
+    // told apart from a slow server before the protocol reads it (see await_greeting).
+    if !implicit {
+        let grace = greeting_grace(port, plan.config.timeout);
+        await_greeting(&mut conn, port, grace, plan.tls.is_some())?;
+    }
+    Ok((conn, ehlo))
 }
