@@ -119,6 +119,7 @@ pub enum StepError {
     Unexpected,
 }
 
+/// Where the initial response went (it goes at most twice: see `respond`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Initial {
     NotSent,
@@ -254,7 +255,11 @@ fn describe_oauth_error(challenge_b64: &str) -> String {
     if let Some(schemes) = field("schemes") {
         words.push(format!("schemes {schemes}"));
     }
-    format!("the server rejected the OAuth token: {}", words.join(", "))
+    let scope = if field("scope").is_some() { " with the required scope" } else { "" };
+    format!(
+        "the server rejected the OAuth token: {}; get a new access token{scope} and set it as the Password",
+        words.join(", ")
+    )
 }
 
 /// At most 200 characters of server-supplied text, without control characters.
@@ -311,7 +316,10 @@ mod tests {
         assert_eq!(ex.respond(&challenge), Ok("AQ==".to_owned()));
         assert_eq!(
             ex.oauth_error(),
-            Some("the server rejected the OAuth token: status invalid_token, required scope example_scope, schemes bearer")
+            Some(
+                "the server rejected the OAuth token: status invalid_token, required scope example_scope, schemes \
+                 bearer; get a new access token with the required scope and set it as the Password"
+            )
         );
         assert_eq!(ex.respond(""), Err(StepError::Unexpected));
     }
@@ -321,7 +329,10 @@ mod tests {
         let mut ex = SaslExchange::new(SaslMechanism::XOAuth2, creds());
         assert!(ex.initial_response(|_| true).is_some());
         assert_eq!(ex.respond(&b64(br#"{"status":"401"}"#)), Ok(String::new()));
-        assert_eq!(ex.oauth_error(), Some("the server rejected the OAuth token: status 401"));
+        assert_eq!(
+            ex.oauth_error(),
+            Some("the server rejected the OAuth token: status 401; get a new access token and set it as the Password")
+        );
         let mut bad = SaslExchange::new(SaslMechanism::XOAuth2, creds());
         bad.initial_response(|_| true);
         bad.respond(&b64(b"not json\x07")).unwrap();
