@@ -9,6 +9,9 @@ use csmail_server::Script;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
+/// What the sinks received: (message number, piece), in order.
+type Received = Arc<Mutex<Vec<(u32, Vec<u8>)>>>;
+
 fn body(n: u32) -> String {
     format!("Subject: {n}\r\n\r\nbody {n}\r\n")
 }
@@ -45,7 +48,7 @@ fn run(numbers: &[u32], delete: bool, first: &[String], rest: &[String]) -> Vec<
     let s = Scripted::start_script(script(&first, &rest), false);
     let c = s.pop3(5000);
     c.connect().unwrap();
-    let got: Arc<Mutex<Vec<(u32, Vec<u8>)>>> = Arc::new(Mutex::new(Vec::new()));
+    let got: Received = Arc::new(Mutex::new(Vec::new()));
     let g = got.clone();
     c.retrieve_many(numbers, delete, &mut |n| {
         let g = g.clone();
