@@ -200,7 +200,7 @@ fn abort_around_completion_leaves_connected_true() {
         // Land the abort at a different moment of RSET each round: before it begins, while it
         // waits for the reply, as the reply arrives, after it returned.
         go.wait();
-        let at = Instant::now() + Duration::from_micros(u64::from(round % 50) * 20);
+        let at = Instant::now() + Duration::from_micros(u64::from(round % 50) * 4);
         while Instant::now() < at {
             std::hint::spin_loop();
         }
