@@ -297,3 +297,175 @@ fn append_with_both_literal_kinds_and_a_date_then_copy_and_move() {
     assert_eq!(d.imap("f", "UID FETCH 3 BODY.PEEK[]"), String::from_utf8(want).unwrap());
     assert_eq!(std::fs::read_dir(dir.path().join("mail/alice/.Archive/cur")).unwrap().count(), 3);
 }
+
+#[test]
+fn mailboxes_list_special_use_rename_delete_subscribe_and_names() {
+    let (srv, dir) = server_with(|_| {});
+    let mut c = imaps(&srv);
+    for (t, name) in [("c1", "Sent"), ("c2", "Trash"), ("c3", "Work"), ("c4", "Work.Reports"), ("c5", "Entw&APw-rfe")] {
+        assert_eq!(c.imap(t, &format!("CREATE \"{name}\"")), format!("{t} OK CREATE completed\r\n"));
+    }
+    // Stored in modified UTF-7, as Dovecot does.
+    assert!(dir.path().join("mail/alice/.Entw&APw-rfe/cur").is_dir());
+    assert_eq!(c.imap("c6", "CREATE Sent"), "c6 NO [ALREADYEXISTS] Mailbox already exists\r\n");
+    assert_eq!(c.imap("c7", "CREATE inbox"), "c7 NO [ALREADYEXISTS] INBOX always exists\r\n");
+    assert_eq!(c.imap("c8", "CREATE \"a/b\""), "c8 NO [CANNOT] Invalid mailbox name\r\n");
+    assert_eq!(c.imap("c9", "CREATE \"caf\u{e9}\""), "c9 BAD Mailbox name is not valid modified UTF-7\r\n");
+    assert_eq!(
+        c.imap("l1", "LIST \"\" *"),
+        "* LIST (\\HasNoChildren) \".\" \"INBOX\"\r\n* LIST (\\HasNoChildren) \".\" \"Entw&APw-rfe\"\r\n\
+         * LIST (\\HasNoChildren \\Sent) \".\" \"Sent\"\r\n* LIST (\\HasNoChildren \\Trash) \".\" \"Trash\"\r\n\
+         * LIST (\\HasChildren) \".\" \"Work\"\r\n* LIST (\\HasNoChildren) \".\" \"Work.Reports\"\r\nl1 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        c.imap("l2", "LIST \"\" %"),
+        "* LIST (\\HasNoChildren) \".\" \"INBOX\"\r\n* LIST (\\HasNoChildren) \".\" \"Entw&APw-rfe\"\r\n\
+         * LIST (\\HasNoChildren \\Sent) \".\" \"Sent\"\r\n* LIST (\\HasNoChildren \\Trash) \".\" \"Trash\"\r\n\
+         * LIST (\\HasChildren) \".\" \"Work\"\r\nl2 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        c.imap("l3", "LIST Work. %"),
+        "* LIST (\\HasNoChildren) \".\" \"Work.Reports\"\r\nl3 OK LIST completed\r\n"
+    );
+    assert_eq!(c.imap("l4", "LIST \"\" \"\""), "* LIST (\\Noselect) \".\" \"\"\r\nl4 OK LIST completed\r\n");
+    assert_eq!(
+        c.imap("l5", "LIST (SPECIAL-USE) \"\" *"),
+        "* LIST (\\HasNoChildren \\Sent) \".\" \"Sent\"\r\n* LIST (\\HasNoChildren \\Trash) \".\" \"Trash\"\r\nl5 OK LIST completed\r\n"
+    );
+    assert_eq!(
+        c.imap("l6", "LIST \"\" inbox RETURN (SPECIAL-USE)"),
+        "* LIST (\\HasNoChildren) \".\" \"INBOX\"\r\nl6 OK LIST completed\r\n"
+    );
+
+    assert_eq!(c.imap("s1", "SUBSCRIBE Work"), "s1 OK SUBSCRIBE completed\r\n");
+    assert_eq!(c.imap("s2", "SUBSCRIBE Sent"), "s2 OK SUBSCRIBE completed\r\n");
+    assert_eq!(c.imap("s3", "UNSUBSCRIBE Sent"), "s3 OK UNSUBSCRIBE completed\r\n");
+    assert_eq!(c.imap("s4", "LSUB \"\" *"), "* LSUB (\\HasChildren) \".\" \"Work\"\r\ns4 OK LSUB completed\r\n");
+
+    // RENAME takes the children along.
+    assert_eq!(c.imap("r1", "RENAME Work Job"), "r1 OK RENAME completed\r\n");
+    assert_eq!(
+        c.imap("r2", "LIST \"\" J*"),
+        "* LIST (\\HasChildren) \".\" \"Job\"\r\n* LIST (\\HasNoChildren) \".\" \"Job.Reports\"\r\nr2 OK LIST completed\r\n"
+    );
+    assert_eq!(c.imap("r3", "RENAME Nope Other"), "r3 NO [NONEXISTENT] No such mailbox\r\n");
+    assert_eq!(c.imap("r4", "RENAME Job Sent"), "r4 NO [ALREADYEXISTS] The new name is taken\r\n");
+    assert_eq!(c.imap("d1", "DELETE Job.Reports"), "d1 OK DELETE completed\r\n");
+    assert_eq!(c.imap("d2", "DELETE Job.Reports"), "d2 NO [NONEXISTENT] No such mailbox\r\n");
+    assert_eq!(c.imap("d3", "DELETE INBOX"), "d3 NO [CANNOT] INBOX cannot be deleted\r\n");
+    assert_eq!(c.imap("d4", "SELECT Job.Reports"), "d4 NO [NONEXISTENT] No such mailbox\r\n");
+
+    // UTF8=ACCEPT: names go as UTF-8 both ways.
+    assert_eq!(c.imap("e1", "ENABLE UTF8=ACCEPT CONDSTORE"), "* ENABLED UTF8=ACCEPT\r\ne1 OK ENABLE completed\r\n");
+    assert_eq!(
+        c.imap("e2", "LIST \"\" Entw*"),
+        "* LIST (\\HasNoChildren) \".\" \"Entwürfe\"\r\ne2 OK LIST completed\r\n"
+    );
+    assert_eq!(c.imap("e3", "CREATE \"Gelöscht\""), "e3 OK CREATE completed\r\n");
+    assert!(dir.path().join("mail/alice/.Gel&APY-scht/cur").is_dir());
+    assert_eq!(
+        c.imap("e4", "STATUS \"Entwürfe\" (MESSAGES)"),
+        "* STATUS \"Entwürfe\" (MESSAGES 0)\r\ne4 OK STATUS completed\r\n"
+    );
+    assert_eq!(c.imap("n1", "NAMESPACE"), "* NAMESPACE ((\"\" \".\")) NIL NIL\r\nn1 OK NAMESPACE completed\r\n");
+    assert_eq!(c.imap("i1", "ID NIL"), "* ID (\"name\" \"csmail-server\")\r\ni1 OK ID completed\r\n");
+}
+
+#[test]
+fn idle_announces_mail_delivered_over_smtp_and_sessions_see_each_others_changes() {
+    let (srv, _dir) = server_with(|o| o.imap_login_disabled = false);
+    let mut c = imaps(&srv);
+    let r = c.imap("s", "SELECT INBOX");
+    assert!(r.contains("* 0 EXISTS\r\n"), "{r}");
+    c.send(b"i1 IDLE\r\n");
+    assert_eq!(c.line(), "+ idling");
+    // Deliver through the server's own SMTP listener.
+    let mut smtp = Client::connect(srv.smtp_port);
+    smtp.line();
+    assert!(smtp.smtp("EHLO x").starts_with("250"));
+    assert!(smtp.smtp("MAIL FROM:<bob@example.org>").starts_with("250"));
+    assert!(smtp.smtp("RCPT TO:<alice@localhost>").starts_with("250"));
+    assert!(smtp.smtp("DATA").starts_with("354"));
+    assert!(smtp.smtp("Subject: ping\r\n\r\nhi\r\n.").starts_with("250"));
+    assert_eq!(c.line(), "* 1 EXISTS");
+    assert_eq!(c.line(), "* 1 RECENT");
+    c.send(b"DONE\r\n");
+    assert_eq!(c.imap_until("i1"), "i1 OK IDLE terminated\r\n");
+    assert_eq!(
+        c.imap("f", "FETCH 1 BODY.PEEK[HEADER]"),
+        "* 1 FETCH (BODY[HEADER] {17}\r\nSubject: ping\r\n\r\n)\r\nf OK FETCH completed\r\n"
+    );
+
+    // A second session flags and expunges; the first hears of it on NOOP.
+    let mut d = imaps(&srv);
+    let r = d.imap("s", "SELECT INBOX");
+    assert!(r.contains("* 1 EXISTS\r\n* 0 RECENT\r\n"), "{r}");
+    assert_eq!(d.imap("t", "STORE 1 +FLAGS.SILENT (\\Flagged)"), "t OK STORE completed\r\n");
+    assert_eq!(c.imap("n1", "NOOP"), "* 1 FETCH (FLAGS (\\Flagged \\Recent))\r\nn1 OK NOOP completed\r\n");
+    assert_eq!(d.imap("t2", "STORE 1 +FLAGS.SILENT (\\Deleted)"), "t2 OK STORE completed\r\n");
+    assert_eq!(d.imap("x", "EXPUNGE"), "* 1 EXPUNGE\r\nx OK EXPUNGE completed\r\n");
+    // No EXPUNGE during FETCH (RFC 3501 7.4.1): the message keeps its number (and its last
+    // known flags) until NOOP.
+    assert_eq!(c.imap("f2", "FETCH 1 FLAGS"), "* 1 FETCH (FLAGS (\\Flagged \\Recent))\r\nf2 OK FETCH completed\r\n");
+    assert_eq!(c.imap("n2", "NOOP"), "* 1 EXPUNGE\r\nn2 OK NOOP completed\r\n");
+    assert_eq!(c.imap("n3", "CHECK"), "n3 OK CHECK completed\r\n");
+    assert_eq!(c.imap("c", "CLOSE"), "c OK CLOSE completed\r\n");
+}
+
+#[test]
+fn bounded_lines_and_literals() {
+    let (srv, _dir) = server_with(|o| o.max_message_size = 1000);
+    let mut c = imaps(&srv);
+    // A synchronising literal over the limit is refused before any byte of it is sent.
+    assert_eq!(
+        c.imap("a1", "APPEND INBOX {1001}"),
+        "a1 NO [TOOBIG] Literal of 1001 octets is over the limit of 1000\r\n"
+    );
+    assert_eq!(
+        c.imap("a2", "APPEND INBOX {99999999999999}"),
+        "a2 NO [TOOBIG] Literal of 99999999999999 octets is over the limit of 1000\r\n"
+    );
+    let mut long = b"a3 NOOP ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 70_000));
+    long.extend_from_slice(b"\r\n");
+    assert_eq!(c.imap("a5", "FETCH"), "a5 BAD No mailbox selected\r\n");
+    assert_eq!(c.imap("a6", "SELECT \"unterminated"), "a6 BAD Unterminated quoted string\r\n");
+    assert_eq!(c.imap("a7", "BOGUS"), "a7 BAD Unknown command BOGUS\r\n");
+    c.send(b"\r\n");
+    assert_eq!(c.line(), "* BAD Missing or invalid tag");
+    // A non-synchronising literal over the limit is on its way already: the session ends.
+    c.send(b"a8 APPEND INBOX {5000+}\r\n");
+    assert_eq!(c.line(), "* BYE Literal of 5000 octets is over the limit of 1000");
+    assert!(c.at_eof());
+    // A line over 64 KiB: its tag is lost with it, so the session ends with BYE.
+    let mut c = imaps(&srv);
+    c.send(&long);
+    assert_eq!(c.line(), "* BYE Command line over 65536 octets");
+    assert!(c.at_eof());
+}
+
+const MULTI: &[u8] = b"From: a@x.example\r\nSubject: parts\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"BB\"\r\n\r\n--BB\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n--BB\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\nAAEC\r\n--BB--\r\n";
+
+#[test]
+fn multipart_structure_and_part_sections() {
+    let (srv, dir) = server_with(|_| {});
+    put(dir.path(), "alice", "cur", "1.m:2,S", MULTI);
+    let mut c = imaps(&srv);
+    c.imap("s", "SELECT INBOX");
+    assert_eq!(
+        c.imap("f1", "FETCH 1 BODYSTRUCTURE"),
+        "* 1 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 5 1 NIL NIL NIL NIL)\
+(\"APPLICATION\" \"OCTET-STREAM\" NIL NIL NIL \"BASE64\" 4 NIL (\"ATTACHMENT\" (\"FILENAME\" \"a.bin\")) NIL NIL) \
+\"MIXED\" (\"BOUNDARY\" \"BB\") NIL NIL NIL))\r\nf1 OK FETCH completed\r\n"
+    );
+    assert_eq!(
+        c.imap("f2", "FETCH 1 BODY"),
+        "* 1 FETCH (BODY ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 5 1)\
+(\"APPLICATION\" \"OCTET-STREAM\" NIL NIL NIL \"BASE64\" 4) \"MIXED\"))\r\nf2 OK FETCH completed\r\n"
+    );
+    assert_eq!(
+        c.imap("f3", "FETCH 1 (BODY.PEEK[1] BODY.PEEK[2] BODY.PEEK[2.MIME] BODY.PEEK[3])"),
+        "* 1 FETCH (BODY[1] {5}\r\nhello BODY[2] {4}\r\nAAEC BODY[2.MIME] {128}\r\nContent-Type: application/octet-stream\r\n\
+Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\n BODY[3] NIL)\r\nf3 OK FETCH completed\r\n"
+    );
+}

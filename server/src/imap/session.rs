@@ -423,7 +423,17 @@ impl Session<'_> {
 
     fn wire_name(&self, name: &str) -> Vec<u8> {
         let mut out = Vec::new();
-        if self.utf8 {
+        if self.utf8 && !name.is_ascii() {
+            // RFC 6855 3: with UTF8=ACCEPT, quoted strings may carry UTF-8.
+            out.push(b'"');
+            for c in name.chars() {
+                if c == '"' || c == '\\' {
+                    out.push(b'\\');
+                }
+                out.extend_from_slice(c.to_string().as_bytes());
+            }
+            out.push(b'"');
+        } else if self.utf8 {
             string(&mut out, name.as_bytes());
         } else {
             string(&mut out, utf7::encode(name).as_bytes());
