@@ -456,7 +456,7 @@ impl Session<'_> {
                 enabled.push(cap);
             }
         }
-        conn.reply(&format!("* ENABLED {}", enabled.join(" ")).trim_end().to_string());
+        conn.reply(format!("* ENABLED {}", enabled.join(" ")).trim_end());
         ok("ENABLE completed")
     }
 
@@ -951,13 +951,11 @@ impl Session<'_> {
             return Ok(ok(format!("{code}COPY completed")));
         }
         conn.reply(&format!("* OK {code}Moved"));
-        let mut removed = 0;
-        for &i in &targets {
+        for (removed, &i) in targets.iter().enumerate() {
             let idx = i - removed;
             let _ = std::fs::remove_file(&sel.msgs[idx].path);
             conn.reply(&format!("* {} EXPUNGE", idx + 1));
             sel.msgs.remove(idx);
-            removed += 1;
         }
         let _ = store::scan(&sel.dir);
         Ok(ok("MOVE completed"))
