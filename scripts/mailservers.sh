@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real mail servers on loopback for csmail's interoperability tests (tests/real_servers.rs):
-# Debian's Postfix (SMTP) and Dovecot (POP3, LMTP delivery, SASL for Postfix), run as ordinary
+# Debian's Postfix (SMTP) and Dovecot (POP3, IMAP, LMTP delivery, SASL for Postfix), run as ordinary
 # processes with every configuration file, certificate, queue and mailbox in one state directory.
 #
 #   scripts/mailservers.sh install   apt-get the packages (root; no-op when installed)
@@ -16,13 +16,18 @@
 #   POP3  127.0.0.1:1110, [::1]:1110   plain, STLS offered
 #   POP3  127.0.0.2:1110               plain, STLS offered; plaintext login refused before STLS
 #   POP3S 127.0.0.1:1995, [::1]:1995   implicit TLS
+#   IMAP  127.0.0.1:1143, [::1]:1143   plain, STARTTLS offered
+#   IMAP  127.0.0.2:1143               plain, STARTTLS offered; LOGINDISABLED before STARTTLS
+#   IMAPS 127.0.0.1:1993, [::1]:1993   implicit TLS
 #   SMTP  127.0.0.1:2525, [::1]:2525   STARTTLS offered, AUTH only after STARTTLS
 #   SMTPS 127.0.0.1:2465, [::1]:2465   implicit TLS
 #   SMTP  127.0.0.1:2587, [::1]:2587   STARTTLS required before anything else
 #   (internal: Dovecot LMTP 127.0.0.1:2424 for Postfix's deliveries, SASL 127.0.0.1:12345)
 # Users alice/alicepass and bob/bobpass, mailboxes alice@example.com and bob@example.com; mail
 # to other addresses @example.com is refused, mail to other domains is accepted and discarded.
-# Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5.
+# Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5;
+# IMAP LOGIN, AUTHENTICATE PLAIN LOGIN CRAM-MD5. IMAP folders Sent, Drafts, Trash and Junk exist
+# with their special-use attributes; the hierarchy separator is ".".
 # Postfix's message_size_limit (EHLO SIZE) is 1 MiB.
 set -euo pipefail
 
@@ -37,6 +42,9 @@ LISTENERS=(
   "127.0.0.1 2525" "::1 2525" "127.0.0.1 2465" "::1 2465" "127.0.0.1 2587" "::1 2587"
 )
 PORTS_RE='(1110|1995|2424|12345|2525|2465|2587)'
+# IMAP (Dovecot's imap-login), kept apart from the lines above.
+LISTENERS+=("127.0.0.1 1143" "::1 1143" "127.0.0.2 1143" "127.0.0.1 1993" "::1 1993")
+PORTS_RE="${PORTS_RE%)}|1143|1993)"
 
 # shellcheck source=scripts/test-pki.sh
 . "$(dirname "$0")/test-pki.sh"
@@ -47,7 +55,7 @@ die() { printf '[mailservers] error: %s\n' "$*" >&2; exit 1; }
 do_install() {
   [ "$(id -u)" = 0 ] || die "install needs root (apt-get, useradd)"
   local need="" p
-  for p in dovecot-core dovecot-pop3d dovecot-lmtpd postfix; do
+  for p in dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd postfix; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
   done
   if [ -n "$need" ]; then
@@ -82,7 +90,7 @@ instance_name = csmail-test-dovecot
 # The name in the POP3 greeting's APOP timestamp and in LMTP's Received header.
 hostname = pop.example.test
 log_path = $D/dovecot.log
-protocols = pop3 lmtp
+protocols = pop3 imap lmtp
 listen = 127.0.0.1, 127.0.0.2, ::1
 default_internal_user = dovecot
 default_login_user = dovenull
@@ -133,6 +141,42 @@ service pop3-login {
   inet_listener pop3s {
     address = 127.0.0.1, ::1
     port = 1995
+    ssl = yes
+  }
+}
+# IMAP: the same mailboxes; the special-use folders exist from the first login.
+namespace inbox {
+  inbox = yes
+  separator = .
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1, ::1
+    port = 1143
+  }
+  inet_listener imapstrict {
+    address = 127.0.0.2
+    port = 1143
+  }
+  inet_listener imaps {
+    address = 127.0.0.1, ::1
+    port = 1993
     ssl = yes
   }
 }
@@ -334,6 +378,7 @@ do_start() {
     [ "$up" = 1 ] || { show_logs; die "$host port $port did not open within 20 s"; }
   done
   say "ready: POP3 1110 (STLS; strict on 127.0.0.2), POP3S 1995, SMTP 2525 (STARTTLS), SMTPS 2465, SMTP 2587 (STARTTLS required)"
+  say "ready: IMAP 1143 (STARTTLS; LOGINDISABLED on 127.0.0.2), IMAPS 1993"
   say "state directory: $DIR"
   say "CA certificate: $DIR/pki/ca.pem"
 }
