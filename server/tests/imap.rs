@@ -123,15 +123,19 @@ fn plaintext_login_when_allowed_and_the_sasl_mechanisms() {
     c.line();
     let bad = b64(b"user=alice\x01auth=Bearer nope\x01\x01");
     c.send(format!("s1 AUTHENTICATE XOAUTH2 {bad}\r\n").as_bytes());
-    assert_eq!(c.line(), format!("+ {}", b64(br#"{"status":"invalid_token","scope":"mail","schemes":"Bearer"}"#)));
+    assert_eq!(
+        c.line(),
+        format!("+ {}", b64(br#"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#))
+    );
     c.send(b"\r\n");
     assert_eq!(c.line(), "s1 NO [AUTHENTICATIONFAILED] Authentication failed");
-    let good = b64(b"user=alice\x01auth=Bearer alicepass\x01\x01");
+    // The test server's token for a user is `token-` and the password.
+    let good = b64(b"user=alice\x01auth=Bearer token-alicepass\x01\x01");
     assert_eq!(c.imap("s2", &format!("AUTHENTICATE XOAUTH2 {good}")), format!("s2 {ok}"));
     // OAUTHBEARER.
     let mut c = Client::connect(srv.imap_port);
     c.line();
-    let good = b64(b"n,a=bob,\x01host=localhost\x01port=143\x01auth=Bearer bobpass\x01\x01");
+    let good = b64(b"n,a=bob,\x01host=localhost\x01port=143\x01auth=Bearer token-bobpass\x01\x01");
     assert_eq!(c.imap("t1", &format!("AUTHENTICATE OAUTHBEARER {good}")), format!("t1 {ok}"));
     let mut c = Client::connect(srv.imap_port);
     c.line();
