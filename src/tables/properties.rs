@@ -6,33 +6,34 @@
 properties! { PROPERTIES;
     /// Server host name or address; required before Connect, and the name TLS verifies. On a
     /// proxy: the proxy's host.
-    CSMAIL_PROP_HOST = 1, "Host", Str, ReadWrite, default "", [Smtp, Pop3, Proxy];
+    CSMAIL_PROP_HOST = 1, "Host", Str, ReadWrite, default "", [Smtp, Pop3, Imap, Proxy];
     /// Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110,
-    /// or 995 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's
+    /// or 995 with MODE_CHANNEL; IMAP 143, or 993 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's
     /// port for a POP3 or SMTP proxy.
-    CSMAIL_PROP_PORT = 2, "Port", Int, ReadWrite, default "0", [Smtp, Pop3, Proxy];
+    CSMAIL_PROP_PORT = 2, "Port", Int, ReadWrite, default "0", [Smtp, Pop3, Imap, Proxy];
     /// User name; empty = no authentication.
-    CSMAIL_PROP_USER = 3, "User", Str, ReadWrite, default "", [Smtp, Pop3, Proxy];
+    CSMAIL_PROP_USER = 3, "User", Str, ReadWrite, default "", [Smtp, Pop3, Imap, Proxy];
     /// Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only).
-    CSMAIL_PROP_PASSWORD = 4, "Password", Str, WriteOnly, default "", [Smtp, Pop3, Proxy];
+    CSMAIL_PROP_PASSWORD = 4, "Password", Str, WriteOnly, default "", [Smtp, Pop3, Imap, Proxy];
     /// SMTP EHLO name; empty = the host's FQDN, else the local address literal.
     CSMAIL_PROP_EHLO_NAME = 5, "EhloName", Str, ReadWrite, default "", [Smtp];
     /// Timeout of each network step in milliseconds (1 .. 86400000).
-    CSMAIL_PROP_TIMEOUT_MS = 6, "TimeoutMs", Int, ReadWrite, default "30000", [Smtp, Pop3];
+    CSMAIL_PROP_TIMEOUT_MS = 6, "TimeoutMs", Int, ReadWrite, default "30000", [Smtp, Pop3, Imap];
     /// Authentication mechanism (CSMAIL_AUTH_*).
-    CSMAIL_PROP_AUTH_MECH = 7, "AuthMechanism", Int, ReadWrite, default "CSMAIL_AUTH_AUTO", [Smtp, Pop3];
+    CSMAIL_PROP_AUTH_MECH = 7, "AuthMechanism", Int, ReadWrite, default "CSMAIL_AUTH_AUTO", [Smtp, Pop3, Imap];
     /// 1 while connected.
-    CSMAIL_PROP_CONNECTED = 20, "Connected", Int, ReadOnly, default "0", [Smtp, Pop3];
+    CSMAIL_PROP_CONNECTED = 20, "Connected", Int, ReadOnly, default "0", [Smtp, Pop3, Imap];
     /// SMTP: the last reply's code.
     CSMAIL_PROP_REPLY_CODE = 21, "ReplyCode", Int, ReadOnly, default "0", [Smtp];
-    /// The last reply's text: SMTP lines joined by LF; POP3 the status line.
-    CSMAIL_PROP_REPLY_TEXT = 22, "ReplyText", Str, ReadOnly, default "", [Smtp, Pop3];
+    /// The last reply's text: SMTP lines joined by LF; POP3 the status line; IMAP the last tagged
+    /// status line without its tag ("OK [READ-WRITE] SELECT completed").
+    CSMAIL_PROP_REPLY_TEXT = 22, "ReplyText", Str, ReadOnly, default "", [Smtp, Pop3, Imap];
     /// SMTP: the last reply's enhanced status code, e.g. "5.1.1".
     CSMAIL_PROP_REPLY_ENHANCED = 23, "ReplyEnhancedCode", Str, ReadOnly, default "", [Smtp];
-    /// The server's capabilities: EHLO keywords or CAPA lines, LF-separated.
-    CSMAIL_PROP_CAPABILITIES = 24, "Capabilities", Str, ReadOnly, default "", [Smtp, Pop3];
+    /// The server's capabilities: EHLO keywords, CAPA lines or IMAP capabilities, LF-separated.
+    CSMAIL_PROP_CAPABILITIES = 24, "Capabilities", Str, ReadOnly, default "", [Smtp, Pop3, Imap];
     /// 1 when the connection is encrypted.
-    CSMAIL_PROP_TLS_ACTIVE = 25, "TlsActive", Int, ReadOnly, default "0", [Smtp, Pop3];
+    CSMAIL_PROP_TLS_ACTIVE = 25, "TlsActive", Int, ReadOnly, default "0", [Smtp, Pop3, Imap];
     /// SOCKS5: 1 lets the proxy resolve the target's name, 0 resolves it here.
     CSMAIL_PROP_PROXY_REMOTE_DNS = 30, "RemoteDns", Int, ReadWrite, default "1", [Proxy];
 }
@@ -40,17 +41,17 @@ properties! { PROPERTIES;
 constants! { AUTH_MECHANISMS, "Authentication mechanisms (CSMAIL_PROP_AUTH_MECH)";
     /// Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the
     /// clear CRAM-MD5 first. POP3: SASL PLAIN over TLS, APOP in the clear when offered, else
-    /// USER/PASS).
+    /// USER/PASS. IMAP: AUTHENTICATE PLAIN when offered, else LOGIN; never with LOGINDISABLED).
     CSMAIL_AUTH_AUTO = 0;
-    /// SASL PLAIN (SMTP AUTH PLAIN, POP3 AUTH PLAIN).
+    /// SASL PLAIN (SMTP AUTH PLAIN, POP3 AUTH PLAIN, IMAP AUTHENTICATE PLAIN).
     CSMAIL_AUTH_PLAIN = 1;
-    /// SMTP AUTH LOGIN.
+    /// SMTP AUTH LOGIN, IMAP AUTHENTICATE LOGIN.
     CSMAIL_AUTH_LOGIN = 2;
-    /// SMTP AUTH CRAM-MD5.
+    /// SMTP AUTH CRAM-MD5, IMAP AUTHENTICATE CRAM-MD5.
     CSMAIL_AUTH_CRAM_MD5 = 3;
-    /// SMTP AUTH XOAUTH2 (Password holds the token).
+    /// SMTP AUTH XOAUTH2, IMAP AUTHENTICATE XOAUTH2 (Password holds the token).
     CSMAIL_AUTH_XOAUTH2 = 4;
-    /// POP3 USER/PASS.
+    /// POP3 USER/PASS; the IMAP LOGIN command.
     CSMAIL_AUTH_USER_PASS = 5;
     /// POP3 APOP.
     CSMAIL_AUTH_APOP = 6;

@@ -1,0 +1,259 @@
+//! Reading IMAP responses (RFC 9051 2.2.2, 7): the framing in front of the grammar. A response
+//! is a line, or lines joined by literals (`{n}` CRLF and n octets). The framing reads line
+//! pieces with a size limit and a deadline, streams one message literal of a FETCH into a sink
+//! (so memory does not grow with the message), refuses any other literal over the limit before
+//! reading it, and hands the assembled bytes to the grammar (`imap-proto`).
+
+use crate::error::{self, Error, Result};
+use crate::protocol::line::LineConnection;
+use crate::protocol::source::{MessageSink, Progress};
+use std::time::Instant;
+
+/// The most a response may hold in memory, literals included (a LIST of many thousand
+/// mailboxes, a SEARCH of a million messages); a message body is streamed, not held.
+pub const MAX_RESPONSE: usize = 8 * 1024 * 1024;
+
+/// Where a FETCH's message literal goes, and how far it got.
+pub struct BodyTarget<'a> {
+    pub sink: &'a mut dyn MessageSink,
+    pub progress: Progress<'a>,
+    /// Bytes written into the sink (None until a body literal came).
+    pub written: Option<u64>,
+}
+
+/// What kind of response a line is, by its start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Our tag: the completion of the command in flight.
+    Tagged,
+    /// "* ...": data or a status the server may send at any time.
+    Untagged,
+    /// "+ ...": the server waits for more of the command.
+    Continuation,
+}
+
+/// A tagged completion: the status word and the text after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub status: Status,
+    /// The status line without the tag ("NO [TRYCREATE] no such mailbox").
+    pub line: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    No,
+    Bad,
+}
+
+/// Tells what `bytes` is when `tag` is the command in flight. Only a line starting with that
+/// exact tag and a space completes it; anything else that is not untagged or a continuation is
+/// a protocol error (a tag of no command of ours).
+pub fn classify(bytes: &[u8], tag: &str) -> Option<Kind> {
+    if bytes.starts_with(tag.as_bytes()) && bytes.get(tag.len()) == Some(&b' ') {
+        Some(Kind::Tagged)
+    } else if bytes.starts_with(b"* ") {
+        Some(Kind::Untagged)
+    } else if bytes.starts_with(b"+") {
+        Some(Kind::Continuation)
+    } else {
+        None
+    }
+}
+
+/// The completion in a tagged line: "TAG OK|NO|BAD text".
+pub fn completion(bytes: &[u8], tag: &str) -> Option<Completion> {
+    let rest = bytes.get(tag.len() + 1..)?;
+    let line = String::from_utf8_lossy(rest).trim_end_matches(['\r', '\n']).to_owned();
+    let word = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
+    let status = match word.as_str() {
+        "OK" => Status::Ok,
+        "NO" => Status::No,
+        "BAD" => Status::Bad,
+        _ => return None,
+    };
+    Some(Completion { status, line })
+}
+
+/// The response code of a status text ("OK [UIDNEXT 5] x" gives ("UIDNEXT", "5")).
+pub fn response_code(text: &str) -> Option<(String, &str)> {
+    let start = text.find('[')?;
+    let end = start + text[start..].find(']')?;
+    let inner = &text[start + 1..end];
+    let (name, args) = inner.split_once(' ').unwrap_or((inner, ""));
+    Some((name.to_ascii_uppercase(), args))
+}
+
+/// The literal size a line piece announces at its end (`{n}` or `{n+}`), if any.
+pub fn literal_announcement(line: &[u8]) -> Option<u64> {
+    let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n"))?;
+    let body = line.strip_suffix(b"}")?;
+    let open = memchr::memrchr(b'{', body)?;
+    let digits = body[open + 1..].strip_suffix(b"+").unwrap_or(&body[open + 1..]);
+    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// Whether the literal announced at the end of `line` is a message (or a part of one) of an
+/// untagged FETCH: `BODY[...]`, `BODY[...]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.TEXT`.
+fn is_body_literal(response: &[u8], line: &[u8]) -> bool {
+    if !response.starts_with(b"* ") || !memchr::memmem::find(&response[..response.len().min(40)], b" FETCH ").is_some()
+    {
+        return false;
+    }
+    let Some(open) = memchr::memrchr(b'{', line) else { return false };
+    let before = line[..open].strip_suffix(b" ").unwrap_or(&line[..open]);
+    let upper = before.to_ascii_uppercase();
+    upper.ends_with(b"]") || upper.ends_with(b">") || upper.ends_with(b"RFC822") || upper.ends_with(b"RFC822.TEXT")
+}
+
+fn closed(step: &str) -> Error {
+    Error::new(
+        error::CSMAIL_E_NETWORK,
+        error::eexConnectionClosed,
+        format!("the server closed the connection while {step}"),
+    )
+}
+
+fn too_long(step: &str) -> Error {
+    Error::protocol(error::eexReplyTooLong, format!("a response over {MAX_RESPONSE} bytes while {step}"))
+}
+
+/// Reads one line piece (up to and including LF) into `out`, within the response limit.
+fn read_piece(conn: &mut LineConnection, out: &mut Vec<u8>, deadline: Instant, step: &str) -> Result<()> {
+    loop {
+        let avail = conn.buffered();
+        if let Some(pos) = memchr::memchr(b'\n', avail) {
+            if out.len() + pos + 1 > MAX_RESPONSE {
+                return Err(too_long(step));
+            }
+            out.extend_from_slice(&avail[..=pos]);
+            conn.consume(pos + 1);
+            return Ok(());
+        }
+        let n = avail.len();
+        if out.len() + n > MAX_RESPONSE {
+            return Err(too_long(step));
+        }
+        out.extend_from_slice(avail);
+        conn.consume(n);
+        if conn.fill(Some(deadline), step)? == 0 {
+            return Err(closed(step));
+        }
+    }
+}
+
+/// Streams `n` literal bytes into the body target, in the sink's pieces.
+fn stream_literal(conn: &mut LineConnection, n: u64, target: &mut BodyTarget, step: &str) -> Result<()> {
+    let mut left = n;
+    let mut done = 0u64;
+    while left > 0 {
+        if conn.buffered().is_empty() && conn.fill(None, step)? == 0 {
+            return Err(closed(step));
+        }
+        let avail = conn.buffered();
+        let take = avail.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        target.sink.write(&avail[..take]).map_err(|e| {
+            Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}"))
+                .with_os(&e)
+        })?;
+        conn.consume(take);
+        left -= take as u64;
+        done += take as u64;
+        if !(target.progress)(done, Some(n)) {
+            return Err(Error::aborted());
+        }
+    }
+    target.sink.finish().map_err(|e| {
+        Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}")).with_os(&e)
+    })?;
+    target.written = Some(n);
+    Ok(())
+}
+
+/// Reads one whole response: line pieces and the literals between them. A FETCH's first message
+/// literal goes into `body` (and stands as `{0}` in the bytes returned); every other literal is
+/// read into the response, within MAX_RESPONSE, refused before a byte of it is read when its
+/// announcement is over that. The bytes end with CRLF.
+pub fn read_response(
+    conn: &mut LineConnection,
+    deadline: Instant,
+    mut body: Option<&mut BodyTarget>,
+    step: &str,
+) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let start = out.len();
+        read_piece(conn, &mut out, deadline, step)?;
+        let piece_end = out.len();
+        let shown = out[start..].strip_suffix(b"\r\n").or_else(|| out[start..].strip_suffix(b"\n"));
+        conn.log.reply(shown.unwrap_or(&out[start..]));
+        let Some(n) = literal_announcement(&out[start..]) else {
+            if !out.ends_with(b"\r\n") {
+                // A bare LF ends the line for us; the grammar wants CRLF.
+                out.pop();
+                out.extend_from_slice(b"\r\n");
+            }
+            return Ok(out);
+        };
+        let streamable = body.as_ref().is_some_and(|b| b.written.is_none()) && is_body_literal(&out, &out[start..]);
+        if streamable {
+            let target = body.as_deref_mut().expect("checked above");
+            let open = memchr::memrchr(b'{', &out[start..piece_end]).expect("announcement has a brace") + start;
+            out.truncate(open);
+            out.extend_from_slice(b"{0}\r\n");
+            conn.log.info(crate::log::LOG_F_PROTOCOL, || format!("S: ({n} bytes of message data)"));
+            stream_literal(conn, n, target, step)?;
+            continue;
+        }
+        if (out.len() as u64).saturating_add(n) > MAX_RESPONSE as u64 {
+            return Err(Error::protocol(
+                error::eexReplyTooLong,
+                format!("the server announced a literal of {n} bytes while {step}, over the {MAX_RESPONSE}-byte limit"),
+            ));
+        }
+        // Normalise `{n+}` to `{n}` for the grammar.
+        if out[..piece_end].ends_with(b"+}\r\n") {
+            out.truncate(piece_end - 4);
+            out.extend_from_slice(b"}\r\n");
+        }
+        let mut left = n as usize;
+        while left > 0 {
+            if conn.buffered().is_empty() && conn.fill(Some(deadline), step)? == 0 {
+                return Err(closed(step));
+            }
+            let avail = conn.buffered();
+            let take = avail.len().min(left);
+            out.extend_from_slice(&avail[..take]);
+            conn.consume(take);
+            left -= take;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_literals_and_codes() {
+        assert_eq!(classify(b"A0001 OK done\r\n", "A0001"), Some(Kind::Tagged));
+        // A tag that only starts like ours does not complete our command.
+        assert_eq!(classify(b"A00011 OK done\r\n", "A0001"), None);
+        assert_eq!(classify(b"* 3 EXISTS\r\n", "A0001"), Some(Kind::Untagged));
+        assert_eq!(classify(b"+ go\r\n", "A0001"), Some(Kind::Continuation));
+        let c = completion(b"A1 no [TRYCREATE] missing\r\n", "A1").unwrap();
+        assert_eq!((c.status, c.line.as_str()), (Status::No, "no [TRYCREATE] missing"));
+        assert_eq!(completion(b"A1 MAYBE\r\n", "A1"), None);
+        assert_eq!(response_code("OK [UIDNEXT 5] x"), Some(("UIDNEXT".into(), "5")));
+        assert_eq!(literal_announcement(b"* 1 FETCH (BODY[] {12}\r\n"), Some(12));
+        assert_eq!(literal_announcement(b"A1 LOGIN {3+}\r\n"), Some(3));
+        assert_eq!(literal_announcement(b"* OK {x}\r\n"), None);
+        assert_eq!(literal_announcement(b"* OK {99999999999999999999}\r\n"), None);
+        assert!(is_body_literal(b"* 1 FETCH (UID 4 BODY[] {12}\r\n", b"* 1 FETCH (UID 4 BODY[] {12}\r\n"));
+        assert!(!is_body_literal(b"* LIST () \"/\" {3}\r\n", b"* LIST () \"/\" {3}\r\n"));
+    }
+}
