@@ -451,6 +451,8 @@ mod tests {
             require_auth: false,
             smtp_chunking: false,
             sync_delivery: false,
+            imap_login_disabled: false,
+            imap_store: Mutex::new(()),
             handshakes: Default::default(),
             locks: Mutex::new(HashSet::new()),
         });
