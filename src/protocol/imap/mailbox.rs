@@ -115,6 +115,8 @@ impl ImapSession {
         };
         self.mailbox = info.clone();
         self.selected = true;
+        // The counts SELECT reported are the starting point, not changes.
+        self.take_events();
         Ok(info)
     }
 
