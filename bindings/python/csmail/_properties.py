@@ -7,18 +7,18 @@ objects a tuple of "smtp", "pop3", "proxy", "section".
 """
 
 PROPERTIES = (
-    (1, "Host", "str", "rw", ("smtp", "pop3", "proxy",), "Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the proxy's host."),
-    (2, "Port", "int", "rw", ("smtp", "pop3", "proxy",), "Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110, or 995 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for a POP3 or SMTP proxy."),
-    (3, "User", "str", "rw", ("smtp", "pop3", "proxy",), "User name; empty = no authentication."),
-    (4, "Password", "str", "w", ("smtp", "pop3", "proxy",), "Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only)."),
+    (1, "Host", "str", "rw", ("smtp", "pop3", "imap", "proxy",), "Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the proxy's host."),
+    (2, "Port", "int", "rw", ("smtp", "pop3", "imap", "proxy",), "Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110, or 995 with MODE_CHANNEL; IMAP 143, or 993 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for a POP3 or SMTP proxy."),
+    (3, "User", "str", "rw", ("smtp", "pop3", "imap", "proxy",), "User name; empty = no authentication."),
+    (4, "Password", "str", "w", ("smtp", "pop3", "imap", "proxy",), "Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only)."),
     (5, "EhloName", "str", "rw", ("smtp",), "SMTP EHLO name; empty = the host's FQDN, else the local address literal."),
-    (6, "TimeoutMs", "int", "rw", ("smtp", "pop3",), "Timeout of each network step in milliseconds (1 .. 86400000)."),
-    (7, "AuthMechanism", "int", "rw", ("smtp", "pop3",), "Authentication mechanism (CSMAIL_AUTH_*)."),
-    (20, "Connected", "int", "r", ("smtp", "pop3",), "1 while connected."),
+    (6, "TimeoutMs", "int", "rw", ("smtp", "pop3", "imap",), "Timeout of each network step in milliseconds (1 .. 86400000)."),
+    (7, "AuthMechanism", "int", "rw", ("smtp", "pop3", "imap",), "Authentication mechanism (CSMAIL_AUTH_*)."),
+    (20, "Connected", "int", "r", ("smtp", "pop3", "imap",), "1 while connected."),
     (21, "ReplyCode", "int", "r", ("smtp",), "SMTP: the last reply's code."),
-    (22, "ReplyText", "str", "r", ("smtp", "pop3",), "The last reply's text: SMTP lines joined by LF; POP3 the status line."),
+    (22, "ReplyText", "str", "r", ("smtp", "pop3", "imap",), "The last reply's text: SMTP lines joined by LF; POP3 the status line; IMAP the last tagged status line without its tag (\"OK [READ-WRITE] SELECT completed\")."),
     (23, "ReplyEnhancedCode", "str", "r", ("smtp",), "SMTP: the last reply's enhanced status code, e.g. \"5.1.1\"."),
-    (24, "Capabilities", "str", "r", ("smtp", "pop3",), "The server's capabilities: EHLO keywords or CAPA lines, LF-separated."),
-    (25, "TlsActive", "int", "r", ("smtp", "pop3",), "1 when the connection is encrypted."),
+    (24, "Capabilities", "str", "r", ("smtp", "pop3", "imap",), "The server's capabilities: EHLO keywords, CAPA lines or IMAP capabilities, LF-separated."),
+    (25, "TlsActive", "int", "r", ("smtp", "pop3", "imap",), "1 when the connection is encrypted."),
     (30, "RemoteDns", "int", "rw", ("proxy",), "SOCKS5: 1 lets the proxy resolve the target's name, 0 resolves it here."),
 )

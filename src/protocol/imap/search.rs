@@ -24,6 +24,8 @@ enum Key {
     Uid(String),
     Not(Box<Search>),
     Or(Box<Search>, Box<Search>),
+    /// Search keys as the application wrote them (the C API): ASCII, no CR/LF/NUL, no literal.
+    Raw(String),
 }
 
 /// Search criteria: the keys are ANDed.
@@ -104,6 +106,11 @@ impl Search {
     pub fn or(self, a: Search, b: Search) -> Search {
         self.key(Key::Or(Box::new(a), Box::new(b)))
     }
+    /// Search keys in IMAP syntax ("UNSEEN FROM \"bob\""); refused when sent if they hold CR,
+    /// LF, NUL, a literal announcement or anything not ASCII (use the builder for those).
+    pub fn raw(self, keys: &str) -> Search {
+        self.key(Key::Raw(keys.to_owned()))
+    }
 
     fn is_ascii(&self) -> bool {
         self.keys.iter().all(|k| match k {
@@ -136,6 +143,16 @@ impl Search {
                 Key::Date(name, d) => cmd.raw(&format!("{name} {d}")),
                 Key::Uid(set) => cmd.raw("UID").raw(&sequence_set(set)?),
                 Key::Not(s) => s.write(cmd.raw("NOT"), utf8)?,
+                Key::Raw(keys) => {
+                    check_string("the search keys", keys.as_bytes())?;
+                    if keys.trim().is_empty() || !keys.is_ascii() || keys.contains('{') {
+                        return Err(Error::invalid_arg(
+                            "search keys must be ASCII IMAP search keys without literals ({n}); \
+                             put strings that are not ASCII through the search builder",
+                        ));
+                    }
+                    cmd.raw(keys.trim())
+                }
                 Key::Or(a, b) => {
                     let c = a.write(cmd.raw("OR").raw("("), utf8)?.raw(")");
                     b.write(c.raw("("), utf8)?.raw(")")
@@ -217,5 +234,9 @@ mod tests {
         assert!(Search::new().subject("a\r\nA2 LOGOUT").write(Command::new("SEARCH"), false).is_err());
         assert!(sequence_set("1 2").is_err() && sequence_set("1:").is_err() && sequence_set("").is_err());
         assert_eq!(sequence_set("1:*,4").unwrap(), "1:*,4");
+        assert_eq!(line(&Search::new().raw(" UNSEEN FROM \"x\" ")), "A1 SEARCH UNSEEN FROM \"x\"");
+        for bad in ["A {5}", "\r\nA2 LOGOUT", "SUBJECT \"ü\"", " "] {
+            assert!(Search::new().raw(bad).write(Command::new("SEARCH"), false).is_err(), "{bad:?}");
+        }
     }
 }
