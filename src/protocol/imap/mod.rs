@@ -28,7 +28,7 @@ pub use idle::IdleOutcome;
 pub use mailbox::{ListEntry, MailboxInfo, StatusInfo};
 pub use messages::FlagOp;
 #[cfg(feature = "fuzzing")]
-pub use response::{classify, completion, literal_announcement};
+pub use response::read_all;
 pub use search::Search;
 pub use utf7::{decode_mailbox_name, encode_mailbox_name};
 

@@ -21,6 +21,68 @@ pub struct BodyTarget<'a> {
     pub written: Option<u64>,
 }
 
+/// Where responses are read from: the connection, or (fuzzing) bytes in memory.
+pub trait Input {
+    fn buffered(&self) -> &[u8];
+    fn consume(&mut self, n: usize);
+    /// Reads more; 0 at the end of the stream.
+    fn fill(&mut self, deadline: Option<Instant>, step: &str) -> Result<usize>;
+    fn log(&self) -> &crate::log::Logger;
+}
+
+impl Input for LineConnection {
+    fn buffered(&self) -> &[u8] {
+        LineConnection::buffered(self)
+    }
+    fn consume(&mut self, n: usize) {
+        LineConnection::consume(self, n)
+    }
+    fn fill(&mut self, deadline: Option<Instant>, step: &str) -> Result<usize> {
+        LineConnection::fill(self, deadline, step)
+    }
+    fn log(&self) -> &crate::log::Logger {
+        &self.log
+    }
+}
+
+/// Bytes in memory handed out a piece at a time, as a network would (the fuzz target).
+#[cfg(any(test, feature = "fuzzing"))]
+pub struct MemoryInput {
+    data: Vec<u8>,
+    /// Bytes consumed.
+    start: usize,
+    /// Bytes made available.
+    end: usize,
+    piece: usize,
+    log: crate::log::Logger,
+}
+
+#[cfg(any(test, feature = "fuzzing"))]
+impl MemoryInput {
+    pub fn new(data: Vec<u8>, piece: usize) -> MemoryInput {
+        MemoryInput { data, start: 0, end: 0, piece: piece.max(1), log: crate::log::Logger::default() }
+    }
+}
+
+#[cfg(any(test, feature = "fuzzing"))]
+impl Input for MemoryInput {
+    fn buffered(&self) -> &[u8] {
+        &self.data[self.start..self.end]
+    }
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        assert!(self.start <= self.end, "consumed more than was buffered");
+    }
+    fn fill(&mut self, _: Option<Instant>, _: &str) -> Result<usize> {
+        let n = self.piece.min(self.data.len() - self.end);
+        self.end += n;
+        Ok(n)
+    }
+    fn log(&self) -> &crate::log::Logger {
+        &self.log
+    }
+}
+
 /// What kind of response a line is, by its start.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -100,8 +162,7 @@ pub fn literal_announcement(line: &[u8]) -> Option<u64> {
 /// Whether the literal announced at the end of `line` is a message (or a part of one) of an
 /// untagged FETCH: `BODY[...]`, `BODY[...]<origin>`, `BINARY[...]`, `RFC822`, `RFC822.TEXT`.
 fn is_body_literal(response: &[u8], line: &[u8]) -> bool {
-    if !response.starts_with(b"* ") || !memchr::memmem::find(&response[..response.len().min(40)], b" FETCH ").is_some()
-    {
+    if !response.starts_with(b"* ") || memchr::memmem::find(&response[..response.len().min(40)], b" FETCH ").is_none() {
         return false;
     }
     let Some(open) = memchr::memrchr(b'{', line) else { return false };
@@ -123,7 +184,7 @@ fn too_long(step: &str) -> Error {
 }
 
 /// Reads one line piece (up to and including LF) into `out`, within the response limit.
-fn read_piece(conn: &mut LineConnection, out: &mut Vec<u8>, deadline: Instant, step: &str) -> Result<()> {
+fn read_piece<I: Input>(conn: &mut I, out: &mut Vec<u8>, deadline: Instant, step: &str) -> Result<()> {
     loop {
         let avail = conn.buffered();
         if let Some(pos) = memchr::memchr(b'\n', avail) {
@@ -147,7 +208,7 @@ fn read_piece(conn: &mut LineConnection, out: &mut Vec<u8>, deadline: Instant, s
 }
 
 /// Streams `n` literal bytes into the body target, in the sink's pieces.
-fn stream_literal(conn: &mut LineConnection, n: u64, target: &mut BodyTarget, step: &str) -> Result<()> {
+fn stream_literal<I: Input>(conn: &mut I, n: u64, target: &mut BodyTarget, step: &str) -> Result<()> {
     let mut left = n;
     let mut done = 0u64;
     while left > 0 {
@@ -178,8 +239,8 @@ fn stream_literal(conn: &mut LineConnection, n: u64, target: &mut BodyTarget, st
 /// literal goes into `body` (and stands as `{0}` in the bytes returned); every other literal is
 /// read into the response, within MAX_RESPONSE, refused before a byte of it is read when its
 /// announcement is over that. The bytes end with CRLF.
-pub fn read_response(
-    conn: &mut LineConnection,
+pub fn read_response<I: Input>(
+    conn: &mut I,
     deadline: Instant,
     mut body: Option<&mut BodyTarget>,
     step: &str,
@@ -190,7 +251,7 @@ pub fn read_response(
         read_piece(conn, &mut out, deadline, step)?;
         let piece_end = out.len();
         let shown = out[start..].strip_suffix(b"\r\n").or_else(|| out[start..].strip_suffix(b"\n"));
-        conn.log.reply(shown.unwrap_or(&out[start..]));
+        conn.log().reply(shown.unwrap_or(&out[start..]));
         let Some(n) = literal_announcement(&out[start..]) else {
             if !out.ends_with(b"\r\n") {
                 // A bare LF ends the line for us; the grammar wants CRLF.
@@ -205,7 +266,7 @@ pub fn read_response(
             let open = memchr::memrchr(b'{', &out[start..piece_end]).expect("announcement has a brace") + start;
             out.truncate(open);
             out.extend_from_slice(b"{0}\r\n");
-            conn.log.info(crate::log::LOG_F_PROTOCOL, || format!("S: ({n} bytes of message data)"));
+            conn.log().info(crate::log::LOG_F_PROTOCOL, || format!("S: ({n} bytes of message data)"));
             stream_literal(conn, n, target, step)?;
             continue;
         }
@@ -234,9 +295,53 @@ pub fn read_response(
     }
 }
 
+/// Reads every response in `data` (handed out `piece` bytes at a time) as the client does,
+/// streaming the first FETCH message literal into a buffer, and reads each with the grammar:
+/// what the fuzz target and the unit tests drive. Returns the responses and the streamed body.
+#[cfg(any(test, feature = "fuzzing"))]
+pub fn read_all(data: &[u8], piece: usize) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let mut input = MemoryInput::new(data.to_vec(), piece);
+    let mut body = Vec::new();
+    let mut progress = |_: u64, _: Option<u64>| true;
+    let mut target = BodyTarget { sink: &mut body, progress: &mut progress, written: None };
+    let mut out = Vec::new();
+    let far = Instant::now() + std::time::Duration::from_secs(3600);
+    while let Ok(r) = read_response(&mut input, far, Some(&mut target), "fuzzing") {
+        assert!(r.ends_with(b"\r\n") && r.len() <= MAX_RESPONSE + 2, "a response is framed and bounded");
+        if let Some(Kind::Tagged) = classify(&r, "A0001") {
+            let _ = completion(&r, "A0001");
+        }
+        let _ = imap_proto::Response::parse(&r);
+        let _ = response_code(&String::from_utf8_lossy(&r));
+        out.push(r);
+    }
+    drop(target);
+    assert!(body.len() <= data.len());
+    (out, body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn responses_with_literals_are_framed_across_any_cut() {
+        let data = b"* 1 FETCH (UID 3 BODY[] {13}\r\nA0001 OK hi\r\n FLAGS (\\Seen))\r\n* LIST () \"/\" {3}\r\na b\r\nA0001 OK done\r\n";
+        for piece in [1, 2, 5, 64, 4096] {
+            let (responses, body) = read_all(data, piece);
+            assert_eq!(body, b"A0001 OK hi\r\n", "piece {piece}");
+            assert_eq!(responses.len(), 3);
+            assert_eq!(responses[0], b"* 1 FETCH (UID 3 BODY[] {0}\r\n FLAGS (\\Seen))\r\n");
+            assert_eq!(responses[1], b"* LIST () \"/\" {3}\r\na b\r\n");
+            assert_eq!(classify(&responses[2], "A0001"), Some(Kind::Tagged));
+            match imap_proto::Response::parse(&responses[1]) {
+                Ok((_, imap_proto::Response::MailboxData(imap_proto::MailboxDatum::List(l)))) => {
+                    assert_eq!(l.name, "a b")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn tags_literals_and_codes() {
