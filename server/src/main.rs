@@ -13,8 +13,8 @@ use csmail_server::{Pki, Script, ScriptedServer, ServerOptions};
 const USAGE: &str = "\
 usage:
   csmail-server --dir DIR [--bind 127.0.0.1] [--smtp-port 2525] [--smtps-port 2465]
-                [--pop3-port 1110] [--pop3s-port 1995] [--imap-port 1143]
-                [--imaps-port 1993] [--imap-plaintext-login] [--user name:pass]...
+                [--pop3-port 1110] [--pop3s-port 1995] [--imap-port 0]
+                [--imaps-port 0] [--imap-plaintext-login] [--user name:pass]...
                 [--require-auth] [--auth-requires-tls] [--no-pipelining]
                 [--no-starttls] [--max-size BYTES] [--stdin-lifetime] [--no-fsync]
                 [--chunking]
@@ -25,6 +25,8 @@ usage:
       prints the same lines. Runs until SIGTERM/SIGINT, or until standard
       input closes with --stdin-lifetime. Port 0 picks a free port.
       Default users: alice:alicepass and bob:bobpass (replaced by --user).
+      The IMAP ports default to 0 (free ports, read them from DIR/ready), so
+      that setups fixing only the SMTP and POP3 ports never collide on them.
       --chunking: SMTP offers CHUNKING and accepts BDAT (RFC 3030).
       --imap-plaintext-login: IMAP allows LOGIN and AUTHENTICATE before
       STARTTLS (by default it advertises LOGINDISABLED there, as Dovecot does).
@@ -92,7 +94,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
     let mut a = Args {
         dir: None,
         bind: IpAddr::from([127, 0, 0, 1]),
-        ports: [2525, 2465, 1110, 1995, 1143, 1993],
+        ports: [2525, 2465, 1110, 1995, 0, 0],
         imap_plaintext_login: false,
         users: Vec::new(),
         require_auth: false,

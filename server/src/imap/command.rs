@@ -58,13 +58,9 @@ pub(crate) fn read(conn: &mut Conn, max_literal: u64) -> io::Result<Read> {
     loop {
         let line = match conn.read_line(MAX_LINE)? {
             Line::Eof => return Ok(Read::Eof),
-            Line::TooLong => {
-                let tag = tag.unwrap_or_else(|| "*".into());
-                if cmd.is_empty() {
-                    return Ok(Read::Refused(tag, "BAD Command line too long".into()));
-                }
-                return Ok(Read::Bye("Command line too long after a literal".into()));
-            }
+            // The tag went with the dropped bytes, so no tagged answer is possible: end the
+            // session rather than leave the client waiting for one (Dovecot does the same).
+            Line::TooLong => return Ok(Read::Bye(format!("Command line over {MAX_LINE} octets"))),
             Line::Text(l) => l,
         };
         let tag = tag.get_or_insert_with(|| tag_of(&line)).clone();

@@ -80,7 +80,7 @@ mod tests {
         assert_eq!(parse_date_time("02-Dec-2026 02:50:07 +0100"), Some(1_796_176_207));
         assert_eq!(parse_date_time(" 2-Dec-2026 01:50:07 +0000"), Some(1_796_176_207));
         assert_eq!(parse_day("1-Feb-1994"), Some(days_from_civil(1994, 2, 1)));
-        assert_eq!(parse_day("29-Feb-2024").map(|d| civil_from_days(d)), Some((2024, 2, 29)));
+        assert_eq!(parse_day("29-Feb-2024").map(civil_from_days), Some((2024, 2, 29)));
         assert_eq!(parse_day("1-Foo-1994"), None);
         assert_eq!(parse_date_time("02-Dec-2026 01:50:07 0000"), None);
     }

@@ -363,7 +363,7 @@ pub(crate) fn render(out: &mut Vec<u8>, seq: usize, m: &Msg, items: &[Item], see
 }
 
 /// A header's raw value, unfolded and trimmed.
-fn raw_header<'a>(msg: &'a Message, name: &str) -> Option<String> {
+fn raw_header(msg: &Message, name: &str) -> Option<String> {
     let v = msg.header_raw(name)?;
     Some(v.replace("\r\n", "").replace('\n', "").trim().to_string())
 }

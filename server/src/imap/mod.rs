@@ -8,7 +8,7 @@
 //! `date` IMAP dates, `utf7` modified UTF-7 mailbox names, `session` the state machine.
 
 mod auth;
-mod command;
+pub(crate) mod command;
 mod date;
 mod fetch;
 mod search;

@@ -423,7 +423,17 @@ impl Session<'_> {
 
     fn wire_name(&self, name: &str) -> Vec<u8> {
         let mut out = Vec::new();
-        if self.utf8 {
+        if self.utf8 && !name.is_ascii() {
+            // RFC 6855 3: with UTF8=ACCEPT, quoted strings may carry UTF-8.
+            out.push(b'"');
+            for c in name.chars() {
+                if c == '"' || c == '\\' {
+                    out.push(b'\\');
+                }
+                out.extend_from_slice(c.to_string().as_bytes());
+            }
+            out.push(b'"');
+        } else if self.utf8 {
             string(&mut out, name.as_bytes());
         } else {
             string(&mut out, utf7::encode(name).as_bytes());
@@ -446,7 +456,7 @@ impl Session<'_> {
                 enabled.push(cap);
             }
         }
-        conn.reply(&format!("* ENABLED {}", enabled.join(" ")).trim_end().to_string());
+        conn.reply(format!("* ENABLED {}", enabled.join(" ")).trim_end());
         ok("ENABLE completed")
     }
 
@@ -941,13 +951,11 @@ impl Session<'_> {
             return Ok(ok(format!("{code}COPY completed")));
         }
         conn.reply(&format!("* OK {code}Moved"));
-        let mut removed = 0;
-        for &i in &targets {
+        for (removed, &i) in targets.iter().enumerate() {
             let idx = i - removed;
             let _ = std::fs::remove_file(&sel.msgs[idx].path);
             conn.reply(&format!("* {} EXPUNGE", idx + 1));
             sel.msgs.remove(idx);
-            removed += 1;
         }
         let _ = store::scan(&sel.dir);
         Ok(ok("MOVE completed"))

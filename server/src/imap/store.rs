@@ -146,7 +146,10 @@ fn now_secs() -> u32 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as u32).unwrap_or(1)
 }
 
-fn read_uidlist(dir: &Path) -> Option<(u32, u32, Vec<(u32, String)>)> {
+/// UIDVALIDITY, UIDNEXT and the (uid, base name) pairs of a folder's UID list.
+type UidList = (u32, u32, Vec<(u32, String)>);
+
+fn read_uidlist(dir: &Path) -> Option<UidList> {
     let text = fs::read_to_string(dir.join(UIDLIST)).ok()?;
     let mut lines = text.lines();
     let head = lines.next()?;

@@ -418,6 +418,6 @@ mod tests {
     fn escapes_round_trip_through_the_parser() {
         let bytes: Vec<u8> = (0..=255).collect();
         let s = Script::parse(&format!("RAW: {}", esc(&bytes))).unwrap();
-        assert_eq!(s.steps, vec![super::super::parse::Step::Send { data: bytes, times: 1 }]);
+        assert_eq!(s.steps, vec![super::super::parse::Step::Send { data: bytes, times: 1, tags: vec![] }]);
     }
 }
