@@ -315,7 +315,6 @@ pub fn read_all(data: &[u8], piece: usize) -> (Vec<Vec<u8>>, Vec<u8>) {
         let _ = response_code(&String::from_utf8_lossy(&r));
         out.push(r);
     }
-    drop(target);
     assert!(body.len() <= data.len());
     (out, body)
 }
