@@ -288,3 +288,50 @@ fn idle_is_aborted_from_another_thread() {
     expect_err(t.join().unwrap(), CSMAIL_E_ABORTED, eexAborted);
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
 }
+
+#[test]
+fn xoauth2_enable_utf8_and_id() {
+    let fx = Fixture::start();
+    // XOAUTH2 with SASL-IR: the bundled server takes the password as the token.
+    let c = imaps(&fx, "bob", "bobpass");
+    c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_XOAUTH2).unwrap();
+    c.connect().unwrap();
+    let id = c.id(&[("name", "csmail"), ("version", "1 \"beta\"")]).unwrap();
+    assert!(id.iter().any(|(k, _)| k == "name"), "{id:?}");
+    assert_eq!(c.enable(&["UTF8=ACCEPT"]).unwrap(), ["UTF8=ACCEPT"]);
+    // With UTF8=ACCEPT the name goes as UTF-8 and comes back so.
+    c.create_mailbox("Grüße 日本").unwrap();
+    let names: Vec<String> = c.list("", "Gr*").unwrap().into_iter().map(|e| e.name).collect();
+    assert!(names.contains(&"Grüße 日本".to_owned()), "{names:?}");
+    assert_eq!(c.select("Grüße 日本").unwrap().exists, 0);
+    // A search string that is not ASCII.
+    c.append(
+        "Grüße 日本",
+        &[],
+        &mut &b"Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nGr\xc3\xbc\xc3\x9fe aus K\xc3\xb6ln\r\n"[..],
+    )
+    .unwrap();
+    assert_eq!(c.search(&Search::new().body("Köln"), true).unwrap(), [1]);
+    assert!(expect_err(c.enable(&["A B"]), CSMAIL_E_INVALID_ARGUMENT, eexInvalidArgument).text.contains("capability"));
+    c.disconnect().unwrap();
+    // A wrong token.
+    let c = imaps(&fx, "bob", "expired-token");
+    c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_XOAUTH2).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexImapNo);
+    assert!(e.text.starts_with("login failed: the server refused AUTHENTICATE: NO"), "{}", e.text);
+}
+
+#[test]
+fn modified_utf7_names_without_utf8_accept() {
+    let fx = Fixture::start();
+    let c = imaps(&fx, "bob", "bobpass");
+    c.connect().unwrap();
+    c.create_mailbox("Entwürfe & Co").unwrap();
+    let st = c.status("Entwürfe & Co").unwrap();
+    assert_eq!(st.messages, Some(0));
+    let names: Vec<String> = c.list("", "*").unwrap().into_iter().map(|e| e.name).collect();
+    assert!(names.contains(&"Entwürfe & Co".to_owned()), "{names:?}");
+    c.subscribe("Entwürfe & Co", true).unwrap();
+    c.subscribe("Entwürfe & Co", false).unwrap();
+    c.disconnect().unwrap();
+}
