@@ -110,9 +110,15 @@ impl ImapSession {
         mut body: Option<&mut BodyTarget>,
     ) -> Result<Completion> {
         let wait = format!("waiting for the reply to {name}");
-        let deadline = self.link.conn.deadline();
+        let mut deadline = self.link.conn.deadline();
         loop {
+            let streamed = body.as_ref().and_then(|b| b.written);
             let bytes = self.read(deadline, body.as_deref_mut(), &wait)?;
+            // A message that streamed (at the idle timeout per read) restarts the wait for the
+            // rest: the deadline bounds the responses, not the size of the message.
+            if body.as_ref().and_then(|b| b.written) != streamed {
+                deadline = self.link.conn.deadline();
+            }
             match response::classify(&bytes, tag) {
                 Some(Kind::Tagged) => return self.completion(&bytes, tag),
                 Some(Kind::Untagged) => self.untagged(&bytes, &mut *on)?,

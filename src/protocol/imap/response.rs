@@ -241,7 +241,7 @@ fn stream_literal<I: Input>(conn: &mut I, n: u64, target: &mut BodyTarget, step:
 /// announcement is over that. The bytes end with CRLF.
 pub fn read_response<I: Input>(
     conn: &mut I,
-    deadline: Instant,
+    mut deadline: Instant,
     mut body: Option<&mut BodyTarget>,
     step: &str,
 ) -> Result<Vec<u8>> {
@@ -267,7 +267,11 @@ pub fn read_response<I: Input>(
             out.truncate(open);
             out.extend_from_slice(b"{0}\r\n");
             conn.log().info(crate::log::LOG_F_PROTOCOL, || format!("S: ({n} bytes of message data)"));
+            // The message streams with the idle timeout per read; the rest of the response
+            // then gets the time it had left before.
+            let left = deadline.saturating_duration_since(Instant::now());
             stream_literal(conn, n, target, step)?;
+            deadline = Instant::now() + left;
             continue;
         }
         if (out.len() as u64).saturating_add(n) > MAX_RESPONSE as u64 {
