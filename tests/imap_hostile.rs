@@ -210,3 +210,54 @@ S: A0004 OK bye
     let out = s.finish();
     assert_eq!(out.mismatches, Vec::<String>::new());
 }
+
+#[test]
+fn move_without_move_is_copy_store_and_uid_expunge() {
+    // The login's capabilities: IMAP4rev1 UIDPLUS, no MOVE.
+    let s = start(&format!(
+        "{GREETING}\nC: A0001 AUTHENTICATE PLAIN {}\nS: A0001 OK [CAPABILITY IMAP4rev1 UIDPLUS] Logged in\n{}",
+        sasl::plain("bob", "bobpass"),
+        r"C: A0002 SELECT INBOX
+S: * 2 EXISTS
+S: A0002 OK [READ-WRITE] selected
+C: A0003 UID COPY 7 Archive
+S: A0003 OK [COPYUID 1 7 3] copied
+C: A0004 UID STORE 7 +FLAGS.SILENT (\\Deleted)
+S: A0004 OK stored
+C: A0005 UID EXPUNGE 7
+S: * 2 EXPUNGE
+S: A0005 OK expunged
+C: A0006 LOGOUT
+S: * BYE
+S: A0006 OK bye
+"
+    ));
+    let c = client(s.port());
+    c.connect().unwrap();
+    assert_eq!(c.select("INBOX").unwrap().exists, 2);
+    c.move_messages("7", true, "Archive").unwrap();
+    c.disconnect().unwrap();
+    let out = s.finish();
+    assert_eq!(out.mismatches, Vec::<String>::new());
+    assert!(out.completed);
+}
+
+#[test]
+fn append_with_a_synchronising_literal_waits_for_the_go_ahead() {
+    let msg = "Subject: x\r\n\r\nbody\r\n";
+    let s = start(&logged_in(&format!(
+        "C: A0002 APPEND INBOX (\\\\Seen) {{{}}}\nS: + go ahead\nLITERAL\nC: \nS: A0002 OK [APPENDUID 5 9] appended\nC: A0003 APPEND Drafts {{{}}}\nS: A0003 NO [TRYCREATE] no Drafts\nC: A0004 LOGOUT\nS: A0004 OK bye\n",
+        msg.len(),
+        msg.len()
+    )));
+    let c = client(s.port());
+    c.connect().unwrap();
+    assert_eq!(c.append("INBOX", &["\\Seen"], &mut msg.as_bytes()).unwrap(), 9);
+    // Refused before the literal: nothing of the message is sent, the session goes on.
+    let e = expect_err(c.append("Drafts", &[], &mut msg.as_bytes()), CSMAIL_E_SERVER, eexImapNo);
+    assert_eq!(e.text, "the server refused APPEND: NO [TRYCREATE] no Drafts");
+    c.disconnect().unwrap();
+    let out = s.finish();
+    assert_eq!(out.mismatches, Vec::<String>::new());
+    assert!(contains(&out.received, format!("{{{}}}\r\n{msg}\r\n", msg.len()).as_bytes()));
+}
