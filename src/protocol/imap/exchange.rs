@@ -236,7 +236,8 @@ impl ImapSession {
             }
             _ => {}
         }
-        match Response::parse(bytes) {
+        let grammar = response::for_grammar(bytes);
+        match Response::parse(&grammar) {
             Ok((_, r)) => {
                 self.track(&r);
                 on(&r)

@@ -20,7 +20,8 @@ pub struct IdleOutcome {
 
 impl ImapSession {
     /// IDLE for at most `wait` (RFC 2177 asks clients to re-IDLE within 29 minutes), returning at
-    /// the first EXISTS or EXPUNGE; changes reported before the IDLE count too.
+    /// the first EXISTS or EXPUNGE reported during it (what earlier commands reported, their own
+    /// EXPUNGEs included, is already in the mailbox's counts).
     pub fn idle(&mut self, wait: Duration) -> Result<IdleOutcome> {
         if !self.caps.idle {
             return Err(Error::new(
@@ -32,7 +33,8 @@ impl ImapSession {
         if !self.selected {
             return Err(Error::invalid_arg("IDLE needs a selected mailbox (Select first)"));
         }
-        let mut events = self.take_events();
+        self.take_events();
+        let mut events = Vec::new();
         let tag = self.next_tag();
         let step = "sending IDLE";
         let line = Command::new("IDLE").lines(&tag, false).remove(0).0;

@@ -147,6 +147,43 @@ pub fn response_code(text: &str) -> Option<(String, &str)> {
     Some((name.to_ascii_uppercase(), args))
 }
 
+/// The bytes the grammar may read. imap-proto 0.17 slices the text after a status response's
+/// code at byte 1, assuming a space there: `* OK [ALERT]\xbbx` (found by fuzzing) would panic
+/// on the multi-byte character. A status response whose code is followed by anything but a
+/// space or the line end gets the space inserted.
+pub fn for_grammar(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let rest = if let Some(r) = bytes.strip_prefix(b"* ") {
+        r
+    } else if let Some(sp) = memchr::memchr(b' ', bytes) {
+        &bytes[sp + 1..]
+    } else {
+        return bytes.into();
+    };
+    let word_end = memchr::memchr(b' ', rest).unwrap_or(rest.len());
+    let word = rest[..word_end].to_ascii_uppercase();
+    let status = matches!(word.as_slice(), b"OK" | b"NO" | b"BAD" | b"BYE" | b"PREAUTH");
+    let code_at = if bytes.starts_with(b"+") {
+        Some(bytes.iter().position(|&b| b != b'+' && b != b' ').unwrap_or(bytes.len()))
+    } else if status && rest.get(word_end + 1) == Some(&b'[') {
+        Some(bytes.len() - rest.len() + word_end + 1)
+    } else {
+        None
+    };
+    let Some(open) = code_at.filter(|&i| bytes.get(i) == Some(&b'[')) else { return bytes.into() };
+    let line_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let Some(close) = memchr::memchr(b']', &bytes[open..line_end]).map(|c| open + c) else { return bytes.into() };
+    match bytes.get(close + 1) {
+        Some(b' ' | b'\r' | b'\n') | None => bytes.into(),
+        Some(_) => {
+            let mut fixed = Vec::with_capacity(bytes.len() + 1);
+            fixed.extend_from_slice(&bytes[..=close]);
+            fixed.push(b' ');
+            fixed.extend_from_slice(&bytes[close + 1..]);
+            fixed.into()
+        }
+    }
+}
+
 /// The literal size a line piece announces at its end (`{n}` or `{n+}`), if any.
 pub fn literal_announcement(line: &[u8]) -> Option<u64> {
     let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n"))?;
@@ -315,7 +352,7 @@ pub fn read_all(data: &[u8], piece: usize) -> (Vec<Vec<u8>>, Vec<u8>) {
         if let Some(Kind::Tagged) = classify(&r, "A0001") {
             let _ = completion(&r, "A0001");
         }
-        let _ = imap_proto::Response::parse(&r);
+        let _ = imap_proto::Response::parse(&for_grammar(&r));
         let _ = response_code(&String::from_utf8_lossy(&r));
         out.push(r);
     }
@@ -326,6 +363,19 @@ pub fn read_all(data: &[u8], piece: usize) -> (Vec<Vec<u8>>, Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_code_followed_by_a_multibyte_character_reaches_the_grammar_safely() {
+        for r in [&b"* OK [ALERT]\xbbhi\r\n"[..], b"A0001 NO [X]\xc3\xa9\r\n", b"+ [X]\xbb\r\n"] {
+            let fixed = for_grammar(r);
+            let _ = imap_proto::Response::parse(&fixed);
+        }
+        assert_eq!(&*for_grammar(b"* OK [ALERT]\xbbhi\r\n"), b"* OK [ALERT] \xbbhi\r\n");
+        // Not a status: BODY[]<0> stays as it is.
+        let fetch = b"* 1 FETCH (BODY[]<0> {1}\r\nx)\r\n";
+        assert_eq!(&*for_grammar(fetch), &fetch[..]);
+        assert_eq!(&*for_grammar(b"* OK [UIDNEXT 5] x\r\n"), b"* OK [UIDNEXT 5] x\r\n");
+    }
 
     #[test]
     fn responses_with_literals_are_framed_across_any_cut() {
