@@ -170,8 +170,9 @@ pub fn for_grammar(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         None
     };
     let Some(open) = code_at.filter(|&i| bytes.get(i) == Some(&b'[')) else { return bytes.into() };
-    let line_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
-    let Some(close) = memchr::memchr(b']', &bytes[open..line_end]).map(|c| open + c) else { return bytes.into() };
+    let code_line = &bytes[open..];
+    let code_line = &code_line[..memchr::memchr(b'\n', code_line).unwrap_or(code_line.len())];
+    let Some(close) = memchr::memchr(b']', code_line).map(|c| open + c) else { return bytes.into() };
     match bytes.get(close + 1) {
         Some(b' ' | b'\r' | b'\n') | None => bytes.into(),
         Some(_) => {
@@ -366,7 +367,8 @@ mod tests {
 
     #[test]
     fn a_code_followed_by_a_multibyte_character_reaches_the_grammar_safely() {
-        for r in [&b"* OK [ALERT]\xbbhi\r\n"[..], b"A0001 NO [X]\xc3\xa9\r\n", b"+ [X]\xbb\r\n"] {
+        // The second: a line break before the code (found by fuzzing).
+        for r in [&b"* OK [ALERT]\xbbhi\r\n"[..], b"ODY[]oC\n {3}\r\na OK [CAPA\r\n", b"A0001 NO [X]\xc3\xa9\r\n", b"+ [X]\xbb\r\n"] {
             let fixed = for_grammar(r);
             let _ = imap_proto::Response::parse(&fixed);
         }
