@@ -2194,9 +2194,9 @@ int32_t CSMAIL_CALL csmail_imap_delete(const csmail_imap *imap, const char *mail
  * RENAME a mailbox.
  *
  * # Safety
- * `from` and `to` are NULL or NUL-terminated.
+ * `old_name` and `new_name` are NULL or NUL-terminated.
  */
-int32_t CSMAIL_CALL csmail_imap_rename(const csmail_imap *imap, const char *from, const char *to);
+int32_t CSMAIL_CALL csmail_imap_rename(const csmail_imap *imap, const char *old_name, const char *new_name);
 
 /**
  * SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
@@ -2298,13 +2298,13 @@ int32_t CSMAIL_CALL csmail_imap_append_file(const csmail_imap *imap, const char 
 int32_t CSMAIL_CALL csmail_imap_append_message(const csmail_imap *imap, const char *mailbox, const char *flag_list, const csmail_message *message, uint32_t *uid_out);
 
 /**
- * APPEND a message read from a callback of `size` bytes (exactly; -1 when unknown: it is read
- * into memory first, as a literal announces its length).
+ * APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it
+ * is then read into memory first, as a literal announces its length).
  *
  * # Safety
  * Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
  */
-int32_t CSMAIL_CALL csmail_imap_append_cb(const csmail_imap *imap, const char *mailbox, const char *flag_list, int64_t size, csmail_read_callback callback, void *userdata, uint32_t *uid_out);
+int32_t CSMAIL_CALL csmail_imap_append_cb(const csmail_imap *imap, const char *mailbox, const char *flag_list, size_t size, csmail_read_callback callback, void *userdata, uint32_t *uid_out);
 
 /**
  * IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass;

@@ -83,7 +83,7 @@ fn append_from_a_callback_and_fetch_into_one_in_16_kib_pieces() {
     let msg = big_message();
     let h = connected(&fx);
     let inbox = cs("INBOX");
-    for size in [msg.len() as i64, -1] {
+    for size in [msg.len(), usize::MAX] {
         let mut src: (&[u8], usize) = (&msg, 0);
         let mut uid = 0u32;
         // SAFETY: valid strings, callback and out pointer.
@@ -180,7 +180,7 @@ fn mailboxes_and_search_through_caller_buffers() {
             h,
             cs("INBOX").as_ptr(),
             cs("\\Flagged").as_ptr(),
-            msg.len() as i64,
+            msg.len(),
             Some(read_from),
             &mut src as *mut _ as *mut c_void,
             &mut uid,

@@ -97,7 +97,7 @@ Public Declare PtrSafe Function csmail_imap_create Lib "csmail.dll" (ByVal imap 
 Public Declare PtrSafe Function csmail_imap_delete Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr) As Long
 
 ' csmail_imap_rename: RENAME a mailbox.
-Public Declare PtrSafe Function csmail_imap_rename Lib "csmail.dll" (ByVal imap As LongPtr, ByVal from As LongPtr, ByVal to As LongPtr) As Long
+Public Declare PtrSafe Function csmail_imap_rename Lib "csmail.dll" (ByVal imap As LongPtr, ByVal old_name As LongPtr, ByVal new_name As LongPtr) As Long
 
 ' csmail_imap_subscribe: SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
 Public Declare PtrSafe Function csmail_imap_subscribe Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal subscribe As Long) As Long
@@ -135,8 +135,8 @@ Public Declare PtrSafe Function csmail_imap_append_file Lib "csmail.dll" (ByVal 
 ' csmail_imap_append_message: APPEND a Message to a mailbox.
 Public Declare PtrSafe Function csmail_imap_append_message Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal message As LongPtr, ByRef uid_out As Long) As Long
 
-' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; -1 when unknown: it is read into memory first, as a literal announces its length).
-Public Declare PtrSafe Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal size As Currency, ByVal callback As LongPtr, ByVal userdata As LongPtr, ByRef uid_out As Long) As Long
+' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+Public Declare PtrSafe Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal size As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr, ByRef uid_out As Long) As Long
 
 ' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
 Public Declare PtrSafe Function csmail_imap_idle Lib "csmail.dll" (ByVal imap As LongPtr, ByVal timeout_ms As Long, ByRef exists_out As Long, ByRef changed_out As Long) As Long
@@ -630,7 +630,7 @@ Public Declare Function csmail_imap_create Lib "csmail.dll" (ByVal imap As Long,
 Public Declare Function csmail_imap_delete Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long) As Long
 
 ' csmail_imap_rename: RENAME a mailbox.
-Public Declare Function csmail_imap_rename Lib "csmail.dll" (ByVal imap As Long, ByVal from As Long, ByVal to As Long) As Long
+Public Declare Function csmail_imap_rename Lib "csmail.dll" (ByVal imap As Long, ByVal old_name As Long, ByVal new_name As Long) As Long
 
 ' csmail_imap_subscribe: SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
 Public Declare Function csmail_imap_subscribe Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal subscribe As Long) As Long
@@ -668,8 +668,8 @@ Public Declare Function csmail_imap_append_file Lib "csmail.dll" (ByVal imap As 
 ' csmail_imap_append_message: APPEND a Message to a mailbox.
 Public Declare Function csmail_imap_append_message Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal message As Long, ByRef uid_out As Long) As Long
 
-' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; -1 when unknown: it is read into memory first, as a literal announces its length).
-Public Declare Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal size As Currency, ByVal callback As Long, ByVal userdata As Long, ByRef uid_out As Long) As Long
+' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+Public Declare Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal size As Long, ByVal callback As Long, ByVal userdata As Long, ByRef uid_out As Long) As Long
 
 ' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
 Public Declare Function csmail_imap_idle Lib "csmail.dll" (ByVal imap As Long, ByVal timeout_ms As Long, ByRef exists_out As Long, ByRef changed_out As Long) As Long

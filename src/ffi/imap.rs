@@ -322,15 +322,15 @@ pub unsafe extern "system" fn csmail_imap_delete(imap: *const csmail_imap, mailb
 /// RENAME a mailbox.
 ///
 /// # Safety
-/// `from` and `to` are NULL or NUL-terminated.
+/// `old_name` and `new_name` are NULL or NUL-terminated.
 #[no_mangle]
 pub unsafe extern "system" fn csmail_imap_rename(
     imap: *const csmail_imap,
-    from: *const c_char,
-    to: *const c_char,
+    old_name: *const c_char,
+    new_name: *const c_char,
 ) -> i32 {
     // SAFETY: caller contract.
-    unsafe { with_strs(imap, (from, "from"), (to, "to"), |c, f, t| c.rename_mailbox(f, t)) }
+    unsafe { with_strs(imap, (old_name, "old_name"), (new_name, "new_name"), |c, f, t| c.rename_mailbox(f, t)) }
 }
 
 /// SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
@@ -544,8 +544,8 @@ pub unsafe extern "system" fn csmail_imap_append_message(
     }
 }
 
-/// APPEND a message read from a callback of `size` bytes (exactly; -1 when unknown: it is read
-/// into memory first, as a literal announces its length).
+/// APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it
+/// is then read into memory first, as a literal announces its length).
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
@@ -554,7 +554,7 @@ pub unsafe extern "system" fn csmail_imap_append_cb(
     imap: *const csmail_imap,
     mailbox: *const c_char,
     flag_list: *const c_char,
-    size: i64,
+    size: usize,
     callback: csmail_read_callback,
     userdata: *mut c_void,
     uid_out: *mut u32,
@@ -563,7 +563,7 @@ pub unsafe extern "system" fn csmail_imap_append_cb(
     unsafe {
         append_with(imap, mailbox, flag_list, uid_out, |c, m, f| {
             let source = checked(c, read_callback_source(callback, UserData(userdata)))?;
-            let mut sized = SizedSource(source, u64::try_from(size).ok());
+            let mut sized = SizedSource(source, (size != usize::MAX).then_some(size as u64));
             c.append(m, f, &mut sized)
         })
     }

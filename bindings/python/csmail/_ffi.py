@@ -179,8 +179,8 @@ PROTOTYPES = {
     "csmail_imap_append_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_uint32)]),
     # APPEND a Message to a mailbox.
     "csmail_imap_append_message": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
-    # APPEND a message read from a callback of `size` bytes (exactly; -1 when unknown: it is read into memory first, as a literal announces its length).
-    "csmail_imap_append_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int64, csmail_read_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
+    # APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+    "csmail_imap_append_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, csmail_read_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
     # IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
     "csmail_imap_idle": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_int32)]),
     # Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).

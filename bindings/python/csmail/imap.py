@@ -132,7 +132,8 @@ class IMAPClient(Client):
             import io
 
             stream = io.BytesIO(value) if kind == "mem" else value
-            size = len(value) if kind == "mem" else -1
+            unknown = (1 << (8 * ctypes.sizeof(ctypes.c_size_t))) - 1
+            size = len(value) if kind == "mem" else unknown
             self._run("append_cb", utf8(mailbox), _flags(flags), size, reader(stream), None, ctypes.byref(uid))
         return uid.value
 

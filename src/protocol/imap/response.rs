@@ -368,7 +368,12 @@ mod tests {
     #[test]
     fn a_code_followed_by_a_multibyte_character_reaches_the_grammar_safely() {
         // The second: a line break before the code (found by fuzzing).
-        for r in [&b"* OK [ALERT]\xbbhi\r\n"[..], b"ODY[]oC\n {3}\r\na OK [CAPA\r\n", b"A0001 NO [X]\xc3\xa9\r\n", b"+ [X]\xbb\r\n"] {
+        for r in [
+            &b"* OK [ALERT]\xbbhi\r\n"[..],
+            b"ODY[]oC\n {3}\r\na OK [CAPA\r\n",
+            b"A0001 NO [X]\xc3\xa9\r\n",
+            b"+ [X]\xbb\r\n",
+        ] {
             let fixed = for_grammar(r);
             let _ = imap_proto::Response::parse(&fixed);
         }
