@@ -1816,12 +1816,6 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 
 
 /**
- * The most a response may hold in memory, literals included (a LIST of many thousand
- * mailboxes, a SEARCH of a million messages); a message body is streamed, not held.
- */
-#define MAX_RESPONSE ((8 * 1024) * 1024)
-
-/**
  * Which attributes to fetch.
  */
 typedef struct FetchItems FetchItems;

@@ -335,3 +335,23 @@ fn modified_utf7_names_without_utf8_accept() {
     c.subscribe("Entwürfe & Co", false).unwrap();
     c.disconnect().unwrap();
 }
+
+#[test]
+fn search_after_enable_imap4rev2_reads_esearch() {
+    let fx = Fixture::start();
+    deliver(&fx, MSG);
+    deliver(&fx, MSG2);
+    let c = imaps(&fx, "bob", "bobpass");
+    let (log, lines) = collecting_log();
+    log.set_level(LOG_S_INFORMATION);
+    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    c.connect().unwrap();
+    assert_eq!(c.enable(&["IMAP4rev2"]).unwrap(), ["IMAP4rev2"]);
+    c.select("INBOX").unwrap();
+    assert_eq!(c.search(&Search::new().all(), true).unwrap(), [1, 2]);
+    assert_eq!(c.search(&Search::new().subject("second"), false).unwrap(), [2]);
+    assert_eq!(c.search(&Search::new().subject("none such"), false).unwrap(), Vec::<u32>::new());
+    let logged: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
+    assert!(logged.iter().any(|l| l.starts_with("S: * ESEARCH")), "{logged:#?}");
+    c.disconnect().unwrap();
+}

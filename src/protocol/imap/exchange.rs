@@ -225,6 +225,15 @@ impl ImapSession {
                     format!("the server ended the session: {text}"),
                 ));
             }
+            // imap-proto 0.17 does not read ESEARCH: its ALL goes to the handler as SEARCH.
+            "ESEARCH" => match super::search::esearch_all(&text) {
+                Some(Ok(ids)) => return on(&Response::MailboxData(imap_proto::MailboxDatum::Search(ids))),
+                Some(Err(e)) => {
+                    self.mark_broken();
+                    return Err(e);
+                }
+                None => {}
+            },
             "OK" | "NO" | "BAD" | "BYE" => {
                 if let Some((name, _)) = response::response_code(&text) {
                     if name == "ALERT" {

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// The most a response may hold in memory, literals included (a LIST of many thousand
 /// mailboxes, a SEARCH of a million messages); a message body is streamed, not held.
-pub const MAX_RESPONSE: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_RESPONSE: usize = 8 * 1024 * 1024;
 
 /// Where a FETCH's message literal goes, and how far it got.
 pub struct BodyTarget<'a> {

@@ -180,6 +180,52 @@ pub fn sequence_set(set: &str) -> Result<String> {
     Ok(set.to_owned())
 }
 
+/// The most numbers an ESEARCH ALL may expand to (a range "1:4000000000" costs nothing to send).
+const MAX_ESEARCH_NUMBERS: u64 = 10_000_000;
+
+/// The numbers of an ESEARCH response's ALL (RFC 4731, IMAP4rev2's SEARCH answer):
+/// `ESEARCH (TAG "A1") UID ALL 1:3,5` gives [1, 2, 3, 5]; no ALL gives none. None when it is
+/// not an ESEARCH response or is malformed; an error when it expands past the limit.
+pub fn esearch_all(text: &str) -> Option<Result<Vec<u32>>> {
+    let mut words = text.split_ascii_whitespace();
+    if !words.next()?.eq_ignore_ascii_case("ESEARCH") {
+        return None;
+    }
+    let mut words = words.peekable();
+    if words.peek().is_some_and(|w| w.starts_with('(')) {
+        // The correlator: (TAG "A0003").
+        for w in words.by_ref() {
+            if w.ends_with(')') {
+                break;
+            }
+        }
+    }
+    while let Some(w) = words.next() {
+        if w.eq_ignore_ascii_case("UID") {
+            continue;
+        }
+        let value = words.next()?;
+        if !w.eq_ignore_ascii_case("ALL") {
+            continue;
+        }
+        let mut out = Vec::new();
+        for range in value.split(',') {
+            let (a, b) = range.split_once(':').unwrap_or((range, range));
+            let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+            let (lo, hi) = (a.min(b), a.max(b));
+            if out.len() as u64 + u64::from(hi - lo) + 1 > MAX_ESEARCH_NUMBERS {
+                return Some(Err(Error::protocol(
+                    crate::error::eexReplyTooLong,
+                    format!("an ESEARCH answer of over {MAX_ESEARCH_NUMBERS} messages"),
+                )));
+            }
+            out.extend(lo..=hi);
+        }
+        return Some(Ok(out));
+    }
+    Some(Ok(Vec::new()))
+}
+
 impl ImapSession {
     /// SEARCH (or UID SEARCH): the matching message numbers (UIDs).
     pub fn search(&mut self, criteria: &Search, uid: bool) -> Result<Vec<u32>> {
@@ -234,6 +280,13 @@ mod tests {
         assert!(Search::new().subject("a\r\nA2 LOGOUT").write(Command::new("SEARCH"), false).is_err());
         assert!(sequence_set("1 2").is_err() && sequence_set("1:").is_err() && sequence_set("").is_err());
         assert_eq!(sequence_set("1:*,4").unwrap(), "1:*,4");
+        assert_eq!(esearch_all("ESEARCH (TAG \"A3\") UID ALL 1:3,7,9:8 MIN 1").unwrap().unwrap(), [1, 2, 3, 7, 8, 9]);
+        assert_eq!(esearch_all("ESEARCH (TAG \"A3\") UID").unwrap().unwrap(), Vec::<u32>::new());
+        assert_eq!(esearch_all("ESEARCH COUNT 3 ALL 4").unwrap().unwrap(), [4]);
+        assert_eq!(esearch_all("SEARCH 1 2"), None);
+        assert_eq!(esearch_all("ESEARCH ALL x"), None);
+        let e = esearch_all("ESEARCH ALL 1:4000000000").unwrap().unwrap_err();
+        assert_eq!(e.eex, crate::error::eexReplyTooLong);
         assert_eq!(line(&Search::new().raw(" UNSEEN FROM \"x\" ")), "A1 SEARCH UNSEEN FROM \"x\"");
         for bad in ["A {5}", "\r\nA2 LOGOUT", "SUBJECT \"ü\"", " "] {
             assert!(Search::new().raw(bad).write(Command::new("SEARCH"), false).is_err(), "{bad:?}");
