@@ -635,7 +635,8 @@
 #define CSMAIL_PROP_USER 3
 
 /**
- * Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only).
+ * Password, or the OAuth2 access token with CSMAIL_AUTH_XOAUTH2 and CSMAIL_AUTH_OAUTHBEARER
+ * (write-only).
  *
  * Property Password: string, write-only, default ""; SMTP, POP3, IMAP, proxy.
  */
@@ -1151,29 +1152,32 @@
 /* ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ---- */
 
 /**
- * Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear
- * CRAM-MD5 first. POP3: SASL PLAIN over TLS, APOP in the clear when offered, else USER/PASS. IMAP:
- * AUTHENTICATE PLAIN when offered, else LOGIN; never with LOGINDISABLED).
+ * Choose the best password mechanism the server offers; never an OAuth2 one, as the password is
+ * not a token. SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear CRAM-MD5 first. POP3 over TLS:
+ * SASL PLAIN, USER/PASS, SASL LOGIN, SASL CRAM-MD5, APOP; in the clear APOP, SASL CRAM-MD5, then
+ * USER/PASS, SASL PLAIN, SASL LOGIN. Nothing usable offered: no credential is sent (CSMAIL_E_AUTH,
+ * eexAuthNotSupported). IMAP: AUTHENTICATE CRAM-MD5 in the clear, else AUTHENTICATE PLAIN when
+ * offered, else the LOGIN command; never LOGIN with LOGINDISABLED.
  */
 #define CSMAIL_AUTH_AUTO 0
 
 /**
- * SASL PLAIN (SMTP AUTH PLAIN, POP3 AUTH PLAIN, IMAP AUTHENTICATE PLAIN).
+ * SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
  */
 #define CSMAIL_AUTH_PLAIN 1
 
 /**
- * SMTP AUTH LOGIN, IMAP AUTHENTICATE LOGIN.
+ * SASL LOGIN (SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
  */
 #define CSMAIL_AUTH_LOGIN 2
 
 /**
- * SMTP AUTH CRAM-MD5, IMAP AUTHENTICATE CRAM-MD5.
+ * SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
  */
 #define CSMAIL_AUTH_CRAM_MD5 3
 
 /**
- * SMTP AUTH XOAUTH2, IMAP AUTHENTICATE XOAUTH2 (Password holds the token).
+ * SASL XOAUTH2 (SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE; Password holds the OAuth2 access token).
  */
 #define CSMAIL_AUTH_XOAUTH2 4
 
@@ -1186,6 +1190,11 @@
  * POP3 APOP.
  */
 #define CSMAIL_AUTH_APOP 6
+
+/**
+ * SASL OAUTHBEARER (RFC 7628; SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
+ */
+#define CSMAIL_AUTH_OAUTHBEARER 7
 
 /* ---- Proxy kinds (csmail_proxyinfo_new) ---- */
 
@@ -1815,6 +1824,10 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 #endif /* !CSMAIL_NO_LEGACY_NAMES */
 
 
+
+
+#define TIMED_OUT 10060
+
 /**
  * Which attributes to fetch.
  */
@@ -1966,6 +1979,13 @@ typedef struct {
 typedef int32_t (CSMAIL_CALL *csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
 
 
+
+/**
+ * The ports where servers speak TLS from the first byte (implicit TLS): SMTP submission
+ * (465), IMAPS (993), POP3S (995). A client without implicit TLS that connects there waits for
+ * a greeting that never comes: the server waits for the client's TLS handshake.
+ */
+#define IMPLICIT_TLS_PORTS { 465, 993, 995, }
 
 #ifdef __cplusplus
 extern "C" {

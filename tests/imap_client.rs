@@ -318,7 +318,7 @@ fn xoauth2_enable_utf8_and_id() {
     let c = imaps(&fx, "bob", "expired-token");
     c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_XOAUTH2).unwrap();
     let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexImapNo);
-    assert!(e.text.starts_with("login failed: the server refused AUTHENTICATE: NO"), "{}", e.text);
+    assert!(e.text.starts_with("login failed: the server refused AUTHENTICATE XOAUTH2: NO"), "{}", e.text);
 }
 
 #[test]

@@ -27,6 +27,7 @@ usage:
       Default users: alice:alicepass and bob:bobpass (replaced by --user).
       The IMAP ports default to 0 (free ports, read them from DIR/ready), so
       that setups fixing only the SMTP and POP3 ports never collide on them.
+      A user's OAuth2 token (XOAUTH2, OAUTHBEARER) is token-PASSWORD.
       --chunking: SMTP offers CHUNKING and accepts BDAT (RFC 3030).
       --imap-plaintext-login: IMAP allows LOGIN and AUTHENTICATE before
       STARTTLS (by default it advertises LOGINDISABLED there, as Dovecot does).

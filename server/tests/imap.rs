@@ -20,7 +20,8 @@ fn put(dir: &std::path::Path, user: &str, sub: &str, name: &str, data: &[u8]) {
     std::fs::write(p.join(name), data).unwrap();
 }
 
-const CAPS_TAIL: &str = "SASL-IR LITERAL+ IDLE MOVE UIDPLUS ENABLE ID UNSELECT SPECIAL-USE NAMESPACE UTF8=ACCEPT";
+const CAPS_TAIL: &str =
+    "SASL-IR LITERAL+ IDLE MOVE UIDPLUS ENABLE ID UNSELECT SPECIAL-USE NAMESPACE UTF8=ACCEPT ESEARCH";
 const AUTHS: &str = "AUTH=PLAIN AUTH=LOGIN AUTH=CRAM-MD5 AUTH=XOAUTH2 AUTH=OAUTHBEARER";
 
 /// A logged-in session over implicit TLS.
@@ -122,15 +123,19 @@ fn plaintext_login_when_allowed_and_the_sasl_mechanisms() {
     c.line();
     let bad = b64(b"user=alice\x01auth=Bearer nope\x01\x01");
     c.send(format!("s1 AUTHENTICATE XOAUTH2 {bad}\r\n").as_bytes());
-    assert_eq!(c.line(), format!("+ {}", b64(br#"{"status":"invalid_token","scope":"mail","schemes":"Bearer"}"#)));
+    assert_eq!(
+        c.line(),
+        format!("+ {}", b64(br#"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#))
+    );
     c.send(b"\r\n");
     assert_eq!(c.line(), "s1 NO [AUTHENTICATIONFAILED] Authentication failed");
-    let good = b64(b"user=alice\x01auth=Bearer alicepass\x01\x01");
+    // The test server's token for a user is `token-` and the password.
+    let good = b64(b"user=alice\x01auth=Bearer token-alicepass\x01\x01");
     assert_eq!(c.imap("s2", &format!("AUTHENTICATE XOAUTH2 {good}")), format!("s2 {ok}"));
     // OAUTHBEARER.
     let mut c = Client::connect(srv.imap_port);
     c.line();
-    let good = b64(b"n,a=bob,\x01host=localhost\x01port=143\x01auth=Bearer bobpass\x01\x01");
+    let good = b64(b"n,a=bob,\x01host=localhost\x01port=143\x01auth=Bearer token-bobpass\x01\x01");
     assert_eq!(c.imap("t1", &format!("AUTHENTICATE OAUTHBEARER {good}")), format!("t1 {ok}"));
     let mut c = Client::connect(srv.imap_port);
     c.line();
@@ -468,4 +473,27 @@ fn multipart_structure_and_part_sections() {
         "* 1 FETCH (BODY[1] {5}\r\nhello BODY[2] {4}\r\nAAEC BODY[2.MIME] {128}\r\nContent-Type: application/octet-stream\r\n\
 Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"a.bin\"\r\n\r\n BODY[3] NIL)\r\nf3 OK FETCH completed\r\n"
     );
+}
+
+#[test]
+fn imap4rev2_mode_esearch_and_no_recent() {
+    let (srv, dir) = server_with(|_| {});
+    put(dir.path(), "alice", "new", "1.a", M1);
+    put(dir.path(), "alice", "new", "2.b", M2);
+    put(dir.path(), "alice", "new", "3.c", M1);
+    let mut c = imaps(&srv);
+    c.imap("s", "SELECT INBOX");
+    // ESEARCH on request in IMAP4rev1 too.
+    assert_eq!(
+        c.imap("e1", "UID SEARCH RETURN (MIN MAX COUNT ALL) SUBJECT first"),
+        "* ESEARCH (TAG \"e1\") UID MIN 1 MAX 3 COUNT 2 ALL 1,3\r\ne1 OK UID SEARCH completed\r\n"
+    );
+    assert_eq!(c.imap("e2", "SEARCH RETURN () FLAGGED"), "* ESEARCH (TAG \"e2\")\r\ne2 OK SEARCH completed\r\n");
+    assert_eq!(c.imap("e3", "SEARCH RETURN (SAVE) ALL"), "e3 BAD RETURN options are MIN, MAX, COUNT and ALL\r\n");
+    assert_eq!(c.imap("n", "ENABLE IMAP4rev2"), "* ENABLED IMAP4REV2\r\nn OK ENABLE completed\r\n");
+    let r = c.imap("s2", "SELECT INBOX");
+    assert!(r.starts_with("* OK [CLOSED] Previous mailbox closed\r\n* FLAGS "), "{r}");
+    assert!(r.contains("* 3 EXISTS\r\n* OK [UNSEEN 1]"), "{r}");
+    assert_eq!(c.imap("f", "FETCH 1 FLAGS"), "* 1 FETCH (FLAGS ())\r\nf OK FETCH completed\r\n");
+    assert_eq!(c.imap("q", "SEARCH 2:*"), "* ESEARCH (TAG \"q\") ALL 2:3\r\nq OK SEARCH completed\r\n");
 }

@@ -38,6 +38,7 @@ impl Protocol for Imap {
                     | Mechanism::Login
                     | Mechanism::CramMd5
                     | Mechanism::XOAuth2
+                    | Mechanism::OAuthBearer
                     | Mechanism::UserPass
             )
         },

@@ -19,7 +19,7 @@ const IDLE_POLL: Duration = Duration::from_millis(200);
 const IDLE_MAX: Duration = Duration::from_secs(30 * 60);
 
 pub(crate) fn serve(mut conn: Conn, ctx: &Ctx) {
-    let mut s = Session { ctx, user: None, utf8: false, sel: None };
+    let mut s = Session { ctx, user: None, utf8: false, rev2: false, sel: None };
     let _ = s.run(&mut conn);
     conn.close(Duration::from_millis(200));
 }
@@ -38,6 +38,9 @@ struct Session<'a> {
     user: Option<String>,
     /// UTF8=ACCEPT enabled: mailbox names travel as UTF-8.
     utf8: bool,
+    /// IMAP4rev2 enabled (RFC 9051): no \Recent and no RECENT responses, SEARCH answers
+    /// with ESEARCH, SELECT over a selected mailbox says [CLOSED].
+    rev2: bool,
     sel: Option<Selected>,
 }
 
@@ -210,6 +213,7 @@ impl Session<'_> {
             "SPECIAL-USE",
             "NAMESPACE",
             "UTF8=ACCEPT",
+            "ESEARCH",
         ]);
         caps.join(" ")
     }
@@ -324,7 +328,7 @@ impl Session<'_> {
                 ok(format!("{name} completed"))
             }
             "EXPUNGE" => self.expunge(conn, None)?,
-            "SEARCH" => self.search(conn, args, false),
+            "SEARCH" => self.search(conn, tag, args, false),
             "FETCH" => self.fetch(conn, args, false)?,
             "STORE" => self.store(conn, args, false)?,
             "COPY" | "MOVE" => self.copy(conn, args, false, name == "MOVE")?,
@@ -332,7 +336,7 @@ impl Session<'_> {
                 let Some(sub) = args.first().and_then(Tok::atom_upper) else { return Ok(bad("UID needs a command")) };
                 let rest = &args[1..];
                 match sub.as_str() {
-                    "SEARCH" => self.search(conn, rest, true),
+                    "SEARCH" => self.search(conn, tag, rest, true),
                     "FETCH" => self.fetch(conn, rest, true)?,
                     "STORE" => self.store(conn, rest, true)?,
                     "COPY" | "MOVE" => self.copy(conn, rest, true, sub == "MOVE")?,
@@ -452,6 +456,8 @@ impl Session<'_> {
             if (cap == "UTF8=ACCEPT" || cap == "IMAP4REV2") && !enabled.contains(&cap) {
                 if cap == "UTF8=ACCEPT" {
                     self.utf8 = true;
+                } else {
+                    self.rev2 = true;
                 }
                 enabled.push(cap);
             }
@@ -461,7 +467,9 @@ impl Session<'_> {
     }
 
     fn select(&mut self, conn: &mut Conn, args: &[Tok], readonly: bool) -> io::Result<Done> {
-        self.sel = None;
+        if self.sel.take().is_some() && self.rev2 {
+            conn.reply("* OK [CLOSED] Previous mailbox closed");
+        }
         let name = match self.mailbox_arg(args.first()) {
             Ok(n) => n,
             Err(d) => return Ok(d),
@@ -473,10 +481,13 @@ impl Session<'_> {
         if !store::exists(&dir) {
             return Ok(no("[NONEXISTENT] No such mailbox"));
         }
-        let folder = {
+        let mut folder = {
             let _g = self.ctx.imap_store.lock().unwrap();
             store::scan(&dir)?
         };
+        if self.rev2 {
+            folder.msgs.iter_mut().for_each(|m| m.recent = false);
+        }
         let flags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
         conn.reply(&format!("* FLAGS ({flags})"));
         if readonly {
@@ -485,7 +496,9 @@ impl Session<'_> {
             conn.reply(&format!("* OK [PERMANENTFLAGS ({flags})] Flags permitted"));
         }
         conn.reply(&format!("* {} EXISTS", folder.msgs.len()));
-        conn.reply(&format!("* {} RECENT", folder.msgs.iter().filter(|m| m.recent).count()));
+        if !self.rev2 {
+            conn.reply(&format!("* {} RECENT", folder.msgs.iter().filter(|m| m.recent).count()));
+        }
         if let Some(i) = folder.msgs.iter().position(|m| !m.flags.contains(&'S')) {
             conn.reply(&format!("* OK [UNSEEN {}] First unseen", i + 1));
         }
@@ -535,18 +548,23 @@ impl Session<'_> {
                 let changed = f.flags != m.flags;
                 m.flags = f.flags.clone();
                 m.path = f.path.clone();
-                m.recent |= f.recent;
+                m.recent |= f.recent && !self.rev2;
                 if changed && flags {
                     conn.reply(&format!("* {} FETCH (FLAGS {})", seq + 1, flag_list(m)));
                 }
             }
         }
         let last = sel.msgs.last().map(|m| m.uid).unwrap_or(0);
-        let new: Vec<Msg> = folder.msgs.into_iter().filter(|m| m.uid > last).collect();
+        let mut new: Vec<Msg> = folder.msgs.into_iter().filter(|m| m.uid > last).collect();
         if !new.is_empty() {
+            if self.rev2 {
+                new.iter_mut().for_each(|m| m.recent = false);
+            }
             sel.msgs.extend(new);
             conn.reply(&format!("* {} EXISTS", sel.msgs.len()));
-            conn.reply(&format!("* {} RECENT", sel.msgs.iter().filter(|m| m.recent).count()));
+            if !self.rev2 {
+                conn.reply(&format!("* {} RECENT", sel.msgs.iter().filter(|m| m.recent).count()));
+            }
         }
         sel.uidnext = folder.uidnext;
         Ok(())
@@ -800,19 +818,59 @@ impl Session<'_> {
         }
     }
 
-    fn search(&mut self, conn: &mut Conn, args: &[Tok], uid: bool) -> Done {
+    /// SEARCH: a SEARCH response, or ESEARCH (RFC 4731 / RFC 9051) with `RETURN (...)`
+    /// (MIN MAX COUNT ALL) or once IMAP4rev2 is enabled.
+    fn search(&mut self, conn: &mut Conn, tag: &str, args: &[Tok], uid: bool) -> Done {
+        let mut args = args;
+        let mut ret: Option<Vec<String>> = self.rev2.then(|| vec!["ALL".to_string()]);
+        if args.first().and_then(Tok::atom_upper).as_deref() == Some("RETURN") {
+            let Some(Tok::List(opts)) = args.get(1) else { return bad("RETURN needs a list") };
+            let mut v = Vec::new();
+            for o in opts {
+                match o.atom_upper() {
+                    Some(x) if ["MIN", "MAX", "COUNT", "ALL"].contains(&x.as_str()) => v.push(x),
+                    _ => return bad("RETURN options are MIN, MAX, COUNT and ALL"),
+                }
+            }
+            if v.is_empty() {
+                v.push("ALL".into());
+            }
+            ret = Some(v);
+            args = &args[2..];
+        }
         let sel = self.sel.as_ref().expect("selected");
-        match search::run(&sel.msgs, args, uid) {
-            Ok(found) => {
+        let found = match search::run(&sel.msgs, args, uid) {
+            Ok(f) => f,
+            Err(t) => return Done::Reply(t),
+        };
+        match ret {
+            None => {
                 let mut line = String::from("* SEARCH");
                 for n in found {
                     line.push_str(&format!(" {n}"));
                 }
                 conn.reply(&line);
-                ok(if uid { "UID SEARCH completed" } else { "SEARCH completed" })
             }
-            Err(t) => Done::Reply(t),
+            Some(opts) => {
+                let mut tagq = Vec::new();
+                string(&mut tagq, tag.as_bytes());
+                let mut line = format!("* ESEARCH (TAG {})", String::from_utf8_lossy(&tagq));
+                if uid {
+                    line.push_str(" UID");
+                }
+                for o in opts {
+                    match o.as_str() {
+                        "MIN" if !found.is_empty() => line.push_str(&format!(" MIN {}", found[0])),
+                        "MAX" if !found.is_empty() => line.push_str(&format!(" MAX {}", found[found.len() - 1])),
+                        "COUNT" => line.push_str(&format!(" COUNT {}", found.len())),
+                        "ALL" if !found.is_empty() => line.push_str(&format!(" ALL {}", uid_ranges(&found))),
+                        _ => {}
+                    }
+                }
+                conn.reply(&line);
+            }
         }
+        ok(if uid { "UID SEARCH completed" } else { "SEARCH completed" })
     }
 
     fn fetch(&mut self, conn: &mut Conn, args: &[Tok], uid: bool) -> io::Result<Done> {

@@ -1,47 +1,14 @@
 //! IMAP login: the LOGIN command (RFC 9051 6.2.3, refused by the client when the server says
-//! LOGINDISABLED) and AUTHENTICATE (RFC 9051 6.2.2) with SASL-IR (RFC 4959) when offered. Each
-//! SASL mechanism is one arm of `initial_response`/`answer` below, on `protocol::sasl`.
+//! LOGINDISABLED) and AUTHENTICATE (RFC 9051 6.2.2) with SASL-IR (RFC 4959) when offered. The
+//! SASL mechanisms themselves are the shared `protocol::sasl` exchange: IMAP only frames it.
 
 use super::command::Command;
-use super::response::{self, Kind, Status};
+use super::response::{self, Kind};
 use super::ImapSession;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
-use crate::protocol::sasl;
+use crate::protocol::sasl::{Credentials, SaslExchange, SaslMechanism, StepError, REDACTED};
 use crate::protocol::session::{Session, SessionParams};
-
-fn mechanism_name(m: Mechanism) -> &'static str {
-    match m {
-        Mechanism::Plain => "PLAIN",
-        Mechanism::Login => "LOGIN",
-        Mechanism::CramMd5 => "CRAM-MD5",
-        Mechanism::XOAuth2 => "XOAUTH2",
-        _ => "LOGIN command",
-    }
-}
-
-/// The initial response a mechanism sends with AUTHENTICATE (None: it waits for a challenge).
-fn initial_response(m: Mechanism, p: &SessionParams) -> Option<String> {
-    match m {
-        Mechanism::Plain => Some(sasl::plain(p.user, p.password)),
-        Mechanism::XOAuth2 => Some(sasl::xoauth2(p.user, p.password)),
-        _ => None,
-    }
-}
-
-/// The answer to challenge number `round` (0-based) of a mechanism.
-fn answer(m: Mechanism, round: usize, challenge: &str, p: &SessionParams) -> Option<String> {
-    match (m, round) {
-        (Mechanism::Plain, 0) => Some(sasl::plain(p.user, p.password)),
-        (Mechanism::XOAuth2, 0) => Some(sasl::xoauth2(p.user, p.password)),
-        // XOAUTH2 sends an error as a challenge; the empty answer asks for the final NO.
-        (Mechanism::XOAuth2, _) => Some(String::new()),
-        (Mechanism::Login, 0) => Some(sasl::b64(p.user.as_bytes())),
-        (Mechanism::Login, 1) => Some(sasl::b64(p.password.as_bytes())),
-        (Mechanism::CramMd5, 0) => sasl::cram_md5(challenge, p.user, p.password),
-        _ => None,
-    }
-}
 
 impl ImapSession {
     pub(crate) fn login(&mut self, p: &SessionParams) -> Result<()> {
@@ -52,6 +19,8 @@ impl ImapSession {
             Mechanism::Auto if !tls && self.caps.offers_auth("CRAM-MD5") => Mechanism::CramMd5,
             Mechanism::Auto if self.caps.offers_auth("PLAIN") => Mechanism::Plain,
             Mechanism::Auto => Mechanism::UserPass,
+            // APOP is POP3's alone.
+            Mechanism::Apop => return Err(Error::invalid_arg("APOP is a POP3 login; IMAP uses LOGIN or AUTHENTICATE")),
             m => m,
         };
         if mech == Mechanism::UserPass {
@@ -70,7 +39,12 @@ impl ImapSession {
             let cmd = Command::new("LOGIN").quoted(p.user, self.utf8).secret(p.password);
             return self.finish_login(&cmd, |s, c| s.run(c, &mut |_| Ok(())).map(|_| ()));
         }
-        let name = mechanism_name(mech);
+        let Some(sasl) = SaslMechanism::from_mechanism(mech) else {
+            return Err(Error::invalid_arg(
+                "IMAP logs in with AUTO, PLAIN, LOGIN, CRAM-MD5, XOAUTH2, OAUTHBEARER or USER_PASS (the LOGIN command)",
+            ));
+        };
+        let name = sasl.name();
         if self.caps.known && !self.caps.offers_auth(name) {
             return Err(Error::new(
                 error::CSMAIL_E_AUTH,
@@ -81,15 +55,10 @@ impl ImapSession {
                 ),
             ));
         }
-        let mut cmd = Command::new("AUTHENTICATE").raw(name);
-        let ir = if self.caps.sasl_ir { initial_response(mech, p) } else { None };
-        if let Some(ir) = &ir {
-            // RFC 4959: an empty initial response is sent as "=".
-            cmd = cmd.raw(if ir.is_empty() { "=" } else { ir });
-            cmd.secret_line = true;
-        }
-        let first_round = usize::from(ir.is_some());
-        self.finish_login(&cmd, |s, c| s.authenticate(c, mech, first_round, p))
+        let creds = Credentials { user: p.user, secret: p.password, host: p.host, port: p.port };
+        let mut exchange = SaslExchange::new(sasl, creds);
+        let cmd = Command::new("AUTHENTICATE").raw(name);
+        self.finish_login(&cmd, |s, _| s.authenticate(&mut exchange))
     }
 
     /// Runs a login command; a NO is an authentication failure naming the mechanism and quoting
@@ -112,44 +81,40 @@ impl ImapSession {
         Ok(())
     }
 
-    /// AUTHENTICATE: answers each "+" challenge, then reads the completion.
-    fn authenticate(&mut self, cmd: &Command, mech: Mechanism, mut round: usize, p: &SessionParams) -> Result<()> {
-        let tag = self.peek_tag();
+    /// AUTHENTICATE: the command (with the initial response on the line when the server offers
+    /// SASL-IR), then one response per "+" challenge; every response is logged redacted. A
+    /// challenge the mechanism cannot answer is cancelled with "*" (RFC 9051 6.2.2), which
+    /// keeps the session in a known state.
+    fn authenticate(&mut self, exchange: &mut SaslExchange) -> Result<()> {
+        let tag = self.next_tag();
+        let name = exchange.mechanism().name();
+        // Without SASL-IR the initial response never fits: it answers the first challenge.
+        let max = if self.caps.sasl_ir { usize::MAX } else { 0 };
+        let (line, logged) = exchange.command(&format!("{tag} AUTHENTICATE"), max);
+        self.breaking_on_error(|s| s.link.conn.send(&line, logged.as_deref(), "sending AUTHENTICATE"))?;
         let step = "waiting for the reply to AUTHENTICATE";
-        // The command goes out alone; the challenges are answered as they come.
-        let lines = cmd.lines(&tag, false);
-        self.tag_counter += 1;
-        let redacted = format!("{tag} AUTHENTICATE {} <redacted>", mechanism_name(mech));
-        let line = &lines[0].0;
-        let shown = cmd.secret_line.then_some(redacted.as_str());
-        self.breaking_on_error(|s| s.link.conn.send(line, shown, "sending AUTHENTICATE"))?;
         loop {
             let deadline = self.link.conn.deadline();
             let bytes = self.read(deadline, None, step)?;
             match response::classify(&bytes, &tag) {
                 Some(Kind::Continuation) => {
                     let challenge = String::from_utf8_lossy(&bytes[1..]).trim().to_owned();
-                    let Some(reply) = answer(mech, round, &challenge, p) else {
-                        // A challenge the mechanism has no answer for: cancel (RFC 9051 6.2.2).
-                        self.breaking_on_error(|s| s.link.conn.send("*", None, "cancelling AUTHENTICATE"))?;
-                        round += 1;
-                        continue;
+                    let reply = match exchange.respond(&challenge) {
+                        Ok(r) => r,
+                        Err(StepError::NotBase64 | StepError::Unexpected) => "*".to_owned(),
                     };
-                    self.breaking_on_error(|s| s.link.conn.send(&reply, Some("<redacted>"), "sending AUTHENTICATE"))?;
-                    round += 1;
+                    self.breaking_on_error(|s| s.link.conn.send(&reply, Some(REDACTED), "sending AUTHENTICATE"))?;
                 }
                 Some(Kind::Untagged) => self.untagged(&bytes, &mut |_| Ok(()))?,
                 Some(Kind::Tagged) => {
                     let done = self.completion(&bytes, &tag)?;
-                    self.link.last = done.line.clone();
-                    return match done.status {
-                        Status::Ok => Ok(()),
-                        Status::No => {
-                            Err(self.refusal(error::CSMAIL_E_SERVER, error::eexImapNo, "AUTHENTICATE", &done.line))
+                    let r = self.checked(done, &format!("AUTHENTICATE {name}"));
+                    return match (r, exchange.oauth_error()) {
+                        (Err(mut e), Some(oauth)) => {
+                            e.text.push_str(&format!(" (the OAuth server says: {oauth})"));
+                            Err(e)
                         }
-                        Status::Bad => {
-                            Err(self.refusal(error::CSMAIL_E_SERVER, error::eexImapBad, "AUTHENTICATE", &done.line))
-                        }
+                        (r, _) => r.map(|_| ()),
                     };
                 }
                 None => {
