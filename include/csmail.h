@@ -1824,10 +1824,6 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 #endif /* !CSMAIL_NO_LEGACY_NAMES */
 
 
-
-
-#define TIMED_OUT 10060
-
 /**
  * Which attributes to fetch.
  */
@@ -1979,13 +1975,6 @@ typedef struct {
 typedef int32_t (CSMAIL_CALL *csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
 
 
-
-/**
- * The ports where servers speak TLS from the first byte (implicit TLS): SMTP submission
- * (465), IMAPS (993), POP3S (995). A client without implicit TLS that connects there waits for
- * a greeting that never comes: the server waits for the client's TLS handshake.
- */
-#define IMPLICIT_TLS_PORTS { 465, 993, 995, }
 
 #ifdef __cplusplus
 extern "C" {

@@ -292,8 +292,13 @@ fn idle_is_aborted_from_another_thread() {
 #[test]
 fn xoauth2_enable_utf8_and_id() {
     let fx = Fixture::start();
-    // XOAUTH2 with SASL-IR: the bundled server takes the password as the token.
-    let c = imaps(&fx, "bob", "bobpass");
+    // XOAUTH2 and OAUTHBEARER with SASL-IR: the bundled server takes "token-" and the password
+    // as the user's token.
+    let c = imaps(&fx, "bob", "token-bobpass");
+    c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_OAUTHBEARER).unwrap();
+    c.connect().unwrap();
+    c.disconnect().unwrap();
+    let c = imaps(&fx, "bob", "token-bobpass");
     c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_XOAUTH2).unwrap();
     c.connect().unwrap();
     let id = c.id(&[("name", "csmail"), ("version", "1 \"beta\"")]).unwrap();
@@ -319,6 +324,8 @@ fn xoauth2_enable_utf8_and_id() {
     c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_XOAUTH2).unwrap();
     let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexImapNo);
     assert!(e.text.starts_with("login failed: the server refused AUTHENTICATE XOAUTH2: NO"), "{}", e.text);
+    // The OAuth error challenge, answered and put in words.
+    assert!(e.text.ends_with("(the OAuth server says: the server rejected the OAuth token: status 401, required scope https://mail.google.com/, schemes bearer)"), "{}", e.text);
 }
 
 #[test]

@@ -1074,7 +1074,3 @@ Public Declare Function csmail_sslinfo_set_validation_callback Lib "csmail.dll" 
 Public Declare Function csmail_sslinfo_get_certificate_der Lib "csmail.dll" (ByVal ssl As Long, ByVal index As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
 
 #End If
-
-' ---- The header's constants that are not in the tables ----
-' 
-Public Const TIMED_OUT As Long = 10060

@@ -91,8 +91,6 @@ csmail_validation_callback = FUNCTYPE(
 
 #: The header's constants that are not in the tables (src/tables/): name -> value.
 HEADER_CONSTANTS: "dict[str, int]" = {
-    # 
-    "TIMED_OUT": 10060,
 }
 
 #: name -> (restype, argtypes), in the header's order.
