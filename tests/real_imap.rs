@@ -4,8 +4,8 @@
 //! ignored by default; run them with the servers up:
 //!
 //! ```sh
-//! flock /work/brief/daemons.lock ... # (the project's shared lock, when several run)
-//! bash scripts/mailservers.sh start && cargo test --test real_imap -- --ignored --test-threads=1; bash scripts/mailservers.sh stop
+//! bash scripts/mailservers.sh start && cargo test --test real_imap -- --ignored --test-threads=1
+//! bash scripts/mailservers.sh stop
 //! ```
 //!
 //! Mail sent through Postfix is found by SEARCH, fetched byte for byte (Dovecot's LMTP prepends
@@ -21,10 +21,22 @@ use csmail::error::*;
 use real_common::*;
 use std::time::{Duration, Instant};
 
-const IMAP: u16 = 1143;
-const IMAPS: u16 = 1993;
+// Each port from the variable scripts/mailservers.sh reads (and writes into ports.env), with
+// the same default.
+
+/// imap_port(), STARTTLS offered; on 127.0.0.2 LOGINDISABLED before it.
+fn imap_port() -> u16 {
+    env_port("CSMAIL_MAILSRV_IMAP_PORT", 1143)
+}
+/// IMAP with implicit TLS.
+fn imaps() -> u16 {
+    env_port("CSMAIL_MAILSRV_IMAPS_PORT", 1993)
+}
+/// SMTP, STARTTLS offered, AUTH only after STARTTLS.
+fn smtp_starttls() -> u16 {
+    env_port("CSMAIL_MAILSRV_SMTP_PORT", 2525)
+}
 const STRICT_IMAP_HOST: &str = "127.0.0.2";
-const SMTP_STARTTLS: u16 = 2525;
 const ALICE: (&str, &str) = ("alice", "alicepass");
 const BOB: (&str, &str) = ("bob", "bobpass");
 
@@ -73,12 +85,12 @@ fn await_uid(c: &ImapClient, tag: &str) -> u32 {
 #[test]
 #[ignore = "needs Dovecot and Postfix: scripts/mailservers.sh"]
 fn postfix_to_dovecot_search_fetch_flag_move_expunge() {
-    let smtp = smtp("localhost", SMTP_STARTTLS, Security::StartTls, Some(ALICE));
+    let smtp = smtp("localhost", smtp_starttls(), Security::StartTls, Some(ALICE));
     smtp.connect_ok();
     let (tag, sent) = send_tagged(&smtp, BOB_ADDR);
     smtp.c.disconnect().unwrap();
 
-    let c = connected("localhost", IMAPS, Security::Implicit, BOB, CSMAIL_AUTH_AUTO);
+    let c = connected("localhost", imaps(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO);
     assert_eq!(c.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     c.assert_no_secret_logged(BOB.0, BOB.1);
     let list = c.c.list("", "*").unwrap();
@@ -116,16 +128,16 @@ fn postfix_to_dovecot_search_fetch_flag_move_expunge() {
 #[ignore = "needs Dovecot: scripts/mailservers.sh"]
 fn starttls_logindisabled_and_a_wrong_password() {
     // 127.0.0.2: LOGINDISABLED in the clear; STARTTLS first, then the login works.
-    let c = connected(STRICT_IMAP_HOST, IMAP, Security::StartTls, BOB, CSMAIL_AUTH_AUTO);
+    let c = connected(STRICT_IMAP_HOST, imap_port(), Security::StartTls, BOB, CSMAIL_AUTH_AUTO);
     assert_eq!(c.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     c.c.disconnect().unwrap();
-    let c = imap(STRICT_IMAP_HOST, IMAP, Security::Plain, BOB, CSMAIL_AUTH_USER_PASS);
+    let c = imap(STRICT_IMAP_HOST, imap_port(), Security::Plain, BOB, CSMAIL_AUTH_USER_PASS);
     let e = c.c.connect().unwrap_err();
     assert_eq!((e.result, e.eex), (CSMAIL_E_AUTH, eexAuthNotSupported), "{e}");
     c.assert_not_logged_prefix("C: A0002 LOGIN");
     // A wrong password over IMAPS: Dovecot's [AUTHENTICATIONFAILED].
     for mech in [CSMAIL_AUTH_PLAIN, CSMAIL_AUTH_USER_PASS, CSMAIL_AUTH_CRAM_MD5] {
-        let c = imap("localhost", IMAPS, Security::Implicit, (BOB.0, WRONG), mech);
+        let c = imap("localhost", imaps(), Security::Implicit, (BOB.0, WRONG), mech);
         let e = c.c.connect().unwrap_err();
         assert_eq!((e.result, e.eex), (CSMAIL_E_AUTH, eexImapNo), "{mech}: {e}");
         assert!(e.text.contains("[AUTHENTICATIONFAILED]"), "{}", e.text);
@@ -136,7 +148,7 @@ fn starttls_logindisabled_and_a_wrong_password() {
 #[test]
 #[ignore = "needs Dovecot: scripts/mailservers.sh"]
 fn append_to_drafts_with_a_utf8_name_and_idle() {
-    let c = connected("localhost", IMAPS, Security::Implicit, ALICE, CSMAIL_AUTH_AUTO);
+    let c = connected("localhost", imaps(), Security::Implicit, ALICE, CSMAIL_AUTH_AUTO);
     let tag = unique_tag();
     let folder = format!("Entwürfe-{tag}");
     c.c.create_mailbox(&folder).unwrap();
