@@ -355,6 +355,9 @@ pub fn read_all(data: &[u8], piece: usize) -> (Vec<Vec<u8>>, Vec<u8>) {
         }
         let _ = imap_proto::Response::parse(&for_grammar(&r));
         let _ = response_code(&String::from_utf8_lossy(&r));
+        if let Some(untagged) = r.strip_prefix(b"* ") {
+            let _ = super::search::esearch_all(String::from_utf8_lossy(untagged).trim_end());
+        }
         out.push(r);
     }
     assert!(body.len() <= data.len());
