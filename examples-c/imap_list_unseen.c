@@ -23,18 +23,6 @@
 #define IMAP_USER "bob"
 #define IMAP_PASSWORD "bobpass"
 
-/* A failed IMAPClient call: the result, then imap.ExtendedError. */
-static void report_imap(const csmail_imap *imap, const char *what, int32_t rc)
-{
-    csmail_errorinfo *info = NULL;
-
-    fprintf(stderr, "error: %s failed: %s (result %d)\n", what, csmail_strerror(rc), (int)rc);
-    if ((rc = csmail_imap_extended_error(imap, &info)) != CSMAIL_OK)
-        report_last("ExtendedError", rc);
-    else
-        report_errorinfo(info);
-}
-
 /* A string out of a call that reports the size it needs: asks, allocates, reads. */
 static char *list_mailboxes(csmail_imap *imap)
 {
