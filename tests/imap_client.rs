@@ -362,3 +362,42 @@ fn search_after_enable_imap4rev2_reads_esearch() {
     assert!(logged.iter().any(|l| l.starts_with("S: * ESEARCH")), "{logged:#?}");
     c.disconnect().unwrap();
 }
+
+#[test]
+fn fetch_many_keeps_eight_commands_in_flight_and_skips_missing_uids() {
+    let fx = Fixture::start();
+    let (log, lines) = collecting_log();
+    log.set_level(LOG_S_INFORMATION);
+    let c = imaps(&fx, "bob", "bobpass");
+    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    c.connect().unwrap();
+    let messages: Vec<Vec<u8>> =
+        (0..20).map(|i| format!("Subject: m{i}\r\n\r\n{}\r\n", "x".repeat(i * 1000)).into_bytes()).collect();
+    for m in &messages {
+        c.append("INBOX", &[], &mut &m[..]).unwrap();
+    }
+    c.select("INBOX").unwrap();
+    let got = std::sync::Arc::new(parking_lot::Mutex::new(std::collections::BTreeMap::<u32, Vec<u8>>::new()));
+    let g = got.clone();
+    let mut open = move |uid: u32| -> Box<dyn csmail::source::MessageSink> {
+        let g = g.clone();
+        Box::new(FnSink(move |d: &[u8]| {
+            g.lock().entry(uid).or_default().extend_from_slice(d);
+            Ok(())
+        }))
+    };
+    let uids: Vec<u32> = (1..=20).chain([99]).collect();
+    lines.lock().clear();
+    let fetched = c.fetch_many(&uids, &mut open).unwrap();
+    assert_eq!(fetched, (1..=20).collect::<Vec<u32>>(), "UID 99 is not there");
+    let got = got.lock();
+    for (i, m) in messages.iter().enumerate() {
+        assert_eq!(got[&(i as u32 + 1)], *m, "message {}", i + 1);
+    }
+    assert!(!got.contains_key(&99));
+    // Pipelined: eight commands went out before the first response was read.
+    let logged: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
+    let first_reply = logged.iter().position(|l| l.starts_with("S: ")).unwrap();
+    assert_eq!(logged[..first_reply].iter().filter(|l| l.contains(" UID FETCH ")).count(), 8, "{logged:#?}");
+    c.disconnect().unwrap();
+}

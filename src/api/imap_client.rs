@@ -141,6 +141,13 @@ impl Client<Imap> {
         Ok(Message::from_bytes(data))
     }
 
+    /// Whole messages by UID, each into the sink `open(uid)` gives, with up to 8 UID FETCH in
+    /// flight; returns the UIDs that were there (one the mailbox no longer has is skipped).
+    pub fn fetch_many(&self, uids: &[u32], open: &mut dyn FnMut(u32) -> Box<dyn MessageSink>) -> Result<Vec<u32>> {
+        let mut progress = self.progress_reporter();
+        self.with_connected(|s| s.fetch_many(uids, open, &mut progress))
+    }
+
     /// The whole message into a file, synced to disk; on failure the partial file is removed.
     pub fn fetch_file(&self, id: u32, uid: bool, path: &str) -> Result<u64> {
         let mut sink = match FileSink::create(path) {

@@ -3,12 +3,43 @@
 //! BODY.PEEK (the \Seen flag stays as it was).
 
 use super::command::Command;
-use super::response::BodyTarget;
+use super::response::{BodyTarget, Status};
 use super::search::sequence_set;
 use super::ImapSession;
 use crate::error::{self, Error, Result};
+use crate::protocol::session::Session;
 use crate::protocol::source::{MessageSink, Progress};
 use imap_proto::{AttributeValue, Response};
+use std::collections::VecDeque;
+
+/// UID FETCH commands kept in flight by `fetch_many` (as POP3's pipelined RETR: the round trip
+/// of each message overlaps the transfer of the ones before it).
+const PIPELINE_WINDOW: usize = 8;
+
+/// Writes a body that came as a quoted string (or an inline literal) into the sink.
+fn write_whole(sink: &mut dyn MessageSink, d: &[u8]) -> Result<u64> {
+    let io = |e: std::io::Error| {
+        Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}")).with_os(&e)
+    };
+    sink.write(d).map_err(io)?;
+    sink.finish().map_err(io)?;
+    Ok(d.len() as u64)
+}
+
+/// The body of a FETCH response that did not stream (a quoted string, or NIL).
+fn body_data(r: &Response<'_>, quoted: &mut Option<Vec<u8>>, nil: &mut bool) {
+    if let Response::Fetch(_, attrs) = r {
+        for a in attrs {
+            if let AttributeValue::BodySection { data, .. } = a {
+                match data {
+                    Some(d) if !d.is_empty() => *quoted = Some(d.to_vec()),
+                    Some(_) => {}
+                    None => *nil = true,
+                }
+            }
+        }
+    }
+}
 
 /// Which attributes to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,37 +154,13 @@ impl ImapSession {
             .raw(&format!("(UID BODY.PEEK[{section}])"));
         let mut target = BodyTarget { sink, progress, written: None };
         // A small body may come as a quoted string instead of a literal: kept and written here.
-        let mut quoted: Option<Vec<u8>> = None;
-        let mut seen_nil = false;
-        self.run_with_body(
-            &cmd,
-            &mut |r| {
-                if let Response::Fetch(_, attrs) = r {
-                    for a in attrs {
-                        if let AttributeValue::BodySection { data, .. } = a {
-                            match data {
-                                Some(d) if !d.is_empty() => quoted = Some(d.to_vec()),
-                                Some(_) => {}
-                                None => seen_nil = true,
-                            }
-                        }
-                    }
-                }
-                Ok(())
-            },
-            Some(&mut target),
-        )?;
+        let (mut quoted, mut seen_nil) = (None, false);
+        self.run_with_body(&cmd, &mut |r| Ok(body_data(r, &mut quoted, &mut seen_nil)), Some(&mut target))?;
         if let Some(n) = target.written {
             return Ok(n);
         }
         if let Some(d) = quoted {
-            let io = |e: std::io::Error| {
-                Error::new(error::CSMAIL_E_IO, error::eexMessageSink, format!("storing the message failed: {e}"))
-                    .with_os(&e)
-            };
-            target.sink.write(&d).map_err(io)?;
-            target.sink.finish().map_err(io)?;
-            return Ok(d.len() as u64);
+            return write_whole(target.sink, &d);
         }
         let what = if uid { "UID" } else { "message" };
         Err(Error::new(
@@ -165,5 +172,63 @@ impl ImapSession {
                 format!("no {what} {id} in the selected mailbox")
             },
         ))
+    }
+
+    /// Fetches the whole messages `uids` (UIDs), each streamed into the sink `open(uid)` gives,
+    /// with up to 8 UID FETCH commands in flight. Returns the UIDs that were there; a UID the
+    /// mailbox no longer has is skipped (its sink gets nothing).
+    pub fn fetch_many(
+        &mut self,
+        uids: &[u32],
+        open: &mut dyn FnMut(u32) -> Box<dyn MessageSink>,
+        progress: Progress,
+    ) -> Result<Vec<u32>> {
+        if uids.contains(&0) {
+            return Err(Error::invalid_arg("UIDs start at 1"));
+        }
+        let mut pending: VecDeque<(String, u32)> = VecDeque::new();
+        let mut next = uids.iter();
+        let mut fetched = Vec::with_capacity(uids.len());
+        let mut refused: Option<Error> = None;
+        loop {
+            while pending.len() < PIPELINE_WINDOW && refused.is_none() {
+                let Some(&uid) = next.next() else { break };
+                let tag = self.next_tag();
+                let line = format!("{tag} UID FETCH {uid} (UID BODY.PEEK[])");
+                self.breaking_on_error(|s| s.link.conn.queue(&line, None))?;
+                pending.push_back((tag, uid));
+            }
+            self.breaking_on_error(|s| s.link.conn.flush("sending UID FETCH"))?;
+            let Some((tag, uid)) = pending.pop_front() else { break };
+            if refused.is_some() {
+                // Drain what is still in flight so the session stays in a known state.
+                self.await_completion(&tag, "UID FETCH", &mut |_| Ok(()), None)?;
+                continue;
+            }
+            let mut sink = open(uid);
+            let mut target = BodyTarget { sink: sink.as_mut(), progress: &mut *progress, written: None };
+            let (mut quoted, mut nil) = (None, false);
+            let done = self.await_completion(
+                &tag,
+                "UID FETCH",
+                &mut |r| Ok(body_data(r, &mut quoted, &mut nil)),
+                Some(&mut target),
+            )?;
+            if done.status != Status::Ok {
+                refused = self.checked(done, "UID FETCH").err();
+                continue;
+            }
+            self.link.last = done.line.clone();
+            if target.written.is_some() {
+                fetched.push(uid);
+            } else if let Some(d) = quoted {
+                write_whole(target.sink, &d)?;
+                fetched.push(uid);
+            }
+        }
+        match refused {
+            Some(e) => Err(e),
+            None => Ok(fetched),
+        }
     }
 }
