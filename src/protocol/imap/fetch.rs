@@ -26,8 +26,9 @@ fn write_whole(sink: &mut dyn MessageSink, d: &[u8]) -> Result<u64> {
     Ok(d.len() as u64)
 }
 
-/// The body of a FETCH response that did not stream (a quoted string, or NIL).
-fn body_data(r: &Response<'_>, quoted: &mut Option<Vec<u8>>, nil: &mut bool) {
+/// The body of a FETCH response that did not stream (a quoted string, or NIL); an untagged
+/// handler.
+fn body_data(r: &Response<'_>, quoted: &mut Option<Vec<u8>>, nil: &mut bool) -> Result<()> {
     if let Response::Fetch(_, attrs) = r {
         for a in attrs {
             if let AttributeValue::BodySection { data, .. } = a {
@@ -39,6 +40,7 @@ fn body_data(r: &Response<'_>, quoted: &mut Option<Vec<u8>>, nil: &mut bool) {
             }
         }
     }
+    Ok(())
 }
 
 /// Which attributes to fetch.
@@ -155,7 +157,7 @@ impl ImapSession {
         let mut target = BodyTarget { sink, progress, written: None };
         // A small body may come as a quoted string instead of a literal: kept and written here.
         let (mut quoted, mut seen_nil) = (None, false);
-        self.run_with_body(&cmd, &mut |r| Ok(body_data(r, &mut quoted, &mut seen_nil)), Some(&mut target))?;
+        self.run_with_body(&cmd, &mut |r| body_data(r, &mut quoted, &mut seen_nil), Some(&mut target))?;
         if let Some(n) = target.written {
             return Ok(n);
         }
@@ -211,7 +213,7 @@ impl ImapSession {
             let done = self.await_completion(
                 &tag,
                 "UID FETCH",
-                &mut |r| Ok(body_data(r, &mut quoted, &mut nil)),
+                &mut |r| body_data(r, &mut quoted, &mut nil),
                 Some(&mut target),
             )?;
             if done.status != Status::Ok {
