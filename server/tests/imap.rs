@@ -229,6 +229,12 @@ fn select_fetch_store_search_expunge() {
         "r1 NO [BADCHARSET (UTF-8 US-ASCII)] Unsupported charset\r\n"
     );
     assert_eq!(c.imap("r2", "SEARCH FROB"), "r2 BAD Unknown search key FROB\r\n");
+    // Hostile nesting is refused, not recursed into.
+    assert_eq!(
+        c.imap("r3", &format!("SEARCH {}ALL", "NOT ".repeat(10_000))),
+        "r3 BAD Search criteria nested too deeply\r\n"
+    );
+    assert_eq!(c.imap("r4", &format!("SEARCH {}", "(".repeat(20_000))), "r4 BAD Lists nested too deeply\r\n");
 
     assert_eq!(c.imap("x1", "EXPUNGE"), "* 1 EXPUNGE\r\nx1 OK EXPUNGE completed\r\n");
     assert!(!dir.path().join("mail/alice/cur/1000.a:2,FST").exists());

@@ -117,7 +117,7 @@ impl Tok {
 
 /// Splits a command after its tag and name into tokens. Errors are BAD response texts.
 pub(crate) fn tokenize(b: &[u8]) -> Result<Vec<Tok>, String> {
-    let mut p = Parser { b, i: 0 };
+    let mut p = Parser { b, i: 0, depth: 0 };
     let toks = p.seq(false)?;
     if p.i != b.len() {
         return Err("Unexpected ')'".into());
@@ -125,9 +125,14 @@ pub(crate) fn tokenize(b: &[u8]) -> Result<Vec<Tok>, String> {
     Ok(toks)
 }
 
+/// How deeply lists may nest: enough for any real command, and a hostile line of 64 KiB of
+/// '(' cannot exhaust the connection thread's stack.
+pub(crate) const MAX_DEPTH: usize = 32;
+
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -146,8 +151,13 @@ impl Parser<'_> {
                 }
                 Some(b')') => return Ok(out),
                 Some(b'(') => {
+                    if self.depth == MAX_DEPTH {
+                        return Err("Lists nested too deeply".into());
+                    }
                     self.i += 1;
+                    self.depth += 1;
                     out.push(Tok::List(self.seq(true)?));
+                    self.depth -= 1;
                 }
                 Some(b'"') => out.push(Tok::Str(self.quoted()?)),
                 Some(b'{') => out.push(Tok::Str(self.literal()?)),
@@ -240,6 +250,10 @@ mod tests {
         assert!(tokenize(b"\"abc").is_err());
         assert!(tokenize(b"{5}\r\nab").is_err());
         assert!(tokenize(b"a\x01").is_err());
+        assert_eq!(tokenize(&[b'('; 40_000]), Err("Lists nested too deeply".to_string()));
+        let mut ok = vec![b'('; MAX_DEPTH];
+        ok.extend(vec![b')'; MAX_DEPTH]);
+        assert!(tokenize(&ok).is_ok());
     }
 
     #[test]

@@ -322,7 +322,7 @@ pub(crate) fn render(out: &mut Vec<u8>, seq: usize, m: &Msg, items: &[Item], see
             Item::Structure(ext) => {
                 out.extend_from_slice(if *ext { b"BODYSTRUCTURE " } else { b"BODY " });
                 match &parsed {
-                    Some(p) => structure(out, p, p.root_part(), *ext),
+                    Some(p) => structure(out, p, p.root_part(), *ext, 0),
                     None => out.extend_from_slice(
                         format!("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" {} 0)", data.len())
                             .as_bytes(),
@@ -468,13 +468,24 @@ fn params(out: &mut Vec<u8>, attrs: Option<&Vec<mail_parser::Attribute>>) {
     }
 }
 
-fn structure(out: &mut Vec<u8>, msg: &Message, part: &MessagePart, ext: bool) {
+/// Multiparts nested deeper than this are described as opaque parts: a hostile message of
+/// thousands of nested multiparts cannot exhaust the stack.
+const MAX_STRUCTURE_DEPTH: usize = 32;
+
+fn structure(out: &mut Vec<u8>, msg: &Message, part: &MessagePart, ext: bool, depth: usize) {
     let ct = part.content_type();
+    if depth >= MAX_STRUCTURE_DEPTH {
+        let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize).unwrap_or(&[]);
+        out.extend_from_slice(
+            format!("(\"APPLICATION\" \"OCTET-STREAM\" NIL NIL NIL \"7BIT\" {})", body.len()).as_bytes(),
+        );
+        return;
+    }
     if let PartType::Multipart(ids) = &part.body {
         out.push(b'(');
         for &id in ids {
             if let Some(child) = msg.parts.get(id as usize) {
-                structure(out, msg, child, ext);
+                structure(out, msg, child, ext, depth + 1);
             }
         }
         out.push(b' ');
@@ -517,7 +528,7 @@ fn structure(out: &mut Vec<u8>, msg: &Message, part: &MessagePart, ext: bool) {
         out.push(b' ');
         envelope(out, inner);
         out.push(b' ');
-        structure(out, inner, inner.root_part(), ext);
+        structure(out, inner, inner.root_part(), ext, depth + 1);
         out.extend_from_slice(format!(" {lines}").as_bytes());
     } else if ty == "TEXT" {
         out.extend_from_slice(format!(" {lines}").as_bytes());
@@ -572,7 +583,7 @@ mod tests {
     fn bodystructure_and_envelope() {
         let msg = MessageParser::default().parse(MULTI).unwrap();
         let mut out = Vec::new();
-        structure(&mut out, &msg, msg.root_part(), true);
+        structure(&mut out, &msg, msg.root_part(), true, 0);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 5 1 NIL NIL NIL NIL)\
@@ -586,6 +597,20 @@ mod tests {
             "(NIL \"hi\" ((\"A\" NIL \"a\" \"x.example\")) ((\"A\" NIL \"a\" \"x.example\")) ((\"A\" NIL \"a\" \"x.example\")) \
 ((NIL NIL \"b\" \"y.example\")) NIL NIL NIL NIL)"
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_off() {
+        let mut m = String::from("Content-Type: multipart/mixed; boundary=b0\r\n\r\n");
+        for i in 0..2000 {
+            m.push_str(&format!("--b{i}\r\nContent-Type: multipart/mixed; boundary=b{}\r\n\r\n", i + 1));
+        }
+        let msg = MessageParser::default().parse(m.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        structure(&mut out, &msg, msg.root_part(), true, 0);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("(\"APPLICATION\" \"OCTET-STREAM\" NIL NIL NIL \"7BIT\" "), "{text}");
+        assert_eq!(text.matches("\"MIXED\"").count(), MAX_STRUCTURE_DEPTH.min(msg.parts.len()), "{text}");
     }
 
     #[test]

@@ -36,6 +36,9 @@ struct P<'a> {
     i: usize,
     max_seq: u32,
     max_uid: u32,
+    /// NOT/OR/list nesting so far: bounded like the tokenizer's lists, so a line of
+    /// `NOT NOT NOT ...` cannot exhaust the stack in `key` or `eval`.
+    depth: usize,
 }
 
 impl P<'_> {
@@ -61,10 +64,20 @@ impl P<'_> {
     }
 
     fn key(&mut self) -> Result<Crit, String> {
+        if self.depth > super::command::MAX_DEPTH {
+            return Err("BAD Search criteria nested too deeply".into());
+        }
+        self.depth += 1;
+        let k = self.key_inner();
+        self.depth -= 1;
+        k
+    }
+
+    fn key_inner(&mut self) -> Result<Crit, String> {
         let t = self.next().ok_or("BAD Missing search key")?.clone();
         let a = match t {
             Tok::List(v) => {
-                let mut sub = P { toks: &v, i: 0, max_seq: self.max_seq, max_uid: self.max_uid };
+                let mut sub = P { toks: &v, i: 0, max_seq: self.max_seq, max_uid: self.max_uid, depth: self.depth };
                 let mut all = Vec::new();
                 while sub.i < v.len() {
                     all.push(sub.key()?);
@@ -227,7 +240,7 @@ pub(crate) fn run(msgs: &[Msg], args: &[Tok], uid: bool) -> Result<Vec<u32>, Str
         return Err("BAD SEARCH needs criteria".into());
     }
     let max_uid = msgs.last().map(|m| m.uid).unwrap_or(0);
-    let mut p = P { toks: args, i: 0, max_seq: msgs.len() as u32, max_uid };
+    let mut p = P { toks: args, i: 0, max_seq: msgs.len() as u32, max_uid, depth: 0 };
     let mut all = Vec::new();
     while p.i < args.len() {
         all.push(p.key()?);
