@@ -1883,6 +1883,12 @@ typedef struct csmail_sslinfo csmail_sslinfo;
 typedef int32_t (CSMAIL_CALL *csmail_progress_callback)(void *userdata, uint64_t done, int64_t total);
 
 /**
+ * One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
+ * go on, non-zero to fail the batch.
+ */
+typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
+
+/**
  * Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on,
  * non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
  */
@@ -1899,12 +1905,6 @@ typedef int32_t (CSMAIL_CALL *csmail_read_callback)(void *userdata, uint8_t *buf
  * valid only during the call). Runs on the thread of the operation that logs.
  */
 typedef void (CSMAIL_CALL *csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
-
-/**
- * One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
- * go on, non-zero to fail the batch.
- */
-typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
 
 /**
  * One message of `csmail_smtp_send_batch`: the envelope and the message in memory, as
@@ -2231,6 +2231,16 @@ int32_t CSMAIL_CALL csmail_imap_search(const csmail_imap *imap, const char *crit
  * `message_out` is NULL or writable.
  */
 int32_t CSMAIL_CALL csmail_imap_fetch(const csmail_imap *imap, uint32_t id, int32_t uid, csmail_message **message_out);
+
+/**
+ * Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight;
+ * each goes to `callback` (its UID as the number) as it arrives. `fetched_out` (may be NULL)
+ * gets how many were there (a UID the mailbox no longer has is skipped).
+ *
+ * # Safety
+ * `uids` has `count` entries; `fetched_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_fetch_many(const csmail_imap *imap, const uint32_t *uids, size_t count, csmail_message_callback callback, void *userdata, uint32_t *fetched_out);
 
 /**
  * FETCH one whole message into a file (created or truncated, synced; removed on failure).

@@ -218,3 +218,57 @@ fn mailboxes_and_search_through_caller_buffers() {
     }
     assert_eq!(csmail_imap_release(h), CSMAIL_OK);
 }
+
+unsafe extern "system" fn record_message(ud: *mut c_void, uid: u32, data: *const u8, len: usize) -> i32 {
+    // SAFETY: ud is a Vec<(u32, Vec<u8>)>; data is readable for len bytes during the call.
+    let got = unsafe { &mut *(ud as *mut Vec<(u32, Vec<u8>)>) };
+    got.push((uid, unsafe { std::slice::from_raw_parts(data, len) }.to_vec()));
+    0
+}
+
+#[test]
+fn fetch_many_hands_each_whole_message_to_the_callback() {
+    let fx = plain_fixture();
+    let h = connected(&fx);
+    let api = fx.imap(fx.server.imap_port, None, "bob", "bobpass");
+    api.connect().unwrap();
+    let messages: Vec<Vec<u8>> =
+        (0..10).map(|i| format!("Subject: {i}\r\n\r\n{}\r\n", "y".repeat(i * 5000)).into_bytes()).collect();
+    for m in &messages {
+        api.append("INBOX", &[], &mut &m[..]).unwrap();
+    }
+    api.disconnect().unwrap();
+    let uids: Vec<u32> = (1..=10).chain([77]).collect();
+    let mut got: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut fetched = 0u32;
+    // SAFETY: valid handle, array, callback and out pointer.
+    unsafe {
+        let rc = csmail_imap_select(
+            h,
+            cs("INBOX").as_ptr(),
+            1,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        assert_eq!(rc, CSMAIL_OK);
+        let rc = csmail_imap_fetch_many(
+            h,
+            uids.as_ptr(),
+            uids.len(),
+            Some(record_message),
+            &mut got as *mut _ as *mut c_void,
+            &mut fetched,
+        );
+        assert_eq!(rc, CSMAIL_OK);
+        // A NULL callback is refused before anything is sent.
+        let rc = csmail_imap_fetch_many(h, uids.as_ptr(), uids.len(), None, std::ptr::null_mut(), std::ptr::null_mut());
+        assert_eq!(rc, CSMAIL_E_INVALID_ARGUMENT);
+    }
+    assert_eq!(fetched, 10);
+    let want: Vec<(u32, Vec<u8>)> = messages.into_iter().enumerate().map(|(i, m)| (i as u32 + 1, m)).collect();
+    assert_eq!(got, want);
+    assert_eq!(csmail_imap_disconnect(h), CSMAIL_OK);
+    assert_eq!(csmail_imap_release(h), CSMAIL_OK);
+}

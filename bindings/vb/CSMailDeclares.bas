@@ -111,6 +111,9 @@ Public Declare PtrSafe Function csmail_imap_search Lib "csmail.dll" (ByVal imap 
 ' csmail_imap_fetch: FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
 Public Declare PtrSafe Function csmail_imap_fetch Lib "csmail.dll" (ByVal imap As LongPtr, ByVal id As Long, ByVal uid As Long, ByRef message_out As LongPtr) As Long
 
+' csmail_imap_fetch_many: Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
+Public Declare PtrSafe Function csmail_imap_fetch_many Lib "csmail.dll" (ByVal imap As LongPtr, ByRef uids As Long, ByVal count As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr, ByRef fetched_out As Long) As Long
+
 ' csmail_imap_fetch_file: FETCH one whole message into a file (created or truncated, synced; removed on failure).
 Public Declare PtrSafe Function csmail_imap_fetch_file Lib "csmail.dll" (ByVal imap As LongPtr, ByVal id As Long, ByVal uid As Long, ByVal path As LongPtr) As Long
 
@@ -643,6 +646,9 @@ Public Declare Function csmail_imap_search Lib "csmail.dll" (ByVal imap As Long,
 
 ' csmail_imap_fetch: FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
 Public Declare Function csmail_imap_fetch Lib "csmail.dll" (ByVal imap As Long, ByVal id As Long, ByVal uid As Long, ByRef message_out As Long) As Long
+
+' csmail_imap_fetch_many: Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
+Public Declare Function csmail_imap_fetch_many Lib "csmail.dll" (ByVal imap As Long, ByRef uids As Long, ByVal count As Long, ByVal callback As Long, ByVal userdata As Long, ByRef fetched_out As Long) As Long
 
 ' csmail_imap_fetch_file: FETCH one whole message into a file (created or truncated, synced; removed on failure).
 Public Declare Function csmail_imap_fetch_file Lib "csmail.dll" (ByVal imap As Long, ByVal id As Long, ByVal uid As Long, ByVal path As Long) As Long

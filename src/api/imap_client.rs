@@ -5,6 +5,7 @@ use super::client::{Applicable, Client, ConnectPlan, DefaultPorts, Protocol};
 use super::message::Message;
 use super::properties::Object;
 use super::proxyinfo::ProxyKind;
+use super::whole_message::whole_messages;
 use crate::error::{self, Error, Result};
 use crate::protocol::imap::ImapSession;
 use crate::protocol::mechanism::Mechanism;
@@ -146,6 +147,15 @@ impl Client<Imap> {
     pub fn fetch_many(&self, uids: &[u32], open: &mut dyn FnMut(u32) -> Box<dyn MessageSink>) -> Result<Vec<u32>> {
         let mut progress = self.progress_reporter();
         self.with_connected(|s| s.fetch_many(uids, open, &mut progress))
+    }
+
+    /// `fetch_many` with each whole message handed to `deliver(uid, bytes)` as it arrives; an
+    /// error from `deliver` fails the batch.
+    pub fn fetch_many_whole<F>(&self, uids: &[u32], deliver: F) -> Result<Vec<u32>>
+    where
+        F: FnMut(u32, &[u8]) -> std::io::Result<()> + Clone + 'static,
+    {
+        self.fetch_many(uids, &mut whole_messages(deliver))
     }
 
     /// The whole message into a file, synced to disk; on failure the partial file is removed.

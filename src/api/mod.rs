@@ -13,6 +13,7 @@ pub mod properties;
 pub mod proxyinfo;
 pub mod smtp_client;
 pub mod sslinfo;
+mod whole_message;
 
 pub use crate::log::LogHandler;
 /// What SSLInfo reports and what its validation callback (seed 001) sees.

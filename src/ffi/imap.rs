@@ -2,16 +2,16 @@
 //! (`ffi::client`), the shared helpers below, or the IMAPClient API.
 
 use super::client::{self, checked, on_client};
-use super::common::{non_null, opt_str, optional_out, str_arg, write_str, UserData};
+use super::common::{non_null, opt_str, optional_out, slice_arg, str_arg, write_str, UserData};
 use super::message::csmail_message;
 use super::object;
 use super::{
-    csmail_errorinfo, csmail_progress_callback, csmail_read_callback, csmail_write_callback, read_callback_source,
-    write_callback_sink,
+    csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_read_callback, csmail_write_callback,
+    read_callback_source, write_callback_sink,
 };
 use crate::api::imap_client::{FlagOp, Search};
 use crate::api::{Imap, ImapClient};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::protocol::source::SizedSource;
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
@@ -394,6 +394,41 @@ pub unsafe extern "system" fn csmail_imap_fetch(
         let m = c.fetch_message(id, uid != 0)?;
         // SAFETY: checked non-NULL; caller contract.
         unsafe { object::new_out(Arc::new(m), message_out, "message_out") }
+    })
+}
+
+/// Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight;
+/// each goes to `callback` (its UID as the number) as it arrives. `fetched_out` (may be NULL)
+/// gets how many were there (a UID the mailbox no longer has is skipped).
+///
+/// # Safety
+/// `uids` has `count` entries; `fetched_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn csmail_imap_fetch_many(
+    imap: *const csmail_imap,
+    uids: *const u32,
+    count: usize,
+    callback: csmail_message_callback,
+    userdata: *mut c_void,
+    fetched_out: *mut u32,
+) -> i32 {
+    on_client::<Imap, _>(imap, |c| {
+        let cb = checked(c, callback.ok_or_else(|| Error::invalid_arg("the message callback is NULL")))?;
+        // SAFETY: caller contract.
+        let ids = checked(c, unsafe { slice_arg(uids, count, "uids") })?;
+        let ud = UserData(userdata);
+        let fetched = c.fetch_many_whole(ids, move |uid, data| {
+            let ud = ud;
+            // SAFETY: the application's callback; data is valid during the call.
+            let rc = unsafe { cb(ud.0, uid, data.as_ptr(), data.len()) };
+            if rc != 0 {
+                return Err(std::io::Error::other(format!("the message callback returned {rc}")));
+            }
+            Ok(())
+        })?;
+        // SAFETY: caller contract (NULL allowed).
+        unsafe { optional_out(fetched_out, fetched.len() as u32) };
+        Ok(())
     })
 }
 

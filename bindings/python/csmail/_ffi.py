@@ -47,6 +47,15 @@ csmail_progress_callback = FUNCTYPE(
     ctypes.c_int64,  # total
 )
 
+#: One whole message of a batch: its number and bytes (valid only during the call).
+csmail_message_callback = FUNCTYPE(
+    ctypes.c_int32,
+    ctypes.c_void_p,  # userdata
+    ctypes.c_uint32,  # number
+    ctypes.c_void_p,  # data
+    ctypes.c_size_t,  # len
+)
+
 #: Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on, non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
 csmail_write_callback = FUNCTYPE(
     ctypes.c_int32,
@@ -71,15 +80,6 @@ csmail_log_callback = FUNCTYPE(
     ctypes.c_int32,  # severity
     ctypes.c_int32,  # facility
     ctypes.c_char_p,  # message
-)
-
-#: One whole message of a batch: its number and bytes (valid only during the call).
-csmail_message_callback = FUNCTYPE(
-    ctypes.c_int32,
-    ctypes.c_void_p,  # userdata
-    ctypes.c_uint32,  # number
-    ctypes.c_void_p,  # data
-    ctypes.c_size_t,  # len
 )
 
 #: A validation callback: return non-zero to accept the server certificate, 0 to refuse it.
@@ -163,6 +163,8 @@ PROTOTYPES = {
     "csmail_imap_search": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
     # FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
     "csmail_imap_fetch": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    # Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
+    "csmail_imap_fetch_many": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32), ctypes.c_size_t, csmail_message_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
     # FETCH one whole message into a file (created or truncated, synced; removed on failure).
     "csmail_imap_fetch_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.c_char_p]),
     # FETCH BODY.PEEK[`section`] ("" or NULL for the whole message, "TEXT", "HEADER", "1.2") streamed into a write callback in pieces of at least 16 KiB (the callback runs on this thread, during this call).
