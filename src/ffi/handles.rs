@@ -9,7 +9,9 @@
 //! thread never blocks handle lookups (abort, release) on another.
 
 use crate::api::client::{Client, Protocol};
-use crate::api::{ErrorInfo, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo};
+use crate::api::{
+    ErrorInfo, Imap, ImapClient, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo,
+};
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
@@ -21,6 +23,7 @@ use std::sync::Arc;
 pub enum Object {
     Smtp(Arc<SmtpClient>),
     Pop3(Arc<Pop3Client>),
+    Imap(Arc<ImapClient>),
     Ssl(Arc<SslInfo>),
     Log(Arc<LogHandler>),
     Error(Arc<ErrorInfo>),
@@ -186,6 +189,7 @@ macro_rules! registered_client {
 
 registered_client!(Smtp, Smtp, "SMTPClient handle");
 registered_client!(Pop3, Pop3, "POP3Client handle");
+registered_client!(Imap, Imap, "IMAPClient handle");
 
 impl<P: RegisteredClient> Registered for Client<P> {
     const WHAT: &'static str = P::WHAT;

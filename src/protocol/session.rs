@@ -214,12 +214,17 @@ pub trait Session: Sized {
             Err(e) => {
                 let last = std::mem::take(&mut self.link_mut().last);
                 if e.result == error::CSMAIL_E_AUTH && !self.is_broken() {
-                    self.link_mut().conn.quit_after_refusal();
+                    self.quit_after_refusal();
                 }
                 self.close();
                 Err((e, last))
             }
         }
+    }
+
+    /// Ends a session whose login was refused in order (QUIT; IMAP says LOGOUT).
+    fn quit_after_refusal(&mut self) {
+        self.link_mut().conn.quit_after_refusal();
     }
 
     /// QUIT and close. QUIT is sent only when the protocol state is known; the connection is
