@@ -26,8 +26,7 @@ type Res = Result<Value, Fault>;
 
 pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIANT], value: Option<&VARIANT>) -> Res {
     let this: &Automation = obj;
-    // The value of a put is checked here, once: every put has one.
-    let put_value = || value.ok_or(Fault::Dispatch(windows::Win32::Foundation::DISP_E_PARAMNOTOPTIONAL, None));
+    let put_value = value;
     match (&this.inner, member.action) {
         (Inner::Smtp(c), Action::Property(id)) => client_property(c, id, call, put_value),
         (Inner::Pop3(c), Action::Property(id)) => client_property(c, id, call, put_value),
@@ -53,6 +52,11 @@ pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIAN
     }
 }
 
+/// The value of a property put (Invoke always passes one; checked once here).
+fn need(value: Option<&VARIANT>) -> Result<&VARIANT, Fault> {
+    value.ok_or(Fault::Dispatch(windows::Win32::Foundation::DISP_E_PARAMNOTOPTIONAL, None))
+}
+
 fn unknown() -> Fault {
     Fault::Dispatch(windows::Win32::Foundation::DISP_E_MEMBERNOTFOUND, None)
 }
@@ -61,35 +65,35 @@ fn done(r: csmail::Result<()>) -> Res {
     r.map(|_| Value::Empty).map_err(Fault::from)
 }
 
-fn client_property<'a, P: Protocol>(
+fn client_property<P: Protocol>(
     c: &Client<P>,
     id: i32,
     call: Call,
-    value: impl FnOnce() -> Result<&'a VARIANT, Fault>,
+    value: Option<&VARIANT>,
 ) -> Res {
     let row = csmail::api::properties::find(id).ok_or_else(unknown)?;
     let int = row.kind == csmail::api::properties::PropKind::Int;
     match (call, int) {
         (Call::Get, true) => Ok(Value::I4(c.get_int(id)?)),
         (Call::Get, false) => Ok(Value::Str(c.get_str(id)?)),
-        (_, true) => done(c.set_int(id, to_i32(value()?, 0)?)),
-        (_, false) => done(c.set_str(id, &to_string(value()?, 0)?)),
+        (_, true) => done(c.set_int(id, to_i32(need(value)?, 0)?)),
+        (_, false) => done(c.set_str(id, &to_string(need(value)?, 0)?)),
     }
 }
 
-fn proxy_property<'a>(
+fn proxy_property(
     p: &csmail::api::ProxyInfo,
     id: i32,
     call: Call,
-    value: impl FnOnce() -> Result<&'a VARIANT, Fault>,
+    value: Option<&VARIANT>,
 ) -> Res {
     let row = csmail::api::properties::find(id).ok_or_else(unknown)?;
     let int = row.kind == csmail::api::properties::PropKind::Int;
     match (call, int) {
         (Call::Get, true) => Ok(Value::I4(p.get_int(id)?)),
         (Call::Get, false) => Ok(Value::Str(p.get_str(id)?)),
-        (_, true) => done(p.set_int(id, to_i32(value()?, 0)?)),
-        (_, false) => done(p.set_str(id, &to_string(value()?, 0)?)),
+        (_, true) => done(p.set_int(id, to_i32(need(value)?, 0)?)),
+        (_, false) => done(p.set_str(id, &to_string(need(value)?, 0)?)),
     }
 }
 
@@ -109,12 +113,12 @@ fn handler_of(arg: &VARIANT) -> Result<AdvancedHandler, Fault> {
 }
 
 /// The members SMTPClient and POP3Client share; None when `op` is not one of them.
-fn client_op<'a, P: Protocol>(
+fn client_op<P: Protocol>(
     c: &Client<P>,
     op: Op,
     call: Call,
     args: &[VARIANT],
-    value: impl FnOnce() -> Result<&'a VARIANT, Fault>,
+    value: Option<&VARIANT>,
 ) -> Result<Option<Value>, Fault> {
     use csmail::api::properties::CSMAIL_PROP_TIMEOUT_MS;
     Ok(Some(match op {
@@ -125,7 +129,7 @@ fn client_op<'a, P: Protocol>(
         Op::ExtendedError => Value::Object(Automation::wrap(Kind::ErrorInfo, Inner::Error(c.extended_error()))),
         Op::TimeoutSeconds if call == Call::Get => Value::I4(c.get_int(CSMAIL_PROP_TIMEOUT_MS)? / 1000),
         Op::TimeoutSeconds => {
-            let seconds = to_i32(value()?, 0)?;
+            let seconds = to_i32(need(value)?, 0)?;
             if !(1..=86_400).contains(&seconds) {
                 return Err(invalid(eexInvalidArgument, format!("Timeout {seconds}: give 1 to 86400 seconds")));
             }
@@ -185,16 +189,19 @@ fn pop3_op(c: &csmail::Pop3Client, op: Op, args: &[VARIANT]) -> Res {
     })
 }
 
-fn ssl_op<'a>(
+fn ssl_op(
     s: &csmail::SslInfo,
     op: Op,
     call: Call,
     args: &[VARIANT],
-    value: impl FnOnce() -> Result<&'a VARIANT, Fault>,
+    value: Option<&VARIANT>,
 ) -> Res {
+    if op == Op::SetOption {
+        return ssl_op(s, Op::Option, Call::Put, &args[..1], Some(&args[1]));
+    }
     match (op, call) {
         (Op::Mode, Call::Get) => Ok(Value::I4(s.mode())),
-        (Op::Mode, _) => done(s.set_mode(to_i32(value()?, 0)?)),
+        (Op::Mode, _) => done(s.set_mode(to_i32(need(value)?, 0)?)),
         (Op::OptionName, _) => {
             let index = to_i32(&args[0], 0)?;
             Ok(Value::Str(options::find(index).map_or(String::new(), |(_, d)| d.name.to_owned())))
@@ -208,21 +215,21 @@ fn ssl_op<'a>(
                 (OptKind::Int, Call::Get) => Ok(Value::I4(s.get_int(index)?)),
                 (OptKind::Str, Call::Get) => Ok(Value::Str(s.get_str(index)?)),
                 (OptKind::IntArray, Call::Get) => Ok(Value::I4Array(s.get_array(index)?)),
-                (OptKind::Bool, _) => done(s.set_int(index, i32::from(to_bool(value()?, 1)?))),
-                (OptKind::Int, _) => done(s.set_int(index, to_i32(value()?, 1)?)),
-                (OptKind::Str, _) => done(s.set_str(index, &to_string(value()?, 1)?)),
-                (OptKind::IntArray, _) => done(s.set_array(index, &to_i32_list(value()?, 1)?)),
+                (OptKind::Bool, _) => done(s.set_int(index, i32::from(to_bool(need(value)?, 1)?))),
+                (OptKind::Int, _) => done(s.set_int(index, to_i32(need(value)?, 1)?)),
+                (OptKind::Str, _) => done(s.set_str(index, &to_string(need(value)?, 1)?)),
+                (OptKind::IntArray, _) => done(s.set_array(index, &to_i32_list(need(value)?, 1)?)),
             }
         }
         _ => Err(unknown()),
     }
 }
 
-fn log_op<'a>(
+fn log_op(
     h: &csmail::LogHandler,
     op: Op,
     call: Call,
-    value: impl FnOnce() -> Result<&'a VARIANT, Fault>,
+    value: Option<&VARIANT>,
 ) -> Res {
     let refused = |what: &str, v: i32| invalid(eexInvalidArgument, format!("LogHandler.{what} {v} is out of range"));
     match (op, call) {
@@ -230,38 +237,38 @@ fn log_op<'a>(
         (Op::Facility, Call::Get) => Ok(Value::I4(h.facility())),
         (Op::LogSecrets, Call::Get) => Ok(Value::Bool(h.log_secrets())),
         (Op::Level, _) => {
-            let v = to_i32(value()?, 0)?;
+            let v = to_i32(need(value)?, 0)?;
             if h.set_level(v) { Ok(Value::Empty) } else { Err(refused("Level", v)) }
         }
         (Op::Facility, _) => {
-            let v = to_i32(value()?, 0)?;
+            let v = to_i32(need(value)?, 0)?;
             if h.set_facility(v) { Ok(Value::Empty) } else { Err(refused("Facility", v)) }
         }
         (Op::LogSecrets, _) => {
-            h.set_log_secrets(to_bool(value()?, 0)?);
+            h.set_log_secrets(to_bool(need(value)?, 0)?);
             Ok(Value::Empty)
         }
         _ => Err(unknown()),
     }
 }
 
-fn message_op<'a>(
+fn message_op(
     m: &csmail::Message,
     op: Op,
     call: Call,
     args: &[VARIANT],
-    value: impl FnOnce() -> Result<&'a VARIANT, Fault>,
+    value: Option<&VARIANT>,
 ) -> Res {
     let text = |s: Option<String>| Value::Str(s.unwrap_or_default());
     match (op, call) {
         (Op::Subject, Call::Get) => Ok(text(m.subject())),
-        (Op::Subject, _) => done(m.set_subject(&to_string(value()?, 0)?)),
+        (Op::Subject, _) => done(m.set_subject(&to_string(need(value)?, 0)?)),
         (Op::TextBody, Call::Get) => Ok(text(m.text_body())),
-        (Op::TextBody, _) => done(m.set_text_body(&to_string(value()?, 0)?)),
+        (Op::TextBody, _) => done(m.set_text_body(&to_string(need(value)?, 0)?)),
         (Op::HtmlBody, Call::Get) => Ok(text(m.html_body())),
-        (Op::HtmlBody, _) => done(m.set_html_body(&to_string(value()?, 0)?)),
+        (Op::HtmlBody, _) => done(m.set_html_body(&to_string(need(value)?, 0)?)),
         (Op::Header, Call::Get) => Ok(text(m.header(&to_string(&args[0], 0)?))),
-        (Op::Header, _) => done(m.set_header(&to_string(&args[0], 0)?, &to_string(value()?, 1)?)),
+        (Op::Header, _) => done(m.set_header(&to_string(&args[0], 0)?, &to_string(need(value)?, 1)?)),
         (Op::AddAddress, _) => {
             let display = match args.get(2) {
                 Some(v) if !is_missing(v) => Some(to_string(v, 2)?),
@@ -272,7 +279,7 @@ fn message_op<'a>(
         (Op::AddAttachment, _) => m.add_attachment_file(&to_string(&args[0], 0)?, None, None).map(|_| Value::Empty).map_err(Fault::from),
         (Op::Data, Call::Get) => Ok(Value::Str(String::from_utf8_lossy(&m.data()?).into_owned())),
         (Op::Data, _) => {
-            m.load_bytes(to_bytes(value()?, 0)?);
+            m.load_bytes(to_bytes(need(value)?, 0)?);
             Ok(Value::Empty)
         }
         (Op::SaveToFile, _) => done(m.save_to_file(&to_string(&args[0], 0)?)),

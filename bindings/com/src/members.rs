@@ -70,6 +70,8 @@ pub enum Op {
     Delete,
     Mode,
     Option,
+    /// Option(index) = value as a method, for JScript (which cannot assign to a call).
+    SetOption,
     OptionName,
     Level,
     Facility,
@@ -175,6 +177,8 @@ const SSLINFO: &[Row] = &[
     ("Mode", 40, GET_PUT, &[], Ty::I4, Op::Mode, "MODE_CHANNEL (implicit TLS) or MODE_STARTTLS."),
     ("Option", 41, GET_PUT, &[p("Index", Ty::I4)], Ty::Variant, Op::Option,
         "An option or output by index: Bool options as Boolean, arrays as arrays, else Long or String."),
+    ("SetOption", 43, METHOD, &[p("Index", Ty::I4), p("Value", Ty::Variant)], Ty::Void, Op::SetOption,
+        "Option(Index) = Value, for JScript."),
     ("OptionName", 42, GET, &[p("Index", Ty::I4)], Ty::Str, Op::OptionName, "The name of an option index."),
 ];
 
