@@ -72,11 +72,13 @@ for arch in $arches; do
     cp "target/$target/$profile/csmail_com.dll" "$tmp/$arch/"
     "$arch-w64-mingw32-gcc" -O2 -shared -Wl,--kill-at -o "$tmp/$arch/bcryptprimitives.dll" \
         bindings/vb/harness/bcryptprimitives.c -ladvapi32
+    "$arch-w64-mingw32-gcc" -std=c11 -Wall -Wextra -Werror -pedantic -municode -O1 -o "$tmp/$arch/typelib_dump.exe" \
+        tests/com/typelib_dump.c -loleaut32 -lole32
 done
 
 # The generated VB constants as VBScript (Const takes literals only, so names are resolved) and
 # JScript; then each test is the constants + tests/com/check.vbs + the test.
-python3 - bindings/vb/CSMailConstants.bas "$tmp/constants.vbs" "$tmp/constants.js" <<'PY'
+python3 - bindings/vb/CSMailConstants.bas "$tmp/constants.vbs" "$tmp/constants.js" "$tmp/constants.txt" <<'PY'
 import re, sys
 values = {}
 for line in open(sys.argv[1], encoding="utf-8"):
@@ -92,7 +94,30 @@ with open(sys.argv[2], "w", encoding="utf-8") as out:
     out.writelines(f"Const {n} = {v}\r\n" for n, v in values.items())
 with open(sys.argv[3], "w", encoding="utf-8") as out:
     out.writelines(f"var {n} = {js(v)};\r\n" for n, v in values.items())
+def number(v):
+    v = int(v[2:], 16) if v.startswith("&H") else int(v)
+    return v - (1 << 32) if v >= 1 << 31 else v
+with open(sys.argv[4], "w", encoding="utf-8") as out:
+    out.writelines(f"{n}={number(v)}\n" for n, v in values.items() if not v.startswith('"'))
 PY
+# The type library's enum against the header's constants (through the generated VB module):
+# every name in the enum has the header's value, and the legacy names users need are there.
+check_typelib() {
+    python3 - "$1" "$tmp/constants.txt" <<'PY'
+import sys
+dump = [l.strip() for l in open(sys.argv[1], encoding="utf-8", errors="replace") if l.strip()]
+header = dict(l.strip().split("=", 1) for l in open(sys.argv[2], encoding="utf-8"))
+assert dump and dump[0] == "#library=CSMailLib", f"library name: {dump[:1]}"
+enum = dict(l.split("=", 1) for l in dump[1:])
+bad = [f"{n}: typelib {v}, header {header.get(n)}" for n, v in enum.items() if header.get(n) != v]
+missing = [n for n in ("MODE_STARTTLS", "MODE_CHANNEL", "SSLNoServerNameCheck", "SSLCertificateStatus",
+                       "eexSSLCertName", "eexTCPConnect", "mailCertificateValid", "LOG_S_INFORMATION",
+                       "CSMAIL_E_AUTH", "SSL_TLS13") if n not in enum]
+if bad or missing or len(enum) < 150:
+    sys.exit(f"type library enum differs from the header: {bad[:10]} missing {missing}, {len(enum)} names")
+print(f"test-com-wine: type library enum CSMailConstants: {len(enum)} constants, all equal to the header's")
+PY
+}
 for t in tests/com/*.vbs; do
     [ "$(basename "$t")" = check.vbs ] && continue
     cat "$tmp/constants.vbs" tests/com/check.vbs "$t" >"$tmp/$(basename "$t")"
@@ -130,6 +155,10 @@ for arch in $arches; do
     dll=$(winepath -w "$tmp/$arch/csmail_com.dll")
     say "$arch: regsvr32 csmail_com.dll"
     "${run[@]}" "$sys\\regsvr32.exe" /s "$dll" || fail "$arch: regsvr32 failed ($?)"
+    [ -f "$tmp/$arch/csmail_com.tlb" ] || fail "$arch: regsvr32 wrote no csmail_com.tlb"
+    (cd "$tmp/$arch" && "${run[@]}" ./typelib_dump.exe csmail_com.tlb) | tr -d '\r' >"$tmp/$arch/typelib.txt" ||
+        fail "$arch: typelib_dump failed"
+    check_typelib "$tmp/$arch/typelib.txt" || status=1
     for t in send_starttls.vbs send_implicit.vbs send.js failures.vbs fetch_pop3s.vbs; do
         say "$arch: cscript $t"
         out=$("${run[@]}" "$sys\\cscript.exe" //nologo "$(winepath -w "$tmp/$t")" \

@@ -5,9 +5,7 @@ use crate::classes::Kind;
 use crate::fault::{invalid, Fault};
 use crate::members::{Action, Member, Op};
 use crate::object::{inner_of, Automation, Automation_Impl, Inner};
-use crate::variant::{
-    is_missing, to_bool, to_bytes, to_i32, to_i32_list, to_list, to_object, to_string, Value,
-};
+use crate::variant::{is_missing, to_bool, to_bytes, to_i32, to_i32_list, to_list, to_object, to_string, Value};
 use csmail::api::client::Protocol;
 use csmail::api::{AdvancedHandler, Client};
 use csmail::error::{eexInvalidArgument, eexNotSupported, CSMAIL_E_NOT_SUPPORTED};
@@ -65,12 +63,7 @@ fn done(r: csmail::Result<()>) -> Res {
     r.map(|_| Value::Empty).map_err(Fault::from)
 }
 
-fn client_property<P: Protocol>(
-    c: &Client<P>,
-    id: i32,
-    call: Call,
-    value: Option<&VARIANT>,
-) -> Res {
+fn client_property<P: Protocol>(c: &Client<P>, id: i32, call: Call, value: Option<&VARIANT>) -> Res {
     let row = csmail::api::properties::find(id).ok_or_else(unknown)?;
     let int = row.kind == csmail::api::properties::PropKind::Int;
     match (call, int) {
@@ -81,12 +74,7 @@ fn client_property<P: Protocol>(
     }
 }
 
-fn proxy_property(
-    p: &csmail::api::ProxyInfo,
-    id: i32,
-    call: Call,
-    value: Option<&VARIANT>,
-) -> Res {
+fn proxy_property(p: &csmail::api::ProxyInfo, id: i32, call: Call, value: Option<&VARIANT>) -> Res {
     let row = csmail::api::properties::find(id).ok_or_else(unknown)?;
     let int = row.kind == csmail::api::properties::PropKind::Int;
     match (call, int) {
@@ -189,13 +177,7 @@ fn pop3_op(c: &csmail::Pop3Client, op: Op, args: &[VARIANT]) -> Res {
     })
 }
 
-fn ssl_op(
-    s: &csmail::SslInfo,
-    op: Op,
-    call: Call,
-    args: &[VARIANT],
-    value: Option<&VARIANT>,
-) -> Res {
+fn ssl_op(s: &csmail::SslInfo, op: Op, call: Call, args: &[VARIANT], value: Option<&VARIANT>) -> Res {
     if op == Op::SetOption {
         return ssl_op(s, Op::Option, Call::Put, &args[..1], Some(&args[1]));
     }
@@ -225,12 +207,7 @@ fn ssl_op(
     }
 }
 
-fn log_op(
-    h: &csmail::LogHandler,
-    op: Op,
-    call: Call,
-    value: Option<&VARIANT>,
-) -> Res {
+fn log_op(h: &csmail::LogHandler, op: Op, call: Call, value: Option<&VARIANT>) -> Res {
     let refused = |what: &str, v: i32| invalid(eexInvalidArgument, format!("LogHandler.{what} {v} is out of range"));
     match (op, call) {
         (Op::Level, Call::Get) => Ok(Value::I4(h.level())),
@@ -238,11 +215,19 @@ fn log_op(
         (Op::LogSecrets, Call::Get) => Ok(Value::Bool(h.log_secrets())),
         (Op::Level, _) => {
             let v = to_i32(need(value)?, 0)?;
-            if h.set_level(v) { Ok(Value::Empty) } else { Err(refused("Level", v)) }
+            if h.set_level(v) {
+                Ok(Value::Empty)
+            } else {
+                Err(refused("Level", v))
+            }
         }
         (Op::Facility, _) => {
             let v = to_i32(need(value)?, 0)?;
-            if h.set_facility(v) { Ok(Value::Empty) } else { Err(refused("Facility", v)) }
+            if h.set_facility(v) {
+                Ok(Value::Empty)
+            } else {
+                Err(refused("Facility", v))
+            }
         }
         (Op::LogSecrets, _) => {
             h.set_log_secrets(to_bool(need(value)?, 0)?);
@@ -252,13 +237,7 @@ fn log_op(
     }
 }
 
-fn message_op(
-    m: &csmail::Message,
-    op: Op,
-    call: Call,
-    args: &[VARIANT],
-    value: Option<&VARIANT>,
-) -> Res {
+fn message_op(m: &csmail::Message, op: Op, call: Call, args: &[VARIANT], value: Option<&VARIANT>) -> Res {
     let text = |s: Option<String>| Value::Str(s.unwrap_or_default());
     match (op, call) {
         (Op::Subject, Call::Get) => Ok(text(m.subject())),
@@ -276,7 +255,9 @@ fn message_op(
             };
             done(m.add_address(&to_string(&args[0], 0)?, display.as_deref(), &to_string(&args[1], 1)?))
         }
-        (Op::AddAttachment, _) => m.add_attachment_file(&to_string(&args[0], 0)?, None, None).map(|_| Value::Empty).map_err(Fault::from),
+        (Op::AddAttachment, _) => {
+            m.add_attachment_file(&to_string(&args[0], 0)?, None, None).map(|_| Value::Empty).map_err(Fault::from)
+        }
         (Op::Data, Call::Get) => Ok(Value::Str(String::from_utf8_lossy(&m.data()?).into_owned())),
         (Op::Data, _) => {
             m.load_bytes(to_bytes(need(value)?, 0)?);

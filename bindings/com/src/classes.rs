@@ -28,7 +28,8 @@ pub enum Kind {
     Message,
 }
 
-/// One creatable class.
+/// One creatable class. (`iid` is for the type library's interfaces, not written yet.)
+#[allow(dead_code)]
 pub struct ClassDef {
     /// The legacy class name; the ProgID is `CSMailLib.<name>`.
     pub name: &'static str,
@@ -42,9 +43,6 @@ pub struct ClassDef {
 impl ClassDef {
     pub fn prog_id(&self) -> String {
         format!("{LIB_NAME}.{}", self.name)
-    }
-    pub fn interface_name(&self) -> String {
-        format!("I{}", interface_of(self.kind).0)
     }
 }
 
@@ -78,15 +76,45 @@ pub static CLASSES: &[ClassDef] = &[
     class!("SMTPClient", 0x76B88743_6FCA_46FD_A840_1D88919FE757, Kind::Smtp, "An SMTP client"),
     class!("POP3Client", 0x88430726_44F6_4B1D_8AA2_297523BFC025, Kind::Pop3, "A POP3 client"),
     class!("SSLInfo", 0x3F48F74B_6EBF_4828_9805_2CC5799E2737, Kind::SslInfo, "TLS settings and results"),
-    class!("LogHandler", 0x5AE3CE3A_4C49_48FC_B6A5_A13C97F6EBD8, Kind::LogHandler, "Protocol and TLS log (event OnLogMessage)"),
+    class!(
+        "LogHandler",
+        0x5AE3CE3A_4C49_48FC_B6A5_A13C97F6EBD8,
+        Kind::LogHandler,
+        "Protocol and TLS log (event OnLogMessage)"
+    ),
     class!("ErrorInfo", 0x841808FC_FFB7_4E90_9EFB_6554FF13C528, Kind::ErrorInfo, "The detail of a failure"),
     class!("Message", 0xEA765A07_33DD_4786_8154_8FED46A78864, Kind::Message, "A MIME message"),
-    class!("SOCK4ProxyInfo", 0xED69FF24_78E4_47CF_A1A1_5612625D0BC9, Kind::Proxy(CSMAIL_PROXY_SOCKS4), "A SOCKS 4 proxy"),
-    class!("SOCK4AProxyInfo", 0xC912AD71_1825_47FF_A9F3_4377A712BFC2, Kind::Proxy(CSMAIL_PROXY_SOCKS4A), "A SOCKS 4a proxy"),
-    class!("SOCK5ProxyInfo", 0x4E594051_19EE_495A_9BC4_FA3879987293, Kind::Proxy(CSMAIL_PROXY_SOCKS5), "A SOCKS 5 proxy"),
-    class!("HTTPProxyInfo", 0x7B56919C_A29A_46DA_9A86_B5828FC64AA9, Kind::Proxy(CSMAIL_PROXY_HTTP), "An HTTP CONNECT proxy"),
+    class!(
+        "SOCK4ProxyInfo",
+        0xED69FF24_78E4_47CF_A1A1_5612625D0BC9,
+        Kind::Proxy(CSMAIL_PROXY_SOCKS4),
+        "A SOCKS 4 proxy"
+    ),
+    class!(
+        "SOCK4AProxyInfo",
+        0xC912AD71_1825_47FF_A9F3_4377A712BFC2,
+        Kind::Proxy(CSMAIL_PROXY_SOCKS4A),
+        "A SOCKS 4a proxy"
+    ),
+    class!(
+        "SOCK5ProxyInfo",
+        0x4E594051_19EE_495A_9BC4_FA3879987293,
+        Kind::Proxy(CSMAIL_PROXY_SOCKS5),
+        "A SOCKS 5 proxy"
+    ),
+    class!(
+        "HTTPProxyInfo",
+        0x7B56919C_A29A_46DA_9A86_B5828FC64AA9,
+        Kind::Proxy(CSMAIL_PROXY_HTTP),
+        "An HTTP CONNECT proxy"
+    ),
     class!("POP3ProxyInfo", 0x55ED2325_7B58_4516_9987_E4B4EBA6ED6F, Kind::Proxy(CSMAIL_PROXY_POP3), "A POP3 proxy"),
-    class!("SMTPProxyInfo", 0x27EDDFE7_8248_41FB_8FB8_B6B4022BE768, Kind::Proxy(CSMAIL_PROXY_SMTP), "An SMTP relay proxy"),
+    class!(
+        "SMTPProxyInfo",
+        0x27EDDFE7_8248_41FB_8FB8_B6B4022BE768,
+        Kind::Proxy(CSMAIL_PROXY_SMTP),
+        "An SMTP relay proxy"
+    ),
 ];
 
 /// The class of a CLSID.

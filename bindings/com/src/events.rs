@@ -10,11 +10,11 @@ use crate::members::ON_LOG_MESSAGE;
 use std::sync::Mutex;
 use std::thread::{self, ThreadId};
 use windows::Win32::Foundation::{E_NOTIMPL, E_POINTER};
-use windows::Win32::System::Ole::{CONNECT_E_CANNOTCONNECT, CONNECT_E_NOCONNECTION};
 use windows::Win32::System::Com::{
     IConnectionPoint, IConnectionPointContainer, IConnectionPoint_Impl, IDispatch, IEnumConnections, DISPATCH_METHOD,
     DISPPARAMS,
 };
+use windows::Win32::System::Ole::{CONNECT_E_CANNOTCONNECT, CONNECT_E_NOCONNECTION};
 use windows::Win32::System::Variant::VARIANT;
 use windows_core::{implement, IUnknown, Interface, Ref, BSTR, GUID};
 
@@ -56,7 +56,8 @@ impl Sinks {
             return;
         }
         // A copy, so that a handler may Unadvise (or log) without deadlocking on the list.
-        let sinks: Vec<IDispatch> = self.list.lock().unwrap_or_else(|e| e.into_inner()).1.iter().map(|(_, s)| s.clone()).collect();
+        let sinks: Vec<IDispatch> =
+            self.list.lock().unwrap_or_else(|e| e.into_inner()).1.iter().map(|(_, s)| s.clone()).collect();
         for sink in sinks {
             // DISPPARAMS hold the arguments last first.
             let mut args = [VARIANT::from(BSTR::from(message)), VARIANT::from(facility), VARIANT::from(severity)];
@@ -67,7 +68,9 @@ impl Sinks {
                 cNamedArgs: 0,
             };
             // SAFETY: a valid sink, arguments alive across the call, no result wanted.
-            let _ = unsafe { sink.Invoke(ON_LOG_MESSAGE.1, &GUID::zeroed(), 0, DISPATCH_METHOD, &params, None, None, None) };
+            let _ = unsafe {
+                sink.Invoke(ON_LOG_MESSAGE.1, &GUID::zeroed(), 0, DISPATCH_METHOD, &params, None, None, None)
+            };
         }
     }
 }
@@ -89,7 +92,8 @@ impl IConnectionPoint_Impl for LogConnectionPoint_Impl {
     fn Advise(&self, sink: Ref<IUnknown>) -> windows_core::Result<u32> {
         let sink = sink.ok().map_err(|_| windows_core::Error::from(E_POINTER))?;
         // Scripts' and VB's sinks are IDispatch; the event is raised through Invoke.
-        let disp: IDispatch = sink.cast::<IDispatch>().map_err(|_| windows_core::Error::from(CONNECT_E_CANNOTCONNECT))?;
+        let disp: IDispatch =
+            sink.cast::<IDispatch>().map_err(|_| windows_core::Error::from(CONNECT_E_CANNOTCONNECT))?;
         Ok(self.sinks.advise(disp))
     }
     fn Unadvise(&self, cookie: u32) -> windows_core::Result<()> {

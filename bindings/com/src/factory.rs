@@ -6,14 +6,18 @@ use windows::Win32::Foundation::{CLASS_E_CLASSNOTAVAILABLE, CLASS_E_NOAGGREGATIO
 use windows::Win32::System::Com::{IClassFactory, IClassFactory_Impl};
 use windows_core::{implement, IUnknown, Interface, Ref, BOOL, GUID, HRESULT};
 
-
 #[implement(IClassFactory)]
 struct Factory {
     class: &'static ClassDef,
 }
 
 impl IClassFactory_Impl for Factory_Impl {
-    fn CreateInstance(&self, outer: Ref<IUnknown>, riid: *const GUID, object: *mut *mut core::ffi::c_void) -> windows_core::Result<()> {
+    fn CreateInstance(
+        &self,
+        outer: Ref<IUnknown>,
+        riid: *const GUID,
+        object: *mut *mut core::ffi::c_void,
+    ) -> windows_core::Result<()> {
         if object.is_null() || riid.is_null() {
             return Err(E_POINTER.into());
         }
@@ -39,7 +43,11 @@ impl IClassFactory_Impl for Factory_Impl {
 /// # Safety
 /// COM calls it with valid pointers (NULL ones are refused).
 #[no_mangle]
-pub unsafe extern "system" fn DllGetClassObject(clsid: *const GUID, riid: *const GUID, out: *mut *mut core::ffi::c_void) -> HRESULT {
+pub unsafe extern "system" fn DllGetClassObject(
+    clsid: *const GUID,
+    riid: *const GUID,
+    out: *mut *mut core::ffi::c_void,
+) -> HRESULT {
     if clsid.is_null() || riid.is_null() || out.is_null() {
         return E_POINTER;
     }

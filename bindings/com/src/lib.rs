@@ -15,7 +15,6 @@
 //! what makes it sound.
 #![cfg(windows)]
 #![allow(non_snake_case)]
-#![allow(dead_code)] // TEMP until the type library uses the member types
 
 mod behaviour;
 mod classes;

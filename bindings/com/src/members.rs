@@ -31,6 +31,9 @@ pub enum Ty {
 }
 
 /// A parameter of a method or of an indexed property.
+/// `ty` (here and in `Member`) and `doc` describe the members for the type library's
+/// interfaces, which are not written yet (see typelib.rs).
+#[allow(dead_code)]
 #[derive(Clone, Copy, Debug)]
 pub struct Param {
     pub name: &'static str,
@@ -98,6 +101,7 @@ pub enum Action {
     Op(Op),
 }
 
+#[allow(dead_code)]
 #[derive(Clone, Debug)]
 pub struct Member {
     pub name: &'static str,
@@ -132,7 +136,6 @@ const fn opt(name: &'static str, ty: Ty) -> Param {
 
 const GET: Shape = Shape::Property { get: true, put: false };
 const GET_PUT: Shape = Shape::Property { get: true, put: true };
-const PUT: Shape = Shape::Property { get: false, put: true };
 const METHOD: Shape = Shape::Method;
 
 /// (name, dispid, shape, params, type, op, doc)
@@ -142,22 +145,57 @@ const CLIENT_COMMON: &[Row] = &[
     ("Connect", 1, METHOD, &[], Ty::Void, Op::Connect, "Connects (TLS as SSLInfo says) and logs in."),
     ("Reset", 3, METHOD, &[], Ty::Void, Op::Reset, "RSET."),
     ("Abort", 4, METHOD, &[], Ty::Void, Op::Abort, "Ends the running operation."),
-    ("SetAdvancedHandler", 5, METHOD, &[p("Handler", Ty::Object)], Ty::Void, Op::SetAdvancedHandler,
-        "Attaches an SSLInfo, LogHandler or proxy object."),
-    ("RemoveAdvancedHandler", 6, METHOD, &[p("Handler", Ty::Object)], Ty::Void, Op::RemoveAdvancedHandler,
-        "Detaches a handler set before."),
+    (
+        "SetAdvancedHandler",
+        5,
+        METHOD,
+        &[p("Handler", Ty::Object)],
+        Ty::Void,
+        Op::SetAdvancedHandler,
+        "Attaches an SSLInfo, LogHandler or proxy object.",
+    ),
+    (
+        "RemoveAdvancedHandler",
+        6,
+        METHOD,
+        &[p("Handler", Ty::Object)],
+        Ty::Void,
+        Op::RemoveAdvancedHandler,
+        "Detaches a handler set before.",
+    ),
     ("ExtendedError", 7, GET, &[], Ty::Object, Op::ExtendedError, "The ErrorInfo of the last operation."),
     ("Timeout", 8, GET_PUT, &[], Ty::I4, Op::TimeoutSeconds, "Timeout of each network step in seconds."),
 ];
 
 const SMTP: &[Row] = &[
     ("Disconnect", 2, METHOD, &[], Ty::Void, Op::Disconnect, "QUIT."),
-    ("Send", 20, METHOD, &[p("From", Ty::Str), p("Recipients", Ty::Variant), p("Body", Ty::Variant)], Ty::Void, Op::Send,
-        "Sends a message (a string or a byte array) to one recipient, a comma list or an array."),
-    ("SendFile", 21, METHOD, &[p("From", Ty::Str), p("Recipients", Ty::Variant), p("Path", Ty::Str)], Ty::Void, Op::SendFile,
-        "Sends the message in a file."),
-    ("SendMessage", 22, METHOD, &[p("Message", Ty::Object)], Ty::Void, Op::SendMessage,
-        "Sends a Message object; the envelope comes from its headers."),
+    (
+        "Send",
+        20,
+        METHOD,
+        &[p("From", Ty::Str), p("Recipients", Ty::Variant), p("Body", Ty::Variant)],
+        Ty::Void,
+        Op::Send,
+        "Sends a message (a string or a byte array) to one recipient, a comma list or an array.",
+    ),
+    (
+        "SendFile",
+        21,
+        METHOD,
+        &[p("From", Ty::Str), p("Recipients", Ty::Variant), p("Path", Ty::Str)],
+        Ty::Void,
+        Op::SendFile,
+        "Sends the message in a file.",
+    ),
+    (
+        "SendMessage",
+        22,
+        METHOD,
+        &[p("Message", Ty::Object)],
+        Ty::Void,
+        Op::SendMessage,
+        "Sends a Message object; the envelope comes from its headers.",
+    ),
 ];
 
 const POP3: &[Row] = &[
@@ -167,18 +205,47 @@ const POP3: &[Row] = &[
     ("Size", 31, GET, &[], Ty::F64, Op::Size, "The mailbox size in bytes (STAT)."),
     ("MessageSize", 32, GET, &[p("Number", Ty::I4)], Ty::F64, Op::MessageSize, "A message's size (LIST n)."),
     ("UID", 33, GET, &[p("Number", Ty::I4)], Ty::Str, Op::Uid, "A message's unique id (UIDL n)."),
-    ("GetMessage", 34, METHOD, &[p("Number", Ty::I4)], Ty::Object, Op::GetMessage, "Retrieves a message (RETR) as a Message."),
-    ("Top", 35, METHOD, &[p("Number", Ty::I4), p("Lines", Ty::I4)], Ty::Object, Op::Top,
-        "The headers and the first lines of a message (TOP)."),
+    (
+        "GetMessage",
+        34,
+        METHOD,
+        &[p("Number", Ty::I4)],
+        Ty::Object,
+        Op::GetMessage,
+        "Retrieves a message (RETR) as a Message.",
+    ),
+    (
+        "Top",
+        35,
+        METHOD,
+        &[p("Number", Ty::I4), p("Lines", Ty::I4)],
+        Ty::Object,
+        Op::Top,
+        "The headers and the first lines of a message (TOP).",
+    ),
     ("Delete", 36, METHOD, &[p("Number", Ty::I4)], Ty::Void, Op::Delete, "Marks a message for deletion (DELE)."),
 ];
 
 const SSLINFO: &[Row] = &[
     ("Mode", 40, GET_PUT, &[], Ty::I4, Op::Mode, "MODE_CHANNEL (implicit TLS) or MODE_STARTTLS."),
-    ("Option", 41, GET_PUT, &[p("Index", Ty::I4)], Ty::Variant, Op::Option,
-        "An option or output by index: Bool options as Boolean, arrays as arrays, else Long or String."),
-    ("SetOption", 43, METHOD, &[p("Index", Ty::I4), p("Value", Ty::Variant)], Ty::Void, Op::SetOption,
-        "Option(Index) = Value, for JScript."),
+    (
+        "Option",
+        41,
+        GET_PUT,
+        &[p("Index", Ty::I4)],
+        Ty::Variant,
+        Op::Option,
+        "An option or output by index: Bool options as Boolean, arrays as arrays, else Long or String.",
+    ),
+    (
+        "SetOption",
+        43,
+        METHOD,
+        &[p("Index", Ty::I4), p("Value", Ty::Variant)],
+        Ty::Void,
+        Op::SetOption,
+        "Option(Index) = Value, for JScript.",
+    ),
     ("OptionName", 42, GET, &[p("Index", Ty::I4)], Ty::Str, Op::OptionName, "The name of an option index."),
 ];
 
@@ -199,8 +266,15 @@ const MESSAGE: &[Row] = &[
     ("TextBody", 71, GET_PUT, &[], Ty::Str, Op::TextBody, "The text/plain body."),
     ("HTMLBody", 72, GET_PUT, &[], Ty::Str, Op::HtmlBody, "The text/html body."),
     ("Header", 73, GET_PUT, &[p("Name", Ty::Str)], Ty::Str, Op::Header, "Any header, decoded; \"\" when missing."),
-    ("AddAddress", 74, METHOD, &[p("HeaderName", Ty::Str), p("Address", Ty::Str), opt("DisplayName", Ty::Str)], Ty::Void,
-        Op::AddAddress, "Adds an address to From, To, Cc, Bcc, Reply-To or Sender."),
+    (
+        "AddAddress",
+        74,
+        METHOD,
+        &[p("HeaderName", Ty::Str), p("Address", Ty::Str), opt("DisplayName", Ty::Str)],
+        Ty::Void,
+        Op::AddAddress,
+        "Adds an address to From, To, Cc, Bcc, Reply-To or Sender.",
+    ),
     ("AddAttachment", 75, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::AddAttachment, "Attaches a file."),
     ("Text", 76, GET_PUT, &[], Ty::Str, Op::Data, "The whole message as text (the bytes read as UTF-8)."),
     ("SaveToFile", 77, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::SaveToFile, "Writes the message to a file."),
@@ -232,7 +306,15 @@ fn table_object(kind: Kind) -> Option<Object> {
 fn build(kind: Kind) -> Vec<Member> {
     let mut members: Vec<Member> = rows_of(kind)
         .into_iter()
-        .map(|&(name, dispid, shape, params, ty, op, doc)| Member { name, dispid, shape, params, ty, action: Action::Op(op), doc })
+        .map(|&(name, dispid, shape, params, ty, op, doc)| Member {
+            name,
+            dispid,
+            shape,
+            params,
+            ty,
+            action: Action::Op(op),
+            doc,
+        })
         .collect();
     if let Some(object) = table_object(kind) {
         for row in PROPERTIES.iter().filter(|r| r.objects.contains(&object)) {
@@ -241,7 +323,15 @@ fn build(kind: Kind) -> Vec<Member> {
                 PropKind::Int => Ty::I4,
                 PropKind::Str => Ty::Str,
             };
-            let member = Member { name: row.name, dispid: PROPERTY_BASE + row.id, shape, params: &[], ty, action: Action::Property(row.id), doc: row.doc };
+            let member = Member {
+                name: row.name,
+                dispid: PROPERTY_BASE + row.id,
+                shape,
+                params: &[],
+                ty,
+                action: Action::Property(row.id),
+                doc: row.doc,
+            };
             for &(alias, id) in LEGACY_ALIASES.iter().filter(|(_, id)| *id == row.id) {
                 members.push(Member { name: alias, dispid: ALIAS_BASE + id, ..member.clone() });
             }

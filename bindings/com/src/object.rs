@@ -12,15 +12,17 @@ use csmail::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, SmtpCli
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use windows::Win32::Foundation::{
-    DISP_E_BADPARAMCOUNT, DISP_E_EXCEPTION, DISP_E_MEMBERNOTFOUND, DISP_E_PARAMNOTOPTIONAL,
-    DISP_E_UNKNOWNNAME, E_NOTIMPL, E_POINTER,
+    DISP_E_BADPARAMCOUNT, DISP_E_EXCEPTION, DISP_E_MEMBERNOTFOUND, DISP_E_PARAMNOTOPTIONAL, DISP_E_UNKNOWNNAME,
+    E_NOTIMPL, E_POINTER,
 };
 use windows::Win32::System::Com::{
     IConnectionPoint, IConnectionPointContainer, IConnectionPointContainer_Impl, IDispatch, IDispatch_Impl,
     IEnumConnectionPoints, ITypeInfo, DISPATCH_FLAGS, DISPATCH_METHOD, DISPATCH_PROPERTYGET, DISPATCH_PROPERTYPUT,
     DISPATCH_PROPERTYPUTREF, DISPPARAMS, EXCEPINFO,
 };
-use windows::Win32::System::Ole::{IProvideClassInfo, IProvideClassInfo_Impl, CONNECT_E_NOCONNECTION, DISPID_PROPERTYPUT};
+use windows::Win32::System::Ole::{
+    IProvideClassInfo, IProvideClassInfo_Impl, CONNECT_E_NOCONNECTION, DISPID_PROPERTYPUT,
+};
 use windows::Win32::System::Variant::VARIANT;
 use windows_core::{implement, IUnknownImpl, Interface, GUID, PCWSTR};
 
@@ -130,8 +132,9 @@ impl IDispatch_Impl for Automation_Impl {
             return Err(E_POINTER.into());
         }
         // SAFETY: the caller passes `count` names and room for `count` DISPIDs.
-        let (names, out) =
-            unsafe { (std::slice::from_raw_parts(names, count as usize), std::slice::from_raw_parts_mut(dispids, count as usize)) };
+        let (names, out) = unsafe {
+            (std::slice::from_raw_parts(names, count as usize), std::slice::from_raw_parts_mut(dispids, count as usize))
+        };
         // SAFETY: each name is a NUL-terminated UTF-16 string.
         let name = String::from_utf16_lossy(unsafe { names[0].as_wide() });
         let member = by_name(self.kind, &name);
@@ -169,7 +172,11 @@ impl IDispatch_Impl for Automation_Impl {
         let put = flags.0 & (DISPATCH_PROPERTYPUT.0 | DISPATCH_PROPERTYPUTREF.0) != 0;
         let call = match member.shape {
             Shape::Property { put: true, .. } if put => Call::Put,
-            Shape::Property { get: true, .. } if flags.0 & (DISPATCH_PROPERTYGET.0 | DISPATCH_METHOD.0) != 0 && !put => Call::Get,
+            Shape::Property { get: true, .. }
+                if flags.0 & (DISPATCH_PROPERTYGET.0 | DISPATCH_METHOD.0) != 0 && !put =>
+            {
+                Call::Get
+            }
             Shape::Method if flags.0 & DISPATCH_METHOD.0 != 0 => Call::Method,
             _ => return Err(DISP_E_MEMBERNOTFOUND.into()),
         };
@@ -182,14 +189,16 @@ impl IDispatch_Impl for Automation_Impl {
                 return Err(Fault::Dispatch(DISP_E_BADPARAMCOUNT, None));
             }
             // A panic in the library must not unwind into the script host.
-            catch_unwind(AssertUnwindSafe(|| behaviour::invoke(self, member, call, &args.positional, args.value.as_ref())))
-                .unwrap_or_else(|_| {
-                    Err(Fault::Library(csmail::Error::new(
-                        csmail::error::CSMAIL_E_PANIC,
-                        csmail::error::eexPanic,
-                        "internal error in CSMailLib (a panic was caught); please report it",
-                    )))
-                })
+            catch_unwind(AssertUnwindSafe(|| {
+                behaviour::invoke(self, member, call, &args.positional, args.value.as_ref())
+            }))
+            .unwrap_or_else(|_| {
+                Err(Fault::Library(csmail::Error::new(
+                    csmail::error::CSMAIL_E_PANIC,
+                    csmail::error::eexPanic,
+                    "internal error in CSMailLib (a panic was caught); please report it",
+                )))
+            })
         });
         match outcome {
             Ok(value) => {

@@ -155,7 +155,8 @@ pub extern "system" fn DllUnregisterServer() -> HRESULT {
 #[no_mangle]
 pub unsafe extern "system" fn DllInstall(install: windows_core::BOOL, cmdline: PCWSTR) -> HRESULT {
     // SAFETY: per the contract above.
-    let per_user = !cmdline.is_null() && unsafe { cmdline.to_string() }.is_ok_and(|s| s.trim().eq_ignore_ascii_case("user"));
+    let per_user =
+        !cmdline.is_null() && unsafe { cmdline.to_string() }.is_ok_and(|s| s.trim().eq_ignore_ascii_case("user"));
     match (install.as_bool(), per_user) {
         (true, u) => register(u),
         (false, _) => unregister(),
