@@ -28,14 +28,11 @@ pub enum Kind {
     Message,
 }
 
-/// One creatable class. (`iid` is for the type library's interfaces, not written yet.)
-#[allow(dead_code)]
+/// One creatable class.
 pub struct ClassDef {
     /// The legacy class name; the ProgID is `CSMailLib.<name>`.
     pub name: &'static str,
     pub clsid: GUID,
-    /// The IID of its dispatch interface (`I<name>`), shared by the proxy classes.
-    pub iid: GUID,
     pub kind: Kind,
     pub doc: &'static str,
 }
@@ -62,7 +59,7 @@ pub const fn interface_of(kind: Kind) -> (&'static str, GUID) {
 
 macro_rules! class {
     ($name:literal, $clsid:literal, $kind:expr, $doc:literal) => {
-        ClassDef { name: $name, clsid: GUID::from_u128($clsid), iid: interface_of($kind).1, kind: $kind, doc: $doc }
+        ClassDef { name: $name, clsid: GUID::from_u128($clsid), kind: $kind, doc: $doc }
     };
 }
 

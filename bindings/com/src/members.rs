@@ -31,9 +31,6 @@ pub enum Ty {
 }
 
 /// A parameter of a method or of an indexed property.
-/// `ty` (here and in `Member`) and `doc` describe the members for the type library's
-/// interfaces, which are not written yet (see typelib.rs).
-#[allow(dead_code)]
 #[derive(Clone, Copy, Debug)]
 pub struct Param {
     pub name: &'static str,
@@ -101,7 +98,6 @@ pub enum Action {
     Op(Op),
 }
 
-#[allow(dead_code)]
 #[derive(Clone, Debug)]
 pub struct Member {
     pub name: &'static str,

@@ -84,19 +84,23 @@ fn elem(ty: Ty, flags: Option<windows::Win32::System::Ole::PARAMFLAGS>) -> ELEMD
     }
 }
 
+/// One function of a dispinterface: a method, a property get or a property put.
+#[derive(Clone, Copy)]
+struct Function<'a> {
+    name: &'a str,
+    dispid: i32,
+    invkind: INVOKEKIND,
+    params: &'a [Param],
+    ty: Ty,
+    doc: &'a str,
+}
+
 /// Adds one dispatch function: `params` then, for a put, the value (unnamed).
 ///
 /// # Safety
 /// `info` is a TKIND_DISPATCH type being built.
-unsafe fn add_function(
-    info: &ICreateTypeInfo,
-    index: u32,
-    name: &str,
-    dispid: i32,
-    invkind: INVOKEKIND,
-    params: &[Param],
-    ty: Ty,
-) -> windows_core::Result<()> {
+unsafe fn add_function(info: &ICreateTypeInfo, index: u32, f: &Function) -> windows_core::Result<()> {
+    let Function { name, dispid, invkind, params, ty, doc } = *f;
     let mut elems: Vec<ELEMDESC> = params
         .iter()
         .map(|p| elem(p.ty, Some(if p.optional { PARAMFLAG_FIN | PARAMFLAG_FOPT } else { PARAMFLAG_FIN })))
@@ -125,7 +129,8 @@ unsafe fn add_function(
         let names: Vec<HSTRING> =
             std::iter::once(name).chain(params.iter().map(|p| p.name)).map(HSTRING::from).collect();
         let ptrs: Vec<PCWSTR> = names.iter().map(|n| PCWSTR(n.as_ptr())).collect();
-        info.SetFuncAndParamNames(index, &ptrs)
+        info.SetFuncAndParamNames(index, &ptrs)?;
+        info.SetFuncDocString(index, &HSTRING::from(doc))
     }
 }
 
@@ -198,7 +203,15 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
 
         // The event interface.
         let events = dispinterface(&lib, &dispatch, "DLogHandlerEvents", &LOG_EVENTS_IID, "LogHandler's events")?;
-        add_function(&events, 0, ON_LOG_MESSAGE.0, ON_LOG_MESSAGE.1, INVOKE_FUNC, ON_LOG_MESSAGE.2, Ty::Void)?;
+        let on_log = Function {
+            name: ON_LOG_MESSAGE.0,
+            dispid: ON_LOG_MESSAGE.1,
+            invkind: INVOKE_FUNC,
+            params: ON_LOG_MESSAGE.2,
+            ty: Ty::Void,
+            doc: "A log line: severity (LOG_S_*), facility (LOG_F_*), text",
+        };
+        add_function(&events, 0, &on_log)?;
         events.LayOut()?;
 
         // One dispinterface per kind (the proxy classes share one).
@@ -220,7 +233,15 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
                         .collect(),
                 };
                 for kind in kinds {
-                    add_function(&info, index, m.name, m.dispid, kind, m.params, m.ty)?;
+                    let f = Function {
+                        name: m.name,
+                        dispid: m.dispid,
+                        invkind: kind,
+                        params: m.params,
+                        ty: m.ty,
+                        doc: m.doc,
+                    };
+                    add_function(&info, index, &f)?;
                     index += 1;
                 }
             }

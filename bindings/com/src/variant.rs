@@ -4,14 +4,14 @@
 
 use crate::fault::{invalid, Fault};
 use csmail::error::{eexInvalidArgument, eexInvalidUtf8};
-use windows::Win32::Foundation::{DISP_E_TYPEMISMATCH, VARIANT_BOOL};
+use windows::Win32::Foundation::DISP_E_TYPEMISMATCH;
 use windows::Win32::System::Com::{IDispatch, SAFEARRAY, SAFEARRAYBOUND};
 use windows::Win32::System::Ole::{
     SafeArrayAccessData, SafeArrayCreate, SafeArrayGetLBound, SafeArrayGetUBound, SafeArrayUnaccessData,
 };
 use windows::Win32::System::Variant::{
     VariantChangeType, VariantCopyInd, VARENUM, VARIANT, VAR_CHANGE_FLAGS, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF,
-    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_I4, VT_NULL, VT_R8, VT_UI1, VT_UNKNOWN, VT_VARIANT,
+    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_I4, VT_NULL, VT_UI1, VT_UNKNOWN, VT_VARIANT,
 };
 use windows_core::{Interface, BSTR};
 
@@ -207,9 +207,4 @@ fn i4_array(items: &[i32]) -> VARIANT {
         inner.Anonymous.parray = psa;
         out
     }
-}
-
-#[allow(dead_code)]
-fn _unused() -> (VARENUM, VARIANT_BOOL) {
-    (VT_R8, VARIANT_BOOL(0))
 }
