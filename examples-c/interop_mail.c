@@ -14,6 +14,9 @@
  *   pop3s=1995       POP3 with implicit TLS
  *   strict=127.0.0.2 the POP3 listener (on the pop3 port) that refuses plaintext logins
  *   ipv6=::1         the IPv6 address of the POP3S listener
+ * Before them, the ports come from the variables scripts/mailservers.sh reads and writes into
+ * its ports.env, when set: CSMAIL_MAILSRV_SMTP_PORT, _SMTPS_PORT, _SUBMISSION_PORT, _POP3_PORT,
+ * _POP3S_PORT.
  *
  * It needs the servers running, so it only runs with CSMAIL_REAL=1 in the environment
  * (scripts/test-real-servers.sh sets it); without, it prints "skipped: needs CSMAIL_REAL=1"
@@ -902,6 +905,32 @@ static int parse_override(const char *arg)
     return -1;
 }
 
+/* The ports scripts/mailservers.sh was told to use (the variables of its ports.env), when set;
+ * NAME=VALUE arguments override them. Returns 0, or -1 for a value that is not a port. */
+static int env_overrides(void)
+{
+    static const char *const vars[][2] = {
+        {"smtp", "CSMAIL_MAILSRV_SMTP_PORT"}, {"smtps", "CSMAIL_MAILSRV_SMTPS_PORT"},
+        {"submission", "CSMAIL_MAILSRV_SUBMISSION_PORT"}, {"pop3", "CSMAIL_MAILSRV_POP3_PORT"},
+        {"pop3s", "CSMAIL_MAILSRV_POP3S_PORT"},
+    };
+    char arg[64];
+    size_t i;
+
+    for (i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i][1]);
+
+        if (v == NULL || v[0] == '\0')
+            continue;
+        snprintf(arg, sizeof arg, "%s=%s", vars[i][0], v);
+        if (parse_override(arg) != 0) {
+            fprintf(stderr, "error: %s=%s is not a port\n", vars[i][1], v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static char cafile[4096];
@@ -934,6 +963,8 @@ int main(int argc, char **argv)
         snprintf(cafile, sizeof cafile, "%s/pki/ca.pem", dir != NULL && dir[0] != '\0' ? dir : "/tmp/csmail-mailsrv");
         cfg.cafile = cafile;
     }
+    if (env_overrides() != 0)
+        return 2;
     for (i = 3; i < argc; i++) {
         if (parse_override(argv[i]) != 0) {
             fprintf(stderr, "error: bad argument '%s' (NAME=VALUE: smtp, smtps, submission, pop3, pop3s, strict, "

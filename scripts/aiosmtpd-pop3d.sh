@@ -47,6 +47,8 @@ PORTS_RE="($SMTP_PORT|$SMTPS_PORT|$REQUIRED_PORT|$POP3_PORT|$POP3S_PORT)"
 
 # shellcheck source=scripts/test-pki.sh
 . "$HERE/test-pki.sh"
+# shellcheck source=scripts/daemon-lib.sh
+. "$HERE/daemon-lib.sh"
 
 say() { printf '[aiosmtpd-pop3d %s] %s\n' "$(date +%T)" "$*"; }
 die() { printf '[aiosmtpd-pop3d] error: %s\n' "$*" >&2; exit 1; }
@@ -59,14 +61,10 @@ do_install() {
   if [ -n "$need" ]; then
     say "installing $need"
     export DEBIAN_FRONTEND=noninteractive
-    # Keep the package's maintainer scripts from starting a system-wide pop3d on 110.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-      chmod 755 /usr/sbin/policy-rc.d
-    fi
     apt-get update -q >/dev/null
+    # Keep the package's maintainer scripts from starting a system-wide pop3d on 110.
     # shellcheck disable=SC2086
-    apt-get install -y -q --no-install-recommends $need >/dev/null
+    without_service_starts apt-get install -y -q --no-install-recommends $need >/dev/null
   fi
   if [ "$ONLY" = pop3d ]; then
     say "installed: $(dpkg-query -W -f='${Package} ${Version}' mailutils-pop3d)"
@@ -122,10 +120,6 @@ server 127.0.0.1:$POP3S_PORT { tls-mode connection; }
 EOF
 }
 
-answers() {
-  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
-}
-
 bound_ports() {
   ss -Hltn 2>/dev/null | awk '{ print $4 }' | grep -E "^(127\.0\.0\.[12]):$PORTS_RE\$" || true
 }
@@ -140,7 +134,8 @@ do_stop() {
     [ -z "$(bound_ports)" ] && break
     sleep 0.1
   done
-  [ -z "$(bound_ports)" ] || die "still listening after stop: $(bound_ports | tr '\n' ' ')"
+  [ -z "$(bound_ports)" ] ||
+    die "still listening after stop: $(port_holders $SMTP_PORT $SMTPS_PORT $REQUIRED_PORT $POP3_PORT $POP3S_PORT | paste -sd ';' -)"
   say "stopped"
 }
 
@@ -156,7 +151,8 @@ do_start() {
   do_stop
   local busy
   busy=$(bound_ports)
-  [ -z "$busy" ] || die "ports in use by something else: $(echo "$busy" | tr '\n' ' ')"
+  [ -z "$busy" ] ||
+    die "ports in use by something else: $(port_holders $SMTP_PORT $SMTPS_PORT $REQUIRED_PORT $POP3_PORT $POP3S_PORT | paste -sd ';' -) (move these servers with the variables above)"
   command -v pop3d >/dev/null || die "pop3d is not installed: run $0 install"
   [ "$ONLY" = pop3d ] || [ -x "$DIR/venv/bin/python" ] || die "aiosmtpd is not installed: run $0 install"
 
@@ -178,16 +174,7 @@ do_start() {
     echo $! >"$DIR/aiosmtpd/pid"
   fi
 
-  local l host port i up
-  for l in "${LISTENERS[@]}"; do
-    read -r host port <<<"$l"
-    up=0
-    for i in $(seq 1 200); do
-      if answers "$host" "$port"; then up=1; break; fi
-      sleep 0.1
-    done
-    [ "$up" = 1 ] || { show_logs; die "$host port $port did not open within 20 s"; }
-  done
+  wait_for_listeners "${LISTENERS[@]}"
   [ "$ONLY" = pop3d ] ||
     say "ready: SMTP $SMTP_PORT (STARTTLS), SMTPS $SMTPS_PORT, SMTP $REQUIRED_PORT (STARTTLS required)"
   say "ready: POP3 $POP3_PORT (STLS; required on 127.0.0.2), POP3S $POP3S_PORT"

@@ -10,16 +10,23 @@
 #
 # State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv); the CA that signed the
 # servers' certificate is $CSMAIL_MAILSRV_DIR/pki/ca.pem. `start` begins from an empty state
-# directory every time: empty mailboxes, a new CA.
+# directory every time: empty mailboxes, a new CA. It writes $CSMAIL_MAILSRV_DIR/ports.env,
+# the port variables below as `export NAME=PORT` lines (`. ports.env` gives the tests the same
+# ports), and prints them.
 #
-# Listeners (loopback only):
-#   POP3  127.0.0.1:1110, [::1]:1110   plain, STLS offered
-#   POP3  127.0.0.2:1110               plain, STLS offered; plaintext login refused before STLS
-#   POP3S 127.0.0.1:1995, [::1]:1995   implicit TLS
-#   SMTP  127.0.0.1:2525, [::1]:2525   STARTTLS offered, AUTH only after STARTTLS
-#   SMTPS 127.0.0.1:2465, [::1]:2465   implicit TLS
-#   SMTP  127.0.0.1:2587, [::1]:2587   STARTTLS required before anything else
-#   (internal: Dovecot LMTP 127.0.0.1:2424 for Postfix's deliveries, SASL 127.0.0.1:12345)
+# Listeners (loopback only; each port can be moved with the variable named, default in
+# brackets; `CSMAIL_MAILSRV_PORTS=free` picks free ports for all of them):
+#   POP3  127.0.0.1, [::1]  CSMAIL_MAILSRV_POP3_PORT (1110)         plain, STLS offered
+#   POP3  127.0.0.2         the same port                            plain, STLS offered;
+#                                                                    plaintext login refused before STLS
+#   POP3S 127.0.0.1, [::1]  CSMAIL_MAILSRV_POP3S_PORT (1995)        implicit TLS
+#   SMTP  127.0.0.1, [::1]  CSMAIL_MAILSRV_SMTP_PORT (2525)         STARTTLS offered, AUTH only after it
+#   SMTPS 127.0.0.1, [::1]  CSMAIL_MAILSRV_SMTPS_PORT (2465)        implicit TLS
+#   SMTP  127.0.0.1, [::1]  CSMAIL_MAILSRV_SUBMISSION_PORT (2587)   STARTTLS required before anything else
+#   internal, 127.0.0.1:    CSMAIL_MAILSRV_LMTP_PORT (2424), Dovecot LMTP for Postfix's deliveries;
+#                           CSMAIL_MAILSRV_SASL_PORT (12345), Dovecot's SASL for Postfix
+# tests/real_servers.rs, tests/real_servers_message.rs and examples-c/interop_mail.c read the
+# same variables with the same defaults.
 # Users alice/alicepass and bob/bobpass, mailboxes alice@example.com and bob@example.com; mail
 # to other addresses @example.com is refused, mail to other domains is accepted and discarded.
 # Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5.
@@ -29,17 +36,42 @@ set -euo pipefail
 DIR=${CSMAIL_MAILSRV_DIR:-/tmp/csmail-mailsrv}
 SIZE_LIMIT=1048576
 MAIL_USER=csmailtest # unprivileged owner of the mailboxes, created by `install`
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+# shellcheck source=scripts/test-pki.sh
+. "$HERE/test-pki.sh"
+# shellcheck source=scripts/daemon-lib.sh
+. "$HERE/daemon-lib.sh"
+
+# After `start`, stop and status use the ports it chose.
+if [ "${1:-}" != start ] && [ -f "$DIR/ports.env" ]; then
+  # shellcheck source=/dev/null
+  . "$DIR/ports.env"
+fi
+# The port variables, in the order of their defaults.
+PORT_VARS=(POP3 POP3S SMTP SMTPS SUBMISSION LMTP SASL)
+DEFAULT_PORTS=(1110 1995 2525 2465 2587 2424 12345)
+if [ "${CSMAIL_MAILSRV_PORTS:-}" = free ] && [ "${1:-}" = start ]; then
+  read -r -a DEFAULT_PORTS <<<"$(free_ports ${#PORT_VARS[@]})"
+fi
+for i in "${!PORT_VARS[@]}"; do
+  v=CSMAIL_MAILSRV_${PORT_VARS[$i]}_PORT
+  printf -v "$v" '%s' "${!v:-${DEFAULT_PORTS[$i]}}"
+done
+POP3_PORT=$CSMAIL_MAILSRV_POP3_PORT POP3S_PORT=$CSMAIL_MAILSRV_POP3S_PORT
+SMTP_PORT=$CSMAIL_MAILSRV_SMTP_PORT SMTPS_PORT=$CSMAIL_MAILSRV_SMTPS_PORT
+SUBMISSION_PORT=$CSMAIL_MAILSRV_SUBMISSION_PORT LMTP_PORT=$CSMAIL_MAILSRV_LMTP_PORT
+SASL_PORT=$CSMAIL_MAILSRV_SASL_PORT
+ALL_PORTS=("$POP3_PORT" "$POP3S_PORT" "$SMTP_PORT" "$SMTPS_PORT" "$SUBMISSION_PORT" "$LMTP_PORT" "$SASL_PORT")
 
 # host port: every listener, as `start` waits for it and `status` reports it.
 LISTENERS=(
-  "127.0.0.1 1110" "::1 1110" "127.0.0.2 1110" "127.0.0.1 1995" "::1 1995"
-  "127.0.0.1 2424" "127.0.0.1 12345"
-  "127.0.0.1 2525" "::1 2525" "127.0.0.1 2465" "::1 2465" "127.0.0.1 2587" "::1 2587"
+  "127.0.0.1 $POP3_PORT" "::1 $POP3_PORT" "127.0.0.2 $POP3_PORT" "127.0.0.1 $POP3S_PORT" "::1 $POP3S_PORT"
+  "127.0.0.1 $LMTP_PORT" "127.0.0.1 $SASL_PORT"
+  "127.0.0.1 $SMTP_PORT" "::1 $SMTP_PORT" "127.0.0.1 $SMTPS_PORT" "::1 $SMTPS_PORT"
+  "127.0.0.1 $SUBMISSION_PORT" "::1 $SUBMISSION_PORT"
 )
-PORTS_RE='(1110|1995|2424|12345|2525|2465|2587)'
-
-# shellcheck source=scripts/test-pki.sh
-. "$(dirname "$0")/test-pki.sh"
+PORTS_RE="($(IFS='|'; echo "${ALL_PORTS[*]}"))"
 
 say() { printf '[mailservers %s] %s\n' "$(date +%T)" "$*"; }
 die() { printf '[mailservers] error: %s\n' "$*" >&2; exit 1; }
@@ -53,17 +85,13 @@ do_install() {
   if [ -n "$need" ]; then
     say "installing$need"
     export DEBIAN_FRONTEND=noninteractive
-    # Keep the packages' maintainer scripts from starting the system-wide daemons on 25/110.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-      chmod 755 /usr/sbin/policy-rc.d
-    fi
     # No questions, and no /etc/postfix/main.cf: this script brings its own configuration.
     echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     echo "postfix postfix/mailname string localhost" | debconf-set-selections
     apt-get update -q >/dev/null
+    # Keep the packages' maintainer scripts from starting the system-wide daemons on 25/110.
     # shellcheck disable=SC2086
-    apt-get install -y -q --no-install-recommends $need >/dev/null
+    without_service_starts apt-get install -y -q --no-install-recommends $need >/dev/null
   fi
   id "$MAIL_USER" >/dev/null 2>&1 || useradd -r -M -d /nonexistent -s /usr/sbin/nologin "$MAIL_USER"
   say "installed: $(dpkg-query -W -f='${Package} ${Version}  ' dovecot-core postfix)"
@@ -124,28 +152,28 @@ userdb {
 service pop3-login {
   inet_listener pop3 {
     address = 127.0.0.1, ::1
-    port = 1110
+    port = $POP3_PORT
   }
   inet_listener pop3strict {
     address = 127.0.0.2
-    port = 1110
+    port = $POP3_PORT
   }
   inet_listener pop3s {
     address = 127.0.0.1, ::1
-    port = 1995
+    port = $POP3S_PORT
     ssl = yes
   }
 }
 service lmtp {
   inet_listener lmtp {
     address = 127.0.0.1
-    port = 2424
+    port = $LMTP_PORT
   }
 }
 service auth {
   inet_listener {
     address = 127.0.0.1
-    port = 12345
+    port = $SASL_PORT
   }
 }
 EOF
@@ -181,7 +209,7 @@ message_size_limit = $SIZE_LIMIT
 # anything else is accepted and dropped.
 virtual_mailbox_domains = example.com
 virtual_mailbox_maps = inline:{ alice@example.com=ok, bob@example.com=ok }
-virtual_transport = lmtp:inet:127.0.0.1:2424
+virtual_transport = lmtp:inet:127.0.0.1:$LMTP_PORT
 default_transport = discard:accepted by the csmail test server
 relay_transport = discard:accepted by the csmail test server
 
@@ -192,25 +220,25 @@ smtpd_tls_protocols = >=TLSv1.2
 smtpd_tls_mandatory_protocols = >=TLSv1.2
 smtpd_tls_loglevel = 1
 smtpd_sasl_type = dovecot
-smtpd_sasl_path = inet:127.0.0.1:12345
+smtpd_sasl_path = inet:127.0.0.1:$SASL_PORT
 smtpd_sasl_auth_enable = yes
 smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 # Authentication is required for every recipient.
 smtpd_recipient_restrictions = permit_sasl_authenticated, reject
 EOF
   # No chroot anywhere: the queue is not under /var/spool/postfix.
-  cat >"$P/etc/master.cf" <<'EOF'
-127.0.0.1:2525 inet n   -       n       -       -       smtpd
-[::1]:2525     inet n   -       n       -       -       smtpd
-127.0.0.1:2465 inet n   -       n       -       -       smtpd
+  cat >"$P/etc/master.cf" <<EOF
+127.0.0.1:$SMTP_PORT inet n   -       n       -       -       smtpd
+[::1]:$SMTP_PORT     inet n   -       n       -       -       smtpd
+127.0.0.1:$SMTPS_PORT inet n   -       n       -       -       smtpd
   -o smtpd_tls_wrappermode=yes
   -o smtpd_tls_security_level=encrypt
-[::1]:2465     inet n   -       n       -       -       smtpd
+[::1]:$SMTPS_PORT     inet n   -       n       -       -       smtpd
   -o smtpd_tls_wrappermode=yes
   -o smtpd_tls_security_level=encrypt
-127.0.0.1:2587 inet n   -       n       -       -       smtpd
+127.0.0.1:$SUBMISSION_PORT inet n   -       n       -       -       smtpd
   -o smtpd_tls_security_level=encrypt
-[::1]:2587     inet n   -       n       -       -       smtpd
+[::1]:$SUBMISSION_PORT     inet n   -       n       -       -       smtpd
   -o smtpd_tls_security_level=encrypt
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
@@ -238,11 +266,6 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 EOF
 }
 
-# answers HOST PORT: whether a TCP connect succeeds.
-answers() {
-  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
-}
-
 # Our listeners still bound (by address and port), as `ss` shows them.
 bound_ports() {
   ss -Hltn 2>/dev/null | awk '{ print $4 }' | grep -E "^(127\.0\.0\.[12]|\[::1\]):$PORTS_RE\$" || true
@@ -264,7 +287,7 @@ do_stop() {
     sleep 0.1
   done
   if [ -n "$(bound_ports)" ]; then
-    die "still listening after stop: $(bound_ports | tr '\n' ' ')(servers of another CSMAIL_MAILSRV_DIR?)"
+    die "still listening after stop: $(port_holders "${ALL_PORTS[@]}" | paste -sd ';' -) (move these servers with the CSMAIL_MAILSRV_*_PORT variables, or CSMAIL_MAILSRV_PORTS=free)"
   fi
   say "stopped"
 }
@@ -281,7 +304,8 @@ do_start() {
   do_stop
   local busy
   busy=$(bound_ports)
-  [ -z "$busy" ] || die "ports in use by something else: $(echo "$busy" | tr '\n' ' ')"
+  [ -z "$busy" ] ||
+    die "ports in use by something else: $(port_holders "${ALL_PORTS[@]}" | paste -sd ';' -) (move these servers with the CSMAIL_MAILSRV_*_PORT variables, or CSMAIL_MAILSRV_PORTS=free)"
   command -v dovecot >/dev/null && command -v postfix >/dev/null ||
     die "dovecot/postfix are not installed: run $0 install"
   id "$MAIL_USER" >/dev/null 2>&1 || die "user $MAIL_USER is missing: run $0 install"
@@ -323,19 +347,17 @@ do_start() {
   postfix -c "$DIR/postfix/etc" start >>"$DIR/postfix/start.out" 2>&1 ||
     { show_logs; die "postfix did not start"; }
 
-  local l host port i up
-  for l in "${LISTENERS[@]}"; do
-    read -r host port <<<"$l"
-    up=0
-    for i in $(seq 1 200); do
-      if answers "$host" "$port"; then up=1; break; fi
-      sleep 0.1
-    done
-    [ "$up" = 1 ] || { show_logs; die "$host port $port did not open within 20 s"; }
-  done
-  say "ready: POP3 1110 (STLS; strict on 127.0.0.2), POP3S 1995, SMTP 2525 (STARTTLS), SMTPS 2465, SMTP 2587 (STARTTLS required)"
+  wait_for_listeners "${LISTENERS[@]}"
+  local v
+  for v in "${PORT_VARS[@]}"; do
+    v=CSMAIL_MAILSRV_${v}_PORT
+    echo "export $v=${!v}"
+  done >"$DIR/ports.env"
+  say "ready: POP3 $POP3_PORT (STLS; strict on 127.0.0.2), POP3S $POP3S_PORT, SMTP $SMTP_PORT (STARTTLS), SMTPS $SMTPS_PORT, SMTP $SUBMISSION_PORT (STARTTLS required)"
   say "state directory: $DIR"
   say "CA certificate: $DIR/pki/ca.pem"
+  say "ports ($DIR/ports.env):"
+  cat "$DIR/ports.env"
 }
 
 do_status() {

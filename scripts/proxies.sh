@@ -67,15 +67,12 @@ do_install() {
   if [ ${#need[@]} -gt 0 ]; then
     say "installing ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    # Keep the packages' maintainer scripts from starting the system-wide daemons (1080, 8888).
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-      chmod 755 /usr/sbin/policy-rc.d
-    fi
-    # Lists may be missing on a fresh machine: fetch them when the install cannot find a package.
-    if ! apt-get install -y -qq --no-install-recommends "${need[@]}" >"${TMPDIR:-/tmp}/csmail-proxies-apt.log" 2>&1; then
+    # without_service_starts keeps the packages' maintainer scripts from starting the
+    # system-wide daemons (1080, 8888). Lists may be missing on a fresh machine: fetch them when
+    # the install cannot find a package.
+    if ! without_service_starts apt-get install -y -qq --no-install-recommends "${need[@]}" >"${TMPDIR:-/tmp}/csmail-proxies-apt.log" 2>&1; then
       apt-get update -qq
-      apt-get install -y -qq --no-install-recommends "${need[@]}" >"${TMPDIR:-/tmp}/csmail-proxies-apt.log" 2>&1 ||
+      without_service_starts apt-get install -y -qq --no-install-recommends "${need[@]}" >"${TMPDIR:-/tmp}/csmail-proxies-apt.log" 2>&1 ||
         { cat "${TMPDIR:-/tmp}/csmail-proxies-apt.log" >&2; die "apt-get install ${need[*]} failed"; }
     fi
   fi
@@ -88,8 +85,9 @@ do_install() {
   say "installed: $(danted -v 2>&1 | head -1 | cut -d' ' -f1-2 | sed 's/\.$//'), microsocks $(dpkg-query -W -f='${Version}' microsocks), $(tinyproxy -v)"
 }
 
-# Whether something accepts TCP connections on host port (bash's /dev/tcp, no extra tools).
-answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+# answers, without_service_starts
+# shellcheck source=scripts/daemon-lib.sh
+. "$(dirname "$0")/daemon-lib.sh"
 
 # Whether pid is a live process (a zombie waiting for its parent counts as gone).
 alive() {

@@ -7,11 +7,14 @@
 # go to the Rust test binary (e.g. a test name).
 #
 # State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv), shared by the script and
-# the tests.
+# the tests. The servers listen on free ports (CSMAIL_MAILSRV_PORTS=free) unless the
+# CSMAIL_MAILSRV_*_PORT variables or CSMAIL_MAILSRV_PORTS=default say otherwise; the tests read
+# the ports from the state directory's ports.env.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export CSMAIL_MAILSRV_DIR=${CSMAIL_MAILSRV_DIR:-/tmp/csmail-mailsrv}
+export CSMAIL_MAILSRV_PORTS=${CSMAIL_MAILSRV_PORTS:-free}
 
 step() { printf '\n==> %s\n' "$*"; }
 elapsed() { echo $(($(date +%s) - $1)); }
@@ -38,6 +41,9 @@ t=$(date +%s)
 step "start the servers"
 bash scripts/mailservers.sh start
 echo "start: $(elapsed "$t") s"
+# The ports the servers listen on, for the Rust and C tests.
+# shellcheck source=/dev/null
+. "$CSMAIL_MAILSRV_DIR/ports.env"
 
 step "cargo test --test real_servers --test real_servers_message -- --ignored --test-threads=1"
 status=0

@@ -48,12 +48,29 @@ pub struct Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The OS error number of a timeout: ETIMEDOUT, or WSAETIMEDOUT on Windows.
+#[cfg(unix)]
+pub const TIMED_OUT: i32 = libc::ETIMEDOUT;
+#[cfg(windows)]
+pub const TIMED_OUT: i32 = 10060;
+
 impl Error {
     pub fn new(result: i32, eex: i32, text: impl Into<String>) -> Error {
         Error { result, eex, text: text.into(), os_error: 0 }
     }
+    /// Keeps the OS error number of `e` in `os_error` (ErrorInfo.OSError), and takes the
+    /// standard library's " (os error N)" suffix off the text: the number has its own field,
+    /// and the text is for people. A timeout reports ETIMEDOUT (WSAETIMEDOUT on Windows), not
+    /// the EAGAIN a socket receive timeout leaves behind: EAGAIN would read as "try again".
     pub fn with_os(mut self, e: &std::io::Error) -> Error {
-        self.os_error = e.raw_os_error().unwrap_or(0);
+        let raw = e.raw_os_error().unwrap_or(0);
+        if raw != 0 {
+            let suffix = format!(" (os error {raw})");
+            if let Some(cut) = self.text.find(&suffix) {
+                self.text.replace_range(cut..cut + suffix.len(), "");
+            }
+        }
+        self.os_error = if self.result == CSMAIL_E_TIMEOUT && raw != 0 { TIMED_OUT } else { raw };
         self
     }
     pub fn invalid_arg(text: impl Into<String>) -> Error {
@@ -77,6 +94,30 @@ impl Error {
     }
     pub fn protocol(eex: i32, text: impl Into<String>) -> Error {
         Error::new(CSMAIL_E_PROTOCOL, eex, text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_os_keeps_the_number_and_drops_it_from_the_text() {
+        let io = std::io::Error::from_raw_os_error(libc::ECONNREFUSED);
+        let e = Error::new(CSMAIL_E_CONNECT, eexTCPConnect, format!("cannot connect to x:1: {io}")).with_os(&io);
+        assert_eq!(e.os_error, libc::ECONNREFUSED);
+        assert!(!e.text.contains("os error"), "{}", e.text);
+        assert!(e.text.starts_with("cannot connect to x:1: "), "{}", e.text);
+    }
+
+    #[test]
+    fn a_timeout_reports_etimedout_not_eagain() {
+        let io = std::io::Error::from_raw_os_error(libc::EAGAIN);
+        let e = Error::timeout("reading").with_os(&io);
+        assert_eq!((e.os_error, e.text.as_str()), (libc::ETIMEDOUT, "timed out while reading"));
+        // Other errors keep their number.
+        let e = Error::new(CSMAIL_E_NETWORK, eexSocketRx, "x").with_os(&io);
+        assert_eq!(e.os_error, libc::EAGAIN);
     }
 }
 

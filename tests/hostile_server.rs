@@ -184,7 +184,12 @@ fn smtp_greeting_timeout() {
     let (r, el) = timed(|| c.connect());
     let e = expect_err(r, CSMAIL_E_TIMEOUT, eexTimeout);
     assert_took_about(el, 500);
-    assert_eq!(e.text, "timed out while reading the greeting");
+    assert_eq!(
+        e.text,
+        format!("timed out while waiting for the server's greeting on port {}: if the server expects TLS from the first byte (implicit TLS), attach an SSLInfo with MODE_CHANNEL", s.port())
+    );
+    // A receive timeout is ETIMEDOUT, never the EAGAIN the socket leaves.
+    assert!(e.os_error == libc::ETIMEDOUT || e.os_error == 0, "OSError {}", e.os_error);
     assert_info(&c.extended_error(), &e);
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
     drop(c);
@@ -199,7 +204,12 @@ fn pop3_greeting_timeout() {
     let (r, el) = timed(|| c.connect());
     let e = expect_err(r, CSMAIL_E_TIMEOUT, eexTimeout);
     assert_took_about(el, 500);
-    assert_eq!(e.text, "timed out while reading the greeting");
+    assert_eq!(
+        e.text,
+        format!("timed out while waiting for the server's greeting on port {}: if the server expects TLS from the first byte (implicit TLS), attach an SSLInfo with MODE_CHANNEL", s.port())
+    );
+    // A receive timeout is ETIMEDOUT, never the EAGAIN the socket leaves.
+    assert!(e.os_error == libc::ETIMEDOUT || e.os_error == 0, "OSError {}", e.os_error);
     assert_info(&c.extended_error(), &e);
     drop(c);
     assert_eq!(s.finish().received, b"");
@@ -1504,6 +1514,7 @@ fn smtp_implicit_tls_greeting_timeout() {
     let e = expect_err(r, CSMAIL_E_TIMEOUT, eexTimeout);
     assert_took_about(el, 600);
     assert_eq!(e.text, "timed out while reading the greeting");
+    assert!(e.os_error == libc::ETIMEDOUT || e.os_error == 0, "OSError {}", e.os_error);
     assert_info(&c.extended_error(), &e);
     // The handshake itself succeeded and was recorded.
     assert!(matches!(ssl.negotiated().protocol, SSL_TLS12 | SSL_TLS13));

@@ -24,8 +24,21 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Postfix, STARTTLS offered, AUTH after STARTTLS; Dovecot POP3 with implicit TLS.
-const SMTP_STARTTLS: u16 = 2525;
-const POP3S: u16 = 1995;
+/// The ports from the variables scripts/mailservers.sh reads and writes (ports.env), with its
+/// defaults.
+fn smtp_starttls() -> u16 {
+    env_port("CSMAIL_MAILSRV_SMTP_PORT", 2525)
+}
+fn pop3s() -> u16 {
+    env_port("CSMAIL_MAILSRV_POP3S_PORT", 1995)
+}
+
+fn env_port(var: &str, default: u16) -> u16 {
+    match std::env::var(var) {
+        Ok(p) if !p.is_empty() => p.parse().unwrap_or_else(|_| panic!("{var}={p:?} is not a port")),
+        _ => default,
+    }
+}
 const DELIVERY_WAIT: Duration = Duration::from_secs(5);
 
 fn ca_file() -> String {
@@ -53,7 +66,7 @@ fn take(user: &str, pass: &str, tag: &str) -> Message {
     loop {
         let p = Pop3Client::new();
         p.set_str(CSMAIL_PROP_HOST, "localhost").unwrap();
-        p.set_int(CSMAIL_PROP_PORT, POP3S as i32).unwrap();
+        p.set_int(CSMAIL_PROP_PORT, pop3s() as i32).unwrap();
         p.set_str(CSMAIL_PROP_USER, user).unwrap();
         p.set_str(CSMAIL_PROP_PASSWORD, pass).unwrap();
         p.set_advanced_handler(AdvancedHandler::Ssl(ssl(MODE_CHANNEL))).unwrap();
@@ -84,7 +97,7 @@ fn postfix_and_dovecot_carry_a_composed_message() {
     m.set_subject(&format!("Grüße — the report ✓ {tag}")).unwrap();
     let smtp = SmtpClient::new();
     smtp.set_str(CSMAIL_PROP_HOST, "localhost").unwrap();
-    smtp.set_int(CSMAIL_PROP_PORT, SMTP_STARTTLS as i32).unwrap();
+    smtp.set_int(CSMAIL_PROP_PORT, smtp_starttls() as i32).unwrap();
     smtp.set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000).unwrap();
     smtp.set_str(CSMAIL_PROP_USER, "alice").unwrap();
     smtp.set_str(CSMAIL_PROP_PASSWORD, "alicepass").unwrap();

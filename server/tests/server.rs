@@ -50,14 +50,14 @@ fn starttls_auth_plain_delivery_then_pop3s_retr_byte_for_byte() {
             "250-SMTPUTF8",
             "250-ENHANCEDSTATUSCODES",
             "250-STARTTLS",
-            "250 AUTH PLAIN LOGIN CRAM-MD5",
+            "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER",
         ]
     );
     assert_eq!(c.smtp("STARTTLS"), "220 2.0.0 Ready to start TLS");
     c.upgrade(&srv.ca_cert_pem);
     let caps = ehlo(&mut c);
     assert!(!caps.iter().any(|l| l.contains("STARTTLS")), "{caps:?}");
-    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
+    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER");
     assert_eq!(c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))), "235 2.7.0 Authentication successful");
     assert_eq!(c.smtp("MAIL FROM:<bob@example.org> SIZE=120 BODY=8BITMIME"), "250 2.1.0 Ok");
     assert_eq!(c.smtp("RCPT TO:<alice@example.com>"), "250 2.1.5 Ok");
@@ -102,7 +102,7 @@ fn smtp_pipelined_commands_in_one_write() {
     c.line();
     // Everything up to DATA in a single write (RFC 2920).
     c.send(b"EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<alice@x>\r\nRCPT TO:<zed@x>\r\nRCPT TO:<BOB@y>\r\nDATA\r\n");
-    assert_eq!(c.reply().last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
+    assert_eq!(c.reply().last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER");
     assert_eq!(c.reply(), vec!["250 2.1.0 Ok"]);
     assert_eq!(c.reply(), vec!["250 2.1.5 Ok"]);
     assert_eq!(c.reply(), vec!["550 5.1.1 <zed@x>: Recipient address rejected: User unknown"]);
@@ -197,7 +197,7 @@ fn smtp_policies_require_auth_and_tls_for_auth() {
     assert_eq!(c.line(), "220 localhost ESMTP csmail-server");
     let caps = ehlo(&mut c);
     assert!(!caps.iter().any(|l| l.contains("STARTTLS")));
-    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
+    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER");
     assert_eq!(c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))), "235 2.7.0 Authentication successful");
     assert_eq!(c.smtp("MAIL FROM:<a@b>"), "250 2.1.0 Ok");
 }
@@ -242,7 +242,16 @@ fn pop3_list_top_dele_quit_and_lock() {
     assert_eq!(p.pop("CAPA"), "+OK Capability list follows");
     assert_eq!(
         p.pop_lines(),
-        vec!["TOP", "UIDL", "USER", "RESP-CODES", "PIPELINING", "SASL PLAIN", "STLS", "IMPLEMENTATION csmail-server"]
+        vec![
+            "TOP",
+            "UIDL",
+            "USER",
+            "RESP-CODES",
+            "PIPELINING",
+            "SASL PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER",
+            "STLS",
+            "IMPLEMENTATION csmail-server"
+        ]
     );
     assert_eq!(p.pop("STAT"), "-ERR Not in TRANSACTION state");
     assert_eq!(p.pop("USER alice"), "+OK");

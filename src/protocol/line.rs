@@ -105,7 +105,7 @@ impl LineConnection {
             return Error::new(
                 error::CSMAIL_E_NETWORK,
                 error::eexSSLProtocol,
-                format!("TLS failure while {step}: {tls}"),
+                format!("TLS failure while {step}: {}", crate::tls::handshake::plain_tls_error(tls)),
             );
         }
         Error::new(error::CSMAIL_E_NETWORK, eex, format!("network error while {step}: {e}")).with_os(&e)

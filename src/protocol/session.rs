@@ -7,6 +7,87 @@ use super::mechanism::Mechanism;
 use crate::error::{self, Error, Result};
 use crate::log::LOG_F_SSL;
 use crate::tls::config::TlsHandshakeParams;
+use std::time::{Duration, Instant};
+
+/// The ports where servers speak TLS from the first byte (implicit TLS): SMTP submission
+/// (465), IMAPS (993), POP3S (995). A client without implicit TLS that connects there waits for
+/// a greeting that never comes: the server waits for the client's TLS handshake.
+pub const IMPLICIT_TLS_PORTS: [u16; 3] = [465, 993, 995];
+
+/// How long a client without implicit TLS waits for the first byte of a greeting on one of
+/// the implicit-TLS ports before it says so (at most the client's timeout). Plain servers
+/// greet at once; on other ports the whole timeout applies, since some servers delay their
+/// greeting on purpose (Postfix's postscreen waits 6 s by default).
+pub const IMPLICIT_TLS_PORT_GRACE: Duration = Duration::from_secs(5);
+
+/// How long to wait for the first byte of the greeting on `port`: the grace on an
+/// implicit-TLS port, else None (the whole timeout).
+pub fn greeting_grace(port: u16, timeout: Duration) -> Option<Duration> {
+    IMPLICIT_TLS_PORTS.contains(&port).then(|| timeout.min(IMPLICIT_TLS_PORT_GRACE))
+}
+
+/// What a connection without implicit TLS should do when the port turns out to want it.
+fn use_implicit_tls(with_ssl: bool) -> &'static str {
+    if with_ssl {
+        "use MODE_CHANNEL"
+    } else {
+        "attach an SSLInfo with MODE_CHANNEL"
+    }
+}
+
+/// Whether the first bytes a server sent are a TLS record (an alert, 0x15, or a handshake
+/// message, 0x16, with the major version 3), not the text of a greeting.
+pub fn looks_like_tls(first: &[u8]) -> bool {
+    matches!(first, [0x15 | 0x16] | [0x15 | 0x16, 0x03, ..])
+}
+
+/// Waits for the first bytes of the server's greeting on a connection that has no TLS yet
+/// (plain, or STARTTLS/STLS to come), within `grace` (see `greeting_grace`) or else the
+/// connection's timeout, and leaves them buffered for the protocol's greeting read. It tells a
+/// port that expects implicit TLS by what happens: silence for the grace on a well-known
+/// implicit-TLS port, TLS bytes (an alert sent when the server gave up waiting for our
+/// handshake) on any port, or silence for the whole timeout (then the timeout's text says
+/// that this may be the cause). `with_ssl`: whether an SSLInfo is attached (for the advice).
+pub fn await_greeting(conn: &mut LineConnection, port: u16, grace: Option<Duration>, with_ssl: bool) -> Result<()> {
+    if conn.is_tls() {
+        return Ok(());
+    }
+    let step = "waiting for the server's greeting";
+    let deadline = Instant::now() + grace.unwrap_or(conn.timeout);
+    while conn.buffered().is_empty() {
+        match conn.fill(Some(deadline), step) {
+            // The greeting read reports a connection closed without a word.
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+            Err(e) if e.result == error::CSMAIL_E_TIMEOUT => {
+                let text = match grace {
+                    Some(g) => format!(
+                        "no greeting from the server within {} s on port {port}, a port for implicit TLS where the server waits for the client's TLS handshake: {}",
+                        g.as_secs_f32(),
+                        use_implicit_tls(with_ssl)
+                    ),
+                    None => format!(
+                        "timed out while {step} on port {port}: if the server expects TLS from the first byte (implicit TLS), {}",
+                        use_implicit_tls(with_ssl)
+                    ),
+                };
+                return Err(Error { text, ..e });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if looks_like_tls(conn.buffered()) {
+        return Err(Error::new(
+            error::CSMAIL_E_CONNECT,
+            error::eexSSLProtocol,
+            format!(
+                "the server answered in TLS, not with a greeting in plain text: port {port} expects TLS from the first byte (implicit TLS): {}",
+                use_implicit_tls(with_ssl)
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// When the TLS handshake happens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +123,9 @@ pub struct SessionParams<'a> {
     pub user: &'a str,
     pub password: &'a str,
     pub mechanism: Mechanism,
+    /// The server's host name and port as the application set them (OAUTHBEARER names them).
+    pub host: &'a str,
+    pub port: u16,
     pub tls: Option<TlsPolicy>,
     pub ehlo_name: &'a str,
 }
@@ -202,4 +286,77 @@ pub fn upgrade_to_tls<S: TlsUpgrade>(s: &mut S, policy: &TlsPolicy) -> Result<()
     }
     s.link_mut().conn.upgrade(&policy.handshake)?;
     s.relearn_capabilities()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abort::Abort;
+    use crate::log::Logger;
+    use crate::transport::stream::Stream;
+    use std::io::Write;
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::Arc;
+
+    #[test]
+    fn the_grace_applies_on_implicit_tls_ports_only_and_never_outlasts_the_timeout() {
+        let t = Duration::from_secs(30);
+        for port in [465, 993, 995] {
+            assert_eq!(greeting_grace(port, t), Some(IMPLICIT_TLS_PORT_GRACE), "{port}");
+        }
+        assert_eq!(greeting_grace(465, Duration::from_secs(2)), Some(Duration::from_secs(2)));
+        for port in [25, 110, 143, 587, 2525] {
+            assert_eq!(greeting_grace(port, t), None, "{port}");
+        }
+    }
+
+    #[test]
+    fn tls_records_are_told_from_greeting_text() {
+        assert!(looks_like_tls(b"\x15\x03\x03\x00\x02\x02\x28"));
+        assert!(looks_like_tls(b"\x16\x03\x01\x00\x05"));
+        assert!(looks_like_tls(b"\x15"));
+        assert!(!looks_like_tls(b"220 mail.example.com ESMTP\r\n"));
+        assert!(!looks_like_tls(b"+OK ready\r\n"));
+        assert!(!looks_like_tls(b"\x16\x01"));
+        assert!(!looks_like_tls(b""));
+    }
+
+    /// A connection to `addr` with a 30 s timeout, as the clients make it.
+    fn connection(addr: std::net::SocketAddr) -> LineConnection {
+        let tcp = TcpStream::connect(addr).unwrap();
+        LineConnection::new(Stream::Plain(tcp), Logger::default(), Arc::new(Abort::default()), Duration::from_secs(30))
+    }
+
+    /// The silence path with a grace given: it ends after the grace (long before the 30 s
+    /// timeout, else the test would hang), with the advice to use implicit TLS.
+    #[test]
+    fn silence_for_the_grace_tells_of_implicit_tls() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut conn = connection(listener.local_addr().unwrap());
+        let (_held, _) = listener.accept().unwrap();
+        let e = await_greeting(&mut conn, 465, Some(Duration::from_millis(300)), true).unwrap_err();
+        assert_eq!((e.result, e.eex), (error::CSMAIL_E_TIMEOUT, error::eexTimeout));
+        assert_eq!(
+            e.text,
+            "no greeting from the server within 0.3 s on port 465, a port for implicit TLS where the server waits for the client's TLS handshake: use MODE_CHANNEL"
+        );
+        assert!(e.os_error == error::TIMED_OUT || e.os_error == 0, "{}", e.os_error);
+    }
+
+    /// A greeting is left buffered for the protocol's read; a closed connection is left for
+    /// the protocol to report.
+    #[test]
+    fn a_greeting_is_left_for_the_protocol() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut conn = connection(listener.local_addr().unwrap());
+        let (mut s, _) = listener.accept().unwrap();
+        s.write_all(b"220 hi\r\n").unwrap();
+        await_greeting(&mut conn, 465, Some(Duration::from_secs(30)), true).unwrap();
+        assert_eq!(conn.buffered(), b"220 hi\r\n");
+        drop(s);
+        let mut conn = connection(listener.local_addr().unwrap());
+        drop(listener.accept().unwrap());
+        await_greeting(&mut conn, 25, None, false).unwrap();
+        assert_eq!(conn.buffered(), b"");
+    }
 }

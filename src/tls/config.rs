@@ -42,11 +42,13 @@ pub struct CompatRange {
 pub type NegotiatedRecorder = Arc<dyn Fn(&Negotiated) + Send + Sync>;
 
 /// Everything one TLS handshake needs: the client configuration, the name the server's
-/// certificate must carry (and SNI), and where to record the outcome.
+/// certificate must carry (and SNI), where to record the outcome, and the server's port (for
+/// error texts; 0 when not known).
 #[derive(Clone)]
 pub struct TlsHandshakeParams {
     pub config: Arc<TlsClientConfig>,
     pub server_name: String,
+    pub port: u16,
     pub record: NegotiatedRecorder,
 }
 

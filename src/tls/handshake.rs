@@ -9,7 +9,8 @@ use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::*;
 use rustls::pki_types::ServerName;
-use rustls::{CertificateError, ClientConnection, HandshakeKind, StreamOwned};
+use super::verifier::Verdict;
+use rustls::{AlertDescription, CertificateError, ClientConnection, HandshakeKind, InvalidMessage, StreamOwned};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -105,26 +106,22 @@ fn handshake_error(e: io::Error, params: &TlsHandshakeParams, abort: &Abort) -> 
     let verifier = &params.config.verifier;
     let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
     let (eex, text) = match tls {
-        Some(rustls::Error::InvalidCertificate(
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-        )) => (error::eexSSLCertName, format!("the server's certificate does not match {}: {e}", params.server_name)),
-        Some(rustls::Error::InvalidCertificate(c)) => {
-            let verdict = verifier.verdict();
-            let why = verdict.chain_error.map(|w| short_reason(&w)).unwrap_or_else(|| format!("{c:?}"));
-            (error::eexSSLCertificate, format!("the server's certificate is invalid: {why}"))
-        }
+        Some(rustls::Error::InvalidCertificate(c)) => certificate_refused(c, &verifier.verdict(), verifier.waives_name()),
         // Only before the server's certificate was seen: a refusal after it (a required client
         // certificate, say) has nothing to do with legacy TLS.
         Some(e) if is_legacy_refusal(e) && verifier.verdict().status == CERTIFICATE_NONE => (
             error::eexSSLLegacyServer,
             format!(
-                "the server speaks only TLS that rustls does not ({e}): it may need TLS 1.0/1.1, CBC, DHE or static-RSA suites; set SSLCompatibilityBackend to reach it"
+                "the server speaks only TLS that rustls does not ({}): it may need TLS 1.0/1.1, CBC, DHE or static-RSA suites; set SSLCompatibilityBackend to reach it",
+                plain_tls_error(e)
             ),
         ),
-        Some(rustls::Error::AlertReceived(a)) => {
-            (error::eexSSLProtocol, format!("the server ended the TLS handshake with alert {a:?}"))
+        // What came back is no TLS record: the server speaks its protocol in the clear first.
+        Some(rustls::Error::InvalidMessage(InvalidMessage::InvalidContentType)) => {
+            (error::eexSSLProtocol, plaintext_answer(params.port))
         }
-        Some(other) => (error::eexSSLProtocol, format!("TLS handshake failed: {other}")),
+        Some(rustls::Error::AlertReceived(a)) => (error::eexSSLProtocol, alert_refusal(*a)),
+        Some(other) => (error::eexSSLProtocol, format!("TLS handshake failed: {}", plain_tls_error(other))),
         None if e.kind() == io::ErrorKind::UnexpectedEof => {
             (error::eexSSLProtocol, "the server closed the connection during the TLS handshake".to_owned())
         }
@@ -133,10 +130,81 @@ fn handshake_error(e: io::Error, params: &TlsHandshakeParams, abort: &Abort) -> 
     Error::new(error::CSMAIL_E_CONNECT, eex, text).with_os(&e)
 }
 
-/// webpki's reasons can carry long lists (every supported algorithm): keep the name.
-fn short_reason(reason: &str) -> String {
-    let cut = reason.find(['{', '(']).unwrap_or(reason.len());
-    reason[..cut].trim().to_owned()
+/// ErrorInfo's number and text for a refused server certificate, from what the verifier
+/// recorded: what is wrong in plain words (every problem it found: an untrusted chain and a
+/// wrong name are both told), and what to set. The number follows rustls's reason, which the
+/// verifier chose as the first problem the policy did not waive.
+fn certificate_refused(reason: &CertificateError, verdict: &Verdict, name_waived: bool) -> (i32, String) {
+    let name_advice = |name: &str| {
+        if name_waived {
+            format!("it {name}")
+        } else {
+            format!(
+                "it {name}: connect by a name it is valid for, set SSLServerName to the name it should be checked against, or set SSLNoServerNameCheck to accept the mismatch"
+            )
+        }
+    };
+    let name_first =
+        matches!(reason, CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. });
+    match (&verdict.chain_error, &verdict.name_error) {
+        (_, Some(name)) if name_first => {
+            (error::eexSSLCertName, format!("the server's certificate is refused: {}", name_advice(name)))
+        }
+        (Some(chain), Some(name)) => (
+            error::eexSSLCertificate,
+            format!("the server's certificate {chain}; also, {}", name_advice(name)),
+        ),
+        (Some(chain), None) => (error::eexSSLCertificate, format!("the server's certificate {chain}")),
+        (None, Some(name)) => (error::eexSSLCertName, format!("the server's certificate is refused: {}", name_advice(name))),
+        // Nothing wrong by the options: the application's validation callback said no.
+        (None, None) => (
+            error::eexSSLCertificate,
+            "the application's validation callback refused the server's certificate".to_owned(),
+        ),
+    }
+}
+
+/// The text when implicit TLS (MODE_CHANNEL) met a server that answered in plain text.
+fn plaintext_answer(port: u16) -> String {
+    let port = if port == 0 { "this port".to_owned() } else { format!("port {port}") };
+    format!(
+        "the server answered in plain text, not TLS; {port} probably expects STARTTLS: use MODE_STARTTLS (MODE_CHANNEL is for implicit-TLS ports such as 465 and 995)"
+    )
+}
+
+/// The text for a TLS alert that ended the handshake, with advice for the ones that have one.
+fn alert_refusal(a: AlertDescription) -> String {
+    let what = format!("the server refused the TLS handshake (alert \"{}\")", alert_name(a));
+    match a {
+        AlertDescription::CertificateRequired | AlertDescription::HandshakeFailure => {
+            format!("{what}: if it requires a client certificate, set SSLClientCertificateName")
+        }
+        AlertDescription::UnknownCA | AlertDescription::BadCertificate | AlertDescription::CertificateUnknown => {
+            format!("{what}: it did not accept the client certificate (SSLClientCertificateName)")
+        }
+        _ => what,
+    }
+}
+
+/// An alert by its name in the TLS specification ("certificate_required").
+pub fn alert_name(a: AlertDescription) -> String {
+    let debug = format!("{a:?}");
+    let mut out = String::new();
+    for (i, ch) in debug.char_indices() {
+        if ch.is_uppercase() && i > 0 && !debug[..i].ends_with(|c: char| c.is_uppercase()) {
+            out.push('_');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
+}
+
+/// A rustls error in words: alerts by their TLS names (rustls's Display shows Rust's).
+pub fn plain_tls_error(e: &rustls::Error) -> String {
+    match e {
+        rustls::Error::AlertReceived(a) => format!("the server sent the alert \"{}\"", alert_name(*a)),
+        other => other.to_string(),
+    }
 }
 
 /// Whether a handshake failure means the server wants what only legacy TLS has: it refused
@@ -158,8 +226,13 @@ fn is_legacy_refusal(e: &rustls::Error) -> bool {
 }
 
 /// The chain and name problems the verifier recorded, joined for the log.
-fn problems(verdict: &super::verifier::Verdict) -> String {
-    [verdict.chain_error.as_deref(), verdict.name_error.as_deref()].into_iter().flatten().collect::<Vec<_>>().join("; ")
+fn problems(verdict: &Verdict) -> String {
+    [verdict.chain_error.as_deref(), verdict.name_error.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(|p| format!("it {p}"))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Runs the client side of a TLS handshake on `tcp` within `timeout`, and records the outcome

@@ -99,9 +99,9 @@ impl RecordingVerifier {
         if let Err(e) = &checked {
             let reason = match e {
                 Error::InvalidCertificate(_) | Error::PeerIncompatible(_) => {
-                    format!("the server's key cannot prove its handshake signature ({:?}): the key is of a kind or size this TLS engine refuses (e.g. RSA under 2048 bits), or the signature is wrong", dss.scheme)
+                    format!("cannot be used: its key could not prove the server's handshake signature ({:?}); the key is of a kind or size this TLS engine refuses (such as RSA under 2048 bits), or the signature is wrong", dss.scheme)
                 }
-                _ => format!("the server's handshake signature ({:?}) was refused", dss.scheme),
+                _ => format!("cannot be used: the server's handshake signature ({:?}) was refused", dss.scheme),
             };
             let mut v = self.verdict.lock();
             v.status = CERTIFICATE_INVALID;
@@ -136,6 +136,90 @@ fn classify(e: &webpki::Error) -> (i32, CertificateError) {
     }
 }
 
+/// A chain failure in plain words, starting with a verb ("is not trusted: ..."), so that "the
+/// server's certificate " + reason reads as a sentence; it names what to set when a setting can
+/// help. webpki's own names (UnknownIssuer, CertExpired { .. }) are for programmers.
+fn chain_reason(e: &webpki::Error, details: &CertDetails) -> String {
+    use webpki::Error as W;
+    match e {
+        W::UnknownIssuer if !details.issuer.is_empty() && details.issuer == details.subject => format!(
+            "is not trusted: it is self-signed (\"{}\"); to trust it, add it to SSLCAFile or pin it with SSLCertificatePin",
+            details.subject
+        ),
+        W::UnknownIssuer => format!(
+            "is not trusted: its issuer \"{}\" is not a trusted CA; if you trust that CA, add its certificate to SSLCAFile",
+            details.issuer
+        ),
+        W::CertDistrusted => format!("is not trusted: its CA \"{}\" is distrusted", details.issuer),
+        W::CaUsedAsEndEntity => "is not trusted: it is a CA certificate, not a server certificate".to_owned(),
+        W::InvalidSignatureForPublicKey => format!(
+            "is not trusted: its signature does not verify with the key of its issuer \"{}\"",
+            details.issuer
+        ),
+        W::CertExpired { .. } => format!("expired on {}", details.expires),
+        W::CertNotValidYet { .. } => format!("is not valid before {}", details.issued),
+        W::CertRevoked => "is revoked: a CRL in SSLCRLFile lists it (or a CA above it)".to_owned(),
+        W::UnknownRevocationStatus => {
+            "has an unknown revocation status: no CRL in SSLCRLFile covers its issuer (SSLRevocationIgnoreNRC accepts that)"
+                .to_owned()
+        }
+        W::CrlExpired { .. } => {
+            "has an unknown revocation status: the CRL that covers it has expired (SSLRevocationIgnoreRO accepts that)"
+                .to_owned()
+        }
+        W::RequiredEkuNotFoundContext(_) => {
+            "is not for servers: its extended key usage does not include TLS server authentication".to_owned()
+        }
+        W::UnsupportedCriticalExtension => {
+            "is invalid: it has a critical extension this TLS engine does not know".to_owned()
+        }
+        other => format!("is invalid: {}", in_words(&format!("{other:?}"))),
+    }
+}
+
+/// "PathLenConstraintViolated { .. }" -> "path len constraint violated": the name of an error
+/// without a plain text of its own, without Rust's punctuation.
+fn in_words(debug: &str) -> String {
+    let name = &debug[..debug.find(['{', '(', ' ']).unwrap_or(debug.len())];
+    let mut out = String::new();
+    for (i, ch) in name.char_indices() {
+        if ch.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
+}
+
+/// A name mismatch in plain words ("is not valid for the name ... (it is valid for ...)").
+fn name_reason(e: &Error, server_name: &ServerName<'_>) -> String {
+    let checked = server_name.to_str();
+    match e {
+        Error::InvalidCertificate(CertificateError::NotValidForNameContext { presented, .. }) => {
+            let names: Vec<String> = presented.iter().map(|p| plain_general_name(p)).collect();
+            if names.is_empty() {
+                format!("is not valid for the name \"{checked}\" (it lists no host names)")
+            } else {
+                format!("is not valid for the name \"{checked}\" (it is valid for {})", names.join(", "))
+            }
+        }
+        _ => format!("is not valid for the name \"{checked}\""),
+    }
+}
+
+/// webpki writes the names it found as `DnsName("a.example")` and `IpAddress(127.0.0.1)`: the
+/// name or address alone.
+fn plain_general_name(p: &str) -> String {
+    if let Some(dns) = p.strip_prefix("DnsName(\"").and_then(|r| r.strip_suffix("\")")) {
+        return dns.to_owned();
+    }
+    if let Some(ip) = p.strip_prefix("IpAddress(").and_then(|r| r.strip_suffix(')')) {
+        // Its IPv6 form is its own ("0::1"): the standard one is what users type.
+        return ip.parse::<std::net::IpAddr>().map_or_else(|_| ip.to_owned(), |a| a.to_string());
+    }
+    p.to_owned()
+}
+
 impl RecordingVerifier {
     pub fn new(
         roots: Arc<RootCertStore>,
@@ -149,6 +233,12 @@ impl RecordingVerifier {
             verdict: Mutex::new(Verdict::default()),
             accepted: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Whether SSLNoServerNameCheck waives a name mismatch (an error text then gives no advice
+    /// about the name).
+    pub fn waives_name(&self) -> bool {
+        self.policy.no_name_check
     }
 
     pub fn verdict(&self) -> Verdict {
@@ -171,9 +261,10 @@ impl RecordingVerifier {
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        fingerprint: &str,
+        details: &CertDetails,
         now: UnixTime,
     ) -> Result<(), (i32, CertificateError, String)> {
+        let fingerprint = details.fingerprint.as_str();
         if let Some(pin) = &self.policy.pin {
             return if pin == fingerprint {
                 Ok(())
@@ -181,13 +272,13 @@ impl RecordingVerifier {
                 Err((
                     CERTIFICATE_UNTRUSTED,
                     CertificateError::ApplicationVerificationFailure,
-                    format!("the certificate's SHA-256 fingerprint {fingerprint} is not the pinned {pin}"),
+                    format!("is not the pinned certificate: its SHA-256 fingerprint is {fingerprint}, SSLCertificatePin is {pin}"),
                 ))
             };
         }
         let ee = EndEntityCert::try_from(end_entity).map_err(|e| {
             let (s, c) = classify(&e);
-            (s, c, e.to_string())
+            (s, c, chain_reason(&e, details))
         })?;
         let crl_refs: Vec<&CertRevocationList> = self.policy.revocation.crls.iter().collect();
         let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs).ok().map(|b| {
@@ -220,7 +311,7 @@ impl RecordingVerifier {
         .map(|_| ())
         .map_err(|e| {
             let (s, c) = classify(&e);
-            (s, c, e.to_string())
+            (s, c, chain_reason(&e, details))
         })
     }
 }
@@ -240,11 +331,11 @@ impl ServerCertVerifier for RecordingVerifier {
             fingerprint: certinfo::fingerprint(end_entity),
             ..CertDetails::default()
         });
-        let chain = self.check_chain(end_entity, intermediates, &details.fingerprint, now);
+        let chain = self.check_chain(end_entity, intermediates, &details, now);
         // A certificate rustls cannot parse has no name to judge: the chain check already
         // reports it, and it must not also count as a name mismatch.
         let name = match ParsedCertificate::try_from(end_entity) {
-            Ok(parsed) => verify_server_name(&parsed, server_name).map_err(|e| e.to_string()),
+            Ok(parsed) => verify_server_name(&parsed, server_name).map_err(|e| name_reason(&e, server_name)),
             Err(_) => Ok(()),
         };
         let status = match (&chain, &name) {

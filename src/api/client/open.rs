@@ -6,6 +6,8 @@ use super::plan::ConnectPlan;
 use crate::abort::Abort;
 use crate::error::Result;
 use crate::protocol::line::LineConnection;
+use crate::protocol::session::{await_greeting, greeting_grace};
+use crate::tls::config::TlsHandshakeParams;
 use crate::transport::connect;
 use crate::transport::proxy;
 use crate::transport::stream::{self, Stream};
@@ -18,6 +20,15 @@ pub struct DefaultPorts {
     pub implicit_tls: u16,
 }
 
+/// The server's port: the setting, else the protocol's default for the TLS mode.
+pub(crate) fn server_port(plan: &ConnectPlan, ports: DefaultPorts) -> u16 {
+    match plan.config.port {
+        0 if plan.tls.as_ref().is_some_and(|t| t.is_implicit()) => ports.implicit_tls,
+        0 => ports.plain,
+        p => p,
+    }
+}
+
 /// Returns the connection and the EHLO name (the setting, else the default for this
 /// connection's local end) when `wants_ehlo_name`.
 pub(crate) fn open_connection(
@@ -27,11 +38,7 @@ pub(crate) fn open_connection(
     abort: &Arc<Abort>,
 ) -> Result<(LineConnection, String)> {
     let implicit = plan.tls.as_ref().is_some_and(|t| t.is_implicit());
-    let port = match plan.config.port {
-        0 if implicit => ports.implicit_tls,
-        0 => ports.plain,
-        p => p,
-    };
+    let port = server_port(plan, ports);
     let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
     let tcp = match &plan.tunnel {
         Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, plan.config.timeout, abort, &plan.log)?,
@@ -44,8 +51,18 @@ pub(crate) fn open_connection(
     };
     abort.watch(&tcp);
     let stream = match &plan.tls {
-        Some(t) if implicit => stream::start_tls(tcp, &t.handshake, plan.config.timeout, abort, &plan.log)?,
+        Some(t) if implicit => {
+            let handshake = TlsHandshakeParams { port, ..t.handshake.clone() };
+            stream::start_tls(tcp, &handshake, plan.config.timeout, abort, &plan.log)?
+        }
         _ => Stream::Plain(tcp),
     };
-    Ok((LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout), ehlo))
+    let mut conn = LineConnection::new(stream, plan.log.clone(), abort.clone(), plan.config.timeout);
+    // Every protocol here starts with the server's greeting: a port that wants implicit TLS is
+    // told apart from a slow server before the protocol reads it (see await_greeting).
+    if !implicit {
+        let grace = greeting_grace(port, plan.config.timeout);
+        await_greeting(&mut conn, port, grace, plan.tls.is_some())?;
+    }
+    Ok((conn, ehlo))
 }

@@ -22,7 +22,7 @@ pub(crate) fn tls_policy(ssl: &Arc<SslInfo>, host: &str, tls_setup: &TlsSetupCac
         name => name.to_owned(),
     };
     Ok(TlsPolicy {
-        handshake: TlsHandshakeParams { config: tls_config, server_name, record: ssl.recorder() },
+        handshake: TlsHandshakeParams { config: tls_config, server_name, port: 0, record: ssl.recorder() },
         start: if state.mode == MODE_STARTTLS { TlsStart::Upgrade } else { TlsStart::Implicit },
         allow_plaintext: state.flag(SSLAllowPlaintext),
     })
