@@ -148,6 +148,20 @@ t0=$(date +%s)
 say "wine prefix made in $(($(date +%s) - t0)) s"
 ca=$(winepath -w "$state/ca.pem")
 status=0
+# script ARCH CSCRIPT TEST: runs a test with that cscript.exe; it must print COM-TEST-PASSED
+# (wine's cscript ends silently with exit code 0 on a script error).
+script() {
+    local out rc
+    say "$1: $(basename "${2//\\//}") $3"
+    out=$("${run[@]}" "$2" //nologo "$(winepath -w "$tmp/$3")" "$(port smtp)" "$(port smtps)" "$(port pop3s)" "$ca" 2>&1) &&
+        rc=0 || rc=$?
+    out=$(tr -d '\r' <<<"$out")
+    printf '%s\n' "$out"
+    if [ $rc -ne 0 ] || ! grep -q '^COM-TEST-PASSED' <<<"$out"; then
+        echo "test-com-wine: $1: $3 FAILED (exit $rc)" >&2
+        status=1
+    fi
+}
 for arch in $arches; do
     if [ "$arch" = x86_64 ]; then
         run=("$wine64") sys='C:\windows\system32'
@@ -162,14 +176,7 @@ for arch in $arches; do
         fail "$arch: typelib_dump failed"
     check_typelib "$tmp/$arch/typelib.txt" || status=1
     for t in send_starttls.vbs send_implicit.vbs send.js failures.vbs fetch_pop3s.vbs; do
-        say "$arch: cscript $t"
-        out=$("${run[@]}" "$sys\\cscript.exe" //nologo "$(winepath -w "$tmp/$t")" \
-            "$(port smtp)" "$(port smtps)" "$(port pop3s)" "$ca" 2>&1) && rc=0 || rc=$?
-        printf '%s\n' "$out" | tr -d '\r'
-        if [ $rc -ne 0 ] || ! grep -q '^COM-TEST-PASSED' <<<"$(tr -d '\r' <<<"$out")"; then
-            echo "test-com-wine: $arch: $t FAILED (exit $rc)" >&2
-            status=1
-        fi
+        script "$arch" "$sys\\cscript.exe" "$t"
     done
     # The event through the connection point, as WithEvents and WScript.ConnectObject find it
     # (wine's cscript does not implement ConnectObject).
@@ -177,6 +184,28 @@ for arch in $arches; do
     (cd "$tmp/$arch" && "${run[@]}" ./events.exe "$(port smtp)" "$ca") | tr -d '\r' | tee "$tmp/$arch/events.txt" || true
     grep -q '^COM-TEST-PASSED' "$tmp/$arch/events.txt" || { echo "test-com-wine: $arch: events.exe FAILED" >&2; status=1; }
     "${run[@]}" "$sys\\regsvr32.exe" /s /u "$dll" || { echo "test-com-wine: $arch: regsvr32 /u failed" >&2; status=1; }
+    script "$arch" "$sys\\cscript.exe" unregistered.vbs
+
+    # Registration-free: CSMailLib.manifest from `regsvr32 /n /i:manifest`, beside the DLL and a
+    # copy of cscript.exe whose own manifest depends on it.
+    noreg=$tmp/$arch/noreg
+    mkdir -p "$noreg"
+    cp "$tmp/$arch/csmail_com.dll" "$tmp/$arch/bcryptprimitives.dll" "$noreg/"
+    # (Not through winepath: a 32-bit winepath would map system32 to syswow64.)
+    cp "$WINEPREFIX/drive_c/windows/$(basename "${sys//\\//}")/cscript.exe" "$noreg/cscript.exe"
+    "${run[@]}" "$sys\\regsvr32.exe" /s /n /i:manifest "$(winepath -w "$noreg/csmail_com.dll")" ||
+        fail "$arch: regsvr32 /n /i:manifest failed"
+    [ "$arch" = x86_64 ] && machine=amd64 || machine=x86
+    cat >"$noreg/cscript.exe.manifest" <<XML
+<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<assembly xmlns="urn:schemas-microsoft-com:asm.v1" manifestVersion="1.0">
+  <assemblyIdentity type="win32" name="cscript" version="1.0.0.0" processorArchitecture="$machine"/>
+  <dependency><dependentAssembly>
+    <assemblyIdentity type="win32" name="CSMailLib" version="1.0.0.0" processorArchitecture="$machine"/>
+  </dependentAssembly></dependency>
+</assembly>
+XML
+    script "$arch" "$(winepath -w "$noreg/cscript.exe")" noreg.vbs
 done
 say "done in $(($(date +%s) - started)) s"
 exit $status

@@ -10,6 +10,7 @@
 //! - `events`: LogHandler.OnLogMessage through a connection point.
 //! - `factory`, `register`: the DLL's COM entry points and (un)registration.
 //! - `typelib`: the type library written with ICreateTypeLib2.
+//! - `manifest`: the assembly manifest for registration-free use.
 //!
 //! COM's contract is raw pointers, so this crate is unsafe at its edges; every unsafe block says
 //! what makes it sound.
@@ -21,6 +22,7 @@ mod classes;
 mod events;
 mod factory;
 mod fault;
+mod manifest;
 mod members;
 mod object;
 mod register;

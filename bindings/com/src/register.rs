@@ -148,17 +148,23 @@ pub extern "system" fn DllUnregisterServer() -> HRESULT {
 }
 
 /// DllInstall: `regsvr32 /n /i:user csmail_com.dll` registers for the current user only;
-/// `regsvr32 /u /n /i:user` unregisters.
+/// `regsvr32 /n /i:manifest csmail_com.dll` writes CSMailLib.manifest beside the DLL for
+/// registration-free use and registers nothing; `regsvr32 /u /n /i:user` unregisters.
 ///
 /// # Safety
 /// `cmdline` is NULL or a NUL-terminated UTF-16 string (regsvr32 passes one).
 #[no_mangle]
 pub unsafe extern "system" fn DllInstall(install: windows_core::BOOL, cmdline: PCWSTR) -> HRESULT {
     // SAFETY: per the contract above.
-    let per_user =
-        !cmdline.is_null() && unsafe { cmdline.to_string() }.is_ok_and(|s| s.trim().eq_ignore_ascii_case("user"));
-    match (install.as_bool(), per_user) {
-        (true, u) => register(u),
+    let option = if cmdline.is_null() { String::new() } else { unsafe { cmdline.to_string() }.unwrap_or_default() };
+    match (install.as_bool(), option.trim().to_ascii_lowercase().as_str()) {
+        (true, "manifest") => match dll_path().map(|d| crate::manifest::write(&d)) {
+            Some(Ok(())) => S_OK,
+            Some(Err(e)) => HRESULT::from_win32(e.raw_os_error().unwrap_or(0) as u32),
+            None => E_UNEXPECTED,
+        },
+        (true, "user") => register(true),
+        (true, _) => register(false),
         (false, _) => unregister(),
     }
 }
