@@ -220,13 +220,23 @@ fn smtp_starttls_required_2587_by_ip() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_stls_1110_by_name() {
-    pop3_tls_roundtrip(Pop3Via { host: "localhost", port: pop3_port(), tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via {
+        host: "localhost",
+        port: pop3_port(),
+        tls: Security::StartTls,
+        mech: CSMAIL_AUTH_AUTO,
+    });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_stls_1110_by_ip() {
-    pop3_tls_roundtrip(Pop3Via { host: "127.0.0.1", port: pop3_port(), tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via {
+        host: "127.0.0.1",
+        port: pop3_port(),
+        tls: Security::StartTls,
+        mech: CSMAIL_AUTH_AUTO,
+    });
 }
 
 #[test]

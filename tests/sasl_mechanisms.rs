@@ -183,13 +183,15 @@ fn assert_not_logged(log: &[String], forms: &[String]) {
 }
 
 /// The error challenge the bundled server sends for a bad token, in words.
-fn oauth_words(mech: Mech) -> &'static str {
-    match mech {
-        Mech::XOAuth2 => {
-            "the server rejected the OAuth token: status 401, required scope https://mail.google.com/, schemes bearer"
-        }
-        _ => "the server rejected the OAuth token: status invalid_token, required scope mail, schemes bearer",
-    }
+fn oauth_words(mech: Mech) -> String {
+    let words = match mech {
+        Mech::XOAuth2 => "status 401, required scope https://mail.google.com/, schemes bearer",
+        _ => "status invalid_token, required scope mail, schemes bearer",
+    };
+    format!(
+        "the server rejected the OAuth token: {words}; get a new access token with the required scope and set it as \
+         the Password"
+    )
 }
 
 /// Success, failure, wire lines and redaction of one mechanism on one protocol.
@@ -405,7 +407,8 @@ fn pop3_xoauth2_failure_bytes() {
     assert_eq!(
         e.text,
         "SASL XOAUTH2 login failed: -ERR [AUTH] Invalid credentials; the server rejected the OAuth token: \
-         status 400, required scope https://mail.google.com/, schemes Bearer"
+         status 400, required scope https://mail.google.com/, schemes Bearer; get a new access token with the \
+         required scope and set it as the Password"
     );
     assert_eq!(c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "-ERR [AUTH] Invalid credentials");
     drop(c);
@@ -418,7 +421,8 @@ fn pop3_xoauth2_failure_bytes() {
 fn oauthbearer_failure_bytes() {
     let json = r#"{"status":"invalid_token","scope":"example_scope","openid-configuration":"https://example.com/.well-known/openid-configuration"}"#;
     let challenge = sasl::b64(json.as_bytes());
-    let words = "the server rejected the OAuth token: status invalid_token, required scope example_scope";
+    let words = "the server rejected the OAuth token: status invalid_token, required scope example_scope; get a new \
+                 access token with the required scope and set it as the Password";
 
     let s = scripted(&format!(
         "{POP3_GREETING}S: SASL OAUTHBEARER\nS: .\nC: AUTH OAUTHBEARER *\nS: + {challenge}\nC: AQ==\n\
@@ -580,4 +584,20 @@ fn pop3_auto_in_the_clear_prefers_cram_md5() {
     c.connect().unwrap();
     assert!(c.disconnect().unwrap());
     assert_wire(s, b"CAPA\r\nAUTH CRAM-MD5\r\ndGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw\r\nQUIT\r\n");
+}
+
+/// A server that ignores the initial response on the AUTH line and asks with an empty
+/// challenge gets it once more (as SMTP clients have always done), then no more.
+#[test]
+fn pop3_ignored_initial_response_goes_again_once() {
+    let ir = sasl::plain("u", "p");
+    let s = scripted(&format!(
+        "{POP3_GREETING}S: SASL PLAIN\nS: .\nC: AUTH PLAIN {ir}\nS: +\nC: {ir}\nS: + \nEXPECT-EOF\n"
+    ));
+    let c = s.pop3(3000);
+    c.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_PLAIN).unwrap();
+    let e = expect_err(c.connect(), CSMAIL_E_AUTH, eexPopServer);
+    assert_eq!(e.text, "SASL PLAIN login failed: + ");
+    drop(c);
+    assert_wire(s, format!("CAPA\r\nAUTH PLAIN {ir}\r\n{ir}\r\n").as_bytes());
 }

@@ -417,3 +417,59 @@ fn tls_handshakes_are_counted_full_and_resumed() {
     }
     assert_eq!(srv.tls_handshakes(), (1, 1));
 }
+
+/// Every SASL mechanism through POP3 AUTH and SMTP AUTH, as the server answers them: the
+/// listing, LOGIN's prompts, a CRAM-MD5 challenge, and the OAuth2 mechanisms with the token
+/// `token-<password>`, a wrong token getting the JSON error challenge and, after the client's
+/// answer, the failure.
+#[test]
+fn sasl_mechanisms_on_both_protocols() {
+    let (srv, _dir) = server_with(|_| {});
+    let bearer =
+        |token: &str| b64(format!("n,a=alice,\x01host=localhost\x01port=1\x01auth=Bearer {token}\x01\x01").as_bytes());
+    let xoauth2 = |token: &str| b64(format!("user=alice\x01auth=Bearer {token}\x01\x01").as_bytes());
+    let oauthbearer_error = format!("+ {}", b64(br#"{"status":"invalid_token","scope":"mail","schemes":"bearer"}"#));
+    let xoauth2_error =
+        format!("+ {}", b64(br#"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#));
+
+    let mut p = Client::connect(srv.pop3_port);
+    p.line();
+    assert_eq!(p.pop("AUTH"), "+OK");
+    assert_eq!(p.pop_lines(), vec!["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER"]);
+    assert_eq!(p.pop("AUTH GSSAPI"), "-ERR Unsupported authentication mechanism");
+    // OAUTHBEARER with a wrong token: the JSON error, the dummy response ^A, the failure.
+    assert_eq!(p.pop(&format!("AUTH OAUTHBEARER {}", bearer("token-wrong"))), oauthbearer_error);
+    assert_eq!(p.pop("AQ=="), "-ERR [AUTH] Authentication failed");
+    // XOAUTH2 with the password instead of the token: the error, an empty line, the failure.
+    assert_eq!(p.pop(&format!("AUTH XOAUTH2 {}", xoauth2("alicepass"))), xoauth2_error);
+    assert_eq!(p.pop(""), "-ERR [AUTH] Authentication failed");
+    // LOGIN's prompts; "*" cancels (RFC 5034 4).
+    assert_eq!(p.pop("AUTH LOGIN"), format!("+ {}", b64(b"Username:")));
+    assert_eq!(p.pop(&b64(b"alice")), format!("+ {}", b64(b"Password:")));
+    assert_eq!(p.pop("*"), "-ERR Authentication cancelled");
+    // CRAM-MD5: a challenge, then the digest.
+    let challenge = p.pop("AUTH CRAM-MD5");
+    let challenge = unb64(challenge.strip_prefix("+ ").unwrap());
+    let mut mac = <Hmac<Md5> as Mac>::new_from_slice(b"alicepass").unwrap();
+    mac.update(&challenge);
+    let digest = hex::encode(mac.finalize().into_bytes());
+    assert_eq!(p.pop(&b64(format!("alice {digest}").as_bytes())), "+OK alice has 0 messages (0 octets)");
+    assert_eq!(p.pop("QUIT"), "+OK csmail-server signing off");
+
+    // OAUTHBEARER with the right token, the initial response after an empty challenge.
+    let mut p = Client::connect(srv.pop3_port);
+    p.line();
+    assert_eq!(p.pop("AUTH OAUTHBEARER"), "+ ");
+    assert_eq!(p.pop(&bearer("token-alicepass")), "+OK alice has 0 messages (0 octets)");
+    assert_eq!(p.pop("QUIT"), "+OK csmail-server signing off");
+
+    let mut c = Client::connect(srv.smtp_port);
+    c.line();
+    ehlo(&mut c);
+    assert_eq!(c.smtp(&format!("AUTH OAUTHBEARER {}", bearer("alicepass"))), oauthbearer_error.replacen('+', "334", 1));
+    assert_eq!(c.smtp("AQ=="), "535 5.7.8 Authentication credentials invalid");
+    assert_eq!(c.smtp(&format!("AUTH XOAUTH2 {}", xoauth2("token-wrong"))), xoauth2_error.replacen('+', "334", 1));
+    assert_eq!(c.smtp(""), "535 5.7.8 Authentication credentials invalid");
+    assert_eq!(c.smtp(&format!("AUTH XOAUTH2 {}", xoauth2("token-alicepass"))), "235 2.7.0 Authentication successful");
+    assert_eq!(c.smtp("QUIT"), "221 2.0.0 Bye");
+}

@@ -119,12 +119,21 @@ pub enum StepError {
     Unexpected,
 }
 
+/// Where the initial response went (it goes at most twice: see `respond`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Initial {
+    NotSent,
+    OnCommandLine,
+    Answered,
+}
+
 /// One SASL exchange on the client side: the initial response, then one response per server
 /// challenge. Every response is a credential or derived from one: protocols log them redacted.
 pub struct SaslExchange<'a> {
     mech: SaslMechanism,
     creds: Credentials<'a>,
-    initial_sent: bool,
+    /// Where the initial response went: not yet, on the command line, or as an answer.
+    initial: Initial,
     /// Challenges answered after the initial response.
     steps: usize,
     /// The OAuth server's error (the JSON challenge of a failed XOAUTH2/OAUTHBEARER), in words.
@@ -133,7 +142,7 @@ pub struct SaslExchange<'a> {
 
 impl<'a> SaslExchange<'a> {
     pub fn new(mech: SaslMechanism, creds: Credentials<'a>) -> SaslExchange<'a> {
-        SaslExchange { mech, creds, initial_sent: false, steps: 0, oauth_error: None }
+        SaslExchange { mech, creds, initial: Initial::NotSent, steps: 0, oauth_error: None }
     }
 
     pub fn mechanism(&self) -> SaslMechanism {
@@ -157,7 +166,7 @@ impl<'a> SaslExchange<'a> {
     /// RFC 5034 4).
     pub fn initial_response(&mut self, fits: impl FnOnce(&str) -> bool) -> Option<String> {
         let ir = self.initial().filter(|ir| fits(ir))?;
-        self.initial_sent = true;
+        self.initial = Initial::OnCommandLine;
         Some(ir)
     }
 
@@ -181,11 +190,17 @@ impl<'a> SaslExchange<'a> {
 
     /// The response (base64, possibly empty) to a server challenge (base64, as received).
     pub fn respond(&mut self, challenge: &str) -> Result<String, StepError> {
-        if !self.initial_sent {
+        // The server asks for the initial response: any first challenge when it did not go on
+        // the command line; an empty first challenge when the server ignored it there (as
+        // servers without initial-response support do). Never more than twice.
+        let asks = match self.initial {
+            Initial::NotSent => true,
+            Initial::OnCommandLine => challenge.trim().is_empty(),
+            Initial::Answered => false,
+        };
+        if self.steps == 0 && asks {
             if let Some(ir) = self.initial() {
-                // The initial response did not go on the AUTH line: the server's empty
-                // challenge asks for it now.
-                self.initial_sent = true;
+                self.initial = Initial::Answered;
                 return Ok(ir);
             }
         }
@@ -240,7 +255,11 @@ fn describe_oauth_error(challenge_b64: &str) -> String {
     if let Some(schemes) = field("schemes") {
         words.push(format!("schemes {schemes}"));
     }
-    format!("the server rejected the OAuth token: {}", words.join(", "))
+    let scope = if field("scope").is_some() { " with the required scope" } else { "" };
+    format!(
+        "the server rejected the OAuth token: {}; get a new access token{scope} and set it as the Password",
+        words.join(", ")
+    )
 }
 
 /// At most 200 characters of server-supplied text, without control characters.
@@ -297,7 +316,10 @@ mod tests {
         assert_eq!(ex.respond(&challenge), Ok("AQ==".to_owned()));
         assert_eq!(
             ex.oauth_error(),
-            Some("the server rejected the OAuth token: status invalid_token, required scope example_scope, schemes bearer")
+            Some(
+                "the server rejected the OAuth token: status invalid_token, required scope example_scope, schemes \
+                 bearer; get a new access token with the required scope and set it as the Password"
+            )
         );
         assert_eq!(ex.respond(""), Err(StepError::Unexpected));
     }
@@ -307,7 +329,10 @@ mod tests {
         let mut ex = SaslExchange::new(SaslMechanism::XOAuth2, creds());
         assert!(ex.initial_response(|_| true).is_some());
         assert_eq!(ex.respond(&b64(br#"{"status":"401"}"#)), Ok(String::new()));
-        assert_eq!(ex.oauth_error(), Some("the server rejected the OAuth token: status 401"));
+        assert_eq!(
+            ex.oauth_error(),
+            Some("the server rejected the OAuth token: status 401; get a new access token and set it as the Password")
+        );
         let mut bad = SaslExchange::new(SaslMechanism::XOAuth2, creds());
         bad.initial_response(|_| true);
         bad.respond(&b64(b"not json\x07")).unwrap();
@@ -319,6 +344,20 @@ mod tests {
         let mut ex = SaslExchange::new(SaslMechanism::Plain, creds());
         assert_eq!(ex.initial_response(|_| false), None);
         assert_eq!(ex.respond(""), Ok(plain("u@x", "tok")));
+        assert_eq!(ex.respond(""), Err(StepError::Unexpected));
+    }
+
+    #[test]
+    fn an_ignored_initial_response_goes_again_once() {
+        let mut ex = SaslExchange::new(SaslMechanism::Plain, creds());
+        assert_eq!(ex.initial_response(|_| true), Some(plain("u@x", "tok")));
+        assert_eq!(ex.respond(""), Ok(plain("u@x", "tok")));
+        assert_eq!(ex.respond(""), Err(StepError::Unexpected));
+        // An OAuth server that ignored it: the token again, then the error is acknowledged.
+        let mut ex = SaslExchange::new(SaslMechanism::OAuthBearer, creds());
+        let ir = ex.initial_response(|_| true).unwrap();
+        assert_eq!(ex.respond(" "), Ok(ir));
+        assert_eq!(ex.respond(&b64(br#"{"status":"invalid_token"}"#)), Ok("AQ==".to_owned()));
         assert_eq!(ex.respond(""), Err(StepError::Unexpected));
     }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// The ports where servers speak TLS from the first byte (implicit TLS): SMTP submission
 /// (465), IMAPS (993), POP3S (995). A client without implicit TLS that connects there waits for
 /// a greeting that never comes: the server waits for the client's TLS handshake.
-pub const IMPLICIT_TLS_PORTS: [u16; 3] = [465, 993, 995];
+pub(crate) const IMPLICIT_TLS_PORTS: [u16; 3] = [465, 993, 995];
 
 /// How long a client without implicit TLS waits for the first byte of a greeting on one of
 /// the implicit-TLS ports before it says so (at most the client's timeout). Plain servers
