@@ -269,8 +269,11 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
     }
 }
 
-/// Every constant of the tables: (name, value), legacy aliases included, each name once.
-pub fn constants() -> Vec<(&'static str, i32)> {
+/// Every constant of the tables, as csmail.h names them: the C name (`CSMAIL_...`) and the legacy
+/// names beside it (`eexSSLCertName`, `SSLNoServerNameCheck`, `mailCertificateValid`, ...), each
+/// name once. The groups are those of the header (codegen/data.rs lists them for build.rs; this
+/// list is checked against the header by scripts/test-com-wine.sh, which wants every name).
+pub fn constants() -> Vec<(String, i32)> {
     use csmail::{api, error, log, message, options};
     let groups = [
         &api::properties::AUTH_MECHANISMS,
@@ -288,17 +291,27 @@ pub fn constants() -> Vec<(&'static str, i32)> {
         &options::OPTION_TYPES,
         &message::MESSAGE_LIMITS,
     ];
-    let mut out: Vec<(&'static str, i32)> = Vec::new();
+    let mut out: Vec<(String, i32)> = Vec::new();
+    // Names without the prefix get a `CSMAIL_` twin, as in the header.
+    let both = |name: &str, value: i32, out: &mut Vec<(String, i32)>| {
+        if !name.starts_with("CSMAIL_") {
+            out.push((format!("CSMAIL_{name}"), value));
+        }
+        out.push((name.to_owned(), value));
+    };
     for r in error::RESULT_CODES {
-        out.push((r.name, r.value));
-        out.extend(r.aliases.iter().map(|a| (*a, r.value)));
+        both(r.name, r.value, &mut out);
+        r.aliases.iter().for_each(|a| out.push((a.to_string(), r.value)));
     }
-    out.extend(error::EEX_NUMBERS.iter().map(|r| (r.name, r.value)));
-    out.extend(options::OPTIONS.iter().map(|o| (o.name, o.index)));
+    error::EEX_NUMBERS.iter().for_each(|r| both(r.name, r.value, &mut out));
+    options::OPTIONS.iter().for_each(|o| both(o.name, o.index, &mut out));
+    for p in api::properties::PROPERTIES.iter().chain(message::SECTION_PROPERTIES.iter()) {
+        both(p.constant, p.id, &mut out);
+    }
     for g in groups {
         for r in g.rows {
-            out.push((r.name, r.value));
-            out.extend(r.aliases.iter().map(|a| (*a, r.value)));
+            both(r.name, r.value, &mut out);
+            r.aliases.iter().for_each(|a| out.push((a.to_string(), r.value)));
         }
     }
     let mut seen = std::collections::HashSet::new();
