@@ -174,7 +174,7 @@ for arch in $arches; do
     (cd "$tmp/$arch" && "${run[@]}" ./typelib_dump.exe csmail_com.tlb) | tr -d '\r' >"$tmp/$arch/typelib.txt" ||
         fail "$arch: typelib_dump failed"
     check_typelib "$tmp/$arch/typelib.txt" || status=1
-    for t in send_starttls.vbs send_implicit.vbs send.js failures.vbs fetch_pop3s.vbs; do
+    for t in send_starttls.vbs send_implicit.vbs send.js failures.vbs seed_examples.vbs fetch_pop3s.vbs; do
         script "$arch" "$sys\\cscript.exe" "$t"
     done
     # The event through the connection point, as WithEvents and WScript.ConnectObject find it

@@ -150,11 +150,12 @@ pub fn to_list(v: &VARIANT, position: u32) -> Result<Vec<String>, Fault> {
     Ok(s.split([',', ';']).map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect())
 }
 
-/// Longs from an array (SSLInfo's array options).
+/// Longs from an array (SSLInfo's array options). Elements never assigned are left out: a
+/// VBScript `Dim protocols(2)` with two values set has an Empty third element.
 pub fn to_i32_list(v: &VARIANT, position: u32) -> Result<Vec<i32>, Fault> {
     let d = direct(v);
     match array_elements(&d, position)? {
-        Some(items) => items.iter().map(|i| to_i32(i, position)).collect(),
+        Some(items) => items.iter().filter(|i| vt(&direct(i)) != VT_EMPTY).map(|i| to_i32(i, position)).collect(),
         None => Ok(vec![to_i32(&d, position)?]),
     }
 }
