@@ -1,9 +1,10 @@
-/* LogHandler.OnLogMessage through the connection point, found the way VB's WithEvents and
- * WScript.ConnectObject find it: IProvideClassInfo -> the coclass's default source interface ->
- * IConnectionPointContainer::FindConnectionPoint -> Advise with an IDispatch sink. (Wine's cscript
- * does not implement WScript.ConnectObject, so this program plays the host.) The clients are
- * driven by name through IDispatch, as a script does. Also checks that the type information the
- * objects hand out has the same DISPIDs as their GetIDsOfNames.
+/* LogHandler.OnLogMessage and SMTPClient.OnProgress through connection points, found the way
+ * VB's WithEvents and WScript.ConnectObject find them: IProvideClassInfo -> the coclass's default
+ * source interface -> IConnectionPointContainer::FindConnectionPoint -> Advise with an IDispatch
+ * sink. (Wine's cscript does not implement WScript.ConnectObject, so this program plays the
+ * host.) The objects are driven by name through IDispatch, as a script does; the message it sends
+ * is fetched by fetch_pop3s.vbs. Also checks that the type information the objects hand out has
+ * the same DISPIDs as their GetIDsOfNames.
  *
  * Usage: events.exe SMTP-PORT CA-FILE       Prints what it checked; exit 0 when all passed. */
 #define COBJMACROS
@@ -22,14 +23,19 @@ static void check(const char *what, int ok)
     printf("  %s %s\n", ok ? "ok  " : "FAIL", what);
 }
 
-/* ---- the sink: an IDispatch that counts OnLogMessage calls ---- */
-static IID events_iid;
-static DISPID on_log_dispid = -1;
-static int events, events_with_ehlo, bad_arguments;
+/* ---- sinks: IDispatch objects that count the events they get ---- */
+struct sink {
+    IDispatch iface; /* first: a struct sink * is its IDispatch * */
+    IID iid;         /* the event interface */
+    DISPID dispid;   /* of the event it counts */
+    int calls, bad_arguments, marked;
+    double last_done, last_total;
+};
 
 static HRESULT STDMETHODCALLTYPE sink_qi(IDispatch *self, REFIID riid, void **out)
 {
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, &events_iid)) {
+    struct sink *s = (struct sink *)self;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, &s->iid)) {
         *out = self;
         return S_OK;
     }
@@ -63,25 +69,81 @@ static HRESULT STDMETHODCALLTYPE sink_ids(IDispatch *self, REFIID r, LPOLESTR *n
     (void)self, (void)r, (void)n, (void)c, (void)l, (void)d;
     return DISP_E_UNKNOWNNAME;
 }
+/* OnLogMessage(Severity As Long, Facility As Long, Message As String): marks lines with EHLO.
+ * OnProgress(BytesDone As Double, BytesTotal As Double): keeps the last values. */
 static HRESULT STDMETHODCALLTYPE sink_invoke(IDispatch *self, DISPID id, REFIID r, LCID l, WORD flags, DISPPARAMS *p,
                                              VARIANT *res, EXCEPINFO *e, UINT *a)
 {
-    (void)self, (void)r, (void)l, (void)res, (void)e, (void)a;
-    if (id != on_log_dispid || !(flags & DISPATCH_METHOD))
+    struct sink *s = (struct sink *)self;
+    (void)r, (void)l, (void)res, (void)e, (void)a;
+    if (id != s->dispid || !(flags & DISPATCH_METHOD))
         return DISP_E_MEMBERNOTFOUND;
-    events++;
-    /* Arguments last first: Message, Facility, Severity. */
-    if (p->cArgs != 3 || V_VT(&p->rgvarg[0]) != VT_BSTR || V_VT(&p->rgvarg[1]) != VT_I4 ||
-        V_VT(&p->rgvarg[2]) != VT_I4) {
-        bad_arguments++;
-        return S_OK;
+    s->calls++;
+    /* Arguments last first. */
+    if (p->cArgs == 3 && V_VT(&p->rgvarg[0]) == VT_BSTR && V_VT(&p->rgvarg[1]) == VT_I4 &&
+        V_VT(&p->rgvarg[2]) == VT_I4) {
+        if (wcsstr(V_BSTR(&p->rgvarg[0]), L"EHLO"))
+            s->marked++;
+    } else if (p->cArgs == 2 && V_VT(&p->rgvarg[0]) == VT_R8 && V_VT(&p->rgvarg[1]) == VT_R8) {
+        s->last_done = V_R8(&p->rgvarg[1]);
+        s->last_total = V_R8(&p->rgvarg[0]);
+    } else {
+        s->bad_arguments++;
     }
-    if (wcsstr(V_BSTR(&p->rgvarg[0]), L"EHLO"))
-        events_with_ehlo++;
     return S_OK;
 }
 static IDispatchVtbl sink_vtbl = {sink_qi, sink_addref, sink_release, sink_count, sink_typeinfo, sink_ids, sink_invoke};
-static IDispatch sink = {&sink_vtbl};
+
+/* The default source interface of an object's coclass and an event's DISPID in it, found as
+ * hosts find them; then Advise. */
+static DWORD advise(IDispatch *obj, const wchar_t *event, struct sink *s, IConnectionPoint **point)
+{
+    IProvideClassInfo *provide = NULL;
+    ITypeInfo *coclass = NULL, *source = NULL;
+    TYPEATTR *attr = NULL, *source_attr = NULL;
+    IConnectionPointContainer *container = NULL;
+    DWORD cookie = 0;
+    UINT i;
+    int found = 0;
+    char what[160];
+
+    s->iface.lpVtbl = &sink_vtbl;
+    s->dispid = -1;
+    if (SUCCEEDED(IDispatch_QueryInterface(obj, &IID_IProvideClassInfo, (void **)&provide)) &&
+        SUCCEEDED(IProvideClassInfo_GetClassInfo(provide, &coclass)) && SUCCEEDED(ITypeInfo_GetTypeAttr(coclass, &attr))) {
+        for (i = 0; i < attr->cImplTypes && !found; i++) {
+            INT flags = 0;
+            HREFTYPE href;
+            if (SUCCEEDED(ITypeInfo_GetImplTypeFlags(coclass, i, &flags)) &&
+                flags == (IMPLTYPEFLAG_FDEFAULT | IMPLTYPEFLAG_FSOURCE) &&
+                SUCCEEDED(ITypeInfo_GetRefTypeOfImplType(coclass, i, &href)) &&
+                SUCCEEDED(ITypeInfo_GetRefTypeInfo(coclass, href, &source)) &&
+                SUCCEEDED(ITypeInfo_GetTypeAttr(source, &source_attr))) {
+                LPOLESTR name = (LPOLESTR)event;
+                s->iid = source_attr->guid;
+                found = SUCCEEDED(ITypeInfo_GetIDsOfNames(source, &name, 1, &s->dispid));
+                ITypeInfo_ReleaseTypeAttr(source, source_attr);
+            }
+        }
+        ITypeInfo_ReleaseTypeAttr(coclass, attr);
+    }
+    snprintf(what, sizeof what, "IProvideClassInfo: the coclass's default source interface has %ls", event);
+    check(what, found);
+    *point = NULL;
+    check("FindConnectionPoint and Advise",
+          SUCCEEDED(IDispatch_QueryInterface(obj, &IID_IConnectionPointContainer, (void **)&container)) &&
+              SUCCEEDED(IConnectionPointContainer_FindConnectionPoint(container, &s->iid, point)) &&
+              SUCCEEDED(IConnectionPoint_Advise(*point, (IUnknown *)&s->iface, &cookie)) && cookie != 0);
+    if (container)
+        IConnectionPointContainer_Release(container);
+    if (source)
+        ITypeInfo_Release(source);
+    if (coclass)
+        ITypeInfo_Release(coclass);
+    if (provide)
+        IProvideClassInfo_Release(provide);
+    return cookie;
+}
 
 /* ---- calling by name, as a script does ---- */
 static DISPID id_of(IDispatch *obj, const wchar_t *name)
@@ -164,15 +226,13 @@ static int connect_once(IDispatch *smtp)
 int wmain(int argc, wchar_t **argv)
 {
     IDispatch *log, *smtp, *ssl;
-    IProvideClassInfo *provide = NULL;
-    ITypeInfo *coclass = NULL, *source = NULL;
-    TYPEATTR *attr = NULL, *source_attr = NULL;
-    IConnectionPointContainer *container = NULL;
-    IConnectionPoint *point = NULL;
-    DWORD cookie = 0;
-    UINT i;
-    int found = 0, before;
-    VARIANT args[2];
+    IConnectionPoint *log_point = NULL, *progress_point = NULL;
+    struct sink log_sink = {0}, progress_sink = {0};
+    DWORD log_cookie, progress_cookie;
+    int before;
+    VARIANT args[3];
+    /* ASCII, ending in CRLF: the bytes sent are exactly these. */
+    const wchar_t *body = L"Subject: from events.exe\r\n\r\nbody\r\n";
 
     if (argc != 3) {
         fprintf(stderr, "usage: events SMTP-PORT CA-FILE\n");
@@ -183,37 +243,14 @@ int wmain(int argc, wchar_t **argv)
     smtp = create(L"CSMailLib.SMTPClient");
     ssl = create(L"CSMailLib.SSLInfo");
 
-    /* The default source interface of the coclass, as hosts find it. */
-    check("LogHandler answers IProvideClassInfo",
-          SUCCEEDED(IDispatch_QueryInterface(log, &IID_IProvideClassInfo, (void **)&provide)));
-    if (provide && SUCCEEDED(IProvideClassInfo_GetClassInfo(provide, &coclass)) &&
-        SUCCEEDED(ITypeInfo_GetTypeAttr(coclass, &attr))) {
-        for (i = 0; i < attr->cImplTypes; i++) {
-            INT flags = 0;
-            HREFTYPE href;
-            if (SUCCEEDED(ITypeInfo_GetImplTypeFlags(coclass, i, &flags)) &&
-                flags == (IMPLTYPEFLAG_FDEFAULT | IMPLTYPEFLAG_FSOURCE) &&
-                SUCCEEDED(ITypeInfo_GetRefTypeOfImplType(coclass, i, &href)) &&
-                SUCCEEDED(ITypeInfo_GetRefTypeInfo(coclass, href, &source)) &&
-                SUCCEEDED(ITypeInfo_GetTypeAttr(source, &source_attr))) {
-                LPOLESTR name = (LPOLESTR)L"OnLogMessage";
-                events_iid = source_attr->guid;
-                found = SUCCEEDED(ITypeInfo_GetIDsOfNames(source, &name, 1, &on_log_dispid));
-                break;
-            }
-        }
-    }
-    check("the coclass has a default source interface with OnLogMessage", found);
-    check("LogHandler finds a connection point for it",
-          SUCCEEDED(IDispatch_QueryInterface(log, &IID_IConnectionPointContainer, (void **)&container)) &&
-              SUCCEEDED(IConnectionPointContainer_FindConnectionPoint(container, &events_iid, &point)));
-    check("Advise", point && SUCCEEDED(IConnectionPoint_Advise(point, (IUnknown *)&sink, &cookie)) && cookie != 0);
+    log_cookie = advise(log, L"OnLogMessage", &log_sink, &log_point);
+    progress_cookie = advise(smtp, L"OnProgress", &progress_sink, &progress_point);
 
     check_typeinfo(smtp, L"ISMTPClient", L"ServerHost");
     check_typeinfo(ssl, L"ISSLInfo", L"Option");
     check_typeinfo(log, L"ILogHandler", L"Level");
 
-    /* A STARTTLS connect with the log attached. */
+    /* A STARTTLS connect with the log attached, and a send. */
     check("ssl.Mode = MODE_STARTTLS", SUCCEEDED(put_int(ssl, L"Mode", 1)));
     V_VT(&args[1]) = VT_I4;
     V_I4(&args[1]) = 100; /* SSLCAFile */
@@ -227,32 +264,41 @@ int wmain(int argc, wchar_t **argv)
     put_int(smtp, L"Port", _wtoi(argv[1]));
     put_str(smtp, L"UserName", L"alice");
     put_str(smtp, L"Password", L"alicepass");
-    check("Connect, Disconnect", connect_once(smtp));
-    printf("  (%d OnLogMessage events, %d with EHLO)\n", events, events_with_ehlo);
-    check("OnLogMessage events arrived, with (Long, Long, String) arguments", events > 0 && bad_arguments == 0);
-    check("a logged line shows the EHLO command", events_with_ehlo > 0);
+    check("Connect", SUCCEEDED(call(smtp, L"Connect", DISPATCH_METHOD, NULL, 0)));
+    /* Send(From, Recipients, Body): arguments last first. */
+    V_VT(&args[2]) = VT_BSTR;
+    V_BSTR(&args[2]) = SysAllocString(L"alice@example.com");
+    V_VT(&args[1]) = VT_BSTR;
+    V_BSTR(&args[1]) = SysAllocString(L"alice@example.com");
+    V_VT(&args[0]) = VT_BSTR;
+    V_BSTR(&args[0]) = SysAllocString(body);
+    check("Send", SUCCEEDED(call(smtp, L"Send", DISPATCH_METHOD, args, 3)));
+    VariantClear(&args[0]);
+    VariantClear(&args[1]);
+    VariantClear(&args[2]);
+    check("Disconnect", SUCCEEDED(call(smtp, L"Disconnect", DISPATCH_METHOD, NULL, 0)));
+    printf("  (%d OnLogMessage events, %d with EHLO; %d OnProgress events, the last %.0f of %.0f)\n", log_sink.calls,
+           log_sink.marked, progress_sink.calls, progress_sink.last_done, progress_sink.last_total);
+    check("OnLogMessage events arrived, with (Long, Long, String) arguments",
+          log_sink.calls > 0 && log_sink.bad_arguments == 0);
+    check("a logged line shows the EHLO command", log_sink.marked > 0);
+    check("OnProgress events arrived, with (Double, Double) arguments",
+          progress_sink.calls > 0 && progress_sink.bad_arguments == 0);
+    check("the last OnProgress has all of the message's bytes done (BytesDone = BytesTotal = its length)",
+          progress_sink.last_done == (double)wcslen(body) && progress_sink.last_total == (double)wcslen(body));
 
     /* After Unadvise no more events. */
-    before = events;
-    check("Unadvise", point && SUCCEEDED(IConnectionPoint_Unadvise(point, cookie)));
-    check("Unadvise of the same cookie again fails", point && FAILED(IConnectionPoint_Unadvise(point, cookie)));
+    before = log_sink.calls;
+    check("Unadvise", log_point && SUCCEEDED(IConnectionPoint_Unadvise(log_point, log_cookie)));
+    check("Unadvise of the same cookie again fails", log_point && FAILED(IConnectionPoint_Unadvise(log_point, log_cookie)));
     check("Connect, Disconnect", connect_once(smtp));
-    check("no events after Unadvise", events == before);
+    check("no events after Unadvise", log_sink.calls == before);
+    check("Unadvise OnProgress", progress_point && SUCCEEDED(IConnectionPoint_Unadvise(progress_point, progress_cookie)));
 
-    if (source_attr)
-        ITypeInfo_ReleaseTypeAttr(source, source_attr);
-    if (attr)
-        ITypeInfo_ReleaseTypeAttr(coclass, attr);
-    if (point)
-        IConnectionPoint_Release(point);
-    if (container)
-        IConnectionPointContainer_Release(container);
-    if (source)
-        ITypeInfo_Release(source);
-    if (coclass)
-        ITypeInfo_Release(coclass);
-    if (provide)
-        IProvideClassInfo_Release(provide);
+    if (log_point)
+        IConnectionPoint_Release(log_point);
+    if (progress_point)
+        IConnectionPoint_Release(progress_point);
     IDispatch_Release(smtp);
     IDispatch_Release(ssl);
     IDispatch_Release(log);

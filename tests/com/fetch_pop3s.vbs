@@ -12,7 +12,7 @@ pop3.Connect
 NoError "Connect (POP3S)"
 Check "TlsActive", pop3.TlsActive, 1
 n = pop3.Count
-Check "Count (the messages sent by the SMTP tests)", n, 3
+Check "Count (the messages sent by the SMTP tests and events.exe)", n, 4
 found = ""
 For i = 1 To n
     Set msg = pop3.GetMessage(i)
@@ -22,11 +22,12 @@ For i = 1 To n
     End If
     If msg.Subject = "from VBScript over implicit TLS" Then found = found & "I"
     If msg.Subject = "from JScript" Then found = found & "J"
+    If msg.Subject = "from events.exe" Then found = found & "E"
     Check "MessageSize(" & i & ") > 0", pop3.MessageSize(i) > 0, True
     pop3.Delete i
 Next
 NoError "GetMessage, Delete"
-Check "subjects found (S=STARTTLS, I=implicit, J=JScript)", Len(found), 3
+Check "subjects found (S=STARTTLS, I=implicit, J=JScript, E=events.exe)", Len(found), 4
 Check "Disconnect commits the deletions", pop3.Disconnect, True
 NoError "Disconnect"
 Finish

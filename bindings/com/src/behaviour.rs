@@ -26,14 +26,14 @@ pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIAN
     let this: &Automation = obj;
     let put_value = value;
     match (&this.inner, member.action) {
-        (Inner::Smtp(c), Action::Property(id)) => client_property(c, id, call, put_value),
-        (Inner::Pop3(c), Action::Property(id)) => client_property(c, id, call, put_value),
+        (Inner::Smtp(c, _), Action::Property(id)) => client_property(c, id, call, put_value),
+        (Inner::Pop3(c, _), Action::Property(id)) => client_property(c, id, call, put_value),
         (Inner::Proxy(p), Action::Property(id)) => proxy_property(p, id, call, put_value),
-        (Inner::Smtp(c), Action::Op(op)) => match client_op(c, op, call, args, put_value)? {
+        (Inner::Smtp(c, _), Action::Op(op)) => match client_op(c, op, call, args, put_value)? {
             Some(v) => Ok(v),
             None => smtp_op(c, op, args),
         },
-        (Inner::Pop3(c), Action::Op(op)) => match client_op(c, op, call, args, put_value)? {
+        (Inner::Pop3(c, _), Action::Op(op)) => match client_op(c, op, call, args, put_value)? {
             Some(v) => Ok(v),
             None => pop3_op(c, op, args),
         },

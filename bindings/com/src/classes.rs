@@ -12,8 +12,16 @@ pub const LIB_NAME: &str = "CSMailLib";
 pub const LIB_VERSION: (u16, u16) = (1, 0);
 /// The enum of constants in the type library.
 pub const CONSTANTS_GUID: GUID = GUID::from_u128(0x0CE4FDEE_21B9_4170_9135_422F918C959A);
-/// The event interface of LogHandler (OnLogMessage), a dispinterface.
-pub const LOG_EVENTS_IID: GUID = GUID::from_u128(0x431DE862_3A8F_4A56_874C_B99567C610EB);
+/// The event interface of a kind (a dispinterface: its name and IID), None for kinds without
+/// events: LogHandler's OnLogMessage, the clients' OnProgress.
+pub const fn events_of(kind: Kind) -> Option<(&'static str, GUID)> {
+    match kind {
+        Kind::LogHandler => Some(("DLogHandlerEvents", GUID::from_u128(0x431DE862_3A8F_4A56_874C_B99567C610EB))),
+        Kind::Smtp => Some(("DSMTPClientEvents", GUID::from_u128(0x231D0838_75DC_4FEE_BB83_26D8659DC0E6))),
+        Kind::Pop3 => Some(("DPOP3ClientEvents", GUID::from_u128(0x340A5A23_B53E_4FB5_B4EC_F29105B6AB20))),
+        _ => None,
+    }
+}
 
 /// What kind of library object a COM object wraps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

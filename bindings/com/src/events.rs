@@ -1,13 +1,11 @@
-//! LogHandler's OnLogMessage as a COM event: the connection point that VB's `WithEvents` and
-//! `WScript.ConnectObject` advise their sink on, and the firing of the event.
+//! COM events through connection points: LogHandler's OnLogMessage and the clients' OnProgress,
+//! advised by VB's `WithEvents` and `WScript.ConnectObject` (found through IProvideClassInfo).
 //!
-//! The library calls the log callback on the thread of the operation. The objects are
-//! apartment-threaded, so that is the thread that created the LogHandler and holds the sinks;
-//! an event raised on any other thread (which would need marshalling) is not delivered.
+//! The library calls its callbacks on the thread of the operation. The objects are
+//! apartment-threaded, so that is the thread that created the object and holds the sinks; an
+//! event raised on any other thread (which would need marshalling) is not delivered.
 
-use crate::classes::LOG_EVENTS_IID;
-use crate::members::ON_LOG_MESSAGE;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use windows::Win32::Foundation::{E_NOTIMPL, E_POINTER};
 use windows::Win32::System::Com::{
@@ -16,9 +14,9 @@ use windows::Win32::System::Com::{
 };
 use windows::Win32::System::Ole::{CONNECT_E_CANNOTCONNECT, CONNECT_E_NOCONNECTION};
 use windows::Win32::System::Variant::VARIANT;
-use windows_core::{implement, IUnknown, Interface, Ref, BSTR, GUID};
+use windows_core::{implement, IUnknown, Interface, Ref, GUID};
 
-/// The sinks advised on one LogHandler.
+/// The sinks advised on one object.
 pub struct Sinks {
     owner: ThreadId,
     list: Mutex<(u32, Vec<(u32, IDispatch)>)>,
@@ -30,12 +28,16 @@ unsafe impl Send for Sinks {}
 unsafe impl Sync for Sinks {}
 
 impl Sinks {
-    pub fn new() -> Sinks {
-        Sinks { owner: thread::current().id(), list: Mutex::new((0, Vec::new())) }
+    pub fn new() -> Arc<Sinks> {
+        Arc::new(Sinks { owner: thread::current().id(), list: Mutex::new((0, Vec::new())) })
+    }
+
+    fn list(&self) -> std::sync::MutexGuard<'_, (u32, Vec<(u32, IDispatch)>)> {
+        self.list.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn advise(&self, sink: IDispatch) -> u32 {
-        let mut list = self.list.lock().unwrap_or_else(|e| e.into_inner());
+        let mut list = self.list();
         list.0 += 1;
         let cookie = list.0;
         list.1.push((cookie, sink));
@@ -43,48 +45,47 @@ impl Sinks {
     }
 
     fn unadvise(&self, cookie: u32) -> bool {
-        let mut list = self.list.lock().unwrap_or_else(|e| e.into_inner());
+        let mut list = self.list();
         let before = list.1.len();
         list.1.retain(|(c, _)| *c != cookie);
         list.1.len() != before
     }
 
-    /// Raises OnLogMessage(Severity, Facility, Message) on every sink; a sink's failure is its
-    /// own and does not stop the operation that logs.
-    pub fn fire(&self, severity: i32, facility: i32, message: &str) {
+    /// Raises an event (arguments first to last) on every sink; a sink's failure is its own and
+    /// does not stop the operation that raised it.
+    pub fn fire(&self, dispid: i32, args: Vec<VARIANT>) {
         if thread::current().id() != self.owner {
             return;
         }
-        // A copy, so that a handler may Unadvise (or log) without deadlocking on the list.
-        let sinks: Vec<IDispatch> =
-            self.list.lock().unwrap_or_else(|e| e.into_inner()).1.iter().map(|(_, s)| s.clone()).collect();
+        // A copy, so that a handler may Unadvise (or cause events) without deadlocking.
+        let sinks: Vec<IDispatch> = self.list().1.iter().map(|(_, s)| s.clone()).collect();
         for sink in sinks {
             // DISPPARAMS hold the arguments last first.
-            let mut args = [VARIANT::from(BSTR::from(message)), VARIANT::from(facility), VARIANT::from(severity)];
+            let mut reversed: Vec<VARIANT> = args.iter().rev().cloned().collect();
             let params = DISPPARAMS {
-                rgvarg: args.as_mut_ptr(),
+                rgvarg: reversed.as_mut_ptr(),
                 rgdispidNamedArgs: std::ptr::null_mut(),
-                cArgs: args.len() as u32,
+                cArgs: reversed.len() as u32,
                 cNamedArgs: 0,
             };
             // SAFETY: a valid sink, arguments alive across the call, no result wanted.
-            let _ = unsafe {
-                sink.Invoke(ON_LOG_MESSAGE.1, &GUID::zeroed(), 0, DISPATCH_METHOD, &params, None, None, None)
-            };
+            let _ = unsafe { sink.Invoke(dispid, &GUID::zeroed(), 0, DISPATCH_METHOD, &params, None, None, None) };
         }
     }
 }
 
-/// The connection point of a LogHandler (one per FindConnectionPoint call; all share the sinks).
+/// The connection point of one event interface (one per FindConnectionPoint call; all share the
+/// object's sinks).
 #[implement(IConnectionPoint)]
-pub struct LogConnectionPoint {
-    pub sinks: std::sync::Arc<Sinks>,
-    pub container: IConnectionPointContainer,
+struct EventConnectionPoint {
+    iid: GUID,
+    sinks: Arc<Sinks>,
+    container: IConnectionPointContainer,
 }
 
-impl IConnectionPoint_Impl for LogConnectionPoint_Impl {
+impl IConnectionPoint_Impl for EventConnectionPoint_Impl {
     fn GetConnectionInterface(&self) -> windows_core::Result<GUID> {
-        Ok(LOG_EVENTS_IID)
+        Ok(self.iid)
     }
     fn GetConnectionPointContainer(&self) -> windows_core::Result<IConnectionPointContainer> {
         Ok(self.container.clone())
@@ -108,6 +109,6 @@ impl IConnectionPoint_Impl for LogConnectionPoint_Impl {
     }
 }
 
-pub fn connection_point(sinks: &std::sync::Arc<Sinks>, container: IConnectionPointContainer) -> IConnectionPoint {
-    LogConnectionPoint { sinks: sinks.clone(), container }.into()
+pub fn connection_point(iid: GUID, sinks: &Arc<Sinks>, container: IConnectionPointContainer) -> IConnectionPoint {
+    EventConnectionPoint { iid, sinks: sinks.clone(), container }.into()
 }

@@ -362,6 +362,31 @@ pub fn by_dispid(kind: Kind, dispid: i32) -> Option<&'static Member> {
     members(kind).iter().find(|m| m.dispid == dispid)
 }
 
-/// The LogHandler event: DISPID and parameters of `OnLogMessage(Severity, Facility, Message)`.
-pub const ON_LOG_MESSAGE: (&str, i32, &[Param]) =
-    ("OnLogMessage", 1, &[p("Severity", Ty::I4), p("Facility", Ty::I4), p("Message", Ty::Str)]);
+/// An event: name, DISPID, parameters, meaning.
+pub type Event = (&'static str, i32, &'static [Param], &'static str);
+
+/// LogHandler's event: a log line.
+pub const ON_LOG_MESSAGE: Event = (
+    "OnLogMessage",
+    1,
+    &[p("Severity", Ty::I4), p("Facility", Ty::I4), p("Message", Ty::Str)],
+    "A log line: severity (LOG_S_*), facility (LOG_F_*), text",
+);
+
+/// The clients' event: progress of Send, GetMessage and Top in bytes; BytesTotal is -1 when
+/// not known. Call Abort from the handler to stop the operation.
+pub const ON_PROGRESS: Event = (
+    "OnProgress",
+    1,
+    &[p("BytesDone", Ty::F64), p("BytesTotal", Ty::F64)],
+    "Progress of Send, GetMessage and Top in bytes (BytesTotal -1: not known)",
+);
+
+/// The events of a kind.
+pub fn events(kind: Kind) -> &'static [Event] {
+    match kind {
+        Kind::LogHandler => &[ON_LOG_MESSAGE],
+        Kind::Smtp | Kind::Pop3 => &[ON_PROGRESS],
+        _ => &[],
+    }
+}

@@ -3,10 +3,11 @@
 //! event hookup reads) and IConnectionPointContainer (LogHandler's event).
 
 use crate::behaviour::{self, Call};
-use crate::classes::{by_kind, Kind, LOG_EVENTS_IID};
+use crate::classes::{by_kind, events_of, Kind};
 use crate::events::{connection_point, Sinks};
 use crate::fault::{exception_of, Fault};
 use crate::members::{by_dispid, by_name, Shape};
+use crate::members::{ON_LOG_MESSAGE, ON_PROGRESS};
 use crate::typelib;
 use csmail::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, SmtpClient, SslInfo};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -24,12 +25,12 @@ use windows::Win32::System::Ole::{
     IProvideClassInfo, IProvideClassInfo_Impl, CONNECT_E_NOCONNECTION, DISPID_PROPERTYPUT,
 };
 use windows::Win32::System::Variant::VARIANT;
-use windows_core::{implement, IUnknownImpl, Interface, GUID, PCWSTR};
+use windows_core::{implement, IUnknownImpl, Interface, BSTR, GUID, PCWSTR};
 
 /// The library object inside.
 pub enum Inner {
-    Smtp(SmtpClient),
-    Pop3(Pop3Client),
+    Smtp(SmtpClient, Arc<Sinks>),
+    Pop3(Pop3Client, Arc<Sinks>),
     Ssl(Arc<SslInfo>),
     Log(Arc<LogHandler>, Arc<Sinks>),
     Error(ErrorInfo),
@@ -47,14 +48,29 @@ impl Automation {
     /// A new object of a creatable kind.
     pub fn create(kind: Kind) -> Option<IDispatch> {
         let inner = match kind {
-            Kind::Smtp => Inner::Smtp(SmtpClient::new()),
-            Kind::Pop3 => Inner::Pop3(Pop3Client::new()),
+            Kind::Smtp => {
+                let client = SmtpClient::new();
+                let sinks = Sinks::new();
+                client.set_progress(Some(progress_events(&sinks))).ok()?;
+                Inner::Smtp(client, sinks)
+            }
+            Kind::Pop3 => {
+                let client = Pop3Client::new();
+                let sinks = Sinks::new();
+                client.set_progress(Some(progress_events(&sinks))).ok()?;
+                Inner::Pop3(client, sinks)
+            }
             Kind::SslInfo => Inner::Ssl(Arc::new(SslInfo::new())),
             Kind::LogHandler => {
                 let handler = Arc::new(LogHandler::new());
-                let sinks = Arc::new(Sinks::new());
+                let sinks = Sinks::new();
                 let target = sinks.clone();
-                handler.set_callback(Some(Arc::new(move |s, f, m: &str| target.fire(s, f, m)))).ok()?;
+                let events = move |severity: i32, facility: i32, message: &str| {
+                    let args =
+                        vec![VARIANT::from(severity), VARIANT::from(facility), VARIANT::from(BSTR::from(message))];
+                    target.fire(ON_LOG_MESSAGE.1, args)
+                };
+                handler.set_callback(Some(Arc::new(events))).ok()?;
                 Inner::Log(handler, sinks)
             }
             Kind::ErrorInfo => Inner::Error(ErrorInfo::default()),
@@ -68,6 +84,17 @@ impl Automation {
     pub fn wrap(kind: Kind, inner: Inner) -> IDispatch {
         Automation { kind, inner }.into()
     }
+}
+
+/// The progress callback that raises OnProgress; it never stops the operation itself (a
+/// handler calls Abort for that).
+fn progress_events(sinks: &Arc<Sinks>) -> csmail::api::client::ProgressFn {
+    let target = sinks.clone();
+    Arc::new(move |done: u64, total: Option<u64>| {
+        let total = total.map_or(-1.0, |t| t as f64);
+        target.fire(ON_PROGRESS.1, vec![VARIANT::from(done as f64), VARIANT::from(total)]);
+        true
+    })
 }
 
 /// The library object behind an IDispatch, when it is one of ours.
@@ -249,11 +276,12 @@ impl IConnectionPointContainer_Impl for Automation_Impl {
     fn FindConnectionPoint(&self, riid: *const GUID) -> windows_core::Result<IConnectionPoint> {
         // SAFETY: the caller's IID, or NULL.
         let iid = unsafe { riid.as_ref() }.ok_or(windows_core::Error::from(E_POINTER))?;
-        match &self.inner {
-            Inner::Log(_, sinks) if *iid == LOG_EVENTS_IID => {
-                let container: IConnectionPointContainer = self.to_interface();
-                Ok(connection_point(sinks, container))
-            }
+        let sinks = match &self.inner {
+            Inner::Log(_, s) | Inner::Smtp(_, s) | Inner::Pop3(_, s) => s,
+            _ => return Err(CONNECT_E_NOCONNECTION.into()),
+        };
+        match events_of(self.kind) {
+            Some((_, events)) if events == *iid => Ok(connection_point(events, sinks, self.to_interface())),
             _ => Err(CONNECT_E_NOCONNECTION.into()),
         }
     }

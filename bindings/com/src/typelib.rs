@@ -13,8 +13,8 @@
 //! objects hand out its type information (IDispatch::GetTypeInfo, IProvideClassInfo, which event
 //! hookup reads): from that file, or built in memory when the file is not there.
 
-use crate::classes::{interface_of, Kind, CLASSES, CONSTANTS_GUID, LIBID, LIB_NAME, LIB_VERSION, LOG_EVENTS_IID};
-use crate::members::{members, Param, Shape, Ty, ON_LOG_MESSAGE};
+use crate::classes::{events_of, interface_of, Kind, CLASSES, CONSTANTS_GUID, LIBID, LIB_NAME, LIB_VERSION};
+use crate::members::{events, members, Param, Shape, Ty};
 use std::cell::RefCell;
 use std::path::Path;
 use windows::Win32::System::Com::{
@@ -201,18 +201,18 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
         }
         info.LayOut()?;
 
-        // The event interface.
-        let events = dispinterface(&lib, &dispatch, "DLogHandlerEvents", &LOG_EVENTS_IID, "LogHandler's events")?;
-        let on_log = Function {
-            name: ON_LOG_MESSAGE.0,
-            dispid: ON_LOG_MESSAGE.1,
-            invkind: INVOKE_FUNC,
-            params: ON_LOG_MESSAGE.2,
-            ty: Ty::Void,
-            doc: "A log line: severity (LOG_S_*), facility (LOG_F_*), text",
-        };
-        add_function(&events, 0, &on_log)?;
-        events.LayOut()?;
+        // The event interfaces.
+        let mut sources: Vec<(Kind, ICreateTypeInfo)> = Vec::new();
+        for kind in [Kind::LogHandler, Kind::Smtp, Kind::Pop3] {
+            let Some((name, iid)) = events_of(kind) else { continue };
+            let info = dispinterface(&lib, &dispatch, name, &iid, &format!("The events of {}", interface_of(kind).0))?;
+            for (index, &(name, dispid, params, doc)) in events(kind).iter().enumerate() {
+                let f = Function { name, dispid, invkind: INVOKE_FUNC, params, ty: Ty::Void, doc };
+                add_function(&info, index as u32, &f)?;
+            }
+            info.LayOut()?;
+            sources.push((kind, info));
+        }
 
         // One dispinterface per kind (the proxy classes share one).
         let mut interfaces: Vec<(windows_core::GUID, ICreateTypeInfo)> = Vec::new();
@@ -259,8 +259,8 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
             let (_, interface) = interfaces.iter().find(|(g, _)| *g == iid).expect("every kind has its interface");
             info.AddImplType(0, reference(&info, &interface.cast::<ITypeInfo>()?)?)?;
             info.SetImplTypeFlags(0, IMPLTYPEFLAG_FDEFAULT)?;
-            if class.kind == Kind::LogHandler {
-                info.AddImplType(1, reference(&info, &events.cast::<ITypeInfo>()?)?)?;
+            if let Some((_, source)) = sources.iter().find(|(k, _)| *k == class.kind) {
+                info.AddImplType(1, reference(&info, &source.cast::<ITypeInfo>()?)?)?;
                 info.SetImplTypeFlags(1, IMPLTYPEFLAG_FDEFAULT | IMPLTYPEFLAG_FSOURCE)?;
             }
             info.LayOut()?;
