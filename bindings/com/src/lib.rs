@@ -7,7 +7,7 @@
 //! - `object`: the COM object (IDispatch, IProvideClassInfo, IConnectionPointContainer).
 //! - `behaviour`: what each member calls in the csmail Rust API.
 //! - `variant`, `fault`: VARIANT conversions and errors as COM exceptions.
-//! - `events`: LogHandler.OnLogMessage through a connection point.
+//! - `events`: LogHandler.OnLogMessage and the clients' OnProgress through connection points.
 //! - `factory`, `register`: the DLL's COM entry points and (un)registration.
 //! - `typelib`: the type library written with ICreateTypeLib2.
 //! - `manifest`: the assembly manifest for registration-free use.

@@ -140,7 +140,7 @@ type Row = (&'static str, i32, Shape, &'static [Param], Ty, Op, &'static str);
 const CLIENT_COMMON: &[Row] = &[
     ("Connect", 1, METHOD, &[], Ty::Void, Op::Connect, "Connects (TLS as SSLInfo says) and logs in."),
     ("Reset", 3, METHOD, &[], Ty::Void, Op::Reset, "RSET."),
-    ("Abort", 4, METHOD, &[], Ty::Void, Op::Abort, "Ends the running operation."),
+    ("Abort", 4, METHOD, &[], Ty::Bool, Op::Abort, "Ends the running operation; True when one was running."),
     (
         "SetAdvancedHandler",
         5,
@@ -155,9 +155,9 @@ const CLIENT_COMMON: &[Row] = &[
         6,
         METHOD,
         &[p("Handler", Ty::Object)],
-        Ty::Void,
+        Ty::Bool,
         Op::RemoveAdvancedHandler,
-        "Detaches a handler set before.",
+        "Detaches a handler set before; True when it was attached.",
     ),
     ("ExtendedError", 7, GET, &[], Ty::Object, Op::ExtendedError, "The ErrorInfo of the last operation."),
     ("Timeout", 8, GET_PUT, &[], Ty::I4, Op::TimeoutSeconds, "Timeout of each network step in seconds."),

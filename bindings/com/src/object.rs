@@ -1,13 +1,13 @@
 //! The COM object every CSMailLib class is: one library object behind IDispatch (late binding,
 //! names from `members`), IProvideClassInfo (the coclass's type information, which scripts'
-//! event hookup reads) and IConnectionPointContainer (LogHandler's event).
+//! event hookup reads) and IConnectionPointContainer (LogHandler's OnLogMessage, the clients'
+//! OnProgress).
 
 use crate::behaviour::{self, Call};
 use crate::classes::{by_kind, events_of, Kind};
 use crate::events::{connection_point, Sinks};
 use crate::fault::{exception_of, Fault};
-use crate::members::{by_dispid, by_name, Shape};
-use crate::members::{ON_LOG_MESSAGE, ON_PROGRESS};
+use crate::members::{by_dispid, by_name, Shape, ON_LOG_MESSAGE, ON_PROGRESS};
 use crate::typelib;
 use csmail::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, SmtpClient, SslInfo};
 use std::panic::{catch_unwind, AssertUnwindSafe};
