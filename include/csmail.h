@@ -2573,7 +2573,7 @@ int32_t CSMAIL_CALL csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number,
 
 /**
  * Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
- * non-zero), keeping up to 8 commands in flight when the server offers PIPELINING. Each
+ * non-zero), keeping up to 32 messages in flight when the server offers PIPELINING. Each
  * whole message goes to `callback` as it arrives. Deletions are committed by Disconnect.
  *
  * # Safety

@@ -231,7 +231,7 @@ Public Declare PtrSafe Function csmail_pop3_top_file Lib "csmail.dll" (ByVal pop
 ' csmail_pop3_top_cb: TOP n lines into a write callback.
 Public Declare PtrSafe Function csmail_pop3_top_cb Lib "csmail.dll" (ByVal pop3 As LongPtr, ByVal number As Long, ByVal lines As Long, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
 
-' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 8 commands in flight when the server offers PIPELINING.
+' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 32 messages in flight when the server offers PIPELINING.
 Public Declare PtrSafe Function csmail_pop3_retrieve_many Lib "csmail.dll" (ByVal pop3 As LongPtr, ByRef numbers As Long, ByVal count As LongPtr, ByVal delete_each As Long, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
 
 ' csmail_pop3_delete: DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
@@ -659,7 +659,7 @@ Public Declare Function csmail_pop3_top_file Lib "csmail.dll" (ByVal pop3 As Lon
 ' csmail_pop3_top_cb: TOP n lines into a write callback.
 Public Declare Function csmail_pop3_top_cb Lib "csmail.dll" (ByVal pop3 As Long, ByVal number As Long, ByVal lines As Long, ByVal callback As Long, ByVal userdata As Long) As Long
 
-' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 8 commands in flight when the server offers PIPELINING.
+' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 32 messages in flight when the server offers PIPELINING.
 Public Declare Function csmail_pop3_retrieve_many Lib "csmail.dll" (ByVal pop3 As Long, ByRef numbers As Long, ByVal count As Long, ByVal delete_each As Long, ByVal callback As Long, ByVal userdata As Long) As Long
 
 ' csmail_pop3_delete: DELE n: marks message `number` deleted (committed by Disconnect's QUIT).

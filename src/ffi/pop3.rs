@@ -329,7 +329,7 @@ pub extern "system" fn csmail_pop3_top_cb(
 }
 
 /// Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
-/// non-zero), keeping up to 8 commands in flight when the server offers PIPELINING. Each
+/// non-zero), keeping up to 32 messages in flight when the server offers PIPELINING. Each
 /// whole message goes to `callback` as it arrives. Deletions are committed by Disconnect.
 ///
 /// # Safety

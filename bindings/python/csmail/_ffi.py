@@ -243,7 +243,7 @@ PROTOTYPES = {
     "csmail_pop3_top_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_char_p]),
     # TOP n lines into a write callback.
     "csmail_pop3_top_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32, csmail_write_callback, ctypes.c_void_p]),
-    # Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 8 commands in flight when the server offers PIPELINING.
+    # Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 32 messages in flight when the server offers PIPELINING.
     "csmail_pop3_retrieve_many": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32), ctypes.c_size_t, ctypes.c_int32, csmail_message_callback, ctypes.c_void_p]),
     # DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
     "csmail_pop3_delete": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32]),

@@ -241,8 +241,15 @@ impl<P: Protocol> Client<P> {
             let mut p = self.published.lock();
             p.connected = true;
             p.tls = s.is_tls();
-            p.capabilities = s.capability_lines().join("\n");
-            p.reply = s.last_reply().clone();
+            // Written over in place (every operation publishes): no new allocations.
+            p.capabilities.clear();
+            for (i, line) in s.capability_lines().iter().enumerate() {
+                if i > 0 {
+                    p.capabilities.push('\n');
+                }
+                p.capabilities.push_str(line);
+            }
+            p.reply.clone_from(s.last_reply());
         }
         if slot.as_ref().is_some_and(|s| s.is_broken()) {
             if let Some(s) = slot.take() {
