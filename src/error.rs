@@ -50,9 +50,9 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The OS error number of a timeout: ETIMEDOUT, or WSAETIMEDOUT on Windows.
 #[cfg(unix)]
-pub const TIMED_OUT: i32 = libc::ETIMEDOUT;
+pub(crate) const TIMED_OUT: i32 = libc::ETIMEDOUT;
 #[cfg(windows)]
-pub const TIMED_OUT: i32 = 10060;
+pub(crate) const TIMED_OUT: i32 = 10060;
 
 impl Error {
     pub fn new(result: i32, eex: i32, text: impl Into<String>) -> Error {
@@ -97,6 +97,14 @@ impl Error {
     }
 }
 
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (eex {}): {}", result_text(self.result), self.eex, self.text)
+    }
+}
+
+impl std::error::Error for Error {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,11 +128,3 @@ mod tests {
         assert_eq!(e.os_error, libc::EAGAIN);
     }
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (eex {}): {}", result_text(self.result), self.eex, self.text)
-    }
-}
-
-impl std::error::Error for Error {}

@@ -234,10 +234,17 @@ fn authentication_mechanism_must_fit_the_protocol() {
     }
     assert_eq!(smtp.get_int(CSMAIL_PROP_AUTH_MECH).unwrap(), CSMAIL_AUTH_AUTO);
     let pop = Pop3Client::new();
-    for bad in [CSMAIL_AUTH_LOGIN, CSMAIL_AUTH_CRAM_MD5, CSMAIL_AUTH_XOAUTH2, 99] {
+    for bad in [99, 8, -1] {
         expect_err(pop.set_int(CSMAIL_PROP_AUTH_MECH, bad), CSMAIL_E_INVALID_ARGUMENT, eexInvalidArgument);
     }
     assert_eq!(pop.get_int(CSMAIL_PROP_AUTH_MECH).unwrap(), CSMAIL_AUTH_AUTO);
+    // POP3 speaks every SASL mechanism through AUTH (RFC 5034), and SMTP the OAuth2 ones.
+    for good in [CSMAIL_AUTH_LOGIN, CSMAIL_AUTH_CRAM_MD5, CSMAIL_AUTH_XOAUTH2, CSMAIL_AUTH_OAUTHBEARER] {
+        pop.set_int(CSMAIL_PROP_AUTH_MECH, good).unwrap();
+        assert_eq!(pop.get_int(CSMAIL_PROP_AUTH_MECH).unwrap(), good);
+    }
+    smtp.set_int(CSMAIL_PROP_AUTH_MECH, CSMAIL_AUTH_OAUTHBEARER).unwrap();
+    assert_eq!(smtp.get_int(CSMAIL_PROP_AUTH_MECH).unwrap(), CSMAIL_AUTH_OAUTHBEARER);
 }
 
 // =============================================================================================

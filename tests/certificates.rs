@@ -370,7 +370,9 @@ fn rsa1024_refusal_says_the_key_cannot_prove_the_handshake_signature() {
         let (r, c) = smtp_connect(f, &served, &ssl);
         let e = expect_err(r, CSMAIL_E_CONNECT, eexSSLCertificate);
         assert!(
-            e.text.starts_with("the server's certificate cannot be used: its key could not prove the server's handshake signature ("),
+            e.text.starts_with(
+                "the server's certificate cannot be used: its key could not prove the server's handshake signature ("
+            ),
             "waive={waive}: {e}"
         );
         assert!(

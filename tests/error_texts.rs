@@ -87,10 +87,7 @@ fn untrusted_chain_and_wrong_name_say_both() {
         format!("the server's certificate is not trusted: its issuer \"{ISSUER}\" is not a trusted CA; if you trust that CA, add its certificate to SSLCAFile; also, it is not valid for the name \"mail.example.test\" (it is valid for localhost, 127.0.0.1, ::1): {NAME_ADVICE}")
     );
     assert_info(&c.extended_error(), &e);
-    assert_eq!(
-        ssl.get_int(SSLCertificatePolicyErrors).unwrap(),
-        CERT_POLICY_CHAIN_ERRORS | CERT_POLICY_NAME_MISMATCH
-    );
+    assert_eq!(ssl.get_int(SSLCertificatePolicyErrors).unwrap(), CERT_POLICY_CHAIN_ERRORS | CERT_POLICY_NAME_MISMATCH);
 }
 
 #[test]

@@ -220,13 +220,23 @@ fn smtp_starttls_required_2587_by_ip() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_stls_1110_by_name() {
-    pop3_tls_roundtrip(Pop3Via { host: "localhost", port: pop3_port(), tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via {
+        host: "localhost",
+        port: pop3_port(),
+        tls: Security::StartTls,
+        mech: CSMAIL_AUTH_AUTO,
+    });
 }
 
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn pop3_stls_1110_by_ip() {
-    pop3_tls_roundtrip(Pop3Via { host: "127.0.0.1", port: pop3_port(), tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO });
+    pop3_tls_roundtrip(Pop3Via {
+        host: "127.0.0.1",
+        port: pop3_port(),
+        tls: Security::StartTls,
+        mech: CSMAIL_AUTH_AUTO,
+    });
 }
 
 #[test]
@@ -416,6 +426,15 @@ fn pop3_sasl_plain() {
     pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_PLAIN, "C: AUTH PLAIN <redacted>");
 }
 
+/// SASL LOGIN and CRAM-MD5 through POP3 AUTH (RFC 5034), each payload redacted.
+#[test]
+#[ignore = "needs scripts/mailservers.sh start"]
+fn pop3_sasl_login_and_cram_md5() {
+    pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_LOGIN, "C: AUTH LOGIN");
+    pop3_login_with("localhost", Security::StartTls, CSMAIL_AUTH_CRAM_MD5, "C: AUTH CRAM-MD5");
+    pop3_login_with("127.0.0.1", Security::Plain, CSMAIL_AUTH_CRAM_MD5, "C: AUTH CRAM-MD5");
+}
+
 /// AUTO: SASL PLAIN over TLS; APOP in the clear (the greeting has a timestamp).
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
@@ -564,7 +583,11 @@ fn pop3_server_refuses_plaintext_login() {
 fn pop3_sasl_plain_not_offered_in_the_clear() {
     let p = pop3(STRICT_POP3_HOST, pop3_port(), Security::Plain, BOB, CSMAIL_AUTH_PLAIN);
     let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, p.c.extended_error());
-    assert_eq!(e.text, "the server does not offer SASL PLAIN");
+    assert_eq!(
+        e.text,
+        "the server does not offer SASL PLAIN (its CAPA lists SASL: CRAM-MD5); no credentials were sent. \
+         Set CSMAIL_PROP_AUTH_MECH to a mechanism the server offers"
+    );
     p.assert_not_logged_prefix("C: AUTH");
 }
 

@@ -256,7 +256,8 @@ Public Const CSMAIL_PROP_HOST As Long = 1
 Public Const CSMAIL_PROP_PORT As Long = 2
 ' User name; empty = no authentication.
 Public Const CSMAIL_PROP_USER As Long = 3
-' Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only).
+' Password, or the OAuth2 access token with CSMAIL_AUTH_XOAUTH2 and CSMAIL_AUTH_OAUTHBEARER
+' (write-only).
 Public Const CSMAIL_PROP_PASSWORD As Long = 4
 ' SMTP EHLO name; empty = the host's FQDN, else the local address literal.
 Public Const CSMAIL_PROP_EHLO_NAME As Long = 5
@@ -446,21 +447,26 @@ Public Const CSMAIL_SSLSessionResumed As Long = 210
 Public Const SSLSessionResumed As Long = CSMAIL_SSLSessionResumed
 
 ' ---- Authentication mechanisms (CSMAIL_PROP_AUTH_MECH) ----
-' Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear
-' CRAM-MD5 first. POP3: SASL PLAIN over TLS, APOP in the clear when offered, else USER/PASS).
+' Choose the best password mechanism the server offers; never an OAuth2 one, as the password is
+' not a token. SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear CRAM-MD5 first. POP3 over TLS:
+' SASL PLAIN, USER/PASS, SASL LOGIN, SASL CRAM-MD5, APOP; in the clear APOP, SASL CRAM-MD5, then
+' USER/PASS, SASL PLAIN, SASL LOGIN. Nothing usable offered: no credential is sent (CSMAIL_E_AUTH,
+' eexAuthNotSupported).
 Public Const CSMAIL_AUTH_AUTO As Long = 0
-' SASL PLAIN (SMTP AUTH PLAIN, POP3 AUTH PLAIN).
+' SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH).
 Public Const CSMAIL_AUTH_PLAIN As Long = 1
-' SMTP AUTH LOGIN.
+' SASL LOGIN (SMTP AUTH, POP3 AUTH).
 Public Const CSMAIL_AUTH_LOGIN As Long = 2
-' SMTP AUTH CRAM-MD5.
+' SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH).
 Public Const CSMAIL_AUTH_CRAM_MD5 As Long = 3
-' SMTP AUTH XOAUTH2 (Password holds the token).
+' SASL XOAUTH2 (SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
 Public Const CSMAIL_AUTH_XOAUTH2 As Long = 4
 ' POP3 USER/PASS.
 Public Const CSMAIL_AUTH_USER_PASS As Long = 5
 ' POP3 APOP.
 Public Const CSMAIL_AUTH_APOP As Long = 6
+' SASL OAUTHBEARER (RFC 7628; SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
+Public Const CSMAIL_AUTH_OAUTHBEARER As Long = 7
 
 ' ---- Proxy kinds (csmail_proxyinfo_new) ----
 ' SOCK4ProxyInfo: SOCKS version 4 (the target's IPv4 address is resolved here).

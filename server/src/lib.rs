@@ -44,7 +44,8 @@ pub struct ServerOptions {
     pub bind: IpAddr,
     /// Maildir root: mail for `user` goes to `<root>/<user>/new`.
     pub maildir_root: PathBuf,
-    /// (user, password) pairs; default alice/alicepass and bob/bobpass.
+    /// (user, password) pairs; default alice/alicepass and bob/bobpass. A user's OAuth2
+    /// bearer token (XOAUTH2, OAUTHBEARER) is `token-` and the password: token-alicepass.
     pub users: Vec<(String, String)>,
     /// Certificates for STARTTLS/STLS and the implicit-TLS listeners.
     pub pki: Pki,

@@ -23,6 +23,7 @@ usage:
       prints the same lines. Runs until SIGTERM/SIGINT, or until standard
       input closes with --stdin-lifetime. Port 0 picks a free port.
       Default users: alice:alicepass and bob:bobpass (replaced by --user).
+      A user's OAuth2 token (XOAUTH2, OAUTHBEARER) is token-PASSWORD.
       --chunking: SMTP offers CHUNKING and accepts BDAT (RFC 3030).
       --no-fsync: delivered mail is not synced to disk before the 250 reply
       (for benchmarks).

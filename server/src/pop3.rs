@@ -1,5 +1,6 @@
 //! The POP3 side: RFC 1939 (with APOP and TOP/UIDL), RFC 2449 (CAPA,
-//! RESP-CODES, PIPELINING), RFC 2595 (STLS) and RFC 5034 (AUTH PLAIN).
+//! RESP-CODES, PIPELINING), RFC 2595 (STLS) and RFC 5034 (AUTH with PLAIN, LOGIN,
+//! CRAM-MD5, XOAUTH2 and OAUTHBEARER).
 //!
 //! A user's maildir is locked while a session is in TRANSACTION state so two
 //! sessions never see different numberings of the same mailbox; deletions
@@ -167,7 +168,7 @@ fn capa(conn: &mut Conn, ctx: &Ctx, authorization: bool) -> io::Result<()> {
         conn.reply("PIPELINING");
     }
     if auth_ok {
-        conn.reply("SASL PLAIN");
+        conn.reply(&format!("SASL {}", sasl::MECHANISMS));
     }
     if authorization && ctx.offer_starttls && !conn.is_tls() {
         conn.reply("STLS");
@@ -176,44 +177,73 @@ fn capa(conn: &mut Conn, ctx: &Ctx, authorization: bool) -> io::Result<()> {
     out(conn, ctx, ".")
 }
 
-/// RFC 5034 AUTH PLAIN, with an initial response or a `+ ` continuation.
+/// RFC 5034 AUTH with every mechanism of [`sasl::exchange`], with an initial response or
+/// `+ ` continuations.
 fn auth<'a>(conn: &mut Conn, ctx: &'a Ctx, args: &[&str]) -> io::Result<Option<Mailbox<'a>>> {
     if args.is_empty() {
         // Common extension: bare AUTH lists the mechanisms.
         conn.reply("+OK");
-        conn.reply("PLAIN");
+        for m in sasl::MECHANISMS.split(' ') {
+            conn.reply(m);
+        }
         out(conn, ctx, ".")?;
         return Ok(None);
     }
-    if !args[0].eq_ignore_ascii_case("PLAIN") || args.len() > 2 {
+    let mech = args[0].to_ascii_uppercase();
+    if !sasl::offers(&mech) || args.len() > 2 {
         out(conn, ctx, "-ERR Unsupported authentication mechanism")?;
         return Ok(None);
     }
-    let resp = match args.get(1) {
-        Some(r) => r.to_string(),
-        None => {
-            conn.reply("+ ");
-            match conn.read_line(MAX_LINE)? {
-                Line::Eof => return Err(eof()),
-                Line::TooLong => {
-                    out(conn, ctx, "-ERR Line too long")?;
-                    return Ok(None);
-                }
-                Line::Text(l) => String::from_utf8_lossy(&l).trim().to_string(),
-            }
-        }
+    let initial = match args.get(1) {
+        Some(r) => match decode_response(conn, ctx, r)? {
+            Some(i) => Some(i),
+            None => return Ok(None),
+        },
+        None => None,
     };
+    let mut prompt = |challenge: &str| sasl_prompt(conn, ctx, challenge);
+    match sasl::exchange(&ctx.users, &mech, initial, &mut prompt)? {
+        sasl::Verdict::User(u) => login(conn, ctx, Some(u)),
+        sasl::Verdict::Invalid => login(conn, ctx, None),
+        sasl::Verdict::Ended => Ok(None),
+        sasl::Verdict::UnknownMechanism => {
+            out(conn, ctx, "-ERR Unsupported authentication mechanism")?;
+            Ok(None)
+        }
+        sasl::Verdict::UnexpectedInitial => {
+            out(conn, ctx, "-ERR CRAM-MD5 takes no initial response")?;
+            Ok(None)
+        }
+    }
+}
+
+/// Sends a `+ ` challenge and reads the client's base64 answer. `Ok(None)` means the exchange
+/// ended and its -ERR is out.
+fn sasl_prompt(conn: &mut Conn, ctx: &Ctx, challenge: &str) -> io::Result<Option<Vec<u8>>> {
+    conn.reply(&format!("+ {challenge}"));
+    conn.flush()?;
+    match conn.read_line(MAX_LINE)? {
+        Line::Eof => Err(eof()),
+        Line::TooLong => {
+            out(conn, ctx, "-ERR Line too long")?;
+            Ok(None)
+        }
+        Line::Text(l) => decode_response(conn, ctx, &String::from_utf8_lossy(&l)),
+    }
+}
+
+/// A client's SASL response: `*` cancels (RFC 5034 4), `=` is empty, else base64.
+fn decode_response(conn: &mut Conn, ctx: &Ctx, resp: &str) -> io::Result<Option<Vec<u8>>> {
+    let resp = resp.trim();
     if resp == "*" {
         out(conn, ctx, "-ERR Authentication cancelled")?;
         return Ok(None);
     }
-    let decoded = if resp == "=" { Some(Vec::new()) } else { sasl::b64_decode(&resp) };
-    let Some(decoded) = decoded else {
+    let decoded = if resp == "=" { Some(Vec::new()) } else { sasl::b64_decode(resp) };
+    if decoded.is_none() {
         out(conn, ctx, "-ERR Cannot decode response")?;
-        return Ok(None);
-    };
-    let user = sasl::check_plain(&ctx.users, &decoded);
-    login(conn, ctx, user)
+    }
+    Ok(decoded)
 }
 
 /// Finishes a login attempt: on success lock the maildir and enter

@@ -1,6 +1,7 @@
 //! The SMTP side (RFC 5321) with ESMTP extensions: PIPELINING (RFC 2920),
 //! SIZE (RFC 1870), 8BITMIME, SMTPUTF8, ENHANCEDSTATUSCODES, STARTTLS
-//! (RFC 3207), AUTH PLAIN/LOGIN/CRAM-MD5 (RFC 4954) and, when asked for,
+//! (RFC 3207), AUTH PLAIN/LOGIN/CRAM-MD5/XOAUTH2/OAUTHBEARER (RFC 4954, RFC 7628)
+//! and, when asked for,
 //! CHUNKING (BDAT, RFC 3030).
 //!
 //! Replies are queued in the connection and flushed only when the server is
@@ -98,7 +99,7 @@ fn session(conn: &mut Conn, ctx: &Ctx) -> io::Result<()> {
                     caps.push("STARTTLS".into());
                 }
                 if !ctx.auth_requires_tls || conn.is_tls() {
-                    caps.push("AUTH PLAIN LOGIN CRAM-MD5".into());
+                    caps.push(format!("AUTH {}", sasl::MECHANISMS));
                 }
                 let n = caps.len();
                 for (i, c) in caps.iter().enumerate() {
@@ -208,47 +209,29 @@ fn auth(conn: &mut Conn, ctx: &Ctx, st: &mut State, arg: &str) -> io::Result<()>
     if parts.next().is_some() {
         return out(conn, ctx, "501 5.5.4 Syntax: AUTH mechanism [initial-response]");
     }
-    let user = match mech.as_str() {
-        "PLAIN" => {
-            let msg = match initial {
-                Some(i) => decode_response(conn, ctx, i)?,
-                None => sasl_prompt(conn, ctx, "")?,
-            };
-            let Some(msg) = msg else { return Ok(()) };
-            sasl::check_plain(&ctx.users, &msg)
-        }
-        "LOGIN" => {
-            let name = match initial {
-                Some(i) => decode_response(conn, ctx, i)?,
-                None => sasl_prompt(conn, ctx, &sasl::b64_encode(b"Username:"))?,
-            };
-            let Some(name) = name else { return Ok(()) };
-            let Some(pass) = sasl_prompt(conn, ctx, &sasl::b64_encode(b"Password:"))? else {
-                return Ok(());
-            };
-            let name = String::from_utf8_lossy(&name).into_owned();
-            let pass = String::from_utf8_lossy(&pass).into_owned();
-            ctx.users.check(&name, &pass).then_some(name)
-        }
-        "CRAM-MD5" => {
-            if initial.is_some() {
-                return out(conn, ctx, "501 5.7.0 CRAM-MD5 takes no initial response");
-            }
-            let chal = sasl::challenge();
-            let Some(resp) = sasl_prompt(conn, ctx, &sasl::b64_encode(chal.as_bytes()))? else {
-                return Ok(());
-            };
-            sasl::check_cram(&ctx.users, &chal, &resp)
-        }
-        "" => return out(conn, ctx, "501 5.5.4 Syntax: AUTH mechanism"),
-        _ => return out(conn, ctx, "504 5.5.4 Unrecognized authentication mechanism"),
+    if mech.is_empty() {
+        return out(conn, ctx, "501 5.5.4 Syntax: AUTH mechanism");
+    }
+    if !sasl::offers(&mech) {
+        return out(conn, ctx, "504 5.5.4 Unrecognized authentication mechanism");
+    }
+    let initial = match initial {
+        Some(i) => match decode_response(conn, ctx, i)? {
+            Some(i) => Some(i),
+            None => return Ok(()),
+        },
+        None => None,
     };
-    match user {
-        Some(u) => {
+    let mut prompt = |challenge: &str| sasl_prompt(conn, ctx, challenge);
+    match sasl::exchange(&ctx.users, &mech, initial, &mut prompt)? {
+        sasl::Verdict::User(u) => {
             st.user = Some(u);
             out(conn, ctx, "235 2.7.0 Authentication successful")
         }
-        None => out(conn, ctx, "535 5.7.8 Authentication credentials invalid"),
+        sasl::Verdict::Invalid => out(conn, ctx, "535 5.7.8 Authentication credentials invalid"),
+        sasl::Verdict::Ended => Ok(()),
+        sasl::Verdict::UnknownMechanism => out(conn, ctx, "504 5.5.4 Unrecognized authentication mechanism"),
+        sasl::Verdict::UnexpectedInitial => out(conn, ctx, "501 5.7.0 CRAM-MD5 takes no initial response"),
     }
 }
 

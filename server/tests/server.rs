@@ -50,14 +50,14 @@ fn starttls_auth_plain_delivery_then_pop3s_retr_byte_for_byte() {
             "250-SMTPUTF8",
             "250-ENHANCEDSTATUSCODES",
             "250-STARTTLS",
-            "250 AUTH PLAIN LOGIN CRAM-MD5",
+            "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER",
         ]
     );
     assert_eq!(c.smtp("STARTTLS"), "220 2.0.0 Ready to start TLS");
     c.upgrade(&srv.ca_cert_pem);
     let caps = ehlo(&mut c);
     assert!(!caps.iter().any(|l| l.contains("STARTTLS")), "{caps:?}");
-    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
+    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER");
     assert_eq!(c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))), "235 2.7.0 Authentication successful");
     assert_eq!(c.smtp("MAIL FROM:<bob@example.org> SIZE=120 BODY=8BITMIME"), "250 2.1.0 Ok");
     assert_eq!(c.smtp("RCPT TO:<alice@example.com>"), "250 2.1.5 Ok");
@@ -102,7 +102,7 @@ fn smtp_pipelined_commands_in_one_write() {
     c.line();
     // Everything up to DATA in a single write (RFC 2920).
     c.send(b"EHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<alice@x>\r\nRCPT TO:<zed@x>\r\nRCPT TO:<BOB@y>\r\nDATA\r\n");
-    assert_eq!(c.reply().last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
+    assert_eq!(c.reply().last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER");
     assert_eq!(c.reply(), vec!["250 2.1.0 Ok"]);
     assert_eq!(c.reply(), vec!["250 2.1.5 Ok"]);
     assert_eq!(c.reply(), vec!["550 5.1.1 <zed@x>: Recipient address rejected: User unknown"]);
@@ -197,7 +197,7 @@ fn smtp_policies_require_auth_and_tls_for_auth() {
     assert_eq!(c.line(), "220 localhost ESMTP csmail-server");
     let caps = ehlo(&mut c);
     assert!(!caps.iter().any(|l| l.contains("STARTTLS")));
-    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5");
+    assert_eq!(caps.last().unwrap(), "250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER");
     assert_eq!(c.smtp(&format!("AUTH PLAIN {}", b64(b"\0alice\0alicepass"))), "235 2.7.0 Authentication successful");
     assert_eq!(c.smtp("MAIL FROM:<a@b>"), "250 2.1.0 Ok");
 }
@@ -242,7 +242,16 @@ fn pop3_list_top_dele_quit_and_lock() {
     assert_eq!(p.pop("CAPA"), "+OK Capability list follows");
     assert_eq!(
         p.pop_lines(),
-        vec!["TOP", "UIDL", "USER", "RESP-CODES", "PIPELINING", "SASL PLAIN", "STLS", "IMPLEMENTATION csmail-server"]
+        vec![
+            "TOP",
+            "UIDL",
+            "USER",
+            "RESP-CODES",
+            "PIPELINING",
+            "SASL PLAIN LOGIN CRAM-MD5 XOAUTH2 OAUTHBEARER",
+            "STLS",
+            "IMPLEMENTATION csmail-server"
+        ]
     );
     assert_eq!(p.pop("STAT"), "-ERR Not in TRANSACTION state");
     assert_eq!(p.pop("USER alice"), "+OK");
@@ -407,4 +416,60 @@ fn tls_handshakes_are_counted_full_and_resumed() {
         assert_eq!(c.smtp("QUIT"), "221 2.0.0 Bye");
     }
     assert_eq!(srv.tls_handshakes(), (1, 1));
+}
+
+/// Every SASL mechanism through POP3 AUTH and SMTP AUTH, as the server answers them: the
+/// listing, LOGIN's prompts, a CRAM-MD5 challenge, and the OAuth2 mechanisms with the token
+/// `token-<password>`, a wrong token getting the JSON error challenge and, after the client's
+/// answer, the failure.
+#[test]
+fn sasl_mechanisms_on_both_protocols() {
+    let (srv, _dir) = server_with(|_| {});
+    let bearer =
+        |token: &str| b64(format!("n,a=alice,\x01host=localhost\x01port=1\x01auth=Bearer {token}\x01\x01").as_bytes());
+    let xoauth2 = |token: &str| b64(format!("user=alice\x01auth=Bearer {token}\x01\x01").as_bytes());
+    let oauthbearer_error = format!("+ {}", b64(br#"{"status":"invalid_token","scope":"mail","schemes":"bearer"}"#));
+    let xoauth2_error =
+        format!("+ {}", b64(br#"{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}"#));
+
+    let mut p = Client::connect(srv.pop3_port);
+    p.line();
+    assert_eq!(p.pop("AUTH"), "+OK");
+    assert_eq!(p.pop_lines(), vec!["PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2", "OAUTHBEARER"]);
+    assert_eq!(p.pop("AUTH GSSAPI"), "-ERR Unsupported authentication mechanism");
+    // OAUTHBEARER with a wrong token: the JSON error, the dummy response ^A, the failure.
+    assert_eq!(p.pop(&format!("AUTH OAUTHBEARER {}", bearer("token-wrong"))), oauthbearer_error);
+    assert_eq!(p.pop("AQ=="), "-ERR [AUTH] Authentication failed");
+    // XOAUTH2 with the password instead of the token: the error, an empty line, the failure.
+    assert_eq!(p.pop(&format!("AUTH XOAUTH2 {}", xoauth2("alicepass"))), xoauth2_error);
+    assert_eq!(p.pop(""), "-ERR [AUTH] Authentication failed");
+    // LOGIN's prompts; "*" cancels (RFC 5034 4).
+    assert_eq!(p.pop("AUTH LOGIN"), format!("+ {}", b64(b"Username:")));
+    assert_eq!(p.pop(&b64(b"alice")), format!("+ {}", b64(b"Password:")));
+    assert_eq!(p.pop("*"), "-ERR Authentication cancelled");
+    // CRAM-MD5: a challenge, then the digest.
+    let challenge = p.pop("AUTH CRAM-MD5");
+    let challenge = unb64(challenge.strip_prefix("+ ").unwrap());
+    let mut mac = <Hmac<Md5> as Mac>::new_from_slice(b"alicepass").unwrap();
+    mac.update(&challenge);
+    let digest = hex::encode(mac.finalize().into_bytes());
+    assert_eq!(p.pop(&b64(format!("alice {digest}").as_bytes())), "+OK alice has 0 messages (0 octets)");
+    assert_eq!(p.pop("QUIT"), "+OK csmail-server signing off");
+
+    // OAUTHBEARER with the right token, the initial response after an empty challenge.
+    let mut p = Client::connect(srv.pop3_port);
+    p.line();
+    assert_eq!(p.pop("AUTH OAUTHBEARER"), "+ ");
+    assert_eq!(p.pop(&bearer("token-alicepass")), "+OK alice has 0 messages (0 octets)");
+    assert_eq!(p.pop("QUIT"), "+OK csmail-server signing off");
+
+    let mut c = Client::connect(srv.smtp_port);
+    c.line();
+    ehlo(&mut c);
+    assert_eq!(c.smtp(&format!("AUTH OAUTHBEARER {}", bearer("alicepass"))), oauthbearer_error.replacen('+', "334", 1));
+    assert_eq!(c.smtp("AQ=="), "535 5.7.8 Authentication credentials invalid");
+    assert_eq!(c.smtp(&format!("AUTH XOAUTH2 {}", xoauth2("token-wrong"))), xoauth2_error.replacen('+', "334", 1));
+    assert_eq!(c.smtp(""), "535 5.7.8 Authentication credentials invalid");
+    assert_eq!(c.smtp(&format!("AUTH XOAUTH2 {}", xoauth2("token-alicepass"))), "235 2.7.0 Authentication successful");
+    assert_eq!(c.smtp("QUIT"), "221 2.0.0 Bye");
 }

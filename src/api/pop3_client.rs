@@ -25,7 +25,8 @@ impl Protocol for Pop3 {
     const APPLICATION_PROXY: Option<ProxyKind> = Some(ProxyKind::Pop3);
     const SETTINGS: Applicable = Applicable {
         object: Object::Pop3,
-        mechanism: |m| matches!(m, Mechanism::Auto | Mechanism::Plain | Mechanism::UserPass | Mechanism::Apop),
+        // Every mechanism: USER/PASS and APOP are POP3's own, the rest go through AUTH (RFC 5034).
+        mechanism: |_: Mechanism| true,
     };
 
     fn check_plan(plan: &ConnectPlan) -> Result<()> {

@@ -8,6 +8,7 @@ pub enum Mechanism {
     Login,
     CramMd5,
     XOAuth2,
+    OAuthBearer,
     UserPass,
     Apop,
 }

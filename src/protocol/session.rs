@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// The ports where servers speak TLS from the first byte (implicit TLS): SMTP submission
 /// (465), IMAPS (993), POP3S (995). A client without implicit TLS that connects there waits for
 /// a greeting that never comes: the server waits for the client's TLS handshake.
-pub const IMPLICIT_TLS_PORTS: [u16; 3] = [465, 993, 995];
+pub(crate) const IMPLICIT_TLS_PORTS: [u16; 3] = [465, 993, 995];
 
 /// How long a client without implicit TLS waits for the first byte of a greeting on one of
 /// the implicit-TLS ports before it says so (at most the client's timeout). Plain servers
@@ -123,6 +123,9 @@ pub struct SessionParams<'a> {
     pub user: &'a str,
     pub password: &'a str,
     pub mechanism: Mechanism,
+    /// The server's host name and port as the application set them (OAUTHBEARER names them).
+    pub host: &'a str,
+    pub port: u16,
     pub tls: Option<TlsPolicy>,
     pub ehlo_name: &'a str,
 }

@@ -13,7 +13,8 @@ properties! { PROPERTIES;
     CSMAIL_PROP_PORT = 2, "Port", Int, ReadWrite, default "0", [Smtp, Pop3, Proxy];
     /// User name; empty = no authentication.
     CSMAIL_PROP_USER = 3, "User", Str, ReadWrite, default "", [Smtp, Pop3, Proxy];
-    /// Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only).
+    /// Password, or the OAuth2 access token with CSMAIL_AUTH_XOAUTH2 and CSMAIL_AUTH_OAUTHBEARER
+    /// (write-only).
     CSMAIL_PROP_PASSWORD = 4, "Password", Str, WriteOnly, default "", [Smtp, Pop3, Proxy];
     /// SMTP EHLO name; empty = the host's FQDN, else the local address literal.
     CSMAIL_PROP_EHLO_NAME = 5, "EhloName", Str, ReadWrite, default "", [Smtp];
@@ -38,20 +39,24 @@ properties! { PROPERTIES;
 }
 
 constants! { AUTH_MECHANISMS, "Authentication mechanisms (CSMAIL_PROP_AUTH_MECH)";
-    /// Choose the best mechanism the server offers (SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the
-    /// clear CRAM-MD5 first. POP3: SASL PLAIN over TLS, APOP in the clear when offered, else
-    /// USER/PASS).
+    /// Choose the best password mechanism the server offers; never an OAuth2 one, as the
+    /// password is not a token. SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear CRAM-MD5
+    /// first. POP3 over TLS: SASL PLAIN, USER/PASS, SASL LOGIN, SASL CRAM-MD5, APOP; in the clear
+    /// APOP, SASL CRAM-MD5, then USER/PASS, SASL PLAIN, SASL LOGIN. Nothing usable offered: no
+    /// credential is sent (CSMAIL_E_AUTH, eexAuthNotSupported).
     CSMAIL_AUTH_AUTO = 0;
-    /// SASL PLAIN (SMTP AUTH PLAIN, POP3 AUTH PLAIN).
+    /// SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH).
     CSMAIL_AUTH_PLAIN = 1;
-    /// SMTP AUTH LOGIN.
+    /// SASL LOGIN (SMTP AUTH, POP3 AUTH).
     CSMAIL_AUTH_LOGIN = 2;
-    /// SMTP AUTH CRAM-MD5.
+    /// SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH).
     CSMAIL_AUTH_CRAM_MD5 = 3;
-    /// SMTP AUTH XOAUTH2 (Password holds the token).
+    /// SASL XOAUTH2 (SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
     CSMAIL_AUTH_XOAUTH2 = 4;
     /// POP3 USER/PASS.
     CSMAIL_AUTH_USER_PASS = 5;
     /// POP3 APOP.
     CSMAIL_AUTH_APOP = 6;
+    /// SASL OAUTHBEARER (RFC 7628; SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
+    CSMAIL_AUTH_OAUTHBEARER = 7;
 }

@@ -4,12 +4,12 @@
 
 use super::config::TlsHandshakeParams;
 use super::negotiated::{self, Negotiated};
+use super::verifier::Verdict;
 use crate::abort::Abort;
 use crate::error::{self, Error, Result};
 use crate::log::{Logger, LOG_F_SSL};
 use crate::options::*;
 use rustls::pki_types::ServerName;
-use super::verifier::Verdict;
 use rustls::{AlertDescription, CertificateError, ClientConnection, HandshakeKind, InvalidMessage, StreamOwned};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
@@ -150,12 +150,13 @@ fn certificate_refused(reason: &CertificateError, verdict: &Verdict, name_waived
         (_, Some(name)) if name_first => {
             (error::eexSSLCertName, format!("the server's certificate is refused: {}", name_advice(name)))
         }
-        (Some(chain), Some(name)) => (
-            error::eexSSLCertificate,
-            format!("the server's certificate {chain}; also, {}", name_advice(name)),
-        ),
+        (Some(chain), Some(name)) => {
+            (error::eexSSLCertificate, format!("the server's certificate {chain}; also, {}", name_advice(name)))
+        }
         (Some(chain), None) => (error::eexSSLCertificate, format!("the server's certificate {chain}")),
-        (None, Some(name)) => (error::eexSSLCertName, format!("the server's certificate is refused: {}", name_advice(name))),
+        (None, Some(name)) => {
+            (error::eexSSLCertName, format!("the server's certificate is refused: {}", name_advice(name)))
+        }
         // Nothing wrong by the options: the application's validation callback said no.
         (None, None) => (
             error::eexSSLCertificate,

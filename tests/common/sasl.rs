@@ -1,5 +1,5 @@
 //! The credential encodings as they appear on the wire (RFC 4616 PLAIN, LOGIN, RFC 2195
-//! CRAM-MD5, XOAUTH2, RFC 1939 APOP), computed here independently of the library, so a test can
+//! CRAM-MD5, XOAUTH2, RFC 7628 OAUTHBEARER, RFC 1939 APOP), computed here independently of the library, so a test can
 //! drive a scripted server through a login and check that none of them reaches the log.
 
 #![allow(dead_code)]
@@ -27,6 +27,11 @@ pub fn cram_md5(challenge_b64: &str, user: &str, password: &str) -> Option<Strin
 
 pub fn xoauth2(user: &str, token: &str) -> String {
     b64(format!("user={user}\x01auth=Bearer {token}\x01\x01").as_bytes())
+}
+
+/// RFC 7628 3.1: the GS2 header with the user as authorization identity, host, port, token.
+pub fn oauthbearer(user: &str, host: &str, port: u16, token: &str) -> String {
+    b64(format!("n,a={user},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01").as_bytes())
 }
 
 pub fn apop(timestamp: &str, password: &str) -> String {

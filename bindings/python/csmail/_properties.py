@@ -10,7 +10,7 @@ PROPERTIES = (
     (1, "Host", "str", "rw", ("smtp", "pop3", "proxy",), "Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the proxy's host."),
     (2, "Port", "int", "rw", ("smtp", "pop3", "proxy",), "Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110, or 995 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for a POP3 or SMTP proxy."),
     (3, "User", "str", "rw", ("smtp", "pop3", "proxy",), "User name; empty = no authentication."),
-    (4, "Password", "str", "w", ("smtp", "pop3", "proxy",), "Password, or the OAuth2 token with CSMAIL_AUTH_XOAUTH2 (write-only)."),
+    (4, "Password", "str", "w", ("smtp", "pop3", "proxy",), "Password, or the OAuth2 access token with CSMAIL_AUTH_XOAUTH2 and CSMAIL_AUTH_OAUTHBEARER (write-only)."),
     (5, "EhloName", "str", "rw", ("smtp",), "SMTP EHLO name; empty = the host's FQDN, else the local address literal."),
     (6, "TimeoutMs", "int", "rw", ("smtp", "pop3",), "Timeout of each network step in milliseconds (1 .. 86400000)."),
     (7, "AuthMechanism", "int", "rw", ("smtp", "pop3",), "Authentication mechanism (CSMAIL_AUTH_*)."),

@@ -10,6 +10,7 @@ pub(crate) fn mechanism_from(v: i32) -> Option<Mechanism> {
         CSMAIL_AUTH_LOGIN => Mechanism::Login,
         CSMAIL_AUTH_CRAM_MD5 => Mechanism::CramMd5,
         CSMAIL_AUTH_XOAUTH2 => Mechanism::XOAuth2,
+        CSMAIL_AUTH_OAUTHBEARER => Mechanism::OAuthBearer,
         CSMAIL_AUTH_USER_PASS => Mechanism::UserPass,
         CSMAIL_AUTH_APOP => Mechanism::Apop,
         _ => return None,
@@ -23,6 +24,7 @@ pub(crate) fn mechanism_code(m: Mechanism) -> i32 {
         Mechanism::Login => CSMAIL_AUTH_LOGIN,
         Mechanism::CramMd5 => CSMAIL_AUTH_CRAM_MD5,
         Mechanism::XOAuth2 => CSMAIL_AUTH_XOAUTH2,
+        Mechanism::OAuthBearer => CSMAIL_AUTH_OAUTHBEARER,
         Mechanism::UserPass => CSMAIL_AUTH_USER_PASS,
         Mechanism::Apop => CSMAIL_AUTH_APOP,
     }

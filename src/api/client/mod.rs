@@ -164,6 +164,8 @@ impl<P: Protocol> Client<P> {
                 user: &plan.config.user,
                 password: &plan.config.password,
                 mechanism: plan.config.mechanism,
+                host: plan.config.host.trim_start_matches('[').trim_end_matches(']'),
+                port: open::server_port(&plan, P::PORTS),
                 tls: plan.tls.clone(),
                 ehlo_name: &ehlo_name,
             };

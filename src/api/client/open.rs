@@ -20,6 +20,15 @@ pub struct DefaultPorts {
     pub implicit_tls: u16,
 }
 
+/// The server's port: the setting, else the protocol's default for the TLS mode.
+pub(crate) fn server_port(plan: &ConnectPlan, ports: DefaultPorts) -> u16 {
+    match plan.config.port {
+        0 if plan.tls.as_ref().is_some_and(|t| t.is_implicit()) => ports.implicit_tls,
+        0 => ports.plain,
+        p => p,
+    }
+}
+
 /// Returns the connection and the EHLO name (the setting, else the default for this
 /// connection's local end) when `wants_ehlo_name`.
 pub(crate) fn open_connection(
@@ -29,11 +38,7 @@ pub(crate) fn open_connection(
     abort: &Arc<Abort>,
 ) -> Result<(LineConnection, String)> {
     let implicit = plan.tls.as_ref().is_some_and(|t| t.is_implicit());
-    let port = match plan.config.port {
-        0 if implicit => ports.implicit_tls,
-        0 => ports.plain,
-        p => p,
-    };
+    let port = server_port(plan, ports);
     let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
     let tcp = match &plan.tunnel {
         Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, plan.config.timeout, abort, &plan.log)?,

@@ -1,5 +1,6 @@
 //! The POP3 client state machine (RFC 1939) with CAPA and RESP-CODES (RFC 2449), STLS
-//! (RFC 2595), SASL PLAIN (RFC 5034), APOP, and pipelined retrieval.
+//! (RFC 2595), SASL through AUTH (RFC 5034; the mechanisms are `protocol::sasl`'s), APOP, and
+//! pipelined retrieval.
 //!
 //! One concern a file: `status` (status lines and listings), `capabilities` (CAPA and STLS),
 //! `login`, `mailbox` (STAT, LIST, UIDL, DELE, RSET, NOOP) and `retrieval` (RETR, TOP, batches).
