@@ -143,6 +143,7 @@ pub fn python_properties() -> String {
             .map(|o| match o {
                 Object::Smtp => "\"smtp\"",
                 Object::Pop3 => "\"pop3\"",
+                Object::Imap => "\"imap\"",
                 Object::Proxy => "\"proxy\"",
                 Object::Section => "\"section\"",
             })

@@ -93,6 +93,7 @@ pub fn objects(objects: &[Object]) -> String {
         .map(|o| match o {
             Object::Smtp => "SMTP",
             Object::Pop3 => "POP3",
+            Object::Imap => "IMAP",
             Object::Proxy => "proxy",
             Object::Section => "section",
         })

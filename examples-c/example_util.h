@@ -74,6 +74,18 @@ static inline void report_pop3(const csmail_pop3 *pop3, const char *what, int32_
         report_errorinfo(info);
 }
 
+/* A failed IMAPClient call: the result, then imap.ExtendedError. */
+static inline void report_imap(const csmail_imap *imap, const char *what, int32_t rc)
+{
+    csmail_errorinfo *info = NULL;
+
+    fprintf(stderr, "error: %s failed: %s (result %d)\n", what, csmail_strerror(rc), (int)rc);
+    if ((rc = csmail_imap_extended_error(imap, &info)) != CSMAIL_OK)
+        report_last("ExtendedError", rc);
+    else
+        report_errorinfo(info);
+}
+
 /* A port number 1..65535; -1 (with a message) otherwise. */
 static inline int parse_port(const char *s, int32_t *port)
 {

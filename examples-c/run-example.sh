@@ -15,7 +15,7 @@
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
-    echo "usage: $0 DIR EXAMPLE smtp|smtps|pop3|pop3s|closed [ARGS...]" >&2
+    echo "usage: $0 DIR EXAMPLE smtp|smtps|pop3|pop3s|imap|imaps|closed [ARGS...]" >&2
     exit 2
 fi
 dir=$1
@@ -41,7 +41,7 @@ closed_port() {
 }
 
 case $service in
-smtp | smtps | pop3 | pop3s)
+smtp | smtps | pop3 | pop3s | imap | imaps)
     port=$(sed -n "s/^$service=\([0-9][0-9]*\)\$/\1/p" "$dir/ready")
     if [ -z "$port" ]; then
         echo "run-example: no '$service=PORT' line in $dir/ready" >&2

@@ -6,7 +6,7 @@
 #   server-fixture.sh stop DIR    stops the server started in DIR and waits until it is gone
 #
 # The server binary is $CSMAIL_SERVER (default: ../target/debug/csmail-server next to this
-# script). DIR/ready holds the ports (smtp=, smtps=, pop3=, pop3s=), DIR/ca.pem the test CA,
+# script). DIR/ready holds the ports (smtp=, smtps=, pop3=, pop3s=, imap=, imaps=), DIR/ca.pem the test CA,
 # DIR/server.log the server's output. ctest runs `start` as a FIXTURES_SETUP test and `stop`
 # as the FIXTURES_CLEANUP test; scripts/demo.sh uses it too.
 set -euo pipefail
@@ -38,7 +38,8 @@ start)
         exit 1
     fi
     start_fixture "$dir" "$dir/server.log" "$ready_timeout" "$dir/ready" \
-        "$server" --dir "$dir" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0
+        "$server" --dir "$dir" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0 \
+        --imap-port 0 --imaps-port 0
     ;;
 stop)
     pidfile=$dir/fixture.pid

@@ -586,29 +586,51 @@
  */
 #define CSMAIL_eexInvalidHeader 1705
 
+/**
+ * The IMAP server answered NO: it refused the command (its response code, e.g. [TRYCREATE],
+ * [AUTHENTICATIONFAILED], is in the text).
+ *
+ * Legacy name: eexImapNo.
+ */
+#define CSMAIL_eexImapNo 1801
+
+/**
+ * The IMAP server answered BAD: it did not accept the command's syntax or state.
+ *
+ * Legacy name: eexImapBad.
+ */
+#define CSMAIL_eexImapBad 1802
+
+/**
+ * The IMAP server ended the session (an untagged BYE outside LOGOUT).
+ *
+ * Legacy name: eexImapBye.
+ */
+#define CSMAIL_eexImapBye 1803
+
 /* ---- Client and proxy properties (csmail_smtp_/pop3_/proxyinfo_ get/set) ---- */
 
 /**
  * Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the
  * proxy's host.
  *
- * Property Host: string, read-write, default ""; SMTP, POP3, proxy.
+ * Property Host: string, read-write, default ""; SMTP, POP3, IMAP, proxy.
  */
 #define CSMAIL_PROP_HOST 1
 
 /**
  * Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110, or 995
- * with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for a
- * POP3 or SMTP proxy.
+ * with MODE_CHANNEL; IMAP 143, or 993 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for
+ * HTTP, the protocol's port for a POP3 or SMTP proxy.
  *
- * Property Port: int, read-write, default 0; SMTP, POP3, proxy.
+ * Property Port: int, read-write, default 0; SMTP, POP3, IMAP, proxy.
  */
 #define CSMAIL_PROP_PORT 2
 
 /**
  * User name; empty = no authentication.
  *
- * Property User: string, read-write, default ""; SMTP, POP3, proxy.
+ * Property User: string, read-write, default ""; SMTP, POP3, IMAP, proxy.
  */
 #define CSMAIL_PROP_USER 3
 
@@ -616,7 +638,7 @@
  * Password, or the OAuth2 access token with CSMAIL_AUTH_XOAUTH2 and CSMAIL_AUTH_OAUTHBEARER
  * (write-only).
  *
- * Property Password: string, write-only, default ""; SMTP, POP3, proxy.
+ * Property Password: string, write-only, default ""; SMTP, POP3, IMAP, proxy.
  */
 #define CSMAIL_PROP_PASSWORD 4
 
@@ -628,23 +650,50 @@
 #define CSMAIL_PROP_EHLO_NAME 5
 
 /**
- * Timeout of each network step in milliseconds (1 .. 86400000).
+ * Timeout of each network step in milliseconds (1 .. 86400000): the TCP connect, the TLS
+ * handshake, each whole reply, each wait for more message data.
  *
- * Property TimeoutMs: int, read-write, default 30000; SMTP, POP3.
+ * Property TimeoutMs: int, read-write, default 30000; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_TIMEOUT_MS 6
 
 /**
  * Authentication mechanism (CSMAIL_AUTH_*).
  *
- * Property AuthMechanism: int, read-write, default CSMAIL_AUTH_AUTO; SMTP, POP3.
+ * Property AuthMechanism: int, read-write, default CSMAIL_AUTH_AUTO; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_AUTH_MECH 7
 
 /**
+ * Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none (0 ..
+ * 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
+ * with a text that names this property.
+ *
+ * Property OperationTimeoutMs: int, read-write, default 0; SMTP, POP3.
+ */
+#define CSMAIL_PROP_OPERATION_TIMEOUT_MS 8
+
+/**
+ * Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
+ * CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
+ * gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+ *
+ * Property LowSpeedLimit: int, read-write, default 0; POP3.
+ */
+#define CSMAIL_PROP_LOW_SPEED_LIMIT 9
+
+/**
+ * The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
+ * CURLOPT_LOW_SPEED_TIME.
+ *
+ * Property LowSpeedTimeMs: int, read-write, default 30000; POP3.
+ */
+#define CSMAIL_PROP_LOW_SPEED_TIME_MS 10
+
+/**
  * 1 while connected.
  *
- * Property Connected: int, read-only, default 0; SMTP, POP3.
+ * Property Connected: int, read-only, default 0; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_CONNECTED 20
 
@@ -656,9 +705,10 @@
 #define CSMAIL_PROP_REPLY_CODE 21
 
 /**
- * The last reply's text: SMTP lines joined by LF; POP3 the status line.
+ * The last reply's text: SMTP lines joined by LF; POP3 the status line; IMAP the last tagged
+ * status line without its tag ("OK [READ-WRITE] SELECT completed").
  *
- * Property ReplyText: string, read-only, default ""; SMTP, POP3.
+ * Property ReplyText: string, read-only, default ""; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_REPLY_TEXT 22
 
@@ -670,16 +720,16 @@
 #define CSMAIL_PROP_REPLY_ENHANCED 23
 
 /**
- * The server's capabilities: EHLO keywords or CAPA lines, LF-separated.
+ * The server's capabilities: EHLO keywords, CAPA lines or IMAP capabilities, LF-separated.
  *
- * Property Capabilities: string, read-only, default ""; SMTP, POP3.
+ * Property Capabilities: string, read-only, default ""; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_CAPABILITIES 24
 
 /**
  * 1 when the connection is encrypted.
  *
- * Property TlsActive: int, read-only, default 0; SMTP, POP3.
+ * Property TlsActive: int, read-only, default 0; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_TLS_ACTIVE 25
 
@@ -1133,32 +1183,33 @@
  * not a token. SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear CRAM-MD5 first. POP3 over TLS:
  * SASL PLAIN, USER/PASS, SASL LOGIN, SASL CRAM-MD5, APOP; in the clear APOP, SASL CRAM-MD5, then
  * USER/PASS, SASL PLAIN, SASL LOGIN. Nothing usable offered: no credential is sent (CSMAIL_E_AUTH,
- * eexAuthNotSupported).
+ * eexAuthNotSupported). IMAP: AUTHENTICATE CRAM-MD5 in the clear, else AUTHENTICATE PLAIN when
+ * offered, else the LOGIN command; never LOGIN with LOGINDISABLED.
  */
 #define CSMAIL_AUTH_AUTO 0
 
 /**
- * SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH).
+ * SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
  */
 #define CSMAIL_AUTH_PLAIN 1
 
 /**
- * SASL LOGIN (SMTP AUTH, POP3 AUTH).
+ * SASL LOGIN (SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
  */
 #define CSMAIL_AUTH_LOGIN 2
 
 /**
- * SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH).
+ * SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
  */
 #define CSMAIL_AUTH_CRAM_MD5 3
 
 /**
- * SASL XOAUTH2 (SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
+ * SASL XOAUTH2 (SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE; Password holds the OAuth2 access token).
  */
 #define CSMAIL_AUTH_XOAUTH2 4
 
 /**
- * POP3 USER/PASS.
+ * POP3 USER/PASS; the IMAP LOGIN command.
  */
 #define CSMAIL_AUTH_USER_PASS 5
 
@@ -1696,6 +1747,9 @@ typedef int32_t CSMAIL_SSL_MODE;
 #define eexMimeLimit                     CSMAIL_eexMimeLimit
 #define eexNoEnvelope                    CSMAIL_eexNoEnvelope
 #define eexInvalidHeader                 CSMAIL_eexInvalidHeader
+#define eexImapNo                        CSMAIL_eexImapNo
+#define eexImapBad                       CSMAIL_eexImapBad
+#define eexImapBye                       CSMAIL_eexImapBye
 #define SSLNoServerNameCheck             CSMAIL_SSLNoServerNameCheck
 #define SSLNoServerCertificateValidation CSMAIL_SSLNoServerCertificateValidation
 #define SSLRevocationCheckAll            CSMAIL_SSLRevocationCheckAll
@@ -1798,9 +1852,20 @@ typedef CSMAIL_SSL_MODE SSL_MODE;
 
 
 /**
+ * Which attributes to fetch.
+ */
+typedef struct FetchItems FetchItems;
+
+/**
  * An ErrorInfo: Number (eex), Text and OSError of a client's last operation.
  */
 typedef struct csmail_errorinfo csmail_errorinfo;
+
+/**
+ * An IMAPClient: connects to an IMAP server, lists and selects mailboxes, searches, fetches,
+ * flags, moves, appends and idles.
+ */
+typedef struct csmail_imap csmail_imap;
 
 /**
  * A LogHandler: Level, Facility flags and the OnLogMessage callback.
@@ -1839,16 +1904,16 @@ typedef struct csmail_smtp csmail_smtp;
 typedef struct csmail_sslinfo csmail_sslinfo;
 
 /**
- * OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8,
- * valid only during the call). Runs on the thread of the operation that logs.
- */
-typedef void (CSMAIL_CALL *csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
-
-/**
  * Progress: bytes done and the total (-1 when unknown). Return 0 to go on, non-zero to stop
  * the operation (CSMAIL_E_ABORTED).
  */
 typedef int32_t (CSMAIL_CALL *csmail_progress_callback)(void *userdata, uint64_t done, int64_t total);
+
+/**
+ * One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
+ * go on, non-zero to fail the batch.
+ */
+typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
 
 /**
  * Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on,
@@ -1857,10 +1922,16 @@ typedef int32_t (CSMAIL_CALL *csmail_progress_callback)(void *userdata, uint64_t
 typedef int32_t (CSMAIL_CALL *csmail_write_callback)(void *userdata, const uint8_t *data, size_t len);
 
 /**
- * One whole message of a batch: its number and bytes (valid only during the call). Return 0 to
- * go on, non-zero to fail the batch.
+ * Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
+ * `*n_out` = 0 is the end of the message; a non-zero return is a failure.
  */
-typedef int32_t (CSMAIL_CALL *csmail_message_callback)(void *userdata, uint32_t number, const uint8_t *data, size_t len);
+typedef int32_t (CSMAIL_CALL *csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
+
+/**
+ * OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8,
+ * valid only during the call). Runs on the thread of the operation that logs.
+ */
+typedef void (CSMAIL_CALL *csmail_log_callback)(void *userdata, int32_t severity, int32_t facility, const char *message);
 
 /**
  * One message of `csmail_smtp_send_batch`: the envelope and the message in memory, as
@@ -1882,12 +1953,6 @@ typedef struct {
   const uint8_t *data;
   size_t len;
 } csmail_batch_message;
-
-/**
- * Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
- * `*n_out` = 0 is the end of the message; a non-zero return is a failure.
- */
-typedef int32_t (CSMAIL_CALL *csmail_read_callback)(void *userdata, uint8_t *buf, size_t capacity, size_t *n_out);
 
 /**
  * What a validation callback sees; every pointer is valid only during the call.
@@ -1935,6 +2000,8 @@ typedef struct {
  * Accepting never skips the handshake signature check.
  */
 typedef int32_t (CSMAIL_CALL *csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
+
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -2008,6 +2075,287 @@ int32_t CSMAIL_CALL csmail_errorinfo_os_error(const csmail_errorinfo *info, int3
  * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
  */
 int32_t CSMAIL_CALL csmail_errorinfo_text(const csmail_errorinfo *info, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Creates an IMAPClient with one reference (release with `csmail_imap_release`). Never NULL.
+ */
+csmail_imap *CSMAIL_CALL csmail_imap_new(void);
+
+/**
+ * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_imap_addref(const csmail_imap *imap);
+
+/**
+ * Releases a reference; the last one closes the connection without LOGOUT and frees the client.
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_imap_release(const csmail_imap *imap);
+
+/**
+ * Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD). CR, LF, NUL are refused.
+ *
+ * # Safety
+ * `value` is NULL or a NUL-terminated string.
+ */
+int32_t CSMAIL_CALL csmail_imap_set_str(const csmail_imap *imap, int32_t property, const char *value);
+
+/**
+ * Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_get_str(const csmail_imap *imap, int32_t property, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, LOGIN,
+ * CRAM_MD5, XOAUTH2, USER_PASS for the LOGIN command).
+ */
+int32_t CSMAIL_CALL csmail_imap_set_int(const csmail_imap *imap, int32_t property, int32_t value);
+
+/**
+ * Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
+ *
+ * # Safety
+ * `value_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_get_int(const csmail_imap *imap, int32_t property, int32_t *value_out);
+
+/**
+ * SetAdvancedHandler: attaches an SSLInfo, a LogHandler or a SOCKS/HTTP ProxyInfo (the client
+ * keeps its own reference). Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
+ */
+int32_t CSMAIL_CALL csmail_imap_set_advanced_handler(const csmail_imap *imap, const void *handler);
+
+/**
+ * Detaches an advanced handler. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_NOT_SUPPORTED.
+ */
+int32_t CSMAIL_CALL csmail_imap_remove_advanced_handler(const csmail_imap *imap, const void *handler);
+
+/**
+ * ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
+ *
+ * # Safety
+ * `info_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_extended_error(const csmail_imap *imap, csmail_errorinfo **info_out);
+
+/**
+ * Sets (NULL clears) the progress callback of fetches and appends. Runs on the operation's
+ * thread; non-zero stops (CSMAIL_E_ABORTED). Once this returns, the callback it replaced never
+ * runs again.
+ */
+int32_t CSMAIL_CALL csmail_imap_set_progress_callback(const csmail_imap *imap, csmail_progress_callback callback, void *userdata);
+
+/**
+ * Connect: TCP, TLS (MODE_CHANNEL, port 993) or STARTTLS (MODE_STARTTLS, port 143) with an
+ * SSLInfo, greeting, CAPABILITY, login (USER must be set).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_CONNECT (eexDNS, eexTCPConnect, eexSSL*, eexStartTls*,
+ * eexImapBye), CSMAIL_E_AUTH (eexImapNo with the server's line, e.g. [AUTHENTICATIONFAILED];
+ * eexAuthNotSupported when LOGINDISABLED or the mechanism is not offered: nothing was sent),
+ * CSMAIL_E_TIMEOUT, CSMAIL_E_ABORTED, CSMAIL_E_INVALID_ARGUMENT, CSMAIL_E_TLS_CONFIG.
+ */
+int32_t CSMAIL_CALL csmail_imap_connect(const csmail_imap *imap);
+
+/**
+ * LOGOUT and close. Not connected is not an error. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE,
+ * CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
+ */
+int32_t CSMAIL_CALL csmail_imap_disconnect(const csmail_imap *imap);
+
+/**
+ * Ends the operation in progress from any thread (IDLE included); it returns
+ * CSMAIL_E_ABORTED and the connection is closed.
+ */
+int32_t CSMAIL_CALL csmail_imap_abort(const csmail_imap *imap);
+
+/**
+ * NOOP: lets the server report changes. Results: CSMAIL_OK, CSMAIL_E_NOT_CONNECTED,
+ * CSMAIL_E_SERVER (eexImapNo, eexImapBad), CSMAIL_E_NETWORK (eexImapBye).
+ */
+int32_t CSMAIL_CALL csmail_imap_noop(const csmail_imap *imap);
+
+/**
+ * SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name). Each out pointer may be
+ * NULL: the message count, RECENT, UIDVALIDITY and UIDNEXT.
+ *
+ * # Safety
+ * `mailbox` is NULL or NUL-terminated; each out pointer is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_select(const csmail_imap *imap, const char *mailbox, int32_t read_only, uint32_t *exists_out, uint32_t *recent_out, uint32_t *uid_validity_out, uint32_t *uid_next_out);
+
+/**
+ * LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line
+ * (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
+ *
+ * # Safety
+ * `reference` and `pattern` are NULL or NUL-terminated; `buf` is NULL or has `len` writable
+ * bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_list(const csmail_imap *imap, const char *reference, const char *pattern, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
+ *
+ * # Safety
+ * `mailbox` is NULL or NUL-terminated; each out pointer is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_status(const csmail_imap *imap, const char *mailbox, uint32_t *messages_out, uint32_t *unseen_out, uint32_t *uid_next_out, uint32_t *uid_validity_out);
+
+/**
+ * CREATE a mailbox.
+ *
+ * # Safety
+ * `mailbox` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_create(const csmail_imap *imap, const char *mailbox);
+
+/**
+ * DELETE a mailbox.
+ *
+ * # Safety
+ * `mailbox` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_delete(const csmail_imap *imap, const char *mailbox);
+
+/**
+ * RENAME a mailbox.
+ *
+ * # Safety
+ * `old_name` and `new_name` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_rename(const csmail_imap *imap, const char *old_name, const char *new_name);
+
+/**
+ * SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
+ *
+ * # Safety
+ * `mailbox` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_subscribe(const csmail_imap *imap, const char *mailbox, int32_t subscribe);
+
+/**
+ * CLOSE (`expunge` non-zero: removes the messages marked \Deleted) or UNSELECT the mailbox.
+ */
+int32_t CSMAIL_CALL csmail_imap_close_mailbox(const csmail_imap *imap, int32_t expunge);
+
+/**
+ * SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\"";
+ * ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
+ *
+ * # Safety
+ * `criteria` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes;
+ * `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_search(const csmail_imap *imap, const char *criteria, int32_t uid, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
+ *
+ * # Safety
+ * `message_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_fetch(const csmail_imap *imap, uint32_t id, int32_t uid, csmail_message **message_out);
+
+/**
+ * Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight;
+ * each goes to `callback` (its UID as the number) as it arrives. `fetched_out` (may be NULL)
+ * gets how many were there (a UID the mailbox no longer has is skipped).
+ *
+ * # Safety
+ * `uids` has `count` entries; `fetched_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_fetch_many(const csmail_imap *imap, const uint32_t *uids, size_t count, csmail_message_callback callback, void *userdata, uint32_t *fetched_out);
+
+/**
+ * FETCH one whole message into a file (created or truncated, synced; removed on failure).
+ *
+ * # Safety
+ * `path` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_fetch_file(const csmail_imap *imap, uint32_t id, int32_t uid, const char *path);
+
+/**
+ * FETCH BODY.PEEK[`section`] ("" or NULL for the whole message, "TEXT", "HEADER", "1.2")
+ * streamed into a write callback in pieces of at least 16 KiB (the callback runs on this
+ * thread, during this call).
+ *
+ * # Safety
+ * `section` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_fetch_cb(const csmail_imap *imap, uint32_t id, int32_t uid, const char *section, csmail_write_callback callback, void *userdata);
+
+/**
+ * STORE flags ("\\Seen \\Flagged", space-separated) on a message set ("1:5,7"): `op` > 0
+ * adds, < 0 removes, 0 replaces.
+ *
+ * # Safety
+ * `set` and `flag_list` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_store_flags(const csmail_imap *imap, const char *set, int32_t uid, int32_t op, const char *flag_list);
+
+/**
+ * COPY a message set to a mailbox (NO [TRYCREATE] when it does not exist).
+ *
+ * # Safety
+ * `set` and `mailbox` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_copy(const csmail_imap *imap, const char *set, int32_t uid, const char *mailbox);
+
+/**
+ * MOVE a message set to a mailbox (without MOVE: COPY, STORE \Deleted, EXPUNGE).
+ *
+ * # Safety
+ * `set` and `mailbox` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_move(const csmail_imap *imap, const char *set, int32_t uid, const char *mailbox);
+
+/**
+ * EXPUNGE (`set` NULL: every message marked \Deleted) or UID EXPUNGE `set` (UIDPLUS).
+ *
+ * # Safety
+ * `set` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_imap_expunge(const csmail_imap *imap, const char *set);
+
+/**
+ * APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new
+ * UID, 0 when the server does not say.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_append_file(const csmail_imap *imap, const char *mailbox, const char *flag_list, const char *path, uint32_t *uid_out);
+
+/**
+ * APPEND a Message to a mailbox.
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_append_message(const csmail_imap *imap, const char *mailbox, const char *flag_list, const csmail_message *message, uint32_t *uid_out);
+
+/**
+ * APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it
+ * is then read into memory first, as a literal announces its length).
+ *
+ * # Safety
+ * Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_append_cb(const csmail_imap *imap, const char *mailbox, const char *flag_list, size_t size, csmail_read_callback callback, void *userdata, uint32_t *uid_out);
+
+/**
+ * IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass;
+ * `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the
+ * server reported a change, 0 when the wait ran out. csmail_imap_abort ends it from another
+ * thread.
+ *
+ * # Safety
+ * The out pointers are NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_idle(const csmail_imap *imap, uint32_t timeout_ms, uint32_t *exists_out, int32_t *changed_out);
 
 /**
  * Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one
@@ -2432,7 +2780,9 @@ int32_t CSMAIL_CALL csmail_pop3_addref(const csmail_pop3 *pop3);
 
 /**
  * Releases a reference; the last one closes the connection WITHOUT QUIT (deletions are not
- * committed) and frees the client. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ * committed) and frees the client. An operation running on another thread is aborted (it
+ * returns CSMAIL_E_ABORTED promptly, see csmail_pop3_abort) and the client is freed when it has
+ * returned. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
  */
 int32_t CSMAIL_CALL csmail_pop3_release(const csmail_pop3 *pop3);
 
@@ -2573,7 +2923,7 @@ int32_t CSMAIL_CALL csmail_pop3_top_cb(const csmail_pop3 *pop3, uint32_t number,
 
 /**
  * Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
- * non-zero), keeping up to 8 commands in flight when the server offers PIPELINING. Each
+ * non-zero), keeping up to 32 messages in flight when the server offers PIPELINING. Each
  * whole message goes to `callback` as it arrives. Deletions are committed by Disconnect.
  *
  * # Safety
@@ -2606,7 +2956,18 @@ int32_t CSMAIL_CALL csmail_pop3_noop(const csmail_pop3 *pop3);
 int32_t CSMAIL_CALL csmail_pop3_disconnect(const csmail_pop3 *pop3, int32_t *committed_out);
 
 /**
- * Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+ * Ends the operation in progress on this client, from any thread.
+ *
+ * The rule: the operation in progress returns CSMAIL_E_ABORTED (eexAborted). An abort
+ * that comes while another thread's call has been entered but its operation has not begun yet
+ * ends that operation as it begins (it is not lost in the race with the start). With no call in
+ * progress, nothing happens and nothing is remembered: the next operation runs. When the abort
+ * shut the connection, CSMAIL_PROP_CONNECTED reads 0 and the next call gets
+ * CSMAIL_E_NOT_CONNECTED, also when the operation had completed as the abort landed (it then
+ * keeps its own result); when CONNECTED reads 1 the connection works.
+ *
+ * Threads: any; the handle must stay referenced during the call. Results: CSMAIL_OK (in every
+ * case above), CSMAIL_E_INVALID_HANDLE.
  */
 int32_t CSMAIL_CALL csmail_pop3_abort(const csmail_pop3 *pop3);
 
@@ -2876,8 +3237,9 @@ int32_t CSMAIL_CALL csmail_smtp_addref(const csmail_smtp *smtp);
  * Releases a reference; the last one closes the connection (without QUIT) and frees the client.
  *
  * After the call the handle must not be used if it was the last reference (a later use gets
- * CSMAIL_E_INVALID_HANDLE). An operation running on another thread finishes first.
- * Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
+ * CSMAIL_E_INVALID_HANDLE). An operation running on another thread is aborted (it returns
+ * CSMAIL_E_ABORTED promptly, see csmail_smtp_abort) and the client is freed when it has
+ * returned. Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
  */
 int32_t CSMAIL_CALL csmail_smtp_release(const csmail_smtp *smtp);
 
@@ -3045,9 +3407,19 @@ int32_t CSMAIL_CALL csmail_smtp_reset(const csmail_smtp *smtp);
 int32_t CSMAIL_CALL csmail_smtp_disconnect(const csmail_smtp *smtp);
 
 /**
- * Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED
- * (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
- * Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ * Ends the operation in progress on this client, from any thread.
+ *
+ * The rule: the operation in progress returns CSMAIL_E_ABORTED (eexAborted), or
+ * CSMAIL_E_DELIVERY_UNKNOWN once the message was sent. An abort
+ * that comes while another thread's call has been entered but its operation has not begun yet
+ * ends that operation as it begins (it is not lost in the race with the start). With no call in
+ * progress, nothing happens and nothing is remembered: the next operation runs. When the abort
+ * shut the connection, CSMAIL_PROP_CONNECTED reads 0 and the next call gets
+ * CSMAIL_E_NOT_CONNECTED, also when the operation had completed as the abort landed (it then
+ * keeps its own result); when CONNECTED reads 1 the connection works.
+ *
+ * Threads: any; the handle must stay referenced during the call. Results: CSMAIL_OK (in every
+ * case above), CSMAIL_E_INVALID_HANDLE.
  */
 int32_t CSMAIL_CALL csmail_smtp_abort(const csmail_smtp *smtp);
 

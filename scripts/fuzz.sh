@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(smtp_reply pop3_response stuff unstuff setters mime_parse)
+    targets=(smtp_reply pop3_response imap_response stuff unstuff setters mime_parse)
 fi
 
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real mail servers on loopback for csmail's interoperability tests (tests/real_servers.rs):
-# Debian's Postfix (SMTP) and Dovecot (POP3, LMTP delivery, SASL for Postfix), run as ordinary
+# Debian's Postfix (SMTP) and Dovecot (POP3, IMAP, LMTP delivery, SASL for Postfix), run as ordinary
 # processes with every configuration file, certificate, queue and mailbox in one state directory.
 #
 #   scripts/mailservers.sh install   apt-get the packages (root; no-op when installed)
@@ -20,6 +20,10 @@
 #   POP3  127.0.0.2         the same port                            plain, STLS offered;
 #                                                                    plaintext login refused before STLS
 #   POP3S 127.0.0.1, [::1]  CSMAIL_MAILSRV_POP3S_PORT (1995)        implicit TLS
+#   IMAP  127.0.0.1, [::1]  CSMAIL_MAILSRV_IMAP_PORT (1143)         plain, STARTTLS offered
+#   IMAP  127.0.0.2         the same port                            plain, STARTTLS offered;
+#                                                                    LOGINDISABLED before STARTTLS
+#   IMAPS 127.0.0.1, [::1]  CSMAIL_MAILSRV_IMAPS_PORT (1993)        implicit TLS
 #   SMTP  127.0.0.1, [::1]  CSMAIL_MAILSRV_SMTP_PORT (2525)         STARTTLS offered, AUTH only after it
 #   SMTPS 127.0.0.1, [::1]  CSMAIL_MAILSRV_SMTPS_PORT (2465)        implicit TLS
 #   SMTP  127.0.0.1, [::1]  CSMAIL_MAILSRV_SUBMISSION_PORT (2587)   STARTTLS required before anything else
@@ -29,7 +33,9 @@
 # same variables with the same defaults.
 # Users alice/alicepass and bob/bobpass, mailboxes alice@example.com and bob@example.com; mail
 # to other addresses @example.com is refused, mail to other domains is accepted and discarded.
-# Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5.
+# Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5;
+# IMAP LOGIN, AUTHENTICATE PLAIN LOGIN CRAM-MD5. IMAP folders Sent, Drafts, Trash and Junk exist
+# with their special-use attributes; the hierarchy separator is ".".
 # Postfix's message_size_limit (EHLO SIZE) is 1 MiB.
 set -euo pipefail
 
@@ -49,8 +55,8 @@ if [ "${1:-}" != start ] && [ -f "$DIR/ports.env" ]; then
   . "$DIR/ports.env"
 fi
 # The port variables, in the order of their defaults.
-PORT_VARS=(POP3 POP3S SMTP SMTPS SUBMISSION LMTP SASL)
-DEFAULT_PORTS=(1110 1995 2525 2465 2587 2424 12345)
+PORT_VARS=(POP3 POP3S SMTP SMTPS SUBMISSION LMTP SASL IMAP IMAPS)
+DEFAULT_PORTS=(1110 1995 2525 2465 2587 2424 12345 1143 1993)
 if [ "${CSMAIL_MAILSRV_PORTS:-}" = free ] && [ "${1:-}" = start ]; then
   read -r -a DEFAULT_PORTS <<<"$(free_ports ${#PORT_VARS[@]})"
 fi
@@ -62,6 +68,7 @@ POP3_PORT=$CSMAIL_MAILSRV_POP3_PORT POP3S_PORT=$CSMAIL_MAILSRV_POP3S_PORT
 SMTP_PORT=$CSMAIL_MAILSRV_SMTP_PORT SMTPS_PORT=$CSMAIL_MAILSRV_SMTPS_PORT
 SUBMISSION_PORT=$CSMAIL_MAILSRV_SUBMISSION_PORT LMTP_PORT=$CSMAIL_MAILSRV_LMTP_PORT
 SASL_PORT=$CSMAIL_MAILSRV_SASL_PORT
+IMAP_PORT=$CSMAIL_MAILSRV_IMAP_PORT IMAPS_PORT=$CSMAIL_MAILSRV_IMAPS_PORT
 ALL_PORTS=("$POP3_PORT" "$POP3S_PORT" "$SMTP_PORT" "$SMTPS_PORT" "$SUBMISSION_PORT" "$LMTP_PORT" "$SASL_PORT")
 
 # host port: every listener, as `start` waits for it and `status` reports it.
@@ -71,6 +78,9 @@ LISTENERS=(
   "127.0.0.1 $SMTP_PORT" "::1 $SMTP_PORT" "127.0.0.1 $SMTPS_PORT" "::1 $SMTPS_PORT"
   "127.0.0.1 $SUBMISSION_PORT" "::1 $SUBMISSION_PORT"
 )
+# IMAP (Dovecot's imap-login).
+LISTENERS+=("127.0.0.1 $IMAP_PORT" "::1 $IMAP_PORT" "127.0.0.2 $IMAP_PORT" "127.0.0.1 $IMAPS_PORT" "::1 $IMAPS_PORT")
+ALL_PORTS+=("$IMAP_PORT" "$IMAPS_PORT")
 PORTS_RE="($(IFS='|'; echo "${ALL_PORTS[*]}"))"
 
 say() { printf '[mailservers %s] %s\n' "$(date +%T)" "$*"; }
@@ -79,7 +89,7 @@ die() { printf '[mailservers] error: %s\n' "$*" >&2; exit 1; }
 do_install() {
   [ "$(id -u)" = 0 ] || die "install needs root (apt-get, useradd)"
   local need="" p
-  for p in dovecot-core dovecot-pop3d dovecot-lmtpd postfix; do
+  for p in dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd postfix; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
   done
   if [ -n "$need" ]; then
@@ -110,7 +120,7 @@ instance_name = csmail-test-dovecot
 # The name in the POP3 greeting's APOP timestamp and in LMTP's Received header.
 hostname = pop.example.test
 log_path = $D/dovecot.log
-protocols = pop3 lmtp
+protocols = pop3 imap lmtp
 listen = 127.0.0.1, 127.0.0.2, ::1
 default_internal_user = dovecot
 default_login_user = dovenull
@@ -161,6 +171,42 @@ service pop3-login {
   inet_listener pop3s {
     address = 127.0.0.1, ::1
     port = $POP3S_PORT
+    ssl = yes
+  }
+}
+# IMAP: the same mailboxes; the special-use folders exist from the first login.
+namespace inbox {
+  inbox = yes
+  separator = .
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1, ::1
+    port = $IMAP_PORT
+  }
+  inet_listener imapstrict {
+    address = 127.0.0.2
+    port = $IMAP_PORT
+  }
+  inet_listener imaps {
+    address = 127.0.0.1, ::1
+    port = $IMAPS_PORT
     ssl = yes
   }
 }
@@ -354,6 +400,7 @@ do_start() {
     echo "export $v=${!v}"
   done >"$DIR/ports.env"
   say "ready: POP3 $POP3_PORT (STLS; strict on 127.0.0.2), POP3S $POP3S_PORT, SMTP $SMTP_PORT (STARTTLS), SMTPS $SMTPS_PORT, SMTP $SUBMISSION_PORT (STARTTLS required)"
+  say "ready: IMAP $IMAP_PORT (STARTTLS; LOGINDISABLED on 127.0.0.2), IMAPS $IMAPS_PORT"
   say "state directory: $DIR"
   say "CA certificate: $DIR/pki/ca.pem"
   say "ports ($DIR/ports.env):"

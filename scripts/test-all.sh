@@ -3,7 +3,7 @@
 # server, header and exported-symbol checks, the random hostile server, the FFI misuse test),
 # the C examples under ctest, then under ASan + UBSan and valgrind, the fuzz targets, the
 # benchmark's quick mode, the Python package's pytest suite, the install test, the Windows DLLs
-# under wine (the C examples, and the VB binding's ABI harness), and the real servers and proxies
+# under wine (the C examples, the VB binding's ABI harness, and the COM server with VBScript and JScript), and the real servers and proxies
 # (Postfix + Dovecot, aiosmtpd + GNU pop3d). Exim and OpenSMTPD have their own scripts
 # (scripts/test-exim.sh, scripts/test-opensmtpd.sh), run by hand: installing either removes
 # Postfix.
@@ -50,6 +50,9 @@ bash scripts/test-windows.sh
 
 step "VB binding: csmail.dll (x86_64, i686) called as the Declares do, under wine"
 bash scripts/test-vb-wine.sh
+
+step "COM server: csmail_com.dll (x86_64, i686) registered with regsvr32, VBScript and JScript under wine's cscript"
+bash scripts/test-com-wine.sh
 
 step "real proxies: dante, microsocks, tinyproxy (installs them when missing)"
 bash scripts/test-real-proxies.sh

@@ -20,8 +20,8 @@ step() { printf '\n==> %s\n' "$*"; }
 elapsed() { echo $(($(date +%s) - $1)); }
 
 # Build first, so the servers do not wait for the compiler.
-step "cargo test --test real_servers --test real_servers_message --no-run"
-cargo test --test real_servers --test real_servers_message --no-run --quiet
+step "cargo test --test real_servers --test real_servers_message --test real_imap --no-run"
+cargo test --test real_servers --test real_servers_message --test real_imap --no-run --quiet
 step "build the C examples (cargo build --workspace; scripts/test-c.sh --build-only)"
 cargo build --workspace --quiet
 bash scripts/test-c.sh --build-only
@@ -45,9 +45,9 @@ echo "start: $(elapsed "$t") s"
 # shellcheck source=/dev/null
 . "$CSMAIL_MAILSRV_DIR/ports.env"
 
-step "cargo test --test real_servers --test real_servers_message -- --ignored --test-threads=1"
+step "cargo test --test real_servers --test real_servers_message --test real_imap -- --ignored --test-threads=1"
 status=0
-cargo test --test real_servers --test real_servers_message -- --ignored --test-threads=1 "$@" || status=$?
+cargo test --test real_servers --test real_servers_message --test real_imap -- --ignored --test-threads=1 "$@" || status=$?
 
 step "C: ctest -L real -R interop_mail (CSMAIL_REAL=1)"
 c_status=0

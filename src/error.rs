@@ -70,7 +70,13 @@ impl Error {
                 self.text.replace_range(cut..cut + suffix.len(), "");
             }
         }
-        self.os_error = if self.result == CSMAIL_E_TIMEOUT && raw != 0 { TIMED_OUT } else { raw };
+        // Without an OS error number (a timeout the client's own clock noticed) the error keeps
+        // the one it has: Error::timeout's ETIMEDOUT.
+        self.os_error = match raw {
+            0 => self.os_error,
+            _ if self.result == CSMAIL_E_TIMEOUT => TIMED_OUT,
+            _ => raw,
+        };
         self
     }
     pub fn invalid_arg(text: impl Into<String>) -> Error {
@@ -89,8 +95,10 @@ impl Error {
     pub fn aborted() -> Error {
         Error::new(CSMAIL_E_ABORTED, eexAborted, "the operation was aborted")
     }
+    /// A step that took longer than its timeout; OSError ETIMEDOUT (WSAETIMEDOUT), whether
+    /// the socket's timeout or the client's own clock noticed.
     pub fn timeout(step: &str) -> Error {
-        Error::new(CSMAIL_E_TIMEOUT, eexTimeout, format!("timed out while {step}"))
+        Error { os_error: TIMED_OUT, ..Error::new(CSMAIL_E_TIMEOUT, eexTimeout, format!("timed out while {step}")) }
     }
     pub fn protocol(eex: i32, text: impl Into<String>) -> Error {
         Error::new(CSMAIL_E_PROTOCOL, eex, text)
@@ -126,5 +134,8 @@ mod tests {
         // Other errors keep their number.
         let e = Error::new(CSMAIL_E_NETWORK, eexSocketRx, "x").with_os(&io);
         assert_eq!(e.os_error, libc::EAGAIN);
+        // A timeout the client's clock noticed (no OS number) keeps ETIMEDOUT.
+        let clock = std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out");
+        assert_eq!(Error::timeout("connecting").with_os(&clock).os_error, libc::ETIMEDOUT);
     }
 }

@@ -62,6 +62,7 @@ pub mod store {
 #[doc(hidden)]
 pub mod fuzz_api {
     pub use crate::protocol::dotstuff::{Stuffer, Unstuffed, Unstuffer};
+    pub use crate::protocol::imap::read_all as imap_responses;
     pub use crate::protocol::pop3::{listing_line, parse_status};
     pub use crate::protocol::smtp::Reply;
 

@@ -68,7 +68,8 @@ fn functions() -> Vec<Function> {
 }
 
 /// The handle types: `csmail_<kind>`.
-const KINDS: [&str; 8] = ["smtp", "pop3", "sslinfo", "loghandler", "errorinfo", "message", "section", "proxyinfo"];
+const KINDS: [&str; 9] =
+    ["smtp", "pop3", "imap", "sslinfo", "loghandler", "errorinfo", "message", "section", "proxyinfo"];
 
 /// What a parameter is, from its type and name.
 #[derive(Clone, Debug, PartialEq)]

@@ -455,3 +455,20 @@ fn scripted_proxies_misbehave() {
     let out = srv.finish();
     assert!(out.mismatches.is_empty(), "{:?}", out.mismatches);
 }
+
+#[test]
+fn imaps_through_socks5_verifies_the_target_and_a_pop3_proxy_is_refused() {
+    let fx = Fixture::start();
+    let (port, seen) = socks5_proxy(None);
+    let imap = fx.imap(fx.server.imaps_port, Some(fx.ssl(MODE_CHANNEL)), "bob", "bobpass");
+    imap.set_advanced_handler(AdvancedHandler::Proxy(proxy(CSMAIL_PROXY_SOCKS5, port))).unwrap();
+    imap.connect().unwrap();
+    assert_eq!(imap.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
+    assert_eq!(imap.select("INBOX").unwrap().exists, 0);
+    imap.disconnect().unwrap();
+    assert_eq!(seen.recv().unwrap().target, format!("localhost:{}", fx.server.imaps_port));
+    // An application proxy of another protocol cannot carry IMAP.
+    let other = fx.imap(fx.server.imaps_port, None, "bob", "bobpass");
+    let e = other.set_advanced_handler(AdvancedHandler::Proxy(proxy(CSMAIL_PROXY_POP3, port))).unwrap_err();
+    assert_eq!((e.result, e.eex), (csmail::error::CSMAIL_E_NOT_SUPPORTED, csmail::error::eexNotSupported), "{e}");
+}

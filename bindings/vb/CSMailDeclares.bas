@@ -36,6 +36,114 @@ Public Declare PtrSafe Function csmail_errorinfo_os_error Lib "csmail.dll" (ByVa
 ' csmail_errorinfo_text: Text: the description, UTF-8, into a caller buffer (NULL asks the size in `needed_out`).
 Public Declare PtrSafe Function csmail_errorinfo_text Lib "csmail.dll" (ByVal info As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
 
+' csmail_imap_new: Creates an IMAPClient with one reference (release with `csmail_imap_release`).
+Public Declare PtrSafe Function csmail_imap_new Lib "csmail.dll" () As LongPtr
+
+' csmail_imap_addref: Adds a reference.
+Public Declare PtrSafe Function csmail_imap_addref Lib "csmail.dll" (ByVal imap As LongPtr) As Long
+
+' csmail_imap_release: Releases a reference; the last one closes the connection without LOGOUT and frees the client.
+Public Declare PtrSafe Function csmail_imap_release Lib "csmail.dll" (ByVal imap As LongPtr) As Long
+
+' csmail_imap_set_str: Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD).
+Public Declare PtrSafe Function csmail_imap_set_str Lib "csmail.dll" (ByVal imap As LongPtr, ByVal prop As Long, ByVal value As LongPtr) As Long
+
+' csmail_imap_get_str: Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
+Public Declare PtrSafe Function csmail_imap_get_str Lib "csmail.dll" (ByVal imap As LongPtr, ByVal prop As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_imap_set_int: Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, LOGIN, CRAM_MD5, XOAUTH2, USER_PASS for the LOGIN command).
+Public Declare PtrSafe Function csmail_imap_set_int Lib "csmail.dll" (ByVal imap As LongPtr, ByVal prop As Long, ByVal value As Long) As Long
+
+' csmail_imap_get_int: Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
+Public Declare PtrSafe Function csmail_imap_get_int Lib "csmail.dll" (ByVal imap As LongPtr, ByVal prop As Long, ByRef value_out As Long) As Long
+
+' csmail_imap_set_advanced_handler: SetAdvancedHandler: attaches an SSLInfo, a LogHandler or a SOCKS/HTTP ProxyInfo (the client keeps its own reference).
+Public Declare PtrSafe Function csmail_imap_set_advanced_handler Lib "csmail.dll" (ByVal imap As LongPtr, ByVal handler As LongPtr) As Long
+
+' csmail_imap_remove_advanced_handler: Detaches an advanced handler.
+Public Declare PtrSafe Function csmail_imap_remove_advanced_handler Lib "csmail.dll" (ByVal imap As LongPtr, ByVal handler As LongPtr) As Long
+
+' csmail_imap_extended_error: ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
+Public Declare PtrSafe Function csmail_imap_extended_error Lib "csmail.dll" (ByVal imap As LongPtr, ByRef info_out As LongPtr) As Long
+
+' csmail_imap_set_progress_callback: Sets (NULL clears) the progress callback of fetches and appends.
+Public Declare PtrSafe Function csmail_imap_set_progress_callback Lib "csmail.dll" (ByVal imap As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
+
+' csmail_imap_connect: Connect: TCP, TLS (MODE_CHANNEL, port 993) or STARTTLS (MODE_STARTTLS, port 143) with an SSLInfo, greeting, CAPABILITY, login (USER must be set).
+Public Declare PtrSafe Function csmail_imap_connect Lib "csmail.dll" (ByVal imap As LongPtr) As Long
+
+' csmail_imap_disconnect: LOGOUT and close.
+Public Declare PtrSafe Function csmail_imap_disconnect Lib "csmail.dll" (ByVal imap As LongPtr) As Long
+
+' csmail_imap_abort: Ends the operation in progress from any thread (IDLE included); it returns CSMAIL_E_ABORTED and the connection is closed.
+Public Declare PtrSafe Function csmail_imap_abort Lib "csmail.dll" (ByVal imap As LongPtr) As Long
+
+' csmail_imap_noop: NOOP: lets the server report changes.
+Public Declare PtrSafe Function csmail_imap_noop Lib "csmail.dll" (ByVal imap As LongPtr) As Long
+
+' csmail_imap_select: SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name).
+Public Declare PtrSafe Function csmail_imap_select Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal read_only As Long, ByRef exists_out As Long, ByRef recent_out As Long, ByRef uid_validity_out As Long, ByRef uid_next_out As Long) As Long
+
+' csmail_imap_list: LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
+Public Declare PtrSafe Function csmail_imap_list Lib "csmail.dll" (ByVal imap As LongPtr, ByVal reference As LongPtr, ByVal pattern As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_imap_status: STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
+Public Declare PtrSafe Function csmail_imap_status Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByRef messages_out As Long, ByRef unseen_out As Long, ByRef uid_next_out As Long, ByRef uid_validity_out As Long) As Long
+
+' csmail_imap_create: CREATE a mailbox.
+Public Declare PtrSafe Function csmail_imap_create Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr) As Long
+
+' csmail_imap_delete: DELETE a mailbox.
+Public Declare PtrSafe Function csmail_imap_delete Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr) As Long
+
+' csmail_imap_rename: RENAME a mailbox.
+Public Declare PtrSafe Function csmail_imap_rename Lib "csmail.dll" (ByVal imap As LongPtr, ByVal old_name As LongPtr, ByVal new_name As LongPtr) As Long
+
+' csmail_imap_subscribe: SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
+Public Declare PtrSafe Function csmail_imap_subscribe Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal subscribe As Long) As Long
+
+' csmail_imap_close_mailbox: CLOSE (`expunge` non-zero: removes the messages marked \Deleted) or UNSELECT the mailbox.
+Public Declare PtrSafe Function csmail_imap_close_mailbox Lib "csmail.dll" (ByVal imap As LongPtr, ByVal expunge As Long) As Long
+
+' csmail_imap_search: SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\""; ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
+Public Declare PtrSafe Function csmail_imap_search Lib "csmail.dll" (ByVal imap As LongPtr, ByVal criteria As LongPtr, ByVal uid As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_imap_fetch: FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
+Public Declare PtrSafe Function csmail_imap_fetch Lib "csmail.dll" (ByVal imap As LongPtr, ByVal id As Long, ByVal uid As Long, ByRef message_out As LongPtr) As Long
+
+' csmail_imap_fetch_many: Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
+Public Declare PtrSafe Function csmail_imap_fetch_many Lib "csmail.dll" (ByVal imap As LongPtr, ByRef uids As Long, ByVal count As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr, ByRef fetched_out As Long) As Long
+
+' csmail_imap_fetch_file: FETCH one whole message into a file (created or truncated, synced; removed on failure).
+Public Declare PtrSafe Function csmail_imap_fetch_file Lib "csmail.dll" (ByVal imap As LongPtr, ByVal id As Long, ByVal uid As Long, ByVal path As LongPtr) As Long
+
+' csmail_imap_fetch_cb: FETCH BODY.PEEK[`section`] ("" or NULL for the whole message, "TEXT", "HEADER", "1.2") streamed into a write callback in pieces of at least 16 KiB (the callback runs on this thread, during this call).
+Public Declare PtrSafe Function csmail_imap_fetch_cb Lib "csmail.dll" (ByVal imap As LongPtr, ByVal id As Long, ByVal uid As Long, ByVal section As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
+
+' csmail_imap_store_flags: STORE flags ("\\Seen \\Flagged", space-separated) on a message set ("1:5,7"): `op` > 0 adds, < 0 removes, 0 replaces.
+Public Declare PtrSafe Function csmail_imap_store_flags Lib "csmail.dll" (ByVal imap As LongPtr, ByVal set As LongPtr, ByVal uid As Long, ByVal op As Long, ByVal flag_list As LongPtr) As Long
+
+' csmail_imap_copy: COPY a message set to a mailbox (NO [TRYCREATE] when it does not exist).
+Public Declare PtrSafe Function csmail_imap_copy Lib "csmail.dll" (ByVal imap As LongPtr, ByVal set As LongPtr, ByVal uid As Long, ByVal mailbox As LongPtr) As Long
+
+' csmail_imap_move: MOVE a message set to a mailbox (without MOVE: COPY, STORE \Deleted, EXPUNGE).
+Public Declare PtrSafe Function csmail_imap_move Lib "csmail.dll" (ByVal imap As LongPtr, ByVal set As LongPtr, ByVal uid As Long, ByVal mailbox As LongPtr) As Long
+
+' csmail_imap_expunge: EXPUNGE (`set` NULL: every message marked \Deleted) or UID EXPUNGE `set` (UIDPLUS).
+Public Declare PtrSafe Function csmail_imap_expunge Lib "csmail.dll" (ByVal imap As LongPtr, ByVal set As LongPtr) As Long
+
+' csmail_imap_append_file: APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new UID, 0 when the server does not say.
+Public Declare PtrSafe Function csmail_imap_append_file Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal path As LongPtr, ByRef uid_out As Long) As Long
+
+' csmail_imap_append_message: APPEND a Message to a mailbox.
+Public Declare PtrSafe Function csmail_imap_append_message Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal message As LongPtr, ByRef uid_out As Long) As Long
+
+' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+Public Declare PtrSafe Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal size As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr, ByRef uid_out As Long) As Long
+
+' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
+Public Declare PtrSafe Function csmail_imap_idle Lib "csmail.dll" (ByVal imap As LongPtr, ByVal timeout_ms As Long, ByRef exists_out As Long, ByRef changed_out As Long) As Long
+
 ' csmail_loghandler_new: Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).
 Public Declare PtrSafe Function csmail_loghandler_new Lib "csmail.dll" () As LongPtr
 
@@ -231,7 +339,7 @@ Public Declare PtrSafe Function csmail_pop3_top_file Lib "csmail.dll" (ByVal pop
 ' csmail_pop3_top_cb: TOP n lines into a write callback.
 Public Declare PtrSafe Function csmail_pop3_top_cb Lib "csmail.dll" (ByVal pop3 As LongPtr, ByVal number As Long, ByVal lines As Long, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
 
-' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 8 commands in flight when the server offers PIPELINING.
+' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 32 messages in flight when the server offers PIPELINING.
 Public Declare PtrSafe Function csmail_pop3_retrieve_many Lib "csmail.dll" (ByVal pop3 As LongPtr, ByRef numbers As Long, ByVal count As LongPtr, ByVal delete_each As Long, ByVal callback As LongPtr, ByVal userdata As LongPtr) As Long
 
 ' csmail_pop3_delete: DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
@@ -246,7 +354,7 @@ Public Declare PtrSafe Function csmail_pop3_noop Lib "csmail.dll" (ByVal pop3 As
 ' csmail_pop3_disconnect: Disconnect: QUIT and close.
 Public Declare PtrSafe Function csmail_pop3_disconnect Lib "csmail.dll" (ByVal pop3 As LongPtr, ByRef committed_out As Long) As Long
 
-' csmail_pop3_abort: Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+' csmail_pop3_abort: Ends the operation in progress on this client, from any thread.
 Public Declare PtrSafe Function csmail_pop3_abort Lib "csmail.dll" (ByVal pop3 As LongPtr) As Long
 
 ' csmail_proxyinfo_new: Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A, _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
@@ -387,7 +495,7 @@ Public Declare PtrSafe Function csmail_smtp_reset Lib "csmail.dll" (ByVal smtp A
 ' csmail_smtp_disconnect: Disconnect: QUIT and close.
 Public Declare PtrSafe Function csmail_smtp_disconnect Lib "csmail.dll" (ByVal smtp As LongPtr) As Long
 
-' csmail_smtp_abort: Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+' csmail_smtp_abort: Ends the operation in progress on this client, from any thread.
 Public Declare PtrSafe Function csmail_smtp_abort Lib "csmail.dll" (ByVal smtp As LongPtr) As Long
 
 ' csmail_sslinfo_new: Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one reference (release with `csmail_sslinfo_release`).
@@ -463,6 +571,114 @@ Public Declare Function csmail_errorinfo_os_error Lib "csmail.dll" (ByVal info A
 
 ' csmail_errorinfo_text: Text: the description, UTF-8, into a caller buffer (NULL asks the size in `needed_out`).
 Public Declare Function csmail_errorinfo_text Lib "csmail.dll" (ByVal info As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_new: Creates an IMAPClient with one reference (release with `csmail_imap_release`).
+Public Declare Function csmail_imap_new Lib "csmail.dll" () As Long
+
+' csmail_imap_addref: Adds a reference.
+Public Declare Function csmail_imap_addref Lib "csmail.dll" (ByVal imap As Long) As Long
+
+' csmail_imap_release: Releases a reference; the last one closes the connection without LOGOUT and frees the client.
+Public Declare Function csmail_imap_release Lib "csmail.dll" (ByVal imap As Long) As Long
+
+' csmail_imap_set_str: Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD).
+Public Declare Function csmail_imap_set_str Lib "csmail.dll" (ByVal imap As Long, ByVal prop As Long, ByVal value As Long) As Long
+
+' csmail_imap_get_str: Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
+Public Declare Function csmail_imap_get_str Lib "csmail.dll" (ByVal imap As Long, ByVal prop As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_set_int: Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, LOGIN, CRAM_MD5, XOAUTH2, USER_PASS for the LOGIN command).
+Public Declare Function csmail_imap_set_int Lib "csmail.dll" (ByVal imap As Long, ByVal prop As Long, ByVal value As Long) As Long
+
+' csmail_imap_get_int: Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
+Public Declare Function csmail_imap_get_int Lib "csmail.dll" (ByVal imap As Long, ByVal prop As Long, ByRef value_out As Long) As Long
+
+' csmail_imap_set_advanced_handler: SetAdvancedHandler: attaches an SSLInfo, a LogHandler or a SOCKS/HTTP ProxyInfo (the client keeps its own reference).
+Public Declare Function csmail_imap_set_advanced_handler Lib "csmail.dll" (ByVal imap As Long, ByVal handler As Long) As Long
+
+' csmail_imap_remove_advanced_handler: Detaches an advanced handler.
+Public Declare Function csmail_imap_remove_advanced_handler Lib "csmail.dll" (ByVal imap As Long, ByVal handler As Long) As Long
+
+' csmail_imap_extended_error: ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
+Public Declare Function csmail_imap_extended_error Lib "csmail.dll" (ByVal imap As Long, ByRef info_out As Long) As Long
+
+' csmail_imap_set_progress_callback: Sets (NULL clears) the progress callback of fetches and appends.
+Public Declare Function csmail_imap_set_progress_callback Lib "csmail.dll" (ByVal imap As Long, ByVal callback As Long, ByVal userdata As Long) As Long
+
+' csmail_imap_connect: Connect: TCP, TLS (MODE_CHANNEL, port 993) or STARTTLS (MODE_STARTTLS, port 143) with an SSLInfo, greeting, CAPABILITY, login (USER must be set).
+Public Declare Function csmail_imap_connect Lib "csmail.dll" (ByVal imap As Long) As Long
+
+' csmail_imap_disconnect: LOGOUT and close.
+Public Declare Function csmail_imap_disconnect Lib "csmail.dll" (ByVal imap As Long) As Long
+
+' csmail_imap_abort: Ends the operation in progress from any thread (IDLE included); it returns CSMAIL_E_ABORTED and the connection is closed.
+Public Declare Function csmail_imap_abort Lib "csmail.dll" (ByVal imap As Long) As Long
+
+' csmail_imap_noop: NOOP: lets the server report changes.
+Public Declare Function csmail_imap_noop Lib "csmail.dll" (ByVal imap As Long) As Long
+
+' csmail_imap_select: SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name).
+Public Declare Function csmail_imap_select Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal read_only As Long, ByRef exists_out As Long, ByRef recent_out As Long, ByRef uid_validity_out As Long, ByRef uid_next_out As Long) As Long
+
+' csmail_imap_list: LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
+Public Declare Function csmail_imap_list Lib "csmail.dll" (ByVal imap As Long, ByVal reference As Long, ByVal pattern As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_status: STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
+Public Declare Function csmail_imap_status Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByRef messages_out As Long, ByRef unseen_out As Long, ByRef uid_next_out As Long, ByRef uid_validity_out As Long) As Long
+
+' csmail_imap_create: CREATE a mailbox.
+Public Declare Function csmail_imap_create Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long) As Long
+
+' csmail_imap_delete: DELETE a mailbox.
+Public Declare Function csmail_imap_delete Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long) As Long
+
+' csmail_imap_rename: RENAME a mailbox.
+Public Declare Function csmail_imap_rename Lib "csmail.dll" (ByVal imap As Long, ByVal old_name As Long, ByVal new_name As Long) As Long
+
+' csmail_imap_subscribe: SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
+Public Declare Function csmail_imap_subscribe Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal subscribe As Long) As Long
+
+' csmail_imap_close_mailbox: CLOSE (`expunge` non-zero: removes the messages marked \Deleted) or UNSELECT the mailbox.
+Public Declare Function csmail_imap_close_mailbox Lib "csmail.dll" (ByVal imap As Long, ByVal expunge As Long) As Long
+
+' csmail_imap_search: SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\""; ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
+Public Declare Function csmail_imap_search Lib "csmail.dll" (ByVal imap As Long, ByVal criteria As Long, ByVal uid As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_fetch: FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
+Public Declare Function csmail_imap_fetch Lib "csmail.dll" (ByVal imap As Long, ByVal id As Long, ByVal uid As Long, ByRef message_out As Long) As Long
+
+' csmail_imap_fetch_many: Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
+Public Declare Function csmail_imap_fetch_many Lib "csmail.dll" (ByVal imap As Long, ByRef uids As Long, ByVal count As Long, ByVal callback As Long, ByVal userdata As Long, ByRef fetched_out As Long) As Long
+
+' csmail_imap_fetch_file: FETCH one whole message into a file (created or truncated, synced; removed on failure).
+Public Declare Function csmail_imap_fetch_file Lib "csmail.dll" (ByVal imap As Long, ByVal id As Long, ByVal uid As Long, ByVal path As Long) As Long
+
+' csmail_imap_fetch_cb: FETCH BODY.PEEK[`section`] ("" or NULL for the whole message, "TEXT", "HEADER", "1.2") streamed into a write callback in pieces of at least 16 KiB (the callback runs on this thread, during this call).
+Public Declare Function csmail_imap_fetch_cb Lib "csmail.dll" (ByVal imap As Long, ByVal id As Long, ByVal uid As Long, ByVal section As Long, ByVal callback As Long, ByVal userdata As Long) As Long
+
+' csmail_imap_store_flags: STORE flags ("\\Seen \\Flagged", space-separated) on a message set ("1:5,7"): `op` > 0 adds, < 0 removes, 0 replaces.
+Public Declare Function csmail_imap_store_flags Lib "csmail.dll" (ByVal imap As Long, ByVal set As Long, ByVal uid As Long, ByVal op As Long, ByVal flag_list As Long) As Long
+
+' csmail_imap_copy: COPY a message set to a mailbox (NO [TRYCREATE] when it does not exist).
+Public Declare Function csmail_imap_copy Lib "csmail.dll" (ByVal imap As Long, ByVal set As Long, ByVal uid As Long, ByVal mailbox As Long) As Long
+
+' csmail_imap_move: MOVE a message set to a mailbox (without MOVE: COPY, STORE \Deleted, EXPUNGE).
+Public Declare Function csmail_imap_move Lib "csmail.dll" (ByVal imap As Long, ByVal set As Long, ByVal uid As Long, ByVal mailbox As Long) As Long
+
+' csmail_imap_expunge: EXPUNGE (`set` NULL: every message marked \Deleted) or UID EXPUNGE `set` (UIDPLUS).
+Public Declare Function csmail_imap_expunge Lib "csmail.dll" (ByVal imap As Long, ByVal set As Long) As Long
+
+' csmail_imap_append_file: APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new UID, 0 when the server does not say.
+Public Declare Function csmail_imap_append_file Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal path As Long, ByRef uid_out As Long) As Long
+
+' csmail_imap_append_message: APPEND a Message to a mailbox.
+Public Declare Function csmail_imap_append_message Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal message As Long, ByRef uid_out As Long) As Long
+
+' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+Public Declare Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal size As Long, ByVal callback As Long, ByVal userdata As Long, ByRef uid_out As Long) As Long
+
+' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
+Public Declare Function csmail_imap_idle Lib "csmail.dll" (ByVal imap As Long, ByVal timeout_ms As Long, ByRef exists_out As Long, ByRef changed_out As Long) As Long
 
 ' csmail_loghandler_new: Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).
 Public Declare Function csmail_loghandler_new Lib "csmail.dll" () As Long
@@ -659,7 +875,7 @@ Public Declare Function csmail_pop3_top_file Lib "csmail.dll" (ByVal pop3 As Lon
 ' csmail_pop3_top_cb: TOP n lines into a write callback.
 Public Declare Function csmail_pop3_top_cb Lib "csmail.dll" (ByVal pop3 As Long, ByVal number As Long, ByVal lines As Long, ByVal callback As Long, ByVal userdata As Long) As Long
 
-' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 8 commands in flight when the server offers PIPELINING.
+' csmail_pop3_retrieve_many: Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 32 messages in flight when the server offers PIPELINING.
 Public Declare Function csmail_pop3_retrieve_many Lib "csmail.dll" (ByVal pop3 As Long, ByRef numbers As Long, ByVal count As Long, ByVal delete_each As Long, ByVal callback As Long, ByVal userdata As Long) As Long
 
 ' csmail_pop3_delete: DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
@@ -674,7 +890,7 @@ Public Declare Function csmail_pop3_noop Lib "csmail.dll" (ByVal pop3 As Long) A
 ' csmail_pop3_disconnect: Disconnect: QUIT and close.
 Public Declare Function csmail_pop3_disconnect Lib "csmail.dll" (ByVal pop3 As Long, ByRef committed_out As Long) As Long
 
-' csmail_pop3_abort: Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+' csmail_pop3_abort: Ends the operation in progress on this client, from any thread.
 Public Declare Function csmail_pop3_abort Lib "csmail.dll" (ByVal pop3 As Long) As Long
 
 ' csmail_proxyinfo_new: Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A, _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
@@ -815,7 +1031,7 @@ Public Declare Function csmail_smtp_reset Lib "csmail.dll" (ByVal smtp As Long) 
 ' csmail_smtp_disconnect: Disconnect: QUIT and close.
 Public Declare Function csmail_smtp_disconnect Lib "csmail.dll" (ByVal smtp As Long) As Long
 
-' csmail_smtp_abort: Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+' csmail_smtp_abort: Ends the operation in progress on this client, from any thread.
 Public Declare Function csmail_smtp_abort Lib "csmail.dll" (ByVal smtp As Long) As Long
 
 ' csmail_sslinfo_new: Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one reference (release with `csmail_sslinfo_release`).

@@ -243,21 +243,23 @@ impl Conn {
         self.wbuf.extend_from_slice(b"\r\n");
     }
 
+    /// Bytes queued and not yet written.
+    pub(crate) fn pending(&self) -> usize {
+        self.wbuf.len()
+    }
+
+    /// Writes what is queued. The queue keeps its capacity: a large message does not cost a
+    /// fresh allocation (and its page faults) each time.
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         if self.wbuf.is_empty() {
             return Ok(());
         }
-        let buf = std::mem::take(&mut self.wbuf);
-        match self.transport.as_mut().expect("transport") {
-            Transport::Plain(s) => {
-                s.write_all(&buf)?;
-                s.flush()
-            }
-            Transport::Tls(t) => {
-                t.write_all(&buf)?;
-                t.flush()
-            }
-        }
+        let r = match self.transport.as_mut().expect("transport") {
+            Transport::Plain(s) => s.write_all(&self.wbuf).and_then(|_| s.flush()),
+            Transport::Tls(t) => t.write_all(&self.wbuf).and_then(|_| t.flush()),
+        };
+        self.wbuf.clear();
+        r
     }
 
     /// Flushes pending replies, throws away any input already received

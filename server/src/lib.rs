@@ -1,18 +1,20 @@
-//! csmail-server: the bundled loopback SMTP + POP3 test server of csmail.
+//! csmail-server: the bundled loopback SMTP + POP3 + IMAP test server of csmail.
 //!
 //! A real (if small) server, used in-process by the library's tests through
 //! [`start`] and by the C examples through the `csmail-server` binary. It
 //! speaks SMTP (RFC 5321, with STARTTLS, AUTH, PIPELINING, SIZE) and POP3
-//! (RFC 1939/2449/2595/5034) on plain and implicit-TLS listeners, stores mail
+//! (RFC 1939/2449/2595/5034) and IMAP (RFC 3501 with RFC 9051 pieces, see `imap`) on
+//! plain and implicit-TLS listeners, stores mail
 //! in Maildirs, and has a scripted mode ([`Script`], [`ScriptedServer`]) for
 //! tests that need a misbehaving server.
 //!
 //! Design: blocking std::net, one thread per connection; rustls for TLS.
 //! Module map: `pki` (certificates), `conn` (buffered plain/TLS connection),
-//! `maildir` (storage), `sasl` (credential checks), `smtp`, `pop3`,
+//! `maildir` (storage), `sasl` (credential checks), `smtp`, `pop3`, `imap`,
 //! `script` (scripted mode).
 
 mod conn;
+mod imap;
 mod maildir;
 mod pki;
 mod pop3;
@@ -34,7 +36,7 @@ use std::time::Duration;
 
 /// How long an idle client may keep a connection before we drop it; keeps
 /// forgotten connections from pinning threads forever.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Everything the server needs to start. Build with [`ServerOptions::new`]
 /// and adjust fields.
@@ -54,6 +56,11 @@ pub struct ServerOptions {
     pub smtps_port: u16,
     pub pop3_port: u16,
     pub pop3s_port: u16,
+    pub imap_port: u16,
+    pub imaps_port: u16,
+    /// IMAP: while STARTTLS is on offer, advertise LOGINDISABLED and refuse LOGIN and
+    /// AUTHENTICATE before TLS, as Dovecot does by default (default true).
+    pub imap_login_disabled: bool,
     /// Largest message accepted, advertised as SIZE (default 10_240_000).
     pub max_message_size: u64,
     /// Advertise PIPELINING in EHLO (default true).
@@ -100,6 +107,9 @@ impl ServerOptions {
             smtps_port: 0,
             pop3_port: 0,
             pop3s_port: 0,
+            imap_port: 0,
+            imaps_port: 0,
+            imap_login_disabled: true,
             max_message_size: 10_240_000,
             smtp_pipelining: true,
             smtp_chunking: false,
@@ -128,6 +138,9 @@ pub(crate) struct Ctx {
     pub auth_requires_tls: bool,
     pub require_auth: bool,
     pub sync_delivery: bool,
+    pub imap_login_disabled: bool,
+    /// Serialises the IMAP sessions' Maildir changes (UID assignment, flag renames).
+    pub imap_store: Mutex<()>,
     /// TLS handshakes completed: full ones and resumed ones (tests read them through
     /// [`RunningServer::tls_handshakes`]).
     pub handshakes: Arc<HandshakeCounts>,
@@ -157,6 +170,7 @@ impl Ctx {
 enum Proto {
     Smtp,
     Pop3,
+    Imap,
 }
 
 /// Connection bookkeeping so `stop` can end everything promptly.
@@ -174,6 +188,8 @@ pub struct RunningServer {
     pub smtps_port: u16,
     pub pop3_port: u16,
     pub pop3s_port: u16,
+    pub imap_port: u16,
+    pub imaps_port: u16,
     /// The CA certificate clients should trust (PEM).
     pub ca_cert_pem: String,
     /// With a certificate store: the subject of the certificate chosen (None: no eligible one).
@@ -294,7 +310,7 @@ fn tls_config(opts: &ServerOptions) -> io::Result<(Option<Arc<rustls::ServerConf
     Ok((Some(Arc::new(cfg)), subject, warning))
 }
 
-/// Binds all four listeners and starts serving on background threads.
+/// Binds all six listeners and starts serving on background threads.
 pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
     std::fs::create_dir_all(&opts.maildir_root)?;
     for (u, _) in &opts.users {
@@ -314,6 +330,8 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         auth_requires_tls: opts.auth_requires_tls,
         require_auth: opts.require_auth,
         sync_delivery: opts.sync_delivery,
+        imap_login_disabled: opts.imap_login_disabled,
+        imap_store: Mutex::new(()),
         handshakes: handshakes.clone(),
         locks: Mutex::new(HashSet::new()),
     });
@@ -329,6 +347,8 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         (opts.smtps_port, Proto::Smtp, true),
         (opts.pop3_port, Proto::Pop3, false),
         (opts.pop3s_port, Proto::Pop3, true),
+        (opts.imap_port, Proto::Imap, false),
+        (opts.imaps_port, Proto::Imap, true),
     ];
     let mut bound = Vec::new();
     for (port, proto, tls) in specs {
@@ -351,6 +371,8 @@ pub fn start(opts: ServerOptions) -> io::Result<RunningServer> {
         smtps_port: ports[1],
         pop3_port: ports[2],
         pop3s_port: ports[3],
+        imap_port: ports[4],
+        imaps_port: ports[5],
         ca_cert_pem: opts.pki.ca_cert_pem.clone(),
         certificate_subject,
         certificate_warning,
@@ -392,6 +414,7 @@ fn accept_loop(l: TcpListener, proto: Proto, implicit_tls: bool, ctx: Arc<Ctx>, 
                 match proto {
                     Proto::Smtp => smtp::serve(conn, &ctx),
                     Proto::Pop3 => pop3::serve(conn, &ctx),
+                    Proto::Imap => imap::serve(conn, &ctx),
                 }
             }
             reg2.conns.lock().unwrap().remove(&id);

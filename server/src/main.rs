@@ -13,18 +13,24 @@ use csmail_server::{Pki, Script, ScriptedServer, ServerOptions};
 const USAGE: &str = "\
 usage:
   csmail-server --dir DIR [--bind 127.0.0.1] [--smtp-port 2525] [--smtps-port 2465]
-                [--pop3-port 1110] [--pop3s-port 1995] [--user name:pass]...
+                [--pop3-port 1110] [--pop3s-port 1995] [--imap-port 0]
+                [--imaps-port 0] [--imap-plaintext-login] [--user name:pass]...
                 [--require-auth] [--auth-requires-tls] [--no-pipelining]
                 [--no-starttls] [--max-size BYTES] [--stdin-lifetime] [--no-fsync]
                 [--chunking]
       Generates a test CA and server certificate, writes DIR/ca.pem, stores
       mail in DIR/mail/<user>/{new,cur,tmp}, then writes DIR/ready
-      (smtp=PORT, smtps=PORT, pop3=PORT, pop3s=PORT) and DIR/server.pid and
+      (smtp=PORT, smtps=PORT, pop3=PORT, pop3s=PORT, imap=PORT, imaps=PORT)
+      and DIR/server.pid and
       prints the same lines. Runs until SIGTERM/SIGINT, or until standard
       input closes with --stdin-lifetime. Port 0 picks a free port.
       Default users: alice:alicepass and bob:bobpass (replaced by --user).
+      The IMAP ports default to 0 (free ports, read them from DIR/ready), so
+      that setups fixing only the SMTP and POP3 ports never collide on them.
       A user's OAuth2 token (XOAUTH2, OAUTHBEARER) is token-PASSWORD.
       --chunking: SMTP offers CHUNKING and accepts BDAT (RFC 3030).
+      --imap-plaintext-login: IMAP allows LOGIN and AUTHENTICATE before
+      STARTTLS (by default it advertises LOGINDISABLED there, as Dovecot does).
       --no-fsync: delivered mail is not synced to disk before the 250 reply
       (for benchmarks).
 
@@ -69,7 +75,8 @@ fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
 struct Args {
     dir: Option<PathBuf>,
     bind: IpAddr,
-    ports: [u16; 4],
+    ports: [u16; 6],
+    imap_plaintext_login: bool,
     users: Vec<(String, String)>,
     require_auth: bool,
     auth_requires_tls: bool,
@@ -88,7 +95,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
     let mut a = Args {
         dir: None,
         bind: IpAddr::from([127, 0, 0, 1]),
-        ports: [2525, 2465, 1110, 1995],
+        ports: [2525, 2465, 1110, 1995, 0, 0],
+        imap_plaintext_login: false,
         users: Vec::new(),
         require_auth: false,
         auth_requires_tls: false,
@@ -118,6 +126,9 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             "--smtps-port" => a.ports[1] = port(val(&arg)?)?,
             "--pop3-port" => a.ports[2] = port(val(&arg)?)?,
             "--pop3s-port" => a.ports[3] = port(val(&arg)?)?,
+            "--imap-port" => a.ports[4] = port(val(&arg)?)?,
+            "--imaps-port" => a.ports[5] = port(val(&arg)?)?,
+            "--imap-plaintext-login" => a.imap_plaintext_login = true,
             "--port" => a.port = Some(port(val(&arg)?)?),
             "--user" => {
                 let v = val("--user")?;
@@ -170,7 +181,8 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut opts = ServerOptions::new(dir.join("mail"));
     opts.bind = a.bind;
-    [opts.smtp_port, opts.smtps_port, opts.pop3_port, opts.pop3s_port] = a.ports;
+    [opts.smtp_port, opts.smtps_port, opts.pop3_port, opts.pop3s_port, opts.imap_port, opts.imaps_port] = a.ports;
+    opts.imap_login_disabled = !a.imap_plaintext_login;
     if !a.users.is_empty() {
         opts.users = a.users.clone();
     }
@@ -188,8 +200,8 @@ fn run_server(a: &Args) -> Result<ExitCode, String> {
     install_signal_handlers();
     let server = csmail_server::start(opts).map_err(|e| format!("starting: {e}"))?;
     let ready = format!(
-        "smtp={}\nsmtps={}\npop3={}\npop3s={}\n",
-        server.smtp_port, server.smtps_port, server.pop3_port, server.pop3s_port
+        "smtp={}\nsmtps={}\npop3={}\npop3s={}\nimap={}\nimaps={}\n",
+        server.smtp_port, server.smtps_port, server.pop3_port, server.pop3s_port, server.imap_port, server.imaps_port
     );
     write_atomic(&dir.join("server.pid"), &format!("{}\n", std::process::id()))
         .map_err(|e| format!("writing server.pid: {e}"))?;

@@ -7,7 +7,7 @@
 //! happen only on QUIT (the UPDATE state), as RFC 1939 requires.
 
 use std::collections::HashSet;
-use std::io;
+use std::io::{self, Read};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -37,6 +37,8 @@ struct Mailbox<'a> {
     _lock: MailboxLock<'a>,
     msgs: Vec<Entry>,
     deleted: Vec<bool>,
+    /// The message RETR or TOP reads, kept from one command to the next.
+    scratch: Vec<u8>,
 }
 
 pub(crate) fn serve(mut conn: Conn, ctx: &Ctx) {
@@ -267,7 +269,13 @@ fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<
     };
     let total: u64 = msgs.iter().map(|m| m.size).sum();
     out(conn, ctx, &format!("+OK {} has {} messages ({} octets)", user, msgs.len(), total))?;
-    Ok(Some(Mailbox { _lock: lock, deleted: vec![false; msgs.len()], msgs }))
+    Ok(Some(Mailbox { _lock: lock, deleted: vec![false; msgs.len()], msgs, scratch: Vec::new() }))
+}
+
+/// Reads a message file into `buf`, which keeps its capacity from one message to the next.
+fn read_into(path: &std::path::Path, buf: &mut Vec<u8>) -> io::Result<()> {
+    buf.clear();
+    std::fs::File::open(path)?.read_to_end(buf).map(|_| ())
 }
 
 /// Resolves a 1-based message number to an index of a live message.
@@ -281,7 +289,7 @@ fn msg_index(mb: &Mailbox, arg: Option<&&str>) -> Option<usize> {
 
 /// Byte-stuffs `data` (RFC 1939 3) and terminates the multi-line response.
 /// Only up to `max_body_lines` body lines are sent when given (TOP).
-fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
+fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) -> io::Result<()> {
     let Some(max_body_lines) = max_body_lines else {
         return send_whole_message(conn, data);
     };
@@ -311,27 +319,46 @@ fn send_message(conn: &mut Conn, data: &[u8], max_body_lines: Option<usize>) {
     }
     out.extend_from_slice(b".\r\n");
     conn.write(&out);
+    Ok(())
 }
 
-/// RETR: the whole message stuffed span by span (a dot is added after each `\n.`), so that a
-/// benchmark's client, not the server, sets the pace.
-fn send_whole_message(conn: &mut Conn, data: &[u8]) {
-    let mut out = Vec::with_capacity(data.len() + data.len() / 256 + 8);
+/// How much of a RETR is queued before it is written: the client starts on the first part
+/// while the rest is stuffed, and the queue stays small for a large message.
+const RETR_CHUNK: usize = 256 * 1024;
+
+/// RETR: the whole message stuffed span by span (a dot added before each dot that starts a
+/// line) straight into the write queue, written every RETR_CHUNK bytes, so that a benchmark's
+/// client, not the server, sets the pace.
+fn send_whole_message(conn: &mut Conn, data: &[u8]) -> io::Result<()> {
     if data.first() == Some(&b'.') {
-        out.push(b'.');
+        conn.write(b".");
     }
     let mut start = 0;
-    for i in memchr::memmem::find_iter(data, b"\n.") {
-        out.extend_from_slice(&data[start..=i]);
-        out.push(b'.');
-        start = i + 1;
+    // A dot is rarer than a line end: find dots, keep those that start a line.
+    let line_dots = memchr::memchr_iter(b'.', data).filter(|&i| i > 0 && data[i - 1] == b'\n');
+    let spans = line_dots.chain(std::iter::once(data.len()));
+    for end in spans {
+        // The span up to and including the LF; the dot that follows is doubled below.
+        let mut from = start;
+        while from < end {
+            let room = RETR_CHUNK.saturating_sub(conn.pending()).max(1);
+            let to = end.min(from + room);
+            conn.write(&data[from..to]);
+            from = to;
+            if conn.pending() >= RETR_CHUNK {
+                conn.flush()?;
+            }
+        }
+        if end < data.len() {
+            conn.write(b".");
+        }
+        start = end;
     }
-    out.extend_from_slice(&data[start..]);
-    if !out.is_empty() && !out.ends_with(b"\r\n") {
-        out.extend_from_slice(b"\r\n");
+    if !data.is_empty() && !data.ends_with(b"\r\n") {
+        conn.write(b"\r\n");
     }
-    out.extend_from_slice(b".\r\n");
-    conn.write(&out);
+    conn.write(b".\r\n");
+    Ok(())
 }
 
 /// The UPDATE state (RFC 1939 6): removes the messages marked deleted, releases the maildir
@@ -406,10 +433,11 @@ fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &
                 None
             };
             match msg_index(mb, args.first()) {
-                Some(i) if verb == "TOP" || args.len() == 1 => match std::fs::read(&mb.msgs[i].path) {
-                    Ok(data) => {
+                Some(i) if verb == "TOP" || args.len() == 1 => match read_into(&mb.msgs[i].path, &mut mb.scratch) {
+                    Ok(()) => {
+                        let data = &mb.scratch;
                         conn.reply(&format!("+OK {} octets", data.len()));
-                        send_message(conn, &data, lines);
+                        send_message(conn, data, lines)?;
                         if !ctx.pop3_pipelining {
                             conn.flush()?;
                         }
@@ -449,12 +477,55 @@ mod tests {
             _lock: MailboxLock { locks: &locks, user: "x".into() },
             msgs: vec![Entry { path: "/nonexistent".into(), uid: "a".into(), size: 1 }; 2],
             deleted: vec![false, true],
+            scratch: Vec::new(),
         };
         assert_eq!(msg_index(&mb, Some(&"1")), Some(0));
         assert_eq!(msg_index(&mb, Some(&"2")), None);
         assert_eq!(msg_index(&mb, Some(&"0")), None);
         assert_eq!(msg_index(&mb, Some(&"x")), None);
         assert_eq!(msg_index(&mb, None), None);
+    }
+
+    /// RETR's span-by-span stuffing straight into the write queue, written every RETR_CHUNK:
+    /// the bytes of the line-by-line rule (a dot added to every line that starts with one, a
+    /// final CRLF when missing, the terminator), for messages that start with a dot, end without
+    /// a line end, and have dots on both sides of every RETR_CHUNK boundary.
+    #[test]
+    fn whole_message_stuffing_matches_the_line_rule() {
+        use std::io::Read;
+        let mut big = b".first\r\n".to_vec();
+        while big.len() < 3 * RETR_CHUNK + 100 {
+            let at_boundary = big.len() / RETR_CHUNK != (big.len() + 80) / RETR_CHUNK;
+            big.extend_from_slice(if at_boundary { b".dot\r\n".as_slice() } else { b"line of text ... and more\r\n" });
+        }
+        big.extend_from_slice(b"..two\r\nno end");
+        for data in [&b""[..], b".", b"a\r\n.\r\n", b"x\n.y", &big] {
+            let mut expected = Vec::new();
+            for line in data.split_inclusive(|&b| b == b'\n') {
+                if line.first() == Some(&b'.') {
+                    expected.push(b'.');
+                }
+                expected.extend_from_slice(line);
+            }
+            if !expected.is_empty() && !expected.ends_with(b"\r\n") {
+                expected.extend_from_slice(b"\r\n");
+            }
+            expected.extend_from_slice(b".\r\n");
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+            let (sock, _) = listener.accept().unwrap();
+            let reader = std::thread::spawn(move || {
+                let mut got = Vec::new();
+                let mut client = client;
+                client.read_to_end(&mut got).unwrap();
+                got
+            });
+            let mut conn = Conn::new(sock);
+            send_whole_message(&mut conn, data).unwrap();
+            conn.flush().unwrap();
+            drop(conn);
+            assert!(reader.join().unwrap() == expected, "{} bytes", data.len());
+        }
     }
 
     /// Defect 10: QUIT's reply must go out after the maildir lock is released, so a client
@@ -481,6 +552,8 @@ mod tests {
             require_auth: false,
             smtp_chunking: false,
             sync_delivery: false,
+            imap_login_disabled: false,
+            imap_store: Mutex::new(()),
             handshakes: Default::default(),
             locks: Mutex::new(HashSet::new()),
         });

@@ -1,4 +1,4 @@
-//! Credential checks shared by SMTP and POP3: SASL PLAIN, LOGIN, CRAM-MD5,
+//! Credential checks shared by SMTP, POP3 and IMAP: SASL PLAIN, LOGIN, CRAM-MD5,
 //! XOAUTH2 and OAUTHBEARER (RFC 7628), and POP3 APOP. Kept apart from the
 //! protocol state machines so each can be tested on its own; [`exchange`]
 //! runs a whole SASL exchange, the protocol only frames its lines.

@@ -38,10 +38,12 @@ fn server_mode_ready_file_users_and_stdin_lifetime() {
     let ready = wait_for(&dir.path().join("ready"));
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
-    for _ in 0..4 {
+    for _ in 0..6 {
         stdout.read_line(&mut printed).unwrap();
     }
     assert_eq!(printed, ready);
+    let keys: Vec<&str> = ready.lines().map(|l| l.split('=').next().unwrap()).collect();
+    assert_eq!(keys, ["smtp", "smtps", "pop3", "pop3s", "imap", "imaps"]);
     assert_eq!(std::fs::read_to_string(dir.path().join("server.pid")).unwrap(), format!("{}\n", child.id()));
     let ca = std::fs::read_to_string(dir.path().join("ca.pem")).unwrap();
     let mut c = Client::connect_tls(port(&ready, "smtps"), &ca);
@@ -59,6 +61,15 @@ fn server_mode_ready_file_users_and_stdin_lifetime() {
     assert!(c.reply()[0].starts_with("250 2.0.0 Ok: queued as "));
     let new = dir.path().join("mail/carol/new");
     assert_eq!(std::fs::read_dir(new).unwrap().count(), 1);
+
+    // The IMAP listeners serve the same Maildir.
+    let mut i = Client::connect_tls(port(&ready, "imaps"), &ca);
+    assert!(i.line().starts_with("* OK [CAPABILITY IMAP4rev1 IMAP4rev2 AUTH=PLAIN "));
+    assert!(i.imap("a", "LOGIN carol secret").starts_with("a OK "));
+    assert_eq!(i.imap("b", "STATUS INBOX (MESSAGES)"), "* STATUS \"INBOX\" (MESSAGES 1)\r\nb OK STATUS completed\r\n");
+    drop(i);
+    let mut i = Client::connect(port(&ready, "imap"));
+    assert!(i.line().starts_with("* OK [CAPABILITY IMAP4rev1 IMAP4rev2 STARTTLS LOGINDISABLED "));
 
     let mut p = Client::connect(port(&ready, "pop3"));
     assert!(p.line().starts_with("+OK"));

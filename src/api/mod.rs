@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod errorinfo;
+pub mod imap_client;
 pub mod message;
 pub mod message_transfer;
 pub mod pop3_client;
@@ -12,6 +13,7 @@ pub mod properties;
 pub mod proxyinfo;
 pub mod smtp_client;
 pub mod sslinfo;
+mod whole_message;
 
 pub use crate::log::LogHandler;
 /// What SSLInfo reports and what its validation callback (seed 001) sees.
@@ -22,6 +24,7 @@ pub use crate::tls::{
 };
 pub use client::Client;
 pub use errorinfo::ErrorInfo;
+pub use imap_client::{Imap, ImapClient};
 pub use message::{Mailbox, Message, Section};
 pub use pop3_client::{Pop3, Pop3Client};
 pub use proxyinfo::ProxyInfo;

@@ -5,13 +5,12 @@ use super::client::{Applicable, Client, ConnectPlan, DefaultPorts, Protocol, Rep
 use super::message::Message;
 use super::properties::Object;
 use super::proxyinfo::ProxyKind;
+use super::whole_message::whole_messages;
 use crate::error::{self, Error, Result};
 use crate::protocol::mechanism::Mechanism;
 use crate::protocol::pop3::Pop3Session;
 use crate::protocol::source::{FileSink, MessageSink};
-use std::cell::RefCell;
 use std::io;
-use std::rc::Rc;
 
 /// The POP3 protocol on the generic client.
 pub struct Pop3;
@@ -49,28 +48,6 @@ fn check_number(n: u32) -> Result<()> {
         return Err(Error::invalid_arg("POP3 message numbers start at 1"));
     }
     Ok(())
-}
-
-/// A batch's sink: collects one message and hands it whole to `deliver` once it has arrived.
-/// The messages of a batch arrive one after the other, so they share one buffer (grown to the
-/// largest message once), not a fresh one each.
-struct WholeMessage<F> {
-    number: u32,
-    data: Rc<RefCell<Vec<u8>>>,
-    deliver: F,
-}
-
-impl<F: FnMut(u32, &[u8]) -> io::Result<()>> MessageSink for WholeMessage<F> {
-    fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        self.data.borrow_mut().extend_from_slice(data);
-        Ok(())
-    }
-    fn finish(&mut self) -> io::Result<()> {
-        let mut data = self.data.borrow_mut();
-        let r = (self.deliver)(self.number, &data);
-        data.clear();
-        r
-    }
 }
 
 impl Client<Pop3> {
@@ -170,12 +147,7 @@ impl Client<Pop3> {
     where
         F: FnMut(u32, &[u8]) -> io::Result<()> + Clone + 'static,
     {
-        let buffer = Rc::new(RefCell::new(Vec::new()));
-        let mut open = move |n: u32| -> Box<dyn MessageSink> {
-            buffer.borrow_mut().clear();
-            Box::new(WholeMessage { number: n, data: buffer.clone(), deliver: deliver.clone() })
-        };
-        self.retrieve_many(numbers, delete, &mut open)
+        self.retrieve_many(numbers, delete, &mut whole_messages(deliver))
     }
 
     /// DELE n (committed by Disconnect).

@@ -11,10 +11,13 @@ use crate::error::Result;
 use std::ffi::{c_char, c_void};
 use std::sync::Arc;
 
-/// Runs the body of a C function on the client behind `h`.
+/// Runs the body of a C function on the client behind `h`. The call counts as entered from the
+/// moment its handle is found, so an abort (or the last release) that comes while it still
+/// converts its arguments ends its operation as that begins.
 pub(crate) fn on_client<P: RegisteredClient, T>(h: *const T, f: impl FnOnce(&Client<P>) -> Result<()>) -> i32 {
     guard(|| {
         let c = handles::get::<Client<P>, T>(h)?;
+        let _call = c.enter();
         f(&c)
     })
 }
@@ -108,9 +111,10 @@ pub(crate) fn connect<P: RegisteredClient, T>(h: *const T) -> i32 {
     on_client::<P, T>(h, |c| c.connect())
 }
 
+/// Not `on_client`: the abort call itself is no call whose operation an abort could end.
 pub(crate) fn abort<P: RegisteredClient, T>(h: *const T) -> i32 {
-    on_client::<P, T>(h, |c| {
-        c.abort();
+    guard(|| {
+        handles::get::<Client<P>, T>(h)?.abort();
         Ok(())
     })
 }

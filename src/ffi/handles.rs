@@ -9,7 +9,9 @@
 //! thread never blocks handle lookups (abort, release) on another.
 
 use crate::api::client::{Client, Protocol};
-use crate::api::{ErrorInfo, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo};
+use crate::api::{
+    ErrorInfo, Imap, ImapClient, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo,
+};
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
@@ -21,6 +23,7 @@ use std::sync::Arc;
 pub enum Object {
     Smtp(Arc<SmtpClient>),
     Pop3(Arc<Pop3Client>),
+    Imap(Arc<ImapClient>),
     Ssl(Arc<SslInfo>),
     Log(Arc<LogHandler>),
     Error(Arc<ErrorInfo>),
@@ -80,6 +83,9 @@ pub trait Registered {
     const WHAT: &'static str;
     fn wrap(object: Arc<Self>) -> Object;
     fn unwrap(object: &Object) -> Option<&Arc<Self>>;
+    /// Called when the last C reference goes; the object itself may live on in a call running
+    /// on another thread.
+    fn last_reference_released(_object: &Arc<Self>) {}
 }
 
 macro_rules! registered {
@@ -149,6 +155,9 @@ pub fn release_as<T: Registered, H>(p: *const H) -> Result<()> {
         }
     };
     // The object is dropped here, outside the lock: dropping a client closes its connection.
+    if let Some(o) = removed.as_ref().and_then(|e| T::unwrap(&e.object)) {
+        T::last_reference_released(o);
+    }
     drop(removed);
     Ok(())
 }
@@ -180,6 +189,7 @@ macro_rules! registered_client {
 
 registered_client!(Smtp, Smtp, "SMTPClient handle");
 registered_client!(Pop3, Pop3, "POP3Client handle");
+registered_client!(Imap, Imap, "IMAPClient handle");
 
 impl<P: RegisteredClient> Registered for Client<P> {
     const WHAT: &'static str = P::WHAT;
@@ -188,5 +198,10 @@ impl<P: RegisteredClient> Registered for Client<P> {
     }
     fn unwrap(object: &Object) -> Option<&Arc<Client<P>>> {
         P::unwrap(object)
+    }
+    /// An operation still running on another thread holds the client: it is aborted, so it
+    /// returns at once instead of running to its timeout for an application that let go.
+    fn last_reference_released(client: &Arc<Client<P>>) {
+        client.retire();
     }
 }

@@ -17,6 +17,7 @@ pub(crate) mod client;
 pub mod common;
 pub mod errorinfo;
 pub(crate) mod handles;
+pub mod imap;
 pub mod loghandler;
 pub mod message;
 pub mod message_send;

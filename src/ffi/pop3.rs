@@ -83,7 +83,9 @@ pub extern "system" fn csmail_pop3_addref(pop3: *const csmail_pop3) -> i32 {
 }
 
 /// Releases a reference; the last one closes the connection WITHOUT QUIT (deletions are not
-/// committed) and frees the client. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+/// committed) and frees the client. An operation running on another thread is aborted (it
+/// returns CSMAIL_E_ABORTED promptly, see csmail_pop3_abort) and the client is freed when it has
+/// returned. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "system" fn csmail_pop3_release(pop3: *const csmail_pop3) -> i32 {
     client::release::<Pop3, _>(pop3)
@@ -329,7 +331,7 @@ pub extern "system" fn csmail_pop3_top_cb(
 }
 
 /// Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is
-/// non-zero), keeping up to 8 commands in flight when the server offers PIPELINING. Each
+/// non-zero), keeping up to 32 messages in flight when the server offers PIPELINING. Each
 /// whole message goes to `callback` as it arrives. Deletions are committed by Disconnect.
 ///
 /// # Safety
@@ -393,7 +395,18 @@ pub unsafe extern "system" fn csmail_pop3_disconnect(pop3: *const csmail_pop3, c
     })
 }
 
-/// Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+/// Ends the operation in progress on this client, from any thread.
+///
+/// The rule: the operation in progress returns CSMAIL_E_ABORTED (eexAborted). An abort
+/// that comes while another thread's call has been entered but its operation has not begun yet
+/// ends that operation as it begins (it is not lost in the race with the start). With no call in
+/// progress, nothing happens and nothing is remembered: the next operation runs. When the abort
+/// shut the connection, CSMAIL_PROP_CONNECTED reads 0 and the next call gets
+/// CSMAIL_E_NOT_CONNECTED, also when the operation had completed as the abort landed (it then
+/// keeps its own result); when CONNECTED reads 1 the connection works.
+///
+/// Threads: any; the handle must stay referenced during the call. Results: CSMAIL_OK (in every
+/// case above), CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "system" fn csmail_pop3_abort(pop3: *const csmail_pop3) -> i32 {
     client::abort::<Pop3, _>(pop3)

@@ -32,8 +32,9 @@ pub extern "system" fn csmail_smtp_addref(smtp: *const csmail_smtp) -> i32 {
 /// Releases a reference; the last one closes the connection (without QUIT) and frees the client.
 ///
 /// After the call the handle must not be used if it was the last reference (a later use gets
-/// CSMAIL_E_INVALID_HANDLE). An operation running on another thread finishes first.
-/// Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
+/// CSMAIL_E_INVALID_HANDLE). An operation running on another thread is aborted (it returns
+/// CSMAIL_E_ABORTED promptly, see csmail_smtp_abort) and the client is freed when it has
+/// returned. Returns CSMAIL_OK or CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "system" fn csmail_smtp_release(smtp: *const csmail_smtp) -> i32 {
     client::release::<Smtp, _>(smtp)
@@ -331,9 +332,19 @@ pub extern "system" fn csmail_smtp_disconnect(smtp: *const csmail_smtp) -> i32 {
     on_client::<Smtp, _>(smtp, |c| c.disconnect())
 }
 
-/// Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED
-/// (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
-/// Without an operation running, nothing happens. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+/// Ends the operation in progress on this client, from any thread.
+///
+/// The rule: the operation in progress returns CSMAIL_E_ABORTED (eexAborted), or
+/// CSMAIL_E_DELIVERY_UNKNOWN once the message was sent. An abort
+/// that comes while another thread's call has been entered but its operation has not begun yet
+/// ends that operation as it begins (it is not lost in the race with the start). With no call in
+/// progress, nothing happens and nothing is remembered: the next operation runs. When the abort
+/// shut the connection, CSMAIL_PROP_CONNECTED reads 0 and the next call gets
+/// CSMAIL_E_NOT_CONNECTED, also when the operation had completed as the abort landed (it then
+/// keeps its own result); when CONNECTED reads 1 the connection works.
+///
+/// Threads: any; the handle must stay referenced during the call. Results: CSMAIL_OK (in every
+/// case above), CSMAIL_E_INVALID_HANDLE.
 #[no_mangle]
 pub extern "system" fn csmail_smtp_abort(smtp: *const csmail_smtp) -> i32 {
     client::abort::<Smtp, _>(smtp)

@@ -1,7 +1,7 @@
 //! The line engine shared by SMTP and POP3: buffered reads with size limits and deadlines,
 //! command writes that refuse CR/LF/NUL, logging with redaction, the STARTTLS/STLS upgrade.
 
-use crate::abort::Abort;
+use crate::abort::{Abort, SpeedMeter};
 use crate::error::{self, Error, Result};
 use crate::log::Logger;
 use crate::tls::config::TlsHandshakeParams;
@@ -31,6 +31,10 @@ pub struct LineConnection {
     pub abort: Arc<Abort>,
     pub timeout: Duration,
     read_timeout: Option<Duration>,
+    /// The write timeout last set: the client's timeout, or less near the operation's deadline.
+    write_timeout: Duration,
+    /// Received message data against the low-speed limit.
+    meter: SpeedMeter,
     /// How often SO_RCVTIMEO was set (a unit test checks that replies do not each cost one).
     timeout_sets: u32,
 }
@@ -70,6 +74,8 @@ impl LineConnection {
             abort,
             timeout,
             read_timeout: None,
+            write_timeout: timeout,
+            meter: SpeedMeter::default(),
             timeout_sets: 0,
         }
     }
@@ -112,7 +118,8 @@ impl LineConnection {
     }
 
     /// Reads more bytes into the buffer. `deadline` bounds the whole wait (replies); without it
-    /// each read may idle for the timeout (bulk data). Returns 0 at end of stream.
+    /// each read may idle for the timeout (bulk data), and the low-speed limit applies. The
+    /// operation's deadline bounds both. Returns 0 at end of stream.
     pub fn fill(&mut self, deadline: Option<Instant>, step: &str) -> Result<usize> {
         if self.start == self.end {
             self.start = 0;
@@ -125,16 +132,53 @@ impl LineConnection {
         if self.end == self.buf.len() {
             return Err(Error::protocol(error::eexReplyTooLong, format!("line too long while {step}")));
         }
+        let bulk = deadline.is_none();
         // Bulk data may idle for the timeout on each read: a deadline that starts now.
-        let deadline = deadline.unwrap_or_else(|| Instant::now() + self.timeout);
-        let wait = deadline.saturating_duration_since(Instant::now());
-        if wait.is_zero() {
-            return Err(Error::timeout(step));
+        let step_end = deadline.unwrap_or_else(|| Instant::now() + self.timeout);
+        // The operation's deadline: its timeout is told as the deadline's by the client.
+        let end = self.abort.deadline().map_or(step_end, |op| op.min(step_end));
+        let low_speed = if bulk { self.abort.limits().low_speed } else { None };
+        loop {
+            let now = Instant::now();
+            // The low-speed limit judges each window as it ends, so a read waits no longer.
+            let until = match low_speed {
+                Some(l) => self.meter.window_end(self.abort.epoch(), l, now, step)?.min(end),
+                None => end,
+            };
+            let wait = until.saturating_duration_since(now);
+            if wait.is_zero() {
+                return Err(Error::timeout(step));
+            }
+            self.set_read_wait(wait, step)?;
+            let at = self.end;
+            let r = match self.stream.as_mut() {
+                Some(s) => s.read(&mut self.buf[at..]),
+                None => Ok(0),
+            };
+            match r {
+                Ok(0) if self.abort.is_requested() => return Err(Error::aborted()),
+                Ok(n) => {
+                    self.end += n;
+                    self.meter.add(n);
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => {}
+                // The socket's timeout ran out before the step's end (the low-speed window's
+                // end, or an early wake-up): wait for the rest.
+                Err(e)
+                    if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+                        && Instant::now() < end
+                        && !self.abort.is_requested() => {}
+                Err(e) => return Err(self.io_error(e, error::eexSocketRx, step)),
+            }
         }
-        // The socket's receive timeout is set again only when it would outlast the deadline or
-        // end more than a sixteenth of the client's timeout before it: replies that come at once
-        // (nearly all) cost no setsockopt, and a read that times out early is tried again below
-        // with what is left.
+    }
+
+    /// Sets the socket's receive timeout for a wait of `wait`, only when it would outlast it or
+    /// end more than a sixteenth of the client's timeout before it: replies that come at once
+    /// (nearly all) cost no setsockopt, and a read that times out early is tried again with what
+    /// is left.
+    fn set_read_wait(&mut self, wait: Duration, step: &str) -> Result<()> {
         let quantum = (self.timeout / 16).max(Duration::from_millis(1));
         let keep = self.read_timeout.is_some_and(|cur| cur <= wait && wait - cur < quantum);
         if !keep {
@@ -143,38 +187,7 @@ impl LineConnection {
             self.read_timeout = Some(wait);
             self.timeout_sets += 1;
         }
-        let end = self.end;
-        let r = {
-            let buf = &mut self.buf[end..];
-            match self.stream.as_mut() {
-                Some(s) => s.read(buf),
-                None => Ok(0),
-            }
-        };
-        match r {
-            Ok(0) => {
-                if self.abort.is_requested() {
-                    return Err(Error::aborted());
-                }
-                Ok(0)
-            }
-            Ok(n) => {
-                self.end += n;
-                Ok(n)
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && !self.abort.is_requested() => {
-                Ok(self.fill(Some(deadline), step)?)
-            }
-            // The socket's timeout ran out before the deadline: wait for the rest.
-            Err(e)
-                if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-                    && Instant::now() < deadline
-                    && !self.abort.is_requested() =>
-            {
-                Ok(self.fill(Some(deadline), step)?)
-            }
-            Err(e) => Err(self.io_error(e, error::eexSocketRx, step)),
-        }
+        Ok(())
     }
 
     /// Reads one line (without its CRLF; a bare LF also ends a line) of at most `max` bytes,
@@ -241,11 +254,32 @@ impl LineConnection {
         if self.out.is_empty() {
             return Ok(());
         }
+        self.bound_write(step)?;
         let out = std::mem::take(&mut self.out);
         let r = self.stream().write_all(&out).and_then(|_| self.stream().flush());
         self.out = out;
         self.out.clear();
         r.map_err(|e| self.io_error(e, error::eexSocketTx, step))
+    }
+
+    /// Shortens the write timeout to what is left of the operation's deadline (and restores it
+    /// after): the deadline is checked at each flush, that is every WRITE_CHUNK of message data.
+    fn bound_write(&mut self, step: &str) -> Result<()> {
+        let want = match self.abort.deadline() {
+            Some(d) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(Error::timeout(step));
+                }
+                left.min(self.timeout)
+            }
+            None => self.timeout,
+        };
+        if want != self.write_timeout {
+            self.stream().tcp().set_write_timeout(Some(want)).map_err(|e| self.io_error(e, error::eexSocket, step))?;
+            self.write_timeout = want;
+        }
+        Ok(())
     }
 
     /// Sends one command and flushes.
@@ -296,7 +330,7 @@ impl LineConnection {
             }
         };
         self.read_timeout = None;
-        let s = stream::start_tls(tcp, ctx, self.timeout, &self.abort, &self.log)?;
+        let s = stream::start_tls(tcp, ctx, self.abort.cap(self.timeout), &self.abort, &self.log)?;
         self.stream = Some(s);
         Ok(())
     }

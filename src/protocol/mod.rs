@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod dotstuff;
+pub mod imap;
 pub mod line;
 pub mod mechanism;
 pub mod pop3;

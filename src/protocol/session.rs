@@ -59,6 +59,14 @@ pub fn await_greeting(conn: &mut LineConnection, port: u16, grace: Option<Durati
             // The greeting read reports a connection closed without a word.
             Ok(0) => return Ok(()),
             Ok(_) => {}
+            // The operation's deadline (CSMAIL_PROP_OPERATION_TIMEOUT_MS) cut the wait short:
+            // that says nothing about the port, and the client tells it as the deadline's.
+            Err(e)
+                if e.result == error::CSMAIL_E_TIMEOUT
+                    && conn.abort.deadline().is_some_and(|d| Instant::now() >= d) =>
+            {
+                return Err(e)
+            }
             Err(e) if e.result == error::CSMAIL_E_TIMEOUT => {
                 let text = match grace {
                     Some(g) => format!(
@@ -206,12 +214,17 @@ pub trait Session: Sized {
             Err(e) => {
                 let last = std::mem::take(&mut self.link_mut().last);
                 if e.result == error::CSMAIL_E_AUTH && !self.is_broken() {
-                    self.link_mut().conn.quit_after_refusal();
+                    self.quit_after_refusal();
                 }
                 self.close();
                 Err((e, last))
             }
         }
+    }
+
+    /// Ends a session whose login was refused in order (QUIT; IMAP says LOGOUT).
+    fn quit_after_refusal(&mut self) {
+        self.link_mut().conn.quit_after_refusal();
     }
 
     /// QUIT and close. QUIT is sent only when the protocol state is known; the connection is

@@ -98,6 +98,19 @@ impl<F: FnMut(&mut [u8]) -> io::Result<usize>> MessageSource for FnSource<F> {
     }
 }
 
+/// A source whose size the application states (a read callback of a known length, for an IMAP
+/// APPEND literal); None keeps it unknown.
+pub struct SizedSource<S: MessageSource>(pub S, pub Option<u64>);
+
+impl<S: MessageSource> MessageSource for SizedSource<S> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+    fn size(&self) -> Option<u64> {
+        self.1
+    }
+}
+
 /// Where a retrieved message goes.
 pub trait MessageSink {
     fn write(&mut self, data: &[u8]) -> io::Result<()>;

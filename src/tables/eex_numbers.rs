@@ -1,7 +1,7 @@
 // The ErrorInfo numbers (eex). 1001-1407 are exactly those of the CSMail/SSL supplement (seed
 // 002), with its notes as texts. New numbers live in new ranges and are never renumbered:
 // 1501-1599 protocol and connection conditions the legacy table had no number for, 1601-1699 API
-// misuse, 1701-1799 the Message object. Included by src/error.rs and build.rs.
+// misuse, 1701-1799 the Message object, 1801-1899 IMAP. Included by src/error.rs and build.rs.
 eex_numbers! {
     /// The object was unable to create a TCP connection to the proxy server.
     eexProxyNoconn = 1001;
@@ -128,4 +128,11 @@ eex_numbers! {
     /// A header name or value is not allowed (a name that is not printable ASCII without ':', a
     /// MIME header that belongs to the sections).
     eexInvalidHeader = 1705;
+    /// The IMAP server answered NO: it refused the command (its response code, e.g. [TRYCREATE],
+    /// [AUTHENTICATIONFAILED], is in the text).
+    eexImapNo = 1801;
+    /// The IMAP server answered BAD: it did not accept the command's syntax or state.
+    eexImapBad = 1802;
+    /// The IMAP server ended the session (an untagged BYE outside LOGOUT).
+    eexImapBye = 1803;
 }

@@ -106,6 +106,7 @@ pub enum PropKind {
 pub enum Object {
     Smtp,
     Pop3,
+    Imap,
     Proxy,
     /// A Message's section (csmail_section_get_str / set_str).
     Section,

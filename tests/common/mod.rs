@@ -4,7 +4,7 @@
 pub mod sasl;
 
 use csmail::api::properties::*;
-use csmail::api::{AdvancedHandler, Pop3Client, SmtpClient, SslInfo};
+use csmail::api::{AdvancedHandler, ImapClient, Pop3Client, SmtpClient, SslInfo};
 use csmail::log::LogHandler;
 use csmail::options::*;
 use csmail_server::{RunningServer, ServerOptions};
@@ -47,6 +47,19 @@ impl Fixture {
         c.set_str(CSMAIL_PROP_HOST, "localhost").unwrap();
         c.set_int(CSMAIL_PROP_PORT, port as i32).unwrap();
         c.set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000).unwrap();
+        if let Some(s) = ssl {
+            c.set_advanced_handler(AdvancedHandler::Ssl(s)).unwrap();
+        }
+        c
+    }
+
+    pub fn imap(&self, port: u16, ssl: Option<Arc<SslInfo>>, user: &str, pass: &str) -> ImapClient {
+        let c = ImapClient::new();
+        c.set_str(CSMAIL_PROP_HOST, "localhost").unwrap();
+        c.set_int(CSMAIL_PROP_PORT, port as i32).unwrap();
+        c.set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000).unwrap();
+        c.set_str(CSMAIL_PROP_USER, user).unwrap();
+        c.set_str(CSMAIL_PROP_PASSWORD, pass).unwrap();
         if let Some(s) = ssl {
             c.set_advanced_handler(AdvancedHandler::Ssl(s)).unwrap();
         }

@@ -1,4 +1,4 @@
-"""csmail for Python: the CSMail object model — SMTPClient, POP3Client, SSLInfo, LogHandler,
+"""csmail for Python: the CSMail object model — SMTPClient, POP3Client, IMAPClient, SSLInfo, LogHandler,
 ErrorInfo, the proxy handlers — over the csmail library (rustls TLS), through ctypes.
 
 ::
@@ -51,6 +51,7 @@ from ._library import PATH as library_path
 from ._library import VERSION as library_version
 from .loghandler import LogHandler
 from .message import Message, Section
+from .imap import FLAGS_ADD, FLAGS_REMOVE, FLAGS_REPLACE, IMAPClient
 from .pop3 import POP3Client
 from .proxy import (
     HTTPProxyInfo,
@@ -75,6 +76,10 @@ __version__ = CSMAIL_VERSION  # noqa: F405
 __all__ = [
     "SMTPClient",
     "POP3Client",
+    "IMAPClient",
+    "FLAGS_ADD",
+    "FLAGS_REMOVE",
+    "FLAGS_REPLACE",
     "SSLInfo",
     "LogHandler",
     "ErrorInfo",

@@ -244,14 +244,24 @@ eexNoEnvelope = CSMAIL_eexNoEnvelope
 #: header that belongs to the sections).
 CSMAIL_eexInvalidHeader = 1705
 eexInvalidHeader = CSMAIL_eexInvalidHeader
+#: The IMAP server answered NO: it refused the command (its response code, e.g. [TRYCREATE],
+#: [AUTHENTICATIONFAILED], is in the text).
+CSMAIL_eexImapNo = 1801
+eexImapNo = CSMAIL_eexImapNo
+#: The IMAP server answered BAD: it did not accept the command's syntax or state.
+CSMAIL_eexImapBad = 1802
+eexImapBad = CSMAIL_eexImapBad
+#: The IMAP server ended the session (an untagged BYE outside LOGOUT).
+CSMAIL_eexImapBye = 1803
+eexImapBye = CSMAIL_eexImapBye
 
 # ---- Client and proxy properties ----
 #: Server host name or address; required before Connect, and the name TLS verifies. On a proxy: the
 #: proxy's host.
 CSMAIL_PROP_HOST = 1
 #: Server port; 0 = the default for the mode (SMTP 25, or 465 with MODE_CHANNEL; POP3 110, or 995
-#: with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for HTTP, the protocol's port for a
-#: POP3 or SMTP proxy.
+#: with MODE_CHANNEL; IMAP 143, or 993 with MODE_CHANNEL). On a proxy: 0 = 1080 for SOCKS, 8080 for
+#: HTTP, the protocol's port for a POP3 or SMTP proxy.
 CSMAIL_PROP_PORT = 2
 #: User name; empty = no authentication.
 CSMAIL_PROP_USER = 3
@@ -260,19 +270,32 @@ CSMAIL_PROP_USER = 3
 CSMAIL_PROP_PASSWORD = 4
 #: SMTP EHLO name; empty = the host's FQDN, else the local address literal.
 CSMAIL_PROP_EHLO_NAME = 5
-#: Timeout of each network step in milliseconds (1 .. 86400000).
+#: Timeout of each network step in milliseconds (1 .. 86400000): the TCP connect, the TLS
+#: handshake, each whole reply, each wait for more message data.
 CSMAIL_PROP_TIMEOUT_MS = 6
 #: Authentication mechanism (CSMAIL_AUTH_*).
 CSMAIL_PROP_AUTH_MECH = 7
+#: Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none (0 ..
+#: 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
+#: with a text that names this property.
+CSMAIL_PROP_OPERATION_TIMEOUT_MS = 8
+#: Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
+#: CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
+#: gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+CSMAIL_PROP_LOW_SPEED_LIMIT = 9
+#: The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
+#: CURLOPT_LOW_SPEED_TIME.
+CSMAIL_PROP_LOW_SPEED_TIME_MS = 10
 #: 1 while connected.
 CSMAIL_PROP_CONNECTED = 20
 #: SMTP: the last reply's code.
 CSMAIL_PROP_REPLY_CODE = 21
-#: The last reply's text: SMTP lines joined by LF; POP3 the status line.
+#: The last reply's text: SMTP lines joined by LF; POP3 the status line; IMAP the last tagged
+#: status line without its tag ("OK [READ-WRITE] SELECT completed").
 CSMAIL_PROP_REPLY_TEXT = 22
 #: SMTP: the last reply's enhanced status code, e.g. "5.1.1".
 CSMAIL_PROP_REPLY_ENHANCED = 23
-#: The server's capabilities: EHLO keywords or CAPA lines, LF-separated.
+#: The server's capabilities: EHLO keywords, CAPA lines or IMAP capabilities, LF-separated.
 CSMAIL_PROP_CAPABILITIES = 24
 #: 1 when the connection is encrypted.
 CSMAIL_PROP_TLS_ACTIVE = 25
@@ -450,17 +473,18 @@ SSLSessionResumed = CSMAIL_SSLSessionResumed
 #: not a token. SMTP over TLS: PLAIN, LOGIN, CRAM-MD5; in the clear CRAM-MD5 first. POP3 over TLS:
 #: SASL PLAIN, USER/PASS, SASL LOGIN, SASL CRAM-MD5, APOP; in the clear APOP, SASL CRAM-MD5, then
 #: USER/PASS, SASL PLAIN, SASL LOGIN. Nothing usable offered: no credential is sent (CSMAIL_E_AUTH,
-#: eexAuthNotSupported).
+#: eexAuthNotSupported). IMAP: AUTHENTICATE CRAM-MD5 in the clear, else AUTHENTICATE PLAIN when
+#: offered, else the LOGIN command; never LOGIN with LOGINDISABLED.
 CSMAIL_AUTH_AUTO = 0
-#: SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH).
+#: SASL PLAIN (RFC 4616; SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
 CSMAIL_AUTH_PLAIN = 1
-#: SASL LOGIN (SMTP AUTH, POP3 AUTH).
+#: SASL LOGIN (SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
 CSMAIL_AUTH_LOGIN = 2
-#: SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH).
+#: SASL CRAM-MD5 (RFC 2195; SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE).
 CSMAIL_AUTH_CRAM_MD5 = 3
-#: SASL XOAUTH2 (SMTP AUTH, POP3 AUTH; Password holds the OAuth2 access token).
+#: SASL XOAUTH2 (SMTP AUTH, POP3 AUTH, IMAP AUTHENTICATE; Password holds the OAuth2 access token).
 CSMAIL_AUTH_XOAUTH2 = 4
-#: POP3 USER/PASS.
+#: POP3 USER/PASS; the IMAP LOGIN command.
 CSMAIL_AUTH_USER_PASS = 5
 #: POP3 APOP.
 CSMAIL_AUTH_APOP = 6

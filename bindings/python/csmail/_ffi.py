@@ -39,29 +39,12 @@ class csmail_certificate_info(ctypes.Structure):
     ]
 
 
-#: OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8, valid only during the call).
-csmail_log_callback = FUNCTYPE(
-    None,
-    ctypes.c_void_p,  # userdata
-    ctypes.c_int32,  # severity
-    ctypes.c_int32,  # facility
-    ctypes.c_char_p,  # message
-)
-
 #: Progress: bytes done and the total (-1 when unknown).
 csmail_progress_callback = FUNCTYPE(
     ctypes.c_int32,
     ctypes.c_void_p,  # userdata
     ctypes.c_uint64,  # done
     ctypes.c_int64,  # total
-)
-
-#: Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on, non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
-csmail_write_callback = FUNCTYPE(
-    ctypes.c_int32,
-    ctypes.c_void_p,  # userdata
-    ctypes.c_void_p,  # data
-    ctypes.c_size_t,  # len
 )
 
 #: One whole message of a batch: its number and bytes (valid only during the call).
@@ -73,6 +56,14 @@ csmail_message_callback = FUNCTYPE(
     ctypes.c_size_t,  # len
 )
 
+#: Message sink: consume `len` bytes at `data` (valid only during the call); return 0 to go on, non-zero to fail the retrieval (CSMAIL_E_IO, eexMessageSink).
+csmail_write_callback = FUNCTYPE(
+    ctypes.c_int32,
+    ctypes.c_void_p,  # userdata
+    ctypes.c_void_p,  # data
+    ctypes.c_size_t,  # len
+)
+
 #: Message source: fill `buf` with up to `capacity` bytes, store the count in `*n_out`, return 0.
 csmail_read_callback = FUNCTYPE(
     ctypes.c_int32,
@@ -80,6 +71,15 @@ csmail_read_callback = FUNCTYPE(
     ctypes.c_void_p,  # buf
     ctypes.c_size_t,  # capacity
     ctypes.POINTER(ctypes.c_size_t),  # n_out
+)
+
+#: OnLogMessage: `severity` (LOG_S_*), `facility` (LOG_F_*), `message` (NUL-terminated UTF-8, valid only during the call).
+csmail_log_callback = FUNCTYPE(
+    None,
+    ctypes.c_void_p,  # userdata
+    ctypes.c_int32,  # severity
+    ctypes.c_int32,  # facility
+    ctypes.c_char_p,  # message
 )
 
 #: A validation callback: return non-zero to accept the server certificate, 0 to refuse it.
@@ -113,6 +113,78 @@ PROTOTYPES = {
     "csmail_errorinfo_os_error": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32)]),
     # Text: the description, UTF-8, into a caller buffer (NULL asks the size in `needed_out`).
     "csmail_errorinfo_text": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Creates an IMAPClient with one reference (release with `csmail_imap_release`).
+    "csmail_imap_new": (ctypes.c_void_p, []),
+    # Adds a reference.
+    "csmail_imap_addref": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Releases a reference; the last one closes the connection without LOGOUT and frees the client.
+    "csmail_imap_release": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Sets a string property (CSMAIL_PROP_HOST, _USER, _PASSWORD).
+    "csmail_imap_set_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p]),
+    # Reads a string property (HOST, USER, REPLY_TEXT, CAPABILITIES) into a caller buffer.
+    "csmail_imap_get_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Sets an integer property (CSMAIL_PROP_PORT, _TIMEOUT_MS, _AUTH_MECH: AUTO, PLAIN, LOGIN, CRAM_MD5, XOAUTH2, USER_PASS for the LOGIN command).
+    "csmail_imap_set_int": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32]),
+    # Reads an integer property (PORT, TIMEOUT_MS, AUTH_MECH, CONNECTED, TLS_ACTIVE).
+    "csmail_imap_get_int": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]),
+    # SetAdvancedHandler: attaches an SSLInfo, a LogHandler or a SOCKS/HTTP ProxyInfo (the client keeps its own reference).
+    "csmail_imap_set_advanced_handler": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    # Detaches an advanced handler.
+    "csmail_imap_remove_advanced_handler": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    # ExtendedError: a new ErrorInfo (release with `csmail_errorinfo_release`).
+    "csmail_imap_extended_error": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    # Sets (NULL clears) the progress callback of fetches and appends.
+    "csmail_imap_set_progress_callback": (ctypes.c_int32, [ctypes.c_void_p, csmail_progress_callback, ctypes.c_void_p]),
+    # Connect: TCP, TLS (MODE_CHANNEL, port 993) or STARTTLS (MODE_STARTTLS, port 143) with an SSLInfo, greeting, CAPABILITY, login (USER must be set).
+    "csmail_imap_connect": (ctypes.c_int32, [ctypes.c_void_p]),
+    # LOGOUT and close.
+    "csmail_imap_disconnect": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Ends the operation in progress from any thread (IDLE included); it returns CSMAIL_E_ABORTED and the connection is closed.
+    "csmail_imap_abort": (ctypes.c_int32, [ctypes.c_void_p]),
+    # NOOP: lets the server report changes.
+    "csmail_imap_noop": (ctypes.c_int32, [ctypes.c_void_p]),
+    # SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name).
+    "csmail_imap_select": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32)]),
+    # LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
+    "csmail_imap_list": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
+    "csmail_imap_status": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32)]),
+    # CREATE a mailbox.
+    "csmail_imap_create": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # DELETE a mailbox.
+    "csmail_imap_delete": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # RENAME a mailbox.
+    "csmail_imap_rename": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # SUBSCRIBE (`subscribe` non-zero) or UNSUBSCRIBE a mailbox.
+    "csmail_imap_subscribe": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32]),
+    # CLOSE (`expunge` non-zero: removes the messages marked \Deleted) or UNSELECT the mailbox.
+    "csmail_imap_close_mailbox": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32]),
+    # SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\""; ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
+    "csmail_imap_search": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
+    "csmail_imap_fetch": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    # Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
+    "csmail_imap_fetch_many": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32), ctypes.c_size_t, csmail_message_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
+    # FETCH one whole message into a file (created or truncated, synced; removed on failure).
+    "csmail_imap_fetch_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.c_char_p]),
+    # FETCH BODY.PEEK[`section`] ("" or NULL for the whole message, "TEXT", "HEADER", "1.2") streamed into a write callback in pieces of at least 16 KiB (the callback runs on this thread, during this call).
+    "csmail_imap_fetch_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.c_char_p, csmail_write_callback, ctypes.c_void_p]),
+    # STORE flags ("\\Seen \\Flagged", space-separated) on a message set ("1:5,7"): `op` > 0 adds, < 0 removes, 0 replaces.
+    "csmail_imap_store_flags": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_char_p]),
+    # COPY a message set to a mailbox (NO [TRYCREATE] when it does not exist).
+    "csmail_imap_copy": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_char_p]),
+    # MOVE a message set to a mailbox (without MOVE: COPY, STORE \Deleted, EXPUNGE).
+    "csmail_imap_move": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_char_p]),
+    # EXPUNGE (`set` NULL: every message marked \Deleted) or UID EXPUNGE `set` (UIDPLUS).
+    "csmail_imap_expunge": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new UID, 0 when the server does not say.
+    "csmail_imap_append_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_uint32)]),
+    # APPEND a Message to a mailbox.
+    "csmail_imap_append_message": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
+    # APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+    "csmail_imap_append_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, csmail_read_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
+    # IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
+    "csmail_imap_idle": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_int32)]),
     # Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).
     "csmail_loghandler_new": (ctypes.c_void_p, []),
     # Adds a reference.
@@ -243,7 +315,7 @@ PROTOTYPES = {
     "csmail_pop3_top_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_char_p]),
     # TOP n lines into a write callback.
     "csmail_pop3_top_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_uint32, csmail_write_callback, ctypes.c_void_p]),
-    # Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 8 commands in flight when the server offers PIPELINING.
+    # Batch retrieval: RETR each of `numbers` (and DELE it afterwards when `delete_each` is non-zero), keeping up to 32 messages in flight when the server offers PIPELINING.
     "csmail_pop3_retrieve_many": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32), ctypes.c_size_t, ctypes.c_int32, csmail_message_callback, ctypes.c_void_p]),
     # DELE n: marks message `number` deleted (committed by Disconnect's QUIT).
     "csmail_pop3_delete": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32]),
@@ -253,7 +325,7 @@ PROTOTYPES = {
     "csmail_pop3_noop": (ctypes.c_int32, [ctypes.c_void_p]),
     # Disconnect: QUIT and close.
     "csmail_pop3_disconnect": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32)]),
-    # Ends the operation running on this client, from any thread (CSMAIL_E_ABORTED for it).
+    # Ends the operation in progress on this client, from any thread.
     "csmail_pop3_abort": (ctypes.c_int32, [ctypes.c_void_p]),
     # Creates a proxy handler of `kind`: CSMAIL_PROXY_SOCKS4 (SOCK4ProxyInfo), _SOCKS4A, _SOCKS5 (SOCK5ProxyInfo), _HTTP (HTTP CONNECT), _POP3 (POP3ProxyInfo), _SMTP (SMTPProxyInfo), with one reference (release with `csmail_proxyinfo_release`).
     "csmail_proxyinfo_new": (ctypes.c_void_p, [ctypes.c_int32]),
@@ -347,7 +419,7 @@ PROTOTYPES = {
     "csmail_smtp_reset": (ctypes.c_int32, [ctypes.c_void_p]),
     # Disconnect: QUIT and close.
     "csmail_smtp_disconnect": (ctypes.c_int32, [ctypes.c_void_p]),
-    # Ends the operation running on this client, from any thread; it returns CSMAIL_E_ABORTED (or CSMAIL_E_DELIVERY_UNKNOWN once the message was sent) and the connection is closed.
+    # Ends the operation in progress on this client, from any thread.
     "csmail_smtp_abort": (ctypes.c_int32, [ctypes.c_void_p]),
     # Creates an SSLInfo with the defaults of seed 002 (MODE_CHANNEL, validation on) and one reference (release with `csmail_sslinfo_release`).
     "csmail_sslinfo_new": (ctypes.c_void_p, []),

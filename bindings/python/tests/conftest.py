@@ -55,6 +55,8 @@ class Server:
     smtps: int
     pop3: int
     pop3s: int
+    imap: int
+    imaps: int
 
     def mailbox(self, user: str) -> Path:
         return self.dir / "mail" / user
@@ -70,6 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "--dir",
             str(directory),
             "--smtp-port", "0", "--smtps-port", "0", "--pop3-port", "0", "--pop3s-port", "0",
+            "--imap-port", "0", "--imaps-port", "0",
             "--user", "alice:alicepass",
             "--user", "bob:bobpass",
             "--user", f"{UTF8_USER}:{UTF8_PASSWORD}",
@@ -79,7 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stdout=subprocess.PIPE,
     )
     try:
-        ports = read_ports(process, ["smtp", "smtps", "pop3", "pop3s"])
+        ports = read_ports(process, ["smtp", "smtps", "pop3", "pop3s", "imap", "imaps"])
         yield Server(directory, str(directory / "ca.pem"), **ports)
     finally:
         assert process.stdin is not None

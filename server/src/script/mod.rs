@@ -16,7 +16,8 @@
 //! | `S*N: text` | send `text` + CRLF, N times (e.g. `S*100000: 250-x`) |
 //! | `RAW: text` | send `text` as is, no CRLF added |
 //! | `RAWN: count byte` | send `count` copies of one byte (a character or an escape), no CRLF |
-//! | `C: pattern` | read one line from the client (up to LF, CRLF stripped) and compare; a trailing `*` matches any rest. A line that does not match is recorded in `mismatches` and the script goes on |
+//! | `C: pattern` | read one line from the client (up to LF, CRLF stripped) and compare; a trailing `*` matches any rest, `\T` one word (an IMAP tag). A line that does not match is recorded in `mismatches` and the script goes on. The line's first word becomes the client's current tag |
+//! | `LITERAL` | read the literal the client's last line announced (`{n}` or `{n+}` at its end: exactly n octets, kept only in `received`); the rest of the command is the next `C:` line. A synchronising literal needs a `S: + go` before it, as on a real server |
 //! | `DATA` | read dot-stuffed data up to and including the `.` CRLF line (just consumed; the bytes are in `received`) |
 //! | `TLS` | server side of a TLS handshake now (for STARTTLS/STLS); later steps run over TLS. Bytes the client sent before the handshake that were not consumed are dropped and recorded as a mismatch |
 //! | `SLEEP ms` | pause |
@@ -27,7 +28,22 @@
 //! After `S:`, `S*N:`, `RAW:`, `RAWN:` and `C:` exactly one optional space is
 //! skipped; the rest of the line (trailing spaces included) is the text.
 //! Escapes in texts and patterns: `\r` `\n` `\t` `\0` `\\` `\xHH` (and `\*`
-//! for a literal star at the end of a pattern).
+//! for a literal star at the end of a pattern). In `S:`, `S*N:` and `RAW:` texts `\T` is
+//! the client's current tag (the first word of the last line a `C:` step read), so a script
+//! can answer IMAP commands whatever tags the client picks, or spoof them:
+//!
+//! ```text
+//! S: * OK [CAPABILITY IMAP4rev1 LITERAL+] scripted
+//! C: \T LOGIN *
+//! S: * 1 FETCH (BODY[] {99999999999})
+//! S: \T OK done
+//! C: \T APPEND INBOX {5}
+//! S: + go
+//! LITERAL
+//! C:
+//! S: * BYE going away mid-command
+//! RAWN: 100000000 x
+//! ```
 //!
 //! Reaching the end of the script closes the connection. `completed` is true
 //! when every step ran. If the client hangs up while the server is sending,

@@ -6,8 +6,21 @@ use std::path::Path;
 /// One step of a script, as parsed from one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum Step {
-    Send { data: Vec<u8>, times: u64 },
-    Expect { pattern: Vec<u8>, prefix: bool, text: String },
+    /// `tags`: offsets in `data` where the client's current tag goes (`\T`).
+    Send {
+        data: Vec<u8>,
+        times: u64,
+        tags: Vec<usize>,
+    },
+    /// `tags`: offsets in `pattern` where one word (an IMAP tag) may stand (`\T`).
+    Expect {
+        pattern: Vec<u8>,
+        prefix: bool,
+        text: String,
+        tags: Vec<usize>,
+    },
+    /// Read the literal the client's last line announced (`{n}` or `{n+}` at its end).
+    Literal,
     Data,
     Tls,
     Sleep(u64),
@@ -22,7 +35,8 @@ pub struct Script {
     pub(super) steps: Vec<Step>,
 }
 
-fn unescape(s: &str) -> Result<Vec<u8>, String> {
+/// Undoes the escapes; `\T` (the client's tag) is recorded in `tags` where allowed.
+fn unescape_tagged(s: &str, mut tags: Option<&mut Vec<usize>>) -> Result<Vec<u8>, String> {
     let mut out = Vec::with_capacity(s.len());
     let b = s.as_bytes();
     let mut i = 0;
@@ -41,6 +55,10 @@ fn unescape(s: &str) -> Result<Vec<u8>, String> {
             b'0' => out.push(0),
             b'\\' => out.push(b'\\'),
             b'*' => out.push(b'*'),
+            b'T' => match tags.as_deref_mut() {
+                Some(t) => t.push(out.len()),
+                None => return Err("\\T is only valid in S:, S*N:, RAW: and C:".into()),
+            },
             b'x' => {
                 let hex =
                     s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or("\\x needs two hex digits")?;
@@ -51,6 +69,17 @@ fn unescape(s: &str) -> Result<Vec<u8>, String> {
         }
     }
     Ok(out)
+}
+
+fn unescape(s: &str) -> Result<Vec<u8>, String> {
+    unescape_tagged(s, None)
+}
+
+/// Text with `\T` tag positions.
+fn tagged(s: &str) -> Result<(Vec<u8>, Vec<usize>), String> {
+    let mut tags = Vec::new();
+    let data = unescape_tagged(s, Some(&mut tags))?;
+    Ok((data, tags))
 }
 
 impl Script {
@@ -87,17 +116,21 @@ fn parse_step(line: &str) -> Result<Step, String> {
             let text = rest.strip_prefix(' ').unwrap_or(rest);
             match kw {
                 "S" => {
-                    let mut data = unescape(text)?;
+                    let (mut data, tags) = tagged(text)?;
                     data.extend_from_slice(b"\r\n");
-                    return Ok(Step::Send { data, times: 1 });
+                    return Ok(Step::Send { data, times: 1, tags });
                 }
-                "RAW" => return Ok(Step::Send { data: unescape(text)?, times: 1 }),
+                "RAW" => {
+                    let (data, tags) = tagged(text)?;
+                    return Ok(Step::Send { data, times: 1, tags });
+                }
                 "C" => {
                     let (pat, prefix) = match text.strip_suffix('*') {
                         Some(p) if !p.ends_with('\\') || p.ends_with("\\\\") => (p, true),
                         _ => (text, false),
                     };
-                    return Ok(Step::Expect { pattern: unescape(pat)?, prefix, text: text.to_string() });
+                    let (pattern, tags) = tagged(pat)?;
+                    return Ok(Step::Expect { pattern, prefix, text: text.to_string(), tags });
                 }
                 "RAWN" => {
                     let mut it = text.split_whitespace();
@@ -106,14 +139,14 @@ fn parse_step(line: &str) -> Result<Step, String> {
                     if byte.len() != 1 || it.next().is_some() {
                         return Err("RAWN: count byte (exactly one byte)".into());
                     }
-                    return Ok(Step::Send { data: byte, times: count });
+                    return Ok(Step::Send { data: byte, times: count, tags: Vec::new() });
                 }
                 _ => {
                     if let Some(n) = kw.strip_prefix("S*") {
                         let times: u64 = n.parse().map_err(|_| format!("bad repeat count in {kw}"))?;
-                        let mut data = unescape(text)?;
+                        let (mut data, tags) = tagged(text)?;
                         data.extend_from_slice(b"\r\n");
-                        return Ok(Step::Send { data, times });
+                        return Ok(Step::Send { data, times, tags });
                     }
                 }
             }
@@ -122,12 +155,13 @@ fn parse_step(line: &str) -> Result<Step, String> {
     let mut words = line.split_whitespace();
     let kw = words.next().unwrap_or("");
     let arg = words.next();
-    let no_arg = ["DATA", "TLS", "CLOSE", "HANG", "EXPECT-EOF"].contains(&kw);
+    let no_arg = ["DATA", "LITERAL", "TLS", "CLOSE", "HANG", "EXPECT-EOF"].contains(&kw);
     if words.next().is_some() || (no_arg && arg.is_some()) {
         return Err(format!("unexpected text after {kw}"));
     }
     match (kw, arg) {
         ("DATA", None) => Ok(Step::Data),
+        ("LITERAL", None) => Ok(Step::Literal),
         ("TLS", None) => Ok(Step::Tls),
         ("CLOSE", None) => Ok(Step::Close),
         ("HANG", None) => Ok(Step::Hang),
@@ -151,15 +185,15 @@ mod tests {
         assert_eq!(
             s.steps,
             vec![
-                Step::Send { data: b"220 hi!\r\n".to_vec(), times: 1 },
-                Step::Send { data: b"a\r\n".to_vec(), times: 1 },
-                Step::Expect { pattern: b"EHLO ".to_vec(), prefix: true, text: "EHLO *".into() },
-                Step::Expect { pattern: b"QUIT".to_vec(), prefix: false, text: "QUIT".into() },
+                Step::Send { data: b"220 hi!\r\n".to_vec(), times: 1, tags: vec![] },
+                Step::Send { data: b"a\r\n".to_vec(), times: 1, tags: vec![] },
+                Step::Expect { pattern: b"EHLO ".to_vec(), prefix: true, text: "EHLO *".into(), tags: vec![] },
+                Step::Expect { pattern: b"QUIT".to_vec(), prefix: false, text: "QUIT".into(), tags: vec![] },
                 Step::Data,
                 Step::Tls,
                 Step::Sleep(5),
-                Step::Send { data: b"250-x\r\n".to_vec(), times: 3 },
-                Step::Send { data: b"A".to_vec(), times: 4 },
+                Step::Send { data: b"250-x\r\n".to_vec(), times: 3, tags: vec![] },
+                Step::Send { data: b"A".to_vec(), times: 4, tags: vec![] },
                 Step::Hang,
                 Step::ExpectEof,
                 Step::Close,
@@ -170,9 +204,29 @@ mod tests {
     #[test]
     fn keeps_trailing_space_and_literal_star() {
         let s = Script::parse("S: 334 \nC: a\\*\nS:").unwrap();
-        assert_eq!(s.steps[0], Step::Send { data: b"334 \r\n".to_vec(), times: 1 });
-        assert_eq!(s.steps[1], Step::Expect { pattern: b"a*".to_vec(), prefix: false, text: "a\\*".into() });
-        assert_eq!(s.steps[2], Step::Send { data: b"\r\n".to_vec(), times: 1 });
+        assert_eq!(s.steps[0], Step::Send { data: b"334 \r\n".to_vec(), times: 1, tags: vec![] });
+        assert_eq!(
+            s.steps[1],
+            Step::Expect { pattern: b"a*".to_vec(), prefix: false, text: "a\\*".into(), tags: vec![] }
+        );
+        assert_eq!(s.steps[2], Step::Send { data: b"\r\n".to_vec(), times: 1, tags: vec![] });
+    }
+
+    #[test]
+    fn imap_tags_and_literals() {
+        let s = Script::parse("C: \\T LOGIN *\nLITERAL\nS: \\T OK done \\T\nS*2: \\T NO\nRAW: \\T").unwrap();
+        assert_eq!(
+            s.steps,
+            vec![
+                Step::Expect { pattern: b" LOGIN ".to_vec(), prefix: true, text: "\\T LOGIN *".into(), tags: vec![0] },
+                Step::Literal,
+                Step::Send { data: b" OK done \r\n".to_vec(), times: 1, tags: vec![0, 9] },
+                Step::Send { data: b" NO\r\n".to_vec(), times: 2, tags: vec![0] },
+                Step::Send { data: vec![], times: 1, tags: vec![0] },
+            ]
+        );
+        assert_eq!(Script::parse("RAWN: 3 \\T").unwrap_err(), "line 1: \\T is only valid in S:, S*N:, RAW: and C:");
+        assert_eq!(Script::parse("LITERAL 5").unwrap_err(), "line 1: unexpected text after LITERAL");
     }
 
     #[test]

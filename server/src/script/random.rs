@@ -1,8 +1,10 @@
 //! The seeded random hostile server: a script generated from a seed that follows the shape of an
-//! SMTP or POP3 session (one reply for each line the client sends, so a client that keeps to the
-//! protocol stays in step) but answers at random with what real and broken servers send: wrong
+//! SMTP, POP3 or IMAP session (one reply for each line the client sends, so a client that keeps to
+//! the protocol stays in step) but answers at random with what real and broken servers send: wrong
 //! and random codes, truncated, huge and endless lines, bare LF and bare CR, NUL, invalid UTF-8,
-//! bad numbers, replies cut off in the middle, slow drip, silence and hang-ups.
+//! bad numbers, replies cut off in the middle, slow drip, silence and hang-ups; for IMAP also
+//! untagged data before every completion, literals (some announcing far more than follows),
+//! spoofed tags and BYE.
 //!
 //! The same seed always gives the same script, so a failing session is reproduced by its seed;
 //! [`random_text`] gives the script's text (the format of the `script` module) to save it.
@@ -17,6 +19,9 @@ pub enum Dialect {
     /// Greeting, CAPA, USER and PASS (APOP when the greeting has a timestamp), STAT, LIST 1, UIDL 1, RETR 1, TOP 1,
     /// DELE 1, QUIT.
     Pop3,
+    /// A greeting with capabilities, then for each line the client sends (a command, a SASL
+    /// answer, DONE) untagged data and a completion tagged with the client's tag (`\T`).
+    Imap,
 }
 
 impl Script {
@@ -34,6 +39,7 @@ pub fn random_text(seed: u64, dialect: Dialect, login: bool) -> String {
     match dialect {
         Dialect::Smtp => g.smtp(login),
         Dialect::Pop3 => g.pop3(),
+        Dialect::Imap => g.imap(),
     }
     g.out
 }
@@ -49,6 +55,15 @@ fn esc(b: &[u8]) -> String {
         }
     }
     s
+}
+
+/// Stands for the client's tag in generated IMAP lines; [`tags`] turns it into the script's
+/// `\T` (a fault that cuts it leaves only stray control bytes).
+const TAG: &str = "\x01T\x01";
+
+/// `esc`'s text with every escaped [`TAG`] as `\T`.
+fn tags(escaped: String) -> String {
+    escaped.replace("\\x01T\\x01", "\\T")
 }
 
 /// How a reply goes wrong, or `Good`.
@@ -103,12 +118,12 @@ impl Gen {
     }
 
     fn send(&mut self, b: &[u8]) {
-        self.line(&format!("S: {}", esc(b)));
+        self.line(&format!("S: {}", tags(esc(b))));
     }
 
     fn raw(&mut self, b: &[u8]) {
         if !b.is_empty() {
-            self.line(&format!("RAW: {}", esc(b)));
+            self.line(&format!("RAW: {}", tags(esc(b))));
         }
     }
 
@@ -174,7 +189,7 @@ impl Gen {
                 let head = &first[..first.len().min(3)];
                 let mut l = head.to_vec();
                 l.extend_from_slice(b"-more");
-                self.line(&format!("S*{n}: {}", esc(&l)));
+                self.line(&format!("S*{n}: {}", tags(esc(&l))));
                 self.send(&first);
             }
             Fault::BareLf => {
@@ -209,12 +224,16 @@ impl Gen {
                 // The first bytes one at a time with pauses, the rest of a long reply at once.
                 let whole: Vec<u8> = good.iter().flat_map(|l| l.iter().copied().chain(*b"\r\n")).collect();
                 let dripped = whole.len().min(48);
-                for &b in &whole[..dripped] {
-                    self.raw(&[b]);
+                let mut i = 0;
+                while i < dripped {
+                    // An IMAP tag mark goes whole, to become the client's tag.
+                    let step = if whole[i..].starts_with(TAG.as_bytes()) { TAG.len() } else { 1 };
+                    self.raw(&whole[i..i + step]);
+                    i += step;
                     let ms = self.rng.u32(0..3);
                     self.line(&format!("SLEEP {ms}"));
                 }
-                self.raw(&whole[dripped..]);
+                self.raw(&whole[i..]);
             }
             Fault::Empty => {
                 let e: &[u8] = [&b""[..], b" ", b"\t", b"   "][self.rng.usize(0..4)];
@@ -396,6 +415,97 @@ impl Gen {
         self.expect_any(); // QUIT
         self.pop3_status(&[b"+OK bye".to_vec()], b"+OK -1");
     }
+
+    // --- IMAP --------------------------------------------------------------------------------
+
+    /// Untagged data a server may send before any completion.
+    fn imap_untagged(&mut self) -> Vec<Vec<u8>> {
+        let pool: [&[u8]; 14] = [
+            b"* 3 EXISTS",
+            b"* 0 RECENT",
+            b"* 2 EXPUNGE",
+            b"* OK [UIDVALIDITY 1234] UIDs valid",
+            b"* OK [UIDNEXT 9] next",
+            b"* FLAGS (\\Answered \\Seen \\Deleted)",
+            b"* 1 FETCH (FLAGS (\\Seen) UID 7)",
+            b"* SEARCH 1 2 3",
+            b"* LIST (\\HasNoChildren \\Trash) \".\" Trash",
+            b"* CAPABILITY IMAP4rev1 IDLE",
+            b"* OK [ALERT] the server is hostile",
+            b"* STATUS INBOX (MESSAGES 1 UIDNEXT 2)",
+            b"* ENABLED UTF8=ACCEPT",
+            b"* NO [ALERT] unsolicited",
+        ];
+        let mut out = Vec::new();
+        for _ in 0..self.rng.usize(0..3) {
+            out.push(pool[self.rng.usize(0..pool.len())].to_vec());
+        }
+        if self.rng.u32(0..4) == 0 {
+            // A FETCH with a literal: the announcement counts the lines up to ")", CRLFs included.
+            let body: Vec<Vec<u8>> = (0..self.rng.usize(0..6)).map(|_| self.body_line()).collect();
+            let len: usize = body.iter().map(|l| l.len() + 2).sum();
+            out.push(format!("* 1 FETCH (UID 1 RFC822.SIZE {len} BODY[] {{{len}}}").into_bytes());
+            out.extend(body);
+            out.push(b")".to_vec());
+        }
+        out
+    }
+
+    /// Untagged data, then the tagged completion `status` (or a fault in their place).
+    fn imap_reply(&mut self, status: &str) {
+        let mut good = self.imap_untagged();
+        good.push(format!("{TAG} {status}").into_bytes());
+        let refusals = [
+            format!("{TAG} NO [AUTHENTICATIONFAILED] refused"),
+            format!("{TAG} BAD what?"),
+            format!("{TAG} NO [TRYCREATE] no such mailbox"),
+            "* BYE shutting down".to_string(),
+        ];
+        let refusal = refusals[self.rng.usize(0..refusals.len())].clone();
+        let random = [
+            format!("{TAG} MAYBE"),
+            TAG.to_string(),
+            "A999999 OK spoofed tag".to_string(),
+            format!("{TAG}x OK near miss"),
+            "+ go on".to_string(),
+            "* OK".to_string(),
+            "*".to_string(),
+            format!("{TAG} OK [UIDVALIDITY] no number"),
+        ];
+        let random = random[self.rng.usize(0..random.len())].clone();
+        let numbers = [
+            format!("* {} EXISTS", self.bad_number()),
+            format!("* 1 FETCH (UID {} RFC822.SIZE {})", self.bad_number(), self.bad_number()),
+            "* 1 FETCH (BODY[] {99999999999999})".to_string(),
+            format!("* 1 FETCH (BODY[] {{{}}}", self.bad_number()),
+            format!("{TAG} OK [APPENDUID {} {}] done", self.bad_number(), self.bad_number()),
+        ];
+        let numbers = numbers[self.rng.usize(0..numbers.len())].clone();
+        self.reply(&good, refusal.as_bytes(), random.as_bytes(), numbers.as_bytes());
+    }
+
+    fn imap(&mut self) {
+        let mut caps = vec!["IMAP4rev1"];
+        for c in
+            ["IMAP4rev2", "STARTTLS", "LOGINDISABLED", "AUTH=PLAIN", "SASL-IR", "LITERAL+", "IDLE", "MOVE", "UIDPLUS"]
+        {
+            if self.rng.bool() {
+                caps.push(c);
+            }
+        }
+        let greeting = format!("* OK [CAPABILITY {}] hostile ready", caps.join(" "));
+        let random = ["* PREAUTH", "* BYE go away", "+ OK", "* OK", "OK hi"][self.rng.usize(0..5)];
+        self.reply(&[greeting.into_bytes()], b"* BYE too busy", random.as_bytes(), b"* OK [CAPABILITY \x00]");
+        for _ in 0..self.rng.usize(6..16) {
+            self.expect_any();
+            let status = ["OK done", "OK [READ-WRITE] selected", "OK [COPYUID 1 1 2] copied", "OK [APPENDUID 1 5] ok"]
+                [self.rng.usize(0..4)];
+            self.imap_reply(status);
+        }
+        self.expect_any(); // LOGOUT
+        self.send(b"* BYE logging out");
+        self.send(format!("{TAG} OK LOGOUT completed").as_bytes());
+    }
 }
 
 #[cfg(test)]
@@ -407,7 +517,7 @@ mod tests {
         assert_eq!(random_text(7, Dialect::Smtp, true), random_text(7, Dialect::Smtp, true));
         assert_ne!(random_text(7, Dialect::Pop3, false), random_text(8, Dialect::Pop3, false));
         for seed in 0..2000 {
-            for d in [Dialect::Smtp, Dialect::Pop3] {
+            for d in [Dialect::Smtp, Dialect::Pop3, Dialect::Imap] {
                 let text = random_text(seed, d, seed % 2 == 0);
                 Script::parse(&text).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{text}"));
             }
@@ -415,9 +525,19 @@ mod tests {
     }
 
     #[test]
+    fn imap_sessions_answer_with_the_clients_tag() {
+        let all: String = (0..200).map(|s| random_text(s, Dialect::Imap, false)).collect();
+        assert!(all.contains("S: \\T OK done"), "{all}");
+        assert!(all.contains("S: * BYE logging out\nS: \\T OK LOGOUT completed"));
+        assert!(all.contains("A999999 OK spoofed tag"));
+        assert!(all.contains("BODY[] {"));
+        assert!(!all.contains("\\x01T\\x01"), "every whole tag mark became \\T");
+    }
+
+    #[test]
     fn escapes_round_trip_through_the_parser() {
         let bytes: Vec<u8> = (0..=255).collect();
         let s = Script::parse(&format!("RAW: {}", esc(&bytes))).unwrap();
-        assert_eq!(s.steps, vec![super::super::parse::Step::Send { data: bytes, times: 1 }]);
+        assert_eq!(s.steps, vec![super::super::parse::Step::Send { data: bytes, times: 1, tags: vec![] }]);
     }
 }

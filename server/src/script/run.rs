@@ -64,8 +64,9 @@ pub(super) fn run(
     }
     let mut completed = true;
     let mut close_gracefully = true;
+    let mut last = LastLine::default();
     for (i, step) in script.steps.iter().enumerate() {
-        match exec(&mut conn, step, &tls, &mut mism) {
+        match exec(&mut conn, step, &tls, &mut mism, &mut last) {
             Ok(Flow::Next) => {}
             Ok(Flow::End) => {
                 close_gracefully = !matches!(step, Step::Hang | Step::ExpectEof);
@@ -92,6 +93,65 @@ pub(super) fn run(
     (mism, completed)
 }
 
+/// The last line a `C:` step read (its end may announce a literal for `LITERAL`) and the
+/// client's current tag (`\T`): the first word of the last line that began a command, so
+/// the line that continues a command after its literal does not replace it.
+#[derive(Default)]
+struct LastLine {
+    line: Vec<u8>,
+    tag: Vec<u8>,
+    continues: bool,
+}
+
+impl LastLine {
+    fn tag(&self) -> &[u8] {
+        &self.tag
+    }
+
+    fn read(&mut self, l: Vec<u8>) {
+        if !self.continues {
+            self.tag = l.split(|&b| b == b' ').next().unwrap_or(&[]).to_vec();
+        }
+        self.continues = false;
+        self.line = l;
+    }
+}
+
+/// `data` with the tag inserted at each offset.
+fn with_tags(data: &[u8], tags: &[usize], tag: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + tags.len() * tag.len());
+    let mut from = 0;
+    for &at in tags {
+        out.extend_from_slice(&data[from..at]);
+        out.extend_from_slice(tag);
+        from = at;
+    }
+    out.extend_from_slice(&data[from..]);
+    out
+}
+
+/// Does `line` match `pattern`, where each offset in `tags` stands for one word (1+ octets
+/// without a space) and `prefix` lets anything follow?
+fn matches(line: &[u8], pattern: &[u8], tags: &[usize], prefix: bool) -> bool {
+    let mut rest = line;
+    let mut from = 0;
+    for &at in tags {
+        let Some(r) = rest.strip_prefix(&pattern[from..at]) else { return false };
+        let word = r.iter().position(|&b| b == b' ').unwrap_or(r.len());
+        if word == 0 {
+            return false;
+        }
+        rest = &r[word..];
+        from = at;
+    }
+    let tail = &pattern[from..];
+    if prefix {
+        rest.starts_with(tail)
+    } else {
+        rest == tail
+    }
+}
+
 enum Flow {
     Next,
     End,
@@ -103,9 +163,17 @@ fn exec(
     step: &Step,
     tls: &Option<Arc<rustls::ServerConfig>>,
     mism: &mut Vec<String>,
+    last: &mut LastLine,
 ) -> io::Result<Flow> {
     match step {
-        Step::Send { data, times } => {
+        Step::Send { data, times, tags } => {
+            let tagged;
+            let data = if tags.is_empty() {
+                data
+            } else {
+                tagged = with_tags(data, tags, last.tag());
+                &tagged
+            };
             // Send in chunks so huge repeats need little memory.
             let per_chunk = (65536 / data.len().max(1)).max(1) as u64;
             let mut left = *times;
@@ -123,12 +191,12 @@ fn exec(
                 left -= n;
             }
         }
-        Step::Expect { pattern, prefix, text } => match conn.read_line(usize::MAX)? {
+        Step::Expect { pattern, prefix, text, tags } => match conn.read_line(usize::MAX)? {
             Line::Text(l) => {
-                let ok = if *prefix { l.starts_with(pattern) } else { l == *pattern };
-                if !ok {
+                if !matches(&l, pattern, tags, *prefix) {
                     mism.push(format!("expected {text:?}, got {:?}", show(&l)));
                 }
+                last.read(l);
             }
             Line::Eof => {
                 mism.push(format!("expected {text:?}, but the client closed the connection"));
@@ -147,6 +215,19 @@ fn exec(
                 Line::TooLong => unreachable!("no limit"),
             }
         },
+        Step::Literal => {
+            let Some((n, _)) = crate::imap::command::literal_at_end(&last.line) else {
+                mism.push(format!("LITERAL: the client's last line announced none: {:?}", show(&last.line)));
+                return Ok(Flow::Next);
+            };
+            // The line that continues the command is read by the next C: step.
+            last.line.clear();
+            last.continues = true;
+            if !conn.read_exact_into(n as usize, None)? {
+                mism.push(format!("LITERAL: the client closed the connection before the {n} octets"));
+                return Ok(Flow::Hangup);
+            }
+        }
         Step::Tls => {
             let cfg = tls.clone().expect("checked at start");
             let pending = conn.buffered();

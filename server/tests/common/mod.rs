@@ -173,6 +173,42 @@ impl Client {
         }
     }
 
+    /// Exactly `n` more bytes.
+    pub fn raw_bytes(&mut self, n: usize) -> Vec<u8> {
+        while self.buf.len() < n {
+            assert!(self.fill() > 0, "EOF inside a literal");
+        }
+        self.buf.drain(..n).collect()
+    }
+
+    /// An IMAP response: everything up to and including the line tagged `tag`, literals
+    /// (`{n}` CRLF and n octets) included as sent. Not UTF-8 bytes show as U+FFFD.
+    pub fn imap_until(&mut self, tag: &str) -> String {
+        let mut out = Vec::new();
+        loop {
+            let l = self.raw_line();
+            assert!(!l.is_empty(), "EOF before the tagged response; got {:?}", String::from_utf8_lossy(&out));
+            out.extend_from_slice(&l);
+            let text = String::from_utf8_lossy(&l).into_owned();
+            if let Some(n) =
+                text.trim_end().strip_suffix('}').and_then(|t| t.rsplit_once('{')).and_then(|(_, n)| n.parse().ok())
+            {
+                let lit = self.raw_bytes(n);
+                out.extend_from_slice(&lit);
+                continue;
+            }
+            if text.starts_with(&format!("{tag} ")) {
+                return String::from_utf8_lossy(&out).into_owned();
+            }
+        }
+    }
+
+    /// Sends `tag cmd` and returns the whole response (see [`Client::imap_until`]).
+    pub fn imap(&mut self, tag: &str, cmd: &str) -> String {
+        self.send(format!("{tag} {cmd}\r\n").as_bytes());
+        self.imap_until(tag)
+    }
+
     /// Lines of a POP3 multi-line response (without CRLF).
     pub fn pop_lines(&mut self) -> Vec<String> {
         String::from_utf8(self.pop_body()).unwrap().split_terminator("\r\n").map(String::from).collect()

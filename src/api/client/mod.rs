@@ -105,9 +105,20 @@ impl<P: Protocol> Client<P> {
         Ok(self.progress.set(p)?)
     }
 
-    /// Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED.
+    /// Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED (or
+    /// DELIVERY_UNKNOWN once a message was sent), and a connection the abort shut is closed:
+    /// CONNECTED reads 0 and the next call gets NOT_CONNECTED. An abort that comes while a call
+    /// has been entered but its operation has not begun ends that operation as it begins; with
+    /// no call in progress it does nothing. Returns whether it will end an operation.
     pub fn abort(&self) -> bool {
         self.abort.request()
+    }
+
+    /// The application let go of the client (its last C reference) while a call may still run
+    /// on another thread: that call's operation ends with CSMAIL_E_ABORTED, and so does any
+    /// operation begun later.
+    pub(crate) fn retire(&self) {
+        self.abort.retire();
     }
 
     /// The last reply (SMTP: code, text lines, enhanced code; POP3: the status line).
@@ -131,7 +142,7 @@ impl<P: Protocol> Client<P> {
     }
 
     pub fn get_int(&self, prop: i32) -> Result<i32> {
-        if let Some(v) = self.config.lock().get_int(prop) {
+        if let Some(v) = self.config.lock().get_int(P::SETTINGS, prop) {
             return Ok(v);
         }
         self.published.lock().get_int(prop)
@@ -188,6 +199,12 @@ impl<P: Protocol> Client<P> {
 
     // ---- for the protocol's operations and the C API ----
 
+    /// Marks a call on the client as entered, for as long as the value lives: an abort that
+    /// comes before its operation begins still ends it (see `crate::abort`).
+    pub(crate) fn enter(&self) -> crate::abort::Entry<'_> {
+        self.abort.enter()
+    }
+
     pub(crate) fn logger(&self) -> Logger {
         self.handlers.logger()
     }
@@ -220,15 +237,26 @@ impl<P: Protocol> Client<P> {
         need_connection: bool,
         f: impl FnOnce(&mut Option<P::Session>) -> Result<T>,
     ) -> Result<T> {
+        let _call = self.abort.enter();
         let log = self.logger();
+        let limits = self.config.lock().limits();
         self.operation.run(
             &self.session,
             &self.abort,
-            |slot| {
+            limits,
+            |slot, op| {
                 if need_connection && slot.is_none() {
                     return Err(Error::not_connected());
                 }
-                let r = f(slot);
+                let r = f(slot).map_err(|e| op.attribute(e));
+                // No abort lands after this. One that shut the socket leaves the session
+                // unusable even when the operation's outcome was already in: it is closed
+                // below, so CONNECTED never says 1 of a dead connection.
+                if op.finish() {
+                    if let Some(s) = slot.as_mut() {
+                        s.mark_broken();
+                    }
+                }
                 self.publish(slot);
                 r
             },
@@ -241,8 +269,15 @@ impl<P: Protocol> Client<P> {
             let mut p = self.published.lock();
             p.connected = true;
             p.tls = s.is_tls();
-            p.capabilities = s.capability_lines().join("\n");
-            p.reply = s.last_reply().clone();
+            // Written over in place (every operation publishes): no new allocations.
+            p.capabilities.clear();
+            for (i, line) in s.capability_lines().iter().enumerate() {
+                if i > 0 {
+                    p.capabilities.push('\n');
+                }
+                p.capabilities.push_str(line);
+            }
+            p.reply.clone_from(s.last_reply());
         }
         if slot.as_ref().is_some_and(|s| s.is_broken()) {
             if let Some(s) = slot.take() {

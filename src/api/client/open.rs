@@ -40,9 +40,10 @@ pub(crate) fn open_connection(
     let implicit = plan.tls.as_ref().is_some_and(|t| t.is_implicit());
     let port = server_port(plan, ports);
     let host = plan.config.host.trim_start_matches('[').trim_end_matches(']');
+    // Each step's timeout ends at the operation's deadline at the latest.
     let tcp = match &plan.tunnel {
-        Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, plan.config.timeout, abort, &plan.log)?,
-        None => connect::connect(host, port, plan.config.timeout, abort, &plan.log)?,
+        Some((kind, ep)) => proxy::tunnel(*kind, ep, host, port, abort.cap(plan.config.timeout), abort, &plan.log)?,
+        None => connect::connect(host, port, abort.cap(plan.config.timeout), abort, &plan.log)?,
     };
     let ehlo = match (wants_ehlo_name, plan.config.ehlo_name.as_str()) {
         (false, _) => String::new(),
@@ -53,7 +54,7 @@ pub(crate) fn open_connection(
     let stream = match &plan.tls {
         Some(t) if implicit => {
             let handshake = TlsHandshakeParams { port, ..t.handshake.clone() };
-            stream::start_tls(tcp, &handshake, plan.config.timeout, abort, &plan.log)?
+            stream::start_tls(tcp, &handshake, abort.cap(plan.config.timeout), abort, &plan.log)?
         }
         _ => Stream::Plain(tcp),
     };

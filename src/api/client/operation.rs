@@ -1,7 +1,7 @@
 //! One operation at a time per client: a second thread gets BUSY, a callback re-entering the
 //! client from the operation's own thread gets REENTRANT, and abort brackets the operation.
 
-use crate::abort::Abort;
+use crate::abort::{Abort, Limits, Running};
 use crate::error::{self, Error, Result};
 use parking_lot::{Mutex, MutexGuard};
 use std::thread::{self, ThreadId};
@@ -13,14 +13,16 @@ pub(crate) struct OperationGuard {
 }
 
 impl OperationGuard {
-    /// Runs `f` with exclusive use of `session`. `finish` sees the outcome while the operation
-    /// still owns the client, so a log callback it triggers that starts another operation gets
-    /// REENTRANT.
+    /// Runs `f` with exclusive use of `session`, as an operation under `limits` that an abort
+    /// can end (`f` ends it with `Running::finish`; an abort remembered for this call ends it
+    /// before `f` runs). `finish` sees the outcome while the operation still owns the client, so
+    /// a log callback it triggers that starts another operation gets REENTRANT.
     pub(crate) fn run<S, T>(
         &self,
         session: &Mutex<S>,
         abort: &Abort,
-        f: impl FnOnce(&mut MutexGuard<'_, S>) -> Result<T>,
+        limits: Limits,
+        f: impl FnOnce(&mut MutexGuard<'_, S>, &mut Running<'_>) -> Result<T>,
         finish: impl FnOnce(Result<T>) -> Result<T>,
     ) -> Result<T> {
         let Some(mut guard) = session.try_lock() else {
@@ -28,9 +30,9 @@ impl OperationGuard {
             return Err(self.refusal());
         };
         *self.owner.lock() = Some(thread::current().id());
-        abort.begin();
-        let r = f(&mut guard);
-        abort.end();
+        let mut op = abort.begin(limits);
+        let r = if op.aborted_at_start() { Err(Error::aborted()) } else { f(&mut guard, &mut op) };
+        drop(op);
         let r = finish(r);
         *self.owner.lock() = None;
         drop(guard);

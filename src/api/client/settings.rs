@@ -1,7 +1,9 @@
 //! The client's settable properties (HOST, PORT, USER, PASSWORD, EHLO_NAME, TIMEOUT_MS,
-//! AUTH_MECH): their values, their checks, and which of them a protocol has.
+//! AUTH_MECH, OPERATION_TIMEOUT_MS, LOW_SPEED_LIMIT, LOW_SPEED_TIME_MS): their values, their
+//! checks, and which of them a protocol has.
 
 use super::mechanism_codes::{mechanism_code, mechanism_from};
+use crate::abort::{Limits, LowSpeed};
 use crate::api::properties::*;
 use crate::error::{self, Error, Result};
 use crate::protocol::line::check_command_arg;
@@ -18,7 +20,16 @@ pub struct Config {
     pub ehlo_name: String,
     pub timeout: Duration,
     pub mechanism: Mechanism,
+    /// OPERATION_TIMEOUT_MS; zero = no bound.
+    pub operation_timeout: Duration,
+    /// LOW_SPEED_LIMIT in bytes per second; 0 = off.
+    pub low_speed_limit: u32,
+    /// LOW_SPEED_TIME_MS.
+    pub low_speed_time: Duration,
 }
+
+/// The longest a timeout property may be: one day.
+const MAX_MS: i32 = 86_400_000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -30,6 +41,9 @@ impl Default for Config {
             ehlo_name: String::new(),
             timeout: Duration::from_secs(30),
             mechanism: Mechanism::Auto,
+            operation_timeout: Duration::ZERO,
+            low_speed_limit: 0,
+            low_speed_time: Duration::from_secs(30),
         }
     }
 }
@@ -67,7 +81,24 @@ fn check_name(what: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A duration property in milliseconds, `least ..= MAX_MS`.
+fn millis(what: &str, value: i32, least: i32) -> Result<Duration> {
+    if !(least..=MAX_MS).contains(&value) {
+        return Err(Error::invalid_arg(format!("{what} {value} ms is not {least}..{MAX_MS}")));
+    }
+    Ok(Duration::from_millis(value as u64))
+}
+
 impl Config {
+    /// The limits an operation starting now runs under.
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            operation: Some(self.operation_timeout).filter(|d| !d.is_zero()),
+            low_speed: (self.low_speed_limit > 0)
+                .then_some(LowSpeed { bytes_per_sec: self.low_speed_limit, window: self.low_speed_time }),
+        }
+    }
+
     pub(crate) fn set_str(&mut self, applies: Applicable, prop: i32, value: &str) -> Result<()> {
         match prop {
             CSMAIL_PROP_HOST => {
@@ -97,11 +128,14 @@ impl Config {
                 self.port =
                     u16::try_from(value).map_err(|_| Error::invalid_arg(format!("port {value} is not 0..65535")))?;
             }
-            CSMAIL_PROP_TIMEOUT_MS => {
-                if !(1..=86_400_000).contains(&value) {
-                    return Err(Error::invalid_arg(format!("timeout {value} ms is not 1..86400000")));
-                }
-                self.timeout = Duration::from_millis(value as u64);
+            CSMAIL_PROP_TIMEOUT_MS => self.timeout = millis("timeout", value, 1)?,
+            CSMAIL_PROP_OPERATION_TIMEOUT_MS => self.operation_timeout = millis("operation timeout", value, 0)?,
+            CSMAIL_PROP_LOW_SPEED_TIME_MS if applies.has(prop) => {
+                self.low_speed_time = millis("low-speed time", value, 1)?
+            }
+            CSMAIL_PROP_LOW_SPEED_LIMIT if applies.has(prop) => {
+                self.low_speed_limit = u32::try_from(value)
+                    .map_err(|_| Error::invalid_arg(format!("low-speed limit {value} bytes/s is negative")))?;
             }
             CSMAIL_PROP_AUTH_MECH => {
                 self.mechanism = mechanism_from(value).filter(|m| (applies.mechanism)(*m)).ok_or_else(|| {
@@ -131,10 +165,13 @@ impl Config {
         }))
     }
 
-    pub(crate) fn get_int(&self, prop: i32) -> Option<i32> {
+    pub(crate) fn get_int(&self, applies: Applicable, prop: i32) -> Option<i32> {
         Some(match prop {
             CSMAIL_PROP_PORT => self.port as i32,
             CSMAIL_PROP_TIMEOUT_MS => self.timeout.as_millis() as i32,
+            CSMAIL_PROP_OPERATION_TIMEOUT_MS => self.operation_timeout.as_millis() as i32,
+            CSMAIL_PROP_LOW_SPEED_LIMIT if applies.has(prop) => self.low_speed_limit as i32,
+            CSMAIL_PROP_LOW_SPEED_TIME_MS if applies.has(prop) => self.low_speed_time.as_millis() as i32,
             CSMAIL_PROP_AUTH_MECH => mechanism_code(self.mechanism),
             _ => return None,
         })

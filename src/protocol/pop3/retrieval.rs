@@ -9,9 +9,11 @@ use crate::protocol::session::Session;
 use crate::protocol::source::{MessageSink, Progress};
 use std::collections::VecDeque;
 
-/// Messages kept in flight by a pipelined batch (measured 4x faster than one at a time); with
-/// DELE each message takes two commands of the window.
-const PIPELINE_WINDOW: usize = 8;
+/// Messages kept in flight by a pipelined batch; with DELE each message takes two commands of
+/// the window. 32 rather than 8: with 10 KiB messages the client then wakes for 160 KiB rather
+/// than 40 KiB of replies, which measured 1.05 -> 0.65 ms client CPU per MiB (bench P2). The
+/// commands are a few bytes each, so the window never fills the server's receive buffer.
+const PIPELINE_WINDOW: usize = 32;
 
 impl Pop3Session {
     /// Streams a multi-line body (after its +OK) into `sink`, unstuffing as it goes.
@@ -77,7 +79,7 @@ impl Pop3Session {
     }
 
     /// Retrieves several messages, each into the sink `open(n)` gives, deleting each after it
-    /// arrived when `delete` is set. With PIPELINING, up to 8 commands are kept in flight.
+    /// arrived when `delete` is set. With PIPELINING, up to 32 messages are kept in flight.
     pub fn retrieve_many(
         &mut self,
         numbers: &[u32],

@@ -74,6 +74,12 @@ impl SmtpSession {
             }
             match framing {
                 Framing::Data => stuffer.push(piece, self.link.conn.data_queue()),
+                // Plain CRLF text goes into its BDAT chunk as it is, without a copy through the
+                // chunk buffer (whose length the BDAT command must give first).
+                Framing::Bdat { .. } if stuffer.passes_unchanged(piece) => {
+                    queue_chunk(self.link.conn.data_queue(), piece, false);
+                    chunks += 1;
+                }
                 Framing::Bdat { .. } => {
                     chunk.clear();
                     stuffer.push(piece, &mut chunk);
@@ -214,6 +220,7 @@ impl SmtpSession {
 
 /// `BDAT <size>[ LAST]` and the chunk.
 fn queue_chunk(out: &mut Vec<u8>, chunk: &[u8], last: bool) {
-    out.extend_from_slice(format!("BDAT {}{}\r\n", chunk.len(), if last { " LAST" } else { "" }).as_bytes());
+    use std::io::Write;
+    let _ = write!(out, "BDAT {}{}\r\n", chunk.len(), if last { " LAST" } else { "" });
     out.extend_from_slice(chunk);
 }

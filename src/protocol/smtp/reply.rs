@@ -66,10 +66,15 @@ impl Reply {
 
 fn enhanced_code(text: &str) -> String {
     let token = text.split(' ').next().unwrap_or("");
-    let parts: Vec<&str> = token.split('.').collect();
-    let ok = parts.len() == 3
-        && matches!(parts[0], "2" | "4" | "5")
-        && parts[1..].iter().all(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    let mut parts = token.split('.');
+    let ok = matches!(parts.next(), Some("2" | "4" | "5"))
+        && parts
+            .by_ref()
+            .take(2)
+            .filter(|p| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .count()
+            == 2
+        && parts.next().is_none();
     if ok {
         token.to_owned()
     } else {
@@ -112,7 +117,8 @@ impl SmtpSession {
                 }
             };
             if last {
-                self.link.last = reply.clone();
+                // clone_from keeps the last reply's allocations: no new ones per reply.
+                self.link.last.clone_from(&reply);
                 return Ok(reply);
             }
         }
@@ -121,5 +127,29 @@ impl SmtpSession {
     pub(crate) fn command(&mut self, line: &str, redacted: Option<&str>, step: &str) -> Result<Reply> {
         self.link.conn.send(line, redacted, step)?;
         self.read_reply(&crate::protocol::line::reply_step(step))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::enhanced_code;
+
+    #[test]
+    fn enhanced_codes_are_class_dot_subject_dot_detail() {
+        for (text, code) in [
+            ("5.1.1 no such user", "5.1.1"),
+            ("2.0.0 Ok", "2.0.0"),
+            ("4.7.123", "4.7.123"),
+            ("5.1 short", ""),
+            ("5.1.1.1 long", ""),
+            ("6.1.1 class", ""),
+            ("5.1234.1 subject", ""),
+            ("5.a.1 digits", ""),
+            ("5..1 empty", ""),
+            ("", ""),
+            ("Ok", ""),
+        ] {
+            assert_eq!(enhanced_code(text), code, "{text:?}");
+        }
     }
 }

@@ -1,0 +1,392 @@
+//! The members of each dispatch interface: name, DISPID, shape, parameters, type, and what they
+//! do. GetIDsOfNames, Invoke and the type library all read these lists, so a member is declared
+//! once here.
+//!
+//! Where the library has a table, the members come from it: the client and proxy properties are
+//! the rows of `csmail::api::properties::PROPERTIES` (DISPID 1000 + the property id, the table's
+//! name, type and access), and the legacy names of the README's object table (`ServerHost`,
+//! `UserName`, `EHLOName`, `Authentication`) are aliases of rows (DISPID 2000 + id). The
+//! operations (Connect, Send, Option(index), ...) are the hand-written list below.
+
+use crate::classes::Kind;
+use csmail::api::properties::{
+    Access, Object, PropKind, CSMAIL_PROP_AUTH_MECH, CSMAIL_PROP_EHLO_NAME, CSMAIL_PROP_HOST, CSMAIL_PROP_USER,
+    PROPERTIES,
+};
+use std::sync::OnceLock;
+
+/// The type of a value crossing the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ty {
+    Void,
+    I4,
+    /// Sizes that may pass 2 GiB.
+    F64,
+    Bool,
+    Str,
+    /// Any VARIANT (Option's values, recipient lists, message bodies).
+    Variant,
+    /// An object of this library (ErrorInfo, Message) or any IDispatch.
+    Object,
+}
+
+/// A parameter of a method or of an indexed property.
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub optional: bool,
+}
+
+/// Property (read and/or write) or method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Property { get: bool, put: bool },
+    Method,
+}
+
+/// The hand-written operations (everything that is not a table property).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Connect,
+    Disconnect,
+    Reset,
+    Abort,
+    Noop,
+    Send,
+    SendFile,
+    SendMessage,
+    SetAdvancedHandler,
+    RemoveAdvancedHandler,
+    ExtendedError,
+    /// Timeout in seconds (legacy), over the table's TimeoutMs.
+    TimeoutSeconds,
+    Count,
+    Size,
+    MessageSize,
+    Uid,
+    GetMessage,
+    Top,
+    Delete,
+    Mode,
+    Option,
+    /// Option(index) = value as a method, for JScript (which cannot assign to a call).
+    SetOption,
+    OptionName,
+    Level,
+    Facility,
+    LogSecrets,
+    Number,
+    Text,
+    OsError,
+    Subject,
+    TextBody,
+    HtmlBody,
+    Header,
+    AddAddress,
+    AddAttachment,
+    Data,
+    SaveToFile,
+    LoadFromFile,
+}
+
+/// What a member does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// A row of the property table, by id.
+    Property(i32),
+    Op(Op),
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub name: &'static str,
+    pub dispid: i32,
+    pub shape: Shape,
+    /// Method parameters, or the index of an indexed property (`Option(index)`).
+    pub params: &'static [Param],
+    /// The property's type or the method's result.
+    pub ty: Ty,
+    pub action: Action,
+    pub doc: &'static str,
+}
+
+/// DISPIDs of the table's properties: 1000 + id; their legacy aliases: 2000 + id.
+const PROPERTY_BASE: i32 = 1000;
+const ALIAS_BASE: i32 = 2000;
+
+/// The legacy names of the README's object table that differ from the property table's names.
+const LEGACY_ALIASES: &[(&str, i32)] = &[
+    ("ServerHost", CSMAIL_PROP_HOST),
+    ("UserName", CSMAIL_PROP_USER),
+    ("EHLOName", CSMAIL_PROP_EHLO_NAME),
+    ("Authentication", CSMAIL_PROP_AUTH_MECH),
+];
+
+const fn p(name: &'static str, ty: Ty) -> Param {
+    Param { name, ty, optional: false }
+}
+const fn opt(name: &'static str, ty: Ty) -> Param {
+    Param { name, ty, optional: true }
+}
+
+const GET: Shape = Shape::Property { get: true, put: false };
+const GET_PUT: Shape = Shape::Property { get: true, put: true };
+const METHOD: Shape = Shape::Method;
+
+/// (name, dispid, shape, params, type, op, doc)
+type Row = (&'static str, i32, Shape, &'static [Param], Ty, Op, &'static str);
+
+const CLIENT_COMMON: &[Row] = &[
+    ("Connect", 1, METHOD, &[], Ty::Void, Op::Connect, "Connects (TLS as SSLInfo says) and logs in."),
+    ("Reset", 3, METHOD, &[], Ty::Void, Op::Reset, "RSET."),
+    ("Abort", 4, METHOD, &[], Ty::Bool, Op::Abort, "Ends the running operation; True when one was running."),
+    (
+        "SetAdvancedHandler",
+        5,
+        METHOD,
+        &[p("Handler", Ty::Object)],
+        Ty::Void,
+        Op::SetAdvancedHandler,
+        "Attaches an SSLInfo, LogHandler or proxy object.",
+    ),
+    (
+        "RemoveAdvancedHandler",
+        6,
+        METHOD,
+        &[p("Handler", Ty::Object)],
+        Ty::Bool,
+        Op::RemoveAdvancedHandler,
+        "Detaches a handler set before; True when it was attached.",
+    ),
+    ("ExtendedError", 7, GET, &[], Ty::Object, Op::ExtendedError, "The ErrorInfo of the last operation."),
+    ("Timeout", 8, GET_PUT, &[], Ty::I4, Op::TimeoutSeconds, "Timeout of each network step in seconds."),
+];
+
+const SMTP: &[Row] = &[
+    ("Disconnect", 2, METHOD, &[], Ty::Void, Op::Disconnect, "QUIT."),
+    (
+        "Send",
+        20,
+        METHOD,
+        &[p("From", Ty::Str), p("Recipients", Ty::Variant), p("Body", Ty::Variant)],
+        Ty::Void,
+        Op::Send,
+        "Sends a message (a string or a byte array) to one recipient, a comma list or an array.",
+    ),
+    (
+        "SendFile",
+        21,
+        METHOD,
+        &[p("From", Ty::Str), p("Recipients", Ty::Variant), p("Path", Ty::Str)],
+        Ty::Void,
+        Op::SendFile,
+        "Sends the message in a file.",
+    ),
+    (
+        "SendMessage",
+        22,
+        METHOD,
+        &[p("Message", Ty::Object)],
+        Ty::Void,
+        Op::SendMessage,
+        "Sends a Message object; the envelope comes from its headers.",
+    ),
+];
+
+const POP3: &[Row] = &[
+    ("Disconnect", 2, METHOD, &[], Ty::Bool, Op::Disconnect, "QUIT; True when the deletions were committed."),
+    ("Noop", 9, METHOD, &[], Ty::Void, Op::Noop, "NOOP."),
+    ("Count", 30, GET, &[], Ty::I4, Op::Count, "The number of messages (STAT)."),
+    ("Size", 31, GET, &[], Ty::F64, Op::Size, "The mailbox size in bytes (STAT)."),
+    ("MessageSize", 32, GET, &[p("Number", Ty::I4)], Ty::F64, Op::MessageSize, "A message's size (LIST n)."),
+    ("UID", 33, GET, &[p("Number", Ty::I4)], Ty::Str, Op::Uid, "A message's unique id (UIDL n)."),
+    (
+        "GetMessage",
+        34,
+        METHOD,
+        &[p("Number", Ty::I4)],
+        Ty::Object,
+        Op::GetMessage,
+        "Retrieves a message (RETR) as a Message.",
+    ),
+    (
+        "Top",
+        35,
+        METHOD,
+        &[p("Number", Ty::I4), p("Lines", Ty::I4)],
+        Ty::Object,
+        Op::Top,
+        "The headers and the first lines of a message (TOP).",
+    ),
+    ("Delete", 36, METHOD, &[p("Number", Ty::I4)], Ty::Void, Op::Delete, "Marks a message for deletion (DELE)."),
+];
+
+const SSLINFO: &[Row] = &[
+    ("Mode", 40, GET_PUT, &[], Ty::I4, Op::Mode, "MODE_CHANNEL (implicit TLS) or MODE_STARTTLS."),
+    (
+        "Option",
+        41,
+        GET_PUT,
+        &[p("Index", Ty::I4)],
+        Ty::Variant,
+        Op::Option,
+        "An option or output by index: Bool options as Boolean, arrays as arrays, else Long or String.",
+    ),
+    (
+        "SetOption",
+        43,
+        METHOD,
+        &[p("Index", Ty::I4), p("Value", Ty::Variant)],
+        Ty::Void,
+        Op::SetOption,
+        "Option(Index) = Value, for JScript.",
+    ),
+    ("OptionName", 42, GET, &[p("Index", Ty::I4)], Ty::Str, Op::OptionName, "The name of an option index."),
+];
+
+const LOGHANDLER: &[Row] = &[
+    ("Level", 50, GET_PUT, &[], Ty::I4, Op::Level, "LOG_S_FATAL .. LOG_S_INFORMATION."),
+    ("Facility", 51, GET_PUT, &[], Ty::I4, Op::Facility, "LOG_F_* flags."),
+    ("LogSecrets", 52, GET_PUT, &[], Ty::Bool, Op::LogSecrets, "Shows credentials in the log (off by default)."),
+];
+
+const ERRORINFO: &[Row] = &[
+    ("Number", 0, GET, &[], Ty::I4, Op::Number, "The eex number; 0 after success."),
+    ("Text", 61, GET, &[], Ty::Str, Op::Text, "What happened, in words."),
+    ("OSError", 62, GET, &[], Ty::I4, Op::OsError, "The operating system's error code, else 0."),
+];
+
+const MESSAGE: &[Row] = &[
+    ("Subject", 70, GET_PUT, &[], Ty::Str, Op::Subject, "The Subject header."),
+    ("TextBody", 71, GET_PUT, &[], Ty::Str, Op::TextBody, "The text/plain body."),
+    ("HTMLBody", 72, GET_PUT, &[], Ty::Str, Op::HtmlBody, "The text/html body."),
+    ("Header", 73, GET_PUT, &[p("Name", Ty::Str)], Ty::Str, Op::Header, "Any header, decoded; \"\" when missing."),
+    (
+        "AddAddress",
+        74,
+        METHOD,
+        &[p("HeaderName", Ty::Str), p("Address", Ty::Str), opt("DisplayName", Ty::Str)],
+        Ty::Void,
+        Op::AddAddress,
+        "Adds an address to From, To, Cc, Bcc, Reply-To or Sender.",
+    ),
+    ("AddAttachment", 75, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::AddAttachment, "Attaches a file."),
+    ("Text", 76, GET_PUT, &[], Ty::Str, Op::Data, "The whole message as text (the bytes read as UTF-8)."),
+    ("SaveToFile", 77, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::SaveToFile, "Writes the message to a file."),
+    ("LoadFromFile", 78, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::LoadFromFile, "Reads a message from a file."),
+];
+
+fn rows_of(kind: Kind) -> Vec<&'static Row> {
+    let lists: &[&'static [Row]] = match kind {
+        Kind::Smtp => &[CLIENT_COMMON, SMTP],
+        Kind::Pop3 => &[CLIENT_COMMON, POP3],
+        Kind::SslInfo => &[SSLINFO],
+        Kind::LogHandler => &[LOGHANDLER],
+        Kind::ErrorInfo => &[ERRORINFO],
+        Kind::Proxy(_) => &[],
+        Kind::Message => &[MESSAGE],
+    };
+    lists.iter().flat_map(|l| l.iter()).collect()
+}
+
+fn table_object(kind: Kind) -> Option<Object> {
+    match kind {
+        Kind::Smtp => Some(Object::Smtp),
+        Kind::Pop3 => Some(Object::Pop3),
+        Kind::Proxy(_) => Some(Object::Proxy),
+        _ => None,
+    }
+}
+
+fn build(kind: Kind) -> Vec<Member> {
+    let mut members: Vec<Member> = rows_of(kind)
+        .into_iter()
+        .map(|&(name, dispid, shape, params, ty, op, doc)| Member {
+            name,
+            dispid,
+            shape,
+            params,
+            ty,
+            action: Action::Op(op),
+            doc,
+        })
+        .collect();
+    if let Some(object) = table_object(kind) {
+        for row in PROPERTIES.iter().filter(|r| r.objects.contains(&object)) {
+            let shape = Shape::Property { get: row.access != Access::WriteOnly, put: row.access != Access::ReadOnly };
+            let ty = match row.kind {
+                PropKind::Int => Ty::I4,
+                PropKind::Str => Ty::Str,
+            };
+            let member = Member {
+                name: row.name,
+                dispid: PROPERTY_BASE + row.id,
+                shape,
+                params: &[],
+                ty,
+                action: Action::Property(row.id),
+                doc: row.doc,
+            };
+            for &(alias, id) in LEGACY_ALIASES.iter().filter(|(_, id)| *id == row.id) {
+                members.push(Member { name: alias, dispid: ALIAS_BASE + id, ..member.clone() });
+            }
+            members.push(member);
+        }
+    }
+    members
+}
+
+/// The members of a kind's interface (proxy kinds share one list).
+pub fn members(kind: Kind) -> &'static [Member] {
+    static LISTS: OnceLock<Vec<(Kind, Vec<Member>)>> = OnceLock::new();
+    let lists = LISTS.get_or_init(|| {
+        [Kind::Smtp, Kind::Pop3, Kind::SslInfo, Kind::LogHandler, Kind::ErrorInfo, Kind::Proxy(0), Kind::Message]
+            .into_iter()
+            .map(|k| (k, build(k)))
+            .collect()
+    });
+    let key = match kind {
+        Kind::Proxy(_) => Kind::Proxy(0),
+        k => k,
+    };
+    lists.iter().find(|(k, _)| *k == key).map(|(_, m)| m.as_slice()).unwrap_or(&[])
+}
+
+/// The member of a name, compared without regard to case as VBScript and VB do.
+pub fn by_name(kind: Kind, name: &str) -> Option<&'static Member> {
+    members(kind).iter().find(|m| m.name.eq_ignore_ascii_case(name))
+}
+
+pub fn by_dispid(kind: Kind, dispid: i32) -> Option<&'static Member> {
+    members(kind).iter().find(|m| m.dispid == dispid)
+}
+
+/// An event: name, DISPID, parameters, meaning.
+pub type Event = (&'static str, i32, &'static [Param], &'static str);
+
+/// LogHandler's event: a log line.
+pub const ON_LOG_MESSAGE: Event = (
+    "OnLogMessage",
+    1,
+    &[p("Severity", Ty::I4), p("Facility", Ty::I4), p("Message", Ty::Str)],
+    "A log line: severity (LOG_S_*), facility (LOG_F_*), text",
+);
+
+/// The clients' event: progress of Send, GetMessage and Top in bytes; BytesTotal is -1 when
+/// not known. Call Abort from the handler to stop the operation.
+pub const ON_PROGRESS: Event = (
+    "OnProgress",
+    1,
+    &[p("BytesDone", Ty::F64), p("BytesTotal", Ty::F64)],
+    "Progress of Send, GetMessage and Top in bytes (BytesTotal -1: not known)",
+);
+
+/// The events of a kind.
+pub fn events(kind: Kind) -> &'static [Event] {
+    match kind {
+        Kind::LogHandler => &[ON_LOG_MESSAGE],
+        Kind::Smtp | Kind::Pop3 => &[ON_PROGRESS],
+        _ => &[],
+    }
+}

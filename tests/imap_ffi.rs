@@ -1,0 +1,274 @@
+//! The IMAPClient C functions against the bundled server: a 1 MiB message fetched into a write
+//! callback in pieces of at least 16 KiB and appended from a read callback (of known and of
+//! unknown size), byte for byte; a sink refusal in the middle; LIST, SELECT, STATUS, SEARCH
+//! through caller buffers; IDLE that ends after its wait.
+
+mod common;
+use common::*;
+use csmail::api::properties::*;
+use csmail::error::*;
+use csmail::ffi::imap::*;
+use std::ffi::{c_char, c_void, CString};
+
+fn big_message() -> Vec<u8> {
+    let mut m = b"From: a@example.com\r\nTo: bob@example.com\r\nSubject: big\r\n\r\n".to_vec();
+    let mut i = 0;
+    while m.len() < 1024 * 1024 {
+        m.extend_from_slice(format!("{i:075}\r\n").as_bytes());
+        i += 1;
+    }
+    m
+}
+
+unsafe extern "system" fn record_piece(ud: *mut c_void, data: *const u8, len: usize) -> i32 {
+    // SAFETY: ud is a Vec<Vec<u8>>; data is readable for len bytes during the call.
+    let pieces = unsafe { &mut *(ud as *mut Vec<Vec<u8>>) };
+    pieces.push(unsafe { std::slice::from_raw_parts(data, len) }.to_vec());
+    0
+}
+
+unsafe extern "system" fn refuse(_ud: *mut c_void, _data: *const u8, _len: usize) -> i32 {
+    7
+}
+
+/// Reads from a (&[u8], position) pair.
+unsafe extern "system" fn read_from(ud: *mut c_void, buf: *mut u8, cap: usize, n_out: *mut usize) -> i32 {
+    // SAFETY: ud is a (&[u8], usize); buf is writable for cap bytes; n_out is writable.
+    let (data, pos) = unsafe { &mut *(ud as *mut (&[u8], usize)) };
+    let n = cap.min(data.len() - *pos);
+    unsafe {
+        std::ptr::copy_nonoverlapping(data[*pos..].as_ptr(), buf, n);
+        *n_out = n;
+    }
+    *pos += n;
+    0
+}
+
+fn cs(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+/// Bob on the plain IMAP port (the fixture allows LOGIN in the clear), connected.
+fn connected(fx: &Fixture) -> *mut csmail_imap {
+    let h = csmail_imap_new();
+    // SAFETY: a valid handle and NUL-terminated strings.
+    unsafe {
+        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_HOST, cs("127.0.0.1").as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_imap_set_int(h, CSMAIL_PROP_PORT, fx.server.imap_port as i32), CSMAIL_OK);
+        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_USER, cs("bob").as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_PASSWORD, cs("bobpass").as_ptr()), CSMAIL_OK);
+    }
+    assert_eq!(csmail_imap_connect(h), CSMAIL_OK);
+    h
+}
+
+fn plain_fixture() -> Fixture {
+    Fixture::with(|o| o.imap_login_disabled = false)
+}
+
+/// A string out through the ask-then-read convention.
+fn string_out(f: impl Fn(*mut c_char, usize, *mut usize) -> i32) -> String {
+    let mut needed = 0usize;
+    let rc = f(std::ptr::null_mut(), 0, &mut needed);
+    assert!(rc == CSMAIL_OK || rc == CSMAIL_E_BUFFER_TOO_SMALL, "{rc}");
+    let mut buf = vec![0u8; needed];
+    assert_eq!(f(buf.as_mut_ptr() as *mut c_char, needed, std::ptr::null_mut()), CSMAIL_OK);
+    buf.pop();
+    String::from_utf8(buf).unwrap()
+}
+
+#[test]
+fn append_from_a_callback_and_fetch_into_one_in_16_kib_pieces() {
+    let fx = plain_fixture();
+    let msg = big_message();
+    let h = connected(&fx);
+    let inbox = cs("INBOX");
+    for size in [msg.len(), usize::MAX] {
+        let mut src: (&[u8], usize) = (&msg, 0);
+        let mut uid = 0u32;
+        // SAFETY: valid strings, callback and out pointer.
+        let rc = unsafe {
+            csmail_imap_append_cb(
+                h,
+                inbox.as_ptr(),
+                std::ptr::null(),
+                size,
+                Some(read_from),
+                &mut src as *mut _ as *mut c_void,
+                &mut uid,
+            )
+        };
+        assert_eq!(rc, CSMAIL_OK);
+        assert!(uid > 0);
+        let mut exists = 0;
+        // SAFETY: as above; NULL out pointers are allowed.
+        let rc = unsafe {
+            csmail_imap_select(
+                h,
+                inbox.as_ptr(),
+                1,
+                &mut exists,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(rc, CSMAIL_OK);
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        // SAFETY: a NULL section is the whole message.
+        let rc = unsafe {
+            csmail_imap_fetch_cb(h, uid, 1, std::ptr::null(), Some(record_piece), &mut pieces as *mut _ as *mut c_void)
+        };
+        assert_eq!(rc, CSMAIL_OK);
+        assert_eq!(pieces.concat(), msg, "byte for byte");
+        let (_, all_but_last) = pieces.split_last().unwrap();
+        let sizes: Vec<usize> = pieces.iter().map(Vec::len).collect();
+        assert!(all_but_last.iter().all(|p| p.len() >= 16 * 1024), "{sizes:?}");
+    }
+    assert_eq!(csmail_imap_disconnect(h), CSMAIL_OK);
+    assert_eq!(csmail_imap_release(h), CSMAIL_OK);
+}
+
+#[test]
+fn a_sink_refusal_in_the_middle_of_a_message_closes_the_connection() {
+    let fx = plain_fixture();
+    let h = connected(&fx);
+    let msg = big_message();
+    let api = fx.imap(fx.server.imap_port, None, "bob", "bobpass");
+    api.connect().unwrap();
+    api.append("INBOX", &[], &mut &msg[..]).unwrap();
+    api.disconnect().unwrap();
+    // SAFETY: valid strings.
+    let rc = unsafe {
+        csmail_imap_select(
+            h,
+            cs("INBOX").as_ptr(),
+            0,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, CSMAIL_OK);
+    // SAFETY: as above.
+    let rc = unsafe { csmail_imap_fetch_cb(h, 1, 0, cs("").as_ptr(), Some(refuse), std::ptr::null_mut()) };
+    assert_eq!(rc, CSMAIL_E_IO);
+    assert_eq!(csmail::ffi::common::csmail_last_eex(), eexMessageSink);
+    let mut connected = 9;
+    // SAFETY: a local out pointer.
+    assert_eq!(unsafe { csmail_imap_get_int(h, CSMAIL_PROP_CONNECTED, &mut connected) }, CSMAIL_OK);
+    assert_eq!(connected, 0, "the rest of the message was in flight");
+    assert_eq!(csmail_imap_release(h), CSMAIL_OK);
+}
+
+#[test]
+fn mailboxes_and_search_through_caller_buffers() {
+    let fx = plain_fixture();
+    let h = connected(&fx);
+    // SAFETY: valid handles, strings and buffers throughout.
+    unsafe {
+        assert_eq!(csmail_imap_create(h, cs("Entwürfe").as_ptr()), CSMAIL_OK);
+        let names = string_out(|b, l, n| csmail_imap_list(h, cs("").as_ptr(), cs("*").as_ptr(), b, l, n));
+        let mut names: Vec<&str> = names.split('\n').collect();
+        names.sort();
+        assert_eq!(names, ["Entwürfe", "INBOX"]);
+        let msg = b"Subject: one\r\n\r\nx\r\n";
+        let mut src: (&[u8], usize) = (msg, 0);
+        let mut uid = 0;
+        let rc = csmail_imap_append_cb(
+            h,
+            cs("INBOX").as_ptr(),
+            cs("\\Flagged").as_ptr(),
+            msg.len(),
+            Some(read_from),
+            &mut src as *mut _ as *mut c_void,
+            &mut uid,
+        );
+        assert_eq!(rc, CSMAIL_OK);
+        let (mut messages, mut unseen, mut next, mut validity) = (0, 0, 0, 0);
+        assert_eq!(
+            csmail_imap_status(h, cs("INBOX").as_ptr(), &mut messages, &mut unseen, &mut next, &mut validity),
+            CSMAIL_OK
+        );
+        assert_eq!((messages, unseen, next), (1, 1, uid + 1));
+        let (mut exists, mut recent, mut v2, mut n2) = (0, 0, 0, 0);
+        assert_eq!(
+            csmail_imap_select(h, cs("INBOX").as_ptr(), 0, &mut exists, &mut recent, &mut v2, &mut n2),
+            CSMAIL_OK
+        );
+        assert_eq!((exists, v2, n2), (1, validity, next));
+        let found = string_out(|b, l, n| csmail_imap_search(h, cs("FLAGGED SUBJECT \"one\"").as_ptr(), 1, b, l, n));
+        assert_eq!(found, uid.to_string());
+        assert_eq!(string_out(|b, l, n| csmail_imap_search(h, cs("SEEN").as_ptr(), 0, b, l, n)), "");
+        // A literal announcement in raw search keys is refused before anything is sent.
+        let mut needed = 0;
+        let rc = csmail_imap_search(h, cs("SUBJECT {3}").as_ptr(), 0, std::ptr::null_mut(), 0, &mut needed);
+        assert_eq!(rc, CSMAIL_E_INVALID_ARGUMENT);
+        // A NULL mailbox.
+        assert_eq!(csmail_imap_create(h, std::ptr::null()), CSMAIL_E_INVALID_ARGUMENT);
+        // IDLE with nothing happening: the wait runs out, the session goes on.
+        let (mut exists, mut changed) = (0, 9);
+        assert_eq!(csmail_imap_idle(h, 100, &mut exists, &mut changed), CSMAIL_OK);
+        assert_eq!((exists, changed), (1, 0));
+        assert_eq!(csmail_imap_store_flags(h, cs("1").as_ptr(), 0, 1, cs("\\Deleted").as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_imap_expunge(h, std::ptr::null()), CSMAIL_OK);
+        assert_eq!(csmail_imap_close_mailbox(h, 0), CSMAIL_OK);
+        assert_eq!(csmail_imap_disconnect(h), CSMAIL_OK);
+    }
+    assert_eq!(csmail_imap_release(h), CSMAIL_OK);
+}
+
+unsafe extern "system" fn record_message(ud: *mut c_void, uid: u32, data: *const u8, len: usize) -> i32 {
+    // SAFETY: ud is a Vec<(u32, Vec<u8>)>; data is readable for len bytes during the call.
+    let got = unsafe { &mut *(ud as *mut Vec<(u32, Vec<u8>)>) };
+    got.push((uid, unsafe { std::slice::from_raw_parts(data, len) }.to_vec()));
+    0
+}
+
+#[test]
+fn fetch_many_hands_each_whole_message_to_the_callback() {
+    let fx = plain_fixture();
+    let h = connected(&fx);
+    let api = fx.imap(fx.server.imap_port, None, "bob", "bobpass");
+    api.connect().unwrap();
+    let messages: Vec<Vec<u8>> =
+        (0..10).map(|i| format!("Subject: {i}\r\n\r\n{}\r\n", "y".repeat(i * 5000)).into_bytes()).collect();
+    for m in &messages {
+        api.append("INBOX", &[], &mut &m[..]).unwrap();
+    }
+    api.disconnect().unwrap();
+    let uids: Vec<u32> = (1..=10).chain([77]).collect();
+    let mut got: Vec<(u32, Vec<u8>)> = Vec::new();
+    let mut fetched = 0u32;
+    // SAFETY: valid handle, array, callback and out pointer.
+    unsafe {
+        let rc = csmail_imap_select(
+            h,
+            cs("INBOX").as_ptr(),
+            1,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        );
+        assert_eq!(rc, CSMAIL_OK);
+        let rc = csmail_imap_fetch_many(
+            h,
+            uids.as_ptr(),
+            uids.len(),
+            Some(record_message),
+            &mut got as *mut _ as *mut c_void,
+            &mut fetched,
+        );
+        assert_eq!(rc, CSMAIL_OK);
+        // A NULL callback is refused before anything is sent.
+        let rc = csmail_imap_fetch_many(h, uids.as_ptr(), uids.len(), None, std::ptr::null_mut(), std::ptr::null_mut());
+        assert_eq!(rc, CSMAIL_E_INVALID_ARGUMENT);
+    }
+    assert_eq!(fetched, 10);
+    let want: Vec<(u32, Vec<u8>)> = messages.into_iter().enumerate().map(|(i, m)| (i as u32 + 1, m)).collect();
+    assert_eq!(got, want);
+    assert_eq!(csmail_imap_disconnect(h), CSMAIL_OK);
+    assert_eq!(csmail_imap_release(h), CSMAIL_OK);
+}
