@@ -333,7 +333,7 @@ do_stop() {
     sleep 0.1
   done
   if [ -n "$(bound_ports)" ]; then
-    die "still listening after stop: $(port_holders "${ALL_PORTS[@]}" | paste -sd ';' -) (move these servers with the CSMAIL_MAILSRV_*_PORT variables, or CSMAIL_MAILSRV_PORTS=free)"
+    die "ports still in use after stopping the servers of $DIR: $(port_holders "${ALL_PORTS[@]}" | paste -sd ';' -) (move these servers with the CSMAIL_MAILSRV_*_PORT variables, or CSMAIL_MAILSRV_PORTS=free)"
   fi
   say "stopped"
 }

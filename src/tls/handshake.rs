@@ -189,15 +189,7 @@ fn alert_refusal(a: AlertDescription) -> String {
 
 /// An alert by its name in the TLS specification ("certificate_required").
 pub fn alert_name(a: AlertDescription) -> String {
-    let debug = format!("{a:?}");
-    let mut out = String::new();
-    for (i, ch) in debug.char_indices() {
-        if ch.is_uppercase() && i > 0 && !debug[..i].ends_with(|c: char| c.is_uppercase()) {
-            out.push('_');
-        }
-        out.extend(ch.to_lowercase());
-    }
-    out
+    super::words::camel_words(&format!("{a:?}"), '_')
 }
 
 /// A rustls error in words: alerts by their TLS names (rustls's Display shows Rust's).

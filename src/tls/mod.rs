@@ -12,3 +12,4 @@ pub mod negotiated;
 pub mod store;
 pub mod suites;
 pub mod verifier;
+pub mod words;

@@ -173,22 +173,9 @@ fn chain_reason(e: &webpki::Error, details: &CertDetails) -> String {
         W::UnsupportedCriticalExtension => {
             "is invalid: it has a critical extension this TLS engine does not know".to_owned()
         }
-        other => format!("is invalid: {}", in_words(&format!("{other:?}"))),
+        // No plain text of its own: its name without Rust's punctuation.
+        other => format!("is invalid: {}", super::words::camel_words(&format!("{other:?}"), ' ')),
     }
-}
-
-/// "PathLenConstraintViolated { .. }" -> "path len constraint violated": the name of an error
-/// without a plain text of its own, without Rust's punctuation.
-fn in_words(debug: &str) -> String {
-    let name = &debug[..debug.find(['{', '(', ' ']).unwrap_or(debug.len())];
-    let mut out = String::new();
-    for (i, ch) in name.char_indices() {
-        if ch.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.extend(ch.to_lowercase());
-    }
-    out
 }
 
 /// A name mismatch in plain words ("is not valid for the name ... (it is valid for ...)").
@@ -397,5 +384,19 @@ impl ServerCertVerifier for RecordingVerifier {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_general_name;
+
+    #[test]
+    fn webpki_names_become_plain_names_and_standard_addresses() {
+        assert_eq!(plain_general_name("DnsName(\"mail.example.com\")"), "mail.example.com");
+        assert_eq!(plain_general_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(plain_general_name("IpAddress(0::1)"), "::1");
+        assert_eq!(plain_general_name("IpAddress(2001:db8:0:0:0:0:0:1)"), "2001:db8::1");
+        assert_eq!(plain_general_name("DirectoryName"), "DirectoryName");
     }
 }
