@@ -44,11 +44,16 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (v, t.elapsed())
 }
 
-/// A timeout of `timeout_ms` must fire no earlier than (almost) the timeout and not much later.
+/// A timeout of `timeout_ms` must not fire before (almost) the timeout: the library's clock decides
+/// that, whatever the machine's load. The upper bound is only a guard against a hang, wide enough
+/// that a loaded machine never trips it (it is not a speed measurement).
 #[track_caller]
 fn assert_took_about(elapsed: Duration, timeout_ms: u64) {
     assert!(elapsed >= ms(timeout_ms * 9 / 10), "returned after {elapsed:?}, before the {timeout_ms} ms timeout");
-    assert!(elapsed < ms(timeout_ms + 2000), "returned after {elapsed:?}, long after the {timeout_ms} ms timeout");
+    assert!(
+        elapsed < ms(timeout_ms + 30_000),
+        "returned after {elapsed:?}: hung long after the {timeout_ms} ms timeout"
+    );
 }
 
 /// Bytes of `received` after the first occurrence of `marker`.
