@@ -59,20 +59,5 @@ pub fn section_properties() -> &'static [PropertyDef] {
 
 /// The groups of plain constants, in header order.
 pub fn groups() -> [&'static ConstGroup; 14] {
-    [
-        &properties::AUTH_MECHANISMS,
-        &proxyinfo::PROXY_KINDS,
-        &log::LOG_SEVERITIES,
-        &log::LOG_FACILITIES,
-        &options::SSL_MODES,
-        &options::SSL_PROTOCOLS,
-        &options::SSL_CIPHERS,
-        &options::SSL_HASHES,
-        &options::SSL_EXCHANGES,
-        &options::SSL_GROUPS,
-        &options::CERT_POLICY_FLAGS,
-        &options::CERTIFICATE_STATUSES,
-        &options::OPTION_TYPES,
-        &message::MESSAGE_LIMITS,
-    ]
+    include!("../src/tables/constant_groups.rs")
 }

@@ -40,3 +40,11 @@ pub enum AdvancedHandler {
     Log(Arc<LogHandler>),
     Proxy(Arc<ProxyInfo>),
 }
+
+/// The groups of plain constants (authentication mechanisms, proxy kinds, log levels, SSLInfo
+/// values, certificate statuses, message limits), in the header's order: what a binding that
+/// builds its own constant list (the COM server's type library) walks.
+pub fn constant_groups() -> [&'static crate::tables::ConstGroup; 14] {
+    use crate::{log, message, options};
+    include!("../tables/constant_groups.rs")
+}

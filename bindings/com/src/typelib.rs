@@ -271,26 +271,11 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
 
 /// Every constant of the tables, as csmail.h names them: the C name (`CSMAIL_...`) and the legacy
 /// names beside it (`eexSSLCertName`, `SSLNoServerNameCheck`, `mailCertificateValid`, ...), each
-/// name once. The groups are those of the header (codegen/data.rs lists them for build.rs; this
-/// list is checked against the header by scripts/test-com-wine.sh, which wants every name).
+/// name once. The groups are the header's, from the one list the library and build.rs share; the
+/// result is checked against the header by scripts/test-com-wine.sh, which wants every name.
 pub fn constants() -> Vec<(String, i32)> {
-    use csmail::{api, error, log, message, options};
-    let groups = [
-        &api::properties::AUTH_MECHANISMS,
-        &api::proxyinfo::PROXY_KINDS,
-        &log::LOG_SEVERITIES,
-        &log::LOG_FACILITIES,
-        &options::SSL_MODES,
-        &options::SSL_PROTOCOLS,
-        &options::SSL_CIPHERS,
-        &options::SSL_HASHES,
-        &options::SSL_EXCHANGES,
-        &options::SSL_GROUPS,
-        &options::CERT_POLICY_FLAGS,
-        &options::CERTIFICATE_STATUSES,
-        &options::OPTION_TYPES,
-        &message::MESSAGE_LIMITS,
-    ];
+    use csmail::{api, error, message, options};
+    let groups = api::constant_groups();
     let mut out: Vec<(String, i32)> = Vec::new();
     // Names without the prefix get a `CSMAIL_` twin, as in the header.
     let both = |name: &str, value: i32, out: &mut Vec<(String, i32)>| {
