@@ -7,7 +7,7 @@ use crate::members::{Action, Member, Op};
 use crate::object::{inner_of, Automation, Automation_Impl, Inner};
 use crate::variant::{is_missing, to_bool, to_bytes, to_i32, to_i32_list, to_list, to_object, to_string, Value};
 use csmail::api::client::Protocol;
-use csmail::api::{AdvancedHandler, Client};
+use csmail::api::{AdvancedHandler, Client, Section};
 use csmail::error::{eexInvalidArgument, eexNotSupported, CSMAIL_E_NOT_SUPPORTED};
 use csmail::options::{self, Kind as OptKind};
 use std::sync::Arc;
@@ -46,6 +46,7 @@ pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIAN
             _ => return Err(unknown()),
         }),
         (Inner::Message(m), Action::Op(op)) => message_op(m, op, call, args, put_value),
+        (Inner::Section(s), Action::Op(op)) => section_op(s, op, call, args, put_value),
         _ => Err(unknown()),
     }
 }
@@ -265,6 +266,86 @@ fn message_op(m: &csmail::Message, op: Op, call: Call, args: &[VARIANT], value: 
         }
         (Op::SaveToFile, _) => done(m.save_to_file(&to_string(&args[0], 0)?)),
         (Op::LoadFromFile, _) => done(m.load_from_file(&to_string(&args[0], 0)?)),
+        (Op::NamedHeader(name), Call::Get) => Ok(text(m.header(name))),
+        (Op::NamedHeader(name), _) => {
+            let v = to_string(need(value)?, 0)?;
+            if v.is_empty() {
+                m.remove_header(name);
+                Ok(Value::Empty)
+            } else {
+                done(m.set_header(name, &v))
+            }
+        }
+        (Op::Priority, Call::Get) => Ok(Value::I4(m.priority())),
+        (Op::Priority, _) => done(m.set_priority(to_i32(need(value)?, 0)?)),
+        (Op::AddAttachmentData, _) => {
+            let content_type = optional_string(args, 2)?;
+            let data = to_bytes(&args[1], 1)?;
+            Ok(section(m.add_attachment_bytes(&to_string(&args[0], 0)?, data, content_type.as_deref())?))
+        }
+        (Op::AddInline, _) => {
+            Ok(section(m.add_inline_file(&to_string(&args[1], 1)?, &to_string(&args[0], 0)?, None)?))
+        }
+        (Op::AttachmentCount, _) => Ok(Value::I4(m.attachments().len() as i32)),
+        (Op::Attachment, _) => pick(m.attachments(), &args[0], "Attachment", "AttachmentCount"),
+        (Op::SectionCount, _) => Ok(Value::I4(m.sections().len() as i32)),
+        (Op::Section, _) => pick(m.sections(), &args[0], "Section", "SectionCount"),
+        _ => Err(unknown()),
+    }
+}
+
+/// An optional string argument: None when left out.
+fn optional_string(args: &[VARIANT], i: usize) -> Result<Option<String>, Fault> {
+    match args.get(i) {
+        Some(v) if !is_missing(v) => Ok(Some(to_string(v, i as u32)?)),
+        _ => Ok(None),
+    }
+}
+
+fn section(s: Arc<Section>) -> Value {
+    Value::Object(Automation::wrap(Kind::Section, Inner::Section(s)))
+}
+
+/// Item `index` (1-based, as VB collections count) of a list of sections.
+fn pick(list: Vec<Arc<Section>>, index: &VARIANT, what: &str, count: &str) -> Res {
+    let i = to_i32(index, 0)?;
+    match usize::try_from(i).ok().and_then(|i| i.checked_sub(1)).and_then(|i| list.get(i)) {
+        Some(s) => Ok(section(s.clone())),
+        None => Err(invalid(
+            eexInvalidArgument,
+            format!("{what}({i}): the message has {} ({count}); give 1 to {}", list.len(), list.len()),
+        )),
+    }
+}
+
+fn section_op(s: &Section, op: Op, call: Call, args: &[VARIANT], value: Option<&VARIANT>) -> Res {
+    let text = |v: Option<String>| Value::Str(v.unwrap_or_default());
+    // A string put: "" clears the field.
+    let put = |value: Option<&VARIANT>| -> Result<Option<String>, Fault> {
+        let v = to_string(need(value)?, 0)?;
+        Ok(if v.is_empty() { None } else { Some(v) })
+    };
+    match (op, call) {
+        (Op::ContentType, Call::Get) => Ok(Value::Str(s.content_type())),
+        (Op::ContentType, _) => done(s.set_content_type(&to_string(need(value)?, 0)?)),
+        (Op::Charset, Call::Get) => Ok(text(s.charset())),
+        (Op::Charset, _) => done(s.set_charset(put(value)?.as_deref())),
+        (Op::FileName, Call::Get) => Ok(text(s.file_name())),
+        (Op::FileName, _) => done(s.set_file_name(put(value)?.as_deref())),
+        (Op::ContentId, Call::Get) => Ok(text(s.content_id())),
+        (Op::ContentId, _) => done(s.set_content_id(put(value)?.as_deref())),
+        (Op::Disposition, Call::Get) => Ok(text(s.disposition())),
+        (Op::Disposition, _) => done(s.set_disposition(put(value)?.as_deref())),
+        (Op::Size, _) => Ok(Value::F64(s.size() as f64)),
+        (Op::Text, Call::Get) => Ok(Value::Str(s.text()?)),
+        (Op::Text, _) => done(s.set_text(&to_string(need(value)?, 0)?)),
+        (Op::Data, Call::Get) => Ok(Value::Bytes(s.content()?)),
+        (Op::Data, _) => done(s.set_content(to_bytes(need(value)?, 0)?)),
+        (Op::SaveToFile, _) => {
+            let name = optional_string(args, 1)?;
+            let path = s.save_to_folder(&to_string(&args[0], 0)?, name.as_deref())?;
+            Ok(Value::Str(path.to_string_lossy().into_owned()))
+        }
         _ => Err(unknown()),
     }
 }

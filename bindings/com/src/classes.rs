@@ -34,6 +34,8 @@ pub enum Kind {
     /// A proxy handler of one `CSMAIL_PROXY_*` kind.
     Proxy(i32),
     Message,
+    /// A MIME part of a Message (its attachments and sections).
+    Section,
 }
 
 /// One creatable class.
@@ -62,6 +64,7 @@ pub const fn interface_of(kind: Kind) -> (&'static str, GUID) {
         Kind::ErrorInfo => ("ErrorInfo", GUID::from_u128(0xC97FEFDE_8B73_4260_A689_9E8BE541BEBA)),
         Kind::Proxy(_) => ("ProxyInfo", GUID::from_u128(0x3B81FC6C_F4F7_4531_A98A_110B8A5DDB5F)),
         Kind::Message => ("Message", GUID::from_u128(0x4739CD06_7B63_47F7_9F65_B99BB5039EB3)),
+        Kind::Section => ("Section", GUID::from_u128(0x9C1E5B2A_6D4F_4E8B_A3C7_5F20D81B6E94)),
     }
 }
 
@@ -89,6 +92,12 @@ pub static CLASSES: &[ClassDef] = &[
     ),
     class!("ErrorInfo", 0x841808FC_FFB7_4E90_9EFB_6554FF13C528, Kind::ErrorInfo, "The detail of a failure"),
     class!("Message", 0xEA765A07_33DD_4786_8154_8FED46A78864, Kind::Message, "A MIME message"),
+    class!(
+        "Section",
+        0x2B7F4C19_E3A8_4D56_8C0B_71E9A4D3F258,
+        Kind::Section,
+        "A MIME part (new: empty application/octet-stream)"
+    ),
     class!(
         "SOCK4ProxyInfo",
         0xED69FF24_78E4_47CF_A1A1_5612625D0BC9,

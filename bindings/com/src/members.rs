@@ -88,6 +88,20 @@ pub enum Op {
     Data,
     SaveToFile,
     LoadFromFile,
+    /// A header as a string property (From, To, Date, ...), through the header API.
+    NamedHeader(&'static str),
+    Priority,
+    AddAttachmentData,
+    AddInline,
+    AttachmentCount,
+    Attachment,
+    SectionCount,
+    Section,
+    ContentType,
+    Charset,
+    FileName,
+    ContentId,
+    Disposition,
 }
 
 /// What a member does.
@@ -275,6 +289,56 @@ const MESSAGE: &[Row] = &[
     ("Text", 76, GET_PUT, &[], Ty::Str, Op::Data, "The whole message as text (the bytes read as UTF-8)."),
     ("SaveToFile", 77, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::SaveToFile, "Writes the message to a file."),
     ("LoadFromFile", 78, METHOD, &[p("Path", Ty::Str)], Ty::Void, Op::LoadFromFile, "Reads a message from a file."),
+    ("From", 79, GET_PUT, &[], Ty::Str, Op::NamedHeader("From"), "The From header (`\"Name\" <a@b>, c@d`)."),
+    ("To", 80, GET_PUT, &[], Ty::Str, Op::NamedHeader("To"), "The To header."),
+    ("CC", 81, GET_PUT, &[], Ty::Str, Op::NamedHeader("Cc"), "The Cc header."),
+    ("BCC", 82, GET_PUT, &[], Ty::Str, Op::NamedHeader("Bcc"), "The Bcc header (never sent)."),
+    ("ReplyTo", 83, GET_PUT, &[], Ty::Str, Op::NamedHeader("Reply-To"), "The Reply-To header."),
+    ("Date", 84, GET_PUT, &[], Ty::Str, Op::NamedHeader("Date"), "The Date header (set when sent if empty)."),
+    ("MessageID", 85, GET_PUT, &[], Ty::Str, Op::NamedHeader("Message-ID"), "The Message-ID header."),
+    ("Priority", 86, GET_PUT, &[], Ty::I4, Op::Priority, "1 (highest) to 5 (lowest), X-Priority; 3 normal."),
+    (
+        "AddAttachmentData",
+        87,
+        METHOD,
+        &[p("FileName", Ty::Str), p("Data", Ty::Variant), opt("ContentType", Ty::Str)],
+        Ty::Object,
+        Op::AddAttachmentData,
+        "Attaches data (a string as UTF-8 or a byte array) under a file name; returns the Section.",
+    ),
+    (
+        "AddInline",
+        88,
+        METHOD,
+        &[p("Path", Ty::Str), p("ContentID", Ty::Str)],
+        Ty::Object,
+        Op::AddInline,
+        "Adds a file as an inline part the HTML body shows with cid:ContentID; returns the Section.",
+    ),
+    ("AttachmentCount", 89, GET, &[], Ty::I4, Op::AttachmentCount, "The number of attachments."),
+    ("Attachment", 90, GET, &[p("Index", Ty::I4)], Ty::Object, Op::Attachment, "An attachment (1 to AttachmentCount)."),
+    ("SectionCount", 91, GET, &[], Ty::I4, Op::SectionCount, "The number of leaf sections (MIME parts)."),
+    ("Section", 92, GET, &[p("Index", Ty::I4)], Ty::Object, Op::Section, "A leaf section (1 to SectionCount)."),
+];
+
+const SECTION: &[Row] = &[
+    ("ContentType", 100, GET_PUT, &[], Ty::Str, Op::ContentType, "The content type, e.g. text/plain."),
+    ("Charset", 101, GET_PUT, &[], Ty::Str, Op::Charset, "The charset parameter; \"\" when none."),
+    ("FileName", 102, GET_PUT, &[], Ty::Str, Op::FileName, "The file name; \"\" when none."),
+    ("ContentID", 103, GET_PUT, &[], Ty::Str, Op::ContentId, "The Content-ID; \"\" when none."),
+    ("Disposition", 104, GET_PUT, &[], Ty::Str, Op::Disposition, "attachment, inline or \"\"."),
+    ("Size", 105, GET, &[], Ty::F64, Op::Size, "The decoded content's size in bytes."),
+    ("Text", 106, GET_PUT, &[], Ty::Str, Op::Text, "The decoded content as text (UTF-8)."),
+    ("Data", 107, GET_PUT, &[], Ty::Variant, Op::Data, "The decoded content as a byte array."),
+    (
+        "SaveToFile",
+        108,
+        METHOD,
+        &[p("Folder", Ty::Str), opt("FileName", Ty::Str)],
+        Ty::Str,
+        Op::SaveToFile,
+        "Writes the decoded content into a folder under its file name (or FileName); returns the path.",
+    ),
 ];
 
 fn rows_of(kind: Kind) -> Vec<&'static Row> {
@@ -286,6 +350,7 @@ fn rows_of(kind: Kind) -> Vec<&'static Row> {
         Kind::ErrorInfo => &[ERRORINFO],
         Kind::Proxy(_) => &[],
         Kind::Message => &[MESSAGE],
+        Kind::Section => &[SECTION],
     };
     lists.iter().flat_map(|l| l.iter()).collect()
 }
@@ -341,7 +406,7 @@ fn build(kind: Kind) -> Vec<Member> {
 pub fn members(kind: Kind) -> &'static [Member] {
     static LISTS: OnceLock<Vec<(Kind, Vec<Member>)>> = OnceLock::new();
     let lists = LISTS.get_or_init(|| {
-        [Kind::Smtp, Kind::Pop3, Kind::SslInfo, Kind::LogHandler, Kind::ErrorInfo, Kind::Proxy(0), Kind::Message]
+        [Kind::Smtp, Kind::Pop3, Kind::SslInfo, Kind::LogHandler, Kind::ErrorInfo, Kind::Proxy(0), Kind::Message, Kind::Section]
             .into_iter()
             .map(|k| (k, build(k)))
             .collect()

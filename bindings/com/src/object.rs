@@ -9,7 +9,7 @@ use crate::events::{connection_point, Sinks};
 use crate::fault::{exception_of, Fault};
 use crate::members::{by_dispid, by_name, Shape, ON_LOG_MESSAGE, ON_PROGRESS};
 use crate::typelib;
-use csmail::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, SmtpClient, SslInfo};
+use csmail::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, Section, SmtpClient, SslInfo};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use windows::Win32::Foundation::{
@@ -36,6 +36,7 @@ pub enum Inner {
     Error(ErrorInfo),
     Proxy(Arc<ProxyInfo>),
     Message(Arc<Message>),
+    Section(Arc<Section>),
 }
 
 #[implement(IDispatch, IProvideClassInfo, IConnectionPointContainer)]
@@ -76,6 +77,7 @@ impl Automation {
             Kind::ErrorInfo => Inner::Error(ErrorInfo::default()),
             Kind::Proxy(k) => Inner::Proxy(Arc::new(ProxyInfo::new(k)?)),
             Kind::Message => Inner::Message(Arc::new(Message::new())),
+            Kind::Section => Inner::Section(Section::new("application/octet-stream").ok()?),
         };
         Some(Automation { kind, inner }.into())
     }

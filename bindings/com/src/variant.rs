@@ -25,6 +25,8 @@ pub enum Value {
     Object(IDispatch),
     /// An array of Longs, as a SAFEARRAY of VARIANTs (VBScript indexes only those).
     I4Array(Vec<i32>),
+    /// Bytes, as a SAFEARRAY of Bytes (VT_ARRAY | VT_UI1, what ADODB.Stream and VB's Byte() use).
+    Bytes(Vec<u8>),
 }
 
 fn mismatch(position: u32) -> Fault {
@@ -182,6 +184,7 @@ impl Value {
             Value::Str(s) => VARIANT::from(BSTR::from(s)),
             Value::Object(o) => VARIANT::from(o),
             Value::I4Array(items) => i4_array(&items),
+            Value::Bytes(bytes) => byte_array(&bytes),
         }
     }
 }
@@ -205,6 +208,28 @@ fn i4_array(items: &[i32]) -> VARIANT {
         let mut out = VARIANT::default();
         let inner = &mut *out.Anonymous.Anonymous;
         inner.vt = VARENUM(VT_ARRAY.0 | VT_VARIANT.0);
+        inner.Anonymous.parray = psa;
+        out
+    }
+}
+
+fn byte_array(bytes: &[u8]) -> VARIANT {
+    let bound = SAFEARRAYBOUND { cElements: bytes.len() as u32, lLbound: 0 };
+    // SAFETY: a new one-dimensional SAFEARRAY of bytes, filled while its data is accessed; the
+    // VARIANT made here owns it afterwards.
+    unsafe {
+        let psa = SafeArrayCreate(VT_UI1, 1, &bound);
+        if psa.is_null() {
+            return VARIANT::default();
+        }
+        let mut data = std::ptr::null_mut();
+        if SafeArrayAccessData(psa, &mut data).is_ok() {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data as *mut u8, bytes.len());
+            let _ = SafeArrayUnaccessData(psa);
+        }
+        let mut out = VARIANT::default();
+        let inner = &mut *out.Anonymous.Anonymous;
+        inner.vt = VARENUM(VT_ARRAY.0 | VT_UI1.0);
         inner.Anonymous.parray = psa;
         out
     }
