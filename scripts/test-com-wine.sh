@@ -183,6 +183,7 @@ for arch in $arches; do
     (cd "$tmp/$arch" && "${run[@]}" ./events.exe "$(port smtp)" "$ca") | tr -d '\r' | tee "$tmp/$arch/events.txt" || true
     grep -q '^COM-TEST-PASSED' "$tmp/$arch/events.txt" || { echo "test-com-wine: $arch: events.exe FAILED" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" fetch_pop3s.vbs
+    script "$arch" "$sys\\cscript.exe" message_parts.vbs
     "${run[@]}" "$sys\\regsvr32.exe" /s /u "$dll" || { echo "test-com-wine: $arch: regsvr32 /u failed" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" unregistered.vbs
 

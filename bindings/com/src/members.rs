@@ -406,10 +406,19 @@ fn build(kind: Kind) -> Vec<Member> {
 pub fn members(kind: Kind) -> &'static [Member] {
     static LISTS: OnceLock<Vec<(Kind, Vec<Member>)>> = OnceLock::new();
     let lists = LISTS.get_or_init(|| {
-        [Kind::Smtp, Kind::Pop3, Kind::SslInfo, Kind::LogHandler, Kind::ErrorInfo, Kind::Proxy(0), Kind::Message, Kind::Section]
-            .into_iter()
-            .map(|k| (k, build(k)))
-            .collect()
+        [
+            Kind::Smtp,
+            Kind::Pop3,
+            Kind::SslInfo,
+            Kind::LogHandler,
+            Kind::ErrorInfo,
+            Kind::Proxy(0),
+            Kind::Message,
+            Kind::Section,
+        ]
+        .into_iter()
+        .map(|k| (k, build(k)))
+        .collect()
     });
     let key = match kind {
         Kind::Proxy(_) => Kind::Proxy(0),
