@@ -123,6 +123,29 @@ Set att = got.Section(4)
 Check "Section(4): Err.Number", Err.Number, CSMailError(CSMAIL_E_INVALID_ARGUMENT)
 Err.Clear
 
+' An inline part (not sent): AddInline returns its Section.
+Dim html, inline, found
+Set html = CreateObject("CSMailLib.Message")
+html.HTMLBody = "<p><img src=""cid:logo1""></p>"
+Set inline = html.AddInline(filePath, "logo1")
+NoError "AddInline"
+Check "AddInline: ContentID", inline.ContentID, "logo1"
+Check "AddInline: Disposition", inline.Disposition, "inline"
+Check "AddInline: FileName", inline.FileName, "notes.txt"
+Check "AddInline: AttachmentCount (an inline part is not an attachment)", html.AttachmentCount, 0
+Check "AddInline: SectionCount (HTML body + inline part)", html.SectionCount, 2
+found = ""
+For i = 1 To html.SectionCount
+    found = found & html.Section(i).ContentType & "[" & html.Section(i).ContentID & "];"
+Next
+Check "AddInline: the sections (type[ContentID])", InStr(found, "text/html[];") > 0 And InStr(found, "text/plain[logo1];") > 0, True
+WScript.Echo "  (sections: " & found & ")"
+html.MessageID = "<parts-1@example.com>"
+Check "MessageID put and get", html.MessageID, "<parts-1@example.com>"
+html.To = "bob@example.com"
+html.To = ""
+Check "To = """" removes the header", html.Header("To"), ""
+
 pop3.Delete 1
 Check "Disconnect commits the deletion", pop3.Disconnect, True
 NoError "Disconnect"
