@@ -374,3 +374,37 @@ fn sections_can_be_added_removed_and_built_by_hand() {
     c.set_param("format", Some("flowed")).unwrap();
     assert_eq!(c.param("format").as_deref(), Some("flowed"));
 }
+
+/// An inline resource (Content-ID and a file name, as `add_inline_file` makes) is never the body,
+/// whatever its type: an HTML body with an inline .txt file is multipart/related with the HTML
+/// first, and there is no text body. A body part that only carries a Content-ID stays the body.
+#[test]
+fn an_inline_text_file_is_a_related_resource_not_the_text_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let txt = dir.path().join("notes.txt");
+    std::fs::write(&txt, "inline words\r\n").unwrap();
+    let m = Message::new();
+    m.set_html_body("<p>see <a href=\"cid:notes\">notes</a></p>").unwrap();
+    m.add_inline_file("notes", txt.to_str().unwrap(), None).unwrap();
+    assert_eq!(m.text_body(), None);
+    assert_eq!(m.html_body().as_deref(), Some("<p>see <a href=\"cid:notes\">notes</a></p>"));
+    let root = m.body();
+    assert_eq!(root.content_type(), "multipart/related");
+    let kids: Vec<String> = root.children().iter().map(|s| s.content_type()).collect();
+    assert_eq!(kids, ["text/html", "text/plain"]);
+    assert_eq!(root.children()[1].content_id().as_deref(), Some("notes"));
+
+    // Setting a text body now adds one next to the HTML, and the inline part stays with the HTML.
+    m.set_text_body("plain words").unwrap();
+    assert_eq!(m.text_body().as_deref(), Some("plain words"));
+    let root = m.body();
+    assert_eq!(root.content_type(), "multipart/alternative");
+    let kids: Vec<String> = root.children().iter().map(|s| s.content_type()).collect();
+    assert_eq!(kids, ["text/plain", "multipart/related"]);
+
+    // A parsed body part with a Content-ID but no file name is still the body.
+    let parsed = Message::from_bytes(
+        b"Content-Type: text/plain\r\nContent-ID: <body@x>\r\nSubject: s\r\n\r\nthe body\r\n".to_vec(),
+    );
+    assert_eq!(parsed.text_body().as_deref(), Some("the body\r\n"));
+}

@@ -24,7 +24,7 @@ impl Message {
     }
 
     fn find_body(&self, ct: &str) -> Option<Arc<Section>> {
-        self.sections().into_iter().find(|s| s.content_type() == ct && !s.is_attachment())
+        self.sections().into_iter().find(|s| s.content_type() == ct && may_be_body(s))
     }
 
     /// The plain-text body (decoded to UTF-8), None when there is none.
@@ -154,9 +154,9 @@ impl Message {
         let (mut text, mut html, mut inline, mut attach) = (None, None, Vec::new(), Vec::new());
         for s in leaves {
             let ct = s.content_type();
-            if !s.is_attachment() && ct == "text/plain" && text.is_none() {
+            if may_be_body(&s) && ct == "text/plain" && text.is_none() {
                 text = Some(s);
-            } else if !s.is_attachment() && ct == "text/html" && html.is_none() {
+            } else if may_be_body(&s) && ct == "text/html" && html.is_none() {
                 html = Some(s);
             } else if !s.is_attachment() && s.content_id().is_some() {
                 inline.push(s);
@@ -214,4 +214,12 @@ pub fn content_type_for(file_name: &str, given: Option<&str>) -> String {
         Some(g) => g.to_owned(),
         None => mime_guess::from_path(file_name).first_or_octet_stream().essence_str().to_owned(),
     }
+}
+
+/// Whether a leaf can be the text or HTML body: not an attachment, and not an inline resource
+/// (a part with both a Content-ID and a file name, as `add_inline_file` makes: HTML refers to it
+/// by `cid:`, so an inline .txt file is no text body). A body part that merely carries a
+/// Content-ID, as some mailers write, stays a body.
+fn may_be_body(s: &Section) -> bool {
+    !s.is_attachment() && !(s.content_id().is_some() && s.file_name().is_some())
 }
