@@ -221,5 +221,5 @@ pub fn content_type_for(file_name: &str, given: Option<&str>) -> String {
 /// by `cid:`, so an inline .txt file is no text body). A body part that merely carries a
 /// Content-ID, as some mailers write, stays a body.
 fn may_be_body(s: &Section) -> bool {
-    !s.is_attachment() && !(s.content_id().is_some() && s.file_name().is_some())
+    !s.is_attachment() && (s.content_id().is_none() || s.file_name().is_none())
 }
