@@ -58,22 +58,6 @@ fn ca_file() -> String {
 const ALICE: (&str, &str) = ("alice", "alicepass");
 const BOB: (&str, &str) = ("bob", "bobpass");
 
-fn imap(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<ImapClient> {
-    let c = ImapClient::new();
-    let (ssl, log) = attach_common(
-        |p, v| c.set_str(p, v).unwrap(),
-        |p, v| c.set_int(p, v).unwrap(),
-        |h| c.set_advanced_handler(h).unwrap(),
-        host,
-        port,
-        tls,
-    );
-    c.set_str(CSMAIL_PROP_USER, login.0).unwrap();
-    c.set_str(CSMAIL_PROP_PASSWORD, login.1).unwrap();
-    c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    Client { c, ssl, log }
-}
-
 #[track_caller]
 fn connected(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<ImapClient> {
     let c = imap(host, port, tls, login, mech);

@@ -17,7 +17,7 @@ mod sasl;
 
 use crate::{ca_file, check_uid, via_pop3s, QUEUED, QUEUED_ENHANCED};
 use csmail::api::properties::*;
-use csmail::api::{AdvancedHandler, LogHandler, Pop3Client, SmtpClient, SslInfo};
+use csmail::api::{AdvancedHandler, ImapClient, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::options::*;
 use csmail::source::{FnSink, FnSource, MessageSink};
@@ -139,6 +139,23 @@ pub fn smtp(host: &str, port: u16, tls: Security, login: Option<(&str, &str)>) -
         c.set_str(CSMAIL_PROP_USER, user).unwrap();
         c.set_str(CSMAIL_PROP_PASSWORD, password).unwrap();
     }
+    Client { c, ssl, log }
+}
+
+/// An IMAP client logging in as `login` with the mechanism `mech` (CSMAIL_AUTH_*).
+pub fn imap(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<ImapClient> {
+    let c = ImapClient::new();
+    let (ssl, log) = attach_common(
+        |p, v| c.set_str(p, v).unwrap(),
+        |p, v| c.set_int(p, v).unwrap(),
+        |h| c.set_advanced_handler(h).unwrap(),
+        host,
+        port,
+        tls,
+    );
+    c.set_str(CSMAIL_PROP_USER, login.0).unwrap();
+    c.set_str(CSMAIL_PROP_PASSWORD, login.1).unwrap();
+    c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
     Client { c, ssl, log }
 }
 
