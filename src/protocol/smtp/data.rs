@@ -42,15 +42,15 @@ impl SmtpSession {
         // The read buffer and the BDAT chunk buffer live as long as the session.
         let mut read_buf = std::mem::take(&mut self.read_buf);
         let mut chunk = std::mem::take(&mut self.chunk_buf);
-        read_buf.resize(WRITE_CHUNK, 0);
+        read_buf.resize(PIECE, 0);
         let in_memory = source.in_memory().map(|m| m.len());
         let mut offset = 0;
         let result = loop {
-            // A message in memory is stuffed straight from it, WRITE_CHUNK at a time (for the
-            // progress reports and the flushes); other sources are read into the buffer.
+            // A message in memory is stuffed straight from it, PIECE at a time (for the progress
+            // reports and the flushes); other sources are read into the buffer.
             let piece: &[u8] = match in_memory {
                 Some(len) => {
-                    let end = (offset + WRITE_CHUNK).min(len);
+                    let end = (offset + PIECE).min(len);
                     let start = offset;
                     offset = end;
                     &source.in_memory().expect("a memory source stays in memory")[start..end]
@@ -225,6 +225,11 @@ impl SmtpSession {
         }
     }
 }
+
+/// How much of the message is read (or taken from memory) at a time: with its BDAT line
+/// (`BDAT 65524\r\n`, 12 bytes) a piece fills exactly four full TLS records (16 KiB each),
+/// where WRITE_CHUNK bytes would add a fifth record of 12 bytes to every flush.
+const PIECE: usize = WRITE_CHUNK - "BDAT 65524\r\n".len();
 
 /// A BDAT chunk at least this big goes from the read buffer straight to the stream; a smaller
 /// one is copied into the output queue, where it can share a write with what follows (the
