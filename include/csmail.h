@@ -669,16 +669,17 @@
  * 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
  * with a text that names this property.
  *
- * Property OperationTimeoutMs: int, read-write, default 0; SMTP, POP3.
+ * Property OperationTimeoutMs: int, read-write, default 0; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_OPERATION_TIMEOUT_MS 8
 
 /**
- * Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
- * CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
- * gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+ * Least speed of received message data (POP3 RETR and TOP, IMAP FETCH bodies) in bytes per second,
+ * averaged over each CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's
+ * CURLOPT_LOW_SPEED_LIMIT. A slower window gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that
+ * names this property.
  *
- * Property LowSpeedLimit: int, read-write, default 0; POP3.
+ * Property LowSpeedLimit: int, read-write, default 0; POP3, IMAP.
  */
 #define CSMAIL_PROP_LOW_SPEED_LIMIT 9
 
@@ -686,7 +687,7 @@
  * The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
  * CURLOPT_LOW_SPEED_TIME.
  *
- * Property LowSpeedTimeMs: int, read-write, default 30000; POP3.
+ * Property LowSpeedTimeMs: int, read-write, default 30000; POP3, IMAP.
  */
 #define CSMAIL_PROP_LOW_SPEED_TIME_MS 10
 

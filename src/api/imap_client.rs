@@ -223,8 +223,8 @@ impl Client<Imap> {
         self.append(mailbox, flags, source.as_mut())
     }
 
-    /// IDLE until the server reports a change or `wait` ends; csmail_imap_abort ends it from
-    /// another thread (closing the connection).
+    /// IDLE until the server reports a change or `wait` ends; `abort` from another thread ends it
+    /// with DONE: CSMAIL_E_ABORTED, and the session stays open (see `protocol::imap::idle`).
     pub fn idle(&self, wait: Duration) -> Result<IdleOutcome> {
         let check = if wait.is_zero() { Err(Error::invalid_arg("the IDLE wait must be above 0")) } else { Ok(()) };
         self.checked_op(check, |s| s.idle(wait))

@@ -207,8 +207,9 @@ pub extern "system" fn csmail_imap_disconnect(imap: *const csmail_imap) -> i32 {
     on_client::<Imap, _>(imap, |c| c.disconnect())
 }
 
-/// Ends the operation in progress from any thread (IDLE included); it returns
-/// CSMAIL_E_ABORTED and the connection is closed.
+/// Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED and the
+/// connection is closed, except for IDLE, which ends in order: DONE is sent, the server's OK
+/// read, and the session stays open.
 #[no_mangle]
 pub extern "system" fn csmail_imap_abort(imap: *const csmail_imap) -> i32 {
     client::abort::<Imap, _>(imap)
@@ -607,7 +608,8 @@ pub unsafe extern "system" fn csmail_imap_append_cb(
 /// IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass;
 /// `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the
 /// server reported a change, 0 when the wait ran out. csmail_imap_abort ends it from another
-/// thread.
+/// thread with DONE: CSMAIL_E_ABORTED, and the session stays open (CONNECTED 1) unless the
+/// server did not confirm DONE within 2 s.
 ///
 /// # Safety
 /// The out pointers are NULL or writable.
