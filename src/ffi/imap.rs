@@ -540,6 +540,8 @@ pub unsafe extern "system" fn csmail_imap_expunge(imap: *const csmail_imap, set:
 
 /// APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new
 /// UID, 0 when the server does not say.
+/// The file is read twice: once to measure it (bare CR and LF count as the CRLF they are sent
+/// as; a NUL byte is refused before anything is sent), then to send it.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
@@ -580,8 +582,12 @@ pub unsafe extern "system" fn csmail_imap_append_message(
     }
 }
 
-/// APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it
-/// is then read into memory first, as a literal announces its length).
+/// APPEND a message read from a callback of `size` bytes (exactly, or an error before anything
+/// is sent; SIZE_MAX when unknown). Bare CR and LF become CRLF, so the size of the literal is
+/// known only after the conversion: the message is read through once into a spool first
+/// (memory up to 256 KiB, a temporary file beyond), and memory does not grow with its size.
+/// A NUL byte is refused (CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter) before anything is
+/// sent.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.

@@ -6,8 +6,8 @@
 //! - a source that can be looked at beforehand (memory, a file, a Message) is measured in a first
 //!   pass, like SMTP's SIZE=, and converted as it is sent;
 //! - any other (a read callback, even one of a stated size, which counts the bytes before the
-//!   conversion) is converted into a spool first: memory up to SPOOL_IN_MEMORY, a temporary
-//!   file beyond, so memory does not grow with the message.
+//!   conversion and is checked) is converted into a spool first: memory up to SPOOL_IN_MEMORY,
+//!   a temporary file beyond, so memory does not grow with the message.
 //!
 //! A NUL byte cannot go in a literal (RFC 9051 4.3; LITERAL8 needs BINARY, which few servers
 //! offer): the message is refused before anything is sent. LITERAL+ (or LITERAL- up to 4096
@@ -147,6 +147,13 @@ impl ImapSession {
             stuffer.push(&buf[..n], &mut out);
             spool.write_all(&out).map_err(spool_error)?;
             out.clear();
+        }
+        if let Some(stated) = source.size().filter(|&n| n != read) {
+            return Err(Error::new(
+                error::CSMAIL_E_IO,
+                error::eexMessageSource,
+                format!("the message source gave {read} bytes, not the {stated} it stated; nothing was sent"),
+            ));
         }
         stuffer.finish(&mut out);
         spool.write_all(&out).map_err(spool_error)?;
