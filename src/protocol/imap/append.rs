@@ -15,6 +15,7 @@
 //! "+" (a tagged NO, [TOOBIG]) ends APPEND with the server's words and the session goes on.
 
 use super::command::{check_string, Command};
+use super::exchange::LITERAL_MINUS_MAX;
 use super::messages::flag_list;
 use super::response::response_code;
 use super::ImapSession;
@@ -28,10 +29,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use tempfile::SpooledTempFile;
 
 /// A message of unknown size is held in memory up to this size, in a temporary file beyond.
-pub const SPOOL_IN_MEMORY: usize = 256 * 1024;
-
-/// Literals up to this size go non-synchronising with LITERAL- (RFC 7888).
-const LITERAL_MINUS_MAX: u64 = 4096;
+const SPOOL_IN_MEMORY: usize = 256 * 1024;
 
 /// The message, ready to go into the literal.
 enum Body<'a> {
@@ -81,7 +79,7 @@ impl ImapSession {
             cmd = cmd.raw(&flag_list(flags)?);
         }
         let (mut body, size) = self.prepare(source)?;
-        let non_sync = self.caps.literal_plus || (self.caps.literal_minus && size <= LITERAL_MINUS_MAX);
+        let non_sync = self.caps.literal_plus || (self.caps.literal_minus && size <= LITERAL_MINUS_MAX as u64);
         let tag = self.next_tag();
         let mut head = String::new();
         for (l, lit) in &cmd.lines(&tag, false) {

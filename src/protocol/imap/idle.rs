@@ -190,8 +190,7 @@ impl ImapSession {
                 }
                 Ok(_) => return Ok(Wake::Data),
                 // A slice ended; the operation's deadline is an end of its own.
-                Err(e)
-                    if e.eex == error::eexTimeout && !idling.abort.deadline().is_some_and(|d| Instant::now() >= d) => {}
+                Err(e) if e.eex == error::eexTimeout && idling.abort.deadline().is_none_or(|d| Instant::now() < d) => {}
                 Err(e) => {
                     self.mark_broken();
                     return Err(e);
