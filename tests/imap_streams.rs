@@ -8,6 +8,7 @@
 
 mod common;
 use common::*;
+use csmail::api::imap_client::IdleOutcome;
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, ImapClient, LogHandler};
 use csmail::error::*;
@@ -102,6 +103,34 @@ fn await_signal(rx: &mpsc::Receiver<()>) {
     rx.recv_timeout(Duration::from_secs(60)).expect("the signal line was logged");
 }
 
+/// Logs `c`'s protocol lines (set before connect: a session keeps the log it began with);
+/// `idle_aborted` aborts IDLE once a line that starts with `signal` is logged.
+fn watched(c: &ImapClient, signal: &'static str) -> (Arc<Mutex<Vec<String>>>, mpsc::Receiver<()>) {
+    let (log, lines, seen) = signalling_log(signal);
+    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    (lines, seen)
+}
+
+/// IDLE on another thread, aborted from this one at the signal of `watched`.
+fn idle_aborted(c: &Arc<ImapClient>, seen: &mpsc::Receiver<()>) -> csmail::Result<IdleOutcome> {
+    let c2 = c.clone();
+    let t = std::thread::spawn(move || c2.idle(Duration::from_secs(120)));
+    await_signal(seen);
+    c.abort();
+    t.join().unwrap()
+}
+
+/// A read callback that hands out `bytes` at most `piece` at a time.
+fn pieces(bytes: &'static [u8], piece: usize) -> impl csmail::source::MessageSource {
+    let mut rest = bytes;
+    FnSource(move |buf: &mut [u8]| {
+        let n = buf.len().min(piece).min(rest.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        rest = &rest[n..];
+        Ok(n)
+    })
+}
+
 const GREETING: &str = "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR IDLE] ready";
 
 fn scripted(port: u16) -> ImapClient {
@@ -158,23 +187,19 @@ const IDLE_ABORTED: &str = "IDLE was aborted: DONE was sent and the server confi
 fn an_abort_during_idle_sends_done_and_the_session_goes_on() {
     let fx = Fixture::start();
     let c = Arc::new(fx.imap(fx.server.imaps_port, Some(fx.ssl(MODE_CHANNEL)), "bob", "bobpass"));
-    let (log, lines, idling) = signalling_log("S: + idling");
-    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let (lines, seen) = watched(&c, "S: + idling");
     c.connect().unwrap();
     assert_eq!(c.select("INBOX").unwrap().exists, 0);
-    let c2 = c.clone();
-    let t = std::thread::spawn(move || c2.idle(Duration::from_secs(120)));
-    await_signal(&idling);
-    c.abort();
-    let e = expect_err(t.join().unwrap(), CSMAIL_E_ABORTED, eexAborted);
+    let e = expect_err(idle_aborted(&c, &seen), CSMAIL_E_ABORTED, eexAborted);
     assert_eq!(e.text, IDLE_ABORTED);
     assert_info(&c.extended_error(), &e);
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
     assert_eq!(c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "OK IDLE terminated");
     {
         let logged = lines.lock();
-        let plus = logged.iter().position(|l| l == "S: + idling").unwrap();
-        assert_eq!(logged[plus + 1..plus + 3], ["C: DONE", "S: A0003 OK IDLE terminated"], "{logged:#?}");
+        let idle = logged.iter().position(|l| l == "C: A0003 IDLE").expect("IDLE logged");
+        let error = format!("error {eexAborted}: {IDLE_ABORTED}");
+        assert_eq!(logged[idle..], ["C: A0003 IDLE", "S: + idling", "C: DONE", "S: A0003 OK IDLE terminated", &error]);
     }
     c.noop().unwrap();
     assert_eq!(c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "OK NOOP completed");
@@ -199,15 +224,10 @@ fn an_abort_before_the_idle_continuation_still_ends_in_order() {
          C: A0004 NOOP\nS: A0004 OK NOOP completed\nC: A0005 LOGOUT\nS: * BYE bye\nS: A0005 OK bye\n",
     );
     let c = Arc::new(scripted(s.port()));
-    let (log, _lines, sent) = signalling_log("C: A0003 IDLE");
-    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let (_, seen) = watched(&c, "C: A0003 IDLE");
     c.connect().unwrap();
     c.select("INBOX").unwrap();
-    let c2 = c.clone();
-    let t = std::thread::spawn(move || c2.idle(Duration::from_secs(120)));
-    await_signal(&sent);
-    c.abort();
-    let e = expect_err(t.join().unwrap(), CSMAIL_E_ABORTED, eexAborted);
+    let e = expect_err(idle_aborted(&c, &seen), CSMAIL_E_ABORTED, eexAborted);
     assert_eq!(e.text, IDLE_ABORTED);
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
     c.noop().unwrap();
@@ -224,15 +244,10 @@ fn an_abort_before_the_idle_continuation_still_ends_in_order() {
 fn an_abort_during_idle_with_a_server_that_never_confirms_done_closes_the_connection() {
     let s = selected("IDLE", "C: A0003 IDLE\nS: + idling\nC: DONE\nHANG\n");
     let c = Arc::new(scripted(s.port()));
-    let (log, _lines, idling) = signalling_log("S: + idling");
-    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let (_, seen) = watched(&c, "S: + idling");
     c.connect().unwrap();
     c.select("INBOX").unwrap();
-    let c2 = c.clone();
-    let t = std::thread::spawn(move || c2.idle(Duration::from_secs(120)));
-    await_signal(&idling);
-    c.abort();
-    let e = expect_err(t.join().unwrap(), CSMAIL_E_ABORTED, eexAborted);
+    let e = expect_err(idle_aborted(&c, &seen), CSMAIL_E_ABORTED, eexAborted);
     assert_eq!(
         e.text,
         "IDLE was aborted and the server did not end it within 2000 ms while waiting for the reply to DONE, so the connection was closed"
@@ -264,14 +279,8 @@ fn append_sends_bare_line_ends_as_crlf_and_they_come_back_so() {
     std::fs::write(&path, raw).unwrap();
     let mut file = FileSource::open(path.to_str().unwrap()).unwrap();
     let uid_file = c.append("INBOX", &[], &mut file).unwrap();
-    let mut rest = raw;
-    let mut cb = FnSource(move |buf: &mut [u8]| {
-        // Three bytes at a time: a CR and its LF fall into different reads.
-        let n = buf.len().min(3).min(rest.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        rest = &rest[n..];
-        Ok(n)
-    });
+    // Three bytes at a time: a CR and its LF fall into different reads.
+    let mut cb = pieces(raw, 3);
     let uid_cb = c.append("INBOX", &[], &mut cb).unwrap();
     assert_eq!((uid_mem, uid_file, uid_cb), (1, 2, 3));
     c.select("INBOX").unwrap();
@@ -373,13 +382,7 @@ fn append_of_a_message_with_nul_is_refused_before_anything_is_sent() {
         "the message has a NUL byte, which IMAP cannot append (RFC 9051 4.3); encode that part (base64) or remove the byte"
     );
     assert_info(&c.extended_error(), &e);
-    let mut rest = msg;
-    let mut cb = FnSource(move |buf: &mut [u8]| {
-        let n = buf.len().min(rest.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        rest = &rest[n..];
-        Ok(n)
-    });
+    let mut cb = pieces(msg, usize::MAX);
     let e = expect_err(c.append("INBOX", &[], &mut cb), CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter);
     assert_eq!(
         e.text,
@@ -438,14 +441,7 @@ fn append_from_a_callback_that_breaks_its_stated_size_sends_nothing() {
     let c = plain_imap(&fx);
     c.connect().unwrap();
     let msg: &[u8] = b"Subject: short\r\n\r\nbody\r\n";
-    let mut rest = msg;
-    let cb = FnSource(move |buf: &mut [u8]| {
-        let n = buf.len().min(rest.len());
-        buf[..n].copy_from_slice(&rest[..n]);
-        rest = &rest[n..];
-        Ok(n)
-    });
-    let mut sized = csmail::source::SizedSource(cb, Some(100));
+    let mut sized = csmail::source::SizedSource(pieces(msg, usize::MAX), Some(100));
     let e = expect_err(c.append("INBOX", &[], &mut sized), CSMAIL_E_IO, eexMessageSource);
     assert_eq!(e.text, "the message source gave 24 bytes, not the 100 it stated; nothing was sent");
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);

@@ -91,16 +91,9 @@ impl ImapSession {
         self.breaking_on_error(|s| s.link.conn.send(&line, None, "sending IDLE"))?;
 
         // The "+" that starts the wait (or a refusal).
-        let step = "waiting for the reply to IDLE";
         let deadline = self.link.conn.deadline();
         loop {
-            match self.idle_wait(&mut idling, deadline, step)? {
-                Wake::Over => return Err(self.idle_unfinished(&idling, step)),
-                // Still due: the server's answer, now within the abort's deadline.
-                Wake::Aborted => continue,
-                Wake::Data => {}
-            }
-            let bytes = self.read(idling.cut.unwrap_or(deadline), None, step)?;
+            let bytes = self.idle_answer(&mut idling, deadline, "waiting for the reply to IDLE")?;
             match response::classify(&bytes, &idling.tag) {
                 Some(Kind::Continuation) => break,
                 Some(Kind::Tagged) => {
@@ -134,16 +127,9 @@ impl ImapSession {
 
         // DONE, and the tagged OK.
         self.breaking_on_error(|s| s.link.conn.send("DONE", None, "sending DONE"))?;
-        let step = "waiting for the reply to DONE";
         let deadline = self.link.conn.deadline();
         let done = loop {
-            match self.idle_wait(&mut idling, deadline, step)? {
-                Wake::Over => return Err(self.idle_unfinished(&idling, step)),
-                // Still due: the server's answer, now within the abort's deadline.
-                Wake::Aborted => continue,
-                Wake::Data => {}
-            }
-            let bytes = self.read(idling.cut.unwrap_or(deadline), None, step)?;
+            let bytes = self.idle_answer(&mut idling, deadline, "waiting for the reply to DONE")?;
             match response::classify(&bytes, &idling.tag) {
                 Some(Kind::Tagged) => break self.completion(&bytes, &idling.tag)?,
                 Some(Kind::Untagged) => self.untagged(&bytes, &mut |_| Ok(()))?,
@@ -160,6 +146,19 @@ impl ImapSession {
             ));
         }
         Ok(IdleOutcome { events, exists: self.mailbox.exists })
+    }
+
+    /// Reads one response the server owes (the "+" of IDLE, the completion after DONE) by
+    /// `deadline`, or after an abort by the abort's short deadline.
+    fn idle_answer(&mut self, idling: &mut Idling, deadline: Instant, step: &str) -> Result<Vec<u8>> {
+        loop {
+            match self.idle_wait(idling, deadline, step)? {
+                Wake::Over => return Err(self.idle_unfinished(idling, step)),
+                // Still due: the server's answer, now within the abort's deadline.
+                Wake::Aborted => continue,
+                Wake::Data => return self.read(idling.cut.unwrap_or(deadline), None, step),
+            }
+        }
     }
 
     /// Waits until bytes of a response are buffered or `until` (after an abort: the abort's
