@@ -308,8 +308,7 @@ const BIG_LINES: u64 = 20 * 1024 * 1024 / 64;
 fn append_of_20_mib_of_unknown_size_spools_to_a_file_and_memory_stays_flat() {
     let fx = big_fixture();
     let c = plain_imap(&fx);
-    let (log, lines, _never) = signalling_log("\u{0}");
-    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let (lines, _never) = watched(&c, "\u{0}");
     c.connect().unwrap();
     let (mut line, mut at, mut current) = (0u64, 0usize, Vec::new());
     let mut source = FnSource(move |buf: &mut [u8]| {
@@ -372,8 +371,7 @@ fn append_of_20_mib_of_unknown_size_spools_to_a_file_and_memory_stays_flat() {
 fn append_of_a_message_with_nul_is_refused_before_anything_is_sent() {
     let fx = big_fixture();
     let c = plain_imap(&fx);
-    let (log, lines, _never) = signalling_log("\u{0}");
-    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
+    let (lines, _never) = watched(&c, "\u{0}");
     c.connect().unwrap();
     let msg: &[u8] = b"Subject: nul\r\n\r\nbinary \0 byte\r\n";
     let e = expect_err(c.append("INBOX", &[], &mut &msg[..]), CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter);
