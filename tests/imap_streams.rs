@@ -134,13 +134,7 @@ fn pieces(bytes: &'static [u8], piece: usize) -> impl csmail::source::MessageSou
 const GREETING: &str = "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR IDLE] ready";
 
 fn scripted(port: u16) -> ImapClient {
-    let c = ImapClient::new();
-    c.set_str(CSMAIL_PROP_HOST, "127.0.0.1").unwrap();
-    c.set_int(CSMAIL_PROP_PORT, i32::from(port)).unwrap();
-    c.set_int(CSMAIL_PROP_TIMEOUT_MS, 5000).unwrap();
-    c.set_str(CSMAIL_PROP_USER, "bob").unwrap();
-    c.set_str(CSMAIL_PROP_PASSWORD, "bobpass").unwrap();
-    c
+    scripted_imap(port, 5000)
 }
 
 /// A script: logged in (A0001) with `caps` after login, INBOX selected (A0002), then `rest`.
@@ -482,14 +476,22 @@ const DEADLINE: &str =
     "the operation ran longer than CSMAIL_PROP_OPERATION_TIMEOUT_MS allows (1000 ms) and stopped while ";
 const RAISE: &str = "; raise CSMAIL_PROP_OPERATION_TIMEOUT_MS, or set it to 0 for no limit";
 
-/// A server that stalls after a command: the 1 s operation deadline ends it, not the 5 s timeout.
-#[test]
-fn operation_deadline_ends_a_stalled_imap_command() {
-    let s = selected("", "C: A0003 NOOP\nHANG\n");
+/// A client connected to `selected(caps, rest)`, INBOX selected, then a 1 s operation deadline
+/// under a 60 s step timeout (only the deadline can end what follows in time).
+fn with_deadline(caps: &str, rest: &str) -> (Scripted, ImapClient) {
+    let s = selected(caps, rest);
     let c = scripted(s.port());
     c.connect().unwrap();
     c.select("INBOX").unwrap();
+    c.set_int(CSMAIL_PROP_TIMEOUT_MS, 60_000).unwrap();
     c.set_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS, 1000).unwrap();
+    (s, c)
+}
+
+/// A server that stalls after a command: the 1 s operation deadline ends it, not the timeout.
+#[test]
+fn operation_deadline_ends_a_stalled_imap_command() {
+    let (_s, c) = with_deadline("", "C: A0003 NOOP\nHANG\n");
     let e = expect_err(c.noop(), CSMAIL_E_TIMEOUT, eexTimeout);
     assert_eq!(e.text, format!("{DEADLINE}waiting for the reply to NOOP{RAISE}"));
     assert_info(&c.extended_error(), &e);
@@ -499,15 +501,10 @@ fn operation_deadline_ends_a_stalled_imap_command() {
 /// A FETCH body that stops half way: the deadline ends the streaming.
 #[test]
 fn operation_deadline_ends_a_stalled_fetch_body() {
-    let s = selected(
+    let (_s, c) = with_deadline(
         "",
         "C: A0003 UID FETCH 1 (UID BODY.PEEK[])\nRAW: * 1 FETCH (UID 1 BODY[] {100}\\r\\nSubject: half\\r\\n\nHANG\n",
     );
-    let c = scripted(s.port());
-    c.set_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS, 1000).unwrap();
-    c.set_int(CSMAIL_PROP_TIMEOUT_MS, 60_000).unwrap();
-    c.connect().unwrap();
-    c.select("INBOX").unwrap();
     let mut got = Vec::new();
     let e = expect_err(c.fetch_body(1, true, "", &mut got), CSMAIL_E_TIMEOUT, eexTimeout);
     assert_eq!(e.text, format!("{DEADLINE}receiving the message{RAISE}"));
@@ -518,11 +515,7 @@ fn operation_deadline_ends_a_stalled_fetch_body() {
 /// IDLE longer than the operation deadline: the deadline ends it as a timeout.
 #[test]
 fn operation_deadline_ends_an_idle_that_would_wait_longer() {
-    let s = selected("IDLE", "C: A0003 IDLE\nS: + idling\nHANG\n");
-    let c = scripted(s.port());
-    c.connect().unwrap();
-    c.select("INBOX").unwrap();
-    c.set_int(CSMAIL_PROP_OPERATION_TIMEOUT_MS, 1000).unwrap();
+    let (_s, c) = with_deadline("IDLE", "C: A0003 IDLE\nS: + idling\nHANG\n");
     let e = expect_err(c.idle(Duration::from_secs(120)), CSMAIL_E_TIMEOUT, eexTimeout);
     assert_eq!(e.text, format!("{DEADLINE}idling{RAISE}"));
     assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
