@@ -195,6 +195,8 @@ impl Client<Imap> {
     }
 
     /// APPEND a message from a source; returns its UID when the server tells (UIDPLUS), else 0.
+    /// Bare CR and LF go as CRLF; a source of unknown size is spooled first (see
+    /// `protocol::imap::append`), and a NUL byte is refused before anything is sent.
     pub fn append(&self, mailbox: &str, flags: &[&str], source: &mut dyn MessageSource) -> Result<u32> {
         let mut progress = self.progress_reporter();
         self.with_connected(|s| s.append(mailbox, flags, source, &mut progress))
