@@ -158,35 +158,34 @@ End Function
 ' LogHandler clears the callback in Class_Terminate before it goes away.
 #If VBA7 Then
 Public Sub CSMailLogCallback(ByVal UserData As LongPtr, ByVal Severity As Long, ByVal Facility As Long, ByVal Message As LongPtr)
-    Dim borrowed As Object, zero As LongPtr
 #Else
 Public Sub CSMailLogCallback(ByVal UserData As Long, ByVal Severity As Long, ByVal Facility As Long, ByVal Message As Long)
-    Dim borrowed As Object, zero As Long
 #End If
     Dim handler As LogHandler
     On Error Resume Next                ' an error must never unwind into csmail
-    CopyMemory borrowed, UserData, LenB(UserData)
-    Set handler = borrowed
-    CopyMemory borrowed, zero, LenB(zero)   ' forget the borrowed pointer without Release
+    Set handler = Borrowed(UserData)
     handler.FireLogMessage Severity, Facility, Utf8PtrToString(Message)
     Set handler = Nothing
 End Sub
 
+' The VB object at an ObjPtr given to csmail as userdata, as a counted reference: the pointer is
+' copied into an Object variable and cleared again without Release, so the count stays right.
+#If VBA7 Then
+Private Function Borrowed(ByVal UserData As LongPtr) As Object
+    Dim pointer As Object, zero As LongPtr
+#Else
+Private Function Borrowed(ByVal UserData As Long) As Object
+    Dim pointer As Object, zero As Long
+#End If
+    CopyMemory pointer, UserData, LenB(UserData)
+    Set Borrowed = pointer
+    CopyMemory pointer, zero, LenB(zero)    ' forget the borrowed pointer without Release
+End Function
+
 ' ---- IMAPClient's data callbacks (AddressOf), for FetchData/FetchText and Append ----
-' userdata is ObjPtr(IMAPClient), borrowed as in CSMailLogCallback: the client passes it only
+' userdata is ObjPtr(IMAPClient), Borrowed as in CSMailLogCallback: the client passes it only
 ' for the length of the call that runs the callback, on this thread. A VB error never unwinds
 ' into csmail: it becomes a non-zero return, which stops the operation (CSMAIL_E_ABORTED).
-#If VBA7 Then
-Private Function BorrowImap(ByVal UserData As LongPtr) As IMAPClient
-    Dim borrowed As Object, zero As LongPtr
-#Else
-Private Function BorrowImap(ByVal UserData As Long) As IMAPClient
-    Dim borrowed As Object, zero As Long
-#End If
-    CopyMemory borrowed, UserData, LenB(UserData)
-    Set BorrowImap = borrowed
-    CopyMemory borrowed, zero, LenB(zero)   ' forget the borrowed pointer without Release
-End Function
 
 ' csmail_write_callback: Length bytes of the fetched message at Data.
 #If VBA7 Then
@@ -194,8 +193,10 @@ Public Function CSMailImapWriteCallback(ByVal UserData As LongPtr, ByVal Data As
 #Else
 Public Function CSMailImapWriteCallback(ByVal UserData As Long, ByVal Data As Long, ByVal Length As Long) As Long
 #End If
+    Dim client As IMAPClient
     On Error GoTo failed
-    BorrowImap(UserData).Received Data, CLng(Length)
+    Set client = Borrowed(UserData)
+    client.Received Data, CLng(Length)
     Exit Function
 failed:
     CSMailImapWriteCallback = 1
@@ -208,9 +209,11 @@ Public Function CSMailImapReadCallback(ByVal UserData As LongPtr, ByVal Buffer A
 #Else
 Public Function CSMailImapReadCallback(ByVal UserData As Long, ByVal Buffer As Long, ByVal Capacity As Long, ByRef Count As Long) As Long
 #End If
+    Dim client As IMAPClient
     On Error GoTo failed
     If Capacity > &H7FFFFFFF Then Capacity = &H7FFFFFFF
-    Count = BorrowImap(UserData).Supply(Buffer, CLng(Capacity))
+    Set client = Borrowed(UserData)
+    Count = client.Supply(Buffer, CLng(Capacity))
     Exit Function
 failed:
     Count = 0
