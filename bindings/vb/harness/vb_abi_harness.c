@@ -417,6 +417,11 @@ static void imap_checks(int32_t imap_port, int32_t imaps_port, const char *ca8, 
     rc = select(imap, (intptr_t)box, 1, &exists, &recent, &uid_validity, &uid_next);
     CHECK(rc == CSMAIL_OK && exists == 4 && uid_next == 5, "Examine: %d, exists %d uidnext %d", (int)rc, (int)exists,
           (int)uid_next);
+    /* imap.FetchText(1, , True): what Append's read callback gave, byte for byte */
+    struct sink appended = {NULL, 0, 0, 0};
+    rc = fetch_cb(imap, 1, -1, (intptr_t)all, (intptr_t)CSMailImapWriteCallback, (intptr_t)&appended);
+    CHECK(rc == CSMAIL_OK && appended.used == strlen(text8) && memcmp(appended.data, text8, appended.used) == 0,
+          "FetchData of the appended String: %d, %lu bytes", (int)rc, (unsigned long)appended.used);
     rc = select(imap, (intptr_t)box, 0, &exists, &recent, &uid_validity, &uid_next);
     CHECK(rc == CSMAIL_OK && exists == 4, "Select: %d, exists %d", (int)rc, (int)exists);
     wchar_t *seen_ones = imap_search(imap, L"SEEN", -1);
