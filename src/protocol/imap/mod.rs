@@ -6,9 +6,10 @@
 //! and streams message literals), `exchange` (one command to its completion, untagged responses
 //! at any time, NO/BAD/BYE), `capabilities` (and STARTTLS), `login` (LOGIN and AUTHENTICATE),
 //! `mailbox` (SELECT, LIST, STATUS, CREATE ...), `utf7` (modified UTF-7 names), `search`
-//! (the criteria builder), `fetch` (attributes and streamed bodies), `messages` (STORE, COPY,
+//! (the criteria builder), `fetch` (attributes and streamed bodies), `bodystructure` (the parts tree of BODYSTRUCTURE), `messages` (STORE, COPY,
 //! MOVE, EXPUNGE, APPEND) and `idle`.
 
+mod bodystructure;
 mod capabilities;
 mod command;
 mod exchange;
@@ -21,6 +22,7 @@ mod response;
 mod search;
 mod utf7;
 
+pub use bodystructure::BodyPart;
 pub use capabilities::Capabilities;
 pub use command::{Command, Part};
 pub use fetch::{FetchItems, FetchedMessage};
