@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 /// How deep a structure is followed: deeper parts (only a hostile or broken server sends
 /// them) are left out of the tree.
-pub const MAX_DEPTH: usize = 32;
+const MAX_DEPTH: usize = 32;
 
 /// One MIME part of a message as the server describes it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
