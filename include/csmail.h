@@ -1769,7 +1769,7 @@
 #define CSMAIL_PART_SIZE 2
 
 /**
- * Lines of a text/* or message/rfc822 part (number; 0 for others).
+ * Lines of a text or message/rfc822 part (number; 0 for others).
  */
 #define CSMAIL_PART_LINES 3
 

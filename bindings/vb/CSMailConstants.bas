@@ -747,7 +747,7 @@ Public Const CSMAIL_FETCHED_MESSAGE_ID As Long = 15
 Public Const CSMAIL_PART_DEPTH As Long = 1
 ' The size of the encoded content in octets (number; 0 for a multipart).
 Public Const CSMAIL_PART_SIZE As Long = 2
-' Lines of a text/* or message/rfc822 part (number; 0 for others).
+' Lines of a text or message/rfc822 part (number; 0 for others).
 Public Const CSMAIL_PART_LINES As Long = 3
 ' How many parts the part has (number: a multipart's parts, 1 for message/rfc822).
 Public Const CSMAIL_PART_CHILD_COUNT As Long = 4

@@ -46,7 +46,7 @@ constants! { IMAP_PART_FIELDS, "Fields of a MIME part of a fetched message (csma
     CSMAIL_PART_DEPTH = 1;
     /// The size of the encoded content in octets (number; 0 for a multipart).
     CSMAIL_PART_SIZE = 2;
-    /// Lines of a text/* or message/rfc822 part (number; 0 for others).
+    /// Lines of a text or message/rfc822 part (number; 0 for others).
     CSMAIL_PART_LINES = 3;
     /// How many parts the part has (number: a multipart's parts, 1 for message/rfc822).
     CSMAIL_PART_CHILD_COUNT = 4;

@@ -746,7 +746,7 @@ CSMAIL_FETCHED_MESSAGE_ID = 15
 CSMAIL_PART_DEPTH = 1
 #: The size of the encoded content in octets (number; 0 for a multipart).
 CSMAIL_PART_SIZE = 2
-#: Lines of a text/* or message/rfc822 part (number; 0 for others).
+#: Lines of a text or message/rfc822 part (number; 0 for others).
 CSMAIL_PART_LINES = 3
 #: How many parts the part has (number: a multipart's parts, 1 for message/rfc822).
 CSMAIL_PART_CHILD_COUNT = 4

@@ -32,7 +32,7 @@ pub struct BodyPart {
     pub encoding: String,
     /// Size of the encoded content in octets (0 for a multipart).
     pub size: u32,
-    /// Lines of a text/* or message/rfc822 part; 0 for the others.
+    /// Lines of a text or message/rfc822 part; 0 for the others.
     pub lines: u32,
     /// Lower-case Content-Disposition ("attachment", "inline"), empty when the server gave none.
     pub disposition: String,
