@@ -207,9 +207,7 @@ impl FetchList {
             CSMAIL_FETCHED_FROM => m.from.clone(),
             CSMAIL_FETCHED_DATE => m.date.clone(),
             CSMAIL_FETCHED_MESSAGE_ID => m.message_id.clone(),
-            _ => {
-                return Err(unknown_field(field, "a string field of a fetched message (CSMAIL_FETCHED_SUBJECT ...)"))
-            }
+            _ => return Err(unknown_field(field, "a string field of a fetched message (CSMAIL_FETCHED_SUBJECT ...)")),
         })
     }
 

@@ -9,10 +9,10 @@
 //! thread never blocks handle lookups (abort, release) on another.
 
 use crate::api::client::{Client, Protocol};
+use crate::api::imap_objects::{FetchList, SearchBuilder};
 use crate::api::{
     ErrorInfo, Imap, ImapClient, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo,
 };
-use crate::api::imap_objects::{FetchList, SearchBuilder};
 use crate::error::{Error, Result};
 use once_cell::sync::Lazy;
 use parking_lot::RwLock;
