@@ -59,29 +59,25 @@ fn connected_with_the_message(fx: &Fixture) -> (ImapClient, u32) {
 }
 
 /// (depth, section, mime type, encoding, size, lines, disposition, file name, charset).
-type Row = (usize, String, String, String, u32, u32, String, String, String);
+type Row<'a> = (usize, &'a str, String, &'a str, u32, u32, &'a str, &'a str, &'a str);
 
-fn rows(p: &BodyPart) -> Vec<Row> {
+fn rows(p: &BodyPart) -> Vec<Row<'_>> {
     p.flatten()
         .into_iter()
         .map(|(d, p)| {
             (
                 d,
-                p.section.clone(),
+                p.section.as_str(),
                 p.mime_type(),
-                p.encoding.clone(),
+                p.encoding.as_str(),
                 p.size,
                 p.lines,
-                p.disposition.clone(),
-                p.file_name().to_owned(),
-                p.charset().to_owned(),
+                p.disposition.as_str(),
+                p.file_name(),
+                p.charset(),
             )
         })
         .collect()
-}
-
-fn row(d: usize, s: &str, m: &str, e: &str, size: u32, lines: u32, disp: &str, file: &str, cs: &str) -> Row {
-    (d, s.into(), m.into(), e.into(), size, lines, disp.into(), file.into(), cs.into())
 }
 
 #[test]
@@ -95,13 +91,13 @@ fn bodystructure_describes_every_part_with_its_section() {
     assert_eq!(
         rows(tree),
         [
-            row(0, "TEXT", "multipart/mixed", "", 0, 0, "", "", ""),
-            row(1, "1", "multipart/alternative", "", 0, 0, "", "", ""),
-            row(2, "1.1", "text/plain", "quoted-printable", 25, 2, "", "", "utf-8"),
-            row(2, "1.2", "text/html", "7bit", 9, 1, "", "", "utf-8"),
-            row(1, "2", "application/pdf", "base64", 12, 0, "attachment", "report.pdf", ""),
-            row(1, "3", "message/rfc822", "7bit", 54, 4, "", "", ""),
-            row(2, "3.1", "text/plain", "7bit", 11, 1, "", "", "US-ASCII"),
+            (0, "TEXT", "multipart/mixed".to_owned(), "", 0, 0, "", "", ""),
+            (1, "1", "multipart/alternative".to_owned(), "", 0, 0, "", "", ""),
+            (2, "1.1", "text/plain".to_owned(), "quoted-printable", 25, 2, "", "", "utf-8"),
+            (2, "1.2", "text/html".to_owned(), "7bit", 9, 1, "", "", "utf-8"),
+            (1, "2", "application/pdf".to_owned(), "base64", 12, 0, "attachment", "report.pdf", ""),
+            (1, "3", "message/rfc822".to_owned(), "7bit", 54, 4, "", "", ""),
+            (2, "3.1", "text/plain".to_owned(), "7bit", 11, 1, "", "", "US-ASCII"),
         ]
     );
     assert_eq!(tree.param("boundary"), Some("outer"));

@@ -210,7 +210,7 @@ impl Search {
 
 /// An IMAP date ("1-Feb-2024"); a day the calendar does not have is refused.
 fn date(y: u16, m: u8, d: u8) -> Result<String> {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
