@@ -2802,12 +2802,13 @@ int32_t CSMAIL_CALL csmail_search_add_str(const csmail_search *search, int32_t k
 int32_t CSMAIL_CALL csmail_search_add_header(const csmail_search *search, const char *name, const char *value);
 
 /**
- * Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER.
+ * Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's
+ * number and every VB integer can carry).
  *
  * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (another key:
  * eexUnknownOption).
  */
-int32_t CSMAIL_CALL csmail_search_add_number(const csmail_search *search, int32_t key, uint64_t octets);
+int32_t CSMAIL_CALL csmail_search_add_number(const csmail_search *search, int32_t key, uint32_t octets);
 
 /**
  * Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE,

@@ -189,8 +189,8 @@ Public Declare PtrSafe Function csmail_search_add_str Lib "csmail.dll" (ByVal se
 ' csmail_search_add_header: Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
 Public Declare PtrSafe Function csmail_search_add_header Lib "csmail.dll" (ByVal search As LongPtr, ByVal name As LongPtr, ByVal value As LongPtr) As Long
 
-' csmail_search_add_number: Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER.
-Public Declare PtrSafe Function csmail_search_add_number Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long, ByVal octets As Currency) As Long
+' csmail_search_add_number: Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's number and every VB integer can carry).
+Public Declare PtrSafe Function csmail_search_add_number Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long, ByVal octets As Long) As Long
 
 ' csmail_search_add_date: Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE, _BEFORE, _ON; `month` 1-12.
 Public Declare PtrSafe Function csmail_search_add_date Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long, ByVal year As Long, ByVal month As Long, ByVal day As Long) As Long
@@ -788,8 +788,8 @@ Public Declare Function csmail_search_add_str Lib "csmail.dll" (ByVal search As 
 ' csmail_search_add_header: Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
 Public Declare Function csmail_search_add_header Lib "csmail.dll" (ByVal search As Long, ByVal name As Long, ByVal value As Long) As Long
 
-' csmail_search_add_number: Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER.
-Public Declare Function csmail_search_add_number Lib "csmail.dll" (ByVal search As Long, ByVal key As Long, ByVal octets As Currency) As Long
+' csmail_search_add_number: Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's number and every VB integer can carry).
+Public Declare Function csmail_search_add_number Lib "csmail.dll" (ByVal search As Long, ByVal key As Long, ByVal octets As Long) As Long
 
 ' csmail_search_add_date: Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE, _BEFORE, _ON; `month` 1-12.
 Public Declare Function csmail_search_add_date Lib "csmail.dll" (ByVal search As Long, ByVal key As Long, ByVal year As Long, ByVal month As Long, ByVal day As Long) As Long

@@ -87,13 +87,14 @@ pub unsafe extern "system" fn csmail_search_add_header(
     })
 }
 
-/// Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER.
+/// Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's
+/// number and every VB integer can carry).
 ///
 /// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (another key:
 /// eexUnknownOption).
 #[no_mangle]
-pub extern "system" fn csmail_search_add_number(search: *const csmail_search, key: i32, octets: u64) -> i32 {
-    object::on(search, |s| s.add_number(key, octets))
+pub extern "system" fn csmail_search_add_number(search: *const csmail_search, key: i32, octets: u32) -> i32 {
+    object::on(search, |s| s.add_number(key, u64::from(octets)))
 }
 
 /// Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE,

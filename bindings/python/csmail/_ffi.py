@@ -215,8 +215,8 @@ PROTOTYPES = {
     "csmail_search_add_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p]),
     # Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
     "csmail_search_add_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
-    # Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER.
-    "csmail_search_add_number": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_uint64]),
+    # Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's number and every VB integer can carry).
+    "csmail_search_add_number": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_uint32]),
     # Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE, _BEFORE, _ON; `month` 1-12.
     "csmail_search_add_date": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32]),
     # Adds UID `set`: messages with these UIDs ("1:5,7", "100:*").
