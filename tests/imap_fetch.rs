@@ -142,55 +142,22 @@ fn all_items_include_the_structure_and_the_envelope() {
 
 mod c_api {
     use super::*;
+    use crate::common::c_imap::*;
     use csmail::api::imap_objects::*;
-    use csmail::api::properties::*;
     use csmail::error::*;
     use csmail::ffi::imap::*;
     use csmail::ffi::imap_fetchlist::*;
     use csmail::ffi::message::*;
-    use std::ffi::{c_char, CString};
+    use std::ffi::c_char;
     use std::ptr::{null, null_mut};
-
-    fn cs(s: &str) -> CString {
-        CString::new(s).unwrap()
-    }
-
-    /// A string out through the ask-then-read convention.
-    fn string_out(f: impl Fn(*mut c_char, usize, *mut usize) -> i32) -> String {
-        let mut needed = 0usize;
-        let rc = f(null_mut(), 0, &mut needed);
-        assert!(rc == CSMAIL_OK || rc == CSMAIL_E_BUFFER_TOO_SMALL, "{rc}");
-        let mut buf = vec![0u8; needed];
-        assert_eq!(f(buf.as_mut_ptr() as *mut c_char, needed, null_mut()), CSMAIL_OK);
-        buf.pop();
-        String::from_utf8(buf).unwrap()
-    }
 
     /// Bob over IMAPS with the multipart message appended and INBOX selected.
     fn connected(fx: &Fixture) -> (*mut csmail_imap, u32) {
         let (api, uid) = connected_with_the_message(fx);
         api.disconnect().unwrap();
-        let h = csmail_imap_new();
-        // SAFETY: a valid handle and NUL-terminated strings.
-        unsafe {
-            assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_HOST, cs("127.0.0.1").as_ptr()), CSMAIL_OK);
-            assert_eq!(csmail_imap_set_int(h, CSMAIL_PROP_PORT, fx.server.imap_port as i32), CSMAIL_OK);
-            assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_USER, cs("bob").as_ptr()), CSMAIL_OK);
-            assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_PASSWORD, cs("bobpass").as_ptr()), CSMAIL_OK);
-            assert_eq!(csmail_imap_connect(h), CSMAIL_OK);
-            let none = null_mut();
-            assert_eq!(csmail_imap_select(h, cs("INBOX").as_ptr(), 0, none, none, none, none), CSMAIL_OK);
-        }
+        let h = connected_c_imap(fx);
+        c_select(h, "INBOX", false);
         (h, uid)
-    }
-
-    fn last_text() -> String {
-        // SAFETY: buffers from string_out.
-        string_out(|b, n, needed| unsafe { csmail::ffi::common::csmail_last_error_text(b, n, needed) })
-    }
-
-    fn plain_fixture() -> Fixture {
-        Fixture::with(|o| o.imap_login_disabled = false)
     }
 
     fn int(l: *const csmail_fetchlist, i: usize, field: i32) -> u32 {
@@ -219,7 +186,7 @@ mod c_api {
 
     #[test]
     fn fetch_info_gives_fields_and_every_part_through_caller_buffers() {
-        let fx = plain_fixture();
+        let fx = plain_imap_fixture();
         let (h, uid) = connected(&fx);
         let mut list: *mut csmail_fetchlist = null_mut();
         // SAFETY: valid handle, string and out pointer.
@@ -281,7 +248,7 @@ mod c_api {
 
     #[test]
     fn fetch_info_items_and_arguments() {
-        let fx = plain_fixture();
+        let fx = plain_imap_fixture();
         let (h, uid) = connected(&fx);
         let mut list: *mut csmail_fetchlist = null_mut();
         // SAFETY: valid handles and pointers except where a bad argument is under test.
@@ -322,7 +289,7 @@ mod c_api {
 
     #[test]
     fn a_section_from_the_structure_fetches_that_part_and_fetch_gives_a_message() {
-        let fx = plain_fixture();
+        let fx = plain_imap_fixture();
         let (h, uid) = connected(&fx);
         // SAFETY: valid handles and pointers throughout.
         unsafe {

@@ -4,34 +4,15 @@
 //! the wrong function, empty NOT/OR) are refused when added with the criteria left as they were.
 
 mod common;
+use common::c_imap::*;
 use common::*;
 use csmail::api::imap_objects::*;
-use csmail::api::properties::*;
 use csmail::error::*;
-use csmail::ffi::common::{csmail_last_eex, csmail_last_error_text};
+use csmail::ffi::common::csmail_last_eex;
 use csmail::ffi::imap::*;
 use csmail::ffi::imap_search::*;
-use std::ffi::{c_char, CString};
+use std::ffi::c_char;
 use std::ptr::{null, null_mut};
-
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn string_out(f: impl Fn(*mut c_char, usize, *mut usize) -> i32) -> String {
-    let mut needed = 0usize;
-    let rc = f(null_mut(), 0, &mut needed);
-    assert!(rc == CSMAIL_OK || rc == CSMAIL_E_BUFFER_TOO_SMALL, "{rc}");
-    let mut buf = vec![0u8; needed];
-    assert_eq!(f(buf.as_mut_ptr() as *mut c_char, needed, null_mut()), CSMAIL_OK);
-    buf.pop();
-    String::from_utf8(buf).unwrap()
-}
-
-fn last_text() -> String {
-    // SAFETY: buffers from string_out.
-    string_out(|b, n, needed| unsafe { csmail_last_error_text(b, n, needed) })
-}
 
 /// Three messages in bob's INBOX, and a C client with INBOX selected.
 fn mailbox(fx: &Fixture) -> *mut csmail_imap {
@@ -48,17 +29,8 @@ fn mailbox(fx: &Fixture) -> *mut csmail_imap {
     api.append("INBOX", &[], &mut two.as_bytes()).unwrap();
     api.append("INBOX", &["\\Answered", "\\Deleted"], &mut three.as_bytes()).unwrap();
     api.disconnect().unwrap();
-    let h = csmail_imap_new();
-    // SAFETY: a valid handle and NUL-terminated strings.
-    unsafe {
-        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_HOST, cs("127.0.0.1").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_imap_set_int(h, CSMAIL_PROP_PORT, fx.server.imap_port as i32), CSMAIL_OK);
-        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_USER, cs("bob").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_PASSWORD, cs("bobpass").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_imap_connect(h), CSMAIL_OK);
-        let none = null_mut();
-        assert_eq!(csmail_imap_select(h, cs("INBOX").as_ptr(), 1, none, none, none, none), CSMAIL_OK);
-    }
+    let h = connected_c_imap(fx);
+    c_select(h, "INBOX", true);
     h
 }
 
@@ -82,7 +54,7 @@ fn ok(rc: i32) {
 
 #[test]
 fn every_kind_of_key_finds_exactly_its_messages() {
-    let fx = Fixture::with(|o| o.imap_login_disabled = false);
+    let fx = plain_imap_fixture();
     let h = mailbox(&fx);
     // SAFETY: valid handles and NUL-terminated strings throughout.
     unsafe {
@@ -144,7 +116,7 @@ fn every_kind_of_key_finds_exactly_its_messages() {
 
 #[test]
 fn strings_cannot_inject_and_bad_keys_are_refused_when_added() {
-    let fx = Fixture::with(|o| o.imap_login_disabled = false);
+    let fx = plain_imap_fixture();
     let h = mailbox(&fx);
     let s = csmail_search_new();
     // SAFETY: valid handles; the bad arguments are what is under test.

@@ -10,11 +10,9 @@ from . import _constants as C
 from ._client import Client
 from ._handle import path_bytes, utf8
 from ._properties_model import add_properties
-from ._ffi import csmail_message_callback
-from ._handle import callback_failed
 from ._streams import Sink, Source, is_path, reader, source_kind, writer
 from .imap_types import FetchedMessage, SearchCriteria, read_fetch_list
-from .message import Message
+from .message import Message, batch_receiver
 
 #: STORE operations of StoreFlags.
 FLAGS_ADD, FLAGS_REPLACE, FLAGS_REMOVE = 1, 0, -1
@@ -114,20 +112,8 @@ class IMAPClient(Client):
         arrives, or into the list returned."""
         items = [int(n) for n in uids]
         array = (ctypes.c_uint32 * max(len(items), 1))(*items)
-        got: List[Message] = []
-
-        def trampoline(_userdata: Any, number: int, data: int, length: int) -> int:
-            try:
-                message = Message(ctypes.string_at(data, length), number)
-                if callback is None:
-                    got.append(message)
-                else:
-                    callback(message)
-                return 0
-            except BaseException as e:  # noqa: B902 - the batch ends with it
-                return callback_failed(e, "the message callback")
-
-        self._run("fetch_many", array, len(items), csmail_message_callback(trampoline), None, None)
+        receive, got = batch_receiver(callback)
+        self._run("fetch_many", array, len(items), receive, None, None)
         return got
 
     def Fetch(self, id: int, uid: bool = False, sink: Optional[Sink] = None, section: str = "") -> Optional[Message]:
