@@ -6,9 +6,11 @@
 //! and streams message literals), `exchange` (one command to its completion, untagged responses
 //! at any time, NO/BAD/BYE), `capabilities` (and STARTTLS), `login` (LOGIN and AUTHENTICATE),
 //! `mailbox` (SELECT, LIST, STATUS, CREATE ...), `utf7` (modified UTF-7 names), `search`
-//! (the criteria builder), `fetch` (attributes and streamed bodies), `bodystructure` (the parts tree of BODYSTRUCTURE), `messages` (STORE, COPY,
-//! MOVE, EXPUNGE, APPEND) and `idle`.
+//! (the criteria builder), `fetch` (attributes and streamed bodies), `bodystructure` (the
+//! parts tree of BODYSTRUCTURE), `messages` (STORE, COPY, MOVE, EXPUNGE), `append` (APPEND:
+//! CRLF conversion, measuring or spooling) and `idle`.
 
+mod append;
 mod bodystructure;
 mod capabilities;
 mod command;

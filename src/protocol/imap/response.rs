@@ -278,7 +278,7 @@ fn stream_literal<I: Input>(conn: &mut I, n: u64, target: &mut BodyTarget, step:
 /// 50 KiB in a debug one: a few kilobytes of "((((" from a hostile server would overflow the
 /// stack of the application's thread and abort the process. 64 levels is far past real mail
 /// (a MIME tree 60 levels deep).
-pub const MAX_NESTING: usize = 64;
+const MAX_NESTING: usize = 64;
 
 /// Refuses a response whose lists nest deeper than MAX_NESTING; parentheses inside quoted
 /// strings and literals do not count.
@@ -361,7 +361,9 @@ pub fn read_response<I: Input>(
             // The message streams with the idle timeout per read; the rest of the response
             // then gets the time it had left before.
             let left = deadline.saturating_duration_since(Instant::now());
-            stream_literal(conn, n, target, step)?;
+            // Named as POP3 names it: the low-speed limit and the deadline say "while receiving
+            // the message".
+            stream_literal(conn, n, target, "receiving the message")?;
             deadline = Instant::now() + left;
             continue;
         }
