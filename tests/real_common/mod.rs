@@ -12,6 +12,7 @@
 // uses every helper.
 #![allow(clippy::type_complexity, dead_code)]
 
+pub mod imap;
 #[path = "../common/sasl.rs"]
 mod sasl;
 
