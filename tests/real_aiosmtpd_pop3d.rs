@@ -27,26 +27,19 @@ use real_common::*;
 
 // ---- the servers, as scripts/aiosmtpd-pop3d.sh sets them up ----
 
-/// aiosmtpd, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_AIOSMTPD_PORT", 3525)
+real_common::ports! {
+    /// aiosmtpd, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_AIOSMTPD_PORT", 3525;
+    /// aiosmtpd with implicit TLS.
+    smtps = "CSMAIL_AIOSMTPD_SMTPS_PORT", 3465;
+    /// aiosmtpd, STARTTLS required before anything else.
+    smtp_tls_required = "CSMAIL_AIOSMTPD_REQUIRED_PORT", 3587;
+    /// pop3d, STLS offered (on 127.0.0.2 STLS is required before any login).
+    pop3_port = "CSMAIL_POP3D_PORT", 3110;
+    /// pop3d with implicit TLS.
+    pop3s = "CSMAIL_POP3D_POP3S_PORT", 3995;
 }
-/// aiosmtpd with implicit TLS.
-fn smtps() -> u16 {
-    env_port("CSMAIL_AIOSMTPD_SMTPS_PORT", 3465)
-}
-/// aiosmtpd, STARTTLS required before anything else.
-fn smtp_tls_required() -> u16 {
-    env_port("CSMAIL_AIOSMTPD_REQUIRED_PORT", 3587)
-}
-/// pop3d, STLS offered (on 127.0.0.2 STLS is required before any login).
-fn pop3_port() -> u16 {
-    env_port("CSMAIL_POP3D_PORT", 3110)
-}
-/// pop3d with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
-}
+
 const STRICT_POP3_HOST: &str = "127.0.0.2";
 /// aiosmtpd's data_size_limit, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;

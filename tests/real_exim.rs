@@ -22,22 +22,17 @@ use real_common::*;
 
 // ---- the servers, as scripts/test-exim.sh sets them up ----
 
-/// Exim, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_EXIM_PORT", 4525)
+real_common::ports! {
+    /// Exim, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_EXIM_PORT", 4525;
+    /// Exim with implicit TLS (tls_on_connect_ports).
+    smtps = "CSMAIL_EXIM_SMTPS_PORT", 4465;
+    /// Exim, STARTTLS required before MAIL (an ACL), AUTH only after STARTTLS.
+    smtp_tls_required = "CSMAIL_EXIM_REQUIRED_PORT", 4587;
+    /// pop3d with implicit TLS.
+    pop3s = "CSMAIL_POP3D_POP3S_PORT", 3995;
 }
-/// Exim with implicit TLS (tls_on_connect_ports).
-fn smtps() -> u16 {
-    env_port("CSMAIL_EXIM_SMTPS_PORT", 4465)
-}
-/// Exim, STARTTLS required before MAIL (an ACL), AUTH only after STARTTLS.
-fn smtp_tls_required() -> u16 {
-    env_port("CSMAIL_EXIM_REQUIRED_PORT", 4587)
-}
-/// pop3d with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
-}
+
 /// Exim's message_size_limit, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;
 

@@ -24,18 +24,15 @@ use std::time::Duration;
 // Each port from the variable scripts/mailservers.sh reads (and writes into ports.env), with
 // the same default.
 
-/// imap_port(), STARTTLS offered; on 127.0.0.2 LOGINDISABLED before it.
-fn imap_port() -> u16 {
-    env_port("CSMAIL_MAILSRV_IMAP_PORT", 1143)
+real_common::ports! {
+    /// IMAP, STARTTLS offered; on 127.0.0.2 LOGINDISABLED before it.
+    imap_port = "CSMAIL_MAILSRV_IMAP_PORT", 1143;
+    /// IMAP with implicit TLS.
+    imaps = "CSMAIL_MAILSRV_IMAPS_PORT", 1993;
+    /// SMTP, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_MAILSRV_SMTP_PORT", 2525;
 }
-/// IMAP with implicit TLS.
-fn imaps() -> u16 {
-    env_port("CSMAIL_MAILSRV_IMAPS_PORT", 1993)
-}
-/// SMTP, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_MAILSRV_SMTP_PORT", 2525)
-}
+
 const STRICT_IMAP_HOST: &str = "127.0.0.2";
 /// POP3S, for what real_common needs (this file reads mailboxes over IMAP).
 fn via_pop3s() -> Pop3Via {

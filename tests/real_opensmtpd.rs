@@ -23,14 +23,13 @@ use real_common::*;
 
 // ---- the servers, as scripts/test-opensmtpd.sh sets them up ----
 
-/// OpenSMTPD, plaintext, no AUTH.
-fn smtp_port() -> u16 {
-    env_port("CSMAIL_OPENSMTPD_PORT", 5525)
+real_common::ports! {
+    /// OpenSMTPD, plaintext, no AUTH.
+    smtp_port = "CSMAIL_OPENSMTPD_PORT", 5525;
+    /// pop3d with implicit TLS.
+    pop3s = "CSMAIL_POP3D_POP3S_PORT", 3995;
 }
-/// pop3d with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
-}
+
 /// OpenSMTPD's max-message-size, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;
 

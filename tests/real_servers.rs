@@ -33,27 +33,20 @@ use real_common::*;
 // Each port from the variable scripts/mailservers.sh reads (and writes into ports.env), with
 // the same default.
 
-/// SMTP, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_MAILSRV_SMTP_PORT", 2525)
+real_common::ports! {
+    /// SMTP, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_MAILSRV_SMTP_PORT", 2525;
+    /// SMTP with implicit TLS.
+    smtps = "CSMAIL_MAILSRV_SMTPS_PORT", 2465;
+    /// SMTP, STARTTLS required before MAIL (and AUTH only after it).
+    smtp_tls_required = "CSMAIL_MAILSRV_SUBMISSION_PORT", 2587;
+    /// POP3, STLS offered. On 127.0.0.1 Dovecot allows plaintext logins (it counts loopback as
+    /// secured); on 127.0.0.2 it refuses them before STLS.
+    pop3_port = "CSMAIL_MAILSRV_POP3_PORT", 1110;
+    /// POP3 with implicit TLS.
+    pop3s = "CSMAIL_MAILSRV_POP3S_PORT", 1995;
 }
-/// SMTP with implicit TLS.
-fn smtps() -> u16 {
-    env_port("CSMAIL_MAILSRV_SMTPS_PORT", 2465)
-}
-/// SMTP, STARTTLS required before MAIL (and AUTH only after it).
-fn smtp_tls_required() -> u16 {
-    env_port("CSMAIL_MAILSRV_SUBMISSION_PORT", 2587)
-}
-/// POP3, STLS offered. On 127.0.0.1 Dovecot allows plaintext logins (it counts loopback as
-/// secured); on 127.0.0.2 it refuses them before STLS.
-fn pop3_port() -> u16 {
-    env_port("CSMAIL_MAILSRV_POP3_PORT", 1110)
-}
-/// POP3 with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_MAILSRV_POP3S_PORT", 1995)
-}
+
 const STRICT_POP3_HOST: &str = "127.0.0.2";
 /// Postfix's message_size_limit, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;

@@ -218,8 +218,11 @@ pub fn send_tagged(smtp: &Client<SmtpClient>, rcpt: &str) -> (String, Vec<u8>) {
     }
     assert_eq!(smtp.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
     assert_eq!(smtp.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), QUEUED_ENHANCED);
+    // The queue id is on the reply's last line: Exim answers BDAT LAST with
+    // "250- 0 byte chunk, total 456" then "250 OK id=...".
     let text = smtp.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap();
-    assert!(without_bdat_size(&text).starts_with(QUEUED), "{text:?}");
+    let last = text.lines().last().unwrap_or_default();
+    assert!(without_bdat_size(last).starts_with(QUEUED), "{text:?}");
     (tag, msg)
 }
 
@@ -390,6 +393,15 @@ pub fn expect_err<T: std::fmt::Debug>(
 }
 
 // ---- the server's view, as each test file names it ----
+
+/// The port functions of a test file, one a line: `name = "VARIABLE", default;` makes
+/// `fn name() -> u16` reading the variable the server's script reads, with its default.
+macro_rules! ports {
+    ($($(#[$doc:meta])* $name:ident = $var:literal, $default:literal;)*) => {
+        $($(#[$doc])* fn $name() -> u16 { crate::real_common::env_port($var, $default) })*
+    };
+}
+pub(crate) use ports;
 
 /// A port from the environment variable `var`, or `default` (the scripts read the same ones).
 pub fn env_port(var: &str, default: u16) -> u16 {
