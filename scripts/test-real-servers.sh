@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Interoperability tests against real Postfix and Dovecot on loopback: installs the servers
 # (root, apt-get; nothing to do when installed), starts them, runs tests/real_servers.rs,
-# real_servers_message.rs and real_imap.rs (all
-# of whose tests are #[ignore]d in a plain `cargo test`), then the same cases from C
-# (examples-c/interop_mail.c, `ctest -L real -R interop_mail` through scripts/test-c.sh --real),
-# and examples-c/imap_list_unseen.c and imap_idle.c against Dovecot's IMAPS, and always stops
-# the servers again. Exits non-zero when either part failed. Extra arguments
-# go to the Rust test binary (e.g. a test name).
+# real_servers_message.rs and real_imap.rs (all of whose tests are #[ignore]d in a plain
+# `cargo test`), then the same cases from C (examples-c/interop_mail.c, `ctest -L real -R
+# interop_mail` through scripts/test-c.sh --real) and examples-c/imap_list_unseen.c and
+# imap_idle.c against Dovecot's IMAPS, and always stops the servers again. Exits non-zero when
+# either part failed. Extra arguments go to the Rust test binaries (e.g. a test name).
 #
 # State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv), shared by the script and
 # the tests. The servers listen on free ports (CSMAIL_MAILSRV_PORTS=free) unless the
