@@ -104,10 +104,34 @@ fn starttls_logindisabled_and_a_wrong_password() {
     let c = connected(STRICT_IMAP_HOST, imap_port(), Security::StartTls, BOB, CSMAIL_AUTH_AUTO);
     assert_eq!(c.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
     c.c.disconnect().unwrap();
-    let c = imap(STRICT_IMAP_HOST, imap_port(), Security::Plain, BOB, CSMAIL_AUTH_USER_PASS);
-    let e = c.c.connect().unwrap_err();
-    assert_eq!((e.result, e.eex), (CSMAIL_E_AUTH, eexAuthNotSupported), "{e}");
-    c.assert_not_logged_prefix("C: A0002 LOGIN");
+    // In the clear LOGIN and AUTHENTICATE PLAIN are refused by the client before a credential
+    // goes out (the greeting lists LOGINDISABLED and AUTH=CRAM-MD5 only); it logs out.
+    for (mech, text) in [
+        (
+            CSMAIL_AUTH_USER_PASS,
+            "the server does not allow the LOGIN command here (LOGINDISABLED; it offers AUTHENTICATE with: \
+             CRAM-MD5); no credentials were sent. Use TLS, or set CSMAIL_PROP_AUTH_MECH to a mechanism the \
+             server offers",
+        ),
+        (
+            CSMAIL_AUTH_PLAIN,
+            "the server does not offer AUTHENTICATE PLAIN (it offers: CRAM-MD5); no credentials were sent",
+        ),
+    ] {
+        let c = imap(STRICT_IMAP_HOST, imap_port(), Security::Plain, BOB, mech);
+        let e = expect_err(c.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, c.c.extended_error());
+        assert_eq!(e.text, text);
+        assert!(wire_line(&c, 0, "S: * OK [CAPABILITY ").contains(" STARTTLS LOGINDISABLED AUTH=CRAM-MD5]"));
+        let sent: Vec<String> = wire_since(&c, 0).into_iter().filter(|l| l.starts_with("C: ")).collect();
+        assert_eq!(sent, ["C: A0001 LOGOUT"]);
+        assert_eq!(c.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    }
+    // AUTO in the clear takes CRAM-MD5, which keeps the password off the wire.
+    let c = connected(STRICT_IMAP_HOST, imap_port(), Security::Plain, BOB, CSMAIL_AUTH_AUTO);
+    assert_eq!(c.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 0);
+    c.assert_logged("C: A0001 AUTHENTICATE CRAM-MD5");
+    c.assert_no_secret_logged(BOB.0, BOB.1);
+    c.c.disconnect().unwrap();
     // A wrong password over IMAPS: Dovecot's [AUTHENTICATIONFAILED].
     for mech in [CSMAIL_AUTH_PLAIN, CSMAIL_AUTH_USER_PASS, CSMAIL_AUTH_CRAM_MD5] {
         let c = imap("localhost", imaps(), Security::Implicit, (BOB.0, WRONG), mech);
