@@ -1,7 +1,8 @@
 //! IMAPClient against real Dovecot IMAP (with Postfix delivering), as scripts/mailservers.sh
 //! sets them up: IMAP 1143 with STARTTLS (127.0.0.2: LOGINDISABLED before it), IMAPS 1993, the
-//! special-use folders Sent, Drafts, Trash and Junk, hierarchy separator ".". Every test is
-//! ignored by default; run them with the servers up:
+//! special-use folders Sent, Drafts, Trash, Junk and Archive, hierarchy separator ".", Maildir
+//! storage. Every test is ignored by default; scripts/test-real-servers.sh runs them, or with
+//! the servers up:
 //!
 //! ```sh
 //! bash scripts/mailservers.sh start && cargo test --test real_imap -- --ignored --test-threads=1
@@ -10,7 +11,10 @@
 //!
 //! Mail sent through Postfix is found by SEARCH, fetched byte for byte (Dovecot's LMTP prepends
 //! Return-Path, Delivered-To and Received, Postfix its Received: the sent bytes are the end of
-//! what is fetched), flagged, moved to Trash and expunged.
+//! what is fetched), flagged, moved and expunged; IDLE wakes when Postfix delivers. Most cases
+//! work in a scratch mailbox of their own (a fresh UIDVALIDITY, UIDs from 1), so UIDs, flags
+//! and counts are exact; the wire is checked in the client's log (COPYUID, EXPUNGE, modified
+//! UTF-7 names).
 
 mod real_common;
 
