@@ -249,7 +249,12 @@ fn message_over_advertised_size() {
     case_over_advertised_size(&s, SIZE_LIMIT, BOB, &assert_delivered);
 }
 
-/// A message of unknown length over SIZE: Exim refuses it after the data.
+/// A message of unknown length over SIZE: Exim refuses the BDAT chunk that crosses it. Three
+/// runs of four here instead ended in "TLS failure while reading the BDAT replies: received
+/// corrupt message of type InvalidContentType" (delivery unknown): Exim follows its refusal with
+/// bytes that are no TLS record, and the refusal, most likely decrypted in the same read, is
+/// lost with the error. This test stays as it is until the TLS reader hands out what it
+/// decrypted before an error.
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn message_over_size_of_unknown_length_is_refused_by_exim() {
