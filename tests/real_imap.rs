@@ -287,14 +287,21 @@ fn append_from_memory_and_from_a_file_with_bare_lf() {
     let tag = unique_tag();
     let msg = message(&tag, ALICE_ADDR);
     assert_eq!(c.c.append(&folder, &["\\Seen", "$Sent"], &mut &msg[..]).unwrap(), 1);
-    // A file with bare LF line ends: Dovecot takes the literal as it is and serves CRLF lines.
+    // A file with bare LF line ends goes as CRLF lines (the literal announces the converted
+    // size), and Dovecot stores and serves exactly those.
     let lf = format!("From: <{SENDER}>\nTo: <{ALICE_ADDR}>\nSubject: bare LF {tag}\n\nline one\n.dot\n\nlast\n");
+    let crlf = lf.replace('\n', "\r\n");
     let path = std::env::temp_dir().join(format!("csmail-real-imap-{tag}.eml"));
     std::fs::write(&path, &lf).unwrap();
     let from = c.log().len();
     assert_eq!(c.c.append_file(&folder, &[], path.to_str().unwrap()).unwrap(), 2);
     std::fs::remove_file(&path).unwrap();
-    c.assert_logged(&format!("C: ({} bytes of message data)", lf.len()));
+    c.assert_logged(&format!("C: ({} bytes of message data)", crlf.len()));
+    assert!(
+        wire_line(&c, from, " APPEND ").ends_with(&format!(" {{{}+}}", crlf.len())),
+        "LITERAL+: {}",
+        c.transcript()
+    );
     let ok = wire_line(&c, from, "[APPENDUID ");
     assert!(ok.contains(" 2] "), "{ok}");
 
@@ -302,7 +309,6 @@ fn append_from_memory_and_from_a_file_with_bare_lf() {
     assert_eq!((info.exists, info.uid_next), (2, 3));
     assert_eq!(show(&body_of(&c.c, 1)), show(&msg), "APPEND then FETCH, byte for byte");
     assert_eq!(flags_of(&c.c, 1), ["$Sent", "\\Recent", "\\Seen"]);
-    let crlf = lf.replace('\n', "\r\n");
     assert_eq!(show(&body_of(&c.c, 2)), show(crlf.as_bytes()), "what Dovecot stores of bare LF lines");
     let sizes = c.c.fetch_info("1:2", true, FetchItems::ALL).unwrap();
     let sizes: Vec<(u32, u32)> = sizes.iter().map(|m| (m.uid, m.size)).collect();
