@@ -34,8 +34,8 @@
 # Users alice/alicepass and bob/bobpass, mailboxes alice@example.com and bob@example.com; mail
 # to other addresses @example.com is refused, mail to other domains is accepted and discarded.
 # Mechanisms: SMTP AUTH PLAIN LOGIN CRAM-MD5; POP3 USER/PASS, APOP, SASL PLAIN LOGIN CRAM-MD5;
-# IMAP LOGIN, AUTHENTICATE PLAIN LOGIN CRAM-MD5. IMAP folders Sent, Drafts, Trash and Junk exist
-# with their special-use attributes; the hierarchy separator is ".".
+# IMAP LOGIN, AUTHENTICATE PLAIN LOGIN CRAM-MD5. IMAP folders Sent, Drafts, Trash, Junk and
+# Archive exist with their special-use attributes; the hierarchy separator is ".".
 # Postfix's message_size_limit (EHLO SIZE) is 1 MiB.
 set -euo pipefail
 
@@ -192,6 +192,10 @@ namespace inbox {
   }
   mailbox Junk {
     special_use = \\Junk
+    auto = subscribe
+  }
+  mailbox Archive {
+    special_use = \\Archive
     auto = subscribe
   }
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Interoperability tests against real Postfix and Dovecot on loopback: installs the servers
-# (root, apt-get; nothing to do when installed), starts them, runs tests/real_servers.rs (all
-# of whose tests are #[ignore]d in a plain `cargo test`), then the same cases from C
-# (examples-c/interop_mail.c, `ctest -L real -R interop_mail` through scripts/test-c.sh --real),
-# and always stops the servers again. Exits non-zero when either part failed. Extra arguments
-# go to the Rust test binary (e.g. a test name).
+# (root, apt-get; nothing to do when installed), starts them, runs tests/real_servers.rs,
+# real_servers_message.rs and real_imap.rs (all of whose tests are #[ignore]d in a plain
+# `cargo test`), then the same cases from C (examples-c/interop_mail.c, `ctest -L real -R
+# interop_mail` through scripts/test-c.sh --real) and examples-c/imap_list_unseen.c and
+# imap_idle.c against Dovecot's IMAPS, and always stops the servers again. Exits non-zero when
+# either part failed. Extra arguments go to the Rust test binaries (e.g. a test name).
 #
 # State directory: $CSMAIL_MAILSRV_DIR (default /tmp/csmail-mailsrv), shared by the script and
 # the tests. The servers listen on free ports (CSMAIL_MAILSRV_PORTS=free) unless the
@@ -52,6 +53,13 @@ cargo test --test real_servers --test real_servers_message --test real_imap -- -
 step "C: ctest -L real -R interop_mail (CSMAIL_REAL=1)"
 c_status=0
 bash scripts/test-c.sh --real -R interop_mail || c_status=$?
+# The IMAP examples, which ctest runs against the bundled server, against Dovecot's IMAPS: each
+# fails unless the message it appends (SUBJECT) comes back, and removes it again.
+step "C: imap_list_unseen and imap_idle against Dovecot IMAPS"
+for ex in imap_list_unseen imap_idle; do
+  "${CSMAIL_C_BUILD_DIR:-build/examples-c}/$ex" localhost "$CSMAIL_MAILSRV_IMAPS_PORT" \
+    "$CSMAIL_MAILSRV_DIR/pki/ca.pem" "$ex real-dovecot $$" || c_status=$?
+done
 [ "$status" != 0 ] || status=$c_status
 if [ "$status" != 0 ]; then
   # The servers' view of what went wrong.

@@ -23,32 +23,23 @@ mod real_common;
 
 use csmail::api::properties::*;
 use csmail::error::*;
-use csmail::options::*;
 use real_common::*;
-use std::time::Duration;
 
 // ---- the servers, as scripts/aiosmtpd-pop3d.sh sets them up ----
 
-/// aiosmtpd, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_AIOSMTPD_PORT", 3525)
+real_common::ports! {
+    /// aiosmtpd, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_AIOSMTPD_PORT", 3525;
+    /// aiosmtpd with implicit TLS.
+    smtps = "CSMAIL_AIOSMTPD_SMTPS_PORT", 3465;
+    /// aiosmtpd, STARTTLS required before anything else.
+    smtp_tls_required = "CSMAIL_AIOSMTPD_REQUIRED_PORT", 3587;
+    /// pop3d, STLS offered (on 127.0.0.2 STLS is required before any login).
+    pop3_port = "CSMAIL_POP3D_PORT", 3110;
+    /// pop3d with implicit TLS.
+    pop3s = "CSMAIL_POP3D_POP3S_PORT", 3995;
 }
-/// aiosmtpd with implicit TLS.
-fn smtps() -> u16 {
-    env_port("CSMAIL_AIOSMTPD_SMTPS_PORT", 3465)
-}
-/// aiosmtpd, STARTTLS required before anything else.
-fn smtp_tls_required() -> u16 {
-    env_port("CSMAIL_AIOSMTPD_REQUIRED_PORT", 3587)
-}
-/// pop3d, STLS offered (on 127.0.0.2 STLS is required before any login).
-fn pop3_port() -> u16 {
-    env_port("CSMAIL_POP3D_PORT", 3110)
-}
-/// pop3d with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
-}
+
 const STRICT_POP3_HOST: &str = "127.0.0.2";
 /// aiosmtpd's data_size_limit, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;
@@ -84,16 +75,7 @@ fn ca_file() -> String {
 /// The retrieved message is what the handler prepends, followed by exactly the bytes sent.
 #[track_caller]
 fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, with: &str) {
-    assert!(
-        got.ends_with(sent),
-        "the retrieved message does not end with the bytes sent\n sent: {}\n  got: {}",
-        show(sent),
-        show(got)
-    );
-    let prefix = &got[..got.len() - sent.len()];
-    let fields = header_fields(prefix);
-    let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(names, ["Return-Path", "Delivered-To", "Received", "X-UIDL"], "prefix: {}", show(prefix));
+    let fields = delivered_fields(got, sent, &["Return-Path", "Delivered-To", "Received", "X-UIDL"]);
     assert_eq!(fields[0].1, format!("<{SENDER}>"));
     assert_eq!(fields[1].1, rcpt);
     let received = &fields[2].1;
@@ -113,31 +95,9 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, with: &str) {
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn aiosmtpd_delivers_to_pop3d_byte_for_byte_then_delete() {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    let caps = s.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
-    let caps: Vec<&str> = caps.lines().collect();
-    for line in ["SIZE 1048576", "8BITMIME", "SMTPUTF8", "AUTH LOGIN PLAIN"] {
-        assert!(caps.contains(&line), "{line} not in {caps:?}");
-    }
-    assert!(!caps.contains(&"STARTTLS"), "STARTTLS is not offered again after TLS: {caps:?}");
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-
+    let caps = ["SIZE 1048576", "8BITMIME", "SMTPUTF8", "AUTH LOGIN PLAIN"];
     let via = Pop3Via { host: "localhost", port: pop3_port(), tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO };
-    let (p, n) = await_tagged(via, BOB, &tag);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    let (count_before, _) = p.c.stat().unwrap();
-    let got = retrieve_checked(&p, n);
-    assert_delivered(&got, &sent, BOB_ADDR, "ESMTPSA");
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed");
-
-    let p = connect_pop3(via_pop3s(), BOB);
-    assert_eq!(find_tagged(&p, &tag), None, "deleted and gone after reconnect");
-    assert_eq!(p.c.stat().unwrap().0, count_before - 1);
-    assert!(p.c.disconnect().unwrap());
+    case_delivers_byte_for_byte_then_delete(s, true, &caps, via, BOB, &|g, m, r| assert_delivered(g, m, r, "ESMTPSA"));
 }
 
 // =============================================================================================
@@ -155,24 +115,7 @@ fn smtp_tls_roundtrip(host: &str, port: u16, tls: Security) {
 
 fn pop3_tls_roundtrip(via: Pop3Via) {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
-    s.connect_ok();
-    let (tag, sent) = send_tagged(&s, ALICE_ADDR);
-    s.c.disconnect().unwrap();
-
-    let (p, n) = await_tagged(via, ALICE, &tag);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    assert_tls13_valid(p.ssl());
-    match via.tls {
-        Security::StartTls => p.assert_logged("C: STLS"),
-        _ => p.assert_not_logged_prefix("C: STLS"),
-    }
-    let caps = p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
-    assert!(!caps.lines().any(|l| l == "STLS"), "STLS is not offered again over TLS: {caps:?}");
-    let got = retrieve_checked(&p, n);
-    assert_delivered(&got, &sent, ALICE_ADDR, "ESMTPA");
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap());
-    assert_absent(ALICE, &tag, Duration::ZERO);
+    case_pop3_tls_roundtrip(s, via, ALICE, &|g, m, r| assert_delivered(g, m, r, "ESMTPA"));
 }
 
 #[test]
@@ -262,25 +205,8 @@ fn pop3_stls_required_listener() {
 #[test]
 #[ignore = "needs scripts/aiosmtpd-pop3d.sh start"]
 fn untrusted_ca_is_refused_unless_validation_is_off() {
-    let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
-    s.ssl().set_str(SSLCAFile, "").unwrap();
-    s.ssl().set_int(SSLNoSystemRoots, 0).unwrap();
-    let e = expect_err(s.c.connect(), CSMAIL_E_CONNECT, eexSSLCertificate, s.c.extended_error());
-    assert!(e.text.starts_with("the server's certificate is not trusted: its issuer"), "{}", e.text);
-    assert_eq!(s.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-
-    let p = pop3("localhost", pop3s(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO);
-    p.ssl().set_str(SSLCAFile, "").unwrap();
-    p.ssl().set_int(SSLNoSystemRoots, 0).unwrap();
-    let e = expect_err(p.c.connect(), CSMAIL_E_CONNECT, eexSSLCertificate, p.c.extended_error());
-    assert!(e.text.starts_with("the server's certificate is not trusted: its issuer"), "{}", e.text);
-    assert_eq!(p.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-
-    p.ssl().set_int(SSLNoServerCertificateValidation, 1).unwrap();
-    p.connect_ok();
-    assert_eq!(p.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-    p.c.disconnect().unwrap();
+    case_untrusted_ca_smtp(smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE)));
+    case_untrusted_ca_pop3(pop3("localhost", pop3s(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO));
 }
 
 // =============================================================================================
@@ -291,17 +217,9 @@ fn untrusted_ca_is_refused_unless_validation_is_off() {
 /// authenticated (aiosmtpd refuses MAIL otherwise).
 fn smtp_auth_with(mech: i32, first_command: &str) {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
-    s.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 235, "{}", s.transcript());
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "2.7.0");
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "2.7.0 Authentication successful");
-    s.assert_logged(first_command);
-    s.assert_logged("S: 250-AUTH LOGIN PLAIN");
-    s.assert_no_secret_logged(SMTP_ALICE.0, SMTP_ALICE.1);
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag), &sent, BOB_ADDR, "ESMTPSA");
+    let reply = ("2.7.0", "2.7.0 Authentication successful");
+    let delivered = |g: &[u8], m: &[u8], r: &str| assert_delivered(g, m, r, "ESMTPSA");
+    case_smtp_auth(s, mech, first_command, "S: 250-AUTH LOGIN PLAIN", reply, BOB, &delivered);
 }
 
 #[test]
@@ -325,15 +243,7 @@ fn smtp_auth_auto_over_tls_is_plain() {
 
 /// POP3 login with one mechanism, then STAT works.
 fn pop3_login_with(host: &'static str, tls: Security, mech: i32, first_command: &str) {
-    let p = pop3(host, pop3_port(), tls, ALICE, mech);
-    p.connect_ok();
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), (tls != Security::Plain) as i32);
-    p.assert_logged(first_command);
-    p.assert_no_secret_logged(ALICE.0, ALICE.1);
-    assert!(p.log().iter().any(|l| l.starts_with("S: +OK POP3 Ready <")), "{}", p.transcript());
-    p.c.stat().unwrap();
-    p.c.noop().unwrap();
-    assert!(p.c.disconnect().unwrap());
+    case_pop3_login(pop3(host, pop3_port(), tls, ALICE, mech), tls, first_command, "S: +OK POP3 Ready <");
 }
 
 #[test]
@@ -366,16 +276,8 @@ fn pop3_auto_choices() {
 fn smtp_wrong_password() {
     for (port, tls) in [(smtp_starttls(), Security::StartTls), (smtps(), Security::Implicit)] {
         let s = smtp("localhost", port, tls, Some((SMTP_ALICE.0, WRONG)));
-        let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexSmtpServer, s.c.extended_error());
-        assert_eq!(e.text, "authentication failed: 535 5.7.8 Authentication credentials invalid");
-        assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 535);
-        assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "5.7.8");
-        assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        s.assert_logged("S: 535 5.7.8 Authentication credentials invalid");
-        s.assert_no_secret_logged(SMTP_ALICE.0, WRONG);
-        // The refusal leaves the state clean: QUIT, and aiosmtpd's answer.
-        s.assert_logged("C: QUIT");
-        s.assert_logged("S: 221 Bye");
+        let refusal = "535 5.7.8 Authentication credentials invalid";
+        case_smtp_wrong_password(s, CSMAIL_AUTH_AUTO, refusal, "5.7.8", "S: 221 Bye");
     }
 }
 
@@ -390,13 +292,7 @@ fn pop3_wrong_password() {
     ] {
         let port = if tls == Security::Implicit { pop3s() } else { pop3_port() };
         let p = pop3("localhost", port, tls, (BOB.0, WRONG), mech);
-        let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
-        assert_eq!(e.text, format!("{name} login failed: -ERR [AUTH] Bad login"), "mechanism {mech}");
-        assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        p.assert_no_secret_logged(BOB.0, WRONG);
-        // The refusal leaves the state clean: QUIT, and pop3d's answer.
-        p.assert_logged("C: QUIT");
-        p.assert_logged("S: +OK");
+        case_pop3_wrong_password(p, name, "-ERR [AUTH] Bad login", "S: +OK");
     }
 }
 
@@ -490,21 +386,8 @@ fn rejected_recipient() {
 fn one_refused_recipient_means_no_delivery() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR, "nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(e.text, "RCPT TO:<nobody@example.com> refused: 550 5.1.1 <nobody@example.com>: no such mailbox here");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    s.assert_not_logged_prefix("C: DATA");
-    s.assert_not_logged_prefix("C: <message data");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    s.c.disconnect().unwrap();
-    assert_absent(BOB, &tag, Duration::from_millis(500));
+    let refusal = "550 5.1.1 <nobody@example.com>: no such mailbox here";
+    case_one_refused_recipient(s, refusal, "", BOB, &|g, m, r| assert_delivered(g, m, r, "ESMTPA"));
 }
 
 /// A message over the advertised SIZE: refused locally, the session stays usable.

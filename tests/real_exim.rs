@@ -18,29 +18,21 @@
 mod real_common;
 
 use csmail::api::properties::*;
-use csmail::error::*;
-use csmail::options::*;
 use real_common::*;
-use std::time::Duration;
 
 // ---- the servers, as scripts/test-exim.sh sets them up ----
 
-/// Exim, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_EXIM_PORT", 4525)
+real_common::ports! {
+    /// Exim, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_EXIM_PORT", 4525;
+    /// Exim with implicit TLS (tls_on_connect_ports).
+    smtps = "CSMAIL_EXIM_SMTPS_PORT", 4465;
+    /// Exim, STARTTLS required before MAIL (an ACL), AUTH only after STARTTLS.
+    smtp_tls_required = "CSMAIL_EXIM_REQUIRED_PORT", 4587;
+    /// pop3d with implicit TLS.
+    pop3s = "CSMAIL_POP3D_POP3S_PORT", 3995;
 }
-/// Exim with implicit TLS (tls_on_connect_ports).
-fn smtps() -> u16 {
-    env_port("CSMAIL_EXIM_SMTPS_PORT", 4465)
-}
-/// Exim, STARTTLS required before MAIL (an ACL), AUTH only after STARTTLS.
-fn smtp_tls_required() -> u16 {
-    env_port("CSMAIL_EXIM_REQUIRED_PORT", 4587)
-}
-/// pop3d with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
-}
+
 /// Exim's message_size_limit, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;
 
@@ -71,16 +63,7 @@ fn ca_file() -> String {
 /// The retrieved message is what Exim prepends, followed by exactly the bytes sent.
 #[track_caller]
 fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str) {
-    assert!(
-        got.ends_with(sent),
-        "the retrieved message does not end with the bytes sent\n sent: {}\n  got: {}",
-        show(sent),
-        show(got)
-    );
-    let prefix = &got[..got.len() - sent.len()];
-    let fields = header_fields(prefix);
-    let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(names, ["Return-path", "X-UIDL", "Received"], "prefix: {}", show(prefix));
+    let fields = delivered_fields(got, sent, &["Return-path", "X-UIDL", "Received"]);
     assert_eq!(fields[0].1, format!("<{SENDER}>"));
     // esmtpsa: ESMTP, TLS, authenticated.
     let received = &fields[2].1;
@@ -93,37 +76,14 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str) {
 // End to end
 // =============================================================================================
 
-/// alice -> Exim (STARTTLS, AUTH) -> Maildir -> pop3d (STLS): the bytes arrive unchanged
+/// alice -> Exim (STARTTLS, AUTH) -> Maildir -> pop3d (POP3S): the bytes arrive unchanged
 /// behind Exim's trace headers; DELE + QUIT removes the message for good.
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn exim_delivers_to_pop3d_byte_for_byte_then_delete() {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    let caps = s.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
-    let caps: Vec<&str> = caps.lines().collect();
-    for line in ["SIZE 1048576", "8BITMIME", "PIPELINING", "CHUNKING", "SMTPUTF8", "AUTH PLAIN LOGIN CRAM-MD5"] {
-        assert!(caps.contains(&line), "{line} not in {caps:?}");
-    }
-    assert!(!caps.contains(&"STARTTLS"), "STARTTLS is not offered again after TLS: {caps:?}");
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-
-    let via = via_pop3s();
-    let (p, n) = await_tagged(via, BOB, &tag);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    let (count_before, _) = p.c.stat().unwrap();
-    let got = retrieve_checked(&p, n);
-    assert_delivered(&got, &sent, BOB_ADDR);
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed");
-
-    let p = connect_pop3(via_pop3s(), BOB);
-    assert_eq!(find_tagged(&p, &tag), None, "deleted and gone after reconnect");
-    assert_eq!(p.c.stat().unwrap().0, count_before - 1);
-    assert!(p.c.disconnect().unwrap());
+    let caps = ["SIZE 1048576", "8BITMIME", "PIPELINING", "CHUNKING", "SMTPUTF8", "AUTH PLAIN LOGIN CRAM-MD5"];
+    case_delivers_byte_for_byte_then_delete(s, true, &caps, via_pop3s(), BOB, &assert_delivered);
 }
 
 // =============================================================================================
@@ -175,25 +135,8 @@ fn smtp_starttls_required_by_ip() {
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn untrusted_ca_is_refused_unless_validation_is_off() {
-    let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
-    s.ssl().set_str(SSLCAFile, "").unwrap();
-    s.ssl().set_int(SSLNoSystemRoots, 0).unwrap();
-    let e = expect_err(s.c.connect(), CSMAIL_E_CONNECT, eexSSLCertificate, s.c.extended_error());
-    assert!(e.text.starts_with("the server's certificate is not trusted: its issuer"), "{}", e.text);
-    assert_eq!(s.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-
-    let p = pop3("localhost", pop3s(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO);
-    p.ssl().set_str(SSLCAFile, "").unwrap();
-    p.ssl().set_int(SSLNoSystemRoots, 0).unwrap();
-    let e = expect_err(p.c.connect(), CSMAIL_E_CONNECT, eexSSLCertificate, p.c.extended_error());
-    assert!(e.text.starts_with("the server's certificate is not trusted: its issuer"), "{}", e.text);
-    assert_eq!(p.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-
-    p.ssl().set_int(SSLNoServerCertificateValidation, 1).unwrap();
-    p.connect_ok();
-    assert_eq!(p.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-    p.c.disconnect().unwrap();
+    case_untrusted_ca_smtp(smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE)));
+    case_untrusted_ca_pop3(pop3("localhost", pop3s(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO));
 }
 
 // =============================================================================================
@@ -204,17 +147,8 @@ fn untrusted_ca_is_refused_unless_validation_is_off() {
 /// authenticated (Exim refuses every recipient otherwise).
 fn smtp_auth_with(mech: i32, first_command: &str) {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(SMTP_ALICE));
-    s.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 235, "{}", s.transcript());
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "");
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "Authentication succeeded");
-    s.assert_logged(first_command);
-    s.assert_logged("S: 250-AUTH PLAIN LOGIN CRAM-MD5");
-    s.assert_no_secret_logged(SMTP_ALICE.0, SMTP_ALICE.1);
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag), &sent, BOB_ADDR);
+    let offered = "S: 250-AUTH PLAIN LOGIN CRAM-MD5";
+    case_smtp_auth(s, mech, first_command, offered, ("", "Authentication succeeded"), BOB, &assert_delivered);
 }
 
 #[test]
@@ -251,16 +185,8 @@ fn smtp_auth_auto_over_tls_is_plain() {
 fn smtp_wrong_password() {
     for (port, tls) in [(smtp_starttls(), Security::StartTls), (smtps(), Security::Implicit)] {
         let s = smtp("localhost", port, tls, Some((SMTP_ALICE.0, WRONG)));
-        let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexSmtpServer, s.c.extended_error());
-        assert_eq!(e.text, "authentication failed: 535 Incorrect authentication data");
-        assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 535);
-        assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "");
-        assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        s.assert_logged("S: 535 Incorrect authentication data");
-        s.assert_no_secret_logged(SMTP_ALICE.0, WRONG);
-        // The refusal leaves the state clean: QUIT, and Exim's answer.
-        s.assert_logged("C: QUIT");
-        s.assert_logged("S: 221 mail.example.test closing connection");
+        let refusal = "535 Incorrect authentication data";
+        case_smtp_wrong_password(s, CSMAIL_AUTH_AUTO, refusal, "", "S: 221 mail.example.test closing connection");
     }
 }
 
@@ -302,31 +228,16 @@ fn rejected_recipient() {
 }
 
 /// One good and one refused recipient: nobody gets the message ("every recipient or none").
-/// Exim answers the pipelined DATA with 354 because bob was accepted; the client must not send
-/// the message, and the only way out of DATA is to drop the connection.
+/// Exim offers CHUNKING and PIPELINING: the envelope is refused before any chunk, RSET (were
+/// DATA pipelined, Exim would answer it with `go_ahead` and the connection would be dropped).
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn one_refused_recipient_means_no_delivery() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(SMTP_ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR, "nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(
-        e.text,
-        "RCPT TO:<nobody@example.com> refused: 550 5.1.1 <nobody@example.com>: no such mailbox here \
-         (the connection was closed to cancel the pipelined DATA)"
-    );
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-    s.assert_logged("S: 354 Enter message, ending with \".\" on a line by itself");
-    s.assert_not_logged_prefix("C: <message data");
-    assert_absent(BOB, &tag, Duration::from_millis(1500));
+    let refusal = "550 5.1.1 <nobody@example.com>: no such mailbox here";
+    let go_ahead = "S: 354 Enter message, ending with \".\" on a line by itself";
+    case_one_refused_recipient(s, refusal, go_ahead, BOB, &assert_delivered);
 }
 
 /// A message over the advertised SIZE: refused locally, the session stays usable.
@@ -338,7 +249,12 @@ fn message_over_advertised_size() {
     case_over_advertised_size(&s, SIZE_LIMIT, BOB, &assert_delivered);
 }
 
-/// A message of unknown length over SIZE: Exim refuses it after the data.
+/// A message of unknown length over SIZE: Exim refuses the BDAT chunk that crosses it. Three
+/// runs of four here instead ended in "TLS failure while reading the BDAT replies: received
+/// corrupt message of type InvalidContentType" (delivery unknown): Exim follows its refusal with
+/// bytes that are no TLS record, and the refusal, most likely decrypted in the same read, is
+/// lost with the error. This test stays as it is until the TLS reader hands out what it
+/// decrypted before an error.
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn message_over_size_of_unknown_length_is_refused_by_exim() {

@@ -20,18 +20,16 @@ mod real_common;
 use csmail::api::properties::*;
 use csmail::error::*;
 use real_common::*;
-use std::time::Duration;
 
 // ---- the servers, as scripts/test-opensmtpd.sh sets them up ----
 
-/// OpenSMTPD, plaintext, no AUTH.
-fn smtp_port() -> u16 {
-    env_port("CSMAIL_OPENSMTPD_PORT", 5525)
+real_common::ports! {
+    /// OpenSMTPD, plaintext, no AUTH.
+    smtp_port = "CSMAIL_OPENSMTPD_PORT", 5525;
+    /// pop3d with implicit TLS.
+    pop3s = "CSMAIL_POP3D_POP3S_PORT", 3995;
 }
-/// pop3d with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_POP3D_POP3S_PORT", 3995)
-}
+
 /// OpenSMTPD's max-message-size, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;
 
@@ -61,16 +59,7 @@ fn ca_file() -> String {
 /// the bytes sent.
 #[track_caller]
 fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str) {
-    assert!(
-        got.ends_with(sent),
-        "the retrieved message does not end with the bytes sent\n sent: {}\n  got: {}",
-        show(sent),
-        show(got)
-    );
-    let prefix = &got[..got.len() - sent.len()];
-    let fields = header_fields(prefix);
-    let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(names, ["X-UIDL", "Return-Path", "Delivered-To", "Received"], "prefix: {}", show(prefix));
+    let fields = delivered_fields(got, sent, &["X-UIDL", "Return-Path", "Delivered-To", "Received"]);
     assert_eq!(fields[1].1, format!("<{SENDER}>"));
     assert_eq!(fields[2].1, rcpt);
     // ESMTP: neither TLS nor authentication.
@@ -86,34 +75,25 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str) {
 // End to end, in plaintext
 // =============================================================================================
 
-/// alice -> OpenSMTPD (plaintext, no AUTH) -> Maildir -> pop3d (STLS): the bytes arrive
+/// alice -> OpenSMTPD (plaintext, no AUTH) -> Maildir -> pop3d (POP3S): the bytes arrive
 /// unchanged behind the trace headers; DELE + QUIT removes the message for good.
 #[test]
 #[ignore = "needs scripts/test-opensmtpd.sh"]
 fn opensmtpd_delivers_to_pop3d_byte_for_byte_then_delete() {
     let s = smtp("localhost", smtp_port(), Security::Plain, None);
+    let caps = ["8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 1048576", "DSN"];
+    case_delivers_byte_for_byte_then_delete(s, false, &caps, via_pop3s(), BOB, &assert_delivered);
+}
+
+/// Neither STARTTLS nor AUTH is offered (OpenSMTPD offers AUTH only over TLS).
+#[test]
+#[ignore = "needs scripts/test-opensmtpd.sh"]
+fn no_starttls_and_no_auth_offered() {
+    let s = smtp("localhost", smtp_port(), Security::Plain, None);
     s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 0);
     let caps = s.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
-    let caps: Vec<&str> = caps.lines().collect();
-    for line in ["8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 1048576", "DSN"] {
-        assert!(caps.contains(&line), "{line} not in {caps:?}");
-    }
-    assert!(!caps.iter().any(|c| c.starts_with("STARTTLS") || c.starts_with("AUTH")), "{caps:?}");
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
+    assert!(!caps.lines().any(|c| c.starts_with("STARTTLS") || c.starts_with("AUTH")), "{caps:?}");
     s.c.disconnect().unwrap();
-
-    let (p, n) = await_tagged(via_pop3s(), BOB, &tag);
-    let (count_before, _) = p.c.stat().unwrap();
-    let got = retrieve_checked(&p, n);
-    assert_delivered(&got, &sent, BOB_ADDR);
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed");
-
-    let p = connect_pop3(via_pop3s(), BOB);
-    assert_eq!(find_tagged(&p, &tag), None, "deleted and gone after reconnect");
-    assert_eq!(p.c.stat().unwrap().0, count_before - 1);
-    assert!(p.c.disconnect().unwrap());
 }
 
 #[test]
@@ -162,21 +142,8 @@ fn rejected_recipient() {
 fn one_refused_recipient_means_no_delivery() {
     let s = smtp("localhost", smtp_port(), Security::Plain, None);
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR, "nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(e.text, "RCPT TO:<nobody@example.com> refused: 550 Invalid recipient: <nobody@example.com>");
-    s.assert_not_logged_prefix("C: DATA");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag2, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag2), &sent, BOB_ADDR);
-    assert_absent(BOB, &tag, Duration::ZERO);
+    let refusal = "550 Invalid recipient: <nobody@example.com>";
+    case_one_refused_recipient(s, refusal, "", BOB, &assert_delivered);
 }
 
 /// A message over the advertised SIZE: refused locally, the session stays usable.

@@ -27,34 +27,26 @@ use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::options::*;
 use real_common::*;
-use std::time::Duration;
 
 // ---- the servers, as scripts/mailservers.sh sets them up ----
 
 // Each port from the variable scripts/mailservers.sh reads (and writes into ports.env), with
 // the same default.
 
-/// SMTP, STARTTLS offered, AUTH only after STARTTLS.
-fn smtp_starttls() -> u16 {
-    env_port("CSMAIL_MAILSRV_SMTP_PORT", 2525)
+real_common::ports! {
+    /// SMTP, STARTTLS offered, AUTH only after STARTTLS.
+    smtp_starttls = "CSMAIL_MAILSRV_SMTP_PORT", 2525;
+    /// SMTP with implicit TLS.
+    smtps = "CSMAIL_MAILSRV_SMTPS_PORT", 2465;
+    /// SMTP, STARTTLS required before MAIL (and AUTH only after it).
+    smtp_tls_required = "CSMAIL_MAILSRV_SUBMISSION_PORT", 2587;
+    /// POP3, STLS offered. On 127.0.0.1 Dovecot allows plaintext logins (it counts loopback as
+    /// secured); on 127.0.0.2 it refuses them before STLS.
+    pop3_port = "CSMAIL_MAILSRV_POP3_PORT", 1110;
+    /// POP3 with implicit TLS.
+    pop3s = "CSMAIL_MAILSRV_POP3S_PORT", 1995;
 }
-/// SMTP with implicit TLS.
-fn smtps() -> u16 {
-    env_port("CSMAIL_MAILSRV_SMTPS_PORT", 2465)
-}
-/// SMTP, STARTTLS required before MAIL (and AUTH only after it).
-fn smtp_tls_required() -> u16 {
-    env_port("CSMAIL_MAILSRV_SUBMISSION_PORT", 2587)
-}
-/// POP3, STLS offered. On 127.0.0.1 Dovecot allows plaintext logins (it counts loopback as
-/// secured); on 127.0.0.2 it refuses them before STLS.
-fn pop3_port() -> u16 {
-    env_port("CSMAIL_MAILSRV_POP3_PORT", 1110)
-}
-/// POP3 with implicit TLS.
-fn pop3s() -> u16 {
-    env_port("CSMAIL_MAILSRV_POP3S_PORT", 1995)
-}
+
 const STRICT_POP3_HOST: &str = "127.0.0.2";
 /// Postfix's message_size_limit, announced as EHLO SIZE.
 const SIZE_LIMIT: u64 = 1_048_576;
@@ -85,16 +77,7 @@ fn ca_file() -> String {
 /// `client` is how Postfix names the connecting address: "127.0.0.1" or "IPv6:::1".
 #[track_caller]
 fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, client: &str) {
-    assert!(
-        got.ends_with(sent),
-        "the retrieved message does not end with the bytes sent\n sent: {}\n  got: {}",
-        show(sent),
-        show(got)
-    );
-    let prefix = &got[..got.len() - sent.len()];
-    let fields = header_fields(prefix);
-    let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
-    assert_eq!(names, ["Return-Path", "Delivered-To", "Received", "Received"], "prefix: {}", show(prefix));
+    let fields = delivered_fields(got, sent, &["Return-Path", "Delivered-To", "Received", "Received"]);
     assert_eq!(fields[0].1, format!("<{SENDER}>"));
     assert_eq!(fields[1].1, rcpt);
     // Dovecot LMTP's Received: from Postfix's lmtp client.
@@ -107,6 +90,12 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, client: &str) {
     assert!(smtpd.contains(&format!(" for <{rcpt}>; ")), "{smtpd}");
 }
 
+/// `assert_delivered` for a client on 127.0.0.1.
+#[track_caller]
+fn delivered_v4(got: &[u8], sent: &[u8], rcpt: &str) {
+    assert_delivered(got, sent, rcpt, "127.0.0.1");
+}
+
 // =============================================================================================
 // End to end
 // =============================================================================================
@@ -117,34 +106,11 @@ fn assert_delivered(got: &[u8], sent: &[u8], rcpt: &str, client: &str) {
 #[ignore = "needs scripts/mailservers.sh start"]
 fn postfix_delivers_to_dovecot_byte_for_byte_then_delete() {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(ALICE));
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    let caps = s.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
-    let caps: Vec<&str> = caps.lines().collect();
     // The EHLO lines as Postfix sent them, parameters included.
-    for line in
-        ["PIPELINING", "SIZE 1048576", "AUTH PLAIN LOGIN CRAM-MD5", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"]
-    {
-        assert!(caps.contains(&line), "{line} not in {caps:?}");
-    }
-    assert!(!caps.contains(&"STARTTLS"), "STARTTLS is not offered again after TLS: {caps:?}");
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-
+    let caps =
+        ["PIPELINING", "SIZE 1048576", "AUTH PLAIN LOGIN CRAM-MD5", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"];
     let via = Pop3Via { host: "localhost", port: pop3_port(), tls: Security::StartTls, mech: CSMAIL_AUTH_AUTO };
-    let (p, n) = await_tagged(via, BOB, &tag);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    let (count_before, _) = p.c.stat().unwrap();
-    let got = retrieve_checked(&p, n);
-    assert_delivered(&got, &sent, BOB_ADDR, "127.0.0.1");
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed");
-
-    let p = connect_pop3(via_pop3s(), BOB);
-    assert_eq!(find_tagged(&p, &tag), None, "deleted and gone after reconnect");
-    assert_eq!(p.c.stat().unwrap().0, count_before - 1);
-    assert!(p.c.disconnect().unwrap());
+    case_delivers_byte_for_byte_then_delete(s, true, &caps, via, BOB, &delivered_v4);
 }
 
 // =============================================================================================
@@ -160,25 +126,7 @@ fn smtp_tls_roundtrip(host: &str, port: u16, tls: Security, client: &str) {
 
 /// Delivers a tagged message to alice (over SMTPS), then fetches it with `via`, checking TLS.
 fn pop3_tls_roundtrip(via: Pop3Via) {
-    let s = smtp("localhost", smtps(), Security::Implicit, Some(ALICE));
-    s.connect_ok();
-    let (tag, sent) = send_tagged(&s, ALICE_ADDR);
-    s.c.disconnect().unwrap();
-
-    let (p, n) = await_tagged(via, ALICE, &tag);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    assert_tls13_valid(p.ssl());
-    match via.tls {
-        Security::StartTls => p.assert_logged("C: STLS"),
-        _ => p.assert_not_logged_prefix("C: STLS"),
-    }
-    let caps = p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap();
-    assert!(!caps.lines().any(|l| l == "STLS"), "STLS is not offered again over TLS: {caps:?}");
-    let got = retrieve_checked(&p, n);
-    assert_delivered(&got, &sent, ALICE_ADDR, "127.0.0.1");
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap());
-    assert_absent(ALICE, &tag, Duration::ZERO);
+    case_pop3_tls_roundtrip(smtp("localhost", smtps(), Security::Implicit, Some(ALICE)), via, ALICE, &delivered_v4);
 }
 
 #[test]
@@ -333,19 +281,8 @@ fn tls12_when_asked_for() {
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn untrusted_ca_is_refused_unless_validation_is_off() {
-    let p = pop3("localhost", pop3s(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO);
-    p.ssl().set_str(SSLCAFile, "").unwrap();
-    p.ssl().set_int(SSLNoSystemRoots, 0).unwrap();
-    let e = expect_err(p.c.connect(), CSMAIL_E_CONNECT, eexSSLCertificate, p.c.extended_error());
-    assert!(e.text.starts_with("the server's certificate is not trusted: its issuer"), "{}", e.text);
-    assert_eq!(p.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-    assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-
-    p.ssl().set_int(SSLNoServerCertificateValidation, 1).unwrap();
-    p.connect_ok();
-    assert_eq!(p.ssl().negotiated().protocol, SSL_TLS13);
-    assert_eq!(p.ssl().get_int(SSLCertificateStatus).unwrap(), CERTIFICATE_UNTRUSTED);
-    p.c.disconnect().unwrap();
+    case_untrusted_ca_smtp(smtp("localhost", smtps(), Security::Implicit, Some(ALICE)));
+    case_untrusted_ca_pop3(pop3("localhost", pop3s(), Security::Implicit, BOB, CSMAIL_AUTH_AUTO));
 }
 
 // =============================================================================================
@@ -356,17 +293,8 @@ fn untrusted_ca_is_refused_unless_validation_is_off() {
 /// authenticated (Postfix refuses every recipient otherwise).
 fn smtp_auth_with(mech: i32, first_command: &str) {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(ALICE));
-    s.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 235, "{}", s.transcript());
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), "2.7.0");
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "2.7.0 Authentication successful");
-    s.assert_logged(first_command);
-    s.assert_logged("S: 250-AUTH PLAIN LOGIN CRAM-MD5");
-    s.assert_no_secret_logged(ALICE.0, ALICE.1);
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    assert_delivered(&take_tagged(via_pop3s(), BOB, &tag), &sent, BOB_ADDR, "127.0.0.1");
+    let reply = ("2.7.0", "2.7.0 Authentication successful");
+    case_smtp_auth(s, mech, first_command, "S: 250-AUTH PLAIN LOGIN CRAM-MD5", reply, BOB, &delivered_v4);
 }
 
 #[test]
@@ -396,15 +324,7 @@ fn smtp_auth_auto_over_tls_is_plain() {
 
 /// POP3 login with one mechanism, then STAT works.
 fn pop3_login_with(host: &'static str, tls: Security, mech: i32, first_command: &str) {
-    let p = pop3(host, pop3_port(), tls, ALICE, mech);
-    p.connect_ok();
-    assert_eq!(p.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), (tls != Security::Plain) as i32);
-    p.assert_logged(first_command);
-    p.assert_no_secret_logged(ALICE.0, ALICE.1);
-    assert!(p.log().iter().any(|l| l.starts_with("S: +OK Dovecot (Debian) ready. <")), "{}", p.transcript());
-    p.c.stat().unwrap();
-    p.c.noop().unwrap();
-    assert!(p.c.disconnect().unwrap());
+    case_pop3_login(pop3(host, pop3_port(), tls, ALICE, mech), tls, first_command, "S: +OK Dovecot (Debian) ready. <");
 }
 
 #[test]
@@ -461,19 +381,8 @@ fn pop3_mechanisms_in_the_clear_on_loopback() {
 fn smtp_wrong_password() {
     for mech in [CSMAIL_AUTH_PLAIN, CSMAIL_AUTH_LOGIN, CSMAIL_AUTH_CRAM_MD5] {
         let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some((ALICE.0, WRONG)));
-        s.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-        let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexSmtpServer, s.c.extended_error());
-        assert!(e.text.contains("535"), "{}", e.text);
-        assert_eq!(
-            e.text, "authentication failed: 535 5.7.8 Error: authentication failed: (reason unavailable)",
-            "mechanism {mech}"
-        );
-        assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        s.assert_logged("S: 535 5.7.8 Error: authentication failed: (reason unavailable)");
-        s.assert_no_secret_logged(ALICE.0, WRONG);
-        // The refusal leaves the state clean: QUIT, and Postfix's answer.
-        s.assert_logged("C: QUIT");
-        s.assert_logged("S: 221 2.0.0 Bye");
+        let refusal = "535 5.7.8 Error: authentication failed: (reason unavailable)";
+        case_smtp_wrong_password(s, mech, refusal, "5.7.8", "S: 221 2.0.0 Bye");
     }
 }
 
@@ -512,13 +421,7 @@ fn pop3_wrong_password() {
     ] {
         let port = if tls == Security::Implicit { pop3s() } else { pop3_port() };
         let p = pop3("localhost", port, tls, (BOB.0, WRONG), mech);
-        let e = expect_err(p.c.connect(), CSMAIL_E_AUTH, eexPopServer, p.c.extended_error());
-        assert_eq!(e.text, format!("{name} login failed: -ERR [AUTH] Authentication failed."), "mechanism {mech}");
-        assert_eq!(p.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        p.assert_no_secret_logged(BOB.0, WRONG);
-        // The refusal leaves the state clean: QUIT, and Dovecot's answer.
-        p.assert_logged("C: QUIT");
-        p.assert_logged("S: +OK Logging out");
+        case_pop3_wrong_password(p, name, "-ERR [AUTH] Authentication failed.", "S: +OK Logging out");
     }
 }
 
@@ -610,42 +513,20 @@ fn rejected_recipient() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(ALICE));
     s.connect_ok();
     let refusal = "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in virtual mailbox table";
-    case_rejected_recipient(&s, refusal, "5.1.1", BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
+    case_rejected_recipient(&s, refusal, "5.1.1", BOB, &delivered_v4);
 }
 
 /// One good and one refused recipient: nobody gets the message ("every recipient or none").
-/// Postfix answers the pipelined DATA with 354 because bob was accepted; the client must not
-/// send the message, and the only way out of DATA is to drop the connection.
+/// Postfix offers PIPELINING (and CHUNKING where it is new enough): with CHUNKING the envelope
+/// is refused before any chunk; with DATA pipelined, Postfix answers it with 354 because bob
+/// was accepted, and the only way out of DATA is to drop the connection.
 #[test]
 #[ignore = "needs scripts/mailservers.sh start"]
 fn one_refused_recipient_means_no_delivery() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(ALICE));
     s.connect_ok();
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR, "nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    let refusal = "RCPT TO:<nobody@example.com> refused: 550 5.1.1 <nobody@example.com>: Recipient address \
-                   rejected: User unknown in virtual mailbox table";
-    if real_common::offers_chunking(&s) {
-        // Postfix offers CHUNKING: the envelope is refused before any chunk, RSET, still connected.
-        assert_eq!(e.text, refusal);
-        assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-        s.assert_logged("C: RSET");
-        s.assert_not_logged_prefix("C: <message in BDAT chunks");
-    } else {
-        // With DATA pipelined and its 354 given, the connection is closed to cancel the data.
-        assert_eq!(e.text, format!("{refusal} (the connection was closed to cancel the pipelined DATA)"));
-        assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-        s.assert_logged("S: 354 End data with <CR><LF>.<CR><LF>");
-    }
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    s.assert_not_logged_prefix("C: <message data");
-    assert_absent(BOB, &tag, Duration::from_millis(1500));
+    let refusal = "550 5.1.1 <nobody@example.com>: Recipient address rejected: User unknown in virtual mailbox table";
+    case_one_refused_recipient(s, refusal, "S: 354 End data with <CR><LF>.<CR><LF>", BOB, &delivered_v4);
 }
 
 /// A message over the advertised SIZE: refused locally, the session stays usable.
@@ -654,7 +535,7 @@ fn one_refused_recipient_means_no_delivery() {
 fn message_over_advertised_size() {
     let s = smtp("localhost", smtp_starttls(), Security::StartTls, Some(ALICE));
     s.connect_ok();
-    case_over_advertised_size(&s, SIZE_LIMIT, BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
+    case_over_advertised_size(&s, SIZE_LIMIT, BOB, &delivered_v4);
 }
 
 /// A message of unknown length over SIZE: Postfix refuses it after the data.
@@ -676,7 +557,7 @@ fn message_over_size_of_unknown_length_is_refused_by_postfix() {
 fn pop3_pipelined_batch_retrieve_and_delete() {
     let s = smtp("localhost", smtps(), Security::Implicit, Some(ALICE));
     s.connect_ok();
-    case_pipelined_batch_retrieve_and_delete(s, BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
+    case_pipelined_batch_retrieve_and_delete(s, BOB, &delivered_v4);
 }
 
 /// A message just under the size limit, from a file and back into a file.
@@ -685,5 +566,5 @@ fn pop3_pipelined_batch_retrieve_and_delete() {
 fn large_message_under_the_limit() {
     let s = smtp("127.0.0.1", smtp_starttls(), Security::StartTls, Some(ALICE));
     s.connect_ok();
-    case_large_message_under_the_limit(s, SIZE_LIMIT, BOB, &|g, m, r| assert_delivered(g, m, r, "127.0.0.1"));
+    case_large_message_under_the_limit(s, SIZE_LIMIT, BOB, &delivered_v4);
 }

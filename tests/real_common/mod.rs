@@ -12,16 +12,20 @@
 // uses every helper.
 #![allow(clippy::type_complexity, dead_code)]
 
+pub mod cases;
+pub mod imap;
+
+#[allow(unused_imports)] // real_imap uses none of the SMTP and POP3 cases.
+pub use cases::*;
 #[path = "../common/sasl.rs"]
 mod sasl;
 
 use crate::{ca_file, check_uid, via_pop3s, QUEUED, QUEUED_ENHANCED};
+use csmail::api::client::Protocol;
 use csmail::api::properties::*;
 use csmail::api::{AdvancedHandler, ImapClient, LogHandler, Pop3Client, SmtpClient, SslInfo};
 use csmail::error::*;
 use csmail::options::*;
-use csmail::source::{FnSink, FnSource, MessageSink};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -97,83 +101,55 @@ impl<C> Client<C> {
     }
 }
 
-pub fn attach_common(
-    set_str: impl Fn(i32, &str),
-    set_int: impl Fn(i32, i32),
-    set_handler: impl Fn(AdvancedHandler),
+/// A client of protocol `P` on `host`:`port` with a 10 s timeout, its SSLInfo for `tls` (trusting
+/// the test CA only) and a LogHandler collecting every line; `login` sets User and Password.
+pub fn attached<P: Protocol>(
     host: &str,
     port: u16,
     tls: Security,
-) -> (Option<Arc<SslInfo>>, LogLines) {
-    set_str(CSMAIL_PROP_HOST, host);
-    set_int(CSMAIL_PROP_PORT, port as i32);
-    set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000);
+    login: Option<(&str, &str)>,
+) -> Client<csmail::api::Client<P>> {
+    let c = csmail::api::Client::<P>::new();
+    c.set_str(CSMAIL_PROP_HOST, host).unwrap();
+    c.set_int(CSMAIL_PROP_PORT, port as i32).unwrap();
+    c.set_int(CSMAIL_PROP_TIMEOUT_MS, 10_000).unwrap();
     let ssl = match tls {
         Security::Plain => None,
         Security::StartTls => Some(sslinfo(MODE_STARTTLS)),
         Security::Implicit => Some(sslinfo(MODE_CHANNEL)),
     };
     if let Some(s) = &ssl {
-        set_handler(AdvancedHandler::Ssl(s.clone()));
+        c.set_advanced_handler(AdvancedHandler::Ssl(s.clone())).unwrap();
     }
     let lines: LogLines = Arc::new(Mutex::new(Vec::new()));
     let l = lines.clone();
     let log = Arc::new(LogHandler::new());
     log.set_callback(Some(Arc::new(move |_sev, _fac, m: &str| l.lock().unwrap().push(m.to_owned())))).unwrap();
-    set_handler(AdvancedHandler::Log(log));
-    (ssl, lines)
-}
-
-/// An SMTP client; `login` sets User and Password (AUTH at connect).
-pub fn smtp(host: &str, port: u16, tls: Security, login: Option<(&str, &str)>) -> Client<SmtpClient> {
-    let c = SmtpClient::new();
-    let (ssl, log) = attach_common(
-        |p, v| c.set_str(p, v).unwrap(),
-        |p, v| c.set_int(p, v).unwrap(),
-        |h| c.set_advanced_handler(h).unwrap(),
-        host,
-        port,
-        tls,
-    );
+    c.set_advanced_handler(AdvancedHandler::Log(log)).unwrap();
     if let Some((user, password)) = login {
         c.set_str(CSMAIL_PROP_USER, user).unwrap();
         c.set_str(CSMAIL_PROP_PASSWORD, password).unwrap();
     }
-    Client { c, ssl, log }
+    Client { c, ssl, log: lines }
+}
+
+/// An SMTP client; `login` sets User and Password (AUTH at connect).
+pub fn smtp(host: &str, port: u16, tls: Security, login: Option<(&str, &str)>) -> Client<SmtpClient> {
+    attached(host, port, tls, login)
 }
 
 /// An IMAP client logging in as `login` with the mechanism `mech` (CSMAIL_AUTH_*).
 pub fn imap(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<ImapClient> {
-    let c = ImapClient::new();
-    let (ssl, log) = attach_common(
-        |p, v| c.set_str(p, v).unwrap(),
-        |p, v| c.set_int(p, v).unwrap(),
-        |h| c.set_advanced_handler(h).unwrap(),
-        host,
-        port,
-        tls,
-    );
-    c.set_str(CSMAIL_PROP_USER, login.0).unwrap();
-    c.set_str(CSMAIL_PROP_PASSWORD, login.1).unwrap();
-    c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    Client { c, ssl, log }
+    let c = attached(host, port, tls, Some(login));
+    c.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
+    c
 }
 
 /// A POP3 client logging in as `login` with the mechanism `mech` (CSMAIL_AUTH_*).
 pub fn pop3(host: &str, port: u16, tls: Security, login: (&str, &str), mech: i32) -> Client<Pop3Client> {
-    let c = Pop3Client::new();
-    let (ssl, log) = attach_common(
-        |p, v| c.set_str(p, v).unwrap(),
-        |p, v| c.set_int(p, v).unwrap(),
-        |h| c.set_advanced_handler(h).unwrap(),
-        host,
-        port,
-        tls,
-    );
-    c.set_str(CSMAIL_PROP_USER, login.0).unwrap();
-    c.set_str(CSMAIL_PROP_PASSWORD, login.1).unwrap();
-    c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
-    Client { c, ssl, log }
+    let c = attached(host, port, tls, Some(login));
+    c.c.set_int(CSMAIL_PROP_AUTH_MECH, mech).unwrap();
+    c
 }
 
 impl Client<SmtpClient> {
@@ -242,8 +218,11 @@ pub fn send_tagged(smtp: &Client<SmtpClient>, rcpt: &str) -> (String, Vec<u8>) {
     }
     assert_eq!(smtp.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
     assert_eq!(smtp.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), QUEUED_ENHANCED);
+    // The queue id is on the reply's last line: Exim answers BDAT LAST with
+    // "250- 0 byte chunk, total 456" then "250 OK id=...".
     let text = smtp.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap();
-    assert!(without_bdat_size(&text).starts_with(QUEUED), "{text:?}");
+    let last = text.lines().last().unwrap_or_default();
+    assert!(without_bdat_size(last).starts_with(QUEUED), "{text:?}");
     (tag, msg)
 }
 
@@ -415,6 +394,15 @@ pub fn expect_err<T: std::fmt::Debug>(
 
 // ---- the server's view, as each test file names it ----
 
+/// The port functions of a test file, one a line: `name = "VARIABLE", default;` makes
+/// `fn name() -> u16` reading the variable the server's script reads, with its default.
+macro_rules! ports {
+    ($($(#[$doc:meta])* $name:ident = $var:literal, $default:literal;)*) => {
+        $($(#[$doc])* fn $name() -> u16 { crate::real_common::env_port($var, $default) })*
+    };
+}
+pub(crate) use ports;
+
 /// A port from the environment variable `var`, or `default` (the scripts read the same ones).
 pub fn env_port(var: &str, default: u16) -> u16 {
     match std::env::var(var) {
@@ -437,205 +425,3 @@ pub fn ca_file_in(var: &str, default: &str, script: &str) -> String {
 /// Checks a retrieved message against the bytes sent to `rcpt`: the server's prefix, then
 /// exactly those bytes.
 pub type Delivered<'a> = &'a dyn Fn(&[u8], &[u8], &str);
-
-// ---- cases every SMTP server gets, on a client the test file connects ----
-
-/// A message over the advertised SIZE is refused by the client before MAIL FROM, as a local
-/// refusal with no server reply shown; the session stays usable and the next message arrives.
-/// `bob` is the POP3 login of bob@example.com.
-pub fn case_over_advertised_size(s: &Client<SmtpClient>, limit: u64, bob: (&str, &str), delivered: Delivered) {
-    s.assert_logged(&format!("S: 250-SIZE {limit}"));
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    while (msg.len() as u64) <= limit {
-        msg.extend_from_slice(&[b'x'; 76]);
-        msg.extend_from_slice(b"\r\n");
-    }
-    let e = expect_err(
-        s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]),
-        CSMAIL_E_REFUSED_LOCALLY,
-        eexMessageTooLarge,
-        s.c.extended_error(),
-    );
-    assert_eq!(e.text, format!("the message has {} bytes; the server accepts at most {limit} (SIZE)", msg.len()));
-    // No server reply belongs to a refusal made before sending: the 235 of AUTH (or the EHLO)
-    // does not stay visible as if it did.
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 0);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_TEXT).unwrap(), "");
-    s.assert_not_logged_prefix("C: MAIL");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag2, sent) = send_tagged(s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    delivered(&take_tagged(via_pop3s(), bob, &tag2), &sent, BOB_ADDR);
-    assert_absent(bob, &tag, Duration::ZERO);
-}
-
-/// A message of unknown length (a read callback) cannot be checked against SIZE beforehand; the
-/// server refuses it after the data with `refusal` (code `code`), and nothing is delivered.
-pub fn case_over_size_of_unknown_length(s: &Client<SmtpClient>, limit: u64, bob: (&str, &str), refusal: &str) {
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    while (msg.len() as u64) <= limit + 64 * 1024 {
-        msg.extend_from_slice(&[b'y'; 998]);
-        msg.extend_from_slice(b"\r\n");
-    }
-    let mut rest = &msg[..];
-    let mut source = FnSource(move |buf: &mut [u8]| std::io::Read::read(&mut rest, buf));
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut source), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    let code: i32 = refusal[..3].parse().expect("a reply code");
-    if offers_chunking(s) {
-        // The chunk that crosses the limit is refused (Postfix: "552 5.3.4 Chunk exceeds
-        // message size limit").
-        assert!(e.text.starts_with(&format!("a BDAT chunk was refused: {code} ")), "{}", e.text);
-    } else {
-        assert_eq!(e.text, format!("the message was refused: {refusal}"));
-    }
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), code);
-    s.assert_logged(&message_log_line(s, None));
-    s.c.disconnect().unwrap();
-    assert_absent(bob, &tag, Duration::from_millis(500));
-}
-
-/// Twelve messages on one session, fetched with the pipelined batch (the POP3 server offers
-/// PIPELINING) and deleted in the same batch; all arrive unchanged and are gone afterwards.
-pub fn case_pipelined_batch_retrieve_and_delete(s: Client<SmtpClient>, bob: (&str, &str), delivered: Delivered) {
-    let sent: Vec<(String, Vec<u8>)> = (0..12).map(|_| send_tagged(&s, BOB_ADDR)).collect();
-    s.c.disconnect().unwrap();
-    // Servers may deliver in parallel: not necessarily in the order sent.
-    let tags: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
-    let (p, numbers) = await_all(via_pop3s(), bob, &tags);
-    assert!(p.c.get_str(CSMAIL_PROP_CAPABILITIES).unwrap().lines().any(|l| l == "PIPELINING"));
-    let got: Arc<Mutex<BTreeMap<u32, Vec<u8>>>> = Arc::default();
-    let g = got.clone();
-    let r = p.c.retrieve_many(&numbers, true, &mut |n| {
-        let g = g.clone();
-        Box::new(FnSink(move |d: &[u8]| {
-            g.lock().unwrap().entry(n).or_default().extend_from_slice(d);
-            Ok(())
-        })) as Box<dyn MessageSink>
-    });
-    if let Err(e) = r {
-        panic!("retrieve_many failed: {e}\n{}", p.transcript());
-    }
-    assert!(p.c.disconnect().unwrap(), "QUIT confirmed: the deletions are committed");
-    let got = got.lock().unwrap();
-    for ((_, msg), n) in sent.iter().zip(&numbers) {
-        delivered(&got[n], msg, BOB_ADDR);
-    }
-    let p = connect_pop3(via_pop3s(), bob);
-    for (tag, _) in &sent {
-        assert_eq!(find_tagged(&p, tag), None, "{tag} deleted by the batch");
-    }
-    p.c.disconnect().unwrap();
-}
-
-/// A message just under the size limit (many TLS records and write chunks, long lines, leading
-/// dots) goes through unchanged, from a file and back into a file.
-pub fn case_large_message_under_the_limit(s: Client<SmtpClient>, limit: u64, bob: (&str, &str), delivered: Delivered) {
-    let tag = unique_tag();
-    let mut msg = message(&tag, BOB_ADDR);
-    let mut i = 0u32;
-    // Room for the servers' trace headers: some count them against the limit too.
-    while msg.len() < (limit - 8 * 1024) as usize {
-        let line = format!(
-            "{}line {i} {}\r\n",
-            if i.is_multiple_of(7) { "." } else { "" },
-            "z".repeat((i as usize * 37) % 900)
-        );
-        msg.extend_from_slice(line.as_bytes());
-        i += 1;
-    }
-    let dir = std::env::temp_dir().join(format!("csmail-real-{tag}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("out.eml");
-    std::fs::write(&src, &msg).unwrap();
-
-    let mut source = csmail::source::FileSource::open(src.to_str().unwrap()).unwrap();
-    if let Err(e) = s.c.send(SENDER, &[BOB_ADDR], &mut source) {
-        panic!("send failed: {e}\n{}", s.transcript());
-    }
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
-    s.assert_logged(&message_log_line(&s, Some(msg.len())));
-    s.c.disconnect().unwrap();
-
-    let (p, n) = await_tagged(via_pop3s(), bob, &tag);
-    let dst = dir.join("back.eml");
-    p.c.retrieve_file(n, dst.to_str().unwrap(), None).unwrap();
-    let got = std::fs::read(&dst).unwrap();
-    assert_eq!(p.c.message_size(n).unwrap(), got.len() as u64);
-    delivered(&got, &msg, BOB_ADDR);
-    p.c.delete(n).unwrap();
-    assert!(p.c.disconnect().unwrap());
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// Connects `s` with `tls`, checks the TLS outputs and whether STARTTLS was used, sends to bob
-/// and finds the message in his mailbox unchanged.
-pub fn case_smtp_tls_roundtrip(s: Client<SmtpClient>, tls: Security, bob: (&str, &str), delivered: Delivered) {
-    s.connect_ok();
-    assert_eq!(s.c.get_int(CSMAIL_PROP_TLS_ACTIVE).unwrap(), 1);
-    assert_tls13_valid(s.ssl());
-    match tls {
-        Security::StartTls => s.assert_logged("C: STARTTLS"),
-        _ => s.assert_not_logged_prefix("C: STARTTLS"),
-    }
-    let (tag, sent) = send_tagged(&s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    delivered(&take_tagged(via_pop3s(), bob, &tag), &sent, BOB_ADDR);
-}
-
-/// An unknown recipient of the server's own domain is refused with `refusal` (its enhanced
-/// code `enhanced`); DATA is not reached, so the session stays usable for the next message.
-pub fn case_rejected_recipient(
-    s: &Client<SmtpClient>,
-    refusal: &str,
-    enhanced: &str,
-    bob: (&str, &str),
-    delivered: Delivered,
-) {
-    let tag = unique_tag();
-    let msg = message(&tag, "nobody@example.com");
-    let e = expect_err(
-        s.c.send(SENDER, &["nobody@example.com"], &mut &msg[..]),
-        CSMAIL_E_SERVER,
-        eexSmtpServer,
-        s.c.extended_error(),
-    );
-    assert_eq!(e.text, format!("RCPT TO:<nobody@example.com> refused: {refusal}"));
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 550);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), enhanced);
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    let (tag, sent) = send_tagged(s, BOB_ADDR);
-    s.c.disconnect().unwrap();
-    delivered(&take_tagged(via_pop3s(), bob, &tag), &sent, BOB_ADDR);
-}
-
-/// A user is set but the server offers no AUTH (before STARTTLS): no mechanism to use, nothing
-/// sent for it, and the refusal is local.
-pub fn case_no_auth_offered(s: &Client<SmtpClient>) {
-    let e = expect_err(s.c.connect(), CSMAIL_E_AUTH, eexAuthNotSupported, s.c.extended_error());
-    assert_eq!(e.text, "the server offers no usable AUTH mechanism (offered: [])");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-    s.assert_not_logged_prefix("C: AUTH");
-    s.assert_not_logged_prefix("C: MAIL");
-    // The state is clean: QUIT.
-    s.assert_logged("C: QUIT");
-}
-
-/// A send the server refuses in the envelope (MAIL or RCPT) with `refusal` and the enhanced
-/// code `enhanced`: no data is sent, the session stays usable, nothing arrives.
-pub fn case_envelope_refused(s: &Client<SmtpClient>, refusal: &str, enhanced: &str, bob: (&str, &str)) {
-    let tag = unique_tag();
-    let msg = message(&tag, BOB_ADDR);
-    let e =
-        expect_err(s.c.send(SENDER, &[BOB_ADDR], &mut &msg[..]), CSMAIL_E_SERVER, eexSmtpServer, s.c.extended_error());
-    assert_eq!(e.text, refusal);
-    let code: i32 = refusal.split_once(" refused: ").and_then(|(_, r)| r[..3].parse().ok()).expect("a reply code");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), code);
-    assert_eq!(s.c.get_str(CSMAIL_PROP_REPLY_ENHANCED).unwrap(), enhanced);
-    s.assert_not_logged_prefix("C: <message data");
-    assert_eq!(s.c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    s.c.disconnect().unwrap();
-    assert_absent(bob, &tag, Duration::from_millis(500));
-}

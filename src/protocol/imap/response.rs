@@ -13,6 +13,14 @@ use std::time::Instant;
 /// mailboxes, a SEARCH of a million messages); a message body is streamed, not held.
 pub(crate) const MAX_RESPONSE: usize = 8 * 1024 * 1024;
 
+/// The deepest nesting of parentheses a response may have. The grammar (imap-proto) descends
+/// once per level, with 5 to 10 KiB of stack each in an optimised build (about 50 KiB
+/// unoptimised): a BODYSTRUCTURE of multiparts in multiparts 1800 levels deep (16 KiB of text)
+/// overflowed the fuzz target's 8 MiB stack, 100 levels a 512 KiB one, and a Windows host's
+/// thread may have 1 MiB. 32 leaves MIME parts nested some 28 deep (the FETCH list, a part's
+/// parameters and an ENVELOPE take the rest); real mail nests a few levels.
+pub(crate) const MAX_NESTING: usize = 32;
+
 /// Where a FETCH's message literal goes, and how far it got.
 pub struct BodyTarget<'a> {
     pub sink: &'a mut dyn MessageSink,
@@ -209,6 +217,54 @@ fn is_body_literal(response: &[u8], line: &[u8]) -> bool {
     upper.ends_with(b"]") || upper.ends_with(b">") || upper.ends_with(b"RFC822") || upper.ends_with(b"RFC822.TEXT")
 }
 
+/// The parenthesis depth of one response's lines, outside quoted strings (literal data is not
+/// shown to it: a message may hold any parentheses).
+#[derive(Default)]
+struct Nesting {
+    depth: usize,
+}
+
+impl Nesting {
+    /// Follows one line piece; false when it goes deeper than MAX_NESTING. A quoted string
+    /// cannot span lines, so each piece starts outside one.
+    fn follow(&mut self, piece: &[u8]) -> bool {
+        let (mut quoted, mut escaped) = (false, false);
+        for &b in piece {
+            if quoted {
+                match b {
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => quoted = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match b {
+                b'"' => quoted = true,
+                b'(' => {
+                    self.depth += 1;
+                    if self.depth > MAX_NESTING {
+                        return false;
+                    }
+                }
+                b')' => self.depth = self.depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        true
+    }
+}
+
+fn too_deep(step: &str) -> Error {
+    Error::protocol(
+        error::eexMalformedReply,
+        format!(
+            "the server sent a response nested more than {MAX_NESTING} parentheses deep while {step}; csmail \
+             refuses it rather than read it"
+        ),
+    )
+}
+
 fn closed(step: &str) -> Error {
     Error::new(
         error::CSMAIL_E_NETWORK,
@@ -273,62 +329,11 @@ fn stream_literal<I: Input>(conn: &mut I, n: u64, target: &mut BodyTarget, step:
     Ok(())
 }
 
-/// How deep parenthesised lists may nest in one response. imap-proto reads nested lists
-/// (BODYSTRUCTURE, envelopes) by recursion, about 6 KiB of stack a level in a release build and
-/// 50 KiB in a debug one: a few kilobytes of "((((" from a hostile server would overflow the
-/// stack of the application's thread and abort the process. 64 levels is far past real mail
-/// (a MIME tree 60 levels deep).
-const MAX_NESTING: usize = 64;
-
-/// Refuses a response whose lists nest deeper than MAX_NESTING; parentheses inside quoted
-/// strings and literals do not count.
-pub fn check_nesting(bytes: &[u8]) -> Result<()> {
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(Error::protocol(
-                        error::eexMalformedReply,
-                        format!("the server sent a response nested over {MAX_NESTING} lists deep"),
-                    ));
-                }
-            }
-            b')' => depth = depth.saturating_sub(1),
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'{' => {
-                // A literal `{n}` (or `{n+}`) and its line end: its n bytes are data.
-                let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
-                let mut j = i + 1 + digits;
-                j += usize::from(bytes.get(j) == Some(&b'+'));
-                let n = std::str::from_utf8(&bytes[i + 1..i + 1 + digits]).ok().and_then(|d| d.parse::<usize>().ok());
-                let eol = match (bytes.get(j), bytes.get(j + 1), bytes.get(j + 2)) {
-                    (Some(b'}'), Some(b'\r'), Some(b'\n')) => Some(j + 2),
-                    (Some(b'}'), Some(b'\n'), _) => Some(j + 1),
-                    _ => None,
-                };
-                if let (Some(n), Some(eol)) = (n, eol) {
-                    i = eol.saturating_add(n);
-                }
-            }
-            _ => {}
-        }
-        i = i.saturating_add(1);
-    }
-    Ok(())
-}
-
 /// Reads one whole response: line pieces and the literals between them. A FETCH's first message
 /// literal goes into `body` (and stands as `{0}` in the bytes returned); every other literal is
 /// read into the response, within MAX_RESPONSE, refused before a byte of it is read when its
-/// announcement is over that. A response nested deeper than MAX_NESTING is refused. The bytes
-/// end with CRLF.
+/// announcement is over that. A response nested deeper than MAX_NESTING is refused before the
+/// rest of it is read. The bytes end with CRLF.
 pub fn read_response<I: Input>(
     conn: &mut I,
     mut deadline: Instant,
@@ -336,10 +341,14 @@ pub fn read_response<I: Input>(
     step: &str,
 ) -> Result<Vec<u8>> {
     let mut out = Vec::new();
+    let mut nesting = Nesting::default();
     loop {
         let start = out.len();
         read_piece(conn, &mut out, deadline, step)?;
         let piece_end = out.len();
+        if !nesting.follow(&out[start..piece_end]) {
+            return Err(too_deep(step));
+        }
         let shown = out[start..].strip_suffix(b"\r\n").or_else(|| out[start..].strip_suffix(b"\n"));
         conn.log().reply(shown.unwrap_or(&out[start..]));
         let Some(n) = literal_announcement(&out[start..]) else {
@@ -348,7 +357,6 @@ pub fn read_response<I: Input>(
                 out.pop();
                 out.extend_from_slice(b"\r\n");
             }
-            check_nesting(&out)?;
             return Ok(out);
         };
         let streamable = body.as_ref().is_some_and(|b| b.written.is_none()) && is_body_literal(&out, &out[start..]);
@@ -461,40 +469,54 @@ mod tests {
         }
     }
 
+    /// A BODYSTRUCTURE of `depth` multiparts, one in another, around one text part.
+    fn nested_bodystructure(depth: usize) -> Vec<u8> {
+        let mut b = br#"("text" "plain" NIL NIL NIL "7bit" 1 1)"#.to_vec();
+        for _ in 0..depth {
+            b.insert(0, b'(');
+            b.extend_from_slice(br#" "mixed")"#);
+        }
+        [&b"* 1 FETCH (BODYSTRUCTURE "[..], &b, b")\r\n"].concat()
+    }
+
     #[test]
-    fn lists_nested_past_the_limit_are_refused_before_the_grammar_sees_them() {
-        let nested = |depth: usize| {
-            let mut s = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
-            s.extend(std::iter::repeat_n(b'(', depth - 1));
-            s.extend_from_slice(b"\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1");
-            for _ in 1..depth {
-                s.extend_from_slice(b" \"mixed\")");
-            }
-            s.extend_from_slice(b")\r\n");
-            s
-        };
-        assert!(check_nesting(&nested(MAX_NESTING)).is_ok());
-        let e = check_nesting(&nested(MAX_NESTING + 1)).unwrap_err();
-        assert_eq!((e.result, e.eex), (error::CSMAIL_E_PROTOCOL, error::eexMalformedReply));
-        assert_eq!(e.text, "the server sent a response nested over 64 lists deep");
-        // Parentheses in quoted strings (escaped quotes included) and literals are data.
-        let deep = "(".repeat(200);
-        let quoted = format!("* 1 FETCH (ENVELOPE (NIL \"a\\\"{deep}\" NIL))\r\n");
-        assert!(check_nesting(quoted.as_bytes()).is_ok());
-        let literal = format!("* 1 FETCH (BODY[] {{200}}\r\n{deep})\r\n");
-        assert!(check_nesting(literal.as_bytes()).is_ok());
-        let literal_plus = format!("* 1 FETCH (BODY[] {{200+}}\n{deep})\r\n");
-        assert!(check_nesting(literal_plus.as_bytes()).is_ok());
-        // A brace that is no literal hides nothing.
-        let fake = format!("* 1 FETCH ({{x}} {deep})\r\n");
-        assert!(check_nesting(fake.as_bytes()).is_err());
-        // Through the framing: the whole deep response is refused, the session would break.
-        let mut data = nested(100_000);
-        data.extend_from_slice(b"A0001 OK done\r\n");
-        let mut input = MemoryInput::new(data, 4096);
+    fn a_response_nested_too_deep_is_refused_before_the_grammar_sees_it() {
+        // At the limit: read and parsed (the FETCH's own list and the text part make two).
+        let ok = nested_bodystructure(MAX_NESTING - 2);
+        let mut input = MemoryInput::new(ok.clone(), 4096);
         let far = Instant::now() + std::time::Duration::from_secs(60);
-        let e = read_response(&mut input, far, None, "reading").unwrap_err();
-        assert_eq!(e.eex, error::eexMalformedReply);
+        let r = read_response(&mut input, far, None, "reading").unwrap();
+        assert_eq!(r, ok);
+        // An unoptimised build takes about 50 KiB of stack a level, more than a test thread has.
+        let parsed =
+            std::thread::Builder::new().stack_size(8 << 20).spawn(move || match imap_proto::Response::parse(&r) {
+                Ok((rest, imap_proto::Response::Fetch(1, attrs))) => rest.is_empty() && attrs.len() == 1,
+                other => panic!("{other:?}"),
+            });
+        assert!(parsed.unwrap().join().unwrap());
+        // One deeper: refused. 20000 levels overflowed any stack the grammar ran on.
+        for depth in [MAX_NESTING - 1, 20_000] {
+            for piece in [1, 7, 4096] {
+                let mut input = MemoryInput::new(nested_bodystructure(depth), piece);
+                let e = read_response(&mut input, far, None, "reading").unwrap_err();
+                assert_eq!((e.result, e.eex), (error::CSMAIL_E_PROTOCOL, error::eexMalformedReply), "{e}");
+                assert_eq!(
+                    e.text,
+                    "the server sent a response nested more than 32 parentheses deep while reading; csmail \
+                     refuses it rather than read it"
+                );
+            }
+        }
+        let (responses, _) = read_all(&nested_bodystructure(20_000), 256);
+        assert!(responses.is_empty());
+        // Parentheses in quoted strings (escaped quotes too) and in literals do not count.
+        let deep = "(".repeat(3 * MAX_NESTING);
+        let list = format!("* LIST () \"/\" \"a\\\"{deep}\"\r\n* LIST () \"/\" {{{}}}\r\n{deep}\r\n", deep.len());
+        let (responses, _) = read_all(list.as_bytes(), 64);
+        assert_eq!(responses.len(), 2);
+        // Closing parentheses bring the depth back: many lists one after another are fine.
+        let flat = format!("* 1 FETCH (FLAGS (\\Seen){})\r\n", " X-A (1)".repeat(5 * MAX_NESTING));
+        assert_eq!(read_all(flat.as_bytes(), 4096).0.len(), 1);
     }
 
     #[test]
