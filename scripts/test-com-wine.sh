@@ -3,7 +3,8 @@
 # builds the DLL for x86_64 and i686, registers it with regsvr32 in a fresh wine prefix, and runs
 # the scripts in tests/com/ with cscript against the bundled csmail-server (the Linux binary, on
 # free loopback ports): sends over STARTTLS and implicit TLS, a JScript send, failures with
-# their exact Err.Number and ExtendedError.Number, and a POP3S fetch of what was sent.
+# their exact Err.Number and ExtendedError.Number, a POP3S fetch of what was sent, and IMAPClient
+# over STARTTLS and implicit TLS (tests/com/imap.vbs).
 #
 #   bash scripts/test-com-wine.sh                    # both architectures
 #   CSMAIL_COM_ARCHES=x86_64 bash scripts/test-com-wine.sh
@@ -130,7 +131,7 @@ state=$tmp/server
 mkdir -p "$state"
 mkfifo "$state/stdin"
 target/debug/csmail-server --dir "$state" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0 \
-    --user alice:alicepass --stdin-lifetime <"$state/stdin" >"$state/server.log" 2>&1 &
+    --imap-port 0 --imaps-port 0 --user alice:alicepass --stdin-lifetime <"$state/stdin" >"$state/server.log" 2>&1 &
 server_pid=$!
 exec 3>"$state/stdin"
 for _ in $(seq 200); do
@@ -152,7 +153,8 @@ status=0
 script() {
     local out rc
     say "$1: $(basename "${2//\\//}") $3"
-    out=$("${run[@]}" "$2" //nologo "$(winepath -w "$tmp/$3")" "$(port smtp)" "$(port smtps)" "$(port pop3s)" "$ca" 2>&1) &&
+    out=$("${run[@]}" "$2" //nologo "$(winepath -w "$tmp/$3")" "$(port smtp)" "$(port smtps)" "$(port pop3s)" "$ca" \
+        "$(port imap)" "$(port imaps)" 2>&1) &&
         rc=0 || rc=$?
     out=$(tr -d '\r' <<<"$out")
     printf '%s\n' "$out"
@@ -184,6 +186,9 @@ for arch in $arches; do
     grep -q '^COM-TEST-PASSED' "$tmp/$arch/events.txt" || { echo "test-com-wine: $arch: events.exe FAILED" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" fetch_pop3s.vbs
     script "$arch" "$sys\\cscript.exe" message_parts.vbs
+    # After the POP3 tests, which count the messages in the mailbox; imap.vbs leaves it as it
+    # found it.
+    script "$arch" "$sys\\cscript.exe" imap.vbs
     "${run[@]}" "$sys\\regsvr32.exe" /s /u "$dll" || { echo "test-com-wine: $arch: regsvr32 /u failed" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" unregistered.vbs
 
