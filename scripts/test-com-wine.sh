@@ -182,7 +182,7 @@ for arch in $arches; do
     # The events through connection points, as WithEvents and WScript.ConnectObject find them
     # (wine's cscript does not implement ConnectObject).
     say "$arch: events.exe"
-    (cd "$tmp/$arch" && "${run[@]}" ./events.exe "$(port smtp)" "$ca") | tr -d '\r' | tee "$tmp/$arch/events.txt" || true
+    (cd "$tmp/$arch" && "${run[@]}" ./events.exe "$(port smtp)" "$ca" "$(port imaps)") | tr -d '\r' | tee "$tmp/$arch/events.txt" || true
     grep -q '^COM-TEST-PASSED' "$tmp/$arch/events.txt" || { echo "test-com-wine: $arch: events.exe FAILED" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" fetch_pop3s.vbs
     script "$arch" "$sys\\cscript.exe" message_parts.vbs
