@@ -4,7 +4,7 @@
 # the scripts in tests/com/ with cscript against the bundled csmail-server (the Linux binary, on
 # free loopback ports): sends over STARTTLS and implicit TLS, a JScript send, failures with
 # their exact Err.Number and ExtendedError.Number, a POP3S fetch of what was sent, and IMAPClient
-# over STARTTLS and implicit TLS (tests/com/imap.vbs).
+# over STARTTLS and implicit TLS (tests/com/imap.vbs, imap.js, and its OnProgress in events.c).
 #
 #   bash scripts/test-com-wine.sh                    # both architectures
 #   CSMAIL_COM_ARCHES=x86_64 bash scripts/test-com-wine.sh
@@ -189,6 +189,7 @@ for arch in $arches; do
     # After the POP3 tests, which count the messages in the mailbox; imap.vbs leaves it as it
     # found it.
     script "$arch" "$sys\\cscript.exe" imap.vbs
+    script "$arch" "$sys\\cscript.exe" imap.js
     "${run[@]}" "$sys\\regsvr32.exe" /s /u "$dll" || { echo "test-com-wine: $arch: regsvr32 /u failed" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" unregistered.vbs
 
