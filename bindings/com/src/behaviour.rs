@@ -38,10 +38,15 @@ pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIAN
             Some(v) => Ok(v),
             None => pop3_op(c, op, args),
         },
-        (Inner::Imap(c, _, memory), Action::Op(op)) => match client_op(c, op, call, args, put_value)? {
-            Some(v) => Ok(v),
-            None => crate::imap::imap_op(c, memory, op, args),
-        },
+        (Inner::Imap(c, _, memory), Action::Op(op)) => {
+            if op == Op::Connect {
+                memory.forget_mailbox();
+            }
+            match client_op(c, op, call, args, put_value)? {
+                Some(v) => Ok(v),
+                None => crate::imap::imap_op(c, memory, op, args),
+            }
+        }
         (Inner::Ssl(s), Action::Op(op)) => ssl_op(s, op, call, args, put_value),
         (Inner::Log(h, _), Action::Op(op)) => log_op(h, op, call, put_value),
         (Inner::Error(e), Action::Op(op)) => Ok(match op {

@@ -37,6 +37,11 @@ impl ImapMemory {
         ImapMemory(Mutex::new(ImapState::default()))
     }
 
+    /// Forgets the mailbox selected on an earlier connection (a new Connect starts with none).
+    pub fn forget_mailbox(&self) {
+        self.lock().selected = None;
+    }
+
     fn lock(&self) -> MutexGuard<'_, ImapState> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
