@@ -80,7 +80,7 @@ for arch in $arches; do
 done
 
 # The generated VB constants as VBScript (Const takes literals only, so names are resolved) and
-# JScript; then each test is the constants + tests/com/check.vbs + the test.
+# JScript; then each test is the constants + tests/com/check.vbs (check.js) + the test.
 python3 - bindings/vb/CSMailConstants.bas "$tmp/constants.vbs" "$tmp/constants.js" "$tmp/constants.txt" <<'PY'
 import re, sys
 values = {}
@@ -124,7 +124,10 @@ for t in tests/com/*.vbs; do
     [ "$(basename "$t")" = check.vbs ] && continue
     cat "$tmp/constants.vbs" tests/com/check.vbs "$t" >"$tmp/$(basename "$t")"
 done
-for t in tests/com/*.js; do cat "$tmp/constants.js" "$t" >"$tmp/$(basename "$t")"; done
+for t in tests/com/*.js; do
+    [ "$(basename "$t")" = check.js ] && continue
+    cat "$tmp/constants.js" tests/com/check.js "$t" >"$tmp/$(basename "$t")"
+done
 
 cargo build --quiet --locked -p csmail-server --bin csmail-server
 state=$tmp/server

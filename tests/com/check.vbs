@@ -57,3 +57,15 @@ Function NewSsl(mode)
     s.Option(SSLCAFile) = CaFile
     Set NewSsl = s
 End Function
+
+' A client (CSMailLib.SMTPClient, POP3Client, IMAPClient) for alice on localhost:port, TLS as mode.
+Function NewClient(class, port, mode)
+    Dim c
+    Set c = CreateObject("CSMailLib." & class)
+    c.SetAdvancedHandler NewSsl(mode)
+    c.ServerHost = "localhost"
+    c.Port = port
+    c.UserName = "alice"
+    c.Password = "alicepass"
+    Set NewClient = c
+End Function

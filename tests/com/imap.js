@@ -1,30 +1,8 @@
 // JScript: IMAPClient over implicit TLS. Append into a mailbox of its own, Search (a VB array,
 // read with VBArray), Fetch byte for byte, a refused Fetch caught with its number, and the
 // mailbox deleted again. Arguments: smtp-port smtps-port pop3s-port ca-file imap-port imaps-port.
-var failures = 0, checks = 0;
-function check(what, got, want) {
-    checks++;
-    if (got === want) {
-        WScript.Echo("  ok   " + what + " = " + got);
-    } else {
-        failures++;
-        WScript.Echo("  FAIL " + what + ": got " + got + ", want " + want);
-    }
-}
-// vbObjectError + 512 + a result code, as JScript's e.number shows it (signed).
-function csmailError(result) {
-    return (0x80040200 + result) | 0;
-}
 try {
-    var imap = new ActiveXObject("CSMailLib.IMAPClient");
-    var ssl = new ActiveXObject("CSMailLib.SSLInfo");
-    ssl.Mode = MODE_CHANNEL;
-    ssl.SetOption(SSLCAFile, WScript.Arguments(3));
-    imap.SetAdvancedHandler(ssl);
-    imap.ServerHost = "localhost";
-    imap.Port = parseInt(WScript.Arguments(5), 10);
-    imap.UserName = "alice";
-    imap.Password = "alicepass";
+    var imap = newClient("IMAPClient", 5, newSsl(MODE_CHANNEL));
     imap.Connect();
     check("TlsActive", imap.TlsActive, 1);
     imap.CreateMailbox("JScript");
@@ -51,12 +29,6 @@ try {
     imap.Disconnect();
     check("Connected after Disconnect", imap.Connected, 0);
 } catch (e) {
-    failures++;
-    WScript.Echo("  FAIL exception " + (e.number >>> 0).toString(16) + ": " + e.description);
+    exception(e);
 }
-if (failures === 0) {
-    WScript.Echo("COM-TEST-PASSED " + checks + " checks");
-    WScript.Quit(0);
-}
-WScript.Echo("COM-TEST-FAILED " + failures + " of " + checks + " checks");
-WScript.Quit(1);
+finish();

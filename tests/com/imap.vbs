@@ -27,34 +27,18 @@ Function JoinList(a)
     Next
 End Function
 
-Function NewImap(port, mode)
-    Dim c
-    Set c = CreateObject("CSMailLib.IMAPClient")
-    c.SetAdvancedHandler NewSsl(mode)
-    c.ServerHost = "localhost"
-    c.Port = port
-    c.UserName = "alice"
-    c.Password = "alicepass"
-    Set NewImap = c
-End Function
-
 ' A message over SMTP (a line with a leading dot: dot-stuffed on the way, restored by the server).
 subject = "IMAP from VBScript"
 body = "From: alice@example.com" & vbCrLf & "To: alice@example.com" & vbCrLf & "Subject: " & subject & _
     vbCrLf & vbCrLf & "Line one" & vbCrLf & ".leading dot" & vbCrLf
-Set smtp = CreateObject("CSMailLib.SMTPClient")
-smtp.SetAdvancedHandler NewSsl(MODE_STARTTLS)
-smtp.ServerHost = "localhost"
-smtp.Port = SmtpPort
-smtp.UserName = "alice"
-smtp.Password = "alicepass"
+Set smtp = NewClient("SMTPClient", SmtpPort, MODE_STARTTLS)
 smtp.Connect
 smtp.Send "alice@example.com", "alice@example.com", body
 smtp.Disconnect
 NoError "SMTP send of the message IMAP reads"
 
 ' STARTTLS; login is part of Connect, as for POP3.
-Set imap = NewImap(ImapPort, MODE_STARTTLS)
+Set imap = NewClient("IMAPClient", ImapPort, MODE_STARTTLS)
 Check "Connected before Connect", imap.Connected, 0
 imap.Connect
 NoError "Connect (IMAP STARTTLS)"
@@ -197,7 +181,7 @@ Check "Connected after Disconnect", imap.Connected, 0
 Check "Mailbox after Disconnect", imap.Mailbox, ""
 
 ' Implicit TLS, read-only.
-Set imap = NewImap(ImapsPort, MODE_CHANNEL)
+Set imap = NewClient("IMAPClient", ImapsPort, MODE_CHANNEL)
 imap.Connect
 NoError "Connect (IMAPS)"
 Check "IMAPS TlsActive", imap.TlsActive, 1
@@ -206,7 +190,7 @@ Check "IMAPS ReadOnly", imap.ReadOnly, True
 imap.Disconnect
 
 ' A wrong password.
-Set imap = NewImap(ImapsPort, MODE_CHANNEL)
+Set imap = NewClient("IMAPClient", ImapsPort, MODE_CHANNEL)
 imap.Password = "wrong password"
 imap.Connect
 Check "wrong password: Err.Number", Err.Number, CSMailError(CSMAIL_E_AUTH)
