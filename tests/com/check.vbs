@@ -59,9 +59,9 @@ Function NewSsl(mode)
 End Function
 
 ' A client (CSMailLib.SMTPClient, POP3Client, IMAPClient) for alice on localhost:port, TLS as mode.
-Function NewClient(class, port, mode)
+Function NewClient(kind, port, mode)
     Dim c
-    Set c = CreateObject("CSMailLib." & class)
+    Set c = CreateObject("CSMailLib." & kind)
     c.SetAdvancedHandler NewSsl(mode)
     c.ServerHost = "localhost"
     c.Port = port
