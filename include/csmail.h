@@ -669,16 +669,17 @@
  * 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
  * with a text that names this property.
  *
- * Property OperationTimeoutMs: int, read-write, default 0; SMTP, POP3.
+ * Property OperationTimeoutMs: int, read-write, default 0; SMTP, POP3, IMAP.
  */
 #define CSMAIL_PROP_OPERATION_TIMEOUT_MS 8
 
 /**
- * Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
- * CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
- * gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+ * Least speed of received message data (POP3 RETR and TOP, IMAP FETCH bodies) in bytes per second,
+ * averaged over each CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's
+ * CURLOPT_LOW_SPEED_LIMIT. A slower window gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that
+ * names this property.
  *
- * Property LowSpeedLimit: int, read-write, default 0; POP3.
+ * Property LowSpeedLimit: int, read-write, default 0; POP3, IMAP.
  */
 #define CSMAIL_PROP_LOW_SPEED_LIMIT 9
 
@@ -686,7 +687,7 @@
  * The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
  * CURLOPT_LOW_SPEED_TIME.
  *
- * Property LowSpeedTimeMs: int, read-write, default 30000; POP3.
+ * Property LowSpeedTimeMs: int, read-write, default 30000; POP3, IMAP.
  */
 #define CSMAIL_PROP_LOW_SPEED_TIME_MS 10
 
@@ -2166,8 +2167,9 @@ int32_t CSMAIL_CALL csmail_imap_connect(const csmail_imap *imap);
 int32_t CSMAIL_CALL csmail_imap_disconnect(const csmail_imap *imap);
 
 /**
- * Ends the operation in progress from any thread (IDLE included); it returns
- * CSMAIL_E_ABORTED and the connection is closed.
+ * Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED and the
+ * connection is closed, except for IDLE, which ends in order: DONE is sent, the server's OK
+ * read, and the session stays open.
  */
 int32_t CSMAIL_CALL csmail_imap_abort(const csmail_imap *imap);
 
@@ -2323,6 +2325,8 @@ int32_t CSMAIL_CALL csmail_imap_expunge(const csmail_imap *imap, const char *set
 /**
  * APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new
  * UID, 0 when the server does not say.
+ * The file is read twice: once to measure it (bare CR and LF count as the CRLF they are sent
+ * as; a NUL byte is refused before anything is sent), then to send it.
  *
  * # Safety
  * Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
@@ -2338,8 +2342,12 @@ int32_t CSMAIL_CALL csmail_imap_append_file(const csmail_imap *imap, const char 
 int32_t CSMAIL_CALL csmail_imap_append_message(const csmail_imap *imap, const char *mailbox, const char *flag_list, const csmail_message *message, uint32_t *uid_out);
 
 /**
- * APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it
- * is then read into memory first, as a literal announces its length).
+ * APPEND a message read from a callback of `size` bytes (exactly, or an error before anything
+ * is sent; SIZE_MAX when unknown). Bare CR and LF become CRLF, so the size of the literal is
+ * known only after the conversion: the message is read through once into a spool first
+ * (memory up to 256 KiB, a temporary file beyond), and memory does not grow with its size.
+ * A NUL byte is refused (CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter) before anything is
+ * sent.
  *
  * # Safety
  * Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
@@ -2350,7 +2358,8 @@ int32_t CSMAIL_CALL csmail_imap_append_cb(const csmail_imap *imap, const char *m
  * IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass;
  * `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the
  * server reported a change, 0 when the wait ran out. csmail_imap_abort ends it from another
- * thread.
+ * thread with DONE: CSMAIL_E_ABORTED, and the session stays open (CONNECTED 1) unless the
+ * server did not confirm DONE within 2 s.
  *
  * # Safety
  * The out pointers are NULL or writable.

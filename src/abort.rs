@@ -14,6 +14,10 @@
 //!   has seen, so it is neither lost in the race with the start nor carried over to a call made
 //!   after it.
 //! - An abort while no call is in progress does nothing (and is not remembered).
+//! - An operation that can end in order asks for that (`soften`: IMAP IDLE, which ends with
+//!   DONE): an abort then leaves the socket open and only raises `soft_requested`, which the
+//!   operation watches; it ends its exchange with the server and reports the abort, and the
+//!   session stays usable. Releasing the client (`retire`) still shuts the socket.
 //! - Releasing the client's last C reference aborts the operation in progress and any that a
 //!   call racing with the release begins (`retire`).
 //! - The operation learns at its end (`Running::finish`, under the same lock `request` takes)
@@ -41,6 +45,8 @@ pub struct Abort {
     epoch: AtomicU64,
     /// The application let go of the client (its last C reference): every operation ends.
     retired: AtomicBool,
+    /// An abort came while the operation had asked to end in order (`soften`).
+    soft_requested: AtomicBool,
 }
 
 /// A call on the client in progress on one thread: its ticket, and how deeply it is nested (a
@@ -67,6 +73,8 @@ struct State {
     /// The running operation's limits, and when it began.
     limits: Limits,
     began: Option<Instant>,
+    /// The running operation ends in order when aborted (`Abort::soften`).
+    soft: bool,
 }
 
 impl State {
@@ -118,6 +126,11 @@ impl Abort {
     /// progress it does nothing.
     pub fn request(&self) -> bool {
         let mut st = self.state.lock();
+        if st.running && st.soft && !self.retired.load(Ordering::SeqCst) {
+            // The operation ends itself in order; its socket stays open.
+            self.soft_requested.store(true, Ordering::SeqCst);
+            return true;
+        }
         if st.running {
             st.set_requested(&self.requested, true);
             if let Some(s) = st.socket.as_ref() {
@@ -142,6 +155,31 @@ impl Abort {
 
     pub fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
+    }
+
+    /// Asks that an abort of the running operation leave its socket open and only raise
+    /// `soft_requested`, for an operation that can end its exchange in order (IDLE sends DONE).
+    /// Returns false, changing nothing, when an abort has already shut the operation down.
+    pub fn soften(&self) -> bool {
+        let mut st = self.state.lock();
+        if !st.running || st.requested {
+            return false;
+        }
+        st.soft = true;
+        true
+    }
+
+    /// Ends what `soften` began: aborts shut the socket again. Returns whether an abort came
+    /// meanwhile.
+    pub fn harden(&self) -> bool {
+        let mut st = self.state.lock();
+        st.soft = false;
+        self.soft_requested.swap(false, Ordering::SeqCst)
+    }
+
+    /// An abort came while the operation ends in order (see `soften`).
+    pub fn soft_requested(&self) -> bool {
+        self.soft_requested.load(Ordering::SeqCst)
     }
 
     /// The running operation's number: a new one for every operation.
@@ -233,6 +271,8 @@ impl Running<'_> {
         self.done = true;
         let mut st = self.abort.state.lock();
         st.running = false;
+        st.soft = false;
+        self.abort.soft_requested.store(false, Ordering::SeqCst);
         st.set_requested(&self.abort.requested, false);
         st.began = None;
         st.limits = Limits::default();
@@ -327,6 +367,42 @@ mod tests {
         let mut op = a.begin(Limits::default());
         assert!(op.aborted_at_start());
         assert!(!op.finish());
+    }
+
+    #[test]
+    fn a_softened_operation_keeps_its_socket_until_the_client_is_retired() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let s = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (peer, _) = l.accept().unwrap();
+        let a = Abort::default();
+        a.watch(&s);
+        let _entry = a.enter();
+        assert!(!a.soften(), "no operation runs");
+        let mut op = a.begin(Limits::default());
+        assert!(a.soften());
+        assert!(a.request());
+        assert!(a.soft_requested() && !a.is_requested());
+        // The socket still carries data both ways.
+        use std::io::{Read, Write};
+        (&peer).write_all(b"x").unwrap();
+        let mut buf = [0u8; 1];
+        assert_eq!((&s).read(&mut buf).unwrap(), 1);
+        assert!(a.harden(), "the abort came while soft");
+        assert!(!a.harden() && !a.soft_requested());
+        assert!(!op.finish(), "nothing was shut");
+        // An abort that already shut the operation down cannot be softened.
+        let mut op = a.begin(Limits::default());
+        assert!(a.request());
+        assert!(!a.soften());
+        assert!(op.finish());
+        // Retiring the client shuts a softened operation's socket.
+        let s = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        a.watch(&s);
+        let mut op = a.begin(Limits::default());
+        assert!(a.soften());
+        a.retire();
+        assert!(a.is_requested() && !a.soft_requested());
+        assert!(op.finish());
     }
 
     #[test]

@@ -47,7 +47,9 @@ pub use error::{Error, Result};
 
 /// Where a message comes from (Send) and goes to (RETR, TOP): memory, a file, or a function.
 pub mod source {
-    pub use crate::protocol::source::{FileSink, FileSource, FnSink, FnSource, MessageSink, MessageSource};
+    pub use crate::protocol::source::{
+        FileSink, FileSource, FnSink, FnSource, MessageSink, MessageSource, SizedSource,
+    };
 }
 
 /// The certificate store and its seed-003 selection rules: the client picks its client

@@ -272,22 +272,7 @@ fn idle_without_a_change_ends_after_its_wait_and_the_session_goes_on() {
     c.disconnect().unwrap();
 }
 
-#[test]
-fn idle_is_aborted_from_another_thread() {
-    let fx = Fixture::start();
-    let c = std::sync::Arc::new(imaps(&fx, "bob", "bobpass"));
-    c.connect().unwrap();
-    c.select("INBOX").unwrap();
-    let c2 = c.clone();
-    let t = std::thread::spawn(move || c2.idle(Duration::from_secs(120)));
-    // Abort until it lands in the running IDLE (an abort before the operation starts is void).
-    while !t.is_finished() {
-        c.abort();
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    expect_err(t.join().unwrap(), CSMAIL_E_ABORTED, eexAborted);
-    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
-}
+// An abort during IDLE (DONE, the session kept): tests/imap_streams.rs.
 
 #[test]
 fn xoauth2_enable_utf8_and_id() {

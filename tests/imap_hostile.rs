@@ -17,13 +17,7 @@ use csmail_server::Script;
 const GREETING: &str = "S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR IDLE] ready";
 
 fn client(port: u16) -> ImapClient {
-    let c = ImapClient::new();
-    c.set_str(CSMAIL_PROP_HOST, "127.0.0.1").unwrap();
-    c.set_int(CSMAIL_PROP_PORT, i32::from(port)).unwrap();
-    c.set_int(CSMAIL_PROP_TIMEOUT_MS, 5000).unwrap();
-    c.set_str(CSMAIL_PROP_USER, "bob").unwrap();
-    c.set_str(CSMAIL_PROP_PASSWORD, "bobpass").unwrap();
-    c
+    scripted_imap(port, 5000)
 }
 
 fn start(script: &str) -> Scripted {

@@ -75,7 +75,7 @@ Public Declare PtrSafe Function csmail_imap_connect Lib "csmail.dll" (ByVal imap
 ' csmail_imap_disconnect: LOGOUT and close.
 Public Declare PtrSafe Function csmail_imap_disconnect Lib "csmail.dll" (ByVal imap As LongPtr) As Long
 
-' csmail_imap_abort: Ends the operation in progress from any thread (IDLE included); it returns CSMAIL_E_ABORTED and the connection is closed.
+' csmail_imap_abort: Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED and the connection is closed, except for IDLE, which ends in order: DONE is sent, the server's OK read, and the session stays open.
 Public Declare PtrSafe Function csmail_imap_abort Lib "csmail.dll" (ByVal imap As LongPtr) As Long
 
 ' csmail_imap_noop: NOOP: lets the server report changes.
@@ -138,7 +138,7 @@ Public Declare PtrSafe Function csmail_imap_append_file Lib "csmail.dll" (ByVal 
 ' csmail_imap_append_message: APPEND a Message to a mailbox.
 Public Declare PtrSafe Function csmail_imap_append_message Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal message As LongPtr, ByRef uid_out As Long) As Long
 
-' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly, or an error before anything is sent; SIZE_MAX when unknown).
 Public Declare PtrSafe Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal flag_list As LongPtr, ByVal size As LongPtr, ByVal callback As LongPtr, ByVal userdata As LongPtr, ByRef uid_out As Long) As Long
 
 ' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
@@ -611,7 +611,7 @@ Public Declare Function csmail_imap_connect Lib "csmail.dll" (ByVal imap As Long
 ' csmail_imap_disconnect: LOGOUT and close.
 Public Declare Function csmail_imap_disconnect Lib "csmail.dll" (ByVal imap As Long) As Long
 
-' csmail_imap_abort: Ends the operation in progress from any thread (IDLE included); it returns CSMAIL_E_ABORTED and the connection is closed.
+' csmail_imap_abort: Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED and the connection is closed, except for IDLE, which ends in order: DONE is sent, the server's OK read, and the session stays open.
 Public Declare Function csmail_imap_abort Lib "csmail.dll" (ByVal imap As Long) As Long
 
 ' csmail_imap_noop: NOOP: lets the server report changes.
@@ -674,7 +674,7 @@ Public Declare Function csmail_imap_append_file Lib "csmail.dll" (ByVal imap As 
 ' csmail_imap_append_message: APPEND a Message to a mailbox.
 Public Declare Function csmail_imap_append_message Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal message As Long, ByRef uid_out As Long) As Long
 
-' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+' csmail_imap_append_cb: APPEND a message read from a callback of `size` bytes (exactly, or an error before anything is sent; SIZE_MAX when unknown).
 Public Declare Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal flag_list As Long, ByVal size As Long, ByVal callback As Long, ByVal userdata As Long, ByRef uid_out As Long) As Long
 
 ' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.

@@ -195,6 +195,8 @@ impl Client<Imap> {
     }
 
     /// APPEND a message from a source; returns its UID when the server tells (UIDPLUS), else 0.
+    /// Bare CR and LF go as CRLF; a source of unknown size is spooled first (see
+    /// `protocol::imap::append`), and a NUL byte is refused before anything is sent.
     pub fn append(&self, mailbox: &str, flags: &[&str], source: &mut dyn MessageSource) -> Result<u32> {
         let mut progress = self.progress_reporter();
         self.with_connected(|s| s.append(mailbox, flags, source, &mut progress))
@@ -223,8 +225,8 @@ impl Client<Imap> {
         self.append(mailbox, flags, source.as_mut())
     }
 
-    /// IDLE until the server reports a change or `wait` ends; csmail_imap_abort ends it from
-    /// another thread (closing the connection).
+    /// IDLE until the server reports a change or `wait` ends; `abort` from another thread ends it
+    /// with DONE: CSMAIL_E_ABORTED, and the session stays open (see `protocol::imap::idle`).
     pub fn idle(&self, wait: Duration) -> Result<IdleOutcome> {
         let check = if wait.is_zero() { Err(Error::invalid_arg("the IDLE wait must be above 0")) } else { Ok(()) };
         self.checked_op(check, |s| s.idle(wait))

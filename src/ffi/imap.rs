@@ -207,8 +207,9 @@ pub extern "system" fn csmail_imap_disconnect(imap: *const csmail_imap) -> i32 {
     on_client::<Imap, _>(imap, |c| c.disconnect())
 }
 
-/// Ends the operation in progress from any thread (IDLE included); it returns
-/// CSMAIL_E_ABORTED and the connection is closed.
+/// Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED and the
+/// connection is closed, except for IDLE, which ends in order: DONE is sent, the server's OK
+/// read, and the session stays open.
 #[no_mangle]
 pub extern "system" fn csmail_imap_abort(imap: *const csmail_imap) -> i32 {
     client::abort::<Imap, _>(imap)
@@ -539,6 +540,8 @@ pub unsafe extern "system" fn csmail_imap_expunge(imap: *const csmail_imap, set:
 
 /// APPEND a file to a mailbox with flags (NULL for none); `uid_out` (may be NULL) gets the new
 /// UID, 0 when the server does not say.
+/// The file is read twice: once to measure it (bare CR and LF count as the CRLF they are sent
+/// as; a NUL byte is refused before anything is sent), then to send it.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
@@ -579,8 +582,12 @@ pub unsafe extern "system" fn csmail_imap_append_message(
     }
 }
 
-/// APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it
-/// is then read into memory first, as a literal announces its length).
+/// APPEND a message read from a callback of `size` bytes (exactly, or an error before anything
+/// is sent; SIZE_MAX when unknown). Bare CR and LF become CRLF, so the size of the literal is
+/// known only after the conversion: the message is read through once into a spool first
+/// (memory up to 256 KiB, a temporary file beyond), and memory does not grow with its size.
+/// A NUL byte is refused (CSMAIL_E_INVALID_ARGUMENT, eexForbiddenCharacter) before anything is
+/// sent.
 ///
 /// # Safety
 /// Strings are NULL or NUL-terminated; `uid_out` is NULL or writable.
@@ -607,7 +614,8 @@ pub unsafe extern "system" fn csmail_imap_append_cb(
 /// IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass;
 /// `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the
 /// server reported a change, 0 when the wait ran out. csmail_imap_abort ends it from another
-/// thread.
+/// thread with DONE: CSMAIL_E_ABORTED, and the session stays open (CONNECTED 1) unless the
+/// server did not confirm DONE within 2 s.
 ///
 /// # Safety
 /// The out pointers are NULL or writable.

@@ -402,7 +402,7 @@ mod tests {
             assert_eq!(src.shape().unwrap(), None);
         }
         let mut eight = ComposedSource::new(vec![Segment::Bytes("Subject: \u{e9}\r\n\r\nx".as_bytes().to_vec())]);
-        assert_eq!(eight.shape().unwrap(), Some(Shape { size: 9 + 2 + 2 + 2 + 1 + 2, eight_bit: true }));
+        assert_eq!(eight.shape().unwrap(), Some(Shape { size: 9 + 2 + 2 + 2 + 1 + 2, eight_bit: true, nul: false }));
     }
 
     #[test]

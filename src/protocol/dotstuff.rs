@@ -230,13 +230,14 @@ fn leading_nuls(input: &[u8]) -> usize {
 pub struct Measure {
     size: u64,
     eight_bit: bool,
+    nul: bool,
     at_line_start: bool,
     pending_cr: bool,
 }
 
 impl Default for Measure {
     fn default() -> Self {
-        Measure { size: 0, eight_bit: false, at_line_start: true, pending_cr: false }
+        Measure { size: 0, eight_bit: false, nul: false, at_line_start: true, pending_cr: false }
     }
 }
 
@@ -247,6 +248,8 @@ pub struct Shape {
     pub size: u64,
     /// Any byte over 0x7F.
     pub eight_bit: bool,
+    /// Any NUL byte (an IMAP literal cannot carry one, RFC 9051 4.3).
+    pub nul: bool,
 }
 
 impl Measure {
@@ -284,6 +287,7 @@ impl Measure {
             if j > i {
                 self.size += (j - i) as u64;
                 self.eight_bit = self.eight_bit || !input[i..j].is_ascii();
+                self.nul = self.nul || memchr::memchr(0, &input[i..j]).is_some();
                 self.at_line_start = false;
             }
             if j == input.len() {
@@ -301,7 +305,7 @@ impl Measure {
 
     pub fn finish(self) -> Shape {
         let end = if self.pending_cr || !self.at_line_start { 2 } else { 0 };
-        Shape { size: self.size + end, eight_bit: self.eight_bit }
+        Shape { size: self.size + end, eight_bit: self.eight_bit, nul: self.nul }
     }
 }
 
@@ -564,7 +568,11 @@ mod tests {
             for c in &chunks {
                 m.push(c);
             }
-            assert_eq!(m.finish(), Shape { size: back.len() as u64, eight_bit: true }, "round {round}");
+            assert_eq!(
+                m.finish(),
+                Shape { size: back.len() as u64, eight_bit: true, nul: input.contains(&0) },
+                "round {round}"
+            );
         }
     }
 
@@ -837,11 +845,22 @@ mod tests {
     }
 
     #[test]
+    fn measure_finds_a_nul_anywhere() {
+        for (input, nul) in [(&b"a\r\nb\0c\r\n"[..], true), (b"\0", true), (b"x\n\0\n", true), (b"a\r\nb\n", false)] {
+            let mut m = Measure::new();
+            for c in input.chunks(2) {
+                m.push(c);
+            }
+            assert_eq!(m.finish().nul, nul, "{input:?}");
+        }
+    }
+
+    #[test]
     fn measure_of_a_crlf_message_is_its_length() {
         let msg = b"Subject: x\r\n\r\n.leading dot\r\nlast\r\n";
         let mut m = Measure::new();
         m.push(msg);
-        assert_eq!(m.finish(), Shape { size: msg.len() as u64, eight_bit: false });
+        assert_eq!(m.finish(), Shape { size: msg.len() as u64, eight_bit: false, nul: false });
         let mut m = Measure::new();
         m.push(b"no final line end");
         assert_eq!(m.finish().size, 19);

@@ -309,6 +309,6 @@ mod tests {
         let mut f = FnSource(|_: &mut [u8]| Ok(0));
         assert_eq!(f.shape().unwrap(), None);
         let mut mem: &[u8] = b"a\r\n";
-        assert_eq!(mem.shape().unwrap(), Some(Shape { size: 3, eight_bit: false }));
+        assert_eq!(mem.shape().unwrap(), Some(Shape { size: 3, eight_bit: false, nul: false }));
     }
 }

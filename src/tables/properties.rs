@@ -26,14 +26,15 @@ properties! { PROPERTIES;
     /// Bound of each whole operation (Connect, Send, Retrieve, ...) in milliseconds, 0 = none
     /// (0 .. 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT
     /// (eexTimeout) with a text that names this property.
-    CSMAIL_PROP_OPERATION_TIMEOUT_MS = 8, "OperationTimeoutMs", Int, ReadWrite, default "0", [Smtp, Pop3];
-    /// Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
-    /// CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower
-    /// window gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
-    CSMAIL_PROP_LOW_SPEED_LIMIT = 9, "LowSpeedLimit", Int, ReadWrite, default "0", [Pop3];
+    CSMAIL_PROP_OPERATION_TIMEOUT_MS = 8, "OperationTimeoutMs", Int, ReadWrite, default "0", [Smtp, Pop3, Imap];
+    /// Least speed of received message data (POP3 RETR and TOP, IMAP FETCH bodies) in bytes per
+    /// second, averaged over each CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's
+    /// CURLOPT_LOW_SPEED_LIMIT. A slower window gives CSMAIL_E_TIMEOUT (eexTimeout) with a text
+    /// that names this property.
+    CSMAIL_PROP_LOW_SPEED_LIMIT = 9, "LowSpeedLimit", Int, ReadWrite, default "0", [Pop3, Imap];
     /// The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like
     /// libcurl's CURLOPT_LOW_SPEED_TIME.
-    CSMAIL_PROP_LOW_SPEED_TIME_MS = 10, "LowSpeedTimeMs", Int, ReadWrite, default "30000", [Pop3];
+    CSMAIL_PROP_LOW_SPEED_TIME_MS = 10, "LowSpeedTimeMs", Int, ReadWrite, default "30000", [Pop3, Imap];
     /// 1 while connected.
     CSMAIL_PROP_CONNECTED = 20, "Connected", Int, ReadOnly, default "0", [Smtp, Pop3, Imap];
     /// SMTP: the last reply's code.

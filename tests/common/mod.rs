@@ -180,6 +180,17 @@ pub fn scripted_pop3(port: u16, timeout_ms: i32) -> Pop3Client {
     c
 }
 
+/// An IMAPClient for a scripted server, user bob (password bobpass).
+pub fn scripted_imap(port: u16, timeout_ms: i32) -> ImapClient {
+    let c = ImapClient::new();
+    c.set_str(CSMAIL_PROP_HOST, "127.0.0.1").unwrap();
+    c.set_int(CSMAIL_PROP_PORT, i32::from(port)).unwrap();
+    c.set_int(CSMAIL_PROP_TIMEOUT_MS, timeout_ms).unwrap();
+    c.set_str(CSMAIL_PROP_USER, "bob").unwrap();
+    c.set_str(CSMAIL_PROP_PASSWORD, "bobpass").unwrap();
+    c
+}
+
 /// Asserts that `r` failed with exactly `result` and `eex`, and returns the error.
 #[track_caller]
 pub fn expect_err<T: std::fmt::Debug>(r: csmail::Result<T>, result: i32, eex: i32) -> Error {

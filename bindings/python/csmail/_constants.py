@@ -279,9 +279,10 @@ CSMAIL_PROP_AUTH_MECH = 7
 #: 86400000), like libcurl's CURLOPT_TIMEOUT_MS. Reaching it gives CSMAIL_E_TIMEOUT (eexTimeout)
 #: with a text that names this property.
 CSMAIL_PROP_OPERATION_TIMEOUT_MS = 8
-#: Least speed of received message data (RETR, TOP) in bytes per second, averaged over each
-#: CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's CURLOPT_LOW_SPEED_LIMIT. A slower window
-#: gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that names this property.
+#: Least speed of received message data (POP3 RETR and TOP, IMAP FETCH bodies) in bytes per second,
+#: averaged over each CSMAIL_PROP_LOW_SPEED_TIME_MS; 0 = off. Like libcurl's
+#: CURLOPT_LOW_SPEED_LIMIT. A slower window gives CSMAIL_E_TIMEOUT (eexTimeout) with a text that
+#: names this property.
 CSMAIL_PROP_LOW_SPEED_LIMIT = 9
 #: The window of CSMAIL_PROP_LOW_SPEED_LIMIT in milliseconds (1 .. 86400000), like libcurl's
 #: CURLOPT_LOW_SPEED_TIME.

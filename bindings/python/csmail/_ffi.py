@@ -139,7 +139,7 @@ PROTOTYPES = {
     "csmail_imap_connect": (ctypes.c_int32, [ctypes.c_void_p]),
     # LOGOUT and close.
     "csmail_imap_disconnect": (ctypes.c_int32, [ctypes.c_void_p]),
-    # Ends the operation in progress from any thread (IDLE included); it returns CSMAIL_E_ABORTED and the connection is closed.
+    # Ends the operation in progress from any thread; it returns CSMAIL_E_ABORTED and the connection is closed, except for IDLE, which ends in order: DONE is sent, the server's OK read, and the session stays open.
     "csmail_imap_abort": (ctypes.c_int32, [ctypes.c_void_p]),
     # NOOP: lets the server report changes.
     "csmail_imap_noop": (ctypes.c_int32, [ctypes.c_void_p]),
@@ -181,7 +181,7 @@ PROTOTYPES = {
     "csmail_imap_append_file": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_uint32)]),
     # APPEND a Message to a mailbox.
     "csmail_imap_append_message": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
-    # APPEND a message read from a callback of `size` bytes (exactly; SIZE_MAX when unknown: it is then read into memory first, as a literal announces its length).
+    # APPEND a message read from a callback of `size` bytes (exactly, or an error before anything is sent; SIZE_MAX when unknown).
     "csmail_imap_append_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, csmail_read_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
     # IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
     "csmail_imap_idle": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_int32)]),

@@ -14,7 +14,7 @@ use imap_proto::Response;
 pub type Untagged<'a> = &'a mut dyn FnMut(&Response<'_>) -> Result<()>;
 
 /// Literals up to this size go with LITERAL- (RFC 7888 LITERAL-: non-synchronising up to 4096).
-const LITERAL_MINUS_MAX: usize = 4096;
+pub(super) const LITERAL_MINUS_MAX: usize = 4096;
 
 impl ImapSession {
     pub(crate) fn next_tag(&mut self) -> String {

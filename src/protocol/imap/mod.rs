@@ -7,8 +7,9 @@
 //! at any time, NO/BAD/BYE), `capabilities` (and STARTTLS), `login` (LOGIN and AUTHENTICATE),
 //! `mailbox` (SELECT, LIST, STATUS, CREATE ...), `utf7` (modified UTF-7 names), `search`
 //! (the criteria builder), `fetch` (attributes and streamed bodies), `messages` (STORE, COPY,
-//! MOVE, EXPUNGE, APPEND) and `idle`.
+//! MOVE, EXPUNGE), `append` (APPEND: CRLF conversion, measuring or spooling) and `idle`.
 
+mod append;
 mod capabilities;
 mod command;
 mod exchange;

@@ -308,7 +308,9 @@ pub fn read_response<I: Input>(
             // The message streams with the idle timeout per read; the rest of the response
             // then gets the time it had left before.
             let left = deadline.saturating_duration_since(Instant::now());
-            stream_literal(conn, n, target, step)?;
+            // Named as POP3 names it: the low-speed limit and the deadline say "while receiving
+            // the message".
+            stream_literal(conn, n, target, "receiving the message")?;
             deadline = Instant::now() + left;
             continue;
         }
