@@ -40,6 +40,15 @@ NoError "SMTP send of the message IMAP reads"
 ' STARTTLS; login is part of Connect, as for POP3.
 Set imap = NewClient("IMAPClient", ImapPort, MODE_STARTTLS)
 Check "Connected before Connect", imap.Connected, 0
+' The property table's IMAP rows, and Timeout in seconds over TimeoutMs.
+imap.Timeout = 20
+Check "TimeoutMs after Timeout = 20", imap.TimeoutMs, 20000
+imap.OperationTimeoutMs = 120000
+Check "OperationTimeoutMs", imap.OperationTimeoutMs, 120000
+Check "Port (ServerHost, UserName: the legacy names)", imap.Port & " " & imap.Host & " " & imap.User, ImapPort & " localhost alice"
+x = imap.EhloName
+Check "EhloName (SMTP only): Err.Number", Err.Number, 438
+Err.Clear
 imap.Connect
 NoError "Connect (IMAP STARTTLS)"
 Check "Connected", imap.Connected, 1
