@@ -31,6 +31,11 @@ pub mod message {
     include!("../src/tables/message_values.rs");
 }
 
+pub mod imap {
+    use crate::tables::constants;
+    include!("../src/tables/imap_values.rs");
+}
+
 pub mod proxyinfo {
     use crate::tables::constants;
     include!("../src/tables/proxy_kinds.rs");
@@ -58,6 +63,6 @@ pub fn section_properties() -> &'static [PropertyDef] {
 }
 
 /// The groups of plain constants, in header order.
-pub fn groups() -> [&'static ConstGroup; 14] {
+pub fn groups() -> [&'static ConstGroup; 18] {
     include!("../src/tables/constant_groups.rs")
 }

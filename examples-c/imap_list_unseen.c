@@ -9,8 +9,9 @@
  * leaving the mailbox as it was found. Then:
  *   1. LIST "" "*": every mailbox name (UTF-8);
  *   2. SELECT INBOX: the message count, UIDVALIDITY and UIDNEXT;
- *   3. UID SEARCH UNSEEN, and for each unseen message: FETCH BODY.PEEK[] (the \Seen flag stays
- *      off) into a csmail_message, printing its size and Subject.
+ *   3. UID SEARCH UNSEEN UNDELETED (criteria built with csmail_search, which quotes any
+ *      string for us), and for each such message: FETCH BODY.PEEK[] (the \Seen flag stays off)
+ *      into a csmail_message, printing its size and Subject.
  * The example fails when SUBJECT-TO-APPEND is given and not found among the unseen messages.
  */
 #include <stdio.h>
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
     int32_t port = 0, rc;
     csmail_sslinfo *ssl = NULL;
     csmail_imap *imap = NULL;
+    csmail_search *unseen = NULL;
     char *names = NULL, *line, *uids = NULL, *p;
     size_t needed = 0;
     uint32_t exists = 0, validity = 0, next = 0, marker_uid = 0;
@@ -135,14 +137,20 @@ int main(int argc, char **argv)
     printf("SELECT INBOX: %u message(s), UIDVALIDITY %u, UIDNEXT %u\n", (unsigned)exists, (unsigned)validity,
            (unsigned)next);
 
-    /* 3. UID SEARCH UNSEEN, then each unseen message. */
-    if ((rc = csmail_imap_search(imap, "UNSEEN", 1, NULL, 0, &needed)) != CSMAIL_OK &&
+    /* 3. UID SEARCH UNSEEN UNDELETED, then each of those messages. */
+    if ((unseen = csmail_search_new()) == NULL ||
+        (rc = csmail_search_add(unseen, CSMAIL_SEARCH_UNSEEN)) != CSMAIL_OK ||
+        (rc = csmail_search_add(unseen, CSMAIL_SEARCH_UNDELETED)) != CSMAIL_OK) {
+        report_last("building the search criteria", unseen == NULL ? CSMAIL_E_INVALID_ARGUMENT : rc);
+        goto done;
+    }
+    if ((rc = csmail_imap_search_criteria(imap, unseen, 1, NULL, 0, &needed)) != CSMAIL_OK &&
         rc != CSMAIL_E_BUFFER_TOO_SMALL) {
         report_imap(imap, "UID SEARCH", rc);
         goto done;
     }
     if ((uids = malloc(needed)) == NULL ||
-        (rc = csmail_imap_search(imap, "UNSEEN", 1, uids, needed, NULL)) != CSMAIL_OK) {
+        (rc = csmail_imap_search_criteria(imap, unseen, 1, uids, needed, NULL)) != CSMAIL_OK) {
         report_imap(imap, "UID SEARCH", uids == NULL ? CSMAIL_E_INVALID_ARGUMENT : rc);
         goto done;
     }
@@ -198,6 +206,8 @@ int main(int argc, char **argv)
 done:
     free(uids);
     free(names);
+    if (unseen != NULL)
+        csmail_search_release(unseen);
     if (imap != NULL)
         csmail_imap_release(imap);
     if (ssl != NULL)

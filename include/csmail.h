@@ -1672,6 +1672,291 @@
  */
 #define CSMAIL_MESSAGE_MAX_HEADERS 1000
 
+/* ---- IMAP fetch items (csmail_imap_fetch_info, OR them together) ---- */
+
+/**
+ * FLAGS: the message's flags.
+ */
+#define CSMAIL_FETCH_ITEM_FLAGS 0x01
+
+/**
+ * RFC822.SIZE: the message's size in octets.
+ */
+#define CSMAIL_FETCH_ITEM_SIZE 0x02
+
+/**
+ * INTERNALDATE: when the server received the message.
+ */
+#define CSMAIL_FETCH_ITEM_INTERNAL_DATE 0x04
+
+/**
+ * ENVELOPE: subject, first sender, date and Message-ID.
+ */
+#define CSMAIL_FETCH_ITEM_ENVELOPE 0x08
+
+/**
+ * BODYSTRUCTURE: the MIME parts with their section numbers.
+ */
+#define CSMAIL_FETCH_ITEM_BODYSTRUCTURE 0x10
+
+/**
+ * All of the above.
+ */
+#define CSMAIL_FETCH_ITEM_ALL 0x1F
+
+/* ---- Fields of a fetched message (csmail_fetchlist_get_int / _get_str) ---- */
+
+/**
+ * The message sequence number (number).
+ */
+#define CSMAIL_FETCHED_NUMBER 1
+
+/**
+ * The UID (number; always fetched).
+ */
+#define CSMAIL_FETCHED_UID 2
+
+/**
+ * The size in octets (number; 0 unless CSMAIL_FETCH_ITEM_SIZE).
+ */
+#define CSMAIL_FETCHED_SIZE 3
+
+/**
+ * How many MIME parts csmail_fetchlist_part_get_* can read (number; 0 unless
+ * CSMAIL_FETCH_ITEM_BODYSTRUCTURE): every part, multiparts included, depth first.
+ */
+#define CSMAIL_FETCHED_PART_COUNT 4
+
+/**
+ * The flags, space-separated ("\Seen \Flagged"; string).
+ */
+#define CSMAIL_FETCHED_FLAGS 10
+
+/**
+ * The internal date as the server wrote it ("17-Jul-1996 02:44:25 -0700"; string).
+ */
+#define CSMAIL_FETCHED_INTERNAL_DATE 11
+
+/**
+ * The envelope's subject, as sent (encoded words are not decoded; string).
+ */
+#define CSMAIL_FETCHED_SUBJECT 12
+
+/**
+ * The envelope's first From address, `mailbox@host` (string).
+ */
+#define CSMAIL_FETCHED_FROM 13
+
+/**
+ * The envelope's Date header (string).
+ */
+#define CSMAIL_FETCHED_DATE 14
+
+/**
+ * The envelope's Message-ID, with its angle brackets (string).
+ */
+#define CSMAIL_FETCHED_MESSAGE_ID 15
+
+/* ---- Fields of a MIME part of a fetched message (csmail_fetchlist_part_get_int / _get_str) ---- */
+
+/**
+ * How deep the part is: 0 for the message's body, 1 for its parts ... (number).
+ */
+#define CSMAIL_PART_DEPTH 1
+
+/**
+ * The size of the encoded content in octets (number; 0 for a multipart).
+ */
+#define CSMAIL_PART_SIZE 2
+
+/**
+ * Lines of a text or message/rfc822 part (number; 0 for others).
+ */
+#define CSMAIL_PART_LINES 3
+
+/**
+ * How many parts the part has (number: a multipart's parts, 1 for message/rfc822).
+ */
+#define CSMAIL_PART_CHILD_COUNT 4
+
+/**
+ * The section that fetches the part with csmail_imap_fetch_cb: "1", "2.1", "3.TEXT"; "TEXT" for
+ * the body of a multipart message (string).
+ */
+#define CSMAIL_PART_SECTION 10
+
+/**
+ * `type/subtype`, lower-case (string).
+ */
+#define CSMAIL_PART_MIME_TYPE 11
+
+/**
+ * The charset parameter as sent, "" when none (string).
+ */
+#define CSMAIL_PART_CHARSET 12
+
+/**
+ * The Content-Transfer-Encoding, lower-case: "base64", "quoted-printable" ... (string).
+ */
+#define CSMAIL_PART_ENCODING 13
+
+/**
+ * The disposition, lower-case: "attachment", "inline" or "" (string).
+ */
+#define CSMAIL_PART_DISPOSITION 14
+
+/**
+ * The disposition's filename, else the content type's name, else "" (string).
+ */
+#define CSMAIL_PART_FILE_NAME 15
+
+/**
+ * The Content-ID, as sent (string).
+ */
+#define CSMAIL_PART_CONTENT_ID 16
+
+/**
+ * The Content-Description (string).
+ */
+#define CSMAIL_PART_DESCRIPTION 17
+
+/**
+ * The Content-Language tags, space-separated (string).
+ */
+#define CSMAIL_PART_LANGUAGE 18
+
+/* ---- IMAP search keys (csmail_search_add, _add_str, _add_number, _add_date) ---- */
+
+/**
+ * Every message (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_ALL 1
+
+/**
+ * \Seen set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_SEEN 2
+
+/**
+ * \Seen not set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_UNSEEN 3
+
+/**
+ * \Flagged set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_FLAGGED 4
+
+/**
+ * \Flagged not set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_UNFLAGGED 5
+
+/**
+ * \Answered set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_ANSWERED 6
+
+/**
+ * \Answered not set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_UNANSWERED 7
+
+/**
+ * \Deleted set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_DELETED 8
+
+/**
+ * \Deleted not set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_UNDELETED 9
+
+/**
+ * \Draft set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_DRAFT 10
+
+/**
+ * \Draft not set (csmail_search_add).
+ */
+#define CSMAIL_SEARCH_UNDRAFT 11
+
+/**
+ * Recent and unseen (IMAP4rev1; csmail_search_add).
+ */
+#define CSMAIL_SEARCH_NEW 12
+
+/**
+ * From contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_FROM 20
+
+/**
+ * To contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_TO 21
+
+/**
+ * Cc contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_CC 22
+
+/**
+ * Bcc contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_BCC 23
+
+/**
+ * Subject contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_SUBJECT 24
+
+/**
+ * The body contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_BODY 25
+
+/**
+ * The header or the body contains the string (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_TEXT 26
+
+/**
+ * The keyword flag is set (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_KEYWORD 27
+
+/**
+ * The keyword flag is not set (csmail_search_add_str).
+ */
+#define CSMAIL_SEARCH_UNKEYWORD 28
+
+/**
+ * Larger than the number of octets (csmail_search_add_number).
+ */
+#define CSMAIL_SEARCH_LARGER 40
+
+/**
+ * Smaller than the number of octets (csmail_search_add_number).
+ */
+#define CSMAIL_SEARCH_SMALLER 41
+
+/**
+ * Received on or after the day (csmail_search_add_date).
+ */
+#define CSMAIL_SEARCH_SINCE 50
+
+/**
+ * Received before the day (csmail_search_add_date).
+ */
+#define CSMAIL_SEARCH_BEFORE 51
+
+/**
+ * Received on the day (csmail_search_add_date).
+ */
+#define CSMAIL_SEARCH_ON 52
+
 /**
  * The type of SSLInfo.Mode (MODE_CHANNEL, MODE_STARTTLS).
  *
@@ -1863,6 +2148,11 @@ typedef struct FetchItems FetchItems;
 typedef struct csmail_errorinfo csmail_errorinfo;
 
 /**
+ * The attributes of fetched messages, in the order the server sent them.
+ */
+typedef struct csmail_fetchlist csmail_fetchlist;
+
+/**
  * An IMAPClient: connects to an IMAP server, lists and selects mailboxes, searches, fetches,
  * flags, moves, appends and idles.
  */
@@ -1888,6 +2178,11 @@ typedef struct csmail_pop3 csmail_pop3;
  * A proxy handler; its kind (CSMAIL_PROXY_*) is fixed at creation.
  */
 typedef struct csmail_proxyinfo csmail_proxyinfo;
+
+/**
+ * Search criteria: keys ANDed together (none: every message).
+ */
+typedef struct csmail_search csmail_search;
 
 /**
  * A Section: one MIME part (content type, file name, content, nested parts).
@@ -2001,6 +2296,8 @@ typedef struct {
  * Accepting never skips the handshake signature check.
  */
 typedef int32_t (CSMAIL_CALL *csmail_validation_callback)(void *userdata, const csmail_certificate_info *info);
+
+
 
 
 
@@ -2254,6 +2551,36 @@ int32_t CSMAIL_CALL csmail_imap_close_mailbox(const csmail_imap *imap, int32_t e
 int32_t CSMAIL_CALL csmail_imap_search(const csmail_imap *imap, const char *criteria, int32_t uid, char *buf, size_t len, size_t *needed_out);
 
 /**
+ * SEARCH (UID SEARCH when `uid` is non-zero) with criteria built with `csmail_search_new` and
+ * `csmail_search_add*`: the matching numbers, space-separated, into a caller buffer. Strings
+ * go out quoted or as literals, with CHARSET UTF-8 when one is not ASCII.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_NOT_CONNECTED,
+ * CSMAIL_E_BUFFER_TOO_SMALL, CSMAIL_E_SERVER (eexImapNo, eexImapBad: e.g. no mailbox
+ * selected), CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_search_criteria(const csmail_imap *imap, const csmail_search *criteria, int32_t uid, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * FETCH (UID FETCH when `uid` is non-zero) the attributes `items` (CSMAIL_FETCH_ITEM_* bits
+ * ORed; the UID always comes) of the messages in `set` ("1:*", "4,7"): a new list of them
+ * (release with `csmail_fetchlist_release`), read with `csmail_fetchlist_get_int` / `_get_str`
+ * and, for CSMAIL_FETCH_ITEM_BODYSTRUCTURE, `csmail_fetchlist_part_get_int` / `_get_str`.
+ * Nothing is marked \Seen.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, not a set,
+ * unknown item bits, NULL `list_out`), CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER (eexImapNo,
+ * eexImapBad), CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
+ *
+ * # Safety
+ * `set` is NULL or NUL-terminated; `list_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_fetch_info(const csmail_imap *imap, const char *set, int32_t uid, int32_t items, csmail_fetchlist **list_out);
+
+/**
  * FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
  *
  * # Safety
@@ -2365,6 +2692,179 @@ int32_t CSMAIL_CALL csmail_imap_append_cb(const csmail_imap *imap, const char *m
  * The out pointers are NULL or writable.
  */
 int32_t CSMAIL_CALL csmail_imap_idle(const csmail_imap *imap, uint32_t timeout_ms, uint32_t *exists_out, int32_t *changed_out);
+
+/**
+ * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_addref(const csmail_fetchlist *list);
+
+/**
+ * Releases a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_release(const csmail_fetchlist *list);
+
+/**
+ * How many messages the list holds.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL `count_out`).
+ *
+ * # Safety
+ * `count_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_count(const csmail_fetchlist *list, size_t *count_out);
+
+/**
+ * A number field of message `index` (0-based): CSMAIL_FETCHED_NUMBER, _UID, _SIZE,
+ * _PART_COUNT.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index out of range;
+ * NULL `value_out`; not a number field: eexUnknownOption).
+ *
+ * # Safety
+ * `value_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_get_int(const csmail_fetchlist *list, size_t index, int32_t field, uint32_t *value_out);
+
+/**
+ * A string field of message `index` (0-based) into a caller buffer: CSMAIL_FETCHED_FLAGS,
+ * _INTERNAL_DATE, _SUBJECT, _FROM, _DATE, _MESSAGE_ID ("" when not fetched).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_BUFFER_TOO_SMALL,
+ * CSMAIL_E_INVALID_ARGUMENT (index out of range; not a string field: eexUnknownOption).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_get_str(const csmail_fetchlist *list, size_t index, int32_t field, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * A number field of part `part` (0-based, depth first; CSMAIL_FETCHED_PART_COUNT parts) of
+ * message `index`: CSMAIL_PART_DEPTH, _SIZE, _LINES, _CHILD_COUNT.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (index or part out of
+ * range; NULL `value_out`; not a number field: eexUnknownOption).
+ *
+ * # Safety
+ * `value_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_part_get_int(const csmail_fetchlist *list, size_t index, size_t part, int32_t field, uint32_t *value_out);
+
+/**
+ * A string field of part `part` of message `index` into a caller buffer: CSMAIL_PART_SECTION
+ * (give it to csmail_imap_fetch_cb to fetch just that part), _MIME_TYPE, _CHARSET, _ENCODING,
+ * _DISPOSITION, _FILE_NAME, _CONTENT_ID, _DESCRIPTION, _LANGUAGE.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_BUFFER_TOO_SMALL,
+ * CSMAIL_E_INVALID_ARGUMENT (index or part out of range; not a string field: eexUnknownOption).
+ *
+ * # Safety
+ * `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_fetchlist_part_get_str(const csmail_fetchlist *list, size_t index, size_t part, int32_t field, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * Creates empty criteria with one reference (release with `csmail_search_release`). Never
+ * NULL. Any thread.
+ */
+csmail_search *CSMAIL_CALL csmail_search_new(void);
+
+/**
+ * Adds a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_search_addref(const csmail_search *search);
+
+/**
+ * Releases a reference. Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE.
+ */
+int32_t CSMAIL_CALL csmail_search_release(const csmail_search *search);
+
+/**
+ * Adds a key without argument: CSMAIL_SEARCH_ALL, _SEEN, _UNSEEN, _FLAGGED, _UNFLAGGED,
+ * _ANSWERED, _UNANSWERED, _DELETED, _UNDELETED, _DRAFT, _UNDRAFT, _NEW.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (another key:
+ * eexUnknownOption).
+ */
+int32_t CSMAIL_CALL csmail_search_add(const csmail_search *search, int32_t key);
+
+/**
+ * Adds a key with a string (UTF-8): CSMAIL_SEARCH_FROM, _TO, _CC, _BCC, _SUBJECT, _BODY,
+ * _TEXT, _KEYWORD, _UNKEYWORD ("contains", as the server compares).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL or not UTF-8;
+ * CR, LF or NUL: eexForbiddenCharacter; another key: eexUnknownOption).
+ *
+ * # Safety
+ * `value` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_search_add_str(const csmail_search *search, int32_t key, const char *value);
+
+/**
+ * Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, not UTF-8,
+ * CR, LF or NUL: eexForbiddenCharacter).
+ *
+ * # Safety
+ * `name` and `value` are NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_search_add_header(const csmail_search *search, const char *name, const char *value);
+
+/**
+ * Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's
+ * number and every VB integer can carry).
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (another key:
+ * eexUnknownOption).
+ */
+int32_t CSMAIL_CALL csmail_search_add_number(const csmail_search *search, int32_t key, uint32_t octets);
+
+/**
+ * Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE,
+ * _BEFORE, _ON; `month` 1-12.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (a day the calendar
+ * does not have, such as 2023-02-29; another key: eexUnknownOption).
+ */
+int32_t CSMAIL_CALL csmail_search_add_date(const csmail_search *search, int32_t key, int32_t year, int32_t month, int32_t day);
+
+/**
+ * Adds UID `set`: messages with these UIDs ("1:5,7", "100:*").
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, not a set).
+ *
+ * # Safety
+ * `set` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_search_add_uids(const csmail_search *search, const char *set);
+
+/**
+ * Adds NOT (the keys of `inner`), copied as they are now: later changes to `inner` do not
+ * change `search`.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_INVALID_ARGUMENT
+ * (`inner` has no key).
+ */
+int32_t CSMAIL_CALL csmail_search_add_not(const csmail_search *search, const csmail_search *inner);
+
+/**
+ * Adds OR (the keys of `a`) (the keys of `b`), copied as they are now.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (any handle), CSMAIL_E_INVALID_ARGUMENT (`a` or
+ * `b` has no key).
+ */
+int32_t CSMAIL_CALL csmail_search_add_or(const csmail_search *search, const csmail_search *a, const csmail_search *b);
+
+/**
+ * Adds search keys written in IMAP syntax ("UNSEEN FROM \"bob\""): ASCII, no literals.
+ *
+ * Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, blank, not
+ * ASCII, a literal `{n}`; CR, LF or NUL: eexForbiddenCharacter).
+ *
+ * # Safety
+ * `keys` is NULL or NUL-terminated.
+ */
+int32_t CSMAIL_CALL csmail_search_add_raw(const csmail_search *search, const char *keys);
 
 /**
  * Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one

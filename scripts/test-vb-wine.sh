@@ -2,15 +2,16 @@
 # The VB binding's ABI test: csmail.dll for x86_64 and i686 (Windows GNU targets), and
 # bindings/vb/harness/vb_abi_harness.c, which calls the DLL exactly as the VB Declares and
 # CSMail.bas do (stdcall on 32-bit, UTF-16 -> UTF-8, ByRef outs, an AddressOf-style callback),
-# run under wine against the bundled csmail-server on loopback: a send over STARTTLS and a
-# fetch over POP3S. Used by CI.
+# run under wine against the bundled csmail-server on loopback: a send over STARTTLS, the
+# IMAPClient's calls over IMAPS and STARTTLS, and a fetch over POP3S. Used by CI.
 #
 #   bash scripts/test-vb-wine.sh            # both architectures
 #   CSMAIL_VB_ARCHES=x86_64 bash scripts/test-vb-wine.sh
 #
 # Installs mingw-w64 and wine with apt-get when missing (as root), adds the Rust targets with
 # rustup. The DLLs come from scripts/build-windows.sh when it exists (CSMAIL_VB_OWN_BUILD=1: a
-# debug build here instead), built without the OpenSSL compatibility backend.
+# debug build here instead, in CSMAIL_VB_TARGET_DIR, default target/win; CSMAIL_VB_TARGET_DIR=target
+# shares the checkout's own Windows builds), built without the OpenSSL compatibility backend.
 # wine 8.0 lacks bcryptprimitives.dll's ProcessPrng, which Rust's std imports: a stub is built
 # next to the exe (undecorated on i686) and preferred to wine's builtin.
 set -euo pipefail
@@ -20,6 +21,8 @@ build=${CSMAIL_VB_BUILD_DIR:-$root/build/vb-wine}
 arches=${CSMAIL_VB_ARCHES:-x86_64 i686}
 server=${CSMAIL_SERVER:-$root/target/debug/csmail-server}
 profile=${CSMAIL_VB_PROFILE:-debug}
+target_dir=${CSMAIL_VB_TARGET_DIR:-$root/target/win}
+case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 
 need=""
 for arch in $arches; do
@@ -57,10 +60,10 @@ else
         flags=()
         [ "$profile" = release ] && flags=(--release)
         echo "test-vb-wine: building csmail.dll for $target ($profile)"
-        CARGO_TARGET_DIR=$root/target/win cargo build --quiet --lib --no-default-features --target "$target" \
+        CARGO_TARGET_DIR=$target_dir cargo build --quiet --lib --no-default-features --target "$target" \
             "${flags[@]}" --manifest-path "$root/Cargo.toml"
     done
-    dll_of() { echo "$root/target/win/$1/$profile/csmail.dll"; }
+    dll_of() { echo "$target_dir/$1/$profile/csmail.dll"; }
 fi
 for arch in $arches; do
     out=$build/$arch
@@ -77,7 +80,7 @@ state=$build/server
 rm -rf "$state"
 mkdir -p "$state"
 mkfifo "$state/stdin"
-"$server" --dir "$state" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0 \
+"$server" --dir "$state" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0 --imap-port 0 --imaps-port 0 \
     --user alice:alicepass --user 'jörg:pässwörd' --stdin-lifetime <"$state/stdin" >"$state/server.log" 2>&1 &
 server_pid=$!
 exec 3>"$state/stdin"
@@ -89,6 +92,8 @@ for _ in $(seq 200); do
 done
 smtp=$(sed -n 's/^smtp=//p' "$state/ready")
 pop3s=$(sed -n 's/^pop3s=//p' "$state/ready")
+imap=$(sed -n 's/^imap=//p' "$state/ready")
+imaps=$(sed -n 's/^imaps=//p' "$state/ready")
 
 export WINEPREFIX=${WINEPREFIX:-$build/wineprefix}
 export WINEDEBUG=-all
@@ -98,7 +103,9 @@ ca=$(winepath -w "$state/ca.pem" 2>/dev/null)
 status=0
 for arch in $arches; do
     echo "test-vb-wine: $arch harness"
-    if (cd "$build/$arch" && wine ./vb_abi_harness.exe "$smtp" "$pop3s" "$ca"); then
+    # The harness's last line too: wine can report 0 for a harness that was killed midway.
+    if (cd "$build/$arch" && wine ./vb_abi_harness.exe "$smtp" "$pop3s" "$ca" "$imap" "$imaps") | tee "$build/$arch/output" &&
+        tail -n 1 "$build/$arch/output" | grep -q "; all checks passed"; then
         echo "test-vb-wine: $arch passed"
     else
         echo "test-vb-wine: $arch FAILED" >&2

@@ -246,3 +246,41 @@ fn a_chunked_batch_keeps_two_messages_in_flight_and_survives_a_refusal() {
     assert_eq!(stored(&fx, "alice"), expected);
     assert_eq!(stored(&fx, "bob"), vec![canonical(&msgs[4])]);
 }
+
+/// A big file over STARTTLS to a CHUNKING server: its plain CRLF stretches go from the read
+/// buffer straight behind their BDAT line (one write, no copy into the queue), a stretch with
+/// bare LF goes through the chunk buffer, and the server stores every byte, line ends made CRLF.
+#[test]
+fn a_big_file_goes_in_bdat_chunks_over_tls_byte_for_byte() {
+    let fx = Fixture::with(|o| o.smtp_chunking = true);
+    let smtp = fx.smtp(fx.server.smtp_port, Some(fx.ssl(csmail::options::MODE_STARTTLS)));
+    let (log, lines) = collecting_log();
+    smtp.set_advanced_handler(csmail::api::AdvancedHandler::Log(log)).unwrap();
+    smtp.connect().unwrap();
+    let mut file = b"Subject: big\r\n\r\n".to_vec();
+    for i in 0..30_000 {
+        file.extend_from_slice(format!("line {i} \u{e9}\r\n.{i}\r\n").as_bytes());
+    }
+    let crlf = file.clone();
+    // A stretch with bare LF in the middle, then CRLF lines again (ending at a line end).
+    let tail = &crlf[16..crlf[..200_000].iter().rposition(|&b| b == b'\n').unwrap() + 1];
+    file.extend_from_slice(b"bare\nLF\n");
+    file.extend_from_slice(tail);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.eml");
+    std::fs::write(&path, &file).unwrap();
+    smtp.send_file("b@example.com", &["alice@example.com"], path.to_str().unwrap()).unwrap();
+    assert_eq!(smtp.get_int(CSMAIL_PROP_REPLY_CODE).unwrap(), 250);
+    smtp.disconnect().unwrap();
+    let mut expected = crlf.clone();
+    expected.extend_from_slice(b"bare\r\nLF\r\n");
+    expected.extend_from_slice(tail);
+    let got = stored(&fx, "alice");
+    assert_eq!(got.len(), 1);
+    let first_difference = got[0].iter().zip(&expected).position(|(a, b)| a != b);
+    assert_eq!((got[0].len(), first_difference), (expected.len(), None), "stored bytes differ");
+    let logged: Vec<String> = lines.lock().iter().map(|l| l.2.clone()).collect();
+    let mail = logged.iter().find(|l| l.starts_with("C: MAIL FROM")).unwrap();
+    assert_eq!(mail, &format!("C: MAIL FROM:<b@example.com> SIZE={} BODY=8BITMIME", expected.len()));
+    assert!(logged.iter().any(|l| l.starts_with("C: <message in BDAT chunks")), "{logged:#?}");
+}

@@ -135,6 +135,7 @@ fn the_class_modules_call_only_declared_functions() {
         "CSMail.bas",
         "SMTPClient.cls",
         "POP3Client.cls",
+        "IMAPClient.cls",
         "SSLInfo.cls",
         "LogHandler.cls",
         "ErrorInfo.cls",
@@ -157,6 +158,37 @@ fn the_class_modules_call_only_declared_functions() {
         "csmail_smtp_send_file",
         "csmail_pop3_retrieve",
         "csmail_pop3_stat",
+        "csmail_imap_connect",
+        "csmail_imap_disconnect",
+        "csmail_imap_abort",
+        "csmail_imap_noop",
+        "csmail_imap_select",
+        "csmail_imap_list",
+        "csmail_imap_status",
+        "csmail_imap_create",
+        "csmail_imap_delete",
+        "csmail_imap_rename",
+        "csmail_imap_subscribe",
+        "csmail_imap_close_mailbox",
+        "csmail_imap_search",
+        "csmail_imap_fetch",
+        "csmail_imap_fetch_cb",
+        "csmail_imap_fetch_file",
+        "csmail_imap_store_flags",
+        "csmail_imap_copy",
+        "csmail_imap_move",
+        "csmail_imap_expunge",
+        "csmail_imap_append_cb",
+        "csmail_imap_append_file",
+        "csmail_imap_append_message",
+        "csmail_imap_idle",
+        "csmail_imap_set_advanced_handler",
+        "csmail_imap_remove_advanced_handler",
+        "csmail_imap_extended_error",
+        "csmail_imap_get_str",
+        "csmail_imap_set_str",
+        "csmail_imap_get_int",
+        "csmail_imap_set_int",
     ] {
         assert!(called.contains(f), "no class calls {f}");
     }
@@ -165,7 +197,17 @@ fn the_class_modules_call_only_declared_functions() {
 #[test]
 fn the_clients_have_every_property_of_the_table() {
     use csmail::api::properties::{Access, Object, PropKind};
-    for (file, object, flag) in [("SMTPClient.cls", Object::Smtp, "False"), ("POP3Client.cls", Object::Pop3, "True")] {
+    for (file, object, flag) in [
+        ("SMTPClient.cls", Object::Smtp, "CSMAIL_CLIENT_SMTP"),
+        ("POP3Client.cls", Object::Pop3, "CSMAIL_CLIENT_POP3"),
+        ("IMAPClient.cls", Object::Imap, "CSMAIL_CLIENT_IMAP"),
+    ] {
+        let text = read(&format!("bindings/vb/{file}"));
+        // Every client call of the class names its own kind, so a POP3 handle never reaches an
+        // SMTP function through the shared helpers of CSMail.bas.
+        for other in ["CSMAIL_CLIENT_SMTP", "CSMAIL_CLIENT_POP3", "CSMAIL_CLIENT_IMAP"] {
+            assert_eq!(text.contains(other), other == flag, "{file} names {other}");
+        }
         let text = read(&format!("bindings/vb/{file}"));
         for p in PROPERTIES.iter().filter(|p| p.objects.contains(&object)) {
             let (vb, f) = match p.kind {
@@ -199,7 +241,7 @@ fn the_seed_object_model_is_there() {
         "Public Event OnLogMessage(ByVal Severity As Long, ByVal Facility As Long, ByVal Message As String)"
     ));
     assert!(log.contains("AddressOf CSMailLogCallback"));
-    for file in ["SMTPClient.cls", "POP3Client.cls"] {
+    for file in ["SMTPClient.cls", "POP3Client.cls", "IMAPClient.cls"] {
         let c = read(&format!("bindings/vb/{file}"));
         assert!(c.contains("Public Sub SetAdvancedHandler(ByVal AdvancedHandler As Object)"), "{file}");
         assert!(c.contains("Public Property Get ExtendedError() As ErrorInfo"), "{file}");
@@ -207,5 +249,147 @@ fn the_seed_object_model_is_there() {
     let info = read("bindings/vb/ErrorInfo.cls");
     for p in ["Number() As Long", "Text() As String", "OSError() As Long"] {
         assert!(info.contains(&format!("Public Property Get {p}")), "ErrorInfo.{p}");
+    }
+}
+
+/// The arguments of one call: `name(a, b(c), d)` or the statement form `name a, b` up to the
+/// end of the line, split at the commas outside parentheses and strings.
+fn call_args(rest: &str) -> Vec<String> {
+    let line = rest.split("\r\n").next().unwrap_or("");
+    let (body, parenthesised) = match line.strip_prefix('(') {
+        Some(inner) => (inner, true),
+        None => (line.trim_start(), false),
+    };
+    let mut args = Vec::new();
+    let (mut depth, mut quoted, mut current) = (0usize, false, String::new());
+    for c in body.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted && depth == 0 && parenthesised => break,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                args.push(std::mem::take(&mut current).trim().to_owned());
+                continue;
+            }
+            '\'' if !quoted && !parenthesised => break, // a comment ends the statement
+            _ => {}
+        }
+        current.push(c);
+    }
+    let last = current.trim();
+    if !last.is_empty() {
+        args.push(last.to_owned());
+    }
+    args
+}
+
+/// Each call of a csmail function in the modules passes as many arguments as the Declare has
+/// parameters, and what it passes fits the VB type: a string or buffer parameter (ByVal
+/// LongPtr to a char/uint8_t) gets the address of a Byte array (`VarPtr(x(0))`), 0 for NULL, or
+/// a handle; a callback gets `AddressOf` a procedure of CSMail.bas and the userdata `ObjPtr(Me)`.
+#[test]
+fn the_class_modules_pass_what_each_declare_takes() {
+    let h = header();
+    let by_name: BTreeMap<&str, &cdecl::Function> = h.functions.iter().map(|f| (f.name.as_str(), f)).collect();
+    let csmail_bas = read("bindings/vb/CSMail.bas");
+    let mut checked = 0;
+    for file in [
+        "IMAPClient.cls",
+        "POP3Client.cls",
+        "SMTPClient.cls",
+        "Message.cls",
+        "SSLInfo.cls",
+        "LogHandler.cls",
+        "ErrorInfo.cls",
+        "CSMail.bas",
+    ] {
+        let text = read(&format!("bindings/vb/{file}"));
+        let mut at = 0;
+        while let Some(found) = text[at..].find("csmail_") {
+            let start = at + found;
+            let name_end = start + text[start..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap();
+            at = name_end;
+            let Some(f) = by_name.get(&text[start..name_end]) else { continue };
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            if text[line_start..start].contains('\'') || text[line_start..].starts_with("Public Declare") {
+                continue; // a comment, or a Declare of CSMailDeclares.bas
+            }
+            let args = call_args(&text[name_end..]);
+            assert_eq!(args.len(), f.params.len(), "{file}: {} takes {} arguments: {args:?}", f.name, f.params.len());
+            for (arg, p) in args.iter().zip(&f.params) {
+                let c_type = spelled(&p.ty);
+                if h.is_callback(&p.ty.base) && p.ty.pointers == 0 && arg != "0" {
+                    let target = arg.strip_prefix("AddressOf ").unwrap_or_else(|| panic!("{file} {}: {arg}", f.name));
+                    let defined =
+                        ["Function", "Sub"].iter().any(|k| csmail_bas.contains(&format!("Public {k} {target}(")));
+                    assert!(defined, "{file}: {target} is not in CSMail.bas");
+                } else if c_type == "void*" && p.name == "userdata" {
+                    assert!(arg == "ObjPtr(Me)" || arg == "0", "{file} {}({}): {arg}", f.name, p.name);
+                } else if matches!(c_type.as_str(), "const char*" | "char*" | "const uint8_t*" | "uint8_t*") {
+                    let address = arg.starts_with("VarPtr(") && arg.ends_with("(0))")
+                        || arg.starts_with("VarPtr(") && arg.contains("(LBound(")
+                        || arg == "0";
+                    assert!(address, "{file} {}({}): {arg} is not the address of a Byte array", f.name, p.name);
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 100, "only {checked} calls found");
+}
+
+/// The callbacks CSMail.bas gives with AddressOf have the parameters of their C types: the
+/// VB types of the Declares' table, ByVal or ByRef, in the C order.
+#[test]
+fn the_imap_callbacks_have_the_c_signatures() {
+    let h = header();
+    let bas = read("bindings/vb/CSMail.bas").replace("\r\n", "\n");
+    for (procedure, c_type) in [
+        ("CSMailImapWriteCallback", "csmail_write_callback"),
+        ("CSMailImapReadCallback", "csmail_read_callback"),
+        ("CSMailLogCallback", "csmail_log_callback"),
+    ] {
+        let cb = h.callbacks.iter().find(|c| c.name == c_type).unwrap_or_else(|| panic!("{c_type}"));
+        for (vba, branch) in [(true, "VBA7"), (false, "VB6")] {
+            let kind = if cb.ret.base == "void" { "Sub" } else { "Function" };
+            let start = format!("Public {kind} {procedure}(");
+            let lines: Vec<&str> = bas.lines().filter(|l| l.starts_with(&start)).collect();
+            assert_eq!(lines.len(), 2, "{procedure}: one line for each branch");
+            let line = lines[if vba { 0 } else { 1 }];
+            let params = call_args(&line[start.len() - 1..]);
+            assert_eq!(params.len(), cb.params.len(), "{branch} {line}");
+            for (param, c) in params.iter().zip(&cb.params) {
+                let (by, vba7, vb6) = expected(&h, &c.ty);
+                let w: Vec<&str> = param.split_whitespace().collect();
+                assert_eq!(
+                    (w[0], w[2], w[3]),
+                    (by, "As", if vba { vba7 } else { vb6 }),
+                    "{branch} {procedure}: {param}"
+                );
+            }
+            if kind == "Function" {
+                assert!(line.ends_with(") As Long"), "{line}");
+            }
+        }
+    }
+}
+
+/// The wine harness stands in for IMAPClient.cls: it calls every csmail_imap_ function the
+/// class and CSMail.bas's client helpers call (by name, through GetProcAddress), so none goes
+/// untried under wine.
+#[test]
+fn the_wine_harness_calls_what_the_imap_class_calls() {
+    let class = read("bindings/vb/IMAPClient.cls") + &read("bindings/vb/CSMail.bas");
+    let harness = read("bindings/vb/harness/vb_abi_harness.c");
+    let mut called = BTreeSet::new();
+    for word in class.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.starts_with("csmail_imap_") {
+            called.insert(word);
+        }
+    }
+    assert!(called.len() >= 30, "{called:?}");
+    for f in called {
+        assert!(harness.contains(&format!("\"{f}\"")), "the harness never calls {f}");
     }
 }

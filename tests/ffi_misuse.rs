@@ -68,8 +68,19 @@ fn functions() -> Vec<Function> {
 }
 
 /// The handle types: `csmail_<kind>`.
-const KINDS: [&str; 9] =
-    ["smtp", "pop3", "imap", "sslinfo", "loghandler", "errorinfo", "message", "section", "proxyinfo"];
+const KINDS: [&str; 11] = [
+    "smtp",
+    "pop3",
+    "imap",
+    "sslinfo",
+    "loghandler",
+    "errorinfo",
+    "message",
+    "section",
+    "proxyinfo",
+    "search",
+    "fetchlist",
+];
 
 /// What a parameter is, from its type and name.
 #[derive(Clone, Debug, PartialEq)]

@@ -188,7 +188,7 @@ fn store_copy_move_expunge_and_append() {
     c.create_mailbox("Keep").unwrap();
     c.select("INBOX").unwrap();
     c.store_flags("1", true, FlagOp::Add, &["\\Seen", "\\Flagged"]).unwrap();
-    let f = c.fetch_info("1", true, FetchItems { flags: true, size: false, internal_date: false, envelope: false });
+    let f = c.fetch_info("1", true, FetchItems { flags: true, ..FetchItems::NONE });
     // \Recent (IMAP4rev1) may come too.
     let mut flags: Vec<String> = f.unwrap()[0].flags.iter().filter(|f| *f != "\\Recent").cloned().collect();
     flags.sort();

@@ -4,11 +4,11 @@
 //! through caller buffers; IDLE that ends after its wait.
 
 mod common;
-use common::*;
+use common::c_imap::*;
 use csmail::api::properties::*;
 use csmail::error::*;
 use csmail::ffi::imap::*;
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::c_void;
 
 fn big_message() -> Vec<u8> {
     let mut m = b"From: a@example.com\r\nTo: bob@example.com\r\nSubject: big\r\n\r\n".to_vec();
@@ -44,44 +44,11 @@ unsafe extern "system" fn read_from(ud: *mut c_void, buf: *mut u8, cap: usize, n
     0
 }
 
-fn cs(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-/// Bob on the plain IMAP port (the fixture allows LOGIN in the clear), connected.
-fn connected(fx: &Fixture) -> *mut csmail_imap {
-    let h = csmail_imap_new();
-    // SAFETY: a valid handle and NUL-terminated strings.
-    unsafe {
-        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_HOST, cs("127.0.0.1").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_imap_set_int(h, CSMAIL_PROP_PORT, fx.server.imap_port as i32), CSMAIL_OK);
-        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_USER, cs("bob").as_ptr()), CSMAIL_OK);
-        assert_eq!(csmail_imap_set_str(h, CSMAIL_PROP_PASSWORD, cs("bobpass").as_ptr()), CSMAIL_OK);
-    }
-    assert_eq!(csmail_imap_connect(h), CSMAIL_OK);
-    h
-}
-
-fn plain_fixture() -> Fixture {
-    Fixture::with(|o| o.imap_login_disabled = false)
-}
-
-/// A string out through the ask-then-read convention.
-fn string_out(f: impl Fn(*mut c_char, usize, *mut usize) -> i32) -> String {
-    let mut needed = 0usize;
-    let rc = f(std::ptr::null_mut(), 0, &mut needed);
-    assert!(rc == CSMAIL_OK || rc == CSMAIL_E_BUFFER_TOO_SMALL, "{rc}");
-    let mut buf = vec![0u8; needed];
-    assert_eq!(f(buf.as_mut_ptr() as *mut c_char, needed, std::ptr::null_mut()), CSMAIL_OK);
-    buf.pop();
-    String::from_utf8(buf).unwrap()
-}
-
 #[test]
 fn append_from_a_callback_and_fetch_into_one_in_16_kib_pieces() {
-    let fx = plain_fixture();
+    let fx = plain_imap_fixture();
     let msg = big_message();
-    let h = connected(&fx);
+    let h = connected_c_imap(&fx);
     let inbox = cs("INBOX");
     for size in [msg.len(), usize::MAX] {
         let mut src: (&[u8], usize) = (&msg, 0);
@@ -131,8 +98,8 @@ fn append_from_a_callback_and_fetch_into_one_in_16_kib_pieces() {
 
 #[test]
 fn a_sink_refusal_in_the_middle_of_a_message_closes_the_connection() {
-    let fx = plain_fixture();
-    let h = connected(&fx);
+    let fx = plain_imap_fixture();
+    let h = connected_c_imap(&fx);
     let msg = big_message();
     let api = fx.imap(fx.server.imap_port, None, "bob", "bobpass");
     api.connect().unwrap();
@@ -164,8 +131,8 @@ fn a_sink_refusal_in_the_middle_of_a_message_closes_the_connection() {
 
 #[test]
 fn mailboxes_and_search_through_caller_buffers() {
-    let fx = plain_fixture();
-    let h = connected(&fx);
+    let fx = plain_imap_fixture();
+    let h = connected_c_imap(&fx);
     // SAFETY: valid handles, strings and buffers throughout.
     unsafe {
         assert_eq!(csmail_imap_create(h, cs("Entwürfe").as_ptr()), CSMAIL_OK);
@@ -228,8 +195,8 @@ unsafe extern "system" fn record_message(ud: *mut c_void, uid: u32, data: *const
 
 #[test]
 fn fetch_many_hands_each_whole_message_to_the_callback() {
-    let fx = plain_fixture();
-    let h = connected(&fx);
+    let fx = plain_imap_fixture();
+    let h = connected_c_imap(&fx);
     let api = fx.imap(fx.server.imap_port, None, "bob", "bobpass");
     api.connect().unwrap();
     let messages: Vec<Vec<u8>> =

@@ -255,3 +255,24 @@ fn append_with_a_synchronising_literal_waits_for_the_go_ahead() {
     assert_eq!(out.mismatches, Vec::<String>::new());
     assert!(contains(&out.received, format!("{{{}}}\r\n{msg}\r\n", msg.len()).as_bytes()));
 }
+
+#[test]
+fn a_bodystructure_nested_thousands_deep_is_refused_not_a_stack_overflow() {
+    // 5000 nested lists in a few dozen kilobytes: read by recursion they would overflow any
+    // thread's stack and abort the process.
+    let depth = 5000;
+    let structure =
+        format!("{}\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1{}", "(".repeat(depth), " \"mixed\")".repeat(depth));
+    let s = start(&logged_in(&format!(
+        "C: A0002 UID FETCH 1 (UID BODYSTRUCTURE)\nS: * 1 FETCH (UID 1 BODYSTRUCTURE {structure})\nS: A0002 OK done\nEXPECT-EOF\n"
+    )));
+    let c = client(s.port());
+    c.connect().unwrap();
+    let items =
+        csmail::api::imap_client::FetchItems { body_structure: true, ..csmail::api::imap_client::FetchItems::NONE };
+    let e = expect_err(c.fetch_info("1", true, items), CSMAIL_E_PROTOCOL, eexMalformedReply);
+    assert_eq!(e.text, "the server sent a response nested over 64 lists deep");
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 0);
+    let out = s.finish();
+    assert_eq!(out.mismatches, Vec::<String>::new());
+}

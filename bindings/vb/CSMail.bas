@@ -6,8 +6,10 @@ Attribute VB_Name = "CSMail"
 '  - raising VB errors: Err.Number = CSMAIL_ERR_BASE + the C result code (CSMAIL_E_*, e.g.
 '    CSMAIL_ERR_BASE + errConnect), Err.Description = the ErrorInfo text, Err.Source = the object;
 '    the client's ExtendedError holds Number (eex), Text and OSError;
-'  - the OnLogMessage callback (AddressOf) that raises the LogHandler's VB event.
-' Needs CSMailDeclares.bas and CSMailConstants.bas (generated from csmail.h) in the project.
+'  - the OnLogMessage callback (AddressOf) that raises the LogHandler's VB event, and the
+'    data callbacks of IMAPClient's FetchData and Append.
+' Needs CSMailDeclares.bas and CSMailConstants.bas (generated from csmail.h) in the project,
+' and the class modules it names (SSLInfo, LogHandler, ErrorInfo, Message, IMAPClient).
 Option Explicit
 
 ' Err.Number of a csmail failure: CSMAIL_ERR_BASE + CSMAIL_E_* (vbObjectError + 512 + code).
@@ -156,38 +158,91 @@ End Function
 ' LogHandler clears the callback in Class_Terminate before it goes away.
 #If VBA7 Then
 Public Sub CSMailLogCallback(ByVal UserData As LongPtr, ByVal Severity As Long, ByVal Facility As Long, ByVal Message As LongPtr)
-    Dim borrowed As Object, zero As LongPtr
 #Else
 Public Sub CSMailLogCallback(ByVal UserData As Long, ByVal Severity As Long, ByVal Facility As Long, ByVal Message As Long)
-    Dim borrowed As Object, zero As Long
 #End If
     Dim handler As LogHandler
     On Error Resume Next                ' an error must never unwind into csmail
-    CopyMemory borrowed, UserData, LenB(UserData)
-    Set handler = borrowed
-    CopyMemory borrowed, zero, LenB(zero)   ' forget the borrowed pointer without Release
+    Set handler = Borrowed(UserData)
     handler.FireLogMessage Severity, Facility, Utf8PtrToString(Message)
     Set handler = Nothing
 End Sub
 
-' ---- Client properties and errors, shared by SMTPClient and POP3Client (Pop3 selects) ----
+' The VB object at an ObjPtr given to csmail as userdata, as a counted reference: the pointer is
+' copied into an Object variable and cleared again without Release, so the count stays right.
+#If VBA7 Then
+Private Function Borrowed(ByVal UserData As LongPtr) As Object
+    Dim pointer As Object, zero As LongPtr
+#Else
+Private Function Borrowed(ByVal UserData As Long) As Object
+    Dim pointer As Object, zero As Long
+#End If
+    CopyMemory pointer, UserData, LenB(UserData)
+    Set Borrowed = pointer
+    CopyMemory pointer, zero, LenB(zero)    ' forget the borrowed pointer without Release
+End Function
+
+' ---- IMAPClient's data callbacks (AddressOf), for FetchData/FetchText and Append ----
+' userdata is ObjPtr(IMAPClient), Borrowed as in CSMailLogCallback: the client passes it only
+' for the length of the call that runs the callback, on this thread. A VB error never unwinds
+' into csmail: it becomes a non-zero return, which stops the operation (CSMAIL_E_ABORTED).
+
+' csmail_write_callback: Length bytes of the fetched message at Data.
+#If VBA7 Then
+Public Function CSMailImapWriteCallback(ByVal UserData As LongPtr, ByVal Data As LongPtr, ByVal Length As LongPtr) As Long
+#Else
+Public Function CSMailImapWriteCallback(ByVal UserData As Long, ByVal Data As Long, ByVal Length As Long) As Long
+#End If
+    Dim client As IMAPClient
+    On Error GoTo failed
+    Set client = Borrowed(UserData)
+    client.Received Data, CLng(Length)
+    Exit Function
+failed:
+    CSMailImapWriteCallback = 1
+End Function
+
+' csmail_read_callback: up to Capacity bytes of the message to append into Buffer; Count gets
+' how many (0 at the end).
+#If VBA7 Then
+Public Function CSMailImapReadCallback(ByVal UserData As LongPtr, ByVal Buffer As LongPtr, ByVal Capacity As LongPtr, ByRef Count As LongPtr) As Long
+#Else
+Public Function CSMailImapReadCallback(ByVal UserData As Long, ByVal Buffer As Long, ByVal Capacity As Long, ByRef Count As Long) As Long
+#End If
+    Dim client As IMAPClient
+    On Error GoTo failed
+    If Capacity > &H7FFFFFFF Then Capacity = &H7FFFFFFF
+    Set client = Borrowed(UserData)
+    Count = client.Supply(Buffer, CLng(Capacity))
+    Exit Function
+failed:
+    Count = 0
+    CSMailImapReadCallback = 1
+End Function
+
+' ---- Client properties and errors, shared by SMTPClient, POP3Client and IMAPClient ----
+
+' Which client a handle belongs to (the Kind argument of the helpers below).
+Public Const CSMAIL_CLIENT_SMTP As Long = 0
+Public Const CSMAIL_CLIENT_POP3 As Long = 1
+Public Const CSMAIL_CLIENT_IMAP As Long = 2
 
 ' Raises the VB error of a failed client call with the client's ExtendedError text.
 #If VBA7 Then
-Public Sub RaiseClient(ByVal Result As Long, ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Source As String)
+Public Sub RaiseClient(ByVal Result As Long, ByVal Kind As Long, ByVal H As LongPtr, ByVal Source As String)
     Dim info As LongPtr
 #Else
-Public Sub RaiseClient(ByVal Result As Long, ByVal Pop3 As Boolean, ByVal H As Long, ByVal Source As String)
+Public Sub RaiseClient(ByVal Result As Long, ByVal Kind As Long, ByVal H As Long, ByVal Source As String)
     Dim info As Long
 #End If
     Dim detail As ErrorInfo, text As String
     If Result = CSMAIL_OK Then Exit Sub
     text = LastErrorText()              ' first: the ExtendedError call clears it
-    If Pop3 Then
-        If csmail_pop3_extended_error(H, info) <> CSMAIL_OK Then info = 0
-    Else
-        If csmail_smtp_extended_error(H, info) <> CSMAIL_OK Then info = 0
-    End If
+    Select Case Kind
+    Case CSMAIL_CLIENT_POP3: If csmail_pop3_extended_error(H, info) <> CSMAIL_OK Then info = 0
+    Case CSMAIL_CLIENT_IMAP: If csmail_imap_extended_error(H, info) <> CSMAIL_OK Then info = 0
+    Case Else: If csmail_smtp_extended_error(H, info) <> CSMAIL_OK Then info = 0
+    End Select
     If info <> 0 Then
         Set detail = New ErrorInfo
         detail.Load info
@@ -197,60 +252,68 @@ Public Sub RaiseClient(ByVal Result As Long, ByVal Pop3 As Boolean, ByVal H As L
 End Sub
 
 #If VBA7 Then
-Public Function ClientGetString(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long) As String
+Public Function ClientGetString(ByVal Kind As Long, ByVal H As LongPtr, ByVal Id As Long) As String
     Dim needed As LongPtr
 #Else
-Public Function ClientGetString(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long) As String
+Public Function ClientGetString(ByVal Kind As Long, ByVal H As Long, ByVal Id As Long) As String
     Dim needed As Long
 #End If
     Dim buf() As Byte, rc As Long
     ReDim buf(255)
     Do
-        If Pop3 Then
-            rc = csmail_pop3_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
-        Else
-            rc = csmail_smtp_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
-        End If
+        Select Case Kind
+        Case CSMAIL_CLIENT_POP3: rc = csmail_pop3_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
+        Case CSMAIL_CLIENT_IMAP: rc = csmail_imap_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
+        Case Else: rc = csmail_smtp_get_str(H, Id, VarPtr(buf(0)), UBound(buf) + 1, needed)
+        End Select
         If rc <> CSMAIL_E_BUFFER_TOO_SMALL Then Exit Do
         ReDim buf(CLng(needed) - 1)
     Loop
-    RaiseClient rc, Pop3, H, "Property"
+    RaiseClient rc, Kind, H, "Property"
     ClientGetString = Utf8BytesToString(buf, CLng(needed))
 End Function
 
 #If VBA7 Then
-Public Sub ClientSetString(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long, ByVal Value As String)
+Public Sub ClientSetString(ByVal Kind As Long, ByVal H As LongPtr, ByVal Id As Long, ByVal Value As String)
 #Else
-Public Sub ClientSetString(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long, ByVal Value As String)
+Public Sub ClientSetString(ByVal Kind As Long, ByVal H As Long, ByVal Id As Long, ByVal Value As String)
 #End If
     Dim text() As Byte, rc As Long
     text = Utf8Z(Value)
-    If Pop3 Then
-        rc = csmail_pop3_set_str(H, Id, VarPtr(text(0)))
-    Else
-        rc = csmail_smtp_set_str(H, Id, VarPtr(text(0)))
-    End If
-    RaiseClient rc, Pop3, H, "Property"
+    Select Case Kind
+    Case CSMAIL_CLIENT_POP3: rc = csmail_pop3_set_str(H, Id, VarPtr(text(0)))
+    Case CSMAIL_CLIENT_IMAP: rc = csmail_imap_set_str(H, Id, VarPtr(text(0)))
+    Case Else: rc = csmail_smtp_set_str(H, Id, VarPtr(text(0)))
+    End Select
+    RaiseClient rc, Kind, H, "Property"
 End Sub
 
 #If VBA7 Then
-Public Function ClientGetLong(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long) As Long
+Public Function ClientGetLong(ByVal Kind As Long, ByVal H As LongPtr, ByVal Id As Long) As Long
 #Else
-Public Function ClientGetLong(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long) As Long
+Public Function ClientGetLong(ByVal Kind As Long, ByVal H As Long, ByVal Id As Long) As Long
 #End If
     Dim rc As Long
-    If Pop3 Then rc = csmail_pop3_get_int(H, Id, ClientGetLong) Else rc = csmail_smtp_get_int(H, Id, ClientGetLong)
-    RaiseClient rc, Pop3, H, "Property"
+    Select Case Kind
+    Case CSMAIL_CLIENT_POP3: rc = csmail_pop3_get_int(H, Id, ClientGetLong)
+    Case CSMAIL_CLIENT_IMAP: rc = csmail_imap_get_int(H, Id, ClientGetLong)
+    Case Else: rc = csmail_smtp_get_int(H, Id, ClientGetLong)
+    End Select
+    RaiseClient rc, Kind, H, "Property"
 End Function
 
 #If VBA7 Then
-Public Sub ClientSetLong(ByVal Pop3 As Boolean, ByVal H As LongPtr, ByVal Id As Long, ByVal Value As Long)
+Public Sub ClientSetLong(ByVal Kind As Long, ByVal H As LongPtr, ByVal Id As Long, ByVal Value As Long)
 #Else
-Public Sub ClientSetLong(ByVal Pop3 As Boolean, ByVal H As Long, ByVal Id As Long, ByVal Value As Long)
+Public Sub ClientSetLong(ByVal Kind As Long, ByVal H As Long, ByVal Id As Long, ByVal Value As Long)
 #End If
     Dim rc As Long
-    If Pop3 Then rc = csmail_pop3_set_int(H, Id, Value) Else rc = csmail_smtp_set_int(H, Id, Value)
-    RaiseClient rc, Pop3, H, "Property"
+    Select Case Kind
+    Case CSMAIL_CLIENT_POP3: rc = csmail_pop3_set_int(H, Id, Value)
+    Case CSMAIL_CLIENT_IMAP: rc = csmail_imap_set_int(H, Id, Value)
+    Case Else: rc = csmail_smtp_set_int(H, Id, Value)
+    End Select
+    RaiseClient rc, Kind, H, "Property"
 End Sub
 
 ' The csmail handle of an advanced handler object (SSLInfo, LogHandler, ProxyInfo).
@@ -273,13 +336,23 @@ Public Function HandlerHandle(ByVal Handler As Object) As Long
     End If
 End Function
 
-' Copies n bytes from an address into a Byte array (Message.Load).
+' Copies n bytes from an address into a Byte array, from element Offset on (Message.Data,
+' IMAPClient's fetched data).
 #If VBA7 Then
-Public Sub CopyBytes(Destination() As Byte, ByVal Source As LongPtr, ByVal Length As Long)
+Public Sub CopyBytes(Destination() As Byte, ByVal Source As LongPtr, ByVal Length As Long, Optional ByVal Offset As Long = 0)
 #Else
-Public Sub CopyBytes(Destination() As Byte, ByVal Source As Long, ByVal Length As Long)
+Public Sub CopyBytes(Destination() As Byte, ByVal Source As Long, ByVal Length As Long, Optional ByVal Offset As Long = 0)
 #End If
-    If Length > 0 Then CopyMemory Destination(0), ByVal Source, Length
+    If Length > 0 Then CopyMemory Destination(Offset), ByVal Source, Length
+End Sub
+
+' Copies n bytes of a Byte array, from element Offset on, to an address (IMAPClient.Append).
+#If VBA7 Then
+Public Sub CopyBytesOut(ByVal Destination As LongPtr, Source() As Byte, ByVal Offset As Long, ByVal Length As Long)
+#Else
+Public Sub CopyBytesOut(ByVal Destination As Long, Source() As Byte, ByVal Offset As Long, ByVal Length As Long)
+#End If
+    If Length > 0 Then CopyMemory ByVal Destination, Source(Offset), Length
 End Sub
 
 ' The number of elements of a Byte array, 0 for an empty (unallocated) one.

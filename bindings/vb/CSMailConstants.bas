@@ -705,3 +705,123 @@ Public Const CSMAIL_MESSAGE_MAX_DEPTH As Long = 32
 Public Const CSMAIL_MESSAGE_MAX_PARTS As Long = 1000
 ' How many header fields a message or section may have when composing.
 Public Const CSMAIL_MESSAGE_MAX_HEADERS As Long = 1000
+
+' ---- IMAP fetch items (csmail_imap_fetch_info, OR them together) ----
+' FLAGS: the message's flags.
+Public Const CSMAIL_FETCH_ITEM_FLAGS As Long = &H1&
+' RFC822.SIZE: the message's size in octets.
+Public Const CSMAIL_FETCH_ITEM_SIZE As Long = &H2&
+' INTERNALDATE: when the server received the message.
+Public Const CSMAIL_FETCH_ITEM_INTERNAL_DATE As Long = &H4&
+' ENVELOPE: subject, first sender, date and Message-ID.
+Public Const CSMAIL_FETCH_ITEM_ENVELOPE As Long = &H8&
+' BODYSTRUCTURE: the MIME parts with their section numbers.
+Public Const CSMAIL_FETCH_ITEM_BODYSTRUCTURE As Long = &H10&
+' All of the above.
+Public Const CSMAIL_FETCH_ITEM_ALL As Long = &H1F&
+
+' ---- Fields of a fetched message (csmail_fetchlist_get_int / _get_str) ----
+' The message sequence number (number).
+Public Const CSMAIL_FETCHED_NUMBER As Long = 1
+' The UID (number; always fetched).
+Public Const CSMAIL_FETCHED_UID As Long = 2
+' The size in octets (number; 0 unless CSMAIL_FETCH_ITEM_SIZE).
+Public Const CSMAIL_FETCHED_SIZE As Long = 3
+' How many MIME parts csmail_fetchlist_part_get_* can read (number; 0 unless
+' CSMAIL_FETCH_ITEM_BODYSTRUCTURE): every part, multiparts included, depth first.
+Public Const CSMAIL_FETCHED_PART_COUNT As Long = 4
+' The flags, space-separated ("\Seen \Flagged"; string).
+Public Const CSMAIL_FETCHED_FLAGS As Long = 10
+' The internal date as the server wrote it ("17-Jul-1996 02:44:25 -0700"; string).
+Public Const CSMAIL_FETCHED_INTERNAL_DATE As Long = 11
+' The envelope's subject, as sent (encoded words are not decoded; string).
+Public Const CSMAIL_FETCHED_SUBJECT As Long = 12
+' The envelope's first From address, `mailbox@host` (string).
+Public Const CSMAIL_FETCHED_FROM As Long = 13
+' The envelope's Date header (string).
+Public Const CSMAIL_FETCHED_DATE As Long = 14
+' The envelope's Message-ID, with its angle brackets (string).
+Public Const CSMAIL_FETCHED_MESSAGE_ID As Long = 15
+
+' ---- Fields of a MIME part of a fetched message (csmail_fetchlist_part_get_int / _get_str) ----
+' How deep the part is: 0 for the message's body, 1 for its parts ... (number).
+Public Const CSMAIL_PART_DEPTH As Long = 1
+' The size of the encoded content in octets (number; 0 for a multipart).
+Public Const CSMAIL_PART_SIZE As Long = 2
+' Lines of a text or message/rfc822 part (number; 0 for others).
+Public Const CSMAIL_PART_LINES As Long = 3
+' How many parts the part has (number: a multipart's parts, 1 for message/rfc822).
+Public Const CSMAIL_PART_CHILD_COUNT As Long = 4
+' The section that fetches the part with csmail_imap_fetch_cb: "1", "2.1", "3.TEXT"; "TEXT" for
+' the body of a multipart message (string).
+Public Const CSMAIL_PART_SECTION As Long = 10
+' `type/subtype`, lower-case (string).
+Public Const CSMAIL_PART_MIME_TYPE As Long = 11
+' The charset parameter as sent, "" when none (string).
+Public Const CSMAIL_PART_CHARSET As Long = 12
+' The Content-Transfer-Encoding, lower-case: "base64", "quoted-printable" ... (string).
+Public Const CSMAIL_PART_ENCODING As Long = 13
+' The disposition, lower-case: "attachment", "inline" or "" (string).
+Public Const CSMAIL_PART_DISPOSITION As Long = 14
+' The disposition's filename, else the content type's name, else "" (string).
+Public Const CSMAIL_PART_FILE_NAME As Long = 15
+' The Content-ID, as sent (string).
+Public Const CSMAIL_PART_CONTENT_ID As Long = 16
+' The Content-Description (string).
+Public Const CSMAIL_PART_DESCRIPTION As Long = 17
+' The Content-Language tags, space-separated (string).
+Public Const CSMAIL_PART_LANGUAGE As Long = 18
+
+' ---- IMAP search keys (csmail_search_add, _add_str, _add_number, _add_date) ----
+' Every message (csmail_search_add).
+Public Const CSMAIL_SEARCH_ALL As Long = 1
+' \Seen set (csmail_search_add).
+Public Const CSMAIL_SEARCH_SEEN As Long = 2
+' \Seen not set (csmail_search_add).
+Public Const CSMAIL_SEARCH_UNSEEN As Long = 3
+' \Flagged set (csmail_search_add).
+Public Const CSMAIL_SEARCH_FLAGGED As Long = 4
+' \Flagged not set (csmail_search_add).
+Public Const CSMAIL_SEARCH_UNFLAGGED As Long = 5
+' \Answered set (csmail_search_add).
+Public Const CSMAIL_SEARCH_ANSWERED As Long = 6
+' \Answered not set (csmail_search_add).
+Public Const CSMAIL_SEARCH_UNANSWERED As Long = 7
+' \Deleted set (csmail_search_add).
+Public Const CSMAIL_SEARCH_DELETED As Long = 8
+' \Deleted not set (csmail_search_add).
+Public Const CSMAIL_SEARCH_UNDELETED As Long = 9
+' \Draft set (csmail_search_add).
+Public Const CSMAIL_SEARCH_DRAFT As Long = 10
+' \Draft not set (csmail_search_add).
+Public Const CSMAIL_SEARCH_UNDRAFT As Long = 11
+' Recent and unseen (IMAP4rev1; csmail_search_add).
+Public Const CSMAIL_SEARCH_NEW As Long = 12
+' From contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_FROM As Long = 20
+' To contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_TO As Long = 21
+' Cc contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_CC As Long = 22
+' Bcc contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_BCC As Long = 23
+' Subject contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_SUBJECT As Long = 24
+' The body contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_BODY As Long = 25
+' The header or the body contains the string (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_TEXT As Long = 26
+' The keyword flag is set (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_KEYWORD As Long = 27
+' The keyword flag is not set (csmail_search_add_str).
+Public Const CSMAIL_SEARCH_UNKEYWORD As Long = 28
+' Larger than the number of octets (csmail_search_add_number).
+Public Const CSMAIL_SEARCH_LARGER As Long = 40
+' Smaller than the number of octets (csmail_search_add_number).
+Public Const CSMAIL_SEARCH_SMALLER As Long = 41
+' Received on or after the day (csmail_search_add_date).
+Public Const CSMAIL_SEARCH_SINCE As Long = 50
+' Received before the day (csmail_search_add_date).
+Public Const CSMAIL_SEARCH_BEFORE As Long = 51
+' Received on the day (csmail_search_add_date).
+Public Const CSMAIL_SEARCH_ON As Long = 52

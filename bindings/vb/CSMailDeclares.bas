@@ -108,6 +108,12 @@ Public Declare PtrSafe Function csmail_imap_close_mailbox Lib "csmail.dll" (ByVa
 ' csmail_imap_search: SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\""; ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
 Public Declare PtrSafe Function csmail_imap_search Lib "csmail.dll" (ByVal imap As LongPtr, ByVal criteria As LongPtr, ByVal uid As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
 
+' csmail_imap_search_criteria: SEARCH (UID SEARCH when `uid` is non-zero) with criteria built with `csmail_search_new` and `csmail_search_add*`: the matching numbers, space-separated, into a caller buffer.
+Public Declare PtrSafe Function csmail_imap_search_criteria Lib "csmail.dll" (ByVal imap As LongPtr, ByVal criteria As LongPtr, ByVal uid As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_imap_fetch_info: FETCH (UID FETCH when `uid` is non-zero) the attributes `items` (CSMAIL_FETCH_ITEM_* bits ORed; the UID always comes) of the messages in `set` ("1:*", "4,7"): a new list of them (release with `csmail_fetchlist_release`), read with `csmail_fetchlist_get_int` / `_get_str` and, for CSMAIL_FETCH_ITEM_BODYSTRUCTURE, `csmail_fetchlist_part_get_int` / `_get_str`.
+Public Declare PtrSafe Function csmail_imap_fetch_info Lib "csmail.dll" (ByVal imap As LongPtr, ByVal set As LongPtr, ByVal uid As Long, ByVal items As Long, ByRef list_out As LongPtr) As Long
+
 ' csmail_imap_fetch: FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
 Public Declare PtrSafe Function csmail_imap_fetch Lib "csmail.dll" (ByVal imap As LongPtr, ByVal id As Long, ByVal uid As Long, ByRef message_out As LongPtr) As Long
 
@@ -143,6 +149,63 @@ Public Declare PtrSafe Function csmail_imap_append_cb Lib "csmail.dll" (ByVal im
 
 ' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
 Public Declare PtrSafe Function csmail_imap_idle Lib "csmail.dll" (ByVal imap As LongPtr, ByVal timeout_ms As Long, ByRef exists_out As Long, ByRef changed_out As Long) As Long
+
+' csmail_fetchlist_addref: Adds a reference.
+Public Declare PtrSafe Function csmail_fetchlist_addref Lib "csmail.dll" (ByVal list As LongPtr) As Long
+
+' csmail_fetchlist_release: Releases a reference.
+Public Declare PtrSafe Function csmail_fetchlist_release Lib "csmail.dll" (ByVal list As LongPtr) As Long
+
+' csmail_fetchlist_count: How many messages the list holds.
+Public Declare PtrSafe Function csmail_fetchlist_count Lib "csmail.dll" (ByVal list As LongPtr, ByRef count_out As LongPtr) As Long
+
+' csmail_fetchlist_get_int: A number field of message `index` (0-based): CSMAIL_FETCHED_NUMBER, _UID, _SIZE, _PART_COUNT.
+Public Declare PtrSafe Function csmail_fetchlist_get_int Lib "csmail.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal field As Long, ByRef value_out As Long) As Long
+
+' csmail_fetchlist_get_str: A string field of message `index` (0-based) into a caller buffer: CSMAIL_FETCHED_FLAGS, _INTERNAL_DATE, _SUBJECT, _FROM, _DATE, _MESSAGE_ID ("" when not fetched).
+Public Declare PtrSafe Function csmail_fetchlist_get_str Lib "csmail.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal field As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_fetchlist_part_get_int: A number field of part `part` (0-based, depth first; CSMAIL_FETCHED_PART_COUNT parts) of message `index`: CSMAIL_PART_DEPTH, _SIZE, _LINES, _CHILD_COUNT.
+Public Declare PtrSafe Function csmail_fetchlist_part_get_int Lib "csmail.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal part As LongPtr, ByVal field As Long, ByRef value_out As Long) As Long
+
+' csmail_fetchlist_part_get_str: A string field of part `part` of message `index` into a caller buffer: CSMAIL_PART_SECTION (give it to csmail_imap_fetch_cb to fetch just that part), _MIME_TYPE, _CHARSET, _ENCODING, _DISPOSITION, _FILE_NAME, _CONTENT_ID, _DESCRIPTION, _LANGUAGE.
+Public Declare PtrSafe Function csmail_fetchlist_part_get_str Lib "csmail.dll" (ByVal list As LongPtr, ByVal index As LongPtr, ByVal part As LongPtr, ByVal field As Long, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_search_new: Creates empty criteria with one reference (release with `csmail_search_release`).
+Public Declare PtrSafe Function csmail_search_new Lib "csmail.dll" () As LongPtr
+
+' csmail_search_addref: Adds a reference.
+Public Declare PtrSafe Function csmail_search_addref Lib "csmail.dll" (ByVal search As LongPtr) As Long
+
+' csmail_search_release: Releases a reference.
+Public Declare PtrSafe Function csmail_search_release Lib "csmail.dll" (ByVal search As LongPtr) As Long
+
+' csmail_search_add: Adds a key without argument: CSMAIL_SEARCH_ALL, _SEEN, _UNSEEN, _FLAGGED, _UNFLAGGED, _ANSWERED, _UNANSWERED, _DELETED, _UNDELETED, _DRAFT, _UNDRAFT, _NEW.
+Public Declare PtrSafe Function csmail_search_add Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long) As Long
+
+' csmail_search_add_str: Adds a key with a string (UTF-8): CSMAIL_SEARCH_FROM, _TO, _CC, _BCC, _SUBJECT, _BODY, _TEXT, _KEYWORD, _UNKEYWORD ("contains", as the server compares).
+Public Declare PtrSafe Function csmail_search_add_str Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long, ByVal value As LongPtr) As Long
+
+' csmail_search_add_header: Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
+Public Declare PtrSafe Function csmail_search_add_header Lib "csmail.dll" (ByVal search As LongPtr, ByVal name As LongPtr, ByVal value As LongPtr) As Long
+
+' csmail_search_add_number: Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's number and every VB integer can carry).
+Public Declare PtrSafe Function csmail_search_add_number Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long, ByVal octets As Long) As Long
+
+' csmail_search_add_date: Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE, _BEFORE, _ON; `month` 1-12.
+Public Declare PtrSafe Function csmail_search_add_date Lib "csmail.dll" (ByVal search As LongPtr, ByVal key As Long, ByVal year As Long, ByVal month As Long, ByVal day As Long) As Long
+
+' csmail_search_add_uids: Adds UID `set`: messages with these UIDs ("1:5,7", "100:*").
+Public Declare PtrSafe Function csmail_search_add_uids Lib "csmail.dll" (ByVal search As LongPtr, ByVal set As LongPtr) As Long
+
+' csmail_search_add_not: Adds NOT (the keys of `inner`), copied as they are now: later changes to `inner` do not change `search`.
+Public Declare PtrSafe Function csmail_search_add_not Lib "csmail.dll" (ByVal search As LongPtr, ByVal inner As LongPtr) As Long
+
+' csmail_search_add_or: Adds OR (the keys of `a`) (the keys of `b`), copied as they are now.
+Public Declare PtrSafe Function csmail_search_add_or Lib "csmail.dll" (ByVal search As LongPtr, ByVal a As LongPtr, ByVal b As LongPtr) As Long
+
+' csmail_search_add_raw: Adds search keys written in IMAP syntax ("UNSEEN FROM \"bob\""): ASCII, no literals.
+Public Declare PtrSafe Function csmail_search_add_raw Lib "csmail.dll" (ByVal search As LongPtr, ByVal keys As LongPtr) As Long
 
 ' csmail_loghandler_new: Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).
 Public Declare PtrSafe Function csmail_loghandler_new Lib "csmail.dll" () As LongPtr
@@ -644,6 +707,12 @@ Public Declare Function csmail_imap_close_mailbox Lib "csmail.dll" (ByVal imap A
 ' csmail_imap_search: SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\""; ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
 Public Declare Function csmail_imap_search Lib "csmail.dll" (ByVal imap As Long, ByVal criteria As Long, ByVal uid As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
 
+' csmail_imap_search_criteria: SEARCH (UID SEARCH when `uid` is non-zero) with criteria built with `csmail_search_new` and `csmail_search_add*`: the matching numbers, space-separated, into a caller buffer.
+Public Declare Function csmail_imap_search_criteria Lib "csmail.dll" (ByVal imap As Long, ByVal criteria As Long, ByVal uid As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_fetch_info: FETCH (UID FETCH when `uid` is non-zero) the attributes `items` (CSMAIL_FETCH_ITEM_* bits ORed; the UID always comes) of the messages in `set` ("1:*", "4,7"): a new list of them (release with `csmail_fetchlist_release`), read with `csmail_fetchlist_get_int` / `_get_str` and, for CSMAIL_FETCH_ITEM_BODYSTRUCTURE, `csmail_fetchlist_part_get_int` / `_get_str`.
+Public Declare Function csmail_imap_fetch_info Lib "csmail.dll" (ByVal imap As Long, ByVal set As Long, ByVal uid As Long, ByVal items As Long, ByRef list_out As Long) As Long
+
 ' csmail_imap_fetch: FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
 Public Declare Function csmail_imap_fetch Lib "csmail.dll" (ByVal imap As Long, ByVal id As Long, ByVal uid As Long, ByRef message_out As Long) As Long
 
@@ -679,6 +748,63 @@ Public Declare Function csmail_imap_append_cb Lib "csmail.dll" (ByVal imap As Lo
 
 ' csmail_imap_idle: IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
 Public Declare Function csmail_imap_idle Lib "csmail.dll" (ByVal imap As Long, ByVal timeout_ms As Long, ByRef exists_out As Long, ByRef changed_out As Long) As Long
+
+' csmail_fetchlist_addref: Adds a reference.
+Public Declare Function csmail_fetchlist_addref Lib "csmail.dll" (ByVal list As Long) As Long
+
+' csmail_fetchlist_release: Releases a reference.
+Public Declare Function csmail_fetchlist_release Lib "csmail.dll" (ByVal list As Long) As Long
+
+' csmail_fetchlist_count: How many messages the list holds.
+Public Declare Function csmail_fetchlist_count Lib "csmail.dll" (ByVal list As Long, ByRef count_out As Long) As Long
+
+' csmail_fetchlist_get_int: A number field of message `index` (0-based): CSMAIL_FETCHED_NUMBER, _UID, _SIZE, _PART_COUNT.
+Public Declare Function csmail_fetchlist_get_int Lib "csmail.dll" (ByVal list As Long, ByVal index As Long, ByVal field As Long, ByRef value_out As Long) As Long
+
+' csmail_fetchlist_get_str: A string field of message `index` (0-based) into a caller buffer: CSMAIL_FETCHED_FLAGS, _INTERNAL_DATE, _SUBJECT, _FROM, _DATE, _MESSAGE_ID ("" when not fetched).
+Public Declare Function csmail_fetchlist_get_str Lib "csmail.dll" (ByVal list As Long, ByVal index As Long, ByVal field As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_fetchlist_part_get_int: A number field of part `part` (0-based, depth first; CSMAIL_FETCHED_PART_COUNT parts) of message `index`: CSMAIL_PART_DEPTH, _SIZE, _LINES, _CHILD_COUNT.
+Public Declare Function csmail_fetchlist_part_get_int Lib "csmail.dll" (ByVal list As Long, ByVal index As Long, ByVal part As Long, ByVal field As Long, ByRef value_out As Long) As Long
+
+' csmail_fetchlist_part_get_str: A string field of part `part` of message `index` into a caller buffer: CSMAIL_PART_SECTION (give it to csmail_imap_fetch_cb to fetch just that part), _MIME_TYPE, _CHARSET, _ENCODING, _DISPOSITION, _FILE_NAME, _CONTENT_ID, _DESCRIPTION, _LANGUAGE.
+Public Declare Function csmail_fetchlist_part_get_str Lib "csmail.dll" (ByVal list As Long, ByVal index As Long, ByVal part As Long, ByVal field As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_search_new: Creates empty criteria with one reference (release with `csmail_search_release`).
+Public Declare Function csmail_search_new Lib "csmail.dll" () As Long
+
+' csmail_search_addref: Adds a reference.
+Public Declare Function csmail_search_addref Lib "csmail.dll" (ByVal search As Long) As Long
+
+' csmail_search_release: Releases a reference.
+Public Declare Function csmail_search_release Lib "csmail.dll" (ByVal search As Long) As Long
+
+' csmail_search_add: Adds a key without argument: CSMAIL_SEARCH_ALL, _SEEN, _UNSEEN, _FLAGGED, _UNFLAGGED, _ANSWERED, _UNANSWERED, _DELETED, _UNDELETED, _DRAFT, _UNDRAFT, _NEW.
+Public Declare Function csmail_search_add Lib "csmail.dll" (ByVal search As Long, ByVal key As Long) As Long
+
+' csmail_search_add_str: Adds a key with a string (UTF-8): CSMAIL_SEARCH_FROM, _TO, _CC, _BCC, _SUBJECT, _BODY, _TEXT, _KEYWORD, _UNKEYWORD ("contains", as the server compares).
+Public Declare Function csmail_search_add_str Lib "csmail.dll" (ByVal search As Long, ByVal key As Long, ByVal value As Long) As Long
+
+' csmail_search_add_header: Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
+Public Declare Function csmail_search_add_header Lib "csmail.dll" (ByVal search As Long, ByVal name As Long, ByVal value As Long) As Long
+
+' csmail_search_add_number: Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's number and every VB integer can carry).
+Public Declare Function csmail_search_add_number Lib "csmail.dll" (ByVal search As Long, ByVal key As Long, ByVal octets As Long) As Long
+
+' csmail_search_add_date: Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE, _BEFORE, _ON; `month` 1-12.
+Public Declare Function csmail_search_add_date Lib "csmail.dll" (ByVal search As Long, ByVal key As Long, ByVal year As Long, ByVal month As Long, ByVal day As Long) As Long
+
+' csmail_search_add_uids: Adds UID `set`: messages with these UIDs ("1:5,7", "100:*").
+Public Declare Function csmail_search_add_uids Lib "csmail.dll" (ByVal search As Long, ByVal set As Long) As Long
+
+' csmail_search_add_not: Adds NOT (the keys of `inner`), copied as they are now: later changes to `inner` do not change `search`.
+Public Declare Function csmail_search_add_not Lib "csmail.dll" (ByVal search As Long, ByVal inner As Long) As Long
+
+' csmail_search_add_or: Adds OR (the keys of `a`) (the keys of `b`), copied as they are now.
+Public Declare Function csmail_search_add_or Lib "csmail.dll" (ByVal search As Long, ByVal a As Long, ByVal b As Long) As Long
+
+' csmail_search_add_raw: Adds search keys written in IMAP syntax ("UNSEEN FROM \"bob\""): ASCII, no literals.
+Public Declare Function csmail_search_add_raw Lib "csmail.dll" (ByVal search As Long, ByVal keys As Long) As Long
 
 ' csmail_loghandler_new: Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).
 Public Declare Function csmail_loghandler_new Lib "csmail.dll" () As Long

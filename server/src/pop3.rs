@@ -39,6 +39,8 @@ struct Mailbox<'a> {
     deleted: Vec<bool>,
     /// The message RETR or TOP reads, kept from one command to the next.
     scratch: Vec<u8>,
+    /// The maildir's directories, open for RETR, TOP and UPDATE.
+    dirs: maildir::Dirs,
 }
 
 pub(crate) fn serve(mut conn: Conn, ctx: &Ctx) {
@@ -269,13 +271,19 @@ fn login<'a>(conn: &mut Conn, ctx: &'a Ctx, user: Option<String>) -> io::Result<
     };
     let total: u64 = msgs.iter().map(|m| m.size).sum();
     out(conn, ctx, &format!("+OK {} has {} messages ({} octets)", user, msgs.len(), total))?;
-    Ok(Some(Mailbox { _lock: lock, deleted: vec![false; msgs.len()], msgs, scratch: Vec::new() }))
+    Ok(Some(Mailbox {
+        _lock: lock,
+        deleted: vec![false; msgs.len()],
+        msgs,
+        scratch: Vec::new(),
+        dirs: maildir::Dirs::default(),
+    }))
 }
 
 /// Reads a message file into `buf`, which keeps its capacity from one message to the next.
-fn read_into(path: &std::path::Path, buf: &mut Vec<u8>) -> io::Result<()> {
+fn read_into(dirs: &mut maildir::Dirs, path: &std::path::Path, buf: &mut Vec<u8>) -> io::Result<()> {
     buf.clear();
-    std::fs::File::open(path)?.read_to_end(buf).map(|_| ())
+    dirs.open(path)?.read_to_end(buf).map(|_| ())
 }
 
 /// Resolves a 1-based message number to an index of a live message.
@@ -363,10 +371,10 @@ fn send_whole_message(conn: &mut Conn, data: &[u8]) -> io::Result<()> {
 
 /// The UPDATE state (RFC 1939 6): removes the messages marked deleted, releases the maildir
 /// lock (the mailbox is consumed), and gives QUIT's reply.
-fn update(mb: Mailbox) -> &'static str {
+fn update(mut mb: Mailbox) -> &'static str {
     let mut failed = false;
     for (m, d) in mb.msgs.iter().zip(&mb.deleted) {
-        if *d && std::fs::remove_file(&m.path).is_err() {
+        if *d && mb.dirs.remove(&m.path).is_err() {
             failed = true;
         }
     }
@@ -433,17 +441,19 @@ fn transaction(conn: &mut Conn, ctx: &Ctx, mb: &mut Mailbox, verb: &str, args: &
                 None
             };
             match msg_index(mb, args.first()) {
-                Some(i) if verb == "TOP" || args.len() == 1 => match read_into(&mb.msgs[i].path, &mut mb.scratch) {
-                    Ok(()) => {
-                        let data = &mb.scratch;
-                        conn.reply(&format!("+OK {} octets", data.len()));
-                        send_message(conn, data, lines)?;
-                        if !ctx.pop3_pipelining {
-                            conn.flush()?;
+                Some(i) if verb == "TOP" || args.len() == 1 => {
+                    match read_into(&mut mb.dirs, &mb.msgs[i].path, &mut mb.scratch) {
+                        Ok(()) => {
+                            let data = &mb.scratch;
+                            conn.reply(&format!("+OK {} octets", data.len()));
+                            send_message(conn, data, lines)?;
+                            if !ctx.pop3_pipelining {
+                                conn.flush()?;
+                            }
                         }
+                        Err(_) => out(conn, ctx, "-ERR [SYS/TEMP] Cannot read message")?,
                     }
-                    Err(_) => out(conn, ctx, "-ERR [SYS/TEMP] Cannot read message")?,
-                },
+                }
                 _ => out(conn, ctx, no_such)?,
             }
         }
@@ -478,6 +488,7 @@ mod tests {
             msgs: vec![Entry { path: "/nonexistent".into(), uid: "a".into(), size: 1 }; 2],
             deleted: vec![false, true],
             scratch: Vec::new(),
+            dirs: maildir::Dirs::default(),
         };
         assert_eq!(msg_index(&mb, Some(&"1")), Some(0));
         assert_eq!(msg_index(&mb, Some(&"2")), None);

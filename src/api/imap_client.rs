@@ -13,8 +13,8 @@ use crate::protocol::source::{FileSink, FileSource, MessageSink, MessageSource};
 use std::time::Duration;
 
 pub use crate::protocol::imap::{
-    decode_mailbox_name, encode_mailbox_name, Event as ImapEvent, FetchItems, FetchedMessage, FlagOp, IdleOutcome,
-    ListEntry, MailboxInfo, Search, StatusInfo,
+    decode_mailbox_name, encode_mailbox_name, BodyPart, Event as ImapEvent, FetchItems, FetchedMessage, FlagOp,
+    IdleOutcome, ListEntry, MailboxInfo, Search, StatusInfo,
 };
 
 /// The IMAP protocol on the generic client.

@@ -6,6 +6,7 @@
 pub mod client;
 pub mod errorinfo;
 pub mod imap_client;
+pub mod imap_objects;
 pub mod message;
 pub mod message_transfer;
 pub mod pop3_client;
@@ -42,9 +43,10 @@ pub enum AdvancedHandler {
 }
 
 /// The groups of plain constants (authentication mechanisms, proxy kinds, log levels, SSLInfo
-/// values, certificate statuses, message limits), in the header's order: what a binding that
+/// values, certificate statuses, message limits, IMAP fetch fields and search keys), in the header's order: what a binding that
 /// builds its own constant list (the COM server's type library) walks.
-pub fn constant_groups() -> [&'static crate::tables::ConstGroup; 14] {
+pub fn constant_groups() -> [&'static crate::tables::ConstGroup; 18] {
+    use crate::api::imap_objects as imap;
     use crate::{log, message, options};
     include!("../tables/constant_groups.rs")
 }

@@ -9,6 +9,7 @@
 //! thread never blocks handle lookups (abort, release) on another.
 
 use crate::api::client::{Client, Protocol};
+use crate::api::imap_objects::{FetchList, SearchBuilder};
 use crate::api::{
     ErrorInfo, Imap, ImapClient, LogHandler, Message, Pop3, Pop3Client, ProxyInfo, Section, Smtp, SmtpClient, SslInfo,
 };
@@ -30,6 +31,8 @@ pub enum Object {
     Message(Arc<Message>),
     Proxy(Arc<ProxyInfo>),
     Section(Arc<Section>),
+    Search(Arc<SearchBuilder>),
+    FetchList(Arc<FetchList>),
 }
 
 struct Entry {
@@ -111,6 +114,8 @@ registered!(ErrorInfo, Error, "ErrorInfo handle");
 registered!(Message, Message, "Message handle");
 registered!(ProxyInfo, Proxy, "ProxyInfo handle");
 registered!(Section, Section, "Section handle");
+registered!(SearchBuilder, Search, "search criteria handle");
+registered!(FetchList, FetchList, "fetch list handle");
 
 /// Registers an object with one reference; returns its token.
 pub fn register_as<T: Registered>(object: Arc<T>) -> usize {

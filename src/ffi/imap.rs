@@ -3,6 +3,8 @@
 
 use super::client::{self, checked, on_client};
 use super::common::{non_null, opt_str, optional_out, slice_arg, str_arg, write_str, UserData};
+use super::imap_fetchlist::csmail_fetchlist;
+use super::imap_search::csmail_search;
 use super::message::csmail_message;
 use super::object;
 use super::{
@@ -10,6 +12,7 @@ use super::{
     read_callback_source, write_callback_sink,
 };
 use crate::api::imap_client::{FlagOp, Search};
+use crate::api::imap_objects::{fetch_items, FetchList};
 use crate::api::{Imap, ImapClient};
 use crate::error::{Error, Result};
 use crate::protocol::source::SizedSource;
@@ -377,6 +380,65 @@ pub unsafe extern "system" fn csmail_imap_search(
             c.record_failure(write_str(&text.join(" "), buf, len, needed_out))
         })
     }
+}
+
+/// SEARCH (UID SEARCH when `uid` is non-zero) with criteria built with `csmail_search_new` and
+/// `csmail_search_add*`: the matching numbers, space-separated, into a caller buffer. Strings
+/// go out quoted or as literals, with CHARSET UTF-8 when one is not ASCII.
+///
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE (either handle), CSMAIL_E_NOT_CONNECTED,
+/// CSMAIL_E_BUFFER_TOO_SMALL, CSMAIL_E_SERVER (eexImapNo, eexImapBad: e.g. no mailbox
+/// selected), CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn csmail_imap_search_criteria(
+    imap: *const csmail_imap,
+    criteria: *const csmail_search,
+    uid: i32,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
+    on_client::<Imap, _>(imap, |c| {
+        let criteria = checked(c, object::get(criteria))?.criteria();
+        let ids = c.search(&criteria, uid != 0)?;
+        let text: Vec<String> = ids.iter().map(u32::to_string).collect();
+        // SAFETY: caller contract.
+        c.record_failure(unsafe { write_str(&text.join(" "), buf, len, needed_out) })
+    })
+}
+
+/// FETCH (UID FETCH when `uid` is non-zero) the attributes `items` (CSMAIL_FETCH_ITEM_* bits
+/// ORed; the UID always comes) of the messages in `set` ("1:*", "4,7"): a new list of them
+/// (release with `csmail_fetchlist_release`), read with `csmail_fetchlist_get_int` / `_get_str`
+/// and, for CSMAIL_FETCH_ITEM_BODYSTRUCTURE, `csmail_fetchlist_part_get_int` / `_get_str`.
+/// Nothing is marked \Seen.
+///
+/// Results: CSMAIL_OK, CSMAIL_E_INVALID_HANDLE, CSMAIL_E_INVALID_ARGUMENT (NULL, not a set,
+/// unknown item bits, NULL `list_out`), CSMAIL_E_NOT_CONNECTED, CSMAIL_E_SERVER (eexImapNo,
+/// eexImapBad), CSMAIL_E_NETWORK, CSMAIL_E_TIMEOUT.
+///
+/// # Safety
+/// `set` is NULL or NUL-terminated; `list_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn csmail_imap_fetch_info(
+    imap: *const csmail_imap,
+    set: *const c_char,
+    uid: i32,
+    items: i32,
+    list_out: *mut *mut csmail_fetchlist,
+) -> i32 {
+    on_client::<Imap, _>(imap, |c| {
+        // SAFETY: caller contract.
+        let set = checked(c, unsafe { str_arg(set, "set") })?;
+        let items = checked(c, fetch_items(items))?;
+        checked(c, non_null(list_out, "list_out"))?;
+        let messages = c.fetch_info(set, uid != 0, items)?;
+        // SAFETY: checked non-NULL; caller contract.
+        unsafe { object::new_out(Arc::new(FetchList { messages }), list_out, "list_out") }
+    })
 }
 
 /// FETCH one whole message (by UID when `uid` is non-zero) into a new Message.

@@ -18,6 +18,8 @@ pub mod common;
 pub mod errorinfo;
 pub(crate) mod handles;
 pub mod imap;
+pub mod imap_fetchlist;
+pub mod imap_search;
 pub mod loghandler;
 pub mod message;
 pub mod message_send;

@@ -11,6 +11,12 @@
 //! body gives a second CRLF.CRLF either way, and both receive the message the sender meant.
 
 use memchr::{memchr2, memchr2_iter, memmem};
+use std::sync::LazyLock;
+
+/// The search for a line that starts with a dot, built once: `memmem::find` builds its searcher
+/// on every call, which costs more than the search itself when dotted lines are a few lines
+/// apart (a retrieved message is searched span by span).
+static LINE_DOT: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new(b"\n."));
 
 /// SMTP DATA encoder (and, without dots, the line-end canonicaliser of BDAT).
 #[derive(Debug)]
@@ -80,7 +86,7 @@ impl Stuffer {
             if self.at_line_start && block[0] == b'.' {
                 out.push(b'.');
             }
-            for p in memmem::find_iter(block, b"\n.") {
+            for p in LINE_DOT.find_iter(block) {
                 out.extend_from_slice(&block[span..=p]);
                 out.push(b'.');
                 span = p + 1;
@@ -378,7 +384,7 @@ impl Unstuffer {
                 }
                 UState::Body => {
                     // Everything up to the next line that starts with a dot goes out in one span.
-                    match memmem::find(&input[i..], b"\n.") {
+                    match LINE_DOT.find(&input[i..]) {
                         Some(p) => {
                             emit(&input[i..i + p + 1])?;
                             self.state = UState::Dot;

@@ -251,12 +251,21 @@ impl LineConnection {
 
     /// Writes everything queued in one go.
     pub fn flush(&mut self, step: &str) -> Result<()> {
-        if self.out.is_empty() {
+        self.flush_with(&[], step)
+    }
+
+    /// Writes everything queued and then `tail` (message data that is not copied into the
+    /// queue first) in one go.
+    pub fn flush_with(&mut self, tail: &[u8], step: &str) -> Result<()> {
+        if self.out.is_empty() && tail.is_empty() {
             return Ok(());
         }
         self.bound_write(step)?;
         let out = std::mem::take(&mut self.out);
-        let r = self.stream().write_all(&out).and_then(|_| self.stream().flush());
+        let r = self
+            .stream()
+            .write_all_parts(&mut [io::IoSlice::new(&out), io::IoSlice::new(tail)])
+            .and_then(|_| self.stream().flush());
         self.out = out;
         self.out.clear();
         r.map_err(|e| self.io_error(e, error::eexSocketTx, step))

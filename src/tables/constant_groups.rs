@@ -16,4 +16,8 @@
     &options::CERTIFICATE_STATUSES,
     &options::OPTION_TYPES,
     &message::MESSAGE_LIMITS,
+    &imap::IMAP_FETCH_ITEMS,
+    &imap::IMAP_FETCHED_FIELDS,
+    &imap::IMAP_PART_FIELDS,
+    &imap::IMAP_SEARCH_KEYS,
 ]

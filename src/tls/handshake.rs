@@ -47,6 +47,34 @@ impl TlsStream {
     }
 }
 
+impl TlsStream {
+    /// Writes every byte of `parts` as one stream of TLS records: a command line queued before
+    /// a message chunk shares the chunk's first record instead of taking a small record (and a
+    /// write) of its own.
+    pub fn write_all_parts(&mut self, parts: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+        match self {
+            TlsStream::Rustls(s) => {
+                // rustls takes plaintext up to its buffer limit (WRITE_BUFFER_LIMIT): feed it,
+                // then drain the records to the socket (one writev for all of them).
+                let mut rest = parts;
+                while !rest.is_empty() {
+                    let n = s.conn.writer().write_vectored(rest)?;
+                    if n == 0 && !s.conn.wants_write() {
+                        return Err(io::Error::new(io::ErrorKind::WriteZero, "TLS connection refuses data"));
+                    }
+                    io::IoSlice::advance_slices(&mut rest, n);
+                    while s.conn.wants_write() {
+                        s.conn.write_tls(&mut s.sock)?;
+                    }
+                }
+                Ok(())
+            }
+            #[cfg(feature = "compat")]
+            TlsStream::Compat(s) => parts.iter().try_for_each(|p| s.write_all(p)),
+        }
+    }
+}
+
 impl Read for TlsStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
@@ -66,26 +94,7 @@ impl Write for TlsStream {
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
-            TlsStream::Rustls(s) => {
-                // rustls accepts plaintext only up to its buffer limit: feed it in pieces and
-                // drain the records to the socket in between.
-                let mut rest = buf;
-                while !rest.is_empty() {
-                    let n = s.conn.writer().write(rest)?;
-                    rest = &rest[n..];
-                    if n == 0 && !s.conn.wants_write() {
-                        return Err(io::Error::new(io::ErrorKind::WriteZero, "TLS connection refuses data"));
-                    }
-                    while s.conn.wants_write() {
-                        s.conn.write_tls(&mut s.sock)?;
-                    }
-                }
-                Ok(())
-            }
-            #[cfg(feature = "compat")]
-            TlsStream::Compat(s) => s.write_all(buf),
-        }
+        self.write_all_parts(&mut [io::IoSlice::new(buf)])
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
@@ -293,5 +302,12 @@ pub fn handshake(
     if verdict.status != CERTIFICATE_VALID {
         log.warn(LOG_F_SSL, || format!("certificate accepted by policy despite: {}", problems(&verdict)));
     }
+    // A flush of message data (WRITE_CHUNK and the BDAT line before it) fits into rustls's
+    // buffer whole, so it goes out as full records in one writev, not as 64 KiB and a remnant.
+    conn.set_buffer_limit(Some(WRITE_BUFFER_LIMIT));
     Ok(TlsStream::Rustls(Box::new(StreamOwned::new(conn, tcp))))
 }
+
+/// How much plaintext (and how many records' bytes) rustls holds before we drain it to the
+/// socket: above the protocol layer's largest flush (64 KiB of data plus its command lines).
+const WRITE_BUFFER_LIMIT: usize = 256 * 1024;

@@ -37,6 +37,28 @@ impl Stream {
     }
 }
 
+impl Stream {
+    /// Writes every byte of `parts` in order, as few writes (and TLS records) as possible: the
+    /// queued commands and a message chunk that is not copied behind them.
+    pub fn write_all_parts(&mut self, parts: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => {
+                let mut rest = parts;
+                while !rest.is_empty() {
+                    match s.write_vectored(rest) {
+                        Ok(0) => return Err(io::Error::new(io::ErrorKind::WriteZero, "the socket takes no data")),
+                        Ok(n) => io::IoSlice::advance_slices(&mut rest, n),
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
+            Stream::Tls(s) => s.write_all_parts(parts),
+        }
+    }
+}
+
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {

@@ -1,6 +1,7 @@
 //! Shared test fixtures: the bundled server in-process, a CA file, configured clients.
 #![allow(dead_code)]
 
+pub mod c_imap;
 pub mod sasl;
 
 use csmail::api::properties::*;

@@ -52,6 +52,7 @@ from ._library import VERSION as library_version
 from .loghandler import LogHandler
 from .message import Message, Section
 from .imap import FLAGS_ADD, FLAGS_REMOVE, FLAGS_REPLACE, IMAPClient
+from .imap_types import BodyPart, FetchedMessage, SearchCriteria
 from .pop3 import POP3Client
 from .proxy import (
     HTTPProxyInfo,
@@ -80,6 +81,9 @@ __all__ = [
     "FLAGS_ADD",
     "FLAGS_REMOVE",
     "FLAGS_REPLACE",
+    "SearchCriteria",
+    "FetchedMessage",
+    "BodyPart",
     "SSLInfo",
     "LogHandler",
     "ErrorInfo",

@@ -161,6 +161,10 @@ PROTOTYPES = {
     "csmail_imap_close_mailbox": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32]),
     # SEARCH (UID SEARCH when `uid` is non-zero) with IMAP search keys ("UNSEEN", "FROM \"bob\""; ASCII, no literals): the matching numbers, space-separated, into a caller buffer.
     "csmail_imap_search": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # SEARCH (UID SEARCH when `uid` is non-zero) with criteria built with `csmail_search_new` and `csmail_search_add*`: the matching numbers, space-separated, into a caller buffer.
+    "csmail_imap_search_criteria": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # FETCH (UID FETCH when `uid` is non-zero) the attributes `items` (CSMAIL_FETCH_ITEM_* bits ORed; the UID always comes) of the messages in `set` ("1:*", "4,7"): a new list of them (release with `csmail_fetchlist_release`), read with `csmail_fetchlist_get_int` / `_get_str` and, for CSMAIL_FETCH_ITEM_BODYSTRUCTURE, `csmail_fetchlist_part_get_int` / `_get_str`.
+    "csmail_imap_fetch_info": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     # FETCH one whole message (by UID when `uid` is non-zero) into a new Message.
     "csmail_imap_fetch": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     # Batch fetch: the whole messages `uids` (UIDs), with up to 8 UID FETCH commands in flight; each goes to `callback` (its UID as the number) as it arrives.
@@ -185,6 +189,44 @@ PROTOTYPES = {
     "csmail_imap_append_cb": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, csmail_read_callback, ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32)]),
     # IDLE until the server reports a change to the selected mailbox or `timeout_ms` pass; `exists_out` (may be NULL) gets the message count, `changed_out` (may be NULL) 1 when the server reported a change, 0 when the wait ran out.
     "csmail_imap_idle": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_int32)]),
+    # Adds a reference.
+    "csmail_fetchlist_addref": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Releases a reference.
+    "csmail_fetchlist_release": (ctypes.c_int32, [ctypes.c_void_p]),
+    # How many messages the list holds.
+    "csmail_fetchlist_count": (ctypes.c_int32, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]),
+    # A number field of message `index` (0-based): CSMAIL_FETCHED_NUMBER, _UID, _SIZE, _PART_COUNT.
+    "csmail_fetchlist_get_int": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int32, ctypes.POINTER(ctypes.c_uint32)]),
+    # A string field of message `index` (0-based) into a caller buffer: CSMAIL_FETCHED_FLAGS, _INTERNAL_DATE, _SUBJECT, _FROM, _DATE, _MESSAGE_ID ("" when not fetched).
+    "csmail_fetchlist_get_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # A number field of part `part` (0-based, depth first; CSMAIL_FETCHED_PART_COUNT parts) of message `index`: CSMAIL_PART_DEPTH, _SIZE, _LINES, _CHILD_COUNT.
+    "csmail_fetchlist_part_get_int": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int32, ctypes.POINTER(ctypes.c_uint32)]),
+    # A string field of part `part` of message `index` into a caller buffer: CSMAIL_PART_SECTION (give it to csmail_imap_fetch_cb to fetch just that part), _MIME_TYPE, _CHARSET, _ENCODING, _DISPOSITION, _FILE_NAME, _CONTENT_ID, _DESCRIPTION, _LANGUAGE.
+    "csmail_fetchlist_part_get_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # Creates empty criteria with one reference (release with `csmail_search_release`).
+    "csmail_search_new": (ctypes.c_void_p, []),
+    # Adds a reference.
+    "csmail_search_addref": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Releases a reference.
+    "csmail_search_release": (ctypes.c_int32, [ctypes.c_void_p]),
+    # Adds a key without argument: CSMAIL_SEARCH_ALL, _SEEN, _UNSEEN, _FLAGGED, _UNFLAGGED, _ANSWERED, _UNANSWERED, _DELETED, _UNDELETED, _DRAFT, _UNDRAFT, _NEW.
+    "csmail_search_add": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32]),
+    # Adds a key with a string (UTF-8): CSMAIL_SEARCH_FROM, _TO, _CC, _BCC, _SUBJECT, _BODY, _TEXT, _KEYWORD, _UNKEYWORD ("contains", as the server compares).
+    "csmail_search_add_str": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_char_p]),
+    # Adds HEADER `name` `value`: messages whose header field `name` contains `value`.
+    "csmail_search_add_header": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]),
+    # Adds a key with a size in octets: CSMAIL_SEARCH_LARGER, _SMALLER (32 bits, as IMAP4rev1's number and every VB integer can carry).
+    "csmail_search_add_number": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_uint32]),
+    # Adds a key with a day (the server's internal date, its time zone): CSMAIL_SEARCH_SINCE, _BEFORE, _ON; `month` 1-12.
+    "csmail_search_add_date": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32]),
+    # Adds UID `set`: messages with these UIDs ("1:5,7", "100:*").
+    "csmail_search_add_uids": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
+    # Adds NOT (the keys of `inner`), copied as they are now: later changes to `inner` do not change `search`.
+    "csmail_search_add_not": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    # Adds OR (the keys of `a`) (the keys of `b`), copied as they are now.
+    "csmail_search_add_or": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]),
+    # Adds search keys written in IMAP syntax ("UNSEEN FROM \"bob\""): ASCII, no literals.
+    "csmail_search_add_raw": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p]),
     # Creates a LogHandler (Level LOG_S_INFORMATION, every facility, no callback) with one reference (release with `csmail_loghandler_release`).
     "csmail_loghandler_new": (ctypes.c_void_p, []),
     # Adds a reference.

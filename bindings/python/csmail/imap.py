@@ -4,14 +4,15 @@ TLS (IMAPS, port 993) or STARTTLS (port 143)."""
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _constants as C
 from ._client import Client
 from ._handle import path_bytes, utf8
 from ._properties_model import add_properties
 from ._streams import Sink, Source, is_path, reader, source_kind, writer
-from .message import Message
+from .imap_types import FetchedMessage, SearchCriteria, read_fetch_list
+from .message import Message, batch_receiver
 
 #: STORE operations of StoreFlags.
 FLAGS_ADD, FLAGS_REPLACE, FLAGS_REMOVE = 1, 0, -1
@@ -82,19 +83,45 @@ class IMAPClient(Client):
         """CLOSE (``expunge``: removes the messages marked \\Deleted) or UNSELECT."""
         self._run("close_mailbox", 1 if expunge else 0)
 
-    def Search(self, criteria: str = "ALL", uid: bool = False) -> List[int]:
-        """SEARCH with IMAP search keys ("UNSEEN", 'FROM "bob"'; ASCII): the numbers (UIDs)."""
-        text = self._string("search", utf8(criteria), 1 if uid else 0)
+    def Search(self, criteria: Union[str, SearchCriteria] = "ALL", uid: bool = False) -> List[int]:
+        """SEARCH: the numbers (UIDs with ``uid``). ``criteria`` is a SearchCriteria (strings
+        quoted for you, UTF-8 allowed) or IMAP search keys ("UNSEEN", 'FROM "bob"'; ASCII)."""
+        if isinstance(criteria, SearchCriteria):
+            text = self._string("search_criteria", criteria.handle, 1 if uid else 0)
+        else:
+            text = self._string("search", utf8(criteria), 1 if uid else 0)
         return [int(n) for n in text.split()]
+
+    def FetchInfo(self, ids: Union[str, int] = "1:*", items: int = C.CSMAIL_FETCH_ITEM_ALL, uid: bool = False) -> List[FetchedMessage]:
+        """FETCH attributes (``items``: FETCH_ITEM_* bits ORed; the UID always comes) of a
+        message set: FetchedMessage objects, with ``parts`` from BODYSTRUCTURE. Nothing is
+        marked seen."""
+        handle = ctypes.c_void_p(None)
+        self._run("fetch_info", utf8(str(ids)), 1 if uid else 0, items, ctypes.byref(handle))
+        return read_fetch_list(handle.value)
+
+    def FetchMessage(self, id: int, uid: bool = False) -> Message:
+        """The whole message (BODY.PEEK[]: it stays unseen) as a Message."""
+        handle = ctypes.c_void_p(None)
+        self._run("fetch", id, 1 if uid else 0, ctypes.byref(handle))
+        return Message(number=id, _handle=handle.value)
+
+    def FetchMany(self, uids: Iterable[int], callback: Optional[Callable[[Message], Any]] = None) -> List[Message]:
+        """Whole messages by UID, with up to 8 UID FETCH in flight; a UID the mailbox no longer
+        has is skipped. Each Message (its ``number`` the UID) goes to ``callback`` as it
+        arrives, or into the list returned."""
+        items = [int(n) for n in uids]
+        array = (ctypes.c_uint32 * max(len(items), 1))(*items)
+        receive, got = batch_receiver(callback)
+        self._run("fetch_many", array, len(items), receive, None, None)
+        return got
 
     def Fetch(self, id: int, uid: bool = False, sink: Optional[Sink] = None, section: str = "") -> Optional[Message]:
         """BODY.PEEK[section] of one message (the \\Seen flag stays). Without ``sink``: the whole
         message as a Message. With a path: writes the file; with a binary file or a
         callable(bytes): streams into it (``section`` "TEXT", "HEADER", "1.2" ...)."""
         if sink is None and not section:
-            handle = ctypes.c_void_p(None)
-            self._run("fetch", id, 1 if uid else 0, ctypes.byref(handle))
-            return Message(number=id, _handle=handle.value)
+            return self.FetchMessage(id, uid)
         if sink is None:
             chunks: List[bytes] = []
             self._run("fetch_cb", id, 1 if uid else 0, utf8(section), writer(chunks.append), None)
@@ -172,6 +199,9 @@ class IMAPClient(Client):
     close_mailbox = CloseMailbox
     search = Search
     fetch = Fetch
+    fetch_info = FetchInfo
+    fetch_message = FetchMessage
+    fetch_many = FetchMany
     store_flags = StoreFlags
     copy = Copy
     move = Move

@@ -6,11 +6,12 @@ import email
 import email.message
 import email.policy
 import os
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Callable, List, Optional, Tuple, Union
 
 from . import _constants as C
 from ._errors import check, read_string
-from ._handle import Handle, StrLike, path_bytes, utf8
+from ._ffi import csmail_message_callback
+from ._handle import Handle, StrLike, callback_failed, path_bytes, utf8
 from ._library import LIB
 
 Bytes = Union[bytes, bytearray, memoryview]
@@ -303,3 +304,24 @@ class Message(Handle):
 
     def __repr__(self) -> str:
         return f"Message(number={self.number}, Subject={self.Subject!r})"
+
+
+def batch_receiver(callback: Optional[Callable[["Message"], Any]]) -> Tuple[Any, List["Message"]]:
+    """The message callback of a batch retrieval (POP3 RetrieveMany, IMAP FetchMany): each
+    message becomes a Message (its number the message number or UID) handed to ``callback``,
+    or, without one, added to the list returned beside the C callback. A raised exception ends
+    the batch."""
+    got: List[Message] = []
+
+    def trampoline(_userdata: Any, number: int, data: int, length: int) -> int:
+        try:
+            message = Message(ctypes.string_at(data, length), number)
+            if callback is None:
+                got.append(message)
+            else:
+                callback(message)
+            return 0
+        except BaseException as e:  # noqa: B902 - the batch ends with it
+            return callback_failed(e, "the message callback")
+
+    return csmail_message_callback(trampoline), got

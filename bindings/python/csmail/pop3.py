@@ -5,11 +5,10 @@ import ctypes
 from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
 
 from ._client import Client
-from ._ffi import csmail_message_callback
-from ._handle import callback_failed, path_bytes
+from ._handle import path_bytes
 from ._properties_model import add_properties
 from ._streams import Sink, is_path, writer
-from .message import Message
+from .message import Message, batch_receiver
 
 
 class POP3Client(Client):
@@ -84,20 +83,8 @@ class POP3Client(Client):
         With ``callback`` each Message goes to it as it arrives (and the list stays empty)."""
         items = [int(n) for n in numbers]
         array = (ctypes.c_uint32 * max(len(items), 1))(*items)
-        got: List[Message] = []
-
-        def trampoline(_userdata: Any, number: int, data: int, length: int) -> int:
-            try:
-                message = Message(ctypes.string_at(data, length), number)
-                if callback is None:
-                    got.append(message)
-                else:
-                    callback(message)
-                return 0
-            except BaseException as e:  # noqa: B902 - the batch ends with it
-                return callback_failed(e, "the message callback")
-
-        self._run("retrieve_many", array, len(items), 1 if delete else 0, csmail_message_callback(trampoline), None)
+        receive, got = batch_receiver(callback)
+        self._run("retrieve_many", array, len(items), 1 if delete else 0, receive, None)
         return got
 
     def messages(self, delete: bool = False) -> Iterator[Message]:

@@ -242,10 +242,9 @@ fn section_bytes(raw: &[u8], spec: &Spec) -> Option<Vec<u8>> {
     }
     let msg = MessageParser::default().parse(raw)?;
     let part = locate(&msg, &spec.part)?;
-    // Offsets of parts inside an encapsulated message are relative to that message's bytes.
-    let base = containing_raw(&msg, &spec.part);
-    let body = base.get(part.offset_body as usize..part.offset_end as usize)?;
-    let mime = base.get(part.offset_header as usize..part.offset_body as usize)?;
+    let base = containing_message(&msg, &spec.part);
+    let body = part_range(base, part.offset_body, part.offset_end)?;
+    let mime = part_range(base, part.offset_header, part.offset_body)?;
     Some(match &spec.what {
         What::All => body.to_vec(),
         What::Mime => mime.to_vec(),
@@ -264,8 +263,16 @@ fn section_bytes(raw: &[u8], spec: &Spec) -> Option<Vec<u8>> {
     })
 }
 
-/// The raw bytes the offsets of the part at `path` refer to.
-fn containing_raw<'m>(msg: &'m Message<'m>, path: &[usize]) -> &'m [u8] {
+/// The bytes `from..to` of a part of `msg`. mail-parser gives the parts of a message/rfc822
+/// it parsed in place offsets into the outermost message, while that message's own raw bytes
+/// start at its header: its root part's header offset is where they begin.
+fn part_range<'m>(msg: &'m Message<'m>, from: u32, to: u32) -> Option<&'m [u8]> {
+    let base = msg.root_part().offset_header;
+    msg.raw_message().get(from.checked_sub(base)? as usize..to.checked_sub(base)? as usize)
+}
+
+/// The message whose part is at `path` (the outermost one or an encapsulated one).
+fn containing_message<'m>(msg: &'m Message<'m>, path: &[usize]) -> &'m Message<'m> {
     let mut part = msg.root_part();
     let mut cur = msg;
     for (depth, &n) in path.iter().enumerate() {
@@ -282,7 +289,7 @@ fn containing_raw<'m>(msg: &'m Message<'m>, path: &[usize]) -> &'m [u8] {
             }
         }
     }
-    cur.raw_message()
+    cur
 }
 
 /// Renders `* seq FETCH (...)` for one message.
@@ -475,7 +482,7 @@ const MAX_STRUCTURE_DEPTH: usize = 32;
 fn structure(out: &mut Vec<u8>, msg: &Message, part: &MessagePart, ext: bool, depth: usize) {
     let ct = part.content_type();
     if depth >= MAX_STRUCTURE_DEPTH {
-        let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize).unwrap_or(&[]);
+        let body = part_range(msg, part.offset_body, part.offset_end).unwrap_or(&[]);
         out.extend_from_slice(
             format!("(\"APPLICATION\" \"OCTET-STREAM\" NIL NIL NIL \"7BIT\" {})", body.len()).as_bytes(),
         );
@@ -505,7 +512,7 @@ fn structure(out: &mut Vec<u8>, msg: &Message, part: &MessagePart, ext: bool, de
         Some(c) => (c.c_type.to_ascii_uppercase(), c.c_subtype.as_deref().unwrap_or("").to_ascii_uppercase()),
         None => ("TEXT".to_string(), "PLAIN".to_string()),
     };
-    let body = msg.raw_message().get(part.offset_body as usize..part.offset_end as usize).unwrap_or(&[]);
+    let body = part_range(msg, part.offset_body, part.offset_end).unwrap_or(&[]);
     out.push(b'(');
     string(out, ty.as_bytes());
     out.push(b' ');
@@ -570,6 +577,14 @@ mod tests {
         assert_eq!(section_bytes(MULTI, &spec("2")).unwrap(), b"AAEC");
         assert_eq!(section_bytes(MULTI, &spec("1.MIME")).unwrap(), b"Content-Type: text/plain; charset=utf-8\r\n\r\n");
         assert_eq!(section_bytes(MULTI, &spec("3")), None);
+        // Inside an attached message: its body, its header, and its text.
+        let nested = b"Content-Type: multipart/mixed; boundary=o\r\n\r\n--o\r\nContent-Type: message/rfc822\r\n\r\nFrom: c@x\r\nSubject: inner\r\n\r\nInner body.\r\n--o--\r\n";
+        assert_eq!(section_bytes(nested, &spec("1.1")).unwrap(), b"Inner body.");
+        assert_eq!(section_bytes(nested, &spec("1.HEADER")).unwrap(), b"From: c@x\r\nSubject: inner\r\n\r\n");
+        let msg = MessageParser::default().parse(&nested[..]).unwrap();
+        let mut out = Vec::new();
+        structure(&mut out, &msg, msg.root_part(), false, 0);
+        assert!(String::from_utf8(out).unwrap().contains("\"US-ASCII\") NIL NIL \"7BIT\" 11 1) 4)"));
         assert_eq!(
             section_bytes(MULTI, &spec("HEADER.FIELDS (subject TO)")).unwrap(),
             b"To: b@y.example\r\nSubject: hi\r\n\r\n"

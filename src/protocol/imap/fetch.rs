@@ -1,7 +1,8 @@
 //! FETCH and UID FETCH (RFC 9051 6.4.5): message attributes (UID, flags, size, internal date,
-//! envelope) for a set of messages, and one message or section streamed into a sink with
+//! envelope, BODYSTRUCTURE) for a set of messages, and one message or section streamed into a sink with
 //! BODY.PEEK (the \Seen flag stays as it was).
 
+use super::bodystructure::BodyPart;
 use super::command::Command;
 use super::response::{BodyTarget, Status};
 use super::search::sequence_set;
@@ -50,10 +51,16 @@ pub struct FetchItems {
     pub size: bool,
     pub internal_date: bool,
     pub envelope: bool,
+    /// BODYSTRUCTURE: the MIME parts and their section numbers.
+    pub body_structure: bool,
 }
 
 impl FetchItems {
-    pub const ALL: FetchItems = FetchItems { flags: true, size: true, internal_date: true, envelope: true };
+    pub const ALL: FetchItems =
+        FetchItems { flags: true, size: true, internal_date: true, envelope: true, body_structure: true };
+    /// None of the attributes: only the UID.
+    pub const NONE: FetchItems =
+        FetchItems { flags: false, size: false, internal_date: false, envelope: false, body_structure: false };
 }
 
 /// One message's fetched attributes; the envelope's strings are as the server sent them
@@ -69,6 +76,8 @@ pub struct FetchedMessage {
     pub from: String,
     pub date: String,
     pub message_id: String,
+    /// The MIME structure, when BODYSTRUCTURE was asked for and the server sent it.
+    pub body_structure: Option<BodyPart>,
 }
 
 fn text(b: &Option<std::borrow::Cow<'_, [u8]>>) -> String {
@@ -102,6 +111,9 @@ impl ImapSession {
         if items.envelope {
             names.push("ENVELOPE");
         }
+        if items.body_structure {
+            names.push("BODYSTRUCTURE");
+        }
         let cmd =
             Command::new(if uid { "UID FETCH" } else { "FETCH" }).raw(&set).raw(&format!("({})", names.join(" ")));
         let mut out: Vec<FetchedMessage> = Vec::new();
@@ -121,6 +133,9 @@ impl ImapSession {
                             if let Some(a) = e.from.as_ref().and_then(|f| f.first()) {
                                 m.from = format!("{}@{}", text(&a.mailbox), text(&a.host));
                             }
+                        }
+                        AttributeValue::BodyStructure(b) => {
+                            m.body_structure = Some(super::bodystructure::from_response(b))
                         }
                         _ => {}
                     }

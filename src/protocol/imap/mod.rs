@@ -6,10 +6,12 @@
 //! and streams message literals), `exchange` (one command to its completion, untagged responses
 //! at any time, NO/BAD/BYE), `capabilities` (and STARTTLS), `login` (LOGIN and AUTHENTICATE),
 //! `mailbox` (SELECT, LIST, STATUS, CREATE ...), `utf7` (modified UTF-7 names), `search`
-//! (the criteria builder), `fetch` (attributes and streamed bodies), `messages` (STORE, COPY,
-//! MOVE, EXPUNGE), `append` (APPEND: CRLF conversion, measuring or spooling) and `idle`.
+//! (the criteria builder), `fetch` (attributes and streamed bodies), `bodystructure` (the
+//! parts tree of BODYSTRUCTURE), `messages` (STORE, COPY, MOVE, EXPUNGE), `append` (APPEND:
+//! CRLF conversion, measuring or spooling) and `idle`.
 
 mod append;
+mod bodystructure;
 mod capabilities;
 mod command;
 mod exchange;
@@ -22,6 +24,7 @@ mod response;
 mod search;
 mod utf7;
 
+pub use bodystructure::BodyPart;
 pub use capabilities::Capabilities;
 pub use command::{Command, Part};
 pub use fetch::{FetchItems, FetchedMessage};

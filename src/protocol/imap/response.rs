@@ -273,10 +273,62 @@ fn stream_literal<I: Input>(conn: &mut I, n: u64, target: &mut BodyTarget, step:
     Ok(())
 }
 
+/// How deep parenthesised lists may nest in one response. imap-proto reads nested lists
+/// (BODYSTRUCTURE, envelopes) by recursion, about 6 KiB of stack a level in a release build and
+/// 50 KiB in a debug one: a few kilobytes of "((((" from a hostile server would overflow the
+/// stack of the application's thread and abort the process. 64 levels is far past real mail
+/// (a MIME tree 60 levels deep).
+const MAX_NESTING: usize = 64;
+
+/// Refuses a response whose lists nest deeper than MAX_NESTING; parentheses inside quoted
+/// strings and literals do not count.
+pub fn check_nesting(bytes: &[u8]) -> Result<()> {
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(Error::protocol(
+                        error::eexMalformedReply,
+                        format!("the server sent a response nested over {MAX_NESTING} lists deep"),
+                    ));
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' => {
+                // A literal `{n}` (or `{n+}`) and its line end: its n bytes are data.
+                let digits = bytes[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+                let mut j = i + 1 + digits;
+                j += usize::from(bytes.get(j) == Some(&b'+'));
+                let n = std::str::from_utf8(&bytes[i + 1..i + 1 + digits]).ok().and_then(|d| d.parse::<usize>().ok());
+                let eol = match (bytes.get(j), bytes.get(j + 1), bytes.get(j + 2)) {
+                    (Some(b'}'), Some(b'\r'), Some(b'\n')) => Some(j + 2),
+                    (Some(b'}'), Some(b'\n'), _) => Some(j + 1),
+                    _ => None,
+                };
+                if let (Some(n), Some(eol)) = (n, eol) {
+                    i = eol.saturating_add(n);
+                }
+            }
+            _ => {}
+        }
+        i = i.saturating_add(1);
+    }
+    Ok(())
+}
+
 /// Reads one whole response: line pieces and the literals between them. A FETCH's first message
 /// literal goes into `body` (and stands as `{0}` in the bytes returned); every other literal is
 /// read into the response, within MAX_RESPONSE, refused before a byte of it is read when its
-/// announcement is over that. The bytes end with CRLF.
+/// announcement is over that. A response nested deeper than MAX_NESTING is refused. The bytes
+/// end with CRLF.
 pub fn read_response<I: Input>(
     conn: &mut I,
     mut deadline: Instant,
@@ -296,6 +348,7 @@ pub fn read_response<I: Input>(
                 out.pop();
                 out.extend_from_slice(b"\r\n");
             }
+            check_nesting(&out)?;
             return Ok(out);
         };
         let streamable = body.as_ref().is_some_and(|b| b.written.is_none()) && is_body_literal(&out, &out[start..]);
@@ -406,6 +459,42 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn lists_nested_past_the_limit_are_refused_before_the_grammar_sees_them() {
+        let nested = |depth: usize| {
+            let mut s = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
+            s.extend(std::iter::repeat_n(b'(', depth - 1));
+            s.extend_from_slice(b"\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1");
+            for _ in 1..depth {
+                s.extend_from_slice(b" \"mixed\")");
+            }
+            s.extend_from_slice(b")\r\n");
+            s
+        };
+        assert!(check_nesting(&nested(MAX_NESTING)).is_ok());
+        let e = check_nesting(&nested(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!((e.result, e.eex), (error::CSMAIL_E_PROTOCOL, error::eexMalformedReply));
+        assert_eq!(e.text, "the server sent a response nested over 64 lists deep");
+        // Parentheses in quoted strings (escaped quotes included) and literals are data.
+        let deep = "(".repeat(200);
+        let quoted = format!("* 1 FETCH (ENVELOPE (NIL \"a\\\"{deep}\" NIL))\r\n");
+        assert!(check_nesting(quoted.as_bytes()).is_ok());
+        let literal = format!("* 1 FETCH (BODY[] {{200}}\r\n{deep})\r\n");
+        assert!(check_nesting(literal.as_bytes()).is_ok());
+        let literal_plus = format!("* 1 FETCH (BODY[] {{200+}}\n{deep})\r\n");
+        assert!(check_nesting(literal_plus.as_bytes()).is_ok());
+        // A brace that is no literal hides nothing.
+        let fake = format!("* 1 FETCH ({{x}} {deep})\r\n");
+        assert!(check_nesting(fake.as_bytes()).is_err());
+        // Through the framing: the whole deep response is refused, the session would break.
+        let mut data = nested(100_000);
+        data.extend_from_slice(b"A0001 OK done\r\n");
+        let mut input = MemoryInput::new(data, 4096);
+        let far = Instant::now() + std::time::Duration::from_secs(60);
+        let e = read_response(&mut input, far, None, "reading").unwrap_err();
+        assert_eq!(e.eex, error::eexMalformedReply);
     }
 
     #[test]

@@ -18,8 +18,8 @@ enum Key {
     Header(String, String),
     /// A key with a number (LARGER, SMALLER).
     Number(&'static str, u64),
-    /// A key with a date (SINCE, BEFORE, ON; "1-Feb-2024").
-    Date(&'static str, String),
+    /// A key with a date (SINCE, BEFORE, ON) as year, month 1-12, day 1-31.
+    Date(&'static str, u16, u8, u8),
     /// UID set.
     Uid(String),
     Not(Box<Search>),
@@ -62,6 +62,34 @@ impl Search {
     pub fn answered(self) -> Search {
         self.key(Key::Flag("ANSWERED"))
     }
+    pub fn unanswered(self) -> Search {
+        self.key(Key::Flag("UNANSWERED"))
+    }
+    pub fn unflagged(self) -> Search {
+        self.key(Key::Flag("UNFLAGGED"))
+    }
+    pub fn undeleted(self) -> Search {
+        self.key(Key::Flag("UNDELETED"))
+    }
+    pub fn draft(self) -> Search {
+        self.key(Key::Flag("DRAFT"))
+    }
+    pub fn undraft(self) -> Search {
+        self.key(Key::Flag("UNDRAFT"))
+    }
+    /// Recent and not seen (IMAP4rev1; IMAP4rev2 servers have no \Recent).
+    pub fn new_messages(self) -> Search {
+        self.key(Key::Flag("NEW"))
+    }
+    pub fn cc(self, s: &str) -> Search {
+        self.key(Key::Text("CC", s.to_owned()))
+    }
+    pub fn bcc(self, s: &str) -> Search {
+        self.key(Key::Text("BCC", s.to_owned()))
+    }
+    pub fn unkeyword(self, s: &str) -> Search {
+        self.key(Key::Text("UNKEYWORD", s.to_owned()))
+    }
     pub fn from(self, s: &str) -> Search {
         self.key(Key::Text("FROM", s.to_owned()))
     }
@@ -89,12 +117,18 @@ impl Search {
     pub fn smaller(self, n: u64) -> Search {
         self.key(Key::Number("SMALLER", n))
     }
-    /// Messages whose internal date is on or after (year, month 1-12, day).
+    /// Messages whose internal date is on or after (year, month 1-12, day 1-31); a date that
+    /// does not exist is refused when the search is sent.
     pub fn since(self, y: u16, m: u8, d: u8) -> Search {
-        self.key(Key::Date("SINCE", date(y, m, d)))
+        self.key(Key::Date("SINCE", y, m, d))
     }
+    /// Internal date before the day.
     pub fn before(self, y: u16, m: u8, d: u8) -> Search {
-        self.key(Key::Date("BEFORE", date(y, m, d)))
+        self.key(Key::Date("BEFORE", y, m, d))
+    }
+    /// Internal date on the day.
+    pub fn on(self, y: u16, m: u8, d: u8) -> Search {
+        self.key(Key::Date("ON", y, m, d))
     }
     /// Messages with these UIDs ("1:5,7").
     pub fn uids(self, set: &str) -> Search {
@@ -110,6 +144,17 @@ impl Search {
     /// LF, NUL, a literal announcement or anything not ASCII (use the builder for those).
     pub fn raw(self, keys: &str) -> Search {
         self.key(Key::Raw(keys.to_owned()))
+    }
+
+    /// Checks every key as sending would (CR/LF/NUL in strings, dates, UID sets, raw keys), so
+    /// a builder can refuse a bad key when it is added.
+    pub fn check(&self) -> Result<()> {
+        self.write(Command::new("SEARCH"), false).map(|_| ())
+    }
+
+    /// Whether no key was added (the search is then ALL).
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
     }
 
     fn is_ascii(&self) -> bool {
@@ -140,7 +185,7 @@ impl Search {
                     cmd.raw("HEADER").quoted(n, utf8).quoted(v, utf8)
                 }
                 Key::Number(name, n) => cmd.raw(&format!("{name} {n}")),
-                Key::Date(name, d) => cmd.raw(&format!("{name} {d}")),
+                Key::Date(name, y, m, d) => cmd.raw(&format!("{name} {}", date(*y, *m, *d)?)),
                 Key::Uid(set) => cmd.raw("UID").raw(&sequence_set(set)?),
                 Key::Not(s) => s.write(cmd.raw("NOT"), utf8)?,
                 Key::Raw(keys) => {
@@ -163,8 +208,22 @@ impl Search {
     }
 }
 
-fn date(y: u16, m: u8, d: u8) -> String {
-    format!("{d}-{}-{y}", MONTHS[usize::from(m.clamp(1, 12) - 1)])
+/// An IMAP date ("1-Feb-2024"); a day the calendar does not have is refused.
+fn date(y: u16, m: u8, d: u8) -> Result<String> {
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    if y == 0 || y > 9999 || d == 0 || d > days {
+        return Err(Error::invalid_arg(format!(
+            "{y:04}-{m:02}-{d:02} is not a date (year 1-9999, month 1-12, a day the month has)"
+        )));
+    }
+    Ok(format!("{d}-{}-{y}", MONTHS[usize::from(m - 1)]))
 }
 
 /// Checks a sequence set ("1:5,7,9:*"): digits, ':', ',' and '*' only.
@@ -278,6 +337,15 @@ mod tests {
         );
         assert_eq!(line(&Search::new().not(Search::new().deleted()).uids("1:5,7")), "A1 SEARCH NOT DELETED UID 1:5,7");
         assert!(Search::new().subject("a\r\nA2 LOGOUT").write(Command::new("SEARCH"), false).is_err());
+        assert_eq!(
+            line(&Search::new().on(2024, 2, 29).unflagged().cc("x").new_messages()),
+            "A1 SEARCH ON 29-Feb-2024 UNFLAGGED CC \"x\" NEW"
+        );
+        for (y, m, d) in [(2023, 2, 29), (2024, 13, 1), (2024, 0, 1), (2024, 4, 31), (0, 1, 1), (2024, 1, 0)] {
+            let e = Search::new().since(y, m, d).check().unwrap_err();
+            assert_eq!(e.result, crate::error::CSMAIL_E_INVALID_ARGUMENT, "{y}-{m}-{d}");
+        }
+        assert!(Search::new().before(1900, 12, 31).check().is_ok());
         assert!(sequence_set("1 2").is_err() && sequence_set("1:").is_err() && sequence_set("").is_err());
         assert_eq!(sequence_set("1:*,4").unwrap(), "1:*,4");
         assert_eq!(esearch_all("ESEARCH (TAG \"A3\") UID ALL 1:3,7,9:8 MIN 1").unwrap().unwrap(), [1, 2, 3, 7, 8, 9]);

@@ -42,15 +42,15 @@ impl SmtpSession {
         // The read buffer and the BDAT chunk buffer live as long as the session.
         let mut read_buf = std::mem::take(&mut self.read_buf);
         let mut chunk = std::mem::take(&mut self.chunk_buf);
-        read_buf.resize(WRITE_CHUNK, 0);
+        read_buf.resize(PIECE, 0);
         let in_memory = source.in_memory().map(|m| m.len());
         let mut offset = 0;
         let result = loop {
-            // A message in memory is stuffed straight from it, WRITE_CHUNK at a time (for the
-            // progress reports and the flushes); other sources are read into the buffer.
+            // A message in memory is stuffed straight from it, PIECE at a time (for the progress
+            // reports and the flushes); other sources are read into the buffer.
             let piece: &[u8] = match in_memory {
                 Some(len) => {
-                    let end = (offset + WRITE_CHUNK).min(len);
+                    let end = (offset + PIECE).min(len);
                     let start = offset;
                     offset = end;
                     &source.in_memory().expect("a memory source stays in memory")[start..end]
@@ -75,16 +75,24 @@ impl SmtpSession {
             match framing {
                 Framing::Data => stuffer.push(piece, self.link.conn.data_queue()),
                 // Plain CRLF text goes into its BDAT chunk as it is, without a copy through the
-                // chunk buffer (whose length the BDAT command must give first).
+                // chunk buffer (whose length the BDAT command must give first); a big piece is
+                // not even copied into the output queue, it goes out behind its BDAT line.
                 Framing::Bdat { .. } if stuffer.passes_unchanged(piece) => {
-                    queue_chunk(self.link.conn.data_queue(), piece, false);
                     chunks += 1;
+                    if n >= DIRECT_PIECE {
+                        queue_chunk(self.link.conn.data_queue(), &[], n, false);
+                        if let Err(e) = self.link.conn.flush_with(piece, "sending the message") {
+                            break Err(e);
+                        }
+                    } else {
+                        queue_chunk(self.link.conn.data_queue(), piece, n, false);
+                    }
                 }
                 Framing::Bdat { .. } => {
                     chunk.clear();
                     stuffer.push(piece, &mut chunk);
                     if !chunk.is_empty() {
-                        queue_chunk(self.link.conn.data_queue(), &chunk, false);
+                        queue_chunk(self.link.conn.data_queue(), &chunk, chunk.len(), false);
                         chunks += 1;
                     }
                 }
@@ -106,7 +114,7 @@ impl SmtpSession {
                     chunk.clear();
                     stuffer.finish(&mut chunk);
                     if last || !chunk.is_empty() {
-                        queue_chunk(self.link.conn.data_queue(), &chunk, last);
+                        queue_chunk(self.link.conn.data_queue(), &chunk, chunk.len(), last);
                         chunks += 1;
                     }
                 }
@@ -218,9 +226,21 @@ impl SmtpSession {
     }
 }
 
-/// `BDAT <size>[ LAST]` and the chunk.
-fn queue_chunk(out: &mut Vec<u8>, chunk: &[u8], last: bool) {
+/// How much of the message is read (or taken from memory) at a time: with its BDAT line
+/// (`BDAT 65524\r\n`, 12 bytes) a piece fills exactly four full TLS records (16 KiB each),
+/// where WRITE_CHUNK bytes would add a fifth record of 12 bytes to every flush.
+const PIECE: usize = WRITE_CHUNK - "BDAT 65524\r\n".len();
+
+/// A BDAT chunk at least this big goes from the read buffer straight to the stream; a smaller
+/// one is copied into the output queue, where it can share a write with what follows (the
+/// next message's envelope, say).
+const DIRECT_PIECE: usize = 16 * 1024;
+
+/// `BDAT <size>[ LAST]` and `chunk`, which is the whole chunk of `size` bytes or empty (the
+/// caller then writes the chunk right after the queue).
+fn queue_chunk(out: &mut Vec<u8>, chunk: &[u8], size: usize, last: bool) {
     use std::io::Write;
-    let _ = write!(out, "BDAT {}{}\r\n", chunk.len(), if last { " LAST" } else { "" });
+    debug_assert!(chunk.is_empty() || chunk.len() == size);
+    let _ = write!(out, "BDAT {size}{}\r\n", if last { " LAST" } else { "" });
     out.extend_from_slice(chunk);
 }
