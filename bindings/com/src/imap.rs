@@ -230,11 +230,11 @@ pub fn imap_op(c: &ImapClient, memory: &ImapMemory, op: Op, args: &[VARIANT]) ->
             Value::NumArray(got)
         }
         ImapOp::MessageFlags => {
-            let items = FetchItems { flags: true, size: false, internal_date: false, envelope: false };
+            let items = FetchItems { flags: true, ..FetchItems::NONE };
             Value::Str(fetched(c, to_id(&args[0], 0)?, uid_flag(args, 1)?, items)?.flags.join(" "))
         }
         ImapOp::MessageSize => {
-            let items = FetchItems { flags: false, size: true, internal_date: false, envelope: false };
+            let items = FetchItems { size: true, ..FetchItems::NONE };
             Value::F64(f64::from(fetched(c, to_id(&args[0], 0)?, uid_flag(args, 1)?, items)?.size))
         }
         ImapOp::StoreFlags => {
