@@ -3,7 +3,8 @@
 # builds the DLL for x86_64 and i686, registers it with regsvr32 in a fresh wine prefix, and runs
 # the scripts in tests/com/ with cscript against the bundled csmail-server (the Linux binary, on
 # free loopback ports): sends over STARTTLS and implicit TLS, a JScript send, failures with
-# their exact Err.Number and ExtendedError.Number, and a POP3S fetch of what was sent.
+# their exact Err.Number and ExtendedError.Number, a POP3S fetch of what was sent, and IMAPClient
+# over STARTTLS and implicit TLS (tests/com/imap.vbs, imap.js, and its OnProgress in events.c).
 #
 #   bash scripts/test-com-wine.sh                    # both architectures
 #   CSMAIL_COM_ARCHES=x86_64 bash scripts/test-com-wine.sh
@@ -79,7 +80,7 @@ for arch in $arches; do
 done
 
 # The generated VB constants as VBScript (Const takes literals only, so names are resolved) and
-# JScript; then each test is the constants + tests/com/check.vbs + the test.
+# JScript; then each test is the constants + tests/com/check.vbs (check.js) + the test.
 python3 - bindings/vb/CSMailConstants.bas "$tmp/constants.vbs" "$tmp/constants.js" "$tmp/constants.txt" <<'PY'
 import re, sys
 values = {}
@@ -123,14 +124,17 @@ for t in tests/com/*.vbs; do
     [ "$(basename "$t")" = check.vbs ] && continue
     cat "$tmp/constants.vbs" tests/com/check.vbs "$t" >"$tmp/$(basename "$t")"
 done
-for t in tests/com/*.js; do cat "$tmp/constants.js" "$t" >"$tmp/$(basename "$t")"; done
+for t in tests/com/*.js; do
+    [ "$(basename "$t")" = check.js ] && continue
+    cat "$tmp/constants.js" tests/com/check.js "$t" >"$tmp/$(basename "$t")"
+done
 
 cargo build --quiet --locked -p csmail-server --bin csmail-server
 state=$tmp/server
 mkdir -p "$state"
 mkfifo "$state/stdin"
 target/debug/csmail-server --dir "$state" --smtp-port 0 --smtps-port 0 --pop3-port 0 --pop3s-port 0 \
-    --user alice:alicepass --stdin-lifetime <"$state/stdin" >"$state/server.log" 2>&1 &
+    --imap-port 0 --imaps-port 0 --user alice:alicepass --stdin-lifetime <"$state/stdin" >"$state/server.log" 2>&1 &
 server_pid=$!
 exec 3>"$state/stdin"
 for _ in $(seq 200); do
@@ -152,7 +156,8 @@ status=0
 script() {
     local out rc
     say "$1: $(basename "${2//\\//}") $3"
-    out=$("${run[@]}" "$2" //nologo "$(winepath -w "$tmp/$3")" "$(port smtp)" "$(port smtps)" "$(port pop3s)" "$ca" 2>&1) &&
+    out=$("${run[@]}" "$2" //nologo "$(winepath -w "$tmp/$3")" "$(port smtp)" "$(port smtps)" "$(port pop3s)" "$ca" \
+        "$(port imap)" "$(port imaps)" 2>&1) &&
         rc=0 || rc=$?
     out=$(tr -d '\r' <<<"$out")
     printf '%s\n' "$out"
@@ -180,10 +185,14 @@ for arch in $arches; do
     # The events through connection points, as WithEvents and WScript.ConnectObject find them
     # (wine's cscript does not implement ConnectObject).
     say "$arch: events.exe"
-    (cd "$tmp/$arch" && "${run[@]}" ./events.exe "$(port smtp)" "$ca") | tr -d '\r' | tee "$tmp/$arch/events.txt" || true
+    (cd "$tmp/$arch" && "${run[@]}" ./events.exe "$(port smtp)" "$ca" "$(port imaps)") | tr -d '\r' | tee "$tmp/$arch/events.txt" || true
     grep -q '^COM-TEST-PASSED' "$tmp/$arch/events.txt" || { echo "test-com-wine: $arch: events.exe FAILED" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" fetch_pop3s.vbs
     script "$arch" "$sys\\cscript.exe" message_parts.vbs
+    # After the POP3 tests, which count the messages in the mailbox; imap.vbs leaves it as it
+    # found it.
+    script "$arch" "$sys\\cscript.exe" imap.vbs
+    script "$arch" "$sys\\cscript.exe" imap.js
     "${run[@]}" "$sys\\regsvr32.exe" /s /u "$dll" || { echo "test-com-wine: $arch: regsvr32 /u failed" >&2; status=1; }
     script "$arch" "$sys\\cscript.exe" unregistered.vbs
 

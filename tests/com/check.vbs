@@ -41,12 +41,14 @@ Sub Finish()
     WScript.Quit 1
 End Sub
 
-' Arguments: smtp-port smtps-port pop3s-port ca-file
-Dim SmtpPort, SmtpsPort, Pop3sPort, CaFile
+' Arguments: smtp-port smtps-port pop3s-port ca-file imap-port imaps-port
+Dim SmtpPort, SmtpsPort, Pop3sPort, CaFile, ImapPort, ImapsPort
 SmtpPort = CLng(WScript.Arguments(0))
 SmtpsPort = CLng(WScript.Arguments(1))
 Pop3sPort = CLng(WScript.Arguments(2))
 CaFile = WScript.Arguments(3)
+ImapPort = CLng(WScript.Arguments(4))
+ImapsPort = CLng(WScript.Arguments(5))
 
 Function NewSsl(mode)
     Dim s
@@ -54,4 +56,16 @@ Function NewSsl(mode)
     s.Mode = mode
     s.Option(SSLCAFile) = CaFile
     Set NewSsl = s
+End Function
+
+' A client (CSMailLib.SMTPClient, POP3Client, IMAPClient) for alice on localhost:port, TLS as mode.
+Function NewClient(kind, port, mode)
+    Dim c
+    Set c = CreateObject("CSMailLib." & kind)
+    c.SetAdvancedHandler NewSsl(mode)
+    c.ServerHost = "localhost"
+    c.Port = port
+    c.UserName = "alice"
+    c.Password = "alicepass"
+    Set NewClient = c
 End Function

@@ -1,4 +1,5 @@
-/* LogHandler.OnLogMessage and SMTPClient.OnProgress through connection points, found the way
+/* LogHandler.OnLogMessage, SMTPClient.OnProgress and IMAPClient.OnProgress through connection
+ * points, found the way
  * VB's WithEvents and WScript.ConnectObject find them: IProvideClassInfo -> the coclass's default
  * source interface -> IConnectionPointContainer::FindConnectionPoint -> Advise with an IDispatch
  * sink. (Wine's cscript does not implement WScript.ConnectObject, so this program plays the
@@ -6,7 +7,10 @@
  * is fetched by fetch_pop3s.vbs. Also checks that the type information the objects hand out has
  * the same DISPIDs as their GetIDsOfNames.
  *
- * Usage: events.exe SMTP-PORT CA-FILE       Prints what it checked; exit 0 when all passed. */
+ * IMAPClient's progress is that of an APPEND and a FETCH over implicit TLS, in a mailbox of its
+ * own that it deletes afterwards.
+ *
+ * Usage: events.exe SMTP-PORT CA-FILE IMAPS-PORT    Prints what it checked; exit 0 when all passed. */
 #define COBJMACROS
 #include <windows.h>
 #include <ocidl.h>
@@ -215,6 +219,89 @@ static void check_typeinfo(IDispatch *obj, const wchar_t *interface_name, const 
         ITypeInfo_Release(info);
 }
 
+/* A method call with a result. */
+static HRESULT call_result(IDispatch *obj, const wchar_t *name, VARIANT *args, UINT n, VARIANT *result)
+{
+    DISPPARAMS p = {args, NULL, n, 0};
+    VariantInit(result);
+    return IDispatch_Invoke(obj, id_of(obj, name), &IID_NULL, 0, DISPATCH_METHOD, &p, result, NULL, NULL);
+}
+static HRESULT call_str(IDispatch *obj, const wchar_t *name, const wchar_t *value)
+{
+    VARIANT v, result;
+    HRESULT hr;
+    V_VT(&v) = VT_BSTR;
+    V_BSTR(&v) = SysAllocString(value);
+    hr = call_result(obj, name, &v, 1, &result);
+    VariantClear(&v);
+    VariantClear(&result);
+    return hr;
+}
+
+/* IMAPClient.OnProgress: an Append and a Fetch of `body` over implicit TLS, each with its last
+ * event at all bytes done. */
+static void imap_progress(const wchar_t *port, const wchar_t *ca, const wchar_t *body)
+{
+    IDispatch *imap = create(L"CSMailLib.IMAPClient"), *ssl = create(L"CSMailLib.SSLInfo");
+    IConnectionPoint *point = NULL;
+    struct sink sink = {0};
+    DWORD cookie;
+    VARIANT args[2], result;
+    double length = (double)wcslen(body);
+    LONG uid = 0;
+    int fetched = 0;
+
+    cookie = advise(imap, L"OnProgress", &sink, &point);
+    check_typeinfo(imap, L"IIMAPClient", L"Select");
+    put_int(ssl, L"Mode", 0); /* MODE_CHANNEL */
+    V_VT(&args[1]) = VT_I4;
+    V_I4(&args[1]) = 100; /* SSLCAFile */
+    V_VT(&args[0]) = VT_BSTR;
+    V_BSTR(&args[0]) = SysAllocString(ca);
+    call(ssl, L"SetOption", DISPATCH_METHOD, args, 2);
+    VariantClear(&args[0]);
+    with_object(imap, L"SetAdvancedHandler", ssl);
+    put_str(imap, L"ServerHost", L"localhost");
+    put_int(imap, L"Port", _wtoi(port));
+    put_str(imap, L"UserName", L"alice");
+    put_str(imap, L"Password", L"alicepass");
+    check("IMAPClient Connect (IMAPS)", SUCCEEDED(call(imap, L"Connect", DISPATCH_METHOD, NULL, 0)));
+    check("IMAPClient CreateMailbox Events", SUCCEEDED(call_str(imap, L"CreateMailbox", L"Events")));
+    /* Append(Mailbox, Body): arguments last first. */
+    V_VT(&args[1]) = VT_BSTR;
+    V_BSTR(&args[1]) = SysAllocString(L"Events");
+    V_VT(&args[0]) = VT_BSTR;
+    V_BSTR(&args[0]) = SysAllocString(body);
+    check("IMAPClient Append returns the UID 1",
+          SUCCEEDED(call_result(imap, L"Append", args, 2, &result)) && V_VT(&result) == VT_I4 && (uid = V_I4(&result)) == 1);
+    VariantClear(&args[0]);
+    VariantClear(&args[1]);
+    printf("  (Append: %d OnProgress events, the last %.0f of %.0f)\n", sink.calls, sink.last_done, sink.last_total);
+    check("Append: OnProgress events, the last with all bytes done",
+          sink.calls > 0 && sink.bad_arguments == 0 && sink.last_done == length && sink.last_total == length);
+    sink.calls = 0;
+    sink.last_done = sink.last_total = 0;
+    check("IMAPClient Select Events", SUCCEEDED(call_str(imap, L"Select", L"Events")));
+    V_VT(&args[0]) = VT_I4;
+    V_I4(&args[0]) = uid;
+    fetched = SUCCEEDED(call_result(imap, L"Fetch", args, 1, &result)) && V_VT(&result) == VT_BSTR &&
+              wcscmp(V_BSTR(&result), body) == 0;
+    VariantClear(&result);
+    check("IMAPClient Fetch gives the appended bytes", fetched);
+    printf("  (Fetch: %d OnProgress events, the last %.0f of %.0f)\n", sink.calls, sink.last_done, sink.last_total);
+    check("Fetch: OnProgress events, the last with all bytes done",
+          sink.calls > 0 && sink.bad_arguments == 0 && sink.last_done == length && sink.last_total == length);
+    check("IMAPClient CloseMailbox, DeleteMailbox Events",
+          SUCCEEDED(call(imap, L"CloseMailbox", DISPATCH_METHOD, NULL, 0)) &&
+              SUCCEEDED(call_str(imap, L"DeleteMailbox", L"Events")));
+    check("IMAPClient Disconnect", SUCCEEDED(call(imap, L"Disconnect", DISPATCH_METHOD, NULL, 0)));
+    check("Unadvise IMAPClient OnProgress", point && SUCCEEDED(IConnectionPoint_Unadvise(point, cookie)));
+    if (point)
+        IConnectionPoint_Release(point);
+    IDispatch_Release(imap);
+    IDispatch_Release(ssl);
+}
+
 static int connect_once(IDispatch *smtp)
 {
     HRESULT hr = call(smtp, L"Connect", DISPATCH_METHOD, NULL, 0);
@@ -234,8 +321,8 @@ int wmain(int argc, wchar_t **argv)
     /* ASCII, ending in CRLF: the bytes sent are exactly these. */
     const wchar_t *body = L"Subject: from events.exe\r\n\r\nbody\r\n";
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: events SMTP-PORT CA-FILE\n");
+    if (argc != 4) {
+        fprintf(stderr, "usage: events SMTP-PORT CA-FILE IMAPS-PORT\n");
         return 2;
     }
     CoInitialize(NULL);
@@ -294,6 +381,8 @@ int wmain(int argc, wchar_t **argv)
     check("Connect, Disconnect", connect_once(smtp));
     check("no events after Unadvise", log_sink.calls == before);
     check("Unadvise OnProgress", progress_point && SUCCEEDED(IConnectionPoint_Unadvise(progress_point, progress_cookie)));
+
+    imap_progress(argv[3], argv[2], body);
 
     if (log_point)
         IConnectionPoint_Release(log_point);

@@ -39,12 +39,7 @@ Check "Priority 9: Err.Number", Err.Number, CSMailError(CSMAIL_E_INVALID_ARGUMEN
 Err.Clear
 Check "Priority after the refused 9", msg.Priority, 2
 
-Set smtp = CreateObject("CSMailLib.SMTPClient")
-smtp.SetAdvancedHandler NewSsl(MODE_STARTTLS)
-smtp.ServerHost = "localhost"
-smtp.Port = SmtpPort
-smtp.UserName = "alice"
-smtp.Password = "alicepass"
+Set smtp = NewClient("SMTPClient", SmtpPort, MODE_STARTTLS)
 smtp.Connect
 NoError "SMTP Connect (STARTTLS)"
 smtp.SendMessage msg

@@ -28,6 +28,7 @@ pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIAN
     match (&this.inner, member.action) {
         (Inner::Smtp(c, _), Action::Property(id)) => client_property(c, id, call, put_value),
         (Inner::Pop3(c, _), Action::Property(id)) => client_property(c, id, call, put_value),
+        (Inner::Imap(c, _, _), Action::Property(id)) => client_property(c, id, call, put_value),
         (Inner::Proxy(p), Action::Property(id)) => proxy_property(p, id, call, put_value),
         (Inner::Smtp(c, _), Action::Op(op)) => match client_op(c, op, call, args, put_value)? {
             Some(v) => Ok(v),
@@ -37,6 +38,15 @@ pub fn invoke(obj: &Automation_Impl, member: &Member, call: Call, args: &[VARIAN
             Some(v) => Ok(v),
             None => pop3_op(c, op, args),
         },
+        (Inner::Imap(c, _, memory), Action::Op(op)) => {
+            if op == Op::Connect {
+                memory.forget_mailbox();
+            }
+            match client_op(c, op, call, args, put_value)? {
+                Some(v) => Ok(v),
+                None => crate::imap::imap_op(c, memory, op, args),
+            }
+        }
         (Inner::Ssl(s), Action::Op(op)) => ssl_op(s, op, call, args, put_value),
         (Inner::Log(h, _), Action::Op(op)) => log_op(h, op, call, put_value),
         (Inner::Error(e), Action::Op(op)) => Ok(match op {

@@ -19,6 +19,7 @@ pub const fn events_of(kind: Kind) -> Option<(&'static str, GUID)> {
         Kind::LogHandler => Some(("DLogHandlerEvents", GUID::from_u128(0x431DE862_3A8F_4A56_874C_B99567C610EB))),
         Kind::Smtp => Some(("DSMTPClientEvents", GUID::from_u128(0x231D0838_75DC_4FEE_BB83_26D8659DC0E6))),
         Kind::Pop3 => Some(("DPOP3ClientEvents", GUID::from_u128(0x340A5A23_B53E_4FB5_B4EC_F29105B6AB20))),
+        Kind::Imap => Some(("DIMAPClientEvents", GUID::from_u128(0x4F0CA5F4_6960_4627_AA1B_ABFE648CC7D1))),
         _ => None,
     }
 }
@@ -28,6 +29,7 @@ pub const fn events_of(kind: Kind) -> Option<(&'static str, GUID)> {
 pub enum Kind {
     Smtp,
     Pop3,
+    Imap,
     SslInfo,
     LogHandler,
     ErrorInfo,
@@ -59,6 +61,7 @@ pub const fn interface_of(kind: Kind) -> (&'static str, GUID) {
     match kind {
         Kind::Smtp => ("SMTPClient", GUID::from_u128(0xACE27D3A_461A_4D92_A44E_33FB3AAC3068)),
         Kind::Pop3 => ("POP3Client", GUID::from_u128(0x54255C87_D42D_42B8_98BB_8F8345A3200C)),
+        Kind::Imap => ("IMAPClient", GUID::from_u128(0x9CCE0267_4114_4646_854D_2D188EA1426A)),
         Kind::SslInfo => ("SSLInfo", GUID::from_u128(0x6DED0771_F99C_4412_9C32_BE567803F6D9)),
         Kind::LogHandler => ("LogHandler", GUID::from_u128(0x7984E182_1409_446A_B040_BD32800C9CA1)),
         Kind::ErrorInfo => ("ErrorInfo", GUID::from_u128(0xC97FEFDE_8B73_4260_A689_9E8BE541BEBA)),
@@ -83,6 +86,7 @@ use csmail::api::proxyinfo::{
 pub static CLASSES: &[ClassDef] = &[
     class!("SMTPClient", 0x76B88743_6FCA_46FD_A840_1D88919FE757, Kind::Smtp, "An SMTP client"),
     class!("POP3Client", 0x88430726_44F6_4B1D_8AA2_297523BFC025, Kind::Pop3, "A POP3 client"),
+    class!("IMAPClient", 0x1FEA4B3C_4A76_4420_AFFB_AEE2335995DB, Kind::Imap, "An IMAP client"),
     class!("SSLInfo", 0x3F48F74B_6EBF_4828_9805_2CC5799E2737, Kind::SslInfo, "TLS settings and results"),
     class!(
         "LogHandler",

@@ -5,7 +5,7 @@
 //! - `classes`: the coclasses (ProgIDs, CLSIDs, IIDs).
 //! - `members`: every interface's members, from the library's tables plus the operations.
 //! - `object`: the COM object (IDispatch, IProvideClassInfo, IConnectionPointContainer).
-//! - `behaviour`: what each member calls in the csmail Rust API.
+//! - `behaviour`: what each member calls in the csmail Rust API; `imap`: IMAPClient's members.
 //! - `variant`, `fault`: VARIANT conversions and errors as COM exceptions.
 //! - `events`: LogHandler.OnLogMessage and the clients' OnProgress through connection points.
 //! - `factory`, `register`: the DLL's COM entry points and (un)registration.
@@ -22,6 +22,7 @@ mod classes;
 mod events;
 mod factory;
 mod fault;
+mod imap;
 mod manifest;
 mod members;
 mod object;

@@ -102,6 +102,48 @@ pub enum Op {
     FileName,
     ContentId,
     Disposition,
+    /// IMAPClient's operations (see `crate::imap`).
+    Imap(ImapOp),
+}
+
+/// The operations of IMAPClient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImapOp {
+    Select,
+    Examine,
+    Mailbox,
+    Exists,
+    Recent,
+    UidValidity,
+    UidNext,
+    FirstUnseen,
+    ReadOnly,
+    MailboxFlags,
+    PermanentFlags,
+    List,
+    MailboxAttributes,
+    Status,
+    CreateMailbox,
+    DeleteMailbox,
+    RenameMailbox,
+    Subscribe,
+    Unsubscribe,
+    CloseMailbox,
+    Search,
+    Fetch,
+    FetchToFile,
+    FetchMessage,
+    FetchMany,
+    MessageFlags,
+    MessageSize,
+    StoreFlags,
+    Copy,
+    Move,
+    Expunge,
+    Append,
+    AppendFile,
+    AppendMessage,
+    Idle,
 }
 
 /// What a member does.
@@ -236,6 +278,266 @@ const POP3: &[Row] = &[
     ("Delete", 36, METHOD, &[p("Number", Ty::I4)], Ty::Void, Op::Delete, "Marks a message for deletion (DELE)."),
 ];
 
+/// The optional last parameter of IMAPClient's message operations: True (the default) when the
+/// numbers are UIDs, False for message sequence numbers.
+const UID: Param = opt("UID", Ty::Bool);
+
+const IMAP: &[Row] = &[
+    ("Disconnect", 2, METHOD, &[], Ty::Void, Op::Disconnect, "LOGOUT and close."),
+    ("Noop", 9, METHOD, &[], Ty::Void, Op::Noop, "NOOP (also picks up new messages)."),
+    (
+        "Select",
+        110,
+        METHOD,
+        &[p("Mailbox", Ty::Str)],
+        Ty::Variant,
+        Op::Imap(ImapOp::Select),
+        "Opens a mailbox read-write; returns its message count (also in Exists).",
+    ),
+    (
+        "Examine",
+        111,
+        METHOD,
+        &[p("Mailbox", Ty::Str)],
+        Ty::Variant,
+        Op::Imap(ImapOp::Examine),
+        "Opens a mailbox read-only; returns its message count (also in Exists).",
+    ),
+    ("Mailbox", 112, GET, &[], Ty::Str, Op::Imap(ImapOp::Mailbox), "The selected mailbox; \"\" when none."),
+    (
+        "Exists",
+        113,
+        GET,
+        &[],
+        Ty::Variant,
+        Op::Imap(ImapOp::Exists),
+        "The message count as the last Select, Examine or Idle told it.",
+    ),
+    ("Recent", 114, GET, &[], Ty::Variant, Op::Imap(ImapOp::Recent), "RECENT of the last Select or Examine."),
+    (
+        "UIDValidity",
+        115,
+        GET,
+        &[],
+        Ty::Variant,
+        Op::Imap(ImapOp::UidValidity),
+        "UIDVALIDITY of the selected mailbox (UIDs stay valid while it stays the same).",
+    ),
+    ("UIDNext", 116, GET, &[], Ty::Variant, Op::Imap(ImapOp::UidNext), "UIDNEXT of the last Select or Examine."),
+    (
+        "FirstUnseen",
+        117,
+        GET,
+        &[],
+        Ty::Variant,
+        Op::Imap(ImapOp::FirstUnseen),
+        "The number of the first unseen message; 0 when the server did not tell.",
+    ),
+    ("ReadOnly", 118, GET, &[], Ty::Bool, Op::Imap(ImapOp::ReadOnly), "True when the mailbox was opened read-only."),
+    (
+        "MailboxFlags",
+        119,
+        GET,
+        &[],
+        Ty::Str,
+        Op::Imap(ImapOp::MailboxFlags),
+        "The flags the mailbox knows, space-separated (\\Seen \\Deleted ...).",
+    ),
+    (
+        "PermanentFlags",
+        120,
+        GET,
+        &[],
+        Ty::Str,
+        Op::Imap(ImapOp::PermanentFlags),
+        "The flags that can be stored permanently, space-separated.",
+    ),
+    (
+        "List",
+        121,
+        METHOD,
+        &[opt("Pattern", Ty::Str), opt("Reference", Ty::Str)],
+        Ty::Variant,
+        Op::Imap(ImapOp::List),
+        "LIST: the mailbox names (an array) matching Pattern (default \"*\", every mailbox).",
+    ),
+    (
+        "MailboxAttributes",
+        122,
+        GET,
+        &[p("Mailbox", Ty::Str)],
+        Ty::Str,
+        Op::Imap(ImapOp::MailboxAttributes),
+        "The attributes the last List gave a mailbox, space-separated (\\HasNoChildren \\Sent); \"\" when not listed.",
+    ),
+    (
+        "Status",
+        123,
+        METHOD,
+        &[p("Mailbox", Ty::Str), opt("Item", Ty::Str)],
+        Ty::Variant,
+        Op::Imap(ImapOp::Status),
+        "STATUS: MESSAGES (default), RECENT, UIDNEXT, UIDVALIDITY or UNSEEN of a mailbox; -1 when not told.",
+    ),
+    ("CreateMailbox", 124, METHOD, &[p("Mailbox", Ty::Str)], Ty::Void, Op::Imap(ImapOp::CreateMailbox), "CREATE."),
+    ("DeleteMailbox", 125, METHOD, &[p("Mailbox", Ty::Str)], Ty::Void, Op::Imap(ImapOp::DeleteMailbox), "DELETE."),
+    (
+        "RenameMailbox",
+        126,
+        METHOD,
+        &[p("Mailbox", Ty::Str), p("NewName", Ty::Str)],
+        Ty::Void,
+        Op::Imap(ImapOp::RenameMailbox),
+        "RENAME.",
+    ),
+    ("Subscribe", 127, METHOD, &[p("Mailbox", Ty::Str)], Ty::Void, Op::Imap(ImapOp::Subscribe), "SUBSCRIBE."),
+    ("Unsubscribe", 128, METHOD, &[p("Mailbox", Ty::Str)], Ty::Void, Op::Imap(ImapOp::Unsubscribe), "UNSUBSCRIBE."),
+    (
+        "CloseMailbox",
+        129,
+        METHOD,
+        &[opt("Expunge", Ty::Bool)],
+        Ty::Void,
+        Op::Imap(ImapOp::CloseMailbox),
+        "Leaves the selected mailbox: CLOSE with Expunge (removes the \\Deleted messages), else UNSELECT.",
+    ),
+    (
+        "Search",
+        130,
+        METHOD,
+        &[p("Criteria", Ty::Str), UID],
+        Ty::Variant,
+        Op::Imap(ImapOp::Search),
+        "SEARCH with IMAP criteria (\"UNSEEN FROM bob\"): an array of UIDs (or sequence numbers).",
+    ),
+    (
+        "Fetch",
+        131,
+        METHOD,
+        &[p("ID", Ty::Variant), UID, opt("Section", Ty::Str)],
+        Ty::Str,
+        Op::Imap(ImapOp::Fetch),
+        "A message (or a section: \"HEADER\", \"TEXT\", \"1.2\") as text, read as UTF-8; leaves it unseen.",
+    ),
+    (
+        "FetchToFile",
+        132,
+        METHOD,
+        &[p("ID", Ty::Variant), p("Path", Ty::Str), UID],
+        Ty::F64,
+        Op::Imap(ImapOp::FetchToFile),
+        "Writes a message's bytes to a file; returns the size.",
+    ),
+    (
+        "FetchMessage",
+        133,
+        METHOD,
+        &[p("ID", Ty::Variant), UID],
+        Ty::Object,
+        Op::Imap(ImapOp::FetchMessage),
+        "A message as a Message object.",
+    ),
+    (
+        "FetchMany",
+        134,
+        METHOD,
+        &[p("UIDs", Ty::Variant), p("Folder", Ty::Str)],
+        Ty::Variant,
+        Op::Imap(ImapOp::FetchMany),
+        "Messages by UID into Folder\\<UID>.eml, pipelined; returns the UIDs fetched (gone ones are skipped).",
+    ),
+    (
+        "MessageFlags",
+        135,
+        GET,
+        &[p("ID", Ty::Variant), UID],
+        Ty::Str,
+        Op::Imap(ImapOp::MessageFlags),
+        "A message's flags, space-separated.",
+    ),
+    (
+        "MessageSize",
+        136,
+        GET,
+        &[p("ID", Ty::Variant), UID],
+        Ty::F64,
+        Op::Imap(ImapOp::MessageSize),
+        "A message's size in bytes (RFC822.SIZE).",
+    ),
+    (
+        "StoreFlags",
+        137,
+        METHOD,
+        &[p("Set", Ty::Variant), p("Operation", Ty::I4), p("Flags", Ty::Variant), UID],
+        Ty::Void,
+        Op::Imap(ImapOp::StoreFlags),
+        "STORE: Operation 1 adds, -1 removes, 0 replaces Flags (\"\\Seen \\Flagged\" or an array) on a set.",
+    ),
+    (
+        "Copy",
+        138,
+        METHOD,
+        &[p("Set", Ty::Variant), p("Mailbox", Ty::Str), UID],
+        Ty::Void,
+        Op::Imap(ImapOp::Copy),
+        "COPY a set (an ID, an array of IDs, or \"1:5,7\") to a mailbox.",
+    ),
+    (
+        "Move",
+        139,
+        METHOD,
+        &[p("Set", Ty::Variant), p("Mailbox", Ty::Str), UID],
+        Ty::Void,
+        Op::Imap(ImapOp::Move),
+        "MOVE a set to a mailbox (COPY, \\Deleted and EXPUNGE where the server has no MOVE).",
+    ),
+    (
+        "Expunge",
+        140,
+        METHOD,
+        &[opt("UIDs", Ty::Variant)],
+        Ty::Void,
+        Op::Imap(ImapOp::Expunge),
+        "EXPUNGE the \\Deleted messages; with UIDs only those (UID EXPUNGE).",
+    ),
+    (
+        "Append",
+        141,
+        METHOD,
+        &[p("Mailbox", Ty::Str), p("Body", Ty::Variant), opt("Flags", Ty::Variant)],
+        Ty::Variant,
+        Op::Imap(ImapOp::Append),
+        "APPEND a message (a string, as UTF-8, or a byte array); returns its UID, 0 when the server does not tell.",
+    ),
+    (
+        "AppendFile",
+        142,
+        METHOD,
+        &[p("Mailbox", Ty::Str), p("Path", Ty::Str), opt("Flags", Ty::Variant)],
+        Ty::Variant,
+        Op::Imap(ImapOp::AppendFile),
+        "APPEND the message in a file; returns its UID (0: not told).",
+    ),
+    (
+        "AppendMessage",
+        143,
+        METHOD,
+        &[p("Mailbox", Ty::Str), p("Message", Ty::Object), opt("Flags", Ty::Variant)],
+        Ty::Variant,
+        Op::Imap(ImapOp::AppendMessage),
+        "APPEND a Message object (Bcc kept); returns its UID (0: not told).",
+    ),
+    (
+        "Idle",
+        144,
+        METHOD,
+        &[p("Seconds", Ty::I4)],
+        Ty::Bool,
+        Op::Imap(ImapOp::Idle),
+        "IDLE until the mailbox changes or Seconds pass; True when it changed (Exists has the new count).",
+    ),
+];
+
 const SSLINFO: &[Row] = &[
     ("Mode", 40, GET_PUT, &[], Ty::I4, Op::Mode, "MODE_CHANNEL (implicit TLS) or MODE_STARTTLS."),
     (
@@ -345,6 +647,8 @@ fn rows_of(kind: Kind) -> Vec<&'static Row> {
     let lists: &[&'static [Row]] = match kind {
         Kind::Smtp => &[CLIENT_COMMON, SMTP],
         Kind::Pop3 => &[CLIENT_COMMON, POP3],
+        // IMAP has no RSET: the shared client members but Reset.
+        Kind::Imap => &[CLIENT_COMMON, IMAP],
         Kind::SslInfo => &[SSLINFO],
         Kind::LogHandler => &[LOGHANDLER],
         Kind::ErrorInfo => &[ERRORINFO],
@@ -352,13 +656,14 @@ fn rows_of(kind: Kind) -> Vec<&'static Row> {
         Kind::Message => &[MESSAGE],
         Kind::Section => &[SECTION],
     };
-    lists.iter().flat_map(|l| l.iter()).collect()
+    lists.iter().flat_map(|l| l.iter()).filter(|r| !(kind == Kind::Imap && r.5 == Op::Reset)).collect()
 }
 
 fn table_object(kind: Kind) -> Option<Object> {
     match kind {
         Kind::Smtp => Some(Object::Smtp),
         Kind::Pop3 => Some(Object::Pop3),
+        Kind::Imap => Some(Object::Imap),
         Kind::Proxy(_) => Some(Object::Proxy),
         _ => None,
     }
@@ -409,6 +714,7 @@ pub fn members(kind: Kind) -> &'static [Member] {
         [
             Kind::Smtp,
             Kind::Pop3,
+            Kind::Imap,
             Kind::SslInfo,
             Kind::LogHandler,
             Kind::ErrorInfo,
@@ -447,20 +753,20 @@ pub const ON_LOG_MESSAGE: Event = (
     "A log line: severity (LOG_S_*), facility (LOG_F_*), text",
 );
 
-/// The clients' event: progress of Send, GetMessage and Top in bytes; BytesTotal is -1 when
+/// The clients' event: progress of Send, GetMessage, Top and IMAP's fetches and appends in bytes; BytesTotal is -1 when
 /// not known. Call Abort from the handler to stop the operation.
 pub const ON_PROGRESS: Event = (
     "OnProgress",
     1,
     &[p("BytesDone", Ty::F64), p("BytesTotal", Ty::F64)],
-    "Progress of Send, GetMessage and Top in bytes (BytesTotal -1: not known)",
+    "Progress of Send, GetMessage, Top, IMAP fetches and appends in bytes (BytesTotal -1: not known)",
 );
 
 /// The events of a kind.
 pub fn events(kind: Kind) -> &'static [Event] {
     match kind {
         Kind::LogHandler => &[ON_LOG_MESSAGE],
-        Kind::Smtp | Kind::Pop3 => &[ON_PROGRESS],
+        Kind::Smtp | Kind::Pop3 | Kind::Imap => &[ON_PROGRESS],
         _ => &[],
     }
 }

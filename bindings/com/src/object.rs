@@ -7,9 +7,10 @@ use crate::behaviour::{self, Call};
 use crate::classes::{by_kind, events_of, Kind};
 use crate::events::{connection_point, Sinks};
 use crate::fault::{exception_of, Fault};
+use crate::imap::ImapMemory;
 use crate::members::{by_dispid, by_name, Shape, ON_LOG_MESSAGE, ON_PROGRESS};
 use crate::typelib;
-use csmail::api::{ErrorInfo, LogHandler, Message, Pop3Client, ProxyInfo, Section, SmtpClient, SslInfo};
+use csmail::api::{ErrorInfo, ImapClient, LogHandler, Message, Pop3Client, ProxyInfo, Section, SmtpClient, SslInfo};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use windows::Win32::Foundation::{
@@ -31,6 +32,7 @@ use windows_core::{implement, IUnknownImpl, Interface, BSTR, GUID, PCWSTR};
 pub enum Inner {
     Smtp(SmtpClient, Arc<Sinks>),
     Pop3(Pop3Client, Arc<Sinks>),
+    Imap(ImapClient, Arc<Sinks>, ImapMemory),
     Ssl(Arc<SslInfo>),
     Log(Arc<LogHandler>, Arc<Sinks>),
     Error(ErrorInfo),
@@ -60,6 +62,12 @@ impl Automation {
                 let sinks = Sinks::new();
                 client.set_progress(Some(progress_events(&sinks))).ok()?;
                 Inner::Pop3(client, sinks)
+            }
+            Kind::Imap => {
+                let client = ImapClient::new();
+                let sinks = Sinks::new();
+                client.set_progress(Some(progress_events(&sinks))).ok()?;
+                Inner::Imap(client, sinks, ImapMemory::new())
             }
             Kind::SslInfo => Inner::Ssl(Arc::new(SslInfo::new())),
             Kind::LogHandler => {
@@ -279,7 +287,7 @@ impl IConnectionPointContainer_Impl for Automation_Impl {
         // SAFETY: the caller's IID, or NULL.
         let iid = unsafe { riid.as_ref() }.ok_or(windows_core::Error::from(E_POINTER))?;
         let sinks = match &self.inner {
-            Inner::Log(_, s) | Inner::Smtp(_, s) | Inner::Pop3(_, s) => s,
+            Inner::Log(_, s) | Inner::Smtp(_, s) | Inner::Pop3(_, s) | Inner::Imap(_, s, _) => s,
             _ => return Err(CONNECT_E_NOCONNECTION.into()),
         };
         match events_of(self.kind) {

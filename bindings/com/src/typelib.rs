@@ -203,7 +203,7 @@ fn build(path: &str) -> windows_core::Result<ICreateTypeLib2> {
 
         // The event interfaces.
         let mut sources: Vec<(Kind, ICreateTypeInfo)> = Vec::new();
-        for kind in [Kind::LogHandler, Kind::Smtp, Kind::Pop3] {
+        for kind in [Kind::LogHandler, Kind::Smtp, Kind::Pop3, Kind::Imap] {
             let Some((name, iid)) = events_of(kind) else { continue };
             let info = dispinterface(&lib, &dispatch, name, &iid, &format!("The events of {}", interface_of(kind).0))?;
             for (index, &(name, dispid, params, doc)) in events(kind).iter().enumerate() {

@@ -11,7 +11,7 @@ use windows::Win32::System::Ole::{
 };
 use windows::Win32::System::Variant::{
     VariantChangeType, VariantCopyInd, VARENUM, VARIANT, VAR_CHANGE_FLAGS, VT_ARRAY, VT_BOOL, VT_BSTR, VT_BYREF,
-    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_I4, VT_NULL, VT_UI1, VT_UNKNOWN, VT_VARIANT,
+    VT_DISPATCH, VT_EMPTY, VT_ERROR, VT_I4, VT_NULL, VT_R8, VT_UI1, VT_UNKNOWN, VT_VARIANT,
 };
 use windows_core::{Interface, BSTR};
 
@@ -27,6 +27,21 @@ pub enum Value {
     I4Array(Vec<i32>),
     /// Bytes, as a SAFEARRAY of Bytes (VT_ARRAY | VT_UI1, what ADODB.Stream and VB's Byte() use).
     Bytes(Vec<u8>),
+    /// Strings, as a SAFEARRAY of VARIANTs (mailbox names).
+    StrArray(Vec<String>),
+    /// IMAP numbers (UIDs, counts) as a SAFEARRAY of VARIANTs, each as `Value::number` makes it.
+    NumArray(Vec<u32>),
+}
+
+impl Value {
+    /// An unsigned 32-bit number (a UID, a count): a Long when it fits, else a Double, so that
+    /// VBScript sees UIDs above 2^31 - 1 as the positive numbers they are.
+    pub fn number(n: u32) -> Value {
+        match i32::try_from(n) {
+            Ok(i) => Value::I4(i),
+            Err(_) => Value::F64(f64::from(n)),
+        }
+    }
 }
 
 fn mismatch(position: u32) -> Fault {
@@ -162,6 +177,57 @@ pub fn to_i32_list(v: &VARIANT, position: u32) -> Result<Vec<i32>, Fault> {
     }
 }
 
+/// An IMAP number (a UID or a message sequence number, 1 to 4294967295): a Long, or a Double
+/// for UIDs above 2^31 - 1.
+pub fn to_id(v: &VARIANT, position: u32) -> Result<u32, Fault> {
+    let d = changed(&direct(v), VT_R8, position)?;
+    // SAFETY: VariantChangeType made a VT_R8.
+    let f = unsafe { d.Anonymous.Anonymous.Anonymous.dblVal };
+    if f.fract() != 0.0 || !(1.0..=f64::from(u32::MAX)).contains(&f) {
+        return Err(invalid(
+            eexInvalidArgument,
+            format!("argument {}: {f} is not a message number or UID (1 to 4294967295)", position + 1),
+        ));
+    }
+    Ok(f as u32)
+}
+
+/// IMAP numbers: an array of them (what Search returns) or one.
+pub fn to_ids(v: &VARIANT, position: u32) -> Result<Vec<u32>, Fault> {
+    let d = direct(v);
+    match array_elements(&d, position)? {
+        Some(items) => items.iter().map(|i| to_id(i, position)).collect(),
+        None => Ok(vec![to_id(&d, position)?]),
+    }
+}
+
+/// An IMAP message set: an array of numbers (what Search returns), one number, or a set as
+/// IMAP writes it ("1:5,7", "1:*"), which the library checks.
+pub fn to_set(v: &VARIANT, position: u32) -> Result<String, Fault> {
+    let d = direct(v);
+    let numbers = match vt(&d) {
+        VT_BSTR => return to_string(&d, position),
+        t if t.0 & VT_ARRAY.0 != 0 => to_ids(&d, position)?,
+        _ => vec![to_id(&d, position)?],
+    };
+    if numbers.is_empty() {
+        return Err(invalid(
+            eexInvalidArgument,
+            format!("argument {}: the message set is empty (did Search find nothing?)", position + 1),
+        ));
+    }
+    Ok(numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
+}
+
+/// IMAP flags: a string with flags separated by spaces ("\Seen \Flagged") or an array.
+pub fn to_flags(v: &VARIANT, position: u32) -> Result<Vec<String>, Fault> {
+    let d = direct(v);
+    if let Some(items) = array_elements(&d, position)? {
+        return items.iter().map(|i| to_string(i, position)).collect();
+    }
+    Ok(to_string(&d, position)?.split_ascii_whitespace().map(str::to_owned).collect())
+}
+
 /// A message body: a byte array as it is, a string as UTF-8.
 pub fn to_bytes(v: &VARIANT, position: u32) -> Result<Vec<u8>, Fault> {
     let d = direct(v);
@@ -183,13 +249,17 @@ impl Value {
             Value::Bool(b) => VARIANT::from(b),
             Value::Str(s) => VARIANT::from(BSTR::from(s)),
             Value::Object(o) => VARIANT::from(o),
-            Value::I4Array(items) => i4_array(&items),
+            Value::I4Array(items) => variant_array(items.into_iter().map(VARIANT::from).collect()),
             Value::Bytes(bytes) => byte_array(&bytes),
+            Value::StrArray(items) => variant_array(items.into_iter().map(|s| VARIANT::from(BSTR::from(s))).collect()),
+            Value::NumArray(items) => {
+                variant_array(items.into_iter().map(|n| Value::number(n).into_variant()).collect())
+            }
         }
     }
 }
 
-fn i4_array(items: &[i32]) -> VARIANT {
+fn variant_array(items: Vec<VARIANT>) -> VARIANT {
     let bound = SAFEARRAYBOUND { cElements: items.len() as u32, lLbound: 0 };
     // SAFETY: a new one-dimensional SAFEARRAY of VARIANTs; its elements are written while its
     // data is accessed, and the VARIANT made here owns it afterwards.
@@ -200,8 +270,8 @@ fn i4_array(items: &[i32]) -> VARIANT {
         }
         let mut data = std::ptr::null_mut();
         if SafeArrayAccessData(psa, &mut data).is_ok() {
-            for (i, v) in items.iter().enumerate() {
-                std::ptr::write((data as *mut VARIANT).add(i), VARIANT::from(*v));
+            for (i, v) in items.into_iter().enumerate() {
+                std::ptr::write((data as *mut VARIANT).add(i), v);
             }
             let _ = SafeArrayUnaccessData(psa);
         }
