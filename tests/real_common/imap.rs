@@ -66,7 +66,7 @@ pub fn all_uids(c: &ImapClient) -> Vec<u32> {
 /// The flags of the message with `uid`, sorted.
 #[track_caller]
 pub fn flags_of(c: &ImapClient, uid: u32) -> Vec<String> {
-    let items = FetchItems { flags: true, size: false, internal_date: false, envelope: false };
+    let items = FetchItems { flags: true, ..FetchItems::NONE };
     let info = c.fetch_info(&uid.to_string(), true, items).unwrap();
     assert_eq!(info.len(), 1, "{info:?}");
     assert_eq!(info[0].uid, uid);
