@@ -1756,3 +1756,30 @@ fn pop3_auto_over_tls_uses_apop_when_user_is_not_listed() {
     let out = s.finish();
     assert!(out.mismatches.is_empty() && out.completed, "{:?}", out.mismatches);
 }
+
+/// A server that sends a reply and then drops out of TLS (bytes outside any record, in the same
+/// write: Exim after refusing an over-size BDAT did so) must not lose the reply: the greeting is
+/// taken and the session goes on to CAPA; only then does the broken record end it (while CAPA
+/// is sent, where the send first completes rustls's pending I/O, or while its reply is awaited).
+/// Without the reply delivered first, connect failed on the greeting itself.
+#[test]
+fn a_reply_before_bytes_outside_tls_is_delivered_before_the_error() {
+    let script = csmail_server::Script::parse("S: +OK ready\nCLEAR: HELLO in the clear\r\nHANG\n").unwrap();
+    let s = Scripted::start_script(script, true);
+    let pop = s.pop3(3000);
+    pop.set_advanced_handler(AdvancedHandler::Ssl(s.ssl(MODE_CHANNEL))).unwrap();
+    let e = expect_err(pop.connect(), CSMAIL_E_CONNECT, eexSSLProtocol);
+    let broken = "received corrupt message of type InvalidContentType";
+    assert!(
+        [
+            format!("TLS failure while sending CAPA: {broken}"),
+            format!("TLS failure while waiting for the reply to CAPA: {broken}")
+        ]
+        .contains(&e.text),
+        "{}",
+        e.text
+    );
+    assert_info(&pop.extended_error(), &e);
+    drop(pop);
+    s.finish();
+}

@@ -249,12 +249,11 @@ fn message_over_advertised_size() {
     case_over_advertised_size(&s, SIZE_LIMIT, BOB, &assert_delivered);
 }
 
-/// A message of unknown length over SIZE: Exim refuses the BDAT chunk that crosses it. Three
-/// runs of four here instead ended in "TLS failure while reading the BDAT replies: received
-/// corrupt message of type InvalidContentType" (delivery unknown): Exim follows its refusal with
-/// bytes that are no TLS record, and the refusal, most likely decrypted in the same read, is
-/// lost with the error. This test stays as it is until the TLS reader hands out what it
-/// decrypted before an error.
+/// A message of unknown length over SIZE: Exim refuses the BDAT chunk that crosses it, and
+/// follows its refusal with bytes that are no TLS record. The refusal, decrypted in the same
+/// read, used to be lost with the TLS error ("delivery unknown" in three runs of four); the TLS
+/// reader now hands out what it decrypted before the error (tests/hostile_server.rs,
+/// `a_reply_before_bytes_outside_tls_is_delivered_before_the_error`).
 #[test]
 #[ignore = "needs scripts/test-exim.sh"]
 fn message_over_size_of_unknown_length_is_refused_by_exim() {

@@ -262,6 +262,29 @@ impl Conn {
         r
     }
 
+    /// Sends the pending replies and then `clear` on the bare socket, in one write: under TLS
+    /// the replies' records are followed by bytes outside any record, so that the client
+    /// receives both in one read (scripted mode's `CLEAR:`).
+    pub(crate) fn flush_then_clear(&mut self, clear: &[u8]) -> io::Result<()> {
+        let mut out = Vec::new();
+        let sock = match self.transport.as_mut().expect("transport") {
+            Transport::Plain(s) => {
+                out.extend_from_slice(&self.wbuf);
+                s
+            }
+            Transport::Tls(t) => {
+                t.conn.writer().write_all(&self.wbuf)?;
+                while t.conn.wants_write() {
+                    t.conn.write_tls(&mut out)?;
+                }
+                &mut t.sock
+            }
+        };
+        self.wbuf.clear();
+        out.extend_from_slice(clear);
+        sock.write_all(&out)
+    }
+
     /// Flushes pending replies, throws away any input already received
     /// (bytes pipelined after STARTTLS/STLS must not be honoured, see
     /// CVE-2011-0411) and runs the server side of the TLS handshake.

@@ -78,7 +78,13 @@ impl TlsStream {
 impl Read for TlsStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            TlsStream::Rustls(s) => s.read(buf),
+            // Records decrypted before a failing one are the server's last words (a refusal
+            // before it drops out of TLS, say): they are delivered first. rustls keeps the
+            // error, so the read after them reports it.
+            TlsStream::Rustls(s) => s.read(buf).or_else(|e| match s.conn.reader().read(buf) {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(e),
+            }),
             #[cfg(feature = "compat")]
             TlsStream::Compat(s) => s.read(buf),
         }

@@ -15,6 +15,7 @@
 //! | `S: text` | send `text` + CRLF |
 //! | `S*N: text` | send `text` + CRLF, N times (e.g. `S*100000: 250-x`) |
 //! | `RAW: text` | send `text` as is, no CRLF added |
+//! | `CLEAR: text` | send the pending replies and then `text` on the bare socket, outside TLS, in one write (a server that drops out of TLS mid-session: the client reads both at once) |
 //! | `RAWN: count byte` | send `count` copies of one byte (a character or an escape), no CRLF |
 //! | `C: pattern` | read one line from the client (up to LF, CRLF stripped) and compare; a trailing `*` matches any rest, `\T` one word (an IMAP tag). A line that does not match is recorded in `mismatches` and the script goes on. The line's first word becomes the client's current tag |
 //! | `LITERAL` | read the literal the client's last line announced (`{n}` or `{n+}` at its end: exactly n octets, kept only in `received`); the rest of the command is the next `C:` line. A synchronising literal needs a `S: + go` before it, as on a real server |

@@ -23,6 +23,8 @@ pub(super) enum Step {
     Literal,
     Data,
     Tls,
+    /// Bytes on the bare socket, behind the pending replies' TLS records in the same write.
+    Clear(Vec<u8>),
     Sleep(u64),
     Close,
     Hang,
@@ -124,6 +126,7 @@ fn parse_step(line: &str) -> Result<Step, String> {
                     let (data, tags) = tagged(text)?;
                     return Ok(Step::Send { data, times: 1, tags });
                 }
+                "CLEAR" => return Ok(Step::Clear(unescape(text)?)),
                 "C" => {
                     let (pat, prefix) = match text.strip_suffix('*') {
                         Some(p) if !p.ends_with('\\') || p.ends_with("\\\\") => (p, true),

@@ -242,6 +242,7 @@ fn exec(
                 return Ok(Flow::Hangup);
             }
         }
+        Step::Clear(data) => conn.flush_then_clear(data)?,
         Step::Sleep(ms) => {
             conn.flush()?;
             std::thread::sleep(Duration::from_millis(*ms));
