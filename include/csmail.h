@@ -2486,6 +2486,30 @@ int32_t CSMAIL_CALL csmail_imap_noop(const csmail_imap *imap);
 int32_t CSMAIL_CALL csmail_imap_select(const csmail_imap *imap, const char *mailbox, int32_t read_only, uint32_t *exists_out, uint32_t *recent_out, uint32_t *uid_validity_out, uint32_t *uid_next_out);
 
 /**
+ * ENABLE (RFC 5161) the extensions named in `capabilities`, separated by spaces (for example
+ * "UTF8=ACCEPT CONDSTORE"): what the server enabled goes into a caller buffer, space-separated
+ * (`needed_out` gets the size with the NUL). A name that is no IMAP atom is refused before
+ * anything is sent.
+ *
+ * # Safety
+ * `capabilities` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes;
+ * `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_enable(const csmail_imap *imap, const char *capabilities, char *buf, size_t len, size_t *needed_out);
+
+/**
+ * ID (RFC 2971): sends `fields`, one `name=value` per line (LF-separated; NULL or "" sends
+ * NIL), and writes the server's fields the same way into a caller buffer (`needed_out` gets
+ * the size with the NUL). A field without `=`, or a name or value with CR, LF or NUL, is
+ * refused before anything is sent.
+ *
+ * # Safety
+ * `fields` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
+ * is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_id(const csmail_imap *imap, const char *fields, char *buf, size_t len, size_t *needed_out);
+
+/**
  * LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line
  * (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
  *

@@ -239,3 +239,45 @@ fn fetch_many_hands_each_whole_message_to_the_callback() {
     assert_eq!(csmail_imap_disconnect(h), CSMAIL_OK);
     assert_eq!(csmail_imap_release(h), CSMAIL_OK);
 }
+
+/// ENABLE and ID through caller buffers: what the server enabled (only what it knows), its ID
+/// fields as name=value lines, and the refusals before anything is sent.
+#[test]
+fn enable_and_id_through_caller_buffers() {
+    let fx = plain_imap_fixture();
+    let h = connected_c_imap(&fx);
+    // SAFETY: a valid handle, NUL-terminated strings and buffers from string_out.
+    unsafe {
+        let caps = cs("UTF8=ACCEPT CONDSTORE");
+        assert_eq!(string_out(|b, n, needed| csmail_imap_enable(h, caps.as_ptr(), b, n, needed)), "UTF8=ACCEPT");
+        let fields = cs("name=csmail-test\nversion=1.0");
+        assert_eq!(string_out(|b, n, needed| csmail_imap_id(h, fields.as_ptr(), b, n, needed)), "name=csmail-server");
+        // NULL sends ID NIL.
+        assert_eq!(string_out(|b, n, needed| csmail_imap_id(h, std::ptr::null(), b, n, needed)), "name=csmail-server");
+        let mut needed = 0usize;
+        let bad_field = cs("no equals sign");
+        assert_eq!(
+            csmail_imap_id(h, bad_field.as_ptr(), std::ptr::null_mut(), 0, &mut needed),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
+        assert_eq!(last_text(), "the ID field \"no equals sign\" is not name=value");
+        let injected = cs("name=x\r");
+        assert_eq!(
+            csmail_imap_id(h, injected.as_ptr(), std::ptr::null_mut(), 0, &mut needed),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
+        let bad_cap = cs("UTF8=ACCEPT (x");
+        assert_eq!(
+            csmail_imap_enable(h, bad_cap.as_ptr(), std::ptr::null_mut(), 0, &mut needed),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
+        assert_eq!(last_text(), "\"(x\" is not a capability name");
+        assert_eq!(
+            csmail_imap_enable(h, std::ptr::null(), std::ptr::null_mut(), 0, &mut needed),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
+        // The session is still usable after the refusals.
+        assert_eq!(csmail_imap_noop(h), CSMAIL_OK);
+        csmail_imap_release(h);
+    }
+}

@@ -84,6 +84,12 @@ Public Declare PtrSafe Function csmail_imap_noop Lib "csmail.dll" (ByVal imap As
 ' csmail_imap_select: SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name).
 Public Declare PtrSafe Function csmail_imap_select Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByVal read_only As Long, ByRef exists_out As Long, ByRef recent_out As Long, ByRef uid_validity_out As Long, ByRef uid_next_out As Long) As Long
 
+' csmail_imap_enable: ENABLE (RFC 5161) the extensions named in `capabilities`, separated by spaces (for example "UTF8=ACCEPT CONDSTORE"): what the server enabled goes into a caller buffer, space-separated (`needed_out` gets the size with the NUL).
+Public Declare PtrSafe Function csmail_imap_enable Lib "csmail.dll" (ByVal imap As LongPtr, ByVal capabilities As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
+' csmail_imap_id: ID (RFC 2971): sends `fields`, one `name=value` per line (LF-separated; NULL or "" sends NIL), and writes the server's fields the same way into a caller buffer (`needed_out` gets the size with the NUL).
+Public Declare PtrSafe Function csmail_imap_id Lib "csmail.dll" (ByVal imap As LongPtr, ByVal fields As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
 ' csmail_imap_list: LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
 Public Declare PtrSafe Function csmail_imap_list Lib "csmail.dll" (ByVal imap As LongPtr, ByVal reference As LongPtr, ByVal pattern As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
 
@@ -682,6 +688,12 @@ Public Declare Function csmail_imap_noop Lib "csmail.dll" (ByVal imap As Long) A
 
 ' csmail_imap_select: SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name).
 Public Declare Function csmail_imap_select Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByVal read_only As Long, ByRef exists_out As Long, ByRef recent_out As Long, ByRef uid_validity_out As Long, ByRef uid_next_out As Long) As Long
+
+' csmail_imap_enable: ENABLE (RFC 5161) the extensions named in `capabilities`, separated by spaces (for example "UTF8=ACCEPT CONDSTORE"): what the server enabled goes into a caller buffer, space-separated (`needed_out` gets the size with the NUL).
+Public Declare Function csmail_imap_enable Lib "csmail.dll" (ByVal imap As Long, ByVal capabilities As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_id: ID (RFC 2971): sends `fields`, one `name=value` per line (LF-separated; NULL or "" sends NIL), and writes the server's fields the same way into a caller buffer (`needed_out` gets the size with the NUL).
+Public Declare Function csmail_imap_id Lib "csmail.dll" (ByVal imap As Long, ByVal fields As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
 
 ' csmail_imap_list: LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
 Public Declare Function csmail_imap_list Lib "csmail.dll" (ByVal imap As Long, ByVal reference As Long, ByVal pattern As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long

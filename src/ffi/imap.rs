@@ -253,6 +253,69 @@ pub unsafe extern "system" fn csmail_imap_select(
     }
 }
 
+/// ENABLE (RFC 5161) the extensions named in `capabilities`, separated by spaces (for example
+/// "UTF8=ACCEPT CONDSTORE"): what the server enabled goes into a caller buffer, space-separated
+/// (`needed_out` gets the size with the NUL). A name that is no IMAP atom is refused before
+/// anything is sent.
+///
+/// # Safety
+/// `capabilities` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes;
+/// `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn csmail_imap_enable(
+    imap: *const csmail_imap,
+    capabilities: *const c_char,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
+    // SAFETY: caller contract.
+    unsafe {
+        with_str(imap, capabilities, "capabilities", |c, caps| {
+            let enabled = c.enable(&flags(caps))?;
+            c.record_failure(write_str(&enabled.join(" "), buf, len, needed_out))
+        })
+    }
+}
+
+/// ID (RFC 2971): sends `fields`, one `name=value` per line (LF-separated; NULL or "" sends
+/// NIL), and writes the server's fields the same way into a caller buffer (`needed_out` gets
+/// the size with the NUL). A field without `=`, or a name or value with CR, LF or NUL, is
+/// refused before anything is sent.
+///
+/// # Safety
+/// `fields` is NULL or NUL-terminated; `buf` is NULL or has `len` writable bytes; `needed_out`
+/// is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn csmail_imap_id(
+    imap: *const csmail_imap,
+    fields: *const c_char,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
+    on_client::<Imap, _>(imap, |c| {
+        // SAFETY: caller contract.
+        let text = checked(c, unsafe { opt_str(fields, "fields") })?.unwrap_or("");
+        let pairs = checked(c, id_fields(text))?;
+        let answer = c.id(&pairs)?;
+        let lines: Vec<String> =
+            answer.iter().map(|(k, v)| format!("{}={}", k, v.replace(['\r', '\n'], " "))).collect();
+        c.record_failure(write_str(&lines.join("\n"), buf, len, needed_out))
+    })
+}
+
+/// `name=value` lines into ID's pairs; a line without `=` (or with an empty name) is refused.
+fn id_fields(text: &str) -> Result<Vec<(&str, &str)>> {
+    text.split('\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k, v)),
+            _ => Err(Error::invalid_arg(format!("the ID field {l:?} is not name=value"))),
+        })
+        .collect()
+}
+
 /// LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line
 /// (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
 ///

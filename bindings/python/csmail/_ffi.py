@@ -145,6 +145,10 @@ PROTOTYPES = {
     "csmail_imap_noop": (ctypes.c_int32, [ctypes.c_void_p]),
     # SELECT (`read_only` 0) or EXAMINE (non-zero) a mailbox (UTF-8 name).
     "csmail_imap_select": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32)]),
+    # ENABLE (RFC 5161) the extensions named in `capabilities`, separated by spaces (for example "UTF8=ACCEPT CONDSTORE"): what the server enabled goes into a caller buffer, space-separated (`needed_out` gets the size with the NUL).
+    "csmail_imap_enable": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # ID (RFC 2971): sends `fields`, one `name=value` per line (LF-separated; NULL or "" sends NIL), and writes the server's fields the same way into a caller buffer (`needed_out` gets the size with the NUL).
+    "csmail_imap_id": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
     # LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
     "csmail_imap_list": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
     # STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
