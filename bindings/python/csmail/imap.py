@@ -55,6 +55,18 @@ class IMAPClient(Client):
         """EXAMINE: SELECT read-only."""
         return self.Select(mailbox, True)
 
+    def Enable(self, capabilities: Union[str, Iterable[str]]) -> List[str]:
+        """ENABLE (RFC 5161): the extensions the server enabled, of those asked for."""
+        names = capabilities if isinstance(capabilities, str) else " ".join(capabilities)
+        text = self._string("enable", utf8(names))
+        return text.split(" ") if text else []
+
+    def ID(self, fields: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+        """ID (RFC 2971): sends `fields` (None sends NIL) and returns the server's."""
+        lines = "\n".join(f"{k}={v}" for k, v in (fields or {}).items())
+        text = self._string("id", utf8(lines) if lines else None)
+        return dict(line.split("=", 1) for line in text.split("\n") if "=" in line)
+
     def List(self, reference: str = "", pattern: str = "*") -> List[str]:
         """LIST: the mailbox names."""
         text = self._string("list", utf8(reference), utf8(pattern))

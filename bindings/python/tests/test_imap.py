@@ -157,3 +157,15 @@ def test_search_criteria_builder(server):
         assert imap.Search(criteria.on(datetime.date(2024, 2, 29)), uid=True) == []
         imap.CloseMailbox()
         imap.Delete(box)
+
+
+def test_enable_and_id(server):
+    with csmail.IMAPClient("localhost", server.imaps, "bob", "bobpass", ssl=ssl_info(server, csmail.MODE_CHANNEL)) as imap:
+        assert imap.Enable(["UTF8=ACCEPT", "CONDSTORE"]) == ["UTF8=ACCEPT"]
+        assert imap.ID({"name": "csmail-python", "version": "1"}) == {"name": "csmail-server"}
+        assert imap.ID() == {"name": "csmail-server"}
+        with pytest.raises(csmail.InvalidArgumentError):
+            imap.Enable("UTF8=ACCEPT (x")
+        with pytest.raises(csmail.InvalidArgumentError):
+            imap.ID({"name": "x\r\nA9 LOGOUT"})
+        imap.Noop()
