@@ -2520,6 +2520,18 @@ int32_t CSMAIL_CALL csmail_imap_id(const csmail_imap *imap, const char *fields, 
 int32_t CSMAIL_CALL csmail_imap_list(const csmail_imap *imap, const char *reference, const char *pattern, char *buf, size_t len, size_t *needed_out);
 
 /**
+ * LIST with each mailbox's attributes (the special-use ones included: `\Trash`, `\Sent`,
+ * `\Archive` ...): one line per mailbox (LF-separated), the attributes separated by spaces,
+ * then a TAB, then the name (UTF-8), into a caller buffer (`needed_out` gets the size with the
+ * NUL). An attribute never holds a TAB, so a line splits at its first one.
+ *
+ * # Safety
+ * `reference` and `pattern` are NULL or NUL-terminated; `buf` is NULL or has `len` writable
+ * bytes; `needed_out` is NULL or writable.
+ */
+int32_t CSMAIL_CALL csmail_imap_list_attributes(const csmail_imap *imap, const char *reference, const char *pattern, char *buf, size_t len, size_t *needed_out);
+
+/**
  * STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
  *
  * # Safety

@@ -281,3 +281,33 @@ fn enable_and_id_through_caller_buffers() {
         csmail_imap_release(h);
     }
 }
+
+/// LIST with attributes: the special-use attribute of a Trash folder, TAB before each name, a
+/// UTF-8 name whole, a pattern that matches nothing gives an empty string.
+#[test]
+fn list_attributes_gives_special_use_before_each_name() {
+    let fx = plain_imap_fixture();
+    let h = connected_c_imap(&fx);
+    // SAFETY: a valid handle, NUL-terminated strings and buffers from string_out.
+    unsafe {
+        assert_eq!(csmail_imap_create(h, cs("Trash").as_ptr()), CSMAIL_OK);
+        assert_eq!(csmail_imap_create(h, cs("Entwürfe").as_ptr()), CSMAIL_OK);
+        let text = string_out(|b, l, n| csmail_imap_list_attributes(h, cs("").as_ptr(), cs("*").as_ptr(), b, l, n));
+        let mut lines: Vec<(&str, &str)> = text.split('\n').map(|l| l.split_once('\t').unwrap()).collect();
+        lines.sort_by_key(|(_, name)| *name);
+        let names: Vec<&str> = lines.iter().map(|(_, n)| *n).collect();
+        assert_eq!(names, ["Entwürfe", "INBOX", "Trash"]);
+        let trash: Vec<&str> = lines[2].0.split(' ').collect();
+        assert!(trash.contains(&"\\Trash"), "{text}");
+        assert!(!lines[0].0.contains("\\Trash") && !lines[1].0.contains("\\Trash"), "{text}");
+        let none =
+            string_out(|b, l, n| csmail_imap_list_attributes(h, cs("").as_ptr(), cs("Nothing*").as_ptr(), b, l, n));
+        assert_eq!(none, "");
+        let mut needed = 0usize;
+        assert_eq!(
+            csmail_imap_list_attributes(h, std::ptr::null(), cs("*").as_ptr(), std::ptr::null_mut(), 0, &mut needed),
+            CSMAIL_E_INVALID_ARGUMENT
+        );
+        csmail_imap_release(h);
+    }
+}

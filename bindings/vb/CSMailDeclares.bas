@@ -93,6 +93,9 @@ Public Declare PtrSafe Function csmail_imap_id Lib "csmail.dll" (ByVal imap As L
 ' csmail_imap_list: LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
 Public Declare PtrSafe Function csmail_imap_list Lib "csmail.dll" (ByVal imap As LongPtr, ByVal reference As LongPtr, ByVal pattern As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
 
+' csmail_imap_list_attributes: LIST with each mailbox's attributes (the special-use ones included: `\Trash`, `\Sent`, `\Archive` ...): one line per mailbox (LF-separated), the attributes separated by spaces, then a TAB, then the name (UTF-8), into a caller buffer (`needed_out` gets the size with the NUL).
+Public Declare PtrSafe Function csmail_imap_list_attributes Lib "csmail.dll" (ByVal imap As LongPtr, ByVal reference As LongPtr, ByVal pattern As LongPtr, ByVal buf As LongPtr, ByVal length As LongPtr, ByRef needed_out As LongPtr) As Long
+
 ' csmail_imap_status: STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
 Public Declare PtrSafe Function csmail_imap_status Lib "csmail.dll" (ByVal imap As LongPtr, ByVal mailbox As LongPtr, ByRef messages_out As Long, ByRef unseen_out As Long, ByRef uid_next_out As Long, ByRef uid_validity_out As Long) As Long
 
@@ -697,6 +700,9 @@ Public Declare Function csmail_imap_id Lib "csmail.dll" (ByVal imap As Long, ByV
 
 ' csmail_imap_list: LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
 Public Declare Function csmail_imap_list Lib "csmail.dll" (ByVal imap As Long, ByVal reference As Long, ByVal pattern As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
+
+' csmail_imap_list_attributes: LIST with each mailbox's attributes (the special-use ones included: `\Trash`, `\Sent`, `\Archive` ...): one line per mailbox (LF-separated), the attributes separated by spaces, then a TAB, then the name (UTF-8), into a caller buffer (`needed_out` gets the size with the NUL).
+Public Declare Function csmail_imap_list_attributes Lib "csmail.dll" (ByVal imap As Long, ByVal reference As Long, ByVal pattern As Long, ByVal buf As Long, ByVal length As Long, ByRef needed_out As Long) As Long
 
 ' csmail_imap_status: STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
 Public Declare Function csmail_imap_status Lib "csmail.dll" (ByVal imap As Long, ByVal mailbox As Long, ByRef messages_out As Long, ByRef unseen_out As Long, ByRef uid_next_out As Long, ByRef uid_validity_out As Long) As Long

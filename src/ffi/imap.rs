@@ -340,6 +340,36 @@ pub unsafe extern "system" fn csmail_imap_list(
     }
 }
 
+/// LIST with each mailbox's attributes (the special-use ones included: `\Trash`, `\Sent`,
+/// `\Archive` ...): one line per mailbox (LF-separated), the attributes separated by spaces,
+/// then a TAB, then the name (UTF-8), into a caller buffer (`needed_out` gets the size with the
+/// NUL). An attribute never holds a TAB, so a line splits at its first one.
+///
+/// # Safety
+/// `reference` and `pattern` are NULL or NUL-terminated; `buf` is NULL or has `len` writable
+/// bytes; `needed_out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "system" fn csmail_imap_list_attributes(
+    imap: *const csmail_imap,
+    reference: *const c_char,
+    pattern: *const c_char,
+    buf: *mut c_char,
+    len: usize,
+    needed_out: *mut usize,
+) -> i32 {
+    // SAFETY: caller contract.
+    unsafe {
+        with_strs(imap, (reference, "reference"), (pattern, "pattern"), |c, r, p| {
+            let lines: Vec<String> = c
+                .list(r, p)?
+                .into_iter()
+                .map(|e| format!("{}\t{}", e.attributes.join(" "), e.name.replace(['\r', '\n'], " ")))
+                .collect();
+            c.record_failure(write_str(&lines.join("\n"), buf, len, needed_out))
+        })
+    }
+}
+
 /// STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
 ///
 /// # Safety

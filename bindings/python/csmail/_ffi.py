@@ -151,6 +151,8 @@ PROTOTYPES = {
     "csmail_imap_id": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
     # LIST `reference` `pattern` ("" and "*" for all): the mailbox names (UTF-8), one per line (LF-separated), into a caller buffer (`needed_out` gets the size with the NUL).
     "csmail_imap_list": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
+    # LIST with each mailbox's attributes (the special-use ones included: `\Trash`, `\Sent`, `\Archive` ...): one line per mailbox (LF-separated), the attributes separated by spaces, then a TAB, then the name (UTF-8), into a caller buffer (`needed_out` gets the size with the NUL).
+    "csmail_imap_list_attributes": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_size_t)]),
     # STATUS of a mailbox; each out pointer may be NULL (UINT32_MAX when the server did not say).
     "csmail_imap_status": (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32), ctypes.POINTER(ctypes.c_uint32)]),
     # CREATE a mailbox.

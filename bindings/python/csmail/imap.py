@@ -72,6 +72,12 @@ class IMAPClient(Client):
         text = self._string("list", utf8(reference), utf8(pattern))
         return text.split("\n") if text else []
 
+    def ListAttributes(self, reference: str = "", pattern: str = "*") -> Dict[str, List[str]]:
+        """LIST: each mailbox name with its attributes ("\\HasNoChildren", "\\Trash", ...)."""
+        text = self._string("list_attributes", utf8(reference), utf8(pattern))
+        pairs = (line.split("\t", 1) for line in text.split("\n") if line)
+        return {name: attrs.split() for attrs, name in pairs}
+
     def Status(self, mailbox: str) -> Dict[str, Optional[int]]:
         """STATUS: messages, unseen, uid_next, uid_validity (None when the server did not say)."""
         values = [ctypes.c_uint32(0) for _ in range(4)]

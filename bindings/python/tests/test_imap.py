@@ -169,3 +169,14 @@ def test_enable_and_id(server):
         with pytest.raises(csmail.InvalidArgumentError):
             imap.ID({"name": "x\r\nA9 LOGOUT"})
         imap.Noop()
+
+
+def test_list_attributes_names_the_special_use_folders(server):
+    with csmail.IMAPClient("localhost", server.imaps, "bob", "bobpass", ssl=ssl_info(server, csmail.MODE_CHANNEL)) as imap:
+        trash = "Trash"
+        if trash not in imap.List():
+            imap.Create(trash)
+        attrs = imap.ListAttributes()
+        assert "\\Trash" in attrs[trash]
+        assert "\\Trash" not in attrs["INBOX"]
+        assert imap.ListAttributes("", "Nothing-" + uuid.uuid4().hex) == {}
