@@ -15,7 +15,7 @@ use csmail::error::*;
 use csmail::log::*;
 use csmail::options::*;
 use csmail::source::{FileSource, FnSink, FnSource};
-use csmail_server::Script;
+use csmail_server::{Script, ScriptOutcome};
 use parking_lot::Mutex;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -138,6 +138,18 @@ fn scripted(port: u16) -> ImapClient {
 }
 
 /// A script: logged in (A0001) with `caps` after login, INBOX selected (A0002), then `rest`.
+/// The session survived: CONNECTED is 1, a NOOP and LOGOUT go as the script has them, and the
+/// script ran to its end without a mismatch.
+fn still_usable_to_the_end(c: &ImapClient, s: Scripted) -> ScriptOutcome {
+    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
+    c.noop().unwrap();
+    c.disconnect().unwrap();
+    let out = s.finish();
+    assert_eq!(out.mismatches, Vec::<String>::new());
+    assert!(out.completed);
+    out
+}
+
 fn selected(caps: &str, rest: &str) -> Scripted {
     let text = format!(
         "{GREETING}\nC: A0001 AUTHENTICATE PLAIN {}\nS: A0001 OK [CAPABILITY IMAP4rev1 {caps}] Logged in\n\
@@ -223,12 +235,7 @@ fn an_abort_before_the_idle_continuation_still_ends_in_order() {
     c.select("INBOX").unwrap();
     let e = expect_err(idle_aborted(&c, &seen), CSMAIL_E_ABORTED, eexAborted);
     assert_eq!(e.text, IDLE_ABORTED);
-    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    c.noop().unwrap();
-    c.disconnect().unwrap();
-    let out = s.finish();
-    assert_eq!(out.mismatches, Vec::<String>::new());
-    assert!(out.completed);
+    let out = still_usable_to_the_end(&c, s);
     assert!(contains(&out.received, b"A0003 IDLE\r\nDONE\r\nA0004 NOOP\r\n"), "{}", show(&out.received));
 }
 
@@ -402,12 +409,7 @@ fn append_refused_before_the_continuation_reports_the_server_and_sends_nothing()
     let e = expect_err(c.append("INBOX", &[], &mut &msg[..]), CSMAIL_E_SERVER, eexImapNo);
     assert_eq!(e.text, "the server refused APPEND: NO [TOOBIG] the message is too big for this mailbox");
     assert_info(&c.extended_error(), &e);
-    assert_eq!(c.get_int(CSMAIL_PROP_CONNECTED).unwrap(), 1);
-    c.noop().unwrap();
-    c.disconnect().unwrap();
-    let out = s.finish();
-    assert_eq!(out.mismatches, Vec::<String>::new());
-    assert!(out.completed);
+    let out = still_usable_to_the_end(&c, s);
     assert!(!contains(&out.received, b"Subject"), "{}", show(&out.received));
 }
 

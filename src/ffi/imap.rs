@@ -11,7 +11,7 @@ use super::{
     csmail_errorinfo, csmail_message_callback, csmail_progress_callback, csmail_read_callback, csmail_write_callback,
     read_callback_source, write_callback_sink,
 };
-use crate::api::imap_client::{FlagOp, Search};
+use crate::api::imap_client::{FlagOp, ListEntry, Search};
 use crate::api::imap_objects::{fetch_items, FetchList};
 use crate::api::{Imap, ImapClient};
 use crate::error::{Error, Result};
@@ -332,12 +332,7 @@ pub unsafe extern "system" fn csmail_imap_list(
     needed_out: *mut usize,
 ) -> i32 {
     // SAFETY: caller contract.
-    unsafe {
-        with_strs(imap, (reference, "reference"), (pattern, "pattern"), |c, r, p| {
-            let names: Vec<String> = c.list(r, p)?.into_iter().map(|e| e.name.replace(['\r', '\n'], " ")).collect();
-            c.record_failure(write_str(&names.join("\n"), buf, len, needed_out))
-        })
-    }
+    unsafe { list_lines(imap, reference, pattern, (buf, len, needed_out), shown_name) }
 }
 
 /// LIST with each mailbox's attributes (the special-use ones included: `\Trash`, `\Sent`,
@@ -359,12 +354,34 @@ pub unsafe extern "system" fn csmail_imap_list_attributes(
 ) -> i32 {
     // SAFETY: caller contract.
     unsafe {
+        list_lines(imap, reference, pattern, (buf, len, needed_out), |e| {
+            format!("{}\t{}", e.attributes.join(" "), shown_name(e))
+        })
+    }
+}
+
+/// A mailbox name as a line of a LIST result: a CR or LF in it (which a server may send in a
+/// literal) would split the line, so each becomes a space.
+fn shown_name(e: &ListEntry) -> String {
+    e.name.replace(['\r', '\n'], " ")
+}
+
+/// LIST `reference` `pattern` into a caller buffer: a line per mailbox as `line` writes it,
+/// LF-separated.
+///
+/// # Safety
+/// As `csmail_imap_list`.
+unsafe fn list_lines(
+    imap: *const csmail_imap,
+    reference: *const c_char,
+    pattern: *const c_char,
+    (buf, len, needed_out): (*mut c_char, usize, *mut usize),
+    line: impl Fn(&ListEntry) -> String,
+) -> i32 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
         with_strs(imap, (reference, "reference"), (pattern, "pattern"), |c, r, p| {
-            let lines: Vec<String> = c
-                .list(r, p)?
-                .into_iter()
-                .map(|e| format!("{}\t{}", e.attributes.join(" "), e.name.replace(['\r', '\n'], " ")))
-                .collect();
+            let lines: Vec<String> = c.list(r, p)?.iter().map(line).collect();
             c.record_failure(write_str(&lines.join("\n"), buf, len, needed_out))
         })
     }
